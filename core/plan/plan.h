@@ -1,0 +1,96 @@
+// The validated plan: plain structs, no YAML. core/plan builds it (plan_loader.h); the rest of
+// the core only reads it. Every field that came from the file keeps its Location so later
+// stages (plugin option checks, runtime errors) can point at the line.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/plan/value.h"
+
+namespace sp::plan {
+
+using Duration = std::chrono::nanoseconds;
+
+// A `plugin:` block: the plugin's name (or a path to a .so) and the remaining keys, which
+// are the plugin's options, still as a located tree. core/plan/options.h resolves them
+// against the plugin's declarations once the plugin is loaded.
+struct PluginRef {
+  std::string plugin;
+  Value options;  // Kind::Map (possibly empty) of every key except `plugin`
+  Location loc;
+};
+
+// One named step of a scenario. `spec` holds every key except the core's own (`name`,
+// `think_time`): the target plugin's request options (method, path, headers, body, ...).
+struct Request {
+  std::string name;
+  Value spec;  // Kind::Map
+  Location loc;
+};
+
+// Think time between steps: a fixed value (min == max) or a uniform range.
+struct ThinkTime {
+  Duration min{0};
+  Duration max{0};
+};
+
+struct Scenario {
+  std::string name;
+  double weight = 1.0;  // > 0
+  ThinkTime think_time;  // after each request of the scenario
+  std::vector<Request> requests;  // at least one
+  Location loc;
+};
+
+// Closed model: `users` virtual users loop their scenarios for `duration`; when a stage
+// starts, users are added or removed at `spawn_rate` users per second (absent: at once).
+struct Stage {
+  Duration duration{0};  // > 0
+  int users = 0;  // >= 0
+  std::optional<double> spawn_rate;  // users per second, > 0
+  Location loc;
+};
+
+struct Profile {
+  std::string name;
+  std::string description;
+  std::vector<Stage> stages;  // at least one
+  Location loc;
+};
+
+// A process the run starts before load and stops after it (e.g. the demo target).
+struct Service {
+  std::string name;
+  std::vector<std::string> command;  // argv; command[0] resolved through PATH or the plan's folder
+  std::map<std::string, std::string> env;  // added to the inherited environment
+  std::string workdir;  // absolute; default: the plan's folder
+  std::string health_url;  // http://host:port/path polled until it answers 2xx; empty: none
+  Duration start_timeout{std::chrono::seconds(10)};
+  Duration stop_timeout{std::chrono::seconds(5)};  // SIGTERM, then SIGKILL after this
+  Location loc;
+};
+
+struct Plan {
+  std::string file;  // as given on the command line
+  std::string dir;  // absolute folder of the plan file; relative paths resolve against it
+  std::string name;  // `name:`, default: the file's stem
+  std::string description;
+  std::string environment;  // the --env overlay applied, or empty
+
+  PluginRef target;
+  std::vector<Scenario> scenarios;
+  std::map<std::string, Profile> profiles;  // built-ins merged with the plan's own
+  std::string profile;  // the selected profile (plan's `profile:` or --profile); exists in profiles
+  std::vector<PluginRef> reporters;
+  std::vector<Service> services;
+  std::vector<std::string> plugin_paths;  // `plugins:` entries made absolute
+  Duration grace{std::chrono::seconds(5)};  // how long in-flight requests may finish at the end
+  int workers = 0;  // load threads; 0 = one per core
+};
+
+}  // namespace sp::plan
