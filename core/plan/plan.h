@@ -25,23 +25,24 @@ struct PluginRef {
   Location loc;
 };
 
-// One named step of a scenario. `spec` holds every key except the core's own (`name`,
-// `think_time`): the target plugin's request options (method, path, headers, body, ...).
-struct Request {
-  std::string name;
-  Value spec;  // Kind::Map
-  Location loc;
-};
-
 // Think time between steps: a fixed value (min == max) or a uniform range.
 struct ThinkTime {
   Duration min{0};
   Duration max{0};
 };
 
+// One named step of a scenario. `spec` holds every key except the core's own (`name`,
+// `think_time`): the target plugin's request options (method, path, headers, body, ...).
+struct Request {
+  std::string name;
+  Value spec;  // Kind::Map
+  Location loc;
+  std::optional<ThinkTime> think_time;  // `think_time:` on the request: replaces the scenario's after this step
+};
+
 struct Scenario {
   std::string name;
-  double weight = 1.0;  // > 0
+  double weight = 1.0;  // > 0 (scenarios written with weight 0 are left out of Plan::scenarios)
   ThinkTime think_time;  // after each request of the scenario
   std::vector<Request> requests;  // at least one
   Location loc;

@@ -3,6 +3,7 @@
 // name file:line:column. Built once from yaml-cpp; nothing outside core/plan sees YAML types.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +29,9 @@ struct Value {
   std::vector<Value> items;                          // Kind::Sequence
   std::vector<std::pair<std::string, Value>> entries; // Kind::Map, in document order
   Location loc;
+  // Kind::Map: where each key of `entries` was written, parallel to `entries`. May be shorter
+  // than `entries` for maps built by hand; use key_loc() rather than indexing it.
+  std::vector<Location> key_locs;
 
   bool is_null() const { return kind == Kind::Null; }
   bool is_scalar() const { return kind == Kind::Scalar; }
@@ -37,6 +41,19 @@ struct Value {
   // Map lookup; nullptr when absent or when this is not a map.
   const Value* find(const std::string& key) const;
   Value* find(const std::string& key);
+
+  // Where the key of entries[index] was written; falls back to the value's location.
+  const Location& key_loc(size_t index) const;
+  // Where `key` was written in this map; this node's own location when absent.
+  const Location& key_loc(const std::string& key) const;
+
+  // Appends or replaces a map entry (keeping key_locs in step). Turns a Null into a Map.
+  Value& set(const std::string& key, Value value, Location key_location = {});
 };
+
+// Builders for hand-made trees (tests, overrides).
+Value MakeScalar(std::string text, Location loc = {}, bool quoted = false);
+Value MakeMap(Location loc = {});
+Value MakeSequence(Location loc = {});
 
 }  // namespace sp::plan

@@ -1,0 +1,195 @@
+#include "core/cli/commands.h"
+
+#include <cstdio>
+#include <iostream>
+
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+
+#include "core/cli/arguments.h"
+#include "core/plan/plan_loader.h"
+#include "core/plugin/descriptor.h"
+#include "core/plugin/loader.h"
+#include "core/run/run.h"
+
+#ifndef STRESSPLAN_VERSION
+#define STRESSPLAN_VERSION "0.0.0"
+#endif
+
+namespace sp::cli {
+namespace {
+
+using Poco::Util::Option;
+using Poco::Util::OptionSet;
+
+Option Valued(const char* name, const char* arg, const char* help, bool repeatable = false) {
+  return Option(name, "", help).argument(arg).repeatable(repeatable);
+}
+
+void AddPlanOptions(OptionSet& set) {
+  set.addOption(Valued("profile", "NAME", "the profile to run (overrides the plan's `profile:`)"));
+  set.addOption(Valued("users", "N", "run one stage of N users instead of the profile's stages"));
+  set.addOption(Valued("duration", "T", "run one stage lasting T (30s, 5m) instead of the profile's stages"));
+  set.addOption(Valued("spawn-rate", "R", "users started (or stopped) per second in every stage"));
+  set.addOption(Valued("host", "URL", "the target's base URL (sets target.base_url)"));
+  set.addOption(Valued("env", "NAME", "apply the plan's environment overlay NAME"));
+  set.addOption(Valued("set", "KEY=VALUE", "override any plan key, e.g. profiles.spike.stages.1.users=50", true));
+  set.addOption(Valued("plugin-path", "DIR", "also search DIR for plugins (before the built-in folder)", true));
+}
+
+// Common to run and validate: flags -> LoadOptions -> Plan. Prints errors; false on failure.
+bool LoadPlanFromArgs(const ParsedArguments& a, const std::string& command, plan::Plan* plan) {
+  if (a.positional.size() != 1) {
+    std::fprintf(stderr, "stressplan %s: expected exactly one PLAN file, got %zu arguments (see --help)\n",
+                 command.c_str(), a.positional.size());
+    return false;
+  }
+  plan::LoadOptions lo;
+  lo.environment = a.last("env");
+  if (a.has("set")) lo.sets = a.options.at("set");
+  if (a.has("profile")) lo.profile = a.last("profile");
+  if (a.has("users")) {
+    const std::string v = a.last("users");
+    char* end = nullptr;
+    long n = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || n < 1 || n > 10'000'000) {
+      std::fprintf(stderr, "--users: expected a whole number of users >= 1, got '%s'\n", v.c_str());
+      return false;
+    }
+    lo.users = static_cast<int>(n);
+  }
+  if (a.has("duration")) lo.duration = a.last("duration");
+  if (a.has("spawn-rate")) lo.spawn_rate = a.last("spawn-rate");
+  if (a.has("host")) lo.host = a.last("host");
+  plan::Diagnostics errors;
+  if (!plan::LoadPlan(a.positional[0], lo, plan, &errors)) {
+    for (const auto& d : errors) std::fprintf(stderr, "%s\n", d.str().c_str());
+    std::fprintf(stderr, "stressplan %s: %zu error(s) in %s; nothing was run\n", command.c_str(),
+                 errors.size(), a.positional[0].c_str());
+    return false;
+  }
+  return true;
+}
+
+std::vector<std::string> PluginPaths(const ParsedArguments& a) {
+  return a.has("plugin-path") ? a.options.at("plugin-path") : std::vector<std::string>{};
+}
+
+void PrintOptions(const sp_option_decl* decls, size_t n, const char* title) {
+  if (n == 0) return;
+  std::printf("    %s:\n", title);
+  for (size_t i = 0; i < n; ++i) {
+    const sp_option_decl& d = decls[i];
+    std::printf("      %-18s %-9s %s%s%s%s\n", d.name, plugin::OptionTypeName(d.type),
+                d.required ? "(required) " : "", d.default_value ? "(default " : "",
+                d.default_value ? d.default_value : "", d.default_value ? ") " : "");
+    if (d.description && d.description[0]) std::printf("      %-18s %-9s %s\n", "", "", d.description);
+  }
+}
+
+}  // namespace
+
+const char* Version() { return STRESSPLAN_VERSION; }
+
+int RunCommand(const std::vector<std::string>& args) {
+  OptionSet set;
+  AddPlanOptions(set);
+  set.addOption(Valued("mode", "MODE", "load (no faults), chaos (experiments only) or full (both; default)"));
+  set.addOption(Valued("report", "DIR", "folder for reports; reporters' relative paths go there (default: .)"));
+  set.addOption(Option("quiet", "q", "no progress lines and no summary on the console"));
+  ParsedArguments a;
+  std::string err;
+  if (!ParseArguments(args, set, &a, &err)) {
+    std::fprintf(stderr, "stressplan run: %s\n", err.c_str());
+    return run::kExitUsage;
+  }
+  if (a.help) {
+    PrintHelp(set, "run", "PLAN [options]", "Runs a plan: starts its services, drives load, writes reports.");
+    return run::kExitPassed;
+  }
+  run::RunOptions ro;
+  ro.mode = a.last("mode", "full");
+  if (ro.mode != "load" && ro.mode != "chaos" && ro.mode != "full") {
+    std::fprintf(stderr, "--mode: expected load, chaos or full, got '%s'\n", ro.mode.c_str());
+    return run::kExitUsage;
+  }
+  ro.report_dir = a.last("report", ".");
+  ro.quiet = a.has("quiet");
+  ro.plugin_paths = PluginPaths(a);
+  ro.version = Version();
+  plan::Plan plan;
+  if (!LoadPlanFromArgs(a, "run", &plan)) return run::kExitUsage;
+  return run::RunPlan(plan, ro);
+}
+
+int ValidateCommand(const std::vector<std::string>& args) {
+  OptionSet set;
+  AddPlanOptions(set);
+  ParsedArguments a;
+  std::string err;
+  if (!ParseArguments(args, set, &a, &err)) {
+    std::fprintf(stderr, "stressplan validate: %s\n", err.c_str());
+    return run::kExitUsage;
+  }
+  if (a.help) {
+    PrintHelp(set, "validate", "PLAN [options]",
+              "Checks a plan and the options of the plugins it names; runs nothing.");
+    return run::kExitPassed;
+  }
+  plan::Plan plan;
+  if (!LoadPlanFromArgs(a, "validate", &plan)) return run::kExitUsage;
+  int code = run::ValidatePlugins(plan, PluginPaths(a));
+  if (code == run::kExitPassed) {
+    std::printf("%s: valid (profile %s, %zu scenario(s), %zu reporter(s), %zu service(s))\n",
+                plan.file.c_str(), plan.profile.c_str(), plan.scenarios.size(),
+                plan.reporters.size(), plan.services.size());
+  }
+  return code;
+}
+
+int PluginsCommand(const std::vector<std::string>& args) {
+  OptionSet set;
+  set.addOption(Valued("plugin-path", "DIR", "also search DIR for plugins", true));
+  ParsedArguments a;
+  std::string err;
+  if (!ParseArguments(args, set, &a, &err)) {
+    std::fprintf(stderr, "stressplan plugins: %s\n", err.c_str());
+    return run::kExitUsage;
+  }
+  if (a.help) {
+    PrintHelp(set, "plugins", "[options]",
+              "Lists the plugins found on the search path: --plugin-path, STRESSPLAN_PLUGIN_PATH, "
+              "then the built-in folder.");
+    return run::kExitPassed;
+  }
+  plugin::Host host;
+  plugin::Loader loader(&host);
+  loader.SetSearchPath(plugin::SearchPath(PluginPaths(a), {}));
+  std::printf("search path:\n");
+  for (const auto& d : loader.search_path()) std::printf("  %s\n", d.c_str());
+  int broken = 0;
+  for (const auto& l : loader.ListAll()) {
+    if (l.plugin == nullptr) {
+      std::printf("\n! %s\n    %s\n", l.file.c_str(), l.error.c_str());
+      ++broken;
+      continue;
+    }
+    const sp_plugin_descriptor& d = l.plugin->d.desc;
+    std::printf("\n%s  (%s plugin, version %s, ABI %u.%u)\n    file: %s\n", d.name,
+                plugin::KindName(d.kind), d.version, d.abi_major, d.abi_minor, l.file.c_str());
+    if (d.description && d.description[0]) std::printf("    %s\n", d.description);
+    PrintOptions(d.options, d.option_count, "options");
+    if (d.kind == SP_KIND_TARGET) {
+      PrintOptions(l.plugin->d.target.request_options, l.plugin->d.target.request_option_count,
+                   "request options");
+    }
+  }
+  return broken ? run::kExitRuntime : run::kExitPassed;
+}
+
+int VersionCommand(const std::vector<std::string>&) {
+  std::printf("stressplan %s (plugin ABI %d.%d)\n", Version(), SP_ABI_VERSION_MAJOR, SP_ABI_VERSION_MINOR);
+  return run::kExitPassed;
+}
+
+}  // namespace sp::cli

@@ -1,0 +1,100 @@
+#include "core/plan/cli_overrides.h"
+
+#include "core/plan/profiles.h"
+#include "core/plan/suggest.h"
+#include "core/plan/units.h"
+
+namespace sp::plan {
+namespace {
+
+Location Flag(const std::string& name) { return Location{name, 0, 0}; }
+
+bool ParseSpawnRate(const std::string& text, double* rate, std::string* err) {
+  if (!ParseRate(text, rate, err)) return false;
+  if (*rate <= 0) {
+    *err = "must be more than 0 users per second, got \"" + text + "\"";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool CheckCliFlags(const LoadOptions& options, Diagnostics* errors) {
+  bool ok = true;
+  if (options.users && *options.users < 1) {
+    ok = AddError(errors, Flag("--users"), "",
+                  "must be >= 1, got " + std::to_string(*options.users));
+  }
+  if (options.duration) {
+    Duration d{0};
+    std::string err;
+    if (!ParseDuration(*options.duration, &d, &err)) {
+      ok = AddError(errors, Flag("--duration"), "", err);
+    } else if (d.count() <= 0) {
+      ok = AddError(errors, Flag("--duration"), "", "must be longer than 0, got \"" + *options.duration + "\"");
+    }
+  }
+  if (options.spawn_rate) {
+    double rate = 0;
+    std::string err;
+    if (!ParseSpawnRate(*options.spawn_rate, &rate, &err)) {
+      ok = AddError(errors, Flag("--spawn-rate"), "", err);
+    }
+  }
+  if (options.profile && options.profile->empty()) {
+    ok = AddError(errors, Flag("--profile"), "", "needs a profile name");
+  }
+  if (options.host && options.host->empty()) {
+    ok = AddError(errors, Flag("--host"), "", "needs a URL, e.g. --host http://127.0.0.1:8089");
+  }
+  return ok;
+}
+
+bool ApplyCliOverrides(const LoadOptions& options, const Location& profile_loc, Plan* plan,
+                       Diagnostics* errors) {
+  Location where = profile_loc;
+  std::string key = "profile";
+  if (options.profile) {
+    plan->profile = *options.profile;
+    where = Flag("--profile");
+    key.clear();
+  }
+  auto it = plan->profiles.find(plan->profile);
+  if (it == plan->profiles.end()) {
+    std::vector<std::string> names;
+    for (const auto& entry : plan->profiles) names.push_back(entry.first);
+    return AddError(errors, where, key,
+                    "unknown profile \"" + plan->profile + "\"" + DidYouMean(plan->profile, names) +
+                        "; known profiles: " + JoinNames(names));
+  }
+  Profile& profile = it->second;
+
+  if (options.users || options.duration) {
+    Stage stage;
+    stage.users = options.users ? *options.users : MaxUsers(profile);
+    stage.duration = TotalDuration(profile);
+    std::string origin;
+    if (options.users) origin = "--users " + std::to_string(*options.users);
+    if (options.duration) {
+      std::string err;
+      if (!ParseDuration(*options.duration, &stage.duration, &err)) {
+        return AddError(errors, Flag("--duration"), "", err);
+      }
+      origin += (origin.empty() ? "" : " ") + std::string("--duration ") + *options.duration;
+    }
+    stage.loc = Flag(origin);
+    profile.stages.assign(1, stage);
+  }
+  if (options.spawn_rate) {
+    double rate = 0;
+    std::string err;
+    if (!ParseSpawnRate(*options.spawn_rate, &rate, &err)) {
+      return AddError(errors, Flag("--spawn-rate"), "", err);
+    }
+    for (Stage& stage : profile.stages) stage.spawn_rate = rate;
+  }
+  return true;
+}
+
+}  // namespace sp::plan

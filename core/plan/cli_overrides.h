@@ -1,0 +1,24 @@
+// The load-shaping command-line flags, applied to a built Plan:
+//   --profile NAME     selects the profile (instead of the plan's `profile:`)
+//   --users N          \ replace the selected profile's stages by one stage of N users
+//   --duration T       / (default: its max users) for T (default: its total duration)
+//   --spawn-rate R     sets spawn_rate on every stage of the selected profile
+// (--host is a tree edit, applied with --set; see plan_loader.cc.)
+#pragma once
+
+#include "core/plan/diagnostic.h"
+#include "core/plan/plan.h"
+#include "core/plan/plan_loader.h"
+
+namespace sp::plan {
+
+// Checks the flags' own syntax and ranges (errors print as "--users: must be >= 1").
+bool CheckCliFlags(const LoadOptions& options, Diagnostics* errors);
+
+// Applies the flags to *plan and checks that the selected profile exists (located at
+// `profile_loc`, where the plan's `profile:` was written, or at --profile). Assumes
+// CheckCliFlags passed.
+bool ApplyCliOverrides(const LoadOptions& options, const Location& profile_loc, Plan* plan,
+                       Diagnostics* errors);
+
+}  // namespace sp::plan

@@ -1,0 +1,96 @@
+#include "core/plan/plan_loader.h"
+
+#include <exception>
+#include <filesystem>
+#include <system_error>
+
+#include "core/plan/cli_overrides.h"
+#include "core/plan/overlay.h"
+#include "core/plan/plan_schema.h"
+#include "core/plan/set_override.h"
+#include "core/plan/substitute.h"
+#include "core/plan/yaml_loader.h"
+
+namespace sp::plan {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string AbsoluteDir(const std::string& dir) {
+  std::error_code ec;
+  fs::path p = fs::absolute(dir.empty() ? fs::path(".") : fs::path(dir), ec);
+  if (ec) p = fs::path(dir);
+  return p.lexically_normal().string();
+}
+
+// Everything after reading the text.
+bool Process(Value root, const std::string& file, const std::string& dir, const LoadOptions& options,
+             Plan* plan, Diagnostics* errors) {
+  const size_t first_error = errors->size();
+  auto failed = [&] { return errors->size() > first_error; };
+
+  // Phase 2: everything that edits the tree, and the flags' own syntax.
+  const std::map<std::string, std::string> process_env =
+      options.process_env ? *options.process_env : ProcessEnvironment();
+  Variables vars;
+  vars.process_env = process_env;
+  const bool environment_ok =
+      ApplyEnvironment(&root, options.environment, PlanKeys(), process_env, &vars.overlay, errors);
+  // Without the overlay the variables it defines would all look unset: don't report those.
+  if (environment_ok) SubstituteTree(&root, vars, "", errors);
+  for (const std::string& assignment : options.sets) ApplySet(&root, assignment, errors);
+  if (options.host && !options.host->empty()) {
+    SetPath(&root, "target.base_url", MakeScalar(*options.host, {}, /*quoted=*/true),
+            "--host " + *options.host, errors);
+  }
+  CheckCliFlags(options, errors);
+  if (failed()) return false;
+
+  // Phase 3: validation, then the load-shaping flags.
+  Plan result;
+  result.file = file;
+  result.dir = dir;
+  result.environment = options.environment;
+  Location profile_loc;
+  if (!BuildPlan(root, &result, &profile_loc, errors)) {
+    // Still report a bad profile name or flag in the same run.
+    ApplyCliOverrides(options, profile_loc, &result, errors);
+    return false;
+  }
+  if (!ApplyCliOverrides(options, profile_loc, &result, errors)) return false;
+  *plan = std::move(result);
+  return true;
+}
+
+}  // namespace
+
+bool LoadPlanFromString(const std::string& text, const std::string& file_name, const std::string& dir,
+                        const LoadOptions& options, Plan* plan, std::vector<Diagnostic>* errors) {
+  try {
+    Value root;
+    if (!LoadYamlString(text, file_name, &root, errors)) return false;
+    return Process(std::move(root), file_name, AbsoluteDir(dir), options, plan, errors);
+  } catch (const std::exception& e) {
+    AddError(errors, Location{file_name, 0, 0}, "", std::string("internal error while loading the plan: ") + e.what());
+  } catch (...) {
+    AddError(errors, Location{file_name, 0, 0}, "", "internal error while loading the plan");
+  }
+  return false;
+}
+
+bool LoadPlan(const std::string& path, const LoadOptions& options, Plan* plan,
+              std::vector<Diagnostic>* errors) {
+  try {
+    Value root;
+    if (!LoadYamlFile(path, &root, errors)) return false;
+    std::string dir = fs::path(path).parent_path().string();
+    return Process(std::move(root), path, AbsoluteDir(dir), options, plan, errors);
+  } catch (const std::exception& e) {
+    AddError(errors, Location{path, 0, 0}, "", std::string("internal error while loading the plan: ") + e.what());
+  } catch (...) {
+    AddError(errors, Location{path, 0, 0}, "", "internal error while loading the plan");
+  }
+  return false;
+}
+
+}  // namespace sp::plan

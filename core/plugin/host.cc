@@ -1,0 +1,130 @@
+#include "core/plugin/host.h"
+
+#include <time.h>
+
+#include <cstdio>
+
+namespace sp::plugin {
+
+uint64_t NowNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+uint32_t Interner::Intern(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = ids_.find(name);
+  if (it != ids_.end()) return it->second;
+  uint32_t id = static_cast<uint32_t>(names_.size());
+  names_.push_back(name);
+  ids_.emplace(name, id);
+  return id;
+}
+
+std::string Interner::Name(uint32_t id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return id < names_.size() ? names_[id] : std::string();
+}
+
+size_t Interner::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return names_.size();
+}
+
+namespace {
+
+// The C functions behind sp_host_api. They never throw across the boundary.
+Host* HostOf(void* ctx, std::string* who) {
+  auto* c = static_cast<HostContext*>(ctx);
+  if (c == nullptr) return nullptr;
+  *who = c->plugin;
+  return c->host;
+}
+
+void ApiLog(void* ctx, sp_log_level level, const char* message) noexcept {
+  try {
+    std::string who;
+    if (Host* h = HostOf(ctx, &who)) h->Log(level, who, message ? message : "");
+  } catch (...) {
+  }
+}
+
+uint64_t ApiNow(void*) noexcept { return NowNs(); }
+
+void ApiEmitEvent(void* ctx, const char* name, double value) noexcept {
+  try {
+    std::string who;
+    if (Host* h = HostOf(ctx, &who); h && name) h->Event(who, name, value);
+  } catch (...) {
+  }
+}
+
+uint32_t ApiIntern(void* ctx, const char* name) noexcept {
+  try {
+    std::string who;
+    if (Host* h = HostOf(ctx, &who); h && name) return h->interner().Intern(name);
+  } catch (...) {
+  }
+  return UINT32_MAX;
+}
+
+const char* LevelName(sp_log_level level) {
+  switch (level) {
+    case SP_LOG_DEBUG: return "debug";
+    case SP_LOG_INFO: return "info";
+    case SP_LOG_WARN: return "warning";
+    case SP_LOG_ERROR: return "error";
+  }
+  return "log";
+}
+
+}  // namespace
+
+Host::Host() {
+  api_.struct_size = sizeof(sp_host_api);
+  api_.abi_major = SP_ABI_VERSION_MAJOR;
+  api_.abi_minor = SP_ABI_VERSION_MINOR;
+  api_.log = ApiLog;
+  api_.now_ns = ApiNow;
+  api_.emit_event = ApiEmitEvent;
+  api_.intern = ApiIntern;
+}
+
+void* Host::Context(const std::string& plugin) {
+  std::lock_guard<std::mutex> lock(mu_);
+  contexts_.push_back(std::make_unique<HostContext>(HostContext{this, plugin}));
+  return contexts_.back().get();
+}
+
+void Host::SetEventSink(EventSink sink) {
+  std::lock_guard<std::mutex> lock(mu_);
+  event_sink_ = std::move(sink);
+}
+
+void Host::SetLogSink(LogSink sink) {
+  std::lock_guard<std::mutex> lock(mu_);
+  log_sink_ = std::move(sink);
+}
+
+void Host::Log(sp_log_level level, const std::string& who, const std::string& message) {
+  if (level < min_level_.load()) return;
+  std::string line = "stressplan: " + std::string(LevelName(level)) + ": plugin " + who + ": " + message;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (log_sink_) {
+    log_sink_(level, line);
+  } else {
+    std::fprintf(stderr, "%s\n", line.c_str());
+  }
+}
+
+void Host::Event(const std::string& who, const std::string& name, double value) {
+  EventSink sink;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sink = event_sink_;
+  }
+  if (sink) sink(who, name, value);
+}
+
+}  // namespace sp::plugin

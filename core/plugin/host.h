@@ -1,0 +1,75 @@
+// The host side of sp_host_api: the functions every plugin may call (log, clock, events,
+// name interning). One Host per run; each plugin object gets its own HostContext so that log
+// lines and events carry the plugin's name.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <stressplan/plugin.h>
+
+namespace sp::plugin {
+
+// Monotonic nanoseconds: the one clock of every timestamp crossing the ABI.
+uint64_t NowNs();
+
+// Names to small ids, shared by the whole run (events, checks). Thread-safe.
+class Interner {
+ public:
+  uint32_t Intern(const std::string& name);
+  std::string Name(uint32_t id) const;  // "" for an unknown id
+  size_t size() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, uint32_t> ids_;
+  std::vector<std::string> names_;
+};
+
+class Host;
+
+// What host_ctx points to: the host plus who is calling.
+struct HostContext {
+  Host* host = nullptr;
+  std::string plugin;  // plugin name, for log lines
+};
+
+class Host {
+ public:
+  using EventSink = std::function<void(const std::string& plugin, const std::string& name, double value)>;
+  using LogSink = std::function<void(sp_log_level level, const std::string& line)>;
+
+  Host();
+  Host(const Host&) = delete;
+  Host& operator=(const Host&) = delete;
+
+  const sp_host_api* api() const { return &api_; }
+  // A context that lives as long as the Host; hand it to the plugin named `plugin`.
+  void* Context(const std::string& plugin);
+
+  Interner& interner() { return interner_; }
+  // Where emit_event goes (the metrics bus); events before a sink is set are dropped and counted.
+  void SetEventSink(EventSink sink);
+  void SetLogSink(LogSink sink);
+  void SetMinLogLevel(sp_log_level level) { min_level_ = level; }
+
+  void Log(sp_log_level level, const std::string& who, const std::string& message);
+  void Event(const std::string& who, const std::string& name, double value);
+
+ private:
+  sp_host_api api_{};
+  Interner interner_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<HostContext>> contexts_;
+  EventSink event_sink_;
+  LogSink log_sink_;
+  std::atomic<int> min_level_{SP_LOG_INFO};
+};
+
+}  // namespace sp::plugin

@@ -1,0 +1,151 @@
+#include "core/run/documents.h"
+
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+namespace sp::run {
+namespace {
+
+using nlohmann::json;
+
+json Latency(const metrics::Histogram& h) {
+  return json{{"min", Ms(h.min())},          {"mean", std::round(h.mean() / 1e3) / 1e3},
+              {"p50", Ms(h.Percentile(50))}, {"p90", Ms(h.Percentile(90))},
+              {"p95", Ms(h.Percentile(95))}, {"p99", Ms(h.Percentile(99))},
+              {"max", Ms(h.max())}};
+}
+
+json ErrorsByType(const metrics::Recorder& r) {
+  json out = json::object();
+  for (int k = 1; k < metrics::kErrorKinds; ++k) {
+    if (r.errors_by_kind()[k]) out[metrics::ErrorKindName(k)] = r.errors_by_kind()[k];
+  }
+  return out;
+}
+
+json StatusCodes(const metrics::Recorder& r) {
+  json out = json::object();
+  for (size_t s = 0; s < r.status_codes().size(); ++s) {
+    if (r.status_codes()[s]) out[std::to_string(s)] = r.status_codes()[s];
+  }
+  return out;
+}
+
+json NamedCounts(const std::vector<uint64_t>& counts, const std::vector<std::string>& names) {
+  json out = json::object();
+  for (size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i] && i < names.size()) out[names[i]] = counts[i];
+  }
+  return out;
+}
+
+json Header(const char* type) { return json{{"type", type}, {"schema_version", kReportSchemaVersion}}; }
+
+double Rate(uint64_t n, uint64_t d) { return d ? static_cast<double>(n) / static_cast<double>(d) : 0.0; }
+
+}  // namespace
+
+double Ms(uint64_t ns) { return std::round(static_cast<double>(ns) / 1e3) / 1e3; }
+
+std::string RunStartDocument(const RunInfo& info) {
+  const plan::Plan& p = *info.plan;
+  json stages = json::array();
+  const plan::Profile& prof = p.profiles.at(p.profile);
+  for (size_t i = 0; i < prof.stages.size(); ++i) {
+    const plan::Stage& s = prof.stages[i];
+    json st{{"index", i}, {"start_s", info.schedule->StageStart(i) / 1e9},
+            {"duration_s", static_cast<double>(s.duration.count()) / 1e9}, {"users", s.users}};
+    if (s.spawn_rate) st["spawn_rate"] = *s.spawn_rate;
+    stages.push_back(st);
+  }
+  json scenarios = json::array();
+  for (const auto& s : p.scenarios) {
+    json reqs = json::array();
+    for (const auto& r : s.requests) reqs.push_back(r.name);
+    scenarios.push_back({{"name", s.name}, {"weight", s.weight}, {"requests", reqs}});
+  }
+  json d = Header("run_start");
+  d["plan"] = {{"name", p.name}, {"file", p.file}, {"environment", p.environment},
+               {"profile", p.profile}, {"description", p.description}};
+  d["mode"] = info.mode;
+  d["started_at"] = info.started_at;
+  d["stressplan_version"] = info.version;
+  d["load_threads"] = info.threads;
+  d["stages"] = stages;
+  d["scenarios"] = scenarios;
+  d["planned_duration_s"] = info.schedule->total_ns() / 1e9;
+  return d.dump();
+}
+
+std::string SnapshotDocument(const SnapshotData& s, const metrics::Recorder& r,
+                             const std::vector<std::string>& names) {
+  json d = Header("snapshot");
+  d["second"] = s.second;
+  d["elapsed_s"] = s.elapsed_s;
+  d["stage"] = s.stage;
+  d["users"] = {{"planned", s.planned_users}, {"active", s.active_users}};
+  d["in_flight"] = s.in_flight;
+  d["requests"] = r.requests();
+  d["errors"] = r.errors();
+  d["latency_ms"] = Latency(r.latency());
+  d["errors_by_type"] = ErrorsByType(r);
+  d["status_codes"] = StatusCodes(r);
+  d["events"] = NamedCounts(r.events(), names);
+  return d.dump();
+}
+
+std::string EventDocument(double elapsed_s, const std::string& source, const std::string& name,
+                          double value) {
+  json d = Header("event");
+  d["elapsed_s"] = elapsed_s;
+  d["source"] = source;
+  d["name"] = name;
+  d["value"] = value;
+  return d.dump();
+}
+
+std::string SummaryDocument(const RunInfo& info, const RunEnd& end, const metrics::Recorder& t,
+                            const std::vector<std::string>& names,
+                            const std::map<std::string, uint64_t>& emitted_events) {
+  const plan::Plan& p = *info.plan;
+  json d = Header("summary");
+  d["plan"] = {{"name", p.name}, {"file", p.file}, {"environment", p.environment},
+               {"profile", p.profile}};
+  d["mode"] = info.mode;
+  d["started_at"] = info.started_at;
+  d["stressplan_version"] = info.version;
+  d["status"] = end.status;
+  if (!end.reason.empty()) d["status_reason"] = end.reason;
+  d["duration_s"] = end.duration_s;
+  d["requests"] = t.requests();
+  d["ok"] = t.requests() - t.errors();
+  d["errors"] = t.errors();
+  d["interrupted"] = t.errors_by_kind()[SP_E_INTERRUPTED];
+  d["error_rate"] = Rate(t.errors(), t.requests());
+  d["throughput_rps"] = end.duration_s > 0 ? static_cast<double>(t.requests()) / end.duration_s : 0.0;
+  d["bytes_sent"] = t.bytes_sent();
+  d["bytes_received"] = t.bytes_received();
+  d["latency_ms"] = Latency(t.latency());
+  d["errors_by_type"] = ErrorsByType(t);
+  d["status_codes"] = StatusCodes(t);
+  json events = NamedCounts(t.events(), names);
+  for (const auto& [name, n] : emitted_events) events[name] = events.value(name, uint64_t{0}) + n;
+  d["events"] = events;
+  d["failed_checks"] = NamedCounts(t.failed_checks(), names);
+  json steps = json::array();
+  for (size_t i = 0; i < info.model->step_names.size(); ++i) {
+    metrics::StepStats s = i < t.steps().size() ? t.steps()[i] : metrics::StepStats{};
+    steps.push_back({{"name", info.model->step_names[i]}, {"requests", s.requests},
+                     {"errors", s.errors}, {"error_rate", Rate(s.errors, s.requests)},
+                     {"latency_ms", Latency(s.latency)}});
+  }
+  d["requests_by_name"] = steps;
+  json hist = json::array();
+  for (const auto& [b, n] : t.latency().Buckets()) hist.push_back({b, n});
+  d["latency_histogram"] = {{"unit", "ns"}, {"encoding", "hdr-log-linear-7"}, {"buckets", hist}};
+  d["reporter_documents_dropped"] = end.reporter_documents_dropped;
+  return d.dump();
+}
+
+}  // namespace sp::run

@@ -1,0 +1,62 @@
+// The JSON documents the run sends to reporters (see include/stressplan/reporter.h and
+// docs/report-schema.json): run_start, snapshot, event, summary. Built from plain data here,
+// in one place, so every reporter sees the same versioned schema.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/metrics/recorder.h"
+#include "core/plan/plan.h"
+#include "core/run/load_model.h"
+#include "core/run/schedule.h"
+
+namespace sp::run {
+
+constexpr int kReportSchemaVersion = 1;
+
+struct RunInfo {
+  const plan::Plan* plan = nullptr;
+  const LoadModel* model = nullptr;
+  const Schedule* schedule = nullptr;
+  std::string mode;          // load | full
+  std::string started_at;    // ISO 8601 UTC
+  std::string version;       // stressplan version
+  int threads = 0;
+};
+
+// Why and how the run ended, for the summary.
+struct RunEnd {
+  double duration_s = 0;
+  std::string status = "completed";  // completed | interrupted | aborted
+  std::string reason;                 // e.g. "SIGINT", "target load thread broke"
+  uint64_t reporter_documents_dropped = 0;
+};
+
+std::string RunStartDocument(const RunInfo& info);
+
+struct SnapshotData {
+  uint64_t second = 0;        // 1 for the first second of the run
+  double elapsed_s = 0;
+  size_t stage = 0;
+  int planned_users = 0;
+  int active_users = 0;
+  uint64_t in_flight = 0;
+};
+std::string SnapshotDocument(const SnapshotData& s, const metrics::Recorder& interval,
+                             const std::vector<std::string>& names);
+
+std::string EventDocument(double elapsed_s, const std::string& source, const std::string& name,
+                          double value);
+
+// `names`: interned names by id (events, checks).
+std::string SummaryDocument(const RunInfo& info, const RunEnd& end, const metrics::Recorder& total,
+                            const std::vector<std::string>& names,
+                            const std::map<std::string, uint64_t>& emitted_events);
+
+// Milliseconds with microsecond precision, for report values.
+double Ms(uint64_t ns);
+
+}  // namespace sp::run

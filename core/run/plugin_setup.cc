@@ -1,0 +1,151 @@
+#include "core/run/plugin_setup.h"
+
+#include <cstdlib>
+
+namespace sp::run {
+namespace {
+
+// Maps a plugin's sp_error to a located diagnostic inside `block` (the plugin's option block).
+plan::Diagnostic FromPluginError(const plan::Value& block, const sp_error& e,
+                                 const std::string& fallback_message, const std::string& who) {
+  plan::Diagnostic d;
+  d.message = who + ": " + (e.message[0] ? e.message : fallback_message);
+  d.loc = plan::LocateOption(block, e.option, e.path);
+  d.key = e.option;
+  return d;
+}
+
+const plugin::Plugin* LoadKind(plugin::Loader* loader, const plan::PluginRef& ref, sp_kind kind,
+                               const std::string& where, plan::Diagnostics* errors) {
+  std::string err;
+  const plugin::Plugin* p = loader->Load(ref.plugin, &err);
+  if (p == nullptr) {
+    plan::AddError(errors, ref.loc, where + ".plugin", err);
+    return nullptr;
+  }
+  if (p->kind() != kind) {
+    plan::AddError(errors, ref.loc, where + ".plugin",
+                   "plugin '" + ref.plugin + "' (" + p->file + ") is a " +
+                       plugin::KindName(p->kind()) + " plugin, not a " + plugin::KindName(kind) +
+                       " plugin");
+    return nullptr;
+  }
+  return p;
+}
+
+}  // namespace
+
+TargetSetup::~TargetSetup() {
+  if (instance != nullptr && plugin != nullptr) plugin->d.target.destroy(instance);
+}
+
+bool PrepareTarget(const plan::Plan& plan, plugin::Loader* loader, TargetSetup* out,
+                   plan::Diagnostics* errors) {
+  const plugin::Plugin* p = LoadKind(loader, plan.target, SP_KIND_TARGET, "target", errors);
+  if (p == nullptr) return false;
+  out->plugin = p;
+  plan::OptionContext ctx{std::string("target plugin ") + p->name(), plan.dir};
+  bool ok = plan::ResolveOptions(plan.target.options, p->d.desc.options, p->d.desc.option_count,
+                                 ctx, &out->options, errors);
+  for (const auto& s : plan.scenarios) {
+    for (const auto& r : s.requests) {
+      plan::ResolvedOptions resolved;
+      plan::OptionContext rctx{std::string("request ") + s.name + "/" + r.name + " of target plugin " + p->name(),
+                               plan.dir};
+      ok &= plan::ResolveOptions(r.spec, p->d.target.request_options,
+                                 p->d.target.request_option_count, rctx, &resolved, errors);
+      out->request_options.push_back(std::move(resolved));
+      out->names.push_back(s.name + "/" + r.name);
+      out->requests.push_back(&r);
+    }
+  }
+  return ok;
+}
+
+bool CreateTarget(const plan::Plan& plan, plugin::Host* host, TargetSetup* setup,
+                  plan::Diagnostics* errors) {
+  const plugin::Plugin* p = setup->plugin;
+  std::vector<sp_request_spec> specs;
+  for (size_t i = 0; i < setup->names.size(); ++i) {
+    sp_request_spec spec{};
+    spec.name = sp_str{setup->names[i].data(), setup->names[i].size()};
+    spec.options = *setup->request_options[i].get();
+    specs.push_back(spec);
+  }
+  sp_error e{};
+  void* instance = nullptr;
+  sp_status st = p->d.target.create(host->api(), host->Context(p->name()), setup->options.get(),
+                                    specs.data(), specs.size(), &instance, &e);
+  if (st != SP_OK) {
+    std::string who = std::string("target plugin ") + p->name();
+    std::string option = e.option;
+    // "requests/<i>": an error about one request step; its path's first segment is the option.
+    if (option.rfind("requests/", 0) == 0) {
+      size_t i = std::strtoul(option.c_str() + 9, nullptr, 10);
+      if (i < setup->requests.size()) {
+        std::string path = e.path;
+        std::string name, rest;
+        if (!path.empty() && path[0] == '/') {
+          size_t slash = path.find('/', 1);
+          name = path.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
+          rest = slash == std::string::npos ? "" : path.substr(slash);
+        }
+        plan::Diagnostic d;
+        d.message = who + ", request " + setup->names[i] + ": " +
+                    (e.message[0] ? e.message : "refused this request");
+        d.loc = plan::LocateOption(setup->requests[i]->spec, name, rest);
+        d.key = name;
+        errors->push_back(d);
+        return false;
+      }
+    }
+    errors->push_back(FromPluginError(plan.target.options, e, "could not start", who));
+    return false;
+  }
+  setup->instance = instance;
+  return true;
+}
+
+bool CreateReporters(const plan::Plan& plan, plugin::Loader* loader, plugin::Host* host,
+                     const std::string& report_dir, std::vector<Reporter>* out,
+                     plan::Diagnostics* errors) {
+  bool ok = true;
+  for (size_t i = 0; i < plan.reporters.size(); ++i) {
+    const plan::PluginRef& ref = plan.reporters[i];
+    std::string where = "reporters." + std::to_string(i);
+    const plugin::Plugin* p = LoadKind(loader, ref, SP_KIND_REPORTER, where, errors);
+    if (p == nullptr) {
+      ok = false;
+      continue;
+    }
+    Reporter r;
+    r.plugin = p;
+    r.label = std::string("reporter ") + p->name() + " (" + ref.loc.str() + ")";
+    plan::OptionContext ctx{std::string("reporter plugin ") + p->name(), report_dir};
+    if (!plan::ResolveOptions(ref.options, p->d.desc.options, p->d.desc.option_count, ctx,
+                              &r.options, errors)) {
+      ok = false;
+      continue;
+    }
+    sp_error e{};
+    if (p->d.reporter.create(host->api(), host->Context(p->name()), r.options.get(), &r.instance,
+                             &e) != SP_OK) {
+      errors->push_back(FromPluginError(ref.options, e, "could not start",
+                                        std::string("reporter plugin ") + p->name()));
+      ok = false;
+      continue;
+    }
+    out->push_back(std::move(r));
+  }
+  return ok;
+}
+
+void DestroyReporters(std::vector<Reporter>* reporters) {
+  for (Reporter& r : *reporters) {
+    if (r.instance) r.plugin->d.reporter.destroy(r.instance);
+    r.instance = nullptr;
+  }
+  reporters->clear();
+}
+
+}  // namespace sp::run

@@ -1,0 +1,45 @@
+// Binding the plan to plugins: load the target and reporter plugins the plan names, check the
+// plan's option blocks against what each plugin declares, and create the instances. Every
+// error becomes a located Diagnostic, including errors a plugin reports from its `create`
+// (its sp_error.option + path are mapped back to the plan's line).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/plan/diagnostic.h"
+#include "core/plan/options.h"
+#include "core/plan/plan.h"
+#include "core/plugin/loader.h"
+#include "core/run/report_bus.h"
+
+namespace sp::run {
+
+struct TargetSetup {
+  const plugin::Plugin* plugin = nullptr;
+  plan::ResolvedOptions options;
+  std::vector<plan::ResolvedOptions> request_options;  // one per step of the request table
+  std::vector<std::string> names;                      // "scenario/request", same order
+  std::vector<const plan::Request*> requests;          // the plan's steps, same order
+  void* instance = nullptr;
+
+  TargetSetup() = default;
+  TargetSetup(const TargetSetup&) = delete;
+  TargetSetup& operator=(const TargetSetup&) = delete;
+  ~TargetSetup();  // destroys the instance if one was created
+};
+
+// Loads the target plugin and resolves its options and every request step's options.
+bool PrepareTarget(const plan::Plan& plan, plugin::Loader* loader, TargetSetup* out,
+                   plan::Diagnostics* errors);
+// Calls the plugin's create; its errors are mapped to plan locations.
+bool CreateTarget(const plan::Plan& plan, plugin::Host* host, TargetSetup* setup,
+                  plan::Diagnostics* errors);
+
+// Loads, resolves and creates each reporter. SP_OPT_PATH options resolve against report_dir.
+bool CreateReporters(const plan::Plan& plan, plugin::Loader* loader, plugin::Host* host,
+                     const std::string& report_dir, std::vector<Reporter>* out,
+                     plan::Diagnostics* errors);
+void DestroyReporters(std::vector<Reporter>* reporters);
+
+}  // namespace sp::run

@@ -1,0 +1,287 @@
+#include "core/run/run.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <latch>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "core/plugin/host.h"
+#include "core/plugin/loader.h"
+#include "core/run/console.h"
+#include "core/run/documents.h"
+#include "core/run/interrupt.h"
+#include "core/run/load_model.h"
+#include "core/run/load_worker.h"
+#include "core/run/plugin_setup.h"
+#include "core/run/report_bus.h"
+#include "core/run/schedule.h"
+#include "core/services/service_set.h"
+
+namespace sp::run {
+namespace {
+
+void PrintDiagnostics(const plan::Diagnostics& errors) {
+  for (const auto& d : errors) std::fprintf(stderr, "%s\n", d.str().c_str());
+}
+
+std::string IsoNow() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+int LoadThreads(const plan::Plan& plan, int max_users) {
+  int n = plan.workers > 0 ? plan.workers : static_cast<int>(std::thread::hardware_concurrency());
+  n = std::max(1, n);
+  return std::max(1, std::min(n, std::max(1, max_users)));
+}
+
+}  // namespace
+
+int ValidatePlugins(const plan::Plan& plan, const std::vector<std::string>& plugin_paths) {
+  plugin::Host host;
+  plugin::Loader loader(&host);
+  loader.SetSearchPath(plugin::SearchPath(plugin_paths, plan.plugin_paths));
+  plan::Diagnostics errors;
+  {
+    TargetSetup target;
+    if (PrepareTarget(plan, &loader, &target, &errors)) CreateTarget(plan, &host, &target, &errors);
+  }
+  std::vector<Reporter> reporters;
+  // Validation writes nothing: reporters are created against a scratch folder and destroyed.
+  CreateReporters(plan, &loader, &host, std::filesystem::temp_directory_path().string(),
+                  &reporters, &errors);
+  DestroyReporters(&reporters);
+  if (!errors.empty()) {
+    PrintDiagnostics(errors);
+    return kExitUsage;
+  }
+  return kExitPassed;
+}
+
+int RunPlan(const plan::Plan& plan, const RunOptions& options) {
+  if (options.mode == "chaos") {
+    std::fprintf(stderr,
+                 "--mode chaos: the plan %s has no chaos steps to run (chaos steps are not "
+                 "supported by this version yet); use --mode load or full\n",
+                 plan.file.c_str());
+    return kExitUsage;
+  }
+  // Signals first: every thread started from here on inherits the blocked mask.
+  InterruptWatcher::BlockSignals();
+
+  plugin::Host host;
+  plugin::Loader loader(&host);
+  loader.SetSearchPath(plugin::SearchPath(options.plugin_paths, plan.plugin_paths));
+  plan::Diagnostics errors;
+  auto target = std::make_unique<TargetSetup>();
+  if (!PrepareTarget(plan, &loader, target.get(), &errors)) {
+    PrintDiagnostics(errors);
+    return kExitUsage;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(options.report_dir, ec);
+  if (ec) {
+    std::fprintf(stderr, "--report %s: cannot create the folder: %s\n", options.report_dir.c_str(),
+                 ec.message().c_str());
+    return kExitUsage;
+  }
+  std::string report_dir = std::filesystem::absolute(options.report_dir).string();
+  std::vector<Reporter> reporters;
+  if (!CreateReporters(plan, &loader, &host, report_dir, &reporters, &errors)) {
+    DestroyReporters(&reporters);
+    PrintDiagnostics(errors);
+    return kExitUsage;
+  }
+
+  LoadModel model = LoadModel::FromPlan(plan);
+  Schedule schedule(plan.profiles.at(plan.profile).stages);
+  const int threads = LoadThreads(plan, schedule.MaxUsers());
+  LoadControl control;
+  control.grace_ns = static_cast<uint64_t>(plan.grace.count());
+
+  std::mutex events_mu;
+  std::map<std::string, uint64_t> emitted_events;
+  std::atomic<uint64_t> t0_for_events{0};
+  ReportBus bus(&reporters);
+
+  InterruptWatcher watcher([&](int count, const char* name) {
+    std::fprintf(stderr, "stressplan: %s received: %s\n", name,
+                 count == 1 ? "stopping the load, draining requests in flight, writing reports "
+                              "(again to interrupt requests in flight)"
+                            : "interrupting requests in flight");
+    control.mode.store(count == 1 ? LoadControl::kDrain : LoadControl::kCancel);
+  });
+
+  services::ServiceSet services_set(std::filesystem::path(report_dir) / "services");
+  std::string err;
+  if (!plan.services.empty() && !options.quiet) {
+    std::fprintf(stderr, "stressplan: starting %zu service(s)\n", plan.services.size());
+  }
+  if (!services_set.Start(plan.services, &err)) {
+    std::fprintf(stderr, "stressplan: %s\n", err.c_str());
+    DestroyReporters(&reporters);
+    return kExitRuntime;
+  }
+  if (watcher.count() > 0) {
+    services_set.StopAll();
+    DestroyReporters(&reporters);
+    return kExitInterrupted;
+  }
+  if (!CreateTarget(plan, &host, target.get(), &errors)) {
+    PrintDiagnostics(errors);
+    services_set.StopAll();
+    DestroyReporters(&reporters);
+    return kExitUsage;
+  }
+  if (target->plugin->d.target.preflight) {
+    sp_error e{};
+    if (target->plugin->d.target.preflight(target->instance, &e) != SP_OK) {
+      std::fprintf(stderr, "stressplan: target not reachable before the run (%s): %s\n",
+                   plan.target.loc.str().c_str(), e.message[0] ? e.message : "no reason given");
+      target.reset();
+      services_set.StopAll();
+      DestroyReporters(&reporters);
+      return kExitRuntime;
+    }
+  }
+
+  RunInfo info{&plan, &model, &schedule, options.mode, IsoNow(), options.version, threads};
+  host.SetEventSink([&](const std::string& who, const std::string& name, double value) {
+    {
+      std::lock_guard<std::mutex> lock(events_mu);
+      ++emitted_events[name];
+    }
+    uint64_t t0 = t0_for_events.load();
+    double elapsed = t0 ? static_cast<double>(plugin::NowNs() - t0) / 1e9 : 0.0;
+    bus.Post(SP_DOC_EVENT, EventDocument(elapsed, who, name, value));
+  });
+  bus.Start();
+  bus.Post(SP_DOC_RUN_START, RunStartDocument(info));
+
+  // Load threads: each opens its target worker on its own thread, then waits for "go".
+  std::vector<std::unique_ptr<LoadWorker>> workers;
+  std::vector<std::thread> worker_threads;
+  std::vector<std::string> open_errors(threads);
+  std::latch opened(threads);
+  for (int i = 0; i < threads; ++i) {
+    workers.push_back(std::make_unique<LoadWorker>(i, threads, model, schedule, *target->plugin,
+                                                   target->instance, &control));
+  }
+  for (int i = 0; i < threads; ++i) {
+    worker_threads.emplace_back([&, i] {
+      workers[i]->Run([&](const std::string& e) {
+        open_errors[i] = e;
+        opened.count_down();
+      });
+    });
+  }
+  opened.wait();
+  std::string open_failure;
+  for (const auto& e : open_errors) {
+    if (!e.empty()) open_failure = e;
+  }
+  const uint64_t t0 = plugin::NowNs();
+  control.t0_ns.store(t0);
+  t0_for_events.store(t0);
+  if (!open_failure.empty()) control.mode.store(LoadControl::kCancel);
+  control.go.store(true, std::memory_order_release);
+
+  Console console(options.quiet, plan, schedule);
+  metrics::Recorder total(model.step_names.size());
+  std::vector<std::string> names;
+  auto collect = [&](uint64_t second, uint64_t now) {
+    metrics::Recorder interval(model.step_names.size());
+    int active = 0;
+    uint64_t in_flight = 0;
+    for (auto& w : workers) {
+      interval.Merge(w->TakeRecorded());
+      active += w->active_users();
+      in_flight += w->in_flight();
+    }
+    total.Merge(interval);
+    SnapshotData s;
+    s.second = second;
+    uint64_t elapsed = now - t0;
+    s.elapsed_s = static_cast<double>(elapsed) / 1e9;
+    s.stage = schedule.StageAt(elapsed);
+    s.planned_users = schedule.UsersAt(elapsed);
+    s.active_users = active;
+    s.in_flight = in_flight;
+    names.resize(host.interner().size());
+    for (size_t i = 0; i < names.size(); ++i) names[i] = host.interner().Name(static_cast<uint32_t>(i));
+    bus.Post(SP_DOC_SNAPSHOT, SnapshotDocument(s, interval, names));
+    console.Tick(s, interval, total);
+  };
+
+  // The timeline: a snapshot at every whole second until every load thread has finished.
+  std::atomic<int> finished{0};
+  std::thread joiner([&] {
+    for (auto& t : worker_threads) t.join();
+    finished.store(1);
+  });
+  uint64_t second = 0;
+  while (!finished.load()) {
+    uint64_t next = t0 + (second + 1) * 1'000'000'000ull;
+    uint64_t now = plugin::NowNs();
+    if (now < next) {
+      std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<uint64_t>(next - now, 50'000'000)));
+      continue;
+    }
+    ++second;
+    collect(second, now);
+  }
+  joiner.join();
+  const uint64_t t_end = plugin::NowNs();
+  // What the threads published after the last whole second.
+  collect(second + 1, t_end);
+
+  RunEnd end;
+  end.duration_s = static_cast<double>(t_end - t0) / 1e9;
+  for (auto& w : workers) {
+    if (!w->failure().empty()) open_failure = w->failure();
+  }
+  if (!open_failure.empty()) {
+    end.status = "aborted";
+    end.reason = open_failure;
+  } else if (watcher.count() > 0) {
+    end.status = "interrupted";
+    end.reason = watcher.first_signal() == SIGINT ? "SIGINT" : "SIGTERM";
+  }
+  end.reporter_documents_dropped = bus.dropped();
+  {
+    std::lock_guard<std::mutex> lock(events_mu);
+    bus.Post(SP_DOC_SUMMARY, SummaryDocument(info, end, total, names, emitted_events));
+  }
+  bus.Finish();
+  host.SetEventSink(nullptr);
+  workers.clear();
+  target.reset();
+  DestroyReporters(&reporters);
+  services_set.StopAll();
+
+  console.Summary(end, total, names);
+  int code = kExitPassed;
+  for (const auto& e : bus.errors()) {
+    std::fprintf(stderr, "stressplan: %s\n", e.c_str());
+    code = kExitRuntime;
+  }
+  if (!open_failure.empty()) {
+    std::fprintf(stderr, "stressplan: %s\n", open_failure.c_str());
+    code = kExitRuntime;
+  }
+  if (code == kExitPassed && watcher.count() > 0) code = kExitInterrupted;
+  return code;
+}
+
+}  // namespace sp::run

@@ -1,0 +1,61 @@
+// The demo's HTTP/1.1 server: Poco::Net::HTTPServer with keep-alive, one pooled thread per
+// open connection.
+//
+// Limits: up to `threads` connections are served at once (a keep-alive connection holds its
+// thread until it closes or idles for 10 s); up to `max_queued` more are accepted and wait
+// for a thread; connections beyond that are closed right after accept. Request bodies are
+// limited to 1 MiB (413).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "demo/handlers.h"
+#include "demo/stats.h"
+
+namespace Poco {
+class ThreadPool;
+namespace Net {
+class HTTPServer;
+}
+}  // namespace Poco
+
+namespace sp::demo {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8089;  // 0: any free port (see DemoServer::port())
+  int threads = 512;
+  int max_queued = 256;
+  std::chrono::milliseconds latency{0};
+};
+
+class DemoServer {
+ public:
+  // `stats` must outlive the server.
+  DemoServer(ServerOptions options, Stats* stats);
+  ~DemoServer();  // Stop()
+  DemoServer(const DemoServer&) = delete;
+  DemoServer& operator=(const DemoServer&) = delete;
+
+  // Binds and starts serving. False with *err when the address cannot be used.
+  bool Start(std::string* err);
+  std::uint16_t port() const { return port_; }  // the bound port once started
+
+  // Stops accepting, wakes handlers sleeping for the latency, lets every request in progress
+  // send its response, closes the connections and joins the threads. Idempotent. Afterwards
+  // the Stats are final.
+  void Stop();
+
+ private:
+  ServerOptions options_;
+  Stats* stats_;
+  StopSignal stop_;
+  std::unique_ptr<Poco::ThreadPool> pool_;  // outlives server_
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace sp::demo

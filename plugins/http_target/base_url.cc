@@ -1,0 +1,130 @@
+#include "plugins/http_target/base_url.h"
+
+#include "plugins/http_target/http_syntax.h"
+
+namespace sp::http {
+namespace {
+
+bool is_host_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+bool is_path_char(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u > 0x20 && u != 0x7f && c != '?' && c != '#';
+}
+
+}  // namespace
+
+bool parse_base_url(std::string_view url, BaseUrl* out, std::string* err) {
+  const size_t sep = url.find("://");
+  if (sep == std::string_view::npos) {
+    *err = "base_url \"" + std::string(url) + "\" must start with http:// (e.g. http://127.0.0.1:8080)";
+    return false;
+  }
+  const std::string_view scheme = url.substr(0, sep);
+  if (iequals(scheme, "https")) {
+    *err = "TLS not supported yet: base_url uses https://; the http target speaks plain HTTP/1.1 "
+           "only, so use an http:// URL";
+    return false;
+  }
+  if (!iequals(scheme, "http")) {
+    *err = "base_url scheme \"" + std::string(scheme) + "\" is not supported; use http://";
+    return false;
+  }
+  std::string_view rest = url.substr(sep + 3);
+  if (rest.find_first_of("?#") != std::string_view::npos) {
+    *err = "base_url must not have a query or fragment; put them in each request's path";
+    return false;
+  }
+  const size_t slash = rest.find('/');
+  const std::string_view authority = rest.substr(0, slash);
+  const std::string_view path = slash == std::string_view::npos ? "" : rest.substr(slash);
+  if (authority.find('@') != std::string_view::npos) {
+    *err = "base_url must not contain credentials (user@host); send them in an Authorization "
+           "header instead";
+    return false;
+  }
+
+  std::string_view host;
+  std::string_view port_text;
+  bool has_port = false;
+  if (!authority.empty() && authority.front() == '[') {
+    const size_t close = authority.find(']');
+    if (close == std::string_view::npos) {
+      *err = "base_url has an IPv6 address without its closing ']'";
+      return false;
+    }
+    host = authority.substr(1, close - 1);
+    const std::string_view after = authority.substr(close + 1);
+    if (!after.empty() && after.front() != ':') {
+      *err = "base_url has unexpected text after the IPv6 address";
+      return false;
+    }
+    has_port = !after.empty();
+    if (has_port) port_text = after.substr(1);
+    for (char c : host) {
+      if (!(is_host_char(c) || c == ':' || c == '%')) {
+        *err = "base_url has an invalid IPv6 address";
+        return false;
+      }
+    }
+  } else {
+    const size_t colon = authority.find(':');
+    host = authority.substr(0, colon);
+    has_port = colon != std::string_view::npos;
+    if (has_port) port_text = authority.substr(colon + 1);
+    for (char c : host) {
+      if (!is_host_char(c)) {
+        *err = "base_url host \"" + std::string(host) + "\" contains a character not allowed "
+               "in a host name";
+        return false;
+      }
+    }
+  }
+  if (host.empty()) {
+    *err = "base_url \"" + std::string(url) + "\" has no host";
+    return false;
+  }
+
+  uint32_t port = 80;
+  if (has_port) {
+    if (port_text.empty() || port_text.size() > 5) {
+      *err = "base_url port must be a number from 1 to 65535";
+      return false;
+    }
+    port = 0;
+    for (char c : port_text) {
+      if (c < '0' || c > '9') {
+        *err = "base_url port must be a number from 1 to 65535";
+        return false;
+      }
+      port = port * 10 + static_cast<uint32_t>(c - '0');
+    }
+    if (port == 0 || port > 65535) {
+      *err = "base_url port must be a number from 1 to 65535";
+      return false;
+    }
+  }
+
+  for (char c : path) {
+    if (!is_path_char(c)) {
+      *err = "base_url path must not contain spaces or control characters; percent-encode them";
+      return false;
+    }
+  }
+  std::string_view prefix = path;
+  while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
+
+  out->host = std::string(host);
+  out->port = static_cast<uint16_t>(port);
+  const bool v6 = out->host.find(':') != std::string::npos;
+  const std::string bracketed = v6 ? "[" + out->host + "]" : out->host;
+  out->host_header = port == 80 ? bracketed : bracketed + ":" + std::to_string(port);
+  out->prefix = std::string(prefix);
+  out->text = "http://" + bracketed + ":" + std::to_string(port) + out->prefix;
+  return true;
+}
+
+}  // namespace sp::http

@@ -1,0 +1,42 @@
+// Results waiting to be handed to the host. Every completion goes through here, so the host's
+// `complete` runs only from poll/cancel_all, never from submit, and never while the worker is
+// half-way through an event: a `complete` that submits again finds the worker consistent.
+#pragma once
+
+#include <cstdarg>
+#include <vector>
+
+#include "plugins/http_target/connection.h"
+#include "stressplan/target.h"
+
+namespace sp::http {
+
+class CompletionQueue {
+ public:
+  CompletionQueue();
+
+  // Queues the outcome of `ex`. `detail_format` (printf-style, may be nullptr) is rendered
+  // into storage the queue owns until the result is delivered.
+  void push(const Exchange& ex, sp_error_kind error, int status, uint64_t end_ns,
+            const char* detail_format, ...) __attribute__((format(printf, 6, 7)));
+  void vpush(const Exchange& ex, sp_error_kind error, int status, uint64_t end_ns,
+             const char* detail_format, va_list args) __attribute__((format(printf, 6, 0)));
+
+  // Hands every result queued so far to host.complete and returns how many. Results queued
+  // by a `complete` callback wait for the next call.
+  int deliver(const sp_worker_host& host);
+
+  bool empty() const { return queue_.empty(); }
+
+ private:
+  struct Entry {
+    sp_result result;
+    bool has_detail;
+    char detail[192];
+  };
+  std::vector<Entry> queue_;
+  std::vector<Entry> delivering_;
+  bool delivering_in_progress_ = false;
+};
+
+}  // namespace sp::http

@@ -1,0 +1,76 @@
+#include "plugins/http_target/header_list.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "plugins/http_target/http_syntax.h"
+
+namespace sp::http {
+
+std::string json_pointer_token(std::string_view key) {
+  std::string out;
+  out.reserve(key.size());
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+bool parse_headers(std::string_view json, const std::string& option, const std::string& pointer,
+                   HeaderList* out, OptionError* err) {
+  const nlohmann::ordered_json doc = nlohmann::ordered_json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object()) {
+    *err = {"headers must be a map of header name to value (e.g. X-Request-Source: stressplan)",
+            option, pointer};
+    return false;
+  }
+  out->clear();
+  for (const auto& [name, value] : doc.items()) {
+    const std::string where = pointer + "/" + json_pointer_token(name);
+    if (!is_token(name)) {
+      *err = {"header name \"" + name + "\" is not a valid HTTP field name (letters, digits and "
+              "!#$%&'*+-.^_`|~ only)", option, where};
+      return false;
+    }
+    if (iequals(name, "content-length") || iequals(name, "transfer-encoding")) {
+      *err = {"header " + name + " is set by the http target from `body`; remove it", option,
+              where};
+      return false;
+    }
+    std::string text;
+    if (value.is_string()) {
+      text = value.get<std::string>();
+    } else if (value.is_number_integer() || value.is_boolean()) {
+      text = value.dump();
+    } else {
+      *err = {"header " + name + " must have a string value; quote it in the plan", option, where};
+      return false;
+    }
+    if (!is_field_value(text)) {
+      *err = {"header " + name + " value contains a line break or control character", option,
+              where};
+      return false;
+    }
+    out->push_back({name, std::string(trim_ows(text))});
+  }
+  return true;
+}
+
+void overlay_headers(HeaderList* base, const HeaderList& layer) {
+  std::erase_if(*base, [&](const Header& h) { return find_header(layer, h.name) != nullptr; });
+  base->insert(base->end(), layer.begin(), layer.end());
+}
+
+const Header* find_header(const HeaderList& headers, std::string_view name) {
+  const auto it = std::find_if(headers.begin(), headers.end(),
+                               [&](const Header& h) { return iequals(h.name, name); });
+  return it == headers.end() ? nullptr : &*it;
+}
+
+}  // namespace sp::http

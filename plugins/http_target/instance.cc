@@ -1,0 +1,51 @@
+#include "plugins/http_target/instance.h"
+
+#include <cerrno>
+
+#include "plugins/http_target/socket_ops.h"
+
+namespace sp::http {
+
+std::unique_ptr<Instance> Instance::create(const sp_host_api* host, void* host_ctx,
+                                           const sp_options* options,
+                                           const sp_request_spec* requests, size_t request_count,
+                                           OptionError* err) {
+  std::unique_ptr<Instance> inst(new Instance(host, host_ctx));
+  if (!compile_target_options(options, &inst->config_, err)) return nullptr;
+  inst->requests_.resize(request_count);
+  for (size_t i = 0; i < request_count; ++i) {
+    if (!compile_request(requests[i], i, inst->config_, &inst->requests_[i], err)) return nullptr;
+  }
+  const BaseUrl& url = inst->config_.url;
+  if (!resolve(url.host, url.port, &inst->addresses_, &inst->dns_error_)) {
+    const std::string msg = "http target: cannot resolve host \"" + url.host + "\" of " +
+                            url.text + ": " + inst->dns_error_ +
+                            "; requests fail with dns until it resolves";
+    inst->host_.log(SP_LOG_WARN, msg.c_str());
+  }
+  return inst;
+}
+
+bool Instance::preflight(std::string* err) {
+  const BaseUrl& url = config_.url;
+  if (addresses_.empty() && !resolve(url.host, url.port, &addresses_, &dns_error_)) {
+    *err = "cannot resolve host \"" + url.host + "\" of base_url " + url.text + ": " + dns_error_;
+    return false;
+  }
+  dns_error_.clear();
+  std::string reasons;
+  for (const Address& a : addresses_) {
+    int err_no = 0;
+    if (probe_connect(a, config_.connect_timeout_ns, &err_no)) return true;
+    if (!reasons.empty()) reasons += "; ";
+    reasons += a.text + ": ";
+    std::string why = err_no == ETIMEDOUT ? "connect timeout" : errno_text(err_no);
+    if (!why.empty() && why[0] >= 'A' && why[0] <= 'Z') why[0] = static_cast<char>(why[0] + 32);
+    reasons += why;
+  }
+  *err = "cannot connect to base_url " + url.text + " (" + reasons +
+         "); is the server running and listening there?";
+  return false;
+}
+
+}  // namespace sp::http

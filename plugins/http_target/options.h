@@ -1,0 +1,21 @@
+// The option tables the plugin declares: target-level options and per-request options. The
+// host validates plans against them and hands values back in declaration order, so the enums
+// below index sp_options.values.
+#pragma once
+
+#include <cstddef>
+
+#include "stressplan/plugin.h"
+
+namespace sp::http {
+
+enum TargetOption : size_t { kBaseUrl, kConnectTimeout, kResponseTimeout, kTargetHeaders, kTargetOptionCount };
+enum RequestOption : size_t { kMethod, kPath, kRequestHeaders, kBody, kRequestOptionCount };
+
+extern const sp_option_decl kTargetOptionDecls[kTargetOptionCount];
+extern const sp_option_decl kRequestOptionDecls[kRequestOptionCount];
+
+// values[k] of `options`, or nullptr when the host passed fewer values or left it unset.
+const sp_option_value* option_value(const sp_options* options, size_t k);
+
+}  // namespace sp::http

@@ -1,0 +1,157 @@
+#include "plugins/http_target/plugin_abi.h"
+
+#include <cstddef>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "plugins/http_target/instance.h"
+#include "plugins/http_target/options.h"
+#include "plugins/http_target/version.h"
+#include "plugins/http_target/worker.h"
+
+namespace sp::http {
+namespace {
+
+template <size_t N>
+void copy_text(char (&dst)[N], std::string_view text) {
+  std::snprintf(dst, N, "%.*s", static_cast<int>(text.size()), text.data());
+}
+
+void write_error(sp_error* err, std::string_view message, std::string_view option = {},
+                 std::string_view path = {}) {
+  if (err == nullptr) return;
+  copy_text(err->message, message);
+  copy_text(err->option, option);
+  copy_text(err->path, path);
+}
+
+// Runs fn, turning any exception into SP_ERROR with its text.
+template <class Fn>
+sp_status guarded(sp_error* err, Fn&& fn) noexcept {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    write_error(err, std::string("http target: internal error: ") + e.what());
+  } catch (...) {
+    write_error(err, "http target: internal error: unknown exception");
+  }
+  return SP_ERROR;
+}
+
+sp_status create(const sp_host_api* host, void* host_ctx, const sp_options* options,
+                 const sp_request_spec* requests, size_t request_count, void** instance,
+                 sp_error* err) {
+  return guarded(err, [&] {
+    if (instance == nullptr || (request_count > 0 && requests == nullptr)) {
+      write_error(err, "http target: create called without an instance pointer or requests");
+      return SP_INVALID_ARGUMENT;
+    }
+    OptionError refused;
+    std::unique_ptr<Instance> inst =
+        Instance::create(host, host_ctx, options, requests, request_count, &refused);
+    if (!inst) {
+      write_error(err, refused.message, refused.option, refused.path);
+      return SP_INVALID_ARGUMENT;
+    }
+    *instance = inst.release();
+    return SP_OK;
+  });
+}
+
+sp_status preflight(void* instance, sp_error* err) {
+  return guarded(err, [&] {
+    std::string why;
+    if (static_cast<Instance*>(instance)->preflight(&why)) return SP_OK;
+    write_error(err, why, "base_url");
+    return SP_ERROR;
+  });
+}
+
+sp_status worker_open(void* instance, const sp_worker_host* host, void** worker, sp_error* err) {
+  return guarded(err, [&] {
+    if (worker == nullptr || host == nullptr ||
+        host->struct_size < offsetof(sp_worker_host, complete) + sizeof host->complete ||
+        host->complete == nullptr) {
+      write_error(err, "http target: worker_open needs a worker host with a complete callback");
+      return SP_INVALID_ARGUMENT;
+    }
+    auto w = std::make_unique<Worker>(*static_cast<const Instance*>(instance), *host);
+    std::string why;
+    if (!w->open(&why)) {
+      write_error(err, "http target: cannot open a worker: " + why);
+      return SP_ERROR;
+    }
+    *worker = w.release();
+    return SP_OK;
+  });
+}
+
+sp_status submit(void* worker, const sp_request* request, sp_error* err) {
+  return guarded(err, [&] {
+    if (request == nullptr ||
+        request->struct_size < offsetof(sp_request, request) + sizeof request->request) {
+      write_error(err, "http target: submit called with a missing or truncated sp_request");
+      return SP_INVALID_ARGUMENT;
+    }
+    std::string why;
+    if (static_cast<Worker*>(worker)->submit(*request, &why)) return SP_OK;
+    write_error(err, "http target: " + why);
+    return SP_INVALID_ARGUMENT;
+  });
+}
+
+int poll(void* worker, uint64_t deadline_ns) {
+  try {
+    return static_cast<Worker*>(worker)->poll(deadline_ns);
+  } catch (...) {
+    return -1;
+  }
+}
+
+void cancel_all(void* worker) {
+  try {
+    static_cast<Worker*>(worker)->cancel_all();
+  } catch (...) {
+    // Only allocation can throw here; whatever was delivered stays delivered.
+  }
+}
+
+void worker_close(void* worker) { delete static_cast<Worker*>(worker); }
+
+void destroy(void* instance) { delete static_cast<Instance*>(instance); }
+
+const sp_target_vtable kVtable = {
+    sizeof(sp_target_vtable),
+    kRequestOptionDecls,
+    kRequestOptionCount,
+    create,
+    preflight,
+    worker_open,
+    submit,
+    poll,
+    cancel_all,
+    worker_close,
+    destroy,
+};
+
+const sp_plugin_descriptor kDescriptor = {
+    SP_DESCRIPTOR_HEADER,
+    SP_KIND_TARGET,
+    "http",
+    kVersion,
+    "HTTP/1.1 requests over keep-alive connections, one epoll event loop per worker thread",
+    kTargetOptionDecls,
+    kTargetOptionCount,
+    &kVtable,
+    nullptr,
+    nullptr,
+};
+
+}  // namespace
+
+const sp_plugin_descriptor* plugin_descriptor() { return &kDescriptor; }
+
+}  // namespace sp::http

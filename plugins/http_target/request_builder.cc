@@ -1,0 +1,97 @@
+#include "plugins/http_target/request_builder.h"
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "plugins/http_target/http_syntax.h"
+#include "plugins/http_target/options.h"
+
+namespace sp::http {
+namespace {
+
+std::string_view string_option(const sp_options* options, RequestOption k) {
+  const sp_option_value* v = option_value(options, k);
+  if (v == nullptr || v->s.ptr == nullptr) return kRequestOptionDecls[k].default_value
+                                                      ? kRequestOptionDecls[k].default_value
+                                                      : std::string_view();
+  return {v->s.ptr, v->s.len};
+}
+
+bool looks_like_json_document(std::string_view body) {
+  const size_t first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || (body[first] != '{' && body[first] != '[')) return false;
+  return nlohmann::json::accept(body);
+}
+
+bool check_path(std::string_view path, std::string* why) {
+  if (path.empty() || path.front() != '/') {
+    *why = "path \"" + std::string(path) + "\" must start with '/'";
+    return false;
+  }
+  for (char c : path) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f || c == '#') {
+      *why = "path \"" + std::string(path) +
+             "\" must not contain spaces, control characters or '#'; percent-encode them (%20)";
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool compile_request(const sp_request_spec& spec, size_t index, const TargetConfig& target,
+                     CompiledRequest* out, OptionError* err) {
+  const std::string option = "requests/" + std::to_string(index);
+  const sp_options* options = &spec.options;
+
+  const std::string_view method = string_option(options, kMethod);
+  if (!is_token(method)) {
+    *err = {"method \"" + std::string(method) + "\" is not a valid HTTP method (use a token such "
+            "as GET or POST: letters, digits and !#$%&'*+-.^_`|~)", option, "/method"};
+    return false;
+  }
+  const std::string_view path = string_option(options, kPath);
+  std::string why;
+  if (!check_path(path, &why)) {
+    *err = {why, option, "/path"};
+    return false;
+  }
+  HeaderList own;
+  if (const sp_option_value* h = option_value(options, kRequestHeaders); h != nullptr) {
+    if (!parse_headers(std::string_view(h->s.ptr, h->s.len), option, "/headers", &own, err)) {
+      return false;
+    }
+  }
+  const sp_option_value* body_value = option_value(options, kBody);
+  const bool has_body = body_value != nullptr;
+  const std::string_view body =
+      has_body && body_value->s.ptr ? std::string_view(body_value->s.ptr, body_value->s.len) : "";
+
+  // Defaults, then the target's headers, then the request's: later layers win by name.
+  HeaderList headers{{"Host", target.url.host_header}, {"User-Agent", kUserAgent}};
+  overlay_headers(&headers, target.headers);
+  overlay_headers(&headers, own);
+  if (!body.empty() && find_header(headers, "content-type") == nullptr) {
+    headers.push_back({"Content-Type", looks_like_json_document(body)
+                                           ? "application/json"
+                                           : "text/plain; charset=utf-8"});
+  }
+  // A body always carries its length; so do POST/PUT/PATCH without one, which some servers
+  // refuse otherwise (411 Length Required).
+  if (has_body || method == "POST" || method == "PUT" || method == "PATCH") {
+    headers.push_back({"Content-Length", std::to_string(body.size())});
+  }
+
+  std::string& b = out->bytes;
+  b.clear();
+  b.append(method).append(" ").append(target.url.prefix).append(path).append(" HTTP/1.1\r\n");
+  for (const Header& h : headers) b.append(h.name).append(": ").append(h.value).append("\r\n");
+  b.append("\r\n").append(body);
+  out->name = std::string(spec.name.ptr ? std::string_view(spec.name.ptr, spec.name.len) : "");
+  out->head = method == "HEAD";
+  return true;
+}
+
+}  // namespace sp::http

@@ -1,0 +1,44 @@
+#include "plugins/http_target/target_config.h"
+
+#include "plugins/http_target/options.h"
+
+namespace sp::http {
+namespace {
+
+bool read_timeout(const sp_options* options, TargetOption k, uint64_t* out, OptionError* err) {
+  const sp_option_value* v = option_value(options, k);
+  if (v == nullptr) return true;  // the built-in default stands
+  if (v->i <= 0) {
+    *err = {std::string(kTargetOptionDecls[k].name) + " must be greater than zero (e.g. \"" +
+                kTargetOptionDecls[k].default_value + "\")",
+            kTargetOptionDecls[k].name, ""};
+    return false;
+  }
+  *out = static_cast<uint64_t>(v->i);
+  return true;
+}
+
+}  // namespace
+
+bool compile_target_options(const sp_options* options, TargetConfig* out, OptionError* err) {
+  const sp_option_value* url = option_value(options, kBaseUrl);
+  if (url == nullptr || url->s.ptr == nullptr) {
+    *err = {"base_url is required (e.g. base_url: http://127.0.0.1:8080)", "base_url", ""};
+    return false;
+  }
+  std::string why;
+  if (!parse_base_url(std::string_view(url->s.ptr, url->s.len), &out->url, &why)) {
+    *err = {why, "base_url", ""};
+    return false;
+  }
+  if (!read_timeout(options, kConnectTimeout, &out->connect_timeout_ns, err)) return false;
+  if (!read_timeout(options, kResponseTimeout, &out->response_timeout_ns, err)) return false;
+  if (const sp_option_value* h = option_value(options, kTargetHeaders); h != nullptr) {
+    if (!parse_headers(std::string_view(h->s.ptr, h->s.len), "headers", "", &out->headers, err)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace sp::http

@@ -1,0 +1,23 @@
+// The target-level options, checked and typed: what every worker of the instance shares.
+#pragma once
+
+#include <cstdint>
+
+#include "plugins/http_target/base_url.h"
+#include "plugins/http_target/header_list.h"
+#include "plugins/http_target/option_error.h"
+#include "stressplan/plugin.h"
+
+namespace sp::http {
+
+struct TargetConfig {
+  BaseUrl url;
+  uint64_t connect_timeout_ns = 5'000'000'000;
+  uint64_t response_timeout_ns = 30'000'000'000;
+  HeaderList headers;  // the target's `headers`, sent with every request
+};
+
+// Reads the values the host resolved against kTargetOptionDecls.
+bool compile_target_options(const sp_options* options, TargetConfig* out, OptionError* err);
+
+}  // namespace sp::http

@@ -1,0 +1,414 @@
+#include "plugins/http_target/worker.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdarg>
+#include <cstring>
+
+#include "plugins/http_target/socket_ops.h"
+
+namespace sp::http {
+namespace {
+
+constexpr size_t kReadBufferSize = 64 * 1024;
+constexpr uint64_t kMaxWaitNs = 1'000'000'000;  // re-check the clock at least once a second
+
+uint64_t epoll_key(const Connection* c) { return (uint64_t{c->generation} << 32) | c->slot; }
+
+unsigned long long ms(uint64_t ns) { return static_cast<unsigned long long>(ns / 1'000'000); }
+
+sp_error_kind status_kind(int status) {
+  if (status >= 500 && status <= 599) return SP_E_HTTP_5XX;
+  if (status >= 400 && status <= 499) return SP_E_HTTP_4XX;
+  return SP_E_NONE;
+}
+
+}  // namespace
+
+Worker::Worker(const Instance& instance, const sp_worker_host& host)
+    : instance_(instance), host_fns_(instance.host()), host_(host),
+      addresses_(&instance.addresses()), read_buffer_(kReadBufferSize) {}
+
+Worker::~Worker() {
+  if (!connecting_.empty() || !active_.empty() || !done_.empty()) {
+    host_fns_.log(SP_LOG_WARN, "http target: worker closed with requests in flight; they are "
+                            "dropped without a result (call cancel_all first)");
+  }
+  for (auto& c : slots_) {
+    if (c->state != Connection::State::kFree) close(c->fd);
+  }
+  if (epfd_ >= 0) close(epfd_);
+}
+
+bool Worker::open(std::string* err) {
+  epfd_ = epoll_create1(EPOLL_CLOEXEC);
+  if (epfd_ < 0) {
+    *err = std::string("epoll_create1: ") + errno_text(errno);
+    return false;
+  }
+  if (addresses_->empty()) {
+    const BaseUrl& url = instance_.config().url;
+    if (!resolve(url.host, url.port, &own_addresses_, &dns_error_)) {
+      dns_error_ = "dns: cannot resolve \"" + url.host + "\": " + dns_error_;
+    }
+    addresses_ = &own_addresses_;
+  }
+  return true;
+}
+
+// ---- connection slots -------------------------------------------------------------------
+
+Connection* Worker::allocate() {
+  Connection* c;
+  if (free_slots_.empty()) {
+    slots_.push_back(std::make_unique<Connection>());
+    c = slots_.back().get();
+    c->slot = static_cast<uint32_t>(slots_.size() - 1);
+  } else {
+    c = slots_[free_slots_.back()].get();
+    free_slots_.pop_back();
+  }
+  c->served = 0;
+  c->reused = false;
+  c->events = 0;
+  c->carry.clear();
+  return c;
+}
+
+void Worker::release(Connection* c) {
+  switch (c->state) {
+    case Connection::State::kConnecting: connecting_.remove(c); break;
+    case Connection::State::kActive: active_.remove(c); break;
+    case Connection::State::kIdle: idle_.remove(c); break;
+    case Connection::State::kFree: return;
+  }
+  close(c->fd);  // also removes it from the epoll set
+  c->fd = -1;
+  c->state = Connection::State::kFree;
+  ++c->generation;
+  free_slots_.push_back(c->slot);
+}
+
+bool Worker::watch(Connection* c, uint32_t events) {
+  if (c->events == events) return true;
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.u64 = epoll_key(c);
+  const int op = c->events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+  if (epoll_ctl(epfd_, op, c->fd, &ev) != 0) {
+    fail(c, SP_E_OTHER, "epoll_ctl: %s", errno_text(errno));
+    return false;
+  }
+  c->events = events;
+  return true;
+}
+
+// ---- starting a request -----------------------------------------------------------------
+
+bool Worker::submit(const sp_request& request, std::string* err) {
+  const auto& requests = instance_.requests();
+  if (request.request >= requests.size()) {
+    *err = "request index " + std::to_string(request.request) + " is out of range (the target has " +
+           std::to_string(requests.size()) + " request steps)";
+    return false;
+  }
+  Exchange ex;
+  ex.token = request.token;
+  ex.request = &requests[request.request];
+  ex.start_ns = host_fns_.now_ns();
+  start(ex);
+  return true;
+}
+
+void Worker::start(const Exchange& ex) {
+  if (addresses_->empty()) {
+    done_.push(ex, SP_E_DNS, 0, host_fns_.now_ns(), "%s", dns_error_.c_str());
+    return;
+  }
+  if (!idle_.empty()) {
+    Connection* c = idle_.back();
+    idle_.remove(c);
+    c->ex = ex;
+    c->reused = true;
+    begin_request(c, ex.start_ns);
+    return;
+  }
+  connect_new(ex, preferred_address_, ex.start_ns);
+}
+
+void Worker::connect_new(const Exchange& ex, uint32_t address, uint64_t now) {
+  const Address& a = (*addresses_)[address];
+  int err_no = 0;
+  const int fd = open_tcp_socket(a.family, &err_no);
+  if (fd < 0) {
+    done_.push(ex, SP_E_OTHER, 0, host_fns_.now_ns(), "socket: %s", errno_text(err_no));
+    return;
+  }
+  Connection* c = allocate();
+  c->fd = fd;
+  c->address = address;
+  c->ex = ex;
+  c->ex.addresses_tried++;
+  c->ex.connect_ns = 0;
+  c->connect_start_ns = now;
+  c->state = Connection::State::kConnecting;
+  c->deadline_ns = now + instance_.config().connect_timeout_ns;
+  connecting_.push_back(c);
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&a.storage), a.len) == 0) {
+    if (watch(c, EPOLLIN)) on_connect_ready(c);
+  } else if (errno == EINPROGRESS) {
+    watch(c, EPOLLOUT);
+  } else {
+    on_connect_failed(c, errno);
+  }
+}
+
+void Worker::on_connect_ready(Connection* c) {
+  int err_no = 0;
+  socklen_t len = sizeof err_no;
+  if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err_no, &len) != 0) err_no = errno;
+  if (err_no != 0) {
+    on_connect_failed(c, err_no);
+    return;
+  }
+  const uint64_t now = host_fns_.now_ns();
+  connecting_.remove(c);
+  c->ex.connect_ns = std::max<uint64_t>(1, now - c->connect_start_ns);
+  preferred_address_ = c->address;
+  begin_request(c, now);
+}
+
+void Worker::on_connect_failed(Connection* c, int err_no) {
+  const Exchange ex = c->ex;
+  const uint32_t address = c->address;
+  release(c);
+  const auto count = static_cast<uint32_t>(addresses_->size());
+  if (ex.addresses_tried < count) {  // e.g. localhost gave ::1 first but the server is on 127.0.0.1
+    connect_new(ex, (address + 1) % count, host_fns_.now_ns());
+    return;
+  }
+  done_.push(ex, connect_error_kind(err_no), 0, host_fns_.now_ns(), "connect: %s (%s)",
+             errno_text(err_no), (*addresses_)[address].text.c_str());
+}
+
+// ---- one exchange on a connected socket -------------------------------------------------
+
+void Worker::begin_request(Connection* c, uint64_t now) {
+  c->state = Connection::State::kActive;
+  c->deadline_ns = now + instance_.config().response_timeout_ns;
+  active_.push_back(c);
+  c->write_offset = 0;
+  c->parser.reset(c->ex.request->head);
+  c->carry.clear();
+  write_request(c);
+}
+
+void Worker::write_request(Connection* c) {
+  const std::string& bytes = c->ex.request->bytes;
+  while (c->write_offset < bytes.size()) {
+    const ssize_t n = send(c->fd, bytes.data() + c->write_offset, bytes.size() - c->write_offset,
+                           MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        watch(c, EPOLLIN | EPOLLOUT);
+        return;
+      }
+      on_peer_gone(c, errno, "send");
+      return;
+    }
+    c->write_offset += static_cast<size_t>(n);
+    c->ex.bytes_sent += static_cast<uint64_t>(n);
+  }
+  watch(c, EPOLLIN);
+}
+
+void Worker::read_response(Connection* c) {
+  char* buf = read_buffer_.data();
+  // An incomplete line from the last read goes in front; the parser caps it at kMaxLine.
+  size_t have = c->carry.size();
+  std::memcpy(buf, c->carry.data(), have);
+  c->carry.clear();
+  while (true) {
+    const size_t room = read_buffer_.size() - have;
+    const ssize_t n = recv(c->fd, buf + have, room, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      on_peer_gone(c, errno, "recv");
+      return;
+    }
+    if (n == 0) {
+      on_peer_gone(c, 0, "recv");
+      return;
+    }
+    Exchange& ex = c->ex;
+    if (ex.bytes_received == 0) ex.ttfb_ns = std::max<uint64_t>(1, host_fns_.now_ns() - ex.start_ns);
+    ex.bytes_received += static_cast<uint64_t>(n);
+    const size_t len = have + static_cast<size_t>(n);
+    size_t used = 0;
+    switch (c->parser.feed(buf, len, &used)) {
+      case ResponseParser::Result::kDone:
+        complete_response(c, used < len);
+        return;
+      case ResponseParser::Result::kError:
+        fail(c, SP_E_PROTOCOL, "protocol: %s", c->parser.error());
+        return;
+      case ResponseParser::Result::kNeedMore:
+        have = len - used;
+        std::memmove(buf, buf + used, have);
+        break;
+    }
+    if (static_cast<size_t>(n) < room) break;  // the socket is drained
+  }
+  c->carry.assign(buf, have);
+}
+
+void Worker::complete_response(Connection* c, bool trailing_bytes) {
+  const int status = c->parser.status();
+  done_.push(c->ex, status_kind(status), status, host_fns_.now_ns(), nullptr);
+  ++c->served;
+  const bool reusable = c->parser.keep_alive() && !trailing_bytes &&
+                        c->write_offset == c->ex.request->bytes.size();
+  if (!reusable) {
+    release(c);
+    return;
+  }
+  active_.remove(c);
+  c->state = Connection::State::kIdle;
+  idle_.push_back(c);
+}
+
+void Worker::on_peer_gone(Connection* c, int err_no, const char* op) {
+  Exchange& ex = c->ex;
+  if (ex.bytes_received == 0 && c->reused && !ex.retried) {
+    // The server closed this keep-alive connection while it was idle, before our request
+    // reached it: resend once on a fresh connection, as browsers and wrk do.
+    Exchange again = ex;
+    again.retried = true;
+    again.addresses_tried = 0;
+    release(c);
+    connect_new(again, preferred_address_, host_fns_.now_ns());
+    return;
+  }
+  if (err_no == 0) {
+    if (c->parser.finish() == ResponseParser::Result::kDone) {
+      complete_response(c, false);
+    } else if (ex.bytes_received == 0) {
+      fail(c, SP_E_RESET, "connection closed by the peer before any response byte");
+    } else {
+      fail(c, SP_E_RESET, "connection closed by the peer mid-response (%llu bytes received)",
+           static_cast<unsigned long long>(ex.bytes_received));
+    }
+    return;
+  }
+  fail(c, io_error_kind(err_no), "%s: %s", op, errno_text(err_no));
+}
+
+void Worker::fail(Connection* c, sp_error_kind kind, const char* detail_format, ...) {
+  const int status = c->state == Connection::State::kActive ? c->parser.status() : 0;
+  va_list args;
+  va_start(args, detail_format);
+  done_.vpush(c->ex, kind, status, host_fns_.now_ns(), detail_format, args);
+  va_end(args);
+  release(c);
+}
+
+void Worker::on_idle_event(Connection* c) {
+  // Nothing is expected on an idle connection: EOF, an error or stray bytes all end it.
+  const ssize_t n = recv(c->fd, read_buffer_.data(), read_buffer_.size(), 0);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+  release(c);
+}
+
+// ---- the loop ---------------------------------------------------------------------------
+
+void Worker::expire_timers(uint64_t now) {
+  while (!connecting_.empty() && connecting_.front()->deadline_ns <= now) {
+    Connection* c = connecting_.front();
+    fail(c, SP_E_CONNECT_TIMEOUT, "connect: no connection to %s within %llu ms",
+         (*addresses_)[c->address].text.c_str(), ms(instance_.config().connect_timeout_ns));
+  }
+  while (!active_.empty() && active_.front()->deadline_ns <= now) {
+    fail(active_.front(), SP_E_RESPONSE_TIMEOUT, "no complete response within %llu ms",
+         ms(instance_.config().response_timeout_ns));
+  }
+}
+
+uint64_t Worker::next_timer() const {
+  uint64_t next = UINT64_MAX;
+  if (!connecting_.empty()) next = connecting_.front()->deadline_ns;
+  if (!active_.empty()) next = std::min(next, active_.front()->deadline_ns);
+  return next;
+}
+
+int Worker::poll(uint64_t deadline_ns) {
+  bool waited = false;
+  while (true) {
+    if (const int n = done_.deliver(host_); n > 0) return n;
+    const uint64_t now = host_fns_.now_ns();
+    expire_timers(now);
+    if (!done_.empty()) continue;
+    if (waited && now >= deadline_ns) return 0;
+    const uint64_t wake = std::min(deadline_ns, next_timer());
+    const uint64_t timeout = wake > now ? std::min(wake - now, kMaxWaitNs) : 0;
+    if (!wait_and_dispatch(timeout)) return -1;
+    waited = true;
+  }
+}
+
+bool Worker::wait_and_dispatch(uint64_t timeout_ns) {
+  int n = -1;
+  if (have_pwait2_) {
+    const timespec ts{static_cast<time_t>(timeout_ns / 1'000'000'000),
+                      static_cast<long>(timeout_ns % 1'000'000'000)};
+    n = epoll_pwait2(epfd_, events_.data(), static_cast<int>(events_.size()), &ts, nullptr);
+    if (n < 0 && errno == ENOSYS) have_pwait2_ = false;
+  }
+  if (!have_pwait2_) {
+    // Round up: waking early would spin until the deadline.
+    const int timeout_ms = static_cast<int>((timeout_ns + 999'999) / 1'000'000);
+    n = epoll_wait(epfd_, events_.data(), static_cast<int>(events_.size()), timeout_ms);
+  }
+  if (n < 0) return errno == EINTR;
+  for (int i = 0; i < n; ++i) dispatch(events_[static_cast<size_t>(i)]);
+  return true;
+}
+
+void Worker::dispatch(const epoll_event& ev) {
+  const auto slot = static_cast<uint32_t>(ev.data.u64 & 0xffffffffu);
+  const auto generation = static_cast<uint32_t>(ev.data.u64 >> 32);
+  if (slot >= slots_.size()) return;
+  Connection* c = slots_[slot].get();
+  // An earlier event of this batch may have closed the connection and reused the slot.
+  if (c->generation != generation) return;
+  switch (c->state) {
+    case Connection::State::kConnecting:
+      on_connect_ready(c);
+      break;
+    case Connection::State::kActive:
+      if ((ev.events & EPOLLOUT) != 0 && c->write_offset < c->ex.request->bytes.size()) {
+        write_request(c);
+        if (c->generation != generation || c->state != Connection::State::kActive) return;
+      }
+      if ((ev.events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0) read_response(c);
+      break;
+    case Connection::State::kIdle:
+      on_idle_event(c);
+      break;
+    case Connection::State::kFree:
+      break;
+  }
+}
+
+void Worker::cancel_all() {
+  while (!connecting_.empty()) fail(connecting_.front(), SP_E_INTERRUPTED, "cancelled by the host");
+  while (!active_.empty()) fail(active_.front(), SP_E_INTERRUPTED, "cancelled by the host");
+  while (done_.deliver(host_) > 0) {
+  }
+}
+
+}  // namespace sp::http

@@ -1,0 +1,86 @@
+// One target worker: the event loop of one load thread.
+//
+// Everything runs on the host's calls, on the worker's thread: submit starts a request (on an
+// idle keep-alive connection if there is one, else on a new non-blocking connection) and
+// writes it at once when it can; poll waits on epoll until a completion is ready or the
+// deadline passes, checking the connect and response timeouts against the host clock; results
+// reach the host through a queue drained only inside poll and cancel_all.
+#pragma once
+
+#include <sys/epoll.h>
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "plugins/http_target/completion_queue.h"
+#include "plugins/http_target/connection.h"
+#include "plugins/http_target/instance.h"
+
+namespace sp::http {
+
+class Worker {
+ public:
+  Worker(const Instance& instance, const sp_worker_host& host);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Creates the epoll instance; resolves the host again if the instance could not.
+  bool open(std::string* err);
+
+  // false only for an invalid request (unknown index); transport failures become results.
+  bool submit(const sp_request& request, std::string* err);
+
+  // Delivers at least one completion or returns at deadline_ns (host clock) with 0; always
+  // does one non-blocking I/O pass. -1 if epoll itself failed.
+  int poll(uint64_t deadline_ns);
+
+  // Completes every request in flight with SP_E_INTERRUPTED and delivers everything queued.
+  void cancel_all();
+
+ private:
+  Connection* allocate();
+  void release(Connection* c);
+  bool watch(Connection* c, uint32_t events);
+  void start(const Exchange& ex);
+  void connect_new(const Exchange& ex, uint32_t address, uint64_t now);
+  void on_connect_ready(Connection* c);
+  void on_connect_failed(Connection* c, int err_no);
+  void begin_request(Connection* c, uint64_t now);
+  void write_request(Connection* c);
+  void read_response(Connection* c);
+  void on_idle_event(Connection* c);
+  void on_peer_gone(Connection* c, int err_no, const char* op);
+  void complete_response(Connection* c, bool trailing_bytes);
+  void fail(Connection* c, sp_error_kind kind, const char* detail_format, ...)
+      __attribute__((format(printf, 4, 5)));
+  void expire_timers(uint64_t now);
+  uint64_t next_timer() const;
+  bool wait_and_dispatch(uint64_t timeout_ns);
+  void dispatch(const epoll_event& ev);
+
+  const Instance& instance_;
+  const HostApi& host_fns_;
+  const sp_worker_host host_;
+  int epfd_ = -1;
+  bool have_pwait2_ = true;
+
+  std::vector<std::unique_ptr<Connection>> slots_;
+  std::vector<uint32_t> free_slots_;
+  ConnectionList connecting_;  // ordered by connect deadline
+  ConnectionList active_;      // ordered by response deadline
+  ConnectionList idle_;        // most recently used at the back
+  CompletionQueue done_;
+
+  const std::vector<Address>* addresses_;
+  std::vector<Address> own_addresses_;
+  std::string dns_error_;
+  uint32_t preferred_address_ = 0;
+
+  std::vector<char> read_buffer_;
+  std::array<epoll_event, 256> events_{};
+};
+
+}  // namespace sp::http

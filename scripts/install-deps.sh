@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what stressplan needs to build and test, from Debian 12 packages. Idempotent: when
+# everything is present it installs nothing and does not touch the network.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build ccache pkg-config python3
+  libyaml-cpp-dev libpoco-dev libboost-dev libboost-filesystem-dev nlohmann-json3-dev catch2
+  libssl-dev
+  nginx-light   # a real server for the integration tests
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The nginx package starts a system nginx on port 80; the tests start their own.
+if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true; fi
+$SUDO pkill -x nginx >/dev/null 2>&1 || true

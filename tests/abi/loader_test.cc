@@ -1,0 +1,188 @@
+// The loader against real plugin files of every shape (tests/abi/fixtures), and
+// ReadDescriptor against hand-made descriptors. Each failure must name the file and say why.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "core/plugin/descriptor.h"
+#include "core/plugin/host.h"
+#include "core/plugin/loader.h"
+
+using sp::plugin::Host;
+using sp::plugin::Loader;
+
+namespace {
+
+std::string Fixture(const std::string& name) {
+  return std::string(FIXTURE_DIR) + "/stressplan-" + name + ".so";
+}
+
+std::string LoadError(const std::string& name) {
+  Host host;
+  Loader loader(&host);
+  std::string err;
+  const sp::plugin::Plugin* p = loader.Load(Fixture(name), &err);
+  CHECK(p == nullptr);
+  return err;
+}
+
+}  // namespace
+
+TEST_CASE("a plugin written in plain C loads and works through its vtable") {
+  Host host;
+  Loader loader(&host);
+  std::string err;
+  const sp::plugin::Plugin* p = loader.Load(Fixture("c_counter"), &err);
+  REQUIRE(p != nullptr);
+  CHECK(std::string(p->name()) == "c_counter");
+  CHECK(p->kind() == SP_KIND_REPORTER);
+  CHECK(p->d.desc.option_count == 1);
+
+  std::string out = std::string(FIXTURE_DIR) + "/c_counter.out";
+  sp_option_value v{};
+  v.name = "path";
+  v.type = SP_OPT_PATH;
+  v.is_set = 1;
+  v.s = sp_str{out.data(), out.size()};
+  sp_options opts{1, &v};
+  void* inst = nullptr;
+  sp_error e{};
+  REQUIRE(p->d.reporter.create(host.api(), host.Context("c_counter"), &opts, &inst, &e) == SP_OK);
+  const char doc[] = "{}";
+  REQUIRE(p->d.reporter.on_document(inst, SP_DOC_RUN_START, sp_str{doc, 2}, &e) == SP_OK);
+  REQUIRE(p->d.reporter.on_document(inst, SP_DOC_SUMMARY, sp_str{doc, 2}, &e) == SP_OK);
+  REQUIRE(p->d.reporter.finish(inst, &e) == SP_OK);
+  p->d.reporter.destroy(inst);
+  std::ifstream in(out);
+  unsigned long docs = 0, summaries = 0;
+  in >> docs >> summaries;
+  CHECK(docs == 2);
+  CHECK(summaries == 1);
+  std::remove(out.c_str());
+}
+
+TEST_CASE("an old plugin with a smaller descriptor is accepted, missing fields zeroed") {
+  Host host;
+  Loader loader(&host);
+  std::string err;
+  const sp::plugin::Plugin* p = loader.Load(Fixture("old_descriptor"), &err);
+  REQUIRE(p != nullptr);
+  CHECK(p->d.desc.abi_minor == 0);
+  CHECK(p->d.desc.init == nullptr);
+  CHECK(p->d.desc.shutdown == nullptr);
+  CHECK(p->d.desc.struct_size < sizeof(sp_plugin_descriptor));
+}
+
+TEST_CASE("a plugin from a newer minor with a larger descriptor is accepted") {
+  Host host;
+  Loader loader(&host);
+  std::string err;
+  const sp::plugin::Plugin* p = loader.Load(Fixture("future_descriptor"), &err);
+  REQUIRE(p != nullptr);
+  CHECK(p->d.desc.abi_minor == 99);
+  CHECK(std::string(p->d.desc.version) == "2.0.0");
+}
+
+TEST_CASE("a plugin built for another ABI major is refused with both versions and the file") {
+  std::string err = LoadError("wrong_major");
+  CHECK_THAT(err, Catch::Contains(Fixture("wrong_major")));
+  CHECK_THAT(err, Catch::Contains("built for plugin ABI 2.0"));
+  CHECK_THAT(err, Catch::Contains("speaks ABI 1."));
+}
+
+TEST_CASE("a library without the entry symbol is refused, naming the file and the symbol") {
+  std::string err = LoadError("no_entry");
+  CHECK_THAT(err, Catch::Contains(Fixture("no_entry")));
+  CHECK_THAT(err, Catch::Contains("has no entry symbol stressplan_plugin_entry"));
+}
+
+TEST_CASE("a malformed descriptor is refused, naming the file") {
+  std::string err = LoadError("malformed");
+  CHECK_THAT(err, Catch::Contains(Fixture("malformed")));
+  CHECK_THAT(err, Catch::Contains("malformed descriptor"));
+}
+
+TEST_CASE("a failing init is refused with the plugin's own message and the file") {
+  std::string err = LoadError("failing_init");
+  CHECK_THAT(err, Catch::Contains(Fixture("failing_init")));
+  CHECK_THAT(err, Catch::Contains("init failed: license file /etc/fixture.lic not found"));
+}
+
+TEST_CASE("a file that is not a shared library is refused with the loader's reason") {
+  std::string bogus = std::string(FIXTURE_DIR) + "/stressplan-bogus.so";
+  {
+    std::ofstream f(bogus);
+    f << "not an ELF file\n";
+  }
+  Host host;
+  Loader loader(&host);
+  std::string err;
+  CHECK(loader.Load(bogus, &err) == nullptr);
+  CHECK_THAT(err, Catch::Contains(bogus));
+  CHECK_THAT(err, Catch::Contains("cannot be loaded"));
+  std::remove(bogus.c_str());
+}
+
+TEST_CASE("plugins are found by name along the search path, first folder first") {
+  Host host;
+  Loader loader(&host);
+  loader.SetSearchPath({"/nonexistent", FIXTURE_DIR, BUILTIN_PLUGIN_DIR});
+  std::string err;
+  const sp::plugin::Plugin* p = loader.Load("c_counter", &err);
+  REQUIRE(p != nullptr);
+  CHECK(p->file == Fixture("c_counter"));
+  const sp::plugin::Plugin* json = loader.Load("json", &err);
+  REQUIRE(json != nullptr);
+  CHECK(json->kind() == SP_KIND_REPORTER);
+
+  CHECK(loader.Load("c_countr", &err) == nullptr);
+  CHECK_THAT(err, Catch::Contains("no plugin named 'c_countr'"));
+  CHECK_THAT(err, Catch::Contains("stressplan-c_countr.so"));
+  CHECK_THAT(err, Catch::Contains("c_counter"));  // listed among what is available
+
+  auto all = loader.ListAll();
+  int broken = 0, good = 0;
+  for (const auto& l : all) (l.plugin ? good : broken)++;
+  CHECK(good >= 4);    // c_counter, old, future + the built-in json
+  CHECK(broken >= 4);  // wrong_major, no_entry, malformed, failing_init
+}
+
+TEST_CASE("ReadDescriptor refuses inconsistent option tables") {
+  static const sp_option_decl dup[] = {{"path", SP_OPT_STRING, nullptr, 0, ""},
+                                       {"path", SP_OPT_INT, nullptr, 0, ""}};
+  static const sp_option_decl req_default[] = {{"x", SP_OPT_STRING, "a", 1, ""}};
+  static const sp_option_decl bad_type[] = {{"x", static_cast<sp_option_type>(42), nullptr, 0, ""}};
+  sp_reporter_vtable vt{sizeof vt, [](const sp_host_api*, void*, const sp_options*, void**, sp_error*) { return SP_OK; },
+                        [](void*, sp_document_kind, sp_str, sp_error*) { return SP_OK; },
+                        [](void*, sp_error*) { return SP_OK; }, [](void*) {}};
+  sp_plugin_descriptor d{SP_DESCRIPTOR_HEADER, SP_KIND_REPORTER, "x", "1", "", dup, 2, &vt, nullptr, nullptr};
+  sp::plugin::Descriptor out;
+  std::string err;
+  CHECK_FALSE(sp::plugin::ReadDescriptor(&d, &out, &err));
+  CHECK_THAT(err, Catch::Contains("declared twice"));
+  d.options = req_default;
+  d.option_count = 1;
+  CHECK_FALSE(sp::plugin::ReadDescriptor(&d, &out, &err));
+  CHECK_THAT(err, Catch::Contains("required and also has a default"));
+  d.options = bad_type;
+  CHECK_FALSE(sp::plugin::ReadDescriptor(&d, &out, &err));
+  CHECK_THAT(err, Catch::Contains("unknown type 42"));
+  d.options = nullptr;
+  d.option_count = 0;
+  d.name = "Bad-Name";
+  CHECK_FALSE(sp::plugin::ReadDescriptor(&d, &out, &err));
+  CHECK_THAT(err, Catch::Contains("Bad-Name"));
+  d.name = "ok";
+  d.struct_size = 8;
+  CHECK_FALSE(sp::plugin::ReadDescriptor(&d, &out, &err));
+  CHECK_THAT(err, Catch::Contains("smaller than"));
+  d.struct_size = sizeof d;
+  vt.finish = nullptr;
+  CHECK_FALSE(sp::plugin::ReadDescriptor(&d, &out, &err));
+  CHECK_THAT(err, Catch::Contains("leaves a required function NULL"));
+  vt.finish = [](void*, sp_error*) { return SP_OK; };
+  CHECK(sp::plugin::ReadDescriptor(&d, &out, &err));
+  CHECK(sp::plugin::ReadDescriptor(nullptr, &out, &err) == false);
+}

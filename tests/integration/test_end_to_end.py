@@ -1,0 +1,102 @@
+"""plans/full.yaml end to end: the run starts the demo target, drives load, writes the JSON
+report, stops the demo - and the report's numbers are the server's numbers, exactly."""
+import os
+import signal
+import socket
+import subprocess
+import time
+import unittest
+
+import harness
+
+
+class EndToEnd(harness.TempDirTest):
+    def run_full(self, *extra, expect=0):
+        port = harness.free_port()
+        report_dir = os.path.join(self.tmp, "out")
+        r = harness.run(["run", os.path.join(harness.PLANS, "full.yaml"), "--report", report_dir] + list(extra),
+                        env={"DEMO_PORT": str(port)})
+        self.assertEqual(r.returncode, expect, r.stdout + r.stderr)
+        return r, report_dir
+
+    def test_report_counts_equal_what_the_demo_served(self):
+        r, out = self.run_full("--users", "20", "--duration", "3s")
+        report = harness.read_json(os.path.join(out, "report.json"))
+        summary = report["summary"]
+        stats = harness.demo_final_stats(os.path.join(out, "services", "demo.log"))
+        self.assertGreater(summary["requests"], 100)
+        self.assertEqual(summary["requests"], stats["by_path"]["/webhook"])
+        self.assertEqual(summary["errors"], 0, summary["errors_by_type"])
+        self.assertEqual(summary["status_codes"], {"200": summary["requests"]})
+        self.assertEqual(summary["status"], "completed")
+        lat = summary["latency_ms"]
+        self.assertLessEqual(lat["min"], lat["p50"])
+        self.assertLessEqual(lat["p50"], lat["p95"])
+        self.assertLessEqual(lat["p95"], lat["p99"])
+        self.assertLessEqual(lat["p99"], lat["max"])
+        names = {s["name"]: s["requests"] for s in summary["requests_by_name"]}
+        self.assertEqual(sum(names.values()), summary["requests"])
+        # Weights 8:2 between the scenarios; "command" has two steps.
+        self.assertGreater(names["message/send"], names["command/start"])
+        self.assertGreater(summary["throughput_rps"], 0)
+        self.assertGreaterEqual(len(report["timeseries"]), 3)
+        self.assertEqual(sum(s["requests"] for s in report["timeseries"]), summary["requests"])
+        # The console summary went to stdout.
+        self.assertIn("requests", r.stdout)
+
+    def test_profile_stages_are_followed(self):
+        _, out = self.run_full("--profile", "spike", "--set", "profiles.spike.stages.0.duration=2s",
+                               "--set", "profiles.spike.stages.1.duration=3s",
+                               "--set", "profiles.spike.stages.2.duration=2s", "--quiet")
+        report = harness.read_json(os.path.join(out, "report.json"))
+        self.assertEqual(report["run"]["plan"]["profile"], "spike")
+        planned = [s["users"]["planned"] for s in report["timeseries"]]
+        self.assertIn(100, planned)
+        self.assertEqual(planned[0], 5)
+        active_peak = max(s["users"]["active"] for s in report["timeseries"])
+        self.assertEqual(active_peak, 100)
+
+    def interrupt_run(self, sig, after_s, *extra):
+        """Starts a long run, sends `sig` after `after_s`, returns (port, out dir, stdout, stderr)."""
+        port = harness.free_port()
+        out = os.path.join(self.tmp, "out")
+        env = dict(os.environ, DEMO_PORT=str(port))
+        p = subprocess.Popen([harness.STRESSPLAN, "run", os.path.join(harness.PLANS, "full.yaml"),
+                              "--report", out, "--duration", "60s"] + list(extra),
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(after_s)
+        p.send_signal(sig)
+        stdout, stderr = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 130, stdout + stderr)
+        return port, out, stdout, stderr
+
+    def test_sigint_drains_writes_reports_and_stops_the_demo(self):
+        port, out, _, _ = self.interrupt_run(signal.SIGINT, 3, "--users", "10")
+        summary = harness.read_json(os.path.join(out, "report.json"))["summary"]
+        self.assertEqual(summary["status"], "interrupted")
+        self.assertEqual(summary["status_reason"], "SIGINT")
+        self.assertLess(summary["duration_s"], 20)
+        stats = harness.demo_final_stats(os.path.join(out, "services", "demo.log"))
+        self.assertEqual(summary["requests"], stats["by_path"]["/webhook"])
+        # The demo is gone: its port no longer answers.
+        with socket.socket() as s:
+            self.assertNotEqual(s.connect_ex(("127.0.0.1", port)), 0)
+
+    def test_sigterm_behaves_like_sigint(self):
+        _, out, stdout, _ = self.interrupt_run(signal.SIGTERM, 2.5, "--users", "5", "--quiet")
+        summary = harness.read_json(os.path.join(out, "report.json"))["summary"]
+        self.assertEqual(summary["status_reason"], "SIGTERM")
+        self.assertEqual(stdout, "")  # --quiet
+
+    def test_unreachable_target_is_a_runtime_error(self):
+        port = harness.free_port()
+        r = harness.run(["run", os.path.join(harness.PLANS, "full.yaml"), "--env", "external",
+                         "--report", self.tmp, "--duration", "1s"],
+                        env={"DEMO_PORT": str(port)})
+        self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
+        self.assertIn("not reachable", r.stderr)
+        self.assertIn("127.0.0.1:%d" % port, r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

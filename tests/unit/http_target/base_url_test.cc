@@ -1,0 +1,60 @@
+#include "plugins/http_target/base_url.h"
+
+#include <catch2/catch.hpp>
+
+using sp::http::BaseUrl;
+using sp::http::parse_base_url;
+
+TEST_CASE("base_url: accepted forms", "[base_url]") {
+  BaseUrl u;
+  std::string err;
+  REQUIRE(parse_base_url("http://127.0.0.1:8080", &u, &err));
+  CHECK(u.host == "127.0.0.1");
+  CHECK(u.port == 8080);
+  CHECK(u.host_header == "127.0.0.1:8080");
+  CHECK(u.prefix.empty());
+  CHECK(u.text == "http://127.0.0.1:8080");
+
+  REQUIRE(parse_base_url("HTTP://Example.com/api/v1/", &u, &err));
+  CHECK(u.host == "Example.com");
+  CHECK(u.port == 80);
+  CHECK(u.host_header == "Example.com");
+  CHECK(u.prefix == "/api/v1");
+
+  REQUIRE(parse_base_url("http://[::1]:9000/x", &u, &err));
+  CHECK(u.host == "::1");
+  CHECK(u.port == 9000);
+  CHECK(u.host_header == "[::1]:9000");
+  CHECK(u.prefix == "/x");
+  CHECK(u.text == "http://[::1]:9000/x");
+
+  REQUIRE(parse_base_url("http://localhost/", &u, &err));
+  CHECK(u.prefix.empty());
+}
+
+TEST_CASE("base_url: refused forms say why", "[base_url]") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"https://example.com", "TLS not supported yet"},
+      {"127.0.0.1:8080", "must start with http://"},
+      {"ftp://example.com", "scheme \"ftp\" is not supported"},
+      {"http://", "has no host"},
+      {"http://:80/", "has no host"},
+      {"http://h:0", "port must be a number from 1 to 65535"},
+      {"http://h:65536", "port must be a number from 1 to 65535"},
+      {"http://h:", "port must be a number from 1 to 65535"},
+      {"http://h:8o", "port must be a number from 1 to 65535"},
+      {"http://user:pw@h/", "must not contain credentials"},
+      {"http://h/a?b=1", "must not have a query or fragment"},
+      {"http://h/a b", "must not contain spaces"},
+      {"http://h_ost!/", "contains a character not allowed"},
+      {"http://[::1", "without its closing ']'"},
+      {"http://[::1]x/", "unexpected text after the IPv6 address"},
+  };
+  for (const auto& [url, why] : cases) {
+    INFO(url);
+    BaseUrl u;
+    std::string err;
+    CHECK_FALSE(parse_base_url(url, &u, &err));
+    CHECK_THAT(err, Catch::Contains(why));
+  }
+}

@@ -1,0 +1,91 @@
+// The host side of the ABI, as the http target's tests need it: a host function table, typed
+// option tables built the way the host hands them over, and a worker whose completions are
+// recorded (and checked to arrive once per token).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stressplan/target.h"
+
+namespace sp::http::test {
+
+uint64_t now_ns();
+constexpr uint64_t kMs = 1'000'000;
+
+struct TargetSettings {
+  std::optional<std::string> base_url;
+  uint64_t connect_timeout_ns = 5'000 * kMs;
+  uint64_t response_timeout_ns = 30'000 * kMs;
+  std::optional<std::string> headers;  // JSON
+};
+
+struct RequestSettings {
+  std::string name = "step";
+  std::string method = "GET";
+  std::string path = "/";
+  std::optional<std::string> headers;  // JSON
+  std::optional<std::string> body;
+};
+
+// create/destroy through the plugin's vtable.
+class Target {
+ public:
+  Target() = default;
+  ~Target();
+  Target(const Target&) = delete;
+  Target& operator=(const Target&) = delete;
+
+  sp_status create(const TargetSettings& target, const std::vector<RequestSettings>& requests);
+  sp_status preflight();
+
+  const sp_target_vtable* vtable() const;
+  void* instance() const { return instance_; }
+  const sp_error& error() const { return error_; }
+
+ private:
+  void* instance_ = nullptr;
+  sp_error error_{};
+};
+
+struct Completion {
+  sp_result result;
+  std::string detail;
+};
+
+class Worker {
+ public:
+  explicit Worker(Target& target);
+  ~Worker();  // cancel_all, then worker_close
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  sp_status submit(uint64_t token, uint32_t request = 0);
+  // Polls until `count` completions in total arrived or `timeout_ns` passed; true if they did.
+  bool poll_until(size_t count, uint64_t timeout_ns = 5'000 * kMs);
+  // Runs poll once with this deadline and returns its value.
+  int poll_once(uint64_t deadline_ns);
+  void cancel_all();
+
+  const std::vector<Completion>& completions() const { return completions_; }
+  // Completions per token; each must be 1.
+  const std::map<uint64_t, int>& per_token() const { return per_token_; }
+  size_t count(sp_error_kind kind) const;
+  const sp_error& error() const { return error_; }
+
+ private:
+  static void on_complete(void* ctx, const sp_result* result);
+
+  Target& target_;
+  sp_worker_host host_{};
+  void* worker_ = nullptr;
+  sp_error error_{};
+  std::vector<Completion> completions_;
+  std::map<uint64_t, int> per_token_;
+  bool inside_poll_ = false;
+};
+
+}  // namespace sp::http::test

@@ -1,0 +1,69 @@
+// A small threaded, blocking HTTP server on 127.0.0.1 for the http target's tests: one thread
+// per connection, each answering the way its Mode says, counting what it received.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace sp::http::test {
+
+class TestServer {
+ public:
+  enum class Mode {
+    kKeepAlive,         // Content-Length responses, connection kept open
+    kChunked,           // chunked responses with a trailer, connection kept open
+    kCloseEach,         // "Connection: close" and close after each response
+    kDropSecond,        // answer the first request of a connection; read the next and close silently
+    kIdleClose,         // answer keep-alive, then close the idle connection after 20 ms
+    kUntilClose,        // no Content-Length: the body ends when the server closes
+    kResetMidResponse,  // send the head and 3 of 100 body bytes, then reset (RST)
+    kStall,             // read the request, never answer
+    kGarbage,           // answer with bytes that are not HTTP
+  };
+
+  struct Options {
+    Mode mode = Mode::kKeepAlive;
+    int status = 200;
+    std::string body = "hello";
+  };
+
+  explicit TestServer(Options options);
+  ~TestServer();
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
+
+  uint16_t port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int connections() const { return connections_.load(); }
+  int requests() const { return requests_.load(); }
+  std::string last_request() const;
+  // Waits (up to 5 s) until `n` requests have been read.
+  bool wait_for_requests(int n) const;
+
+ private:
+  void accept_loop();
+  void serve(int fd);
+  // Reads one whole request (head + Content-Length body) into *out; false on EOF or error.
+  bool read_request(int fd, std::string* pending, std::string* out);
+
+  Options options_;
+  int listen_fd_ = -1;
+  uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> connections_{0};
+  std::atomic<int> requests_{0};
+  mutable std::mutex mu_;
+  std::vector<int> open_fds_;
+  std::vector<std::thread> handlers_;
+  std::string last_request_;
+  std::thread acceptor_;
+};
+
+// A port on 127.0.0.1 with nothing listening (bound then closed).
+uint16_t unused_port();
+
+}  // namespace sp::http::test
