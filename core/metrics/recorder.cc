@@ -32,8 +32,17 @@ void StepStats::Merge(const StepStats& o) {
   errors += o.errors;
 }
 
-void Recorder::Record(const sp_result& r, uint32_t step) {
-  uint64_t latency = r.end_ns > r.start_ns ? r.end_ns - r.start_ns : 0;
+void StageStats::Merge(const StageStats& o) {
+  StepStats::Merge(o);
+  iterations_started += o.iterations_started;
+  iterations_completed += o.iterations_completed;
+  dropped += o.dropped;
+}
+
+void Recorder::Record(const sp_result& r, uint32_t step, uint32_t stage, uint64_t intended_ns) {
+  uint64_t service = r.end_ns > r.start_ns ? r.end_ns - r.start_ns : 0;
+  uint64_t from = intended_ns != 0 && intended_ns < r.start_ns ? intended_ns : r.start_ns;
+  uint64_t latency = r.end_ns > from ? r.end_ns - from : 0;
   // A plugin may write any int into the enum field: read it as one (see RawEnum).
   int kind;
   __builtin_memcpy(&kind, &r.error, sizeof kind);
@@ -45,7 +54,10 @@ void Recorder::Record(const sp_result& r, uint32_t step) {
   bytes_received_ += r.bytes_received;
   ++by_kind_[kind];
   // Interrupted requests have no meaningful latency: they were cut off by us, not answered.
-  if (kind != SP_E_INTERRUPTED) latency_.Record(latency);
+  if (kind != SP_E_INTERRUPTED) {
+    latency_.Record(latency);
+    service_.Record(service);
+  }
   if (r.status > 0 && r.status < 600) ++status_[r.status];
   for (size_t i = 0; i < r.event_count; ++i) Bump(&events_, r.events[i]);
   if (kind == SP_E_CHECK_FAILED) Bump(&checks_, r.failed_check);
@@ -54,10 +66,15 @@ void Recorder::Record(const sp_result& r, uint32_t step) {
   ++s.requests;
   s.errors += error;
   if (kind != SP_E_INTERRUPTED) s.latency.Record(latency);
+  StageStats& g = StageOf(stage);
+  ++g.requests;
+  g.errors += error;
+  if (kind != SP_E_INTERRUPTED) g.latency.Record(latency);
 }
 
 void Recorder::Merge(const Recorder& o) {
   latency_.Merge(o.latency_);
+  service_.Merge(o.service_);
   requests_ += o.requests_;
   errors_ += o.errors_;
   bytes_sent_ += o.bytes_sent_;
@@ -68,11 +85,12 @@ void Recorder::Merge(const Recorder& o) {
   AddInto(&checks_, o.checks_);
   if (steps_.size() < o.steps_.size()) steps_.resize(o.steps_.size());
   for (size_t i = 0; i < o.steps_.size(); ++i) steps_[i].Merge(o.steps_[i]);
+  if (stages_.size() < o.stages_.size()) stages_.resize(o.stages_.size());
+  for (size_t i = 0; i < o.stages_.size(); ++i) stages_[i].Merge(o.stages_[i]);
 }
 
 void Recorder::Reset() {
-  size_t n = steps_.size();
-  *this = Recorder(n);
+  *this = Recorder(steps_.size(), stages_.size());
 }
 
 }  // namespace sp::metrics

@@ -25,12 +25,27 @@ struct StepStats {
   void Merge(const StepStats& o);
 };
 
+// Per stage of the profile: its requests (by the stage they were sent in) and how the
+// workload model kept up with the plan.
+struct StageStats : StepStats {
+  uint64_t iterations_started = 0;
+  uint64_t iterations_completed = 0;
+  uint64_t dropped = 0;  // open model: starts not made because max_concurrency was reached
+  void Merge(const StageStats& o);
+};
+
 class Recorder {
  public:
-  explicit Recorder(size_t steps = 0) : steps_(steps) {}
+  explicit Recorder(size_t steps = 0, size_t stages = 0) : steps_(steps), stages_(stages) {}
 
-  // Records one completed request of step `step` (index into the plan's request table).
-  void Record(const sp_result& r, uint32_t step);
+  // Records one completed request of step `step` (index into the plan's request table), sent
+  // in stage `stage`, that the schedule wanted to start at `intended_ns`. Latency is measured
+  // from the intended start (coordinated omission: a stalled server shows), service time from
+  // when the target actually started the request.
+  void Record(const sp_result& r, uint32_t step, uint32_t stage, uint64_t intended_ns);
+  void IterationStarted(uint32_t stage) { StageOf(stage).iterations_started++; }
+  void IterationCompleted(uint32_t stage) { StageOf(stage).iterations_completed++; }
+  void Dropped(uint32_t stage) { StageOf(stage).dropped++; }
   void Merge(const Recorder& other);
   void Reset();
 
@@ -38,15 +53,23 @@ class Recorder {
   uint64_t errors() const { return errors_; }  // every outcome but SP_E_NONE
   uint64_t bytes_sent() const { return bytes_sent_; }
   uint64_t bytes_received() const { return bytes_received_; }
-  const Histogram& latency() const { return latency_; }
+  const Histogram& latency() const { return latency_; }  // from the intended start
+  const Histogram& service_time() const { return service_; }  // from the actual start
   const std::array<uint64_t, kErrorKinds>& errors_by_kind() const { return by_kind_; }
   const std::array<uint64_t, 600>& status_codes() const { return status_; }
   const std::vector<uint64_t>& events() const { return events_; }  // by interned id
   const std::vector<uint64_t>& failed_checks() const { return checks_; }  // by interned id
   const std::vector<StepStats>& steps() const { return steps_; }
+  const std::vector<StageStats>& stages() const { return stages_; }
 
  private:
+  StageStats& StageOf(uint32_t i) {
+    if (i >= stages_.size()) stages_.resize(i + 1);
+    return stages_[i];
+  }
+
   Histogram latency_;
+  Histogram service_;
   uint64_t requests_ = 0;
   uint64_t errors_ = 0;
   uint64_t bytes_sent_ = 0;
@@ -56,6 +79,7 @@ class Recorder {
   std::vector<uint64_t> events_;
   std::vector<uint64_t> checks_;
   std::vector<StepStats> steps_;
+  std::vector<StageStats> stages_;
 };
 
 }  // namespace sp::metrics

@@ -1,5 +1,7 @@
 #include "core/plan/cli_overrides.h"
 
+#include <algorithm>
+
 #include "core/plan/profiles.h"
 #include "core/plan/suggest.h"
 #include "core/plan/units.h"
@@ -72,7 +74,19 @@ bool ApplyCliOverrides(const LoadOptions& options, const Location& profile_loc, 
 
   if (options.users || options.duration) {
     Stage stage;
-    stage.users = options.users ? *options.users : MaxUsers(profile);
+    // --duration alone keeps the model of the profile: an all-open profile becomes one open
+    // stage at its highest rate; anything else one closed stage of its most users.
+    bool all_open = !options.users && std::all_of(profile.stages.begin(), profile.stages.end(),
+                                                  [](const Stage& s) { return s.open(); });
+    if (all_open) {
+      for (const Stage& s : profile.stages) {
+        double top = std::max(*s.rate, s.ramp_to.value_or(0.0));
+        if (!stage.rate || top > *stage.rate) stage.rate = top;
+        stage.max_concurrency = std::max(stage.max_concurrency, s.max_concurrency);
+      }
+    } else {
+      stage.users = options.users ? *options.users : MaxUsers(profile);
+    }
     stage.duration = TotalDuration(profile);
     std::string origin;
     if (options.users) origin = "--users " + std::to_string(*options.users);
@@ -92,7 +106,9 @@ bool ApplyCliOverrides(const LoadOptions& options, const Location& profile_loc, 
     if (!ParseSpawnRate(*options.spawn_rate, &rate, &err)) {
       return AddError(errors, Flag("--spawn-rate"), "", err);
     }
-    for (Stage& stage : profile.stages) stage.spawn_rate = rate;
+    for (Stage& stage : profile.stages) {
+      if (!stage.open()) stage.spawn_rate = rate;
+    }
   }
   return true;
 }

@@ -48,13 +48,24 @@ struct Scenario {
   Location loc;
 };
 
-// Closed model: `users` virtual users loop their scenarios for `duration`; when a stage
-// starts, users are added or removed at `spawn_rate` users per second (absent: at once).
+// One stage of a profile, in one of two workload models:
+// - closed (`users`): that many virtual users loop their scenarios for `duration`; when the
+//   stage starts, users are added or removed at `spawn_rate` users per second (absent: at
+//   once). With `iterations`, the stage also ends once that many iterations have finished.
+// - open (`rate`): iterations start on schedule at `rate` per second (ramping linearly to
+//   `ramp_to` over the stage when set), whether or not the server keeps up; at most
+//   `max_concurrency` run at once, and starts beyond that are counted as dropped.
 struct Stage {
-  Duration duration{0};  // > 0
-  int users = 0;  // >= 0
-  std::optional<double> spawn_rate;  // users per second, > 0
+  Duration duration{0};  // > 0; with `iterations`, the longest the stage may last
+  int users = 0;  // closed model: >= 0
+  std::optional<double> spawn_rate;  // closed model: users per second, > 0
+  uint64_t iterations = 0;  // closed model: end after this many iterations; 0 = by duration only
+  std::optional<double> rate;  // open model: iterations per second, > 0
+  std::optional<double> ramp_to;  // open model: the rate at the stage's end, >= 0
+  int max_concurrency = 0;  // open model: iterations in flight at most (default 1000)
   Location loc;
+
+  bool open() const { return rate.has_value(); }
 };
 
 struct Profile {

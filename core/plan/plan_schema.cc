@@ -347,40 +347,106 @@ class Schema {
     const bool before = ok_;
     ok_ = true;
     stage->loc = v.loc;
-    if (IsMap(v, key, "a stage (a map with duration: and users:)")) {
-      Track(CheckKeys(v, key, {"duration", "users", "spawn_rate"}, "a stage", errors_));
+    if (IsMap(v, key, "a stage (a map with duration: and users: or rate:)")) {
+      Track(CheckKeys(v, key,
+                      {"duration", "users", "spawn_rate", "iterations", "rate", "ramp_to",
+                       "max_concurrency"},
+                      "a stage", errors_));
       if (const Value* d = Get(v, "duration")) {
         Dur(*d, JoinKey(key, "duration"), &stage->duration, /*positive=*/true);
       } else {
         Missing(v, "duration", "how long the stage lasts (e.g. 30s)", key);
       }
-      if (const Value* u = Get(v, "users")) {
-        int64_t users = 0;
-        if (Int(*u, JoinKey(key, "users"), &users)) {
-          if (users < 0 || users > 10'000'000) {
-            Fail(u->loc, JoinKey(key, "users"), "must be between 0 and 10000000, got " + u->scalar);
-          } else {
-            stage->users = static_cast<int>(users);
-          }
-        }
-      } else {
-        Missing(v, "users", "the number of users during the stage", key);
+      const Value* u = Get(v, "users");
+      const Value* r = Get(v, "rate");
+      if (u && r) {
+        Fail(r->loc, JoinKey(key, "rate"),
+             "a stage is either closed (users:) or open (rate:), not both; the users line is " +
+                 std::to_string(u->loc.line));
+      } else if (!u && !r) {
+        Missing(v, "users", "the number of users (closed model) or rate: iterations per second (open model)", key);
       }
-      if (const Value* r = Get(v, "spawn_rate")) {
-        double rate = 0;
-        if (Track(ReadRate(*r, JoinKey(key, "spawn_rate"), &rate, errors_))) {
-          if (rate <= 0) {
-            Fail(r->loc, JoinKey(key, "spawn_rate"),
-                 "must be more than 0 users per second (leave it out to start users at once)");
-          } else {
-            stage->spawn_rate = rate;
-          }
-        }
-      }
+      if (u) ClosedStage(v, *u, key, stage);
+      if (r) OpenStage(v, *r, key, stage);
     }
     const bool good = ok_;
     ok_ = before && good;
     return good;
+  }
+
+  // Keys that belong to the other model are refused with a pointer to the one that does.
+  void OnlyWith(const Value& v, const char* name, const char* model, const std::string& key) {
+    if (const Value* x = Get(v, name)) {
+      Fail(x->loc, JoinKey(key, name), std::string("only applies to ") + model + " stages");
+    }
+  }
+
+  void ClosedStage(const Value& v, const Value& u, const std::string& key, Stage* stage) {
+    int64_t users = 0;
+    if (Int(u, JoinKey(key, "users"), &users)) {
+      if (users < 0 || users > 10'000'000) {
+        Fail(u.loc, JoinKey(key, "users"), "must be between 0 and 10000000, got " + u.scalar);
+      } else {
+        stage->users = static_cast<int>(users);
+      }
+    }
+    if (const Value* r = Get(v, "spawn_rate")) {
+      double rate = 0;
+      if (Track(ReadRate(*r, JoinKey(key, "spawn_rate"), &rate, errors_))) {
+        if (rate <= 0) {
+          Fail(r->loc, JoinKey(key, "spawn_rate"),
+               "must be more than 0 users per second (leave it out to start users at once)");
+        } else {
+          stage->spawn_rate = rate;
+        }
+      }
+    }
+    if (const Value* it = Get(v, "iterations")) {
+      int64_t n = 0;
+      if (Int(*it, JoinKey(key, "iterations"), &n)) {
+        if (n < 1) {
+          Fail(it->loc, JoinKey(key, "iterations"), "must be at least 1 (leave it out to end by duration)");
+        } else {
+          stage->iterations = static_cast<uint64_t>(n);
+        }
+      }
+    }
+    OnlyWith(v, "ramp_to", "open (rate:)", key);
+    OnlyWith(v, "max_concurrency", "open (rate:)", key);
+  }
+
+  void OpenStage(const Value& v, const Value& r, const std::string& key, Stage* stage) {
+    double rate = 0;
+    if (Track(ReadRate(r, JoinKey(key, "rate"), &rate, errors_))) {
+      if (rate <= 0) {
+        Fail(r.loc, JoinKey(key, "rate"), "must be more than 0 iterations per second (e.g. 200/s)");
+      } else {
+        stage->rate = rate;
+      }
+    }
+    if (const Value* t = Get(v, "ramp_to")) {
+      double to = 0;
+      if (Track(ReadRate(*t, JoinKey(key, "ramp_to"), &to, errors_))) {
+        if (to < 0) {
+          Fail(t->loc, JoinKey(key, "ramp_to"), "must be 0 or more iterations per second");
+        } else {
+          stage->ramp_to = to;
+        }
+      }
+    }
+    stage->max_concurrency = 1000;
+    if (const Value* c = Get(v, "max_concurrency")) {
+      int64_t n = 0;
+      if (Int(*c, JoinKey(key, "max_concurrency"), &n)) {
+        if (n < 1 || n > 10'000'000) {
+          Fail(c->loc, JoinKey(key, "max_concurrency"), "must be between 1 and 10000000, got " + c->scalar);
+        } else {
+          stage->max_concurrency = static_cast<int>(n);
+        }
+      }
+    }
+    OnlyWith(v, "spawn_rate", "closed (users:)", key);
+    OnlyWith(v, "iterations", "closed (users:)", key);
   }
 
   void Reporters(const Value& v) {

@@ -2,22 +2,29 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace sp::run {
 
-Console::Console(bool quiet, const plan::Plan& plan, const Schedule& schedule)
-    : quiet_(quiet), tty_(isatty(STDERR_FILENO) == 1), plan_(plan), schedule_(schedule) {}
+Console::Console(bool quiet, const plan::Plan& plan, const StageClock& clock)
+    : quiet_(quiet), tty_(isatty(STDERR_FILENO) == 1), plan_(plan), clock_(clock) {}
 
 void Console::Tick(const SnapshotData& s, const metrics::Recorder& interval,
                    const metrics::Recorder& total) {
   if (quiet_) return;
   if (!tty_ && s.second % 10 != 0) return;
+  char load[64];
+  if (s.planned_rate > 0) {
+    std::snprintf(load, sizeof load, "rate %.0f/s, %d running", s.planned_rate, s.active_users);
+  } else {
+    std::snprintf(load, sizeof load, "users %d/%d", s.active_users, s.planned_users);
+  }
   char line[256];
   std::snprintf(line, sizeof line,
-                "[%5.0fs/%.0fs] stage %zu/%zu  users %d/%d  %llu req/s  p95 %.1f ms  errors %llu (total %llu)",
-                s.elapsed_s, static_cast<double>(schedule_.total_ns()) / 1e9, s.stage + 1,
-                schedule_.stage_count(), s.active_users, s.planned_users,
+                "[%5.0fs/%.0fs] stage %zu/%zu  %s  %llu req/s  p95 %.1f ms  errors %llu (total %llu)",
+                s.elapsed_s, static_cast<double>(clock_.planned_total_ns()) / 1e9,
+                std::min(s.stage + 1, clock_.count()), clock_.count(), load,
                 static_cast<unsigned long long>(interval.requests()),
                 Ms(interval.latency().Percentile(95)),
                 static_cast<unsigned long long>(interval.errors()),
@@ -45,6 +52,17 @@ void Console::Summary(const RunEnd& end, const metrics::Recorder& t,
               static_cast<unsigned long long>(t.errors_by_kind()[SP_E_INTERRUPTED]));
   std::printf("  latency ms    min %.2f  p50 %.2f  p95 %.2f  p99 %.2f  max %.2f\n", Ms(h.min()),
               Ms(h.Percentile(50)), Ms(h.Percentile(95)), Ms(h.Percentile(99)), Ms(h.max()));
+  const metrics::Histogram& sv = t.service_time();
+  if (sv.Percentile(99) != h.Percentile(99)) {
+    std::printf("  service ms    min %.2f  p50 %.2f  p95 %.2f  p99 %.2f  max %.2f  (from the actual send)\n",
+                Ms(sv.min()), Ms(sv.Percentile(50)), Ms(sv.Percentile(95)), Ms(sv.Percentile(99)), Ms(sv.max()));
+  }
+  for (const StageResult& r : end.stages) {
+    if (r.open) {
+      std::printf("  stage %zu       open: %.1f/s planned, %.1f/s started, %llu dropped\n", r.index,
+                  r.planned_rate, r.achieved_rate, static_cast<unsigned long long>(r.dropped));
+    }
+  }
   std::string errors;
   for (int k = 1; k < metrics::kErrorKinds; ++k) {
     if (t.errors_by_kind()[k]) {
@@ -68,6 +86,12 @@ void Console::Summary(const RunEnd& end, const metrics::Recorder& t,
     }
   }
   if (!events.empty()) std::printf("  events        %s\n", events.c_str());
+  if (!end.trustworthy()) {
+    std::printf("  UNTRUSTWORTHY: the generator could not keep up with the plan:\n");
+    for (const StageResult& r : end.stages) {
+      for (const auto& p : r.problems) std::printf("    - %s\n", p.c_str());
+    }
+  }
   std::fflush(stdout);
 }
 

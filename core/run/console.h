@@ -15,7 +15,7 @@ namespace sp::run {
 
 class Console {
  public:
-  Console(bool quiet, const plan::Plan& plan, const Schedule& schedule);
+  Console(bool quiet, const plan::Plan& plan, const StageClock& clock);
 
   void Tick(const SnapshotData& s, const metrics::Recorder& interval, const metrics::Recorder& total);
   void Summary(const RunEnd& end, const metrics::Recorder& total, const std::vector<std::string>& names);
@@ -25,7 +25,7 @@ class Console {
   bool tty_;
   bool line_open_ = false;
   const plan::Plan& plan_;
-  const Schedule& schedule_;
+  const StageClock& clock_;
 };
 
 }  // namespace sp::run

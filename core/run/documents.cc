@@ -52,11 +52,21 @@ std::string RunStartDocument(const RunInfo& info) {
   const plan::Plan& p = *info.plan;
   json stages = json::array();
   const plan::Profile& prof = p.profiles.at(p.profile);
+  uint64_t offset = 0;
   for (size_t i = 0; i < prof.stages.size(); ++i) {
     const plan::Stage& s = prof.stages[i];
-    json st{{"index", i}, {"start_s", info.schedule->StageStart(i) / 1e9},
-            {"duration_s", static_cast<double>(s.duration.count()) / 1e9}, {"users", s.users}};
-    if (s.spawn_rate) st["spawn_rate"] = *s.spawn_rate;
+    json st{{"index", i}, {"model", s.open() ? "open" : "closed"}, {"start_s", offset / 1e9},
+            {"duration_s", static_cast<double>(s.duration.count()) / 1e9}};
+    offset += static_cast<uint64_t>(s.duration.count());
+    if (s.open()) {
+      st["rate"] = *s.rate;
+      if (s.ramp_to) st["ramp_to"] = *s.ramp_to;
+      st["max_concurrency"] = s.max_concurrency;
+    } else {
+      st["users"] = s.users;
+      if (s.spawn_rate) st["spawn_rate"] = *s.spawn_rate;
+      if (s.iterations) st["iterations"] = s.iterations;
+    }
     stages.push_back(st);
   }
   json scenarios = json::array();
@@ -74,7 +84,7 @@ std::string RunStartDocument(const RunInfo& info) {
   d["load_threads"] = info.threads;
   d["stages"] = stages;
   d["scenarios"] = scenarios;
-  d["planned_duration_s"] = info.schedule->total_ns() / 1e9;
+  d["planned_duration_s"] = info.clock->planned_total_ns() / 1e9;
   return d.dump();
 }
 
@@ -85,10 +95,19 @@ std::string SnapshotDocument(const SnapshotData& s, const metrics::Recorder& r,
   d["elapsed_s"] = s.elapsed_s;
   d["stage"] = s.stage;
   d["users"] = {{"planned", s.planned_users}, {"active", s.active_users}};
+  if (s.planned_rate > 0) d["planned_rate"] = s.planned_rate;
+  uint64_t started = 0, dropped = 0;
+  for (const auto& st : r.stages()) {
+    started += st.iterations_started;
+    dropped += st.dropped;
+  }
+  d["iterations_started"] = started;
+  d["dropped"] = dropped;
   d["in_flight"] = s.in_flight;
   d["requests"] = r.requests();
   d["errors"] = r.errors();
   d["latency_ms"] = Latency(r.latency());
+  d["service_time_ms"] = Latency(r.service_time());
   d["errors_by_type"] = ErrorsByType(r);
   d["status_codes"] = StatusCodes(r);
   d["events"] = NamedCounts(r.events(), names);
@@ -127,6 +146,7 @@ std::string SummaryDocument(const RunInfo& info, const RunEnd& end, const metric
   d["bytes_sent"] = t.bytes_sent();
   d["bytes_received"] = t.bytes_received();
   d["latency_ms"] = Latency(t.latency());
+  d["service_time_ms"] = Latency(t.service_time());
   d["errors_by_type"] = ErrorsByType(t);
   d["status_codes"] = StatusCodes(t);
   json events = NamedCounts(t.events(), names);
@@ -141,6 +161,36 @@ std::string SummaryDocument(const RunInfo& info, const RunEnd& end, const metric
                      {"latency_ms", Latency(s.latency)}});
   }
   d["requests_by_name"] = steps;
+  json stages = json::array();
+  uint64_t dropped = 0;
+  json reasons = json::array();
+  for (const StageResult& r : end.stages) {
+    json st{{"index", r.index}, {"model", r.open ? "open" : "closed"}, {"started_s", r.started_s},
+            {"duration_s", r.duration_s}, {"requests", r.stats.requests}, {"errors", r.stats.errors},
+            {"error_rate", Rate(r.stats.errors, r.stats.requests)},
+            {"latency_ms", Latency(r.stats.latency)},
+            {"iterations_started", r.stats.iterations_started},
+            {"iterations_completed", r.stats.iterations_completed},
+            {"generator_cpu", {{"load_threads_busy_avg", r.cpu_busy_avg}, {"load_threads_busy_max", r.cpu_busy_max}}},
+            {"trustworthy", r.problems.empty()}, {"problems", r.problems}};
+    if (r.open) {
+      st["planned"] = {{"rate", r.planned_rate}, {"iterations", r.planned_iterations}};
+      st["achieved"] = {{"rate", r.achieved_rate}, {"iterations", r.stats.iterations_started}, {"dropped", r.dropped}};
+    } else {
+      st["planned"] = {{"users", r.planned_users}};
+      if (r.planned_iterations) st["planned"]["iterations"] = r.planned_iterations;
+      st["achieved"] = {{"users_min", r.users_min}, {"users_max", r.users_max},
+                        {"iterations", r.stats.iterations_completed}};
+    }
+    dropped += r.dropped;
+    for (const auto& problem : r.problems) reasons.push_back(problem);
+    stages.push_back(st);
+  }
+  d["stages"] = stages;
+  d["dropped_iterations"] = dropped;
+  d["trustworthy"] = end.trustworthy();
+  d["untrustworthy_reasons"] = reasons;
+  d["generator_cpu_s"] = end.process_cpu_s;
   json hist = json::array();
   for (const auto& [b, n] : t.latency().Buckets()) hist.push_back({b, n});
   d["latency_histogram"] = {{"unit", "ns"}, {"encoding", "hdr-log-linear-7"}, {"buckets", hist}};

@@ -12,6 +12,7 @@
 #include "core/plan/plan.h"
 #include "core/run/load_model.h"
 #include "core/run/schedule.h"
+#include "core/run/stage_report.h"
 
 namespace sp::run {
 
@@ -20,7 +21,7 @@ constexpr int kReportSchemaVersion = 1;
 struct RunInfo {
   const plan::Plan* plan = nullptr;
   const LoadModel* model = nullptr;
-  const Schedule* schedule = nullptr;
+  const StageClock* clock = nullptr;
   std::string mode;          // load | full
   std::string started_at;    // ISO 8601 UTC
   std::string version;       // stressplan version
@@ -33,6 +34,14 @@ struct RunEnd {
   std::string status = "completed";  // completed | interrupted | aborted
   std::string reason;                 // e.g. "SIGINT", "target load thread broke"
   uint64_t reporter_documents_dropped = 0;
+  std::vector<StageResult> stages;
+  double process_cpu_s = 0;  // the whole process's CPU time over the run
+  bool trustworthy() const {
+    for (const auto& s : stages) {
+      if (!s.problems.empty()) return false;
+    }
+    return true;
+  }
 };
 
 std::string RunStartDocument(const RunInfo& info);
@@ -41,8 +50,9 @@ struct SnapshotData {
   uint64_t second = 0;        // 1 for the first second of the run
   double elapsed_s = 0;
   size_t stage = 0;
-  int planned_users = 0;
-  int active_users = 0;
+  int planned_users = 0;      // closed stages
+  double planned_rate = 0;    // open stages: iterations per second due at this moment
+  int active_users = 0;       // closed: active users; open: iterations in progress
   uint64_t in_flight = 0;
 };
 std::string SnapshotDocument(const SnapshotData& s, const metrics::Recorder& interval,

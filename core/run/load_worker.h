@@ -1,7 +1,13 @@
 // One load thread: the virtual users it owns, the target worker that does their I/O, and the
-// metrics it records. Virtual user `id` belongs to thread id % threads, so threads follow the
-// shared Schedule without talking to each other. Each user has at most one request in flight
-// (the closed model): it sends, waits for the result, thinks, and sends its next step.
+// metrics it records. User slot `id` belongs to thread id % threads, so threads follow the
+// shared StageClock without talking to each other.
+//
+// Closed stages: the first N users (N from the stage and its spawn rate) loop their scenarios;
+// each has at most one request in flight: send, wait for the result, think, send the next step.
+// Open stages: iterations arrive on the stage's schedule (arrival n belongs to thread
+// n % threads); each takes a free slot and runs its scenario once. With no free slot (the
+// stage's max_concurrency reached) the start is dropped and counted. Requests carry their
+// intended start, so latency includes any delay the schedule suffered (coordinated omission).
 #pragma once
 
 #include <atomic>
@@ -23,19 +29,18 @@ namespace sp::run {
 struct LoadControl {
   enum : int { kRun = 0, kDrain = 1, kCancel = 2 };
   std::atomic<int> mode{kRun};      // kDrain: start nothing new; kCancel: interrupt in-flight
-  std::atomic<uint64_t> t0_ns{0};   // the run's start on the host clock, set before go
-  std::atomic<bool> go{false};
+  std::atomic<bool> go{false};      // the StageClock has started
   uint64_t grace_ns = 0;            // how long in-flight requests may finish after the end
 };
 
 class LoadWorker {
  public:
-  LoadWorker(int index, int threads, const LoadModel& model, const Schedule& schedule,
+  LoadWorker(int index, int threads, const LoadModel& model, StageClock* clock,
              const plugin::Plugin& target, void* instance, LoadControl* control);
   LoadWorker(const LoadWorker&) = delete;
   LoadWorker& operator=(const LoadWorker&) = delete;
 
-  // The thread body: opens the target worker, waits for control->go, runs until the schedule
+  // The thread body: opens the target worker, waits for control->go, runs until the profile
   // ends or control says stop, drains, closes. `opened` is called once after the open attempt
   // (with an empty error on success).
   template <typename OnOpened>
@@ -51,31 +56,42 @@ class LoadWorker {
   int active_users() const { return active_.load(std::memory_order_relaxed); }
   uint64_t in_flight() const { return in_flight_count_.load(std::memory_order_relaxed); }
   const std::string& failure() const { return failure_; }  // set if the target worker broke
+  // CPU time this thread used, and when that was read (host clock); updated once a second.
+  uint64_t cpu_ns() const { return cpu_ns_.load(std::memory_order_relaxed); }
+  uint64_t cpu_read_at_ns() const { return cpu_at_ns_.load(std::memory_order_relaxed); }
 
  private:
   enum class VuState : uint8_t { Off, Ready, Thinking, InFlight };
   struct Vu {
     uint32_t id = 0;
     uint32_t scenario = 0;
-    uint32_t step = 0;        // index within the scenario
+    uint32_t step = 0;          // index within the scenario
+    uint32_t stage = 0;         // the stage its current iteration started in
+    uint32_t sent_stage = 0;    // the stage its request in flight was sent in
     uint64_t iteration = 0;
+    uint64_t intended_ns = 0;   // when the current step was (or, thinking, will be) due
     VuState state = VuState::Off;
-    bool retiring = false;    // deactivated while in flight: stop after the result
+    bool open = false;          // runs one open-model iteration, then frees its slot
+    bool retiring = false;      // deactivated while in flight: stop after the result
   };
 
   std::string Open();
   void Loop();
-  void SetActive(int users);
-  void StartIteration(Vu& vu);
-  void Submit(uint32_t local, uint64_t now);
+  void Drain(uint64_t next_publish);
+  void EnterStage(size_t stage);
+  void SetActive(int users, size_t stage);
+  void Arrivals(size_t stage, uint64_t now, uint64_t* next_due);
+  bool StartIteration(Vu& vu, size_t stage);
+  void Submit(uint32_t local, uint64_t intended_ns);
   void AfterResult(uint32_t local, uint64_t now);
+  void Finish(Vu& vu, uint32_t local);
   void Publish();
   static void OnComplete(void* ctx, const sp_result* r);
 
   const int index_;
   const int threads_;
   const LoadModel& model_;
-  const Schedule& schedule_;
+  StageClock* clock_;
   const plugin::Plugin& target_;
   void* instance_;
   LoadControl* control_;
@@ -84,9 +100,14 @@ class LoadWorker {
   sp_worker_host host_{};
   std::vector<Vu> vus_;
   std::vector<uint32_t> ready_;  // local indexes of users ready to send
+  std::vector<uint32_t> free_;   // open stages: slots free for the next arrival
   using Timer = std::pair<uint64_t, uint32_t>;  // wake time, local index
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> thinking_;
-  int local_active_ = 0;
+  size_t stage_ = SIZE_MAX;      // the stage this thread last entered
+  int local_active_ = 0;         // closed stages: our users with index < this are active
+  int open_cap_ = 0;             // open stages: our share of max_concurrency
+  int open_running_ = 0;         // open iterations in progress on this thread
+  uint64_t next_arrival_ = 0;    // open stages: our next arrival number
   uint64_t in_flight_ = 0;
   std::mt19937_64 rng_;
 
@@ -95,6 +116,8 @@ class LoadWorker {
   metrics::Recorder published_;  // handed over to the bus
   std::atomic<int> active_{0};
   std::atomic<uint64_t> in_flight_count_{0};
+  std::atomic<uint64_t> cpu_ns_{0};
+  std::atomic<uint64_t> cpu_at_ns_{0};
   std::string failure_;
 };
 

@@ -24,6 +24,8 @@
 #include "core/run/plugin_setup.h"
 #include "core/run/report_bus.h"
 #include "core/run/schedule.h"
+#include "core/run/stage_report.h"
+#include "core/run/thread_cpu.h"
 #include "core/services/service_set.h"
 
 namespace sp::run {
@@ -105,8 +107,8 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
   }
 
   LoadModel model = LoadModel::FromPlan(plan);
-  Schedule schedule(plan.profiles.at(plan.profile).stages);
-  const int threads = LoadThreads(plan, schedule.MaxUsers());
+  StageClock clock(plan.profiles.at(plan.profile).stages);
+  const int threads = LoadThreads(plan, clock.MaxSlots());
   LoadControl control;
   control.grace_ns = static_cast<uint64_t>(plan.grace.count());
 
@@ -156,7 +158,7 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
     }
   }
 
-  RunInfo info{&plan, &model, &schedule, options.mode, IsoNow(), options.version, threads};
+  RunInfo info{&plan, &model, &clock, options.mode, IsoNow(), options.version, threads};
   host.SetEventSink([&](const std::string& who, const std::string& name, double value) {
     {
       std::lock_guard<std::mutex> lock(events_mu);
@@ -175,7 +177,7 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
   std::vector<std::string> open_errors(threads);
   std::latch opened(threads);
   for (int i = 0; i < threads; ++i) {
-    workers.push_back(std::make_unique<LoadWorker>(i, threads, model, schedule, *target->plugin,
+    workers.push_back(std::make_unique<LoadWorker>(i, threads, model, &clock, *target->plugin,
                                                    target->instance, &control));
   }
   for (int i = 0; i < threads; ++i) {
@@ -191,17 +193,21 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
   for (const auto& e : open_errors) {
     if (!e.empty()) open_failure = e;
   }
+  std::vector<BusyMeter> cpu(workers.size());
+  ProcessCpu process_cpu;
   const uint64_t t0 = plugin::NowNs();
-  control.t0_ns.store(t0);
+  clock.Start(t0);
   t0_for_events.store(t0);
   if (!open_failure.empty()) control.mode.store(LoadControl::kCancel);
   control.go.store(true, std::memory_order_release);
 
-  Console console(options.quiet, plan, schedule);
-  metrics::Recorder total(model.step_names.size());
+  Console console(options.quiet, plan, clock);
+  StageTracker tracker(clock);
+  metrics::Recorder total(model.step_names.size(), clock.count());
   std::vector<std::string> names;
-  auto collect = [&](uint64_t second, uint64_t now) {
-    metrics::Recorder interval(model.step_names.size());
+  // `last`: the part-second after the load threads finished - counted, not judged.
+  auto collect = [&](uint64_t second, uint64_t now, bool last) {
+    metrics::Recorder interval(model.step_names.size(), clock.count());
     int active = 0;
     uint64_t in_flight = 0;
     for (auto& w : workers) {
@@ -210,41 +216,62 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
       in_flight += w->in_flight();
     }
     total.Merge(interval);
+    std::vector<double> busy;
+    for (size_t i = 0; i < workers.size(); ++i) {
+      busy.push_back(cpu[i].Update(workers[i]->cpu_ns(), workers[i]->cpu_read_at_ns()));
+    }
     SnapshotData s;
     s.second = second;
-    uint64_t elapsed = now - t0;
-    s.elapsed_s = static_cast<double>(elapsed) / 1e9;
-    s.stage = schedule.StageAt(elapsed);
-    s.planned_users = schedule.UsersAt(elapsed);
+    s.elapsed_s = static_cast<double>(now - t0) / 1e9;
+    s.stage = std::min(clock.current(), clock.count() - 1);
+    const plan::Stage& st = clock.stages()[s.stage];
+    uint64_t in_stage = now > clock.start_ns(s.stage) ? now - clock.start_ns(s.stage) : 0;
+    if (st.open()) {
+      double sec = static_cast<double>(in_stage) / 1e9;
+      double d = static_cast<double>(st.duration.count()) / 1e9;
+      s.planned_rate = *st.rate + (st.ramp_to.value_or(*st.rate) - *st.rate) * std::min(1.0, sec / d);
+    } else {
+      // Judged 20 ms back: the load threads apply a spawn-rate step within 5 ms of it.
+      s.planned_users = UsersWithin(st, clock.from_users(s.stage), in_stage > 20'000'000 ? in_stage - 20'000'000 : 0);
+    }
     s.active_users = active;
     s.in_flight = in_flight;
+    if (!last && clock.current() < clock.count()) {
+      tracker.Sample(s.stage, static_cast<double>(in_stage) / 1e9, s.planned_users, active, busy);
+    }
     names.resize(host.interner().size());
     for (size_t i = 0; i < names.size(); ++i) names[i] = host.interner().Name(static_cast<uint32_t>(i));
     bus.Post(SP_DOC_SNAPSHOT, SnapshotDocument(s, interval, names));
     console.Tick(s, interval, total);
   };
 
-  // The timeline: a snapshot at every whole second until every load thread has finished.
+  // The timeline: the orchestrator moves the stages on (a stage with `iterations` ends when they
+  // are done) and takes a snapshot at every whole second, until every load thread has finished.
   std::atomic<int> finished{0};
   std::thread joiner([&] {
     for (auto& t : worker_threads) t.join();
     finished.store(1);
   });
+  // Load threads publish what they recorded at each whole second (within their 5 ms poll
+  // bound); the snapshot is taken a little after, so each second gets exactly its own.
+  constexpr uint64_t kCollectDelayNs = 25'000'000;
   uint64_t second = 0;
   while (!finished.load()) {
-    uint64_t next = t0 + (second + 1) * 1'000'000'000ull;
     uint64_t now = plugin::NowNs();
-    if (now < next) {
-      std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<uint64_t>(next - now, 50'000'000)));
+    clock.Advance(now);
+    uint64_t next = t0 + (second + 1) * 1'000'000'000ull + kCollectDelayNs;
+    if (now >= next) {
+      ++second;
+      collect(second, now, false);
       continue;
     }
-    ++second;
-    collect(second, now);
+    std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<uint64_t>(next - now, 2'000'000)));
   }
   joiner.join();
   const uint64_t t_end = plugin::NowNs();
   // What the threads published after the last whole second.
-  collect(second + 1, t_end);
+  clock.Advance(t_end);
+  collect(second + 1, t_end, true);
 
   RunEnd end;
   end.duration_s = static_cast<double>(t_end - t0) / 1e9;
@@ -259,6 +286,8 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
     end.reason = watcher.first_signal() == SIGINT ? "SIGINT" : "SIGTERM";
   }
   end.reporter_documents_dropped = bus.dropped();
+  end.stages = tracker.Evaluate(total, t0, t_end);
+  end.process_cpu_s = process_cpu.Seconds();
   {
     std::lock_guard<std::mutex> lock(events_mu);
     bus.Post(SP_DOC_SUMMARY, SummaryDocument(info, end, total, names, emitted_events));
@@ -281,6 +310,7 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
     code = kExitRuntime;
   }
   if (code == kExitPassed && watcher.count() > 0) code = kExitInterrupted;
+  if (code == kExitPassed && !end.trustworthy()) code = kExitUntrustworthy;
   return code;
 }
 

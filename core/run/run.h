@@ -17,6 +17,7 @@ enum ExitCode : int {
   kExitFailed = 1,        // thresholds or experiments failed
   kExitUsage = 2,         // invalid plan, flag or plugin: nothing ran
   kExitRuntime = 3,       // the run could not start or broke (service, target unreachable, report)
+  kExitUntrustworthy = 4, // completed, but the generator could not keep up: results untrustworthy
   kExitInterrupted = 130  // stopped by SIGINT/SIGTERM; reports were still written
 };
 

@@ -5,9 +5,9 @@
 #include <cstdlib>
 
 namespace sp::run {
-namespace {
 
 int UsersWithin(const plan::Stage& s, int from, uint64_t elapsed_ns) {
+  if (s.open()) return 0;
   if (!s.spawn_rate) return s.users;
   double steps = std::floor(*s.spawn_rate * static_cast<double>(elapsed_ns) / 1e9);
   int distance = std::abs(s.users - from);
@@ -15,34 +15,75 @@ int UsersWithin(const plan::Stage& s, int from, uint64_t elapsed_ns) {
   return from + (s.users >= from ? moved : -moved);
 }
 
-}  // namespace
+double ArrivalSeconds(const plan::Stage& s, uint64_t n) {
+  const double r0 = s.rate.value_or(0.0);
+  const double r1 = s.ramp_to.value_or(r0);
+  const double d = static_cast<double>(s.duration.count()) / 1e9;
+  const double a = (r1 - r0) / (2.0 * d);
+  const double j = static_cast<double>(n);
+  const double disc = r0 * r0 + 4.0 * a * j;
+  if (disc < 0) return -1.0;
+  // t = 2j / (r0 + sqrt(r0^2 + 4aj)): the stable root of a*t^2 + r0*t - j = 0, valid when a
+  // is 0 (constant rate) too.
+  const double denom = r0 + std::sqrt(disc);
+  if (denom <= 0) return j == 0 ? 0.0 : -1.0;
+  return 2.0 * j / denom;
+}
 
-Schedule::Schedule(const std::vector<plan::Stage>& stages) : stages_(stages) {
-  int users = 0;
+double PlannedArrivals(const plan::Stage& s) {
+  const double r0 = s.rate.value_or(0.0);
+  const double r1 = s.ramp_to.value_or(r0);
+  return (r0 + r1) / 2.0 * static_cast<double>(s.duration.count()) / 1e9;
+}
+
+StageClock::StageClock(std::vector<plan::Stage> stages)
+    : stages_(std::move(stages)),
+      starts_(new std::atomic<uint64_t>[stages_.size() + 1]),
+      from_(new std::atomic<int>[stages_.size() + 1]),
+      started_(new std::atomic<uint64_t>[stages_.size() + 1]),
+      completed_(new std::atomic<uint64_t>[stages_.size() + 1]) {
+  for (size_t i = 0; i <= stages_.size(); ++i) {
+    starts_[i] = 0;
+    from_[i] = 0;
+    started_[i] = 0;
+    completed_[i] = 0;
+  }
   for (const auto& s : stages_) {
-    starts_.push_back(total_ns_);
-    from_users_.push_back(users);
-    uint64_t d = static_cast<uint64_t>(s.duration.count());
-    max_users_ = std::max({max_users_, users, s.users});
-    users = UsersWithin(s, users, d);
-    total_ns_ += d;
+    planned_total_ns_ += static_cast<uint64_t>(s.duration.count());
+    max_slots_ = std::max(max_slots_, s.open() ? s.max_concurrency : s.users);
   }
 }
 
-size_t Schedule::StageAt(uint64_t t) const {
-  if (stages_.empty()) return 0;
-  auto it = std::upper_bound(starts_.begin(), starts_.end(), t);
-  return static_cast<size_t>(std::distance(starts_.begin(), it)) - 1;
+uint64_t StageClock::end_ns(size_t i) const {
+  return start_ns(i) + static_cast<uint64_t>(stages_[i].duration.count());
 }
 
-int Schedule::UsersAt(uint64_t t) const {
-  if (stages_.empty()) return 0;
-  if (t >= total_ns_) {
-    size_t last = stages_.size() - 1;
-    return UsersWithin(stages_[last], from_users_[last], total_ns_ - starts_[last]);
+void StageClock::Start(uint64_t t0) {
+  starts_[0] = t0;
+  from_[0] = 0;
+  current_.store(0, std::memory_order_release);
+}
+
+bool StageClock::Advance(uint64_t now) {
+  size_t k = current();
+  while (k < stages_.size()) {
+    const plan::Stage& s = stages_[k];
+    uint64_t end = end_ns(k);
+    uint64_t next_start;
+    if (now >= end) {
+      next_start = end;  // exact, so the next stage's schedule does not drift
+    } else if (s.iterations > 0 && completed_[k].load() >= s.iterations) {
+      next_start = now;
+    } else {
+      break;
+    }
+    uint64_t elapsed = next_start - start_ns(k);
+    from_[k + 1] = UsersWithin(s, from_users(k), elapsed);
+    starts_[k + 1] = next_start;
+    ++k;
+    current_.store(k, std::memory_order_release);
   }
-  size_t i = StageAt(t);
-  return UsersWithin(stages_[i], from_users_[i], t - starts_[i]);
+  return k >= stages_.size();
 }
 
 }  // namespace sp::run

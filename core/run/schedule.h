@@ -1,38 +1,68 @@
-// The closed-model timeline: how many virtual users should be active at each moment of a
-// profile. Pure arithmetic on the plan's stages, shared by every load thread so they agree
-// without talking to each other.
+// The timeline of a profile. Stage arithmetic is pure (users at a moment of a closed stage,
+// the start time of the n-th arrival of an open stage); *when* each stage starts is decided by
+// the orchestrator alone and published through StageClock, because a stage with `iterations`
+// ends when its iterations are done, not at a time known in advance.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/plan/plan.h"
 
 namespace sp::run {
 
-class Schedule {
- public:
-  explicit Schedule(const std::vector<plan::Stage>& stages);
+// Users a closed stage wants `elapsed_ns` after its start, when it started with `from` users:
+// with a spawn rate the count moves toward stage.users by one user every 1/spawn_rate s.
+int UsersWithin(const plan::Stage& stage, int from, uint64_t elapsed_ns);
 
-  // Total length of the profile in nanoseconds.
-  uint64_t total_ns() const { return total_ns_; }
-  // The stage index at time t (ns since the run started); the last stage past the end.
-  size_t StageAt(uint64_t t_ns) const;
-  // Users that should be active at time t. Within a stage with a spawn rate the count moves
-  // from where the previous stage left it toward the stage's users by one user every
-  // 1/spawn_rate seconds; without one it jumps at the stage's start.
-  int UsersAt(uint64_t t_ns) const;
-  // The most users any moment of the profile asks for.
-  int MaxUsers() const { return max_users_; }
-  uint64_t StageStart(size_t i) const { return starts_[i]; }
-  size_t stage_count() const { return stages_.size(); }
+// Seconds after an open stage's start at which its arrival number `n` (from 0) is due, or a
+// negative value if the stage's rate function never reaches n arrivals. The rate ramps
+// linearly from `rate` to `ramp_to` over the stage, so arrivals by t are
+// N(t) = r0*t + (r1-r0)*t^2/(2D), and this inverts N.
+double ArrivalSeconds(const plan::Stage& stage, uint64_t n);
+
+// Iterations an open stage plans to start in total.
+double PlannedArrivals(const plan::Stage& stage);
+
+// The stages as the orchestrator runs them. Written by the orchestrator thread only; read by
+// the load threads (acquire/release on `current`).
+class StageClock {
+ public:
+  explicit StageClock(std::vector<plan::Stage> stages);
+
+  const std::vector<plan::Stage>& stages() const { return stages_; }
+  size_t count() const { return stages_.size(); }
+  uint64_t planned_total_ns() const { return planned_total_ns_; }
+  // The most virtual-user slots any stage needs: closed users or open max_concurrency.
+  int MaxSlots() const { return max_slots_; }
+
+  // The stage now running, count() once the profile is over.
+  size_t current() const { return current_.load(std::memory_order_acquire); }
+  uint64_t start_ns(size_t i) const { return starts_[i].load(std::memory_order_relaxed); }
+  int from_users(size_t i) const { return from_[i].load(std::memory_order_relaxed); }
+  uint64_t end_ns(size_t i) const;  // start + duration: the latest the stage may end
+
+  // Per-stage iteration counters for stages with `iterations` (shared by the load threads).
+  std::atomic<uint64_t>& started(size_t i) { return started_[i]; }
+  std::atomic<uint64_t>& completed(size_t i) { return completed_[i]; }
+
+  // Orchestrator: starts stage 0 at t0.
+  void Start(uint64_t t0_ns);
+  // Orchestrator: moves on if the current stage is over at `now` (time up, or its iterations
+  // done). Returns true when the whole profile is over.
+  bool Advance(uint64_t now_ns);
 
  private:
   std::vector<plan::Stage> stages_;
-  std::vector<uint64_t> starts_;     // start of each stage
-  std::vector<int> from_users_;      // users when each stage starts
-  uint64_t total_ns_ = 0;
-  int max_users_ = 0;
+  std::unique_ptr<std::atomic<uint64_t>[]> starts_;
+  std::unique_ptr<std::atomic<int>[]> from_;
+  std::unique_ptr<std::atomic<uint64_t>[]> started_;
+  std::unique_ptr<std::atomic<uint64_t>[]> completed_;
+  std::atomic<size_t> current_{0};
+  uint64_t planned_total_ns_ = 0;
+  int max_slots_ = 0;
 };
 
 }  // namespace sp::run

@@ -6,6 +6,8 @@ import os
 import socket
 import subprocess
 import tempfile
+import signal
+import time
 import unittest
 
 STRESSPLAN = os.environ.get("STRESSPLAN_BIN", "stressplan")
@@ -61,3 +63,103 @@ class TempDirTest(unittest.TestCase):
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
         return path
+
+
+class Nginx:
+    """A private nginx on 127.0.0.1:<port> (Debian's nginx-light, from scripts/install-deps.sh)
+    whose access log counts exactly what it served. Use as a context manager."""
+
+    CONF = """
+worker_processes 1;
+daemon off;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  access_log {dir}/access.log;
+  client_body_temp_path {dir}/body;
+  proxy_temp_path {dir}/proxy;
+  fastcgi_temp_path {dir}/fastcgi;
+  uwsgi_temp_path {dir}/uwsgi;
+  scgi_temp_path {dir}/scgi;
+  keepalive_requests 1000000;
+  server {{
+    listen 127.0.0.1:{port};
+    location /hello {{ return 200 "hello"; }}
+  }}
+}}
+"""
+
+    def __init__(self, workdir):
+        self.dir = os.path.join(workdir, "nginx")
+        os.makedirs(self.dir, exist_ok=True)
+        self.port = free_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        self.proc = None
+
+    def __enter__(self):
+        conf = os.path.join(self.dir, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(self.CONF.format(dir=self.dir, port=self.port))
+        self.proc = subprocess.Popen(["nginx", "-p", self.dir, "-c", conf],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return self
+            time.sleep(0.05)
+        self.__exit__(None, None, None)
+        raise AssertionError("nginx did not start: " + open(os.path.join(self.dir, "error.log")).read())
+
+    def __exit__(self, *exc):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def pids(self):
+        """The master and its worker(s)."""
+        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout
+        return [self.proc.pid] + [int(p) for p in out.split()]
+
+    def served(self, path=None):
+        """Requests in the access log (flushed: nginx writes each line as it serves it)."""
+        n = 0
+        with open(os.path.join(self.dir, "access.log"), encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if path is None or (' %s ' % path) in line:
+                    n += 1
+        return n
+
+
+def start_demo(test, port, *args):
+    """Starts the demo target on `port` and waits for /health; returns the process (with
+    .health_probes: the /health requests this wait made, so tests can subtract them)."""
+    import urllib.request
+    demo_bin = os.path.join(os.path.dirname(STRESSPLAN), "stressplan-demo")
+    stats = os.path.join(test.tmp, "demo-stats.json")
+    p = subprocess.Popen([demo_bin, "--port", str(port), "--stats-file", stats] + list(args),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p.stats_file = stats
+    p.health_probes = 1  # the one probe that got an answer; refused ones never reached it
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen("http://127.0.0.1:%d/health" % port, timeout=1).read()
+            return p
+        except OSError:
+            time.sleep(0.05)
+    p.kill()
+    raise AssertionError("the demo did not become healthy")
+
+
+def stop_demo(p):
+    """Stops the demo (SIGTERM) and returns its final stats."""
+    p.terminate()
+    p.wait(timeout=10)
+    return read_json(p.stats_file)

@@ -6,8 +6,9 @@
 #include "core/run/load_model.h"
 #include "core/run/schedule.h"
 
+#include <algorithm>
+
 using sp::plan::Stage;
-using sp::run::Schedule;
 using namespace std::chrono_literals;
 
 namespace {
@@ -24,36 +25,91 @@ constexpr uint64_t kSec = 1'000'000'000;
 
 }  // namespace
 
+using sp::run::StageClock;
+using sp::run::UsersWithin;
+
+// Users at time t of a profile whose stages all run their full duration.
+int UsersAt(StageClock& clock, uint64_t t) {
+  clock.Advance(t);
+  size_t k = std::min(clock.current(), clock.count() - 1);
+  uint64_t in_stage = std::min(t, clock.end_ns(k)) - clock.start_ns(k);
+  return UsersWithin(clock.stages()[k], clock.from_users(k), in_stage);
+}
+
 TEST_CASE("stages without a spawn rate switch users at their start") {
-  Schedule s({MakeStage(10s, 5), MakeStage(5s, 20), MakeStage(5s, 2)});
-  CHECK(s.total_ns() == 20 * kSec);
-  CHECK(s.UsersAt(0) == 5);
-  CHECK(s.UsersAt(10 * kSec - 1) == 5);
-  CHECK(s.UsersAt(10 * kSec) == 20);
-  CHECK(s.UsersAt(15 * kSec) == 2);
-  CHECK(s.StageAt(12 * kSec) == 1);
-  CHECK(s.MaxUsers() == 20);
+  StageClock c({MakeStage(10s, 5), MakeStage(5s, 20), MakeStage(5s, 2)});
+  c.Start(0);
+  CHECK(c.planned_total_ns() == 20 * kSec);
+  CHECK(UsersAt(c, 0) == 5);
+  CHECK(UsersAt(c, 10 * kSec - 1) == 5);
+  CHECK(UsersAt(c, 10 * kSec) == 20);
+  CHECK(c.current() == 1);
+  CHECK(UsersAt(c, 15 * kSec) == 2);
+  CHECK(c.MaxSlots() == 20);
+  CHECK(c.Advance(20 * kSec));  // over
 }
 
 TEST_CASE("a ramp from 0 to 100 users over 10 s stays within 1 user of the line") {
-  Schedule s({MakeStage(10s, 100, 10.0)});
+  StageClock c({MakeStage(10s, 100, 10.0)});
+  c.Start(0);
   for (uint64_t ms = 0; ms <= 10'000; ms += 50) {
     double line = 10.0 * static_cast<double>(ms) / 1000.0;
-    int users = s.UsersAt(ms * 1'000'000);
+    int users = UsersAt(c, ms * 1'000'000);
     INFO("at " << ms << " ms: " << users << " users, line " << line);
     CHECK(std::abs(users - line) <= 1.0);
   }
-  CHECK(s.UsersAt(10 * kSec) == 100);
 }
 
 TEST_CASE("ramping down continues from where the previous stage ended") {
   // The first stage only reaches 30 of its 50 users (3/s for 10 s).
-  Schedule s({MakeStage(10s, 50, 3.0), MakeStage(10s, 0, 5.0)});
-  CHECK(s.UsersAt(10 * kSec - 1) == 29);
-  CHECK(s.UsersAt(10 * kSec) == 30);
-  CHECK(s.UsersAt(12 * kSec) == 20);
-  CHECK(s.UsersAt(16 * kSec) == 0);
-  CHECK(s.MaxUsers() == 50);
+  StageClock c({MakeStage(10s, 50, 3.0), MakeStage(10s, 0, 5.0)});
+  c.Start(0);
+  CHECK(UsersAt(c, 10 * kSec - 1) == 29);
+  CHECK(UsersAt(c, 10 * kSec) == 30);
+  CHECK(c.from_users(1) == 30);
+  CHECK(UsersAt(c, 12 * kSec) == 20);
+  CHECK(UsersAt(c, 16 * kSec) == 0);
+  CHECK(c.MaxSlots() == 50);
+}
+
+TEST_CASE("a stage with iterations ends when they are done, and the next starts then") {
+  Stage limited = MakeStage(60s, 4);
+  limited.iterations = 10;
+  StageClock c({limited, MakeStage(5s, 2)});
+  c.Start(1000);
+  CHECK_FALSE(c.Advance(2 * kSec));
+  CHECK(c.current() == 0);
+  c.completed(0) = 10;
+  CHECK_FALSE(c.Advance(3 * kSec));
+  CHECK(c.current() == 1);
+  CHECK(c.start_ns(1) == 3 * kSec);
+  CHECK(c.end_ns(1) == 8 * kSec);
+  CHECK(c.Advance(8 * kSec));
+}
+
+TEST_CASE("open stages: arrival times invert the rate function") {
+  Stage open;
+  open.duration = 10s;
+  open.rate = 1000.0;
+  open.max_concurrency = 50;
+  // Constant rate: 10 000 arrivals in 10 s, the n-th at n/1000 s.
+  CHECK(sp::run::ArrivalSeconds(open, 0) == 0.0);
+  CHECK(sp::run::ArrivalSeconds(open, 2500) == Approx(2.5));
+  CHECK(sp::run::ArrivalSeconds(open, 9999) < 10.0);
+  CHECK(sp::run::ArrivalSeconds(open, 10000) == Approx(10.0));
+  CHECK(sp::run::PlannedArrivals(open) == Approx(10000));
+  // Ramp 0 -> 100/s over 10 s: N(t) = 5 t^2, so arrival 500 (the last) is at 10 s, 125 at 5 s.
+  open.rate = 1e-9;
+  open.ramp_to = 100.0;
+  CHECK(sp::run::ArrivalSeconds(open, 125) == Approx(5.0).epsilon(1e-6));
+  CHECK(sp::run::PlannedArrivals(open) == Approx(500).epsilon(1e-6));
+  // Ramp down 100 -> 0: 500 arrivals in total, then none.
+  open.rate = 100.0;
+  open.ramp_to = 0.0;
+  CHECK(sp::run::ArrivalSeconds(open, 499) < 10.0);
+  CHECK(sp::run::ArrivalSeconds(open, 501) < 0);
+  StageClock c({open, MakeStage(1s, 3)});
+  CHECK(c.MaxSlots() == 50);
 }
 
 TEST_CASE("scenarios are picked in proportion to their weights") {

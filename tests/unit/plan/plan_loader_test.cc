@@ -317,3 +317,48 @@ TEST_CASE("loader: diagnostics print as file:line:col: key: message", "[loader]"
   CHECK(Diagnostic{Location{}, "k", "bad"}.str() == "k: bad");
   CHECK(Diagnostic{Location{}, "", "bad"}.str() == "bad");
 }
+
+TEST_CASE("loader: open-model and iteration-limited stages", "[loader]") {
+  auto l = Load(std::string(kMinimal) +
+                "profiles:\n"
+                "  p:\n"
+                "    stages:\n"
+                "      - {duration: 10s, rate: 500/s}\n"
+                "      - {duration: 10s, rate: 100/s, ramp_to: 2000/s, max_concurrency: 64}\n"
+                "      - {duration: 1m, users: 5, iterations: 100}\n"
+                "profile: p\n");
+  INFO(l.text());
+  REQUIRE(l.ok);
+  const auto& st = l.plan.profiles.at("p").stages;
+  REQUIRE(st.size() == 3);
+  CHECK(st[0].open());
+  CHECK(*st[0].rate == 500);
+  CHECK_FALSE(st[0].ramp_to);
+  CHECK(st[0].max_concurrency == 1000);  // the default
+  CHECK(*st[1].ramp_to == 2000);
+  CHECK(st[1].max_concurrency == 64);
+  CHECK_FALSE(st[2].open());
+  CHECK(st[2].iterations == 100);
+
+  l = Load(std::string(kMinimal) +
+           "profiles:\n"
+           "  p:\n"
+           "    stages:\n"
+           "      - {duration: 10s, rate: 0/s}\n"
+           "      - {duration: 10s, rate: 5/s, users: 3}\n"
+           "      - {duration: 10s, rate: 5/s, spawn_rate: 2, iterations: 4}\n"
+           "      - {duration: 10s, users: 3, ramp_to: 5/s, max_concurrency: 0}\n"
+           "      - {duration: 10s}\n"
+           "      - {duration: 10s, users: 3, iterations: 0}\n"
+           "profile: p\n");
+  REQUIRE_FALSE(l.ok);
+  INFO(l.text());
+  CHECK(l.find("plan.yaml:9:31: profiles.p.stages.0.rate: must be more than 0 iterations per second"));
+  CHECK(l.find("profiles.p.stages.1.rate: a stage is either closed (users:) or open (rate:), not both"));
+  CHECK(l.find("profiles.p.stages.2.spawn_rate: only applies to closed (users:) stages"));
+  CHECK(l.find("profiles.p.stages.2.iterations: only applies to closed (users:) stages"));
+  CHECK(l.find("profiles.p.stages.3.ramp_to: only applies to open (rate:) stages"));
+  CHECK(l.find("profiles.p.stages.3.max_concurrency: only applies to open (rate:) stages"));
+  CHECK(l.find("plan.yaml:13:9: profiles.p.stages.4.users: missing; expected the number of users"));
+  CHECK(l.find("profiles.p.stages.5.iterations: must be at least 1"));
+}
