@@ -71,7 +71,7 @@ void PrintHelp(const Poco::Util::OptionSet& set, const std::string& command,
   help.setUsage(usage);
   help.setHeader(description);
   help.setFooter("Exit codes: 0 passed, 1 thresholds or experiments failed, 2 plan or usage "
-                 "error, 3 runtime error, 130 interrupted. See docs/cli.md.");
+                 "error, 3 runtime error, 4 untrustworthy results, 130 interrupted. See docs/cli.md.");
   help.format(std::cout);
 }
 

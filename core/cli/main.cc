@@ -22,7 +22,7 @@ void Usage(FILE* out) {
                "  plugins        list the plugins found and their options\n"
                "  version        print the version and plugin ABI version\n\n"
                "Exit codes: 0 passed, 1 thresholds or experiments failed, 2 plan or usage error,\n"
-               "3 runtime error, 130 interrupted. See docs/cli.md.\n");
+               "3 runtime error, 4 untrustworthy results, 130 interrupted. See docs/cli.md.\n");
 }
 
 }  // namespace
