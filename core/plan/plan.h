@@ -87,6 +87,22 @@ struct Service {
   Location loc;
 };
 
+// A pass/fail criterion (docs/plan.md, "thresholds"). Values are held in the metric's unit:
+// milliseconds for latency and service time, a ratio 0..1 for error_rate and checks, per
+// second for rps, a count otherwise.
+struct Threshold {
+  enum class Op { Lt, Le, Gt, Ge, Eq, Ne };
+  std::string text;       // as written, "latency.p95 < 500ms"
+  std::string metric;     // "latency.p95", "error_rate", "events.circuit_open", ...
+  Op op = Op::Lt;
+  double value = 0;
+  std::string value_text;  // "500ms", "1%"
+  std::string request;    // scope: a "scenario/request" step name; empty = the whole run
+  Duration window{0};     // > 0: must hold over every `window` of the run ("for 10s")
+  bool abort_on_fail = false;  // stop the run at the first failure
+  Location loc;
+};
+
 struct Plan {
   std::string file;  // as given on the command line
   std::string dir;  // absolute folder of the plan file; relative paths resolve against it
@@ -103,6 +119,7 @@ struct Plan {
   std::vector<std::string> plugin_paths;  // `plugins:` entries made absolute
   Duration grace{std::chrono::seconds(5)};  // how long in-flight requests may finish at the end
   int workers = 0;  // load threads; 0 = one per core
+  std::vector<Threshold> thresholds;
 };
 
 }  // namespace sp::plan

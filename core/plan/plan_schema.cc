@@ -1,5 +1,10 @@
 #include "core/plan/plan_schema.h"
 
+#include <algorithm>
+
+#include "core/plan/suggest.h"
+#include "core/plan/threshold.h"
+
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -44,7 +49,7 @@ class Schema {
       return;
     }
     if (!CheckKeys(root, "", PlanKeys(), "the plan", errors_)) ok_ = false;
-    for (const char* future : {"chaos", "thresholds"}) {
+    for (const char* future : {"chaos"}) {
       if (root.find(future)) {
         Fail(root.key_loc(future), future,
              "not supported yet by this version of stressplan; remove this section (it is "
@@ -89,9 +94,55 @@ class Schema {
         }
       }
     }
+    if (const Value* v = Get(root, "thresholds")) Thresholds(*v);
   }
 
  private:
+  // thresholds: a list of "METRIC OP VALUE [for WINDOW]" strings, or maps
+  // {threshold: "...", request: scenario/request, abort_on_fail: true}.
+  void Thresholds(const Value& v) {
+    if (!IsList(v, "thresholds", "a list of thresholds (e.g. [\"latency.p95 < 500ms\"])")) return;
+    std::vector<std::string> steps;
+    for (const auto& sc : plan_->scenarios) {
+      for (const auto& r : sc.requests) steps.push_back(sc.name + "/" + r.name);
+    }
+    for (size_t i = 0; i < v.items.size(); ++i) {
+      const Value& item = v.items[i];
+      const std::string key = Index("thresholds", i);
+      Threshold t;
+      t.loc = item.loc;
+      const Value* expr = &item;
+      if (item.is_map()) {
+        Track(CheckKeys(item, key, {"threshold", "request", "abort_on_fail"}, "a threshold", errors_));
+        expr = Get(item, "threshold");
+        if (expr == nullptr) {
+          Missing(item, "threshold", "the expression, e.g. threshold: \"latency.p95 < 500ms\"", key);
+          continue;
+        }
+        if (const Value* r = Get(item, "request")) {
+          if (Text(*r, JoinKey(key, "request"), &t.request) &&
+              std::find(steps.begin(), steps.end(), t.request) == steps.end()) {
+            Fail(r->loc, JoinKey(key, "request"),
+                 "no request step \"" + t.request + "\"" + DidYouMean(t.request, steps) +
+                     "; steps are named scenario/request: " + JoinNames(steps));
+          }
+        }
+        if (const Value* a = Get(item, "abort_on_fail")) {
+          Track(ReadBool(*a, JoinKey(key, "abort_on_fail"), &t.abort_on_fail, errors_));
+        }
+      }
+      std::string text, err;
+      const std::string ekey = item.is_map() ? JoinKey(key, "threshold") : key;
+      if (!Text(*expr, ekey, &text)) continue;
+      if (!ParseThreshold(text, &t, &err)) {
+        Fail(expr->loc, ekey, err);
+        continue;
+      }
+      t.loc = expr->loc;
+      plan_->thresholds.push_back(std::move(t));
+    }
+  }
+
   void Fail(const Location& loc, const std::string& key, std::string message) {
     ok_ = AddError(errors_, loc, key, std::move(message));
   }

@@ -86,6 +86,14 @@ void Console::Summary(const RunEnd& end, const metrics::Recorder& t,
     }
   }
   if (!events.empty()) std::printf("  events        %s\n", events.c_str());
+  if (!end.thresholds.empty()) {
+    std::printf("  thresholds\n");
+    for (const ThresholdResult& r : end.thresholds) {
+      const plan::Threshold& th = *r.threshold;
+      std::printf("    %s %s%s%s: observed %s\n", r.passed ? "pass" : "FAIL", th.text.c_str(),
+                  th.request.empty() ? "" : " for ", th.request.c_str(), r.observed_text.c_str());
+    }
+  }
   if (!end.trustworthy()) {
     std::printf("  UNTRUSTWORTHY: the generator could not keep up with the plan:\n");
     for (const StageResult& r : end.stages) {

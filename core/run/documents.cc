@@ -187,6 +187,22 @@ std::string SummaryDocument(const RunInfo& info, const RunEnd& end, const metric
     stages.push_back(st);
   }
   d["stages"] = stages;
+  json thresholds = json::array();
+  for (const ThresholdResult& r : end.thresholds) {
+    const plan::Threshold& th = *r.threshold;
+    static const char* const kOps[] = {"<", "<=", ">", ">=", "==", "!="};
+    json entry{{"name", th.text + (th.request.empty() ? "" : " [" + th.request + "]")},
+            {"metric", th.metric}, {"scope", th.request},
+            {"expected", std::string(kOps[static_cast<int>(th.op)]) + " " + th.value_text},
+            {"observed_text", r.observed_text}, {"passed", r.passed},
+            {"abort_on_fail", th.abort_on_fail}, {"location", th.loc.str()}};
+    entry["observed"] = r.evaluated ? json(r.observed) : json(nullptr);
+    if (th.window.count() > 0) entry["window_s"] = static_cast<double>(th.window.count()) / 1e9;
+    if (r.failed_at_s >= 0) entry["failed_at_s"] = r.failed_at_s;
+    thresholds.push_back(entry);
+  }
+  d["thresholds"] = thresholds;
+  d["thresholds_passed"] = end.thresholds_passed();
   d["dropped_iterations"] = dropped;
   d["trustworthy"] = end.trustworthy();
   d["untrustworthy_reasons"] = reasons;

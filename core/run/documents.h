@@ -13,6 +13,7 @@
 #include "core/run/load_model.h"
 #include "core/run/schedule.h"
 #include "core/run/stage_report.h"
+#include "core/run/thresholds.h"
 
 namespace sp::run {
 
@@ -35,7 +36,14 @@ struct RunEnd {
   std::string reason;                 // e.g. "SIGINT", "target load thread broke"
   uint64_t reporter_documents_dropped = 0;
   std::vector<StageResult> stages;
+  std::vector<ThresholdResult> thresholds;
   double process_cpu_s = 0;  // the whole process's CPU time over the run
+  bool thresholds_passed() const {
+    for (const auto& t : thresholds) {
+      if (!t.passed) return false;
+    }
+    return true;
+  }
   bool trustworthy() const {
     for (const auto& s : stages) {
       if (!s.problems.empty()) return false;

@@ -203,6 +203,8 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
 
   Console console(options.quiet, plan, clock);
   StageTracker tracker(clock);
+  ThresholdEvaluator thresholds(plan.thresholds, model);
+  const plan::Threshold* aborted_by = nullptr;
   metrics::Recorder total(model.step_names.size(), clock.count());
   std::vector<std::string> names;
   // `last`: the part-second after the load threads finished - counted, not judged.
@@ -236,11 +238,21 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
     }
     s.active_users = active;
     s.in_flight = in_flight;
+    names.resize(host.interner().size());
+    for (size_t i = 0; i < names.size(); ++i) names[i] = host.interner().Name(static_cast<uint32_t>(i));
+    if (!last) {
+      std::lock_guard<std::mutex> lock(events_mu);
+      const plan::Threshold* failed = thresholds.OnSecond(interval, total, s.elapsed_s, names, emitted_events);
+      if (failed && !aborted_by) {
+        aborted_by = failed;
+        std::fprintf(stderr, "stressplan: threshold \"%s\" (%s) failed: stopping the run (abort_on_fail)\n",
+                     failed->text.c_str(), failed->loc.str().c_str());
+        control.mode.store(LoadControl::kDrain);
+      }
+    }
     if (!last && clock.current() < clock.count()) {
       tracker.Sample(s.stage, static_cast<double>(in_stage) / 1e9, s.planned_users, active, busy);
     }
-    names.resize(host.interner().size());
-    for (size_t i = 0; i < names.size(); ++i) names[i] = host.interner().Name(static_cast<uint32_t>(i));
     bus.Post(SP_DOC_SNAPSHOT, SnapshotDocument(s, interval, names));
     console.Tick(s, interval, total);
   };
@@ -281,6 +293,9 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
   if (!open_failure.empty()) {
     end.status = "aborted";
     end.reason = open_failure;
+  } else if (aborted_by != nullptr) {
+    end.status = "aborted";
+    end.reason = "threshold \"" + aborted_by->text + "\" failed (abort_on_fail)";
   } else if (watcher.count() > 0) {
     end.status = "interrupted";
     end.reason = watcher.first_signal() == SIGINT ? "SIGINT" : "SIGTERM";
@@ -288,6 +303,10 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
   end.reporter_documents_dropped = bus.dropped();
   end.stages = tracker.Evaluate(total, t0, t_end);
   end.process_cpu_s = process_cpu.Seconds();
+  {
+    std::lock_guard<std::mutex> lock(events_mu);
+    end.thresholds = thresholds.Final(total, end.duration_s, names, emitted_events);
+  }
   {
     std::lock_guard<std::mutex> lock(events_mu);
     bus.Post(SP_DOC_SUMMARY, SummaryDocument(info, end, total, names, emitted_events));
@@ -310,6 +329,7 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
     code = kExitRuntime;
   }
   if (code == kExitPassed && watcher.count() > 0) code = kExitInterrupted;
+  if (code == kExitPassed && !end.thresholds_passed()) code = kExitFailed;
   if (code == kExitPassed && !end.trustworthy()) code = kExitUntrustworthy;
   return code;
 }

@@ -30,12 +30,31 @@ TEST_CASE("base_url: accepted forms", "[base_url]") {
 
   REQUIRE(parse_base_url("http://localhost/", &u, &err));
   CHECK(u.prefix.empty());
+  CHECK_FALSE(u.tls);
+}
+
+TEST_CASE("base_url: https", "[base_url][tls]") {
+  BaseUrl u;
+  std::string err;
+  REQUIRE(parse_base_url("https://example.com/api", &u, &err));
+  CHECK(u.tls);
+  CHECK(u.port == 443);
+  CHECK(u.host_header == "example.com");  // the scheme's default port is left out
+  CHECK(u.prefix == "/api");
+  CHECK(u.text == "https://example.com:443/api");
+
+  REQUIRE(parse_base_url("HTTPS://127.0.0.1:8443", &u, &err));
+  CHECK(u.tls);
+  CHECK(u.port == 8443);
+  CHECK(u.host_header == "127.0.0.1:8443");
+
+  REQUIRE(parse_base_url("https://[::1]:80/", &u, &err));
+  CHECK(u.host_header == "[::1]:80");  // 80 is not https's default
 }
 
 TEST_CASE("base_url: refused forms say why", "[base_url]") {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"https://example.com", "TLS not supported yet"},
-      {"127.0.0.1:8080", "must start with http://"},
+      {"127.0.0.1:8080", "must start with http:// or https://"},
       {"ftp://example.com", "scheme \"ftp\" is not supported"},
       {"http://", "has no host"},
       {"http://:80/", "has no host"},

@@ -47,7 +47,7 @@ TEST_CASE("descriptor: name, kind, version and option tables", "[options]") {
   CHECK(std::string(d->version) == "0.1.0");
   CHECK(d->init == nullptr);
   CHECK(d->shutdown == nullptr);
-  REQUIRE(d->option_count == 4);
+  REQUIRE(d->option_count == sp::http::kTargetOptionCount);
   CHECK(std::string(d->options[0].name) == "base_url");
   CHECK(d->options[0].required == 1);
   CHECK(std::string(d->options[1].default_value) == "5s");
@@ -55,9 +55,15 @@ TEST_CASE("descriptor: name, kind, version and option tables", "[options]") {
   CHECK(d->options[3].type == SP_OPT_JSON);
   const auto* vt = static_cast<const sp_target_vtable*>(d->vtable);
   CHECK(vt->struct_size == sizeof(sp_target_vtable));
-  REQUIRE(vt->request_option_count == 4);
-  const char* names[] = {"method", "path", "headers", "body"};
-  for (size_t i = 0; i < 4; ++i) CHECK(std::string(vt->request_options[i].name) == names[i]);
+  REQUIRE(vt->request_option_count == 7);
+  const char* names[] = {"method", "path", "headers", "body", "capture", "checks", "rules"};
+  for (size_t i = 0; i < 7; ++i) CHECK(std::string(vt->request_options[i].name) == names[i]);
+  for (size_t i = 4; i < 7; ++i) CHECK(vt->request_options[i].type == SP_OPT_JSON);
+  CHECK(std::string(d->options[sp::http::kDataFile].name) == "data_file");
+  CHECK(d->options[sp::http::kDataFile].type == SP_OPT_PATH);
+  CHECK(std::string(d->options[sp::http::kDataMode].default_value) == "sequential");
+  CHECK(d->options[sp::http::kTargetRules].type == SP_OPT_JSON);
+  CHECK(std::string(d->options[sp::http::kMaxBodyCapture].default_value) == "1MiB");
   CHECK(std::string(vt->request_options[0].default_value) == "GET");
   CHECK(std::string(vt->request_options[1].default_value) == "/");
 }
@@ -68,11 +74,11 @@ TEST_CASE("options: target-level errors name the option", "[options]") {
   CHECK(r.option == "base_url");
   CHECK_THAT(r.message, Catch::Contains("base_url is required"));
 
-  t.base_url = "https://example.com";
+  t.base_url = "ftp://example.com";
   r = refuse(t, {});
   CHECK(r.option == "base_url");
   CHECK(r.path.empty());
-  CHECK_THAT(r.message, Catch::Contains("TLS not supported yet"));
+  CHECK_THAT(r.message, Catch::Contains("use http:// or https://"));
 
   t = local();
   t.connect_timeout_ns = 0;

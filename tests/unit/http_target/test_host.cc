@@ -1,7 +1,9 @@
 #include "test_host.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <ctime>
+#include <mutex>
 
 #include "plugins/http_target/options.h"
 #include "plugins/http_target/plugin_abi.h"
@@ -12,7 +14,17 @@ namespace {
 uint64_t host_now(void*) { return now_ns(); }
 void host_log(void*, sp_log_level, const char*) {}
 void host_emit(void*, const char*, double) {}
-uint32_t host_intern(void*, const char*) { return 0; }
+// A real interner, as the host's: the same small id for the same name, for the whole process.
+std::mutex g_intern_mu;
+std::vector<std::string> g_interned;
+
+uint32_t host_intern(void*, const char* name) {
+  std::lock_guard<std::mutex> lock(g_intern_mu);
+  const auto it = std::find(g_interned.begin(), g_interned.end(), name);
+  if (it != g_interned.end()) return static_cast<uint32_t>(it - g_interned.begin());
+  g_interned.emplace_back(name);
+  return static_cast<uint32_t>(g_interned.size() - 1);
+}
 
 const sp_host_api kHost = {sizeof(sp_host_api), SP_ABI_VERSION_MAJOR, SP_ABI_VERSION_MINOR,
                            host_log, host_now, host_emit, host_intern};
@@ -36,6 +48,15 @@ sp_option_value string_value(const sp_option_decl& decl, const std::string& s) {
   return v;
 }
 
+sp_option_value bool_value(const sp_option_decl& decl, std::optional<bool> b) {
+  sp_option_value v{};
+  v.name = decl.name;
+  v.type = decl.type;
+  v.is_set = b.has_value();
+  v.b = b.value_or(false) ? 1 : 0;
+  return v;
+}
+
 sp_option_value duration_value(const sp_option_decl& decl, uint64_t ns) {
   sp_option_value v{};
   v.name = decl.name;
@@ -45,7 +66,21 @@ sp_option_value duration_value(const sp_option_decl& decl, uint64_t ns) {
   return v;
 }
 
+sp_option_value size_value(const sp_option_decl& decl, std::optional<uint64_t> bytes) {
+  sp_option_value v{};
+  v.name = decl.name;
+  v.type = decl.type;
+  v.is_set = bytes.has_value();
+  v.i = static_cast<int64_t>(bytes.value_or(0));
+  return v;
+}
+
 }  // namespace
+
+std::string interned_name(uint32_t id) {
+  std::lock_guard<std::mutex> lock(g_intern_mu);
+  return id < g_interned.size() ? g_interned[id] : std::string();
+}
 
 uint64_t now_ns() {
   timespec ts{};
@@ -64,13 +99,26 @@ const sp_target_vtable* Target::vtable() const {
 sp_status Target::create(const TargetSettings& target, const std::vector<RequestSettings>& requests) {
   // Values in declaration order, as the host hands them over.
   const sp_option_decl* decls = kTargetOptionDecls;
-  const sp_option_value target_values[] = {
-      string_value(decls[kBaseUrl], target.base_url),
-      duration_value(decls[kConnectTimeout], target.connect_timeout_ns),
-      duration_value(decls[kResponseTimeout], target.response_timeout_ns),
-      string_value(decls[kTargetHeaders], target.headers),
-  };
-  const sp_options target_options{kTargetOptionCount, target_values};
+  // Options the settings do not mention stay unset (is_set 0).
+  std::vector<sp_option_value> target_values(kTargetOptionCount);
+  for (size_t k = 0; k < kTargetOptionCount; ++k) {
+    target_values[k].name = decls[k].name;
+    target_values[k].type = decls[k].type;
+  }
+  target_values[kBaseUrl] = string_value(decls[kBaseUrl], target.base_url);
+  target_values[kConnectTimeout] = duration_value(decls[kConnectTimeout], target.connect_timeout_ns);
+  target_values[kResponseTimeout] = duration_value(decls[kResponseTimeout], target.response_timeout_ns);
+  target_values[kTargetHeaders] = string_value(decls[kTargetHeaders], target.headers);
+  target_values[kInsecure] = bool_value(decls[kInsecure], target.insecure);
+  target_values[kCaFile] = string_value(decls[kCaFile], target.ca_file);
+  target_values[kServerName] = string_value(decls[kServerName], target.server_name);
+  target_values[kTlsMinVersion] = string_value(decls[kTlsMinVersion], target.tls_min_version);
+  target_values[kTlsResume] = bool_value(decls[kTlsResume], target.tls_resume);
+  target_values[kDataFile] = string_value(decls[kDataFile], target.data_file);
+  target_values[kDataMode] = string_value(decls[kDataMode], target.data_mode);
+  target_values[kTargetRules] = string_value(decls[kTargetRules], target.rules);
+  target_values[kMaxBodyCapture] = size_value(decls[kMaxBodyCapture], target.max_body_capture);
+  const sp_options target_options{kTargetOptionCount, target_values.data()};
 
   std::vector<std::vector<sp_option_value>> request_values;
   std::vector<sp_request_spec> specs;
@@ -78,7 +126,9 @@ sp_status Target::create(const TargetSettings& target, const std::vector<Request
     const sp_option_decl* rd = kRequestOptionDecls;
     request_values.push_back({string_value(rd[kMethod], r.method), string_value(rd[kPath], r.path),
                               string_value(rd[kRequestHeaders], r.headers),
-                              string_value(rd[kBody], r.body)});
+                              string_value(rd[kBody], r.body), string_value(rd[kCapture], r.capture),
+                              string_value(rd[kChecks], r.checks),
+                              string_value(rd[kRequestRules], r.rules)});
   }
   for (size_t i = 0; i < requests.size(); ++i) {
     specs.push_back({{requests[i].name.data(), requests[i].name.size()},
@@ -110,8 +160,13 @@ void Worker::on_complete(void* ctx, const sp_result* result) {
   auto* self = static_cast<Worker*>(ctx);
   // The ABI allows completions only from inside poll or cancel_all.
   CHECK(self->inside_poll_);
-  self->completions_.push_back({*result, result->detail ? result->detail : ""});
+  self->completions_.push_back({*result, result->detail ? result->detail : "", {}});
   self->completions_.back().result.detail = nullptr;
+  CHECK((result->event_count == 0) == (result->events == nullptr));
+  for (size_t i = 0; i < result->event_count; ++i) {
+    self->completions_.back().events.push_back(interned_name(result->events[i]));
+  }
+  self->completions_.back().result.events = nullptr;
   ++self->per_token_[result->token];
 }
 
@@ -120,6 +175,18 @@ sp_status Worker::submit(uint64_t token, uint32_t request) {
   r.struct_size = sizeof r;
   r.token = token;
   r.request = request;
+  r.intended_ns = now_ns();
+  error_ = sp_error{};
+  return target_.vtable()->submit(worker_, &r, &error_);
+}
+
+sp_status Worker::submit_as(uint64_t token, uint32_t request, uint32_t vu, uint64_t iteration) {
+  sp_request r{};
+  r.struct_size = sizeof r;
+  r.token = token;
+  r.request = request;
+  r.vu = vu;
+  r.iteration = iteration;
   r.intended_ns = now_ns();
   error_ = sp_error{};
   return target_.vtable()->submit(worker_, &r, &error_);

@@ -21,6 +21,17 @@ struct TargetSettings {
   uint64_t connect_timeout_ns = 5'000 * kMs;
   uint64_t response_timeout_ns = 30'000 * kMs;
   std::optional<std::string> headers;  // JSON
+  // https:// (unset: the target's built-in defaults)
+  std::optional<bool> insecure;
+  std::optional<std::string> ca_file;
+  std::optional<std::string> server_name;
+  std::optional<std::string> tls_min_version;
+  std::optional<bool> tls_resume;
+  // Templates and responses (unset: the built-in defaults)
+  std::optional<std::string> data_file;  // path
+  std::optional<std::string> data_mode;
+  std::optional<std::string> rules;  // JSON
+  std::optional<uint64_t> max_body_capture;
 };
 
 struct RequestSettings {
@@ -29,7 +40,13 @@ struct RequestSettings {
   std::string path = "/";
   std::optional<std::string> headers;  // JSON
   std::optional<std::string> body;
+  std::optional<std::string> capture;  // JSON
+  std::optional<std::string> checks;   // JSON
+  std::optional<std::string> rules;    // JSON
 };
+
+// The name the test host interned as `id` ("" if none): check and event names in results.
+std::string interned_name(uint32_t id);
 
 // create/destroy through the plugin's vtable.
 class Target {
@@ -52,8 +69,9 @@ class Target {
 };
 
 struct Completion {
-  sp_result result;
+  sp_result result;  // detail and events cleared: they are valid during `complete` only
   std::string detail;
+  std::vector<std::string> events;  // the interned names of result.events, in order
 };
 
 class Worker {
@@ -64,6 +82,8 @@ class Worker {
   Worker& operator=(const Worker&) = delete;
 
   sp_status submit(uint64_t token, uint32_t request = 0);
+  // As the host's load threads submit: on behalf of a VU in one of its iterations.
+  sp_status submit_as(uint64_t token, uint32_t request, uint32_t vu, uint64_t iteration);
   // Polls until `count` completions in total arrived or `timeout_ns` passed; true if they did.
   bool poll_until(size_t count, uint64_t timeout_ns = 5'000 * kMs);
   // Runs poll once with this deadline and returns its value.

@@ -131,8 +131,12 @@ void TestServer::serve(int fd) {
   const std::string& body = options_.body;
   const std::string status_line =
       "HTTP/1.1 " + std::to_string(options_.status) + " Status\r\n";
-  const std::string fixed =
-      status_line + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  const std::string fixed = status_line + options_.headers + "Content-Length: " +
+                            std::to_string(body.size()) + "\r\n\r\n" + body;
+  const auto echo = [&](const std::string& text) {
+    return status_line + options_.headers + "Content-Length: " + std::to_string(text.size()) +
+           "\r\n\r\n" + text;
+  };
   std::string pending, request;
   int served = 0;
   while (!stopping_ && read_request(fd, &pending, &request)) {
@@ -174,6 +178,12 @@ void TestServer::serve(int fd) {
         break;  // the next read_request blocks until the client or the test gives up
       case Mode::kGarbage:
         keep_open = send_all(fd, "garbage\r\n\r\n");
+        break;
+      case Mode::kEcho:
+        keep_open = send_all(fd, echo(request));
+        break;
+      case Mode::kEchoBody:
+        keep_open = send_all(fd, echo(request.substr(request.find("\r\n\r\n") + 4)));
         break;
     }
     ++served;

@@ -23,12 +23,15 @@ class TestServer {
     kResetMidResponse,  // send the head and 3 of 100 body bytes, then reset (RST)
     kStall,             // read the request, never answer
     kGarbage,           // answer with bytes that are not HTTP
+    kEcho,              // keep-alive; the response body is the whole request as received
+    kEchoBody,          // keep-alive; the response body is the request's body
   };
 
   struct Options {
     Mode mode = Mode::kKeepAlive;
     int status = 200;
     std::string body = "hello";
+    std::string headers;  // extra header lines, each ending "\r\n" (kKeepAlive, kEcho*)
   };
 
   explicit TestServer(Options options);

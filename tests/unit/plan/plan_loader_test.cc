@@ -259,7 +259,7 @@ TEST_CASE("loader: unknown profile with did-you-mean at profile:", "[loader]") {
         "profiles: ramp_up, soak, spike, sustained");
 }
 
-TEST_CASE("loader: chaos and thresholds are refused", "[loader]") {
+TEST_CASE("loader: chaos is refused; thresholds must be a list", "[loader]") {
   auto l = Load(std::string(kMinimal) +
                 "chaos:\n"
                 "  - {plugin: latency, delay: 100ms}\n"
@@ -268,7 +268,7 @@ TEST_CASE("loader: chaos and thresholds are refused", "[loader]") {
   CHECK(l.errors[0].str() ==
         "plan.yaml:6:1: chaos: not supported yet by this version of stressplan; remove this "
         "section (it is planned for a later version)");
-  CHECK(l.errors[1].str().find("plan.yaml:8:1: thresholds: not supported yet by this version of stressplan") == 0);
+  CHECK(l.errors[1].str().find("plan.yaml:8:13: thresholds: expected a list of thresholds") == 0);
 }
 
 TEST_CASE("loader: YAML and file problems", "[loader]") {

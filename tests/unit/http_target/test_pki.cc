@@ -1,0 +1,113 @@
+#include "test_pki.h"
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace sp::http::test {
+namespace {
+
+EVP_PKEY* new_key() {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  if (key == nullptr) throw std::runtime_error("test_pki: EC key generation failed");
+  return key;
+}
+
+void add_ext(X509* cert, X509V3_CTX* ctx, int nid, const char* value) {
+  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, ctx, nid, value);
+  if (ext == nullptr) throw std::runtime_error(std::string("test_pki: bad extension ") + value);
+  X509_add_ext(cert, ext, -1);
+  X509_EXTENSION_free(ext);
+}
+
+// A certificate for `key`, signed by issuer_key (issuer nullptr: self-signed).
+X509* new_cert(EVP_PKEY* key, const char* cn, bool ca, const char* sans, X509* issuer,
+               EVP_PKEY* issuer_key) {
+  static long serial = 1;
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), serial++);
+  X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 24 * 3600);
+  X509_set_pubkey(cert, key);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("stressplan tests"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn),
+                             -1, -1, 0);
+  X509_set_issuer_name(cert, issuer != nullptr ? X509_get_subject_name(issuer) : name);
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, issuer != nullptr ? issuer : cert, cert, nullptr, nullptr, 0);
+  add_ext(cert, &ctx, NID_basic_constraints, ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
+  add_ext(cert, &ctx, NID_key_usage,
+          ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature,keyEncipherment");
+  add_ext(cert, &ctx, NID_subject_key_identifier, "hash");
+  if (!ca) add_ext(cert, &ctx, NID_ext_key_usage, "serverAuth");
+  if (sans != nullptr) add_ext(cert, &ctx, NID_subject_alt_name, sans);
+  if (X509_sign(cert, issuer_key != nullptr ? issuer_key : key, EVP_sha256()) == 0) {
+    throw std::runtime_error("test_pki: signing failed");
+  }
+  return cert;
+}
+
+struct Pki {
+  EVP_PKEY* ca_key = nullptr;
+  X509* ca = nullptr;
+  EVP_PKEY* server_key = nullptr;
+  X509* signed_cert = nullptr;
+  X509* self_signed = nullptr;
+  X509* other_name = nullptr;
+  std::string ca_file;
+
+  Pki() {
+    ca_key = new_key();
+    ca = new_cert(ca_key, "stressplan test CA", true, nullptr, nullptr, nullptr);
+    server_key = new_key();
+    const char* local = "DNS:localhost,IP:127.0.0.1,IP:::1";
+    signed_cert = new_cert(server_key, "localhost", false, local, ca, ca_key);
+    self_signed = new_cert(server_key, "localhost", false, local, nullptr, nullptr);
+    other_name = new_cert(server_key, "stressplan.test", false, "DNS:stressplan.test", ca, ca_key);
+
+    char path[] = "/tmp/stressplan-test-ca-XXXXXX";
+    const int fd = mkstemp(path);
+    if (fd < 0) throw std::runtime_error("test_pki: mkstemp failed");
+    FILE* f = fdopen(fd, "w");
+    PEM_write_X509(f, ca);
+    fclose(f);
+    ca_file = path;
+  }
+  // Keys and certificates stay allocated until exit (reachable, so no leak report): freeing
+  // them here could run after OpenSSL's own atexit cleanup.
+  ~Pki() { std::remove(ca_file.c_str()); }
+};
+
+Pki& pki() {
+  static Pki instance;
+  return instance;
+}
+
+}  // namespace
+
+const std::string& test_ca_file() { return pki().ca_file; }
+
+SSL_CTX* make_server_ctx(ServerCert which, int max_version) {
+  Pki& p = pki();
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  X509* cert = which == ServerCert::kSelfSigned  ? p.self_signed
+               : which == ServerCert::kOtherName ? p.other_name
+                                                 : p.signed_cert;
+  if (ctx == nullptr || SSL_CTX_use_certificate(ctx, cert) != 1 ||
+      SSL_CTX_use_PrivateKey(ctx, p.server_key) != 1) {
+    throw std::runtime_error("test_pki: cannot set up the server context");
+  }
+  if (max_version != 0) SSL_CTX_set_max_proto_version(ctx, max_version);
+  return ctx;
+}
+
+}  // namespace sp::http::test
