@@ -102,7 +102,7 @@ http {{
         with open(conf, "w") as f:
             f.write(self.CONF.format(dir=self.dir, port=self.port))
         self.proc = subprocess.Popen(["nginx", "-p", self.dir, "-c", conf],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 10
         while time.time() < deadline:
             with socket.socket() as s:
@@ -163,3 +163,10 @@ def stop_demo(p):
     p.terminate()
     p.wait(timeout=10)
     return read_json(p.stats_file)
+
+
+def validate_report(test, path):
+    """Asserts that the JSON report at `path` validates against docs/report-schema.json."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "validate_report.py")
+    r = subprocess.run(["/usr/bin/python3", script, path], capture_output=True, text=True, timeout=60)
+    test.assertEqual(r.returncode, 0, "report %s does not match the schema:\n%s%s" % (path, r.stdout, r.stderr))

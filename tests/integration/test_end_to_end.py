@@ -22,6 +22,7 @@ class EndToEnd(harness.TempDirTest):
     def test_report_counts_equal_what_the_demo_served(self):
         r, out = self.run_full("--users", "20", "--duration", "3s")
         report = harness.read_json(os.path.join(out, "report.json"))
+        harness.validate_report(self, os.path.join(out, "report.json"))
         summary = report["summary"]
         stats = harness.demo_final_stats(os.path.join(out, "services", "demo.log"))
         self.assertGreater(summary["requests"], 100)
@@ -72,6 +73,7 @@ class EndToEnd(harness.TempDirTest):
 
     def test_sigint_drains_writes_reports_and_stops_the_demo(self):
         port, out, _, _ = self.interrupt_run(signal.SIGINT, 3, "--users", "10")
+        harness.validate_report(self, os.path.join(out, "report.json"))
         summary = harness.read_json(os.path.join(out, "report.json"))["summary"]
         self.assertEqual(summary["status"], "interrupted")
         self.assertEqual(summary["status_reason"], "SIGINT")

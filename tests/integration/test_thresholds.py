@@ -28,6 +28,7 @@ class Thresholds(harness.TempDirTest):
         started = time.time()
         r = harness.run(["run", plan, "--report", out], env={"TARGET_URL": nginx.url})
         took = time.time() - started
+        harness.validate_report(self, os.path.join(out, "report.json"))
         return r, harness.read_json(os.path.join(out, "report.json"))["summary"], took
 
     def test_passing_and_failing_thresholds_decide_the_exit_code(self):
