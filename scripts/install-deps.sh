@@ -8,6 +8,7 @@ packages=(
   libyaml-cpp-dev libpoco-dev libboost-dev libboost-filesystem-dev nlohmann-json3-dev catch2
   libssl-dev
   nginx-light   # a real server for the integration tests
+  libxml2-utils chromium  # xmllint and headless Chromium check the JUnit and HTML reports (tests/reporters)
   python3-jsonschema  # validates reports against docs/report-schema.json in the tests
 )
 

@@ -7,7 +7,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 
+#include "plugins/http_target/http_syntax.h"
 #include "plugins/http_target/socket_ops.h"
 
 namespace sp::http {
@@ -28,6 +30,15 @@ std::string address_text(const sockaddr* sa) {
 }  // namespace
 
 bool resolve(const std::string& host, uint16_t port, std::vector<Address>* out, std::string* err) {
+  // RFC 6761 §6.4: names under "invalid" never resolve, and resolvers should say so at once.
+  // glibc asks the DNS server anyway, which can take its full timeout on a host without one.
+  std::string_view name(host);
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  if (name.size() >= 7 && iequals(name.substr(name.size() - 7), "invalid") &&
+      (name.size() == 7 || name[name.size() - 8] == '.')) {
+    *err = gai_strerror(EAI_NONAME);
+    return false;
+  }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;

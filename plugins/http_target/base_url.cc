@@ -20,19 +20,17 @@ bool is_path_char(char c) {
 bool parse_base_url(std::string_view url, BaseUrl* out, std::string* err) {
   const size_t sep = url.find("://");
   if (sep == std::string_view::npos) {
-    *err = "base_url \"" + std::string(url) + "\" must start with http:// (e.g. http://127.0.0.1:8080)";
+    *err = "base_url \"" + std::string(url) + "\" must start with http:// or https:// (e.g. "
+           "http://127.0.0.1:8080)";
     return false;
   }
   const std::string_view scheme = url.substr(0, sep);
-  if (iequals(scheme, "https")) {
-    *err = "TLS not supported yet: base_url uses https://; the http target speaks plain HTTP/1.1 "
-           "only, so use an http:// URL";
+  const bool tls = iequals(scheme, "https");
+  if (!tls && !iequals(scheme, "http")) {
+    *err = "base_url scheme \"" + std::string(scheme) + "\" is not supported; use http:// or https://";
     return false;
   }
-  if (!iequals(scheme, "http")) {
-    *err = "base_url scheme \"" + std::string(scheme) + "\" is not supported; use http://";
-    return false;
-  }
+  const uint32_t default_port = tls ? 443 : 80;
   std::string_view rest = url.substr(sep + 3);
   if (rest.find_first_of("?#") != std::string_view::npos) {
     *err = "base_url must not have a query or fragment; put them in each request's path";
@@ -88,7 +86,7 @@ bool parse_base_url(std::string_view url, BaseUrl* out, std::string* err) {
     return false;
   }
 
-  uint32_t port = 80;
+  uint32_t port = default_port;
   if (has_port) {
     if (port_text.empty() || port_text.size() > 5) {
       *err = "base_url port must be a number from 1 to 65535";
@@ -121,9 +119,10 @@ bool parse_base_url(std::string_view url, BaseUrl* out, std::string* err) {
   out->port = static_cast<uint16_t>(port);
   const bool v6 = out->host.find(':') != std::string::npos;
   const std::string bracketed = v6 ? "[" + out->host + "]" : out->host;
-  out->host_header = port == 80 ? bracketed : bracketed + ":" + std::to_string(port);
+  out->tls = tls;
+  out->host_header = port == default_port ? bracketed : bracketed + ":" + std::to_string(port);
   out->prefix = std::string(prefix);
-  out->text = "http://" + bracketed + ":" + std::to_string(port) + out->prefix;
+  out->text = (tls ? "https://" : "http://") + bracketed + ":" + std::to_string(port) + out->prefix;
   return true;
 }
 

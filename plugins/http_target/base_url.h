@@ -1,4 +1,4 @@
-// The target's base_url: http://host[:port][/prefix].
+// The target's base_url: http[s]://host[:port][/prefix].
 #pragma once
 
 #include <cstdint>
@@ -9,10 +9,12 @@ namespace sp::http {
 
 struct BaseUrl {
   std::string host;         // as resolved: a name, an IPv4 literal or an IPv6 literal without []
-  uint16_t port = 80;
-  std::string host_header;  // the Host: value: host as written (with [] for IPv6), ":port" unless 80
+  uint16_t port = 80;       // 80 for http://, 443 for https:// unless given
+  bool tls = false;         // https://: every connection speaks TLS (tls_context.h)
+  std::string host_header;  // the Host: value: host as written (with [] for IPv6), ":port" unless
+                            // the scheme's default port
   std::string prefix;       // "" or "/api" - never ends with '/'; prepended to each request path
-  std::string text;         // normalised "http://host:port/prefix" for messages
+  std::string text;         // normalised "http[s]://host:port/prefix" for messages
 };
 
 // Parses `url`. On failure returns false and says why in *err (one sentence, naming the fix).

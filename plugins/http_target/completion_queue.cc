@@ -1,5 +1,6 @@
 #include "plugins/http_target/completion_queue.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace sp::http {
@@ -31,8 +32,18 @@ void CompletionQueue::vpush(const Exchange& ex, sp_error_kind error, int status,
   e.result.ttfb_ns = ex.ttfb_ns;
   e.result.bytes_sent = ex.bytes_sent;
   e.result.bytes_received = ex.bytes_received;
+  e.event_count = 0;
   e.has_detail = detail_format != nullptr;
   if (e.has_detail) std::vsnprintf(e.detail, sizeof e.detail, detail_format, args);
+}
+
+void CompletionQueue::annotate_last(uint32_t failed_check, const uint32_t* events,
+                                    size_t event_count) {
+  if (queue_.empty()) return;
+  Entry& e = queue_.back();
+  e.result.failed_check = failed_check;
+  e.event_count = std::min(event_count, kMaxResultEvents);
+  std::copy(events, events + e.event_count, e.events);
 }
 
 int CompletionQueue::deliver(const sp_worker_host& host) {
@@ -42,6 +53,8 @@ int CompletionQueue::deliver(const sp_worker_host& host) {
   delivering_.swap(queue_);
   for (Entry& e : delivering_) {
     e.result.detail = e.has_detail ? e.detail : nullptr;
+    e.result.events = e.event_count > 0 ? e.events : nullptr;
+    e.result.event_count = e.event_count;
     host.complete(host.ctx, &e.result);
   }
   const int n = static_cast<int>(delivering_.size());

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "plugins/http_target/connection.h"
+#include "plugins/http_target/response_outcome.h"
 #include "stressplan/target.h"
 
 namespace sp::http {
@@ -28,11 +29,17 @@ class CompletionQueue {
 
   bool empty() const { return queue_.empty(); }
 
+  // Adds the first failed check and the events checks and rules found to the result pushed
+  // last (at most kMaxResultEvents events).
+  void annotate_last(uint32_t failed_check, const uint32_t* events, size_t event_count);
+
  private:
   struct Entry {
     sp_result result;
     bool has_detail;
     char detail[192];
+    size_t event_count;
+    uint32_t events[kMaxResultEvents];
   };
   std::vector<Entry> queue_;
   std::vector<Entry> delivering_;

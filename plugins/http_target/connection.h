@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <string>
 
+#include "plugins/http_target/body_capture.h"
 #include "plugins/http_target/request_builder.h"
 #include "plugins/http_target/response_parser.h"
+#include "plugins/http_target/tls_session.h"
 
 namespace sp::http {
 
@@ -22,6 +24,14 @@ struct Exchange {
   uint64_t bytes_received = 0;
   uint32_t addresses_tried = 0;  // connect attempts, one per resolved address at most
   bool retried = false;          // already resent once after a stale keep-alive connection
+  uint32_t vu = 0;               // sp_request.vu and .iteration: templates and captures
+  uint64_t iteration = 0;
+  // A templated request's bytes, rendered at submit; empty for fixed requests. Its capacity
+  // stays with the connection, so steady-state rendering does not allocate.
+  std::string rendered;
+
+  // What to write: the rendered bytes, or the request's fixed ones.
+  const std::string& bytes() const { return rendered.empty() ? request->bytes : rendered; }
 };
 
 struct Connection {
@@ -52,6 +62,8 @@ struct Connection {
   Exchange ex;
   ResponseParser parser;
   std::string carry;  // an incomplete line left over from the last read
+  TlsSession tls;     // https: the TLS layer, active from the handshake's start (transport.h)
+  ResponseTap tap;    // the headers and body checks/captures/rules need (body_capture.h)
 };
 
 // An intrusive FIFO of connections: O(1) append, remove and front, no allocation.

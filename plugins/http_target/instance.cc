@@ -3,6 +3,7 @@
 #include <cerrno>
 
 #include "plugins/http_target/socket_ops.h"
+#include "plugins/http_target/tls_session.h"
 
 namespace sp::http {
 
@@ -12,9 +13,16 @@ std::unique_ptr<Instance> Instance::create(const sp_host_api* host, void* host_c
                                            OptionError* err) {
   std::unique_ptr<Instance> inst(new Instance(host, host_ctx));
   if (!compile_target_options(options, &inst->config_, err)) return nullptr;
+  if (inst->config_.url.tls && !(inst->tls_ = TlsContext::create(inst->config_, err))) return nullptr;
+  if (!inst->dynamic_.compile_target(host, host_ctx, options, err)) return nullptr;
   inst->requests_.resize(request_count);
   for (size_t i = 0; i < request_count; ++i) {
-    if (!compile_request(requests[i], i, inst->config_, &inst->requests_[i], err)) return nullptr;
+    // Templates first: a step sees the captures of earlier steps only, never its own.
+    if (!compile_request(requests[i], i, inst->config_, inst->dynamic_.scope(), &inst->requests_[i],
+                         err) ||
+        !inst->dynamic_.compile_request(requests[i], i, &inst->requests_[i], err)) {
+      return nullptr;
+    }
   }
   const BaseUrl& url = inst->config_.url;
   if (!resolve(url.host, url.port, &inst->addresses_, &inst->dns_error_)) {
@@ -36,7 +44,10 @@ bool Instance::preflight(std::string* err) {
   std::string reasons;
   for (const Address& a : addresses_) {
     int err_no = 0;
-    if (probe_connect(a, config_.connect_timeout_ns, &err_no)) return true;
+    if (probe_connect(a, config_.connect_timeout_ns, &err_no)) {
+      // https: the first address that connects must also complete a verified handshake.
+      return tls_ == nullptr || probe_tls(*tls_, a, config_.connect_timeout_ns, url.text, err);
+    }
     if (!reasons.empty()) reasons += "; ";
     reasons += a.text + ": ";
     std::string why = err_no == ETIMEDOUT ? "connect timeout" : errno_text(err_no);

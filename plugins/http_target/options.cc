@@ -4,27 +4,67 @@ namespace sp::http {
 
 const sp_option_decl kTargetOptionDecls[kTargetOptionCount] = {
     {"base_url", SP_OPT_STRING, nullptr, 1,
-     "http://host[:port][/prefix] of the system under test; the prefix is prepended to every "
-     "request path. https:// is refused: TLS is not supported yet."},
+     "http[s]://host[:port][/prefix] of the system under test; the prefix is prepended to every "
+     "request path. https:// speaks TLS, verifying the server's certificate and name."},
     {"connect_timeout", SP_OPT_DURATION, "5s", 0,
-     "How long opening a TCP connection may take before the request fails with connect_timeout."},
+     "How long opening a TCP connection (and, for https://, the TLS handshake) may take before "
+     "the request fails with connect_timeout."},
     {"response_timeout", SP_OPT_DURATION, "30s", 0,
      "How long a complete response may take, from the first byte of the request written, "
      "before the request fails with response_timeout."},
     {"headers", SP_OPT_JSON, nullptr, 0,
      "Map of header name to value added to every request; a request's own headers override "
      "these by name (case-insensitive)."},
+    // https:// only (tls_options.cc reads them).
+    {"insecure", SP_OPT_BOOL, "false", 0,
+     "https: accept any server certificate and name without verification (self-signed test "
+     "servers). Off by default: the chain and the host name are verified."},
+    {"ca_file", SP_OPT_PATH, nullptr, 0,
+     "https: PEM file of CA certificates to trust instead of the system's trust store."},
+    {"server_name", SP_OPT_STRING, nullptr, 0,
+     "https: the name sent as SNI and verified against the certificate, instead of base_url's "
+     "host (e.g. when base_url is an IP address)."},
+    {"tls_min_version", SP_OPT_STRING, "1.2", 0,
+     "https: the lowest TLS version offered, \"1.2\" or \"1.3\"."},
+    {"tls_resume", SP_OPT_BOOL, "true", 0,
+     "https: resume the worker's last TLS session on new connections (abbreviated handshakes); "
+     "false makes every new connection do a full handshake."},
+    // Templates and responses (dynamic_config.cc reads them).
+    {"data_file", SP_OPT_PATH, nullptr, 0,
+     "CSV file (header row = column names) whose rows templates read as {{ data.<column> }}; "
+     "relative to the plan's folder."},
+    {"data_mode", SP_OPT_STRING, "sequential", 0,
+     "How each VU iteration picks its data_file row: sequential (file order, shared by all "
+     "VUs, wrapping), random, or unique (VU n reads row n)."},
+    {"rules", SP_OPT_JSON, nullptr, 0,
+     "List of {event: name, when: {status, header, body_contains, body_matches, json}} applied "
+     "to every response: a match reports the named event."},
+    {"max_body_capture", SP_OPT_SIZE, "1MiB", 0,
+     "Most response body bytes kept for checks, captures and rules that read the body; a longer "
+     "body fails them as check \"response body over max_body_capture\"."},
 };
 
 const sp_option_decl kRequestOptionDecls[kRequestOptionCount] = {
     {"method", SP_OPT_STRING, "GET", 0, "HTTP method (token characters only, e.g. GET, POST)."},
     {"path", SP_OPT_STRING, "/", 0,
-     "Request path and query, starting with '/'; appended to base_url's prefix."},
+     "Request path and query, starting with '/'; appended to base_url's prefix. May use "
+     "{{ }} templates (vu, seq, uuid, random_int(a, b), data.<column>, captures, ...)."},
     {"headers", SP_OPT_JSON, nullptr, 0,
-     "Map of header name to value for this request; overrides the target's headers by name."},
+     "Map of header name to value for this request; overrides the target's headers by name. "
+     "Values may use {{ }} templates."},
     {"body", SP_OPT_STRING, nullptr, 0,
      "Request body, sent with Content-Length. Without a Content-Type header, a JSON object or "
-     "array body is sent as application/json, any other as text/plain; charset=utf-8."},
+     "array body is sent as application/json, any other as text/plain; charset=utf-8. May use "
+     "{{ }} templates; Content-Length is then computed per request."},
+    {"capture", SP_OPT_JSON, nullptr, 0,
+     "Map of name to {json: $.path} | {header: Name, regex?: re} | {regex: re} (+ default): "
+     "values from the response that later steps of the same iteration use as {{ name }}."},
+    {"checks", SP_OPT_JSON, nullptr, 0,
+     "List of checks on the response, each {name?, status | header | body_contains | "
+     "body_matches | json}; the first failing one makes the request check_failed."},
+    {"rules", SP_OPT_JSON, nullptr, 0,
+     "List of {event: name, when: {conditions}} for this step's responses (after the target's "
+     "rules): a match reports the named event."},
 };
 
 const sp_option_value* option_value(const sp_options* options, size_t k) {

@@ -9,8 +9,17 @@
 
 namespace sp::http {
 
-enum TargetOption : size_t { kBaseUrl, kConnectTimeout, kResponseTimeout, kTargetHeaders, kTargetOptionCount };
-enum RequestOption : size_t { kMethod, kPath, kRequestHeaders, kBody, kRequestOptionCount };
+enum TargetOption : size_t {
+  kBaseUrl, kConnectTimeout, kResponseTimeout, kTargetHeaders,
+  kInsecure, kCaFile, kServerName, kTlsMinVersion, kTlsResume,  // https:// (tls_options.h)
+  kDataFile, kDataMode, kTargetRules, kMaxBodyCapture,  // templates and responses (dynamic_config.h)
+  kTargetOptionCount
+};
+enum RequestOption : size_t {
+  kMethod, kPath, kRequestHeaders, kBody,
+  kCapture, kChecks, kRequestRules,  // what is done with the response (dynamic_config.h)
+  kRequestOptionCount
+};
 
 extern const sp_option_decl kTargetOptionDecls[kTargetOptionCount];
 extern const sp_option_decl kRequestOptionDecls[kRequestOptionCount];

@@ -5,6 +5,7 @@
 
 #include "plugins/http_target/http_syntax.h"
 #include "plugins/http_target/options.h"
+#include "plugins/http_target/request_template.h"
 
 namespace sp::http {
 namespace {
@@ -42,7 +43,7 @@ bool check_path(std::string_view path, std::string* why) {
 }  // namespace
 
 bool compile_request(const sp_request_spec& spec, size_t index, const TargetConfig& target,
-                     CompiledRequest* out, OptionError* err) {
+                     const TemplateScope& scope, CompiledRequest* out, OptionError* err) {
   const std::string option = "requests/" + std::to_string(index);
   const sp_options* options = &spec.options;
 
@@ -54,7 +55,11 @@ bool compile_request(const sp_request_spec& spec, size_t index, const TargetConf
   }
   const std::string_view path = string_option(options, kPath);
   std::string why;
-  if (!check_path(path, &why)) {
+  std::string path_sample;  // with templates: {{ }} slots as "0", so the literal parts are checked
+  if (!template_sample(path, TemplateContext::kPath, scope, option, "/path", &path_sample, err)) {
+    return false;
+  }
+  if (!check_path(path_sample, &why)) {
     *err = {why, option, "/path"};
     return false;
   }
@@ -68,13 +73,17 @@ bool compile_request(const sp_request_spec& spec, size_t index, const TargetConf
   const bool has_body = body_value != nullptr;
   const std::string_view body =
       has_body && body_value->s.ptr ? std::string_view(body_value->s.ptr, body_value->s.len) : "";
+  std::string body_sample;
+  if (!template_sample(body, TemplateContext::kBody, scope, option, "/body", &body_sample, err)) {
+    return false;
+  }
 
   // Defaults, then the target's headers, then the request's: later layers win by name.
   HeaderList headers{{"Host", target.url.host_header}, {"User-Agent", kUserAgent}};
   overlay_headers(&headers, target.headers);
   overlay_headers(&headers, own);
   if (!body.empty() && find_header(headers, "content-type") == nullptr) {
-    headers.push_back({"Content-Type", looks_like_json_document(body)
+    headers.push_back({"Content-Type", looks_like_json_document(body_sample)
                                            ? "application/json"
                                            : "text/plain; charset=utf-8"});
   }
@@ -91,6 +100,11 @@ bool compile_request(const sp_request_spec& spec, size_t index, const TargetConf
   b.append("\r\n").append(body);
   out->name = std::string(spec.name.ptr ? std::string_view(spec.name.ptr, spec.name.len) : "");
   out->head = method == "HEAD";
+  if (request_has_markup(path, headers, body)) {
+    const bool content_length = find_header(headers, "content-length") != nullptr;
+    return build_request_template(method, target.url.prefix, path, headers, own, body,
+                                  content_length, scope, option, out, err);
+  }
   return true;
 }
 

@@ -1,7 +1,9 @@
 // Compiles one plan request step into the exact bytes to write, once, at create: no request
-// is rendered on the hot path.
+// is rendered on the hot path. Steps whose path, header values or body use {{ }} templates
+// are compiled into a RequestTemplate instead (request_template.h), rendered per request.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "plugins/http_target/option_error.h"
@@ -11,15 +13,22 @@
 
 namespace sp::http {
 
+struct RequestTemplate;
+struct ResponseSpec;
+struct TemplateScope;
+
 struct CompiledRequest {
   std::string name;
-  std::string bytes;   // request line, headers, blank line and body
+  std::string bytes;   // request line, headers, blank line and body (empty when tmpl is set)
   bool head = false;   // a HEAD request: its response has no body
+  std::shared_ptr<const RequestTemplate> tmpl;   // set when the bytes are rendered per request
+  std::shared_ptr<const ResponseSpec> response;  // checks, captures, rules; null when none apply
 };
 
 // Checks `spec` (laid out as kRequestOptionDecls) and renders it against the target.
 // Errors name option "requests/<index>" and the JSON pointer of the field ("/method").
+// Templates resolve names against `scope` (data columns, captures of earlier steps).
 bool compile_request(const sp_request_spec& spec, size_t index, const TargetConfig& target,
-                     CompiledRequest* out, OptionError* err);
+                     const TemplateScope& scope, CompiledRequest* out, OptionError* err);
 
 }  // namespace sp::http

@@ -60,6 +60,7 @@ ResponseParser::Result ResponseParser::feed(const char* data, size_t len, size_t
       case State::kBody:
       case State::kChunkData: {
         const uint64_t take = std::min<uint64_t>(remaining_, len - pos);
+        if (sink_ != nullptr && take > 0) sink_->on_body(data + pos, static_cast<size_t>(take));
         pos += take;
         remaining_ -= take;
         body_bytes_ += take;
@@ -71,6 +72,7 @@ ResponseParser::Result ResponseParser::feed(const char* data, size_t len, size_t
         return Result::kNeedMore;
       }
       case State::kBodyUntilClose:
+        if (sink_ != nullptr && len > pos) sink_->on_body(data + pos, len - pos);
         body_bytes_ += len - pos;
         *consumed = len;
         return Result::kNeedMore;
@@ -231,6 +233,7 @@ bool ResponseParser::on_header_line(const char* p, size_t n) {
       if (iequals(option, "keep-alive")) conn_keep_alive_ = true;
     });
   }
+  if (sink_ != nullptr) sink_->on_header(name, value);
   return true;
 }
 
@@ -242,7 +245,10 @@ bool ResponseParser::on_head_end() {
     }
     // An interim response (100 Continue, 103 Early Hints): the real one follows.
     const bool head = head_request_;
+    ResponseSink* sink = sink_;
     reset(head);
+    sink_ = sink;
+    if (sink_ != nullptr) sink_->on_interim();
     return true;
   }
   keep_alive_ = minor_version_ >= 1 ? !conn_close_ : (conn_keep_alive_ && !conn_close_);

@@ -14,8 +14,23 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace sp::http {
+
+// Receives the parts of a response that checks, captures and rules look at (body_capture.h).
+// Only requests that need them set a sink; the others pay one null test per header and body
+// piece.
+class ResponseSink {
+ public:
+  virtual ~ResponseSink() = default;
+  // A header field of the final response (OWS-trimmed value); also Content-Length & co.
+  virtual void on_header(std::string_view name, std::string_view value) = 0;
+  // Body bytes as the application sees them (chunk framing removed), in order.
+  virtual void on_body(const char* data, size_t len) = 0;
+  // An interim 1xx response ended: the fields seen so far were not the final response's.
+  virtual void on_interim() = 0;
+};
 
 class ResponseParser {
  public:
@@ -28,6 +43,8 @@ class ResponseParser {
   // Prepares for the response to a new request; `head_request`: it was a HEAD request, so the
   // response has no body whatever its headers say.
   void reset(bool head_request);
+  // Hands this response's header fields and body to `sink` (nullptr: nobody); after reset.
+  void set_sink(ResponseSink* sink) { sink_ = sink; }
 
   // Parses a prefix of data[0, len) and sets *consumed to its length. kNeedMore: everything
   // usable was consumed; bytes left over are an incomplete line. kDone: the response is
@@ -72,6 +89,7 @@ class ResponseParser {
   uint64_t body_bytes_ = 0;
   size_t head_bytes_ = 0;
   const char* error_ = "";
+  ResponseSink* sink_ = nullptr;
 };
 
 }  // namespace sp::http

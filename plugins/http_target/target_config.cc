@@ -38,6 +38,7 @@ bool compile_target_options(const sp_options* options, TargetConfig* out, Option
       return false;
     }
   }
+  if (!read_tls_options(options, &out->tls, err)) return false;
   return true;
 }
 

@@ -6,6 +6,7 @@
 #include "plugins/http_target/base_url.h"
 #include "plugins/http_target/header_list.h"
 #include "plugins/http_target/option_error.h"
+#include "plugins/http_target/tls_options.h"
 #include "stressplan/plugin.h"
 
 namespace sp::http {
@@ -15,6 +16,7 @@ struct TargetConfig {
   uint64_t connect_timeout_ns = 5'000'000'000;
   uint64_t response_timeout_ns = 30'000'000'000;
   HeaderList headers;  // the target's `headers`, sent with every request
+  TlsSettings tls;     // used when url.tls (https://)
 };
 
 // Reads the values the host resolved against kTargetOptionDecls.

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "plugins/http_target/socket_ops.h"
+#include "plugins/http_target/transport.h"
 
 namespace sp::http {
 namespace {
@@ -30,7 +31,8 @@ sp_error_kind status_kind(int status) {
 
 Worker::Worker(const Instance& instance, const sp_worker_host& host)
     : instance_(instance), host_fns_(instance.host()), host_(host),
-      addresses_(&instance.addresses()), read_buffer_(kReadBufferSize) {}
+      addresses_(&instance.addresses()), read_buffer_(kReadBufferSize),
+      sessions_(instance.dynamic()) {}
 
 Worker::~Worker() {
   if (!connecting_.empty() || !active_.empty() || !done_.empty()) {
@@ -85,6 +87,7 @@ void Worker::release(Connection* c) {
     case Connection::State::kIdle: idle_.remove(c); break;
     case Connection::State::kFree: return;
   }
+  c->tls.reset();  // https: close_notify, then the session is freed
   close(c->fd);  // also removes it from the epoll set
   c->fd = -1;
   c->state = Connection::State::kFree;
@@ -119,6 +122,24 @@ bool Worker::submit(const sp_request& request, std::string* err) {
   ex.token = request.token;
   ex.request = &requests[request.request];
   ex.start_ns = host_fns_.now_ns();
+  if (request.struct_size >= offsetof(sp_request, iteration) + sizeof request.iteration) {
+    ex.vu = request.vu;
+    ex.iteration = request.iteration;
+  }
+  if (ex.request->tmpl != nullptr) {
+    // Rendered into the worker's buffer, then copied into the connection's own (which keeps
+    // its capacity); the buffer comes back for the next request.
+    ex.rendered.swap(render_buffer_);
+    const bool ok = sessions_.render(*ex.request, ex.vu, ex.iteration, &ex.rendered, &render_error_);
+    if (ok) {
+      start(ex);
+    } else {
+      ex.rendered.clear();
+      done_.push(ex, SP_E_OTHER, 0, host_fns_.now_ns(), "%s", render_error_.c_str());
+    }
+    render_buffer_.swap(ex.rendered);
+    return true;
+  }
   start(ex);
   return true;
 }
@@ -169,11 +190,13 @@ void Worker::connect_new(const Exchange& ex, uint32_t address, uint64_t now) {
 void Worker::on_connect_ready(Connection* c) {
   int err_no = 0;
   socklen_t len = sizeof err_no;
-  if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err_no, &len) != 0) err_no = errno;
+  // Once a TLS handshake runs, the session reads socket errors itself (they fail it as tls).
+  if (!c->tls.active() && getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err_no, &len) != 0) err_no = errno;
   if (err_no != 0) {
     on_connect_failed(c, err_no);
     return;
   }
+  if (!connect_tls(c)) return;  // https: the handshake is part of connecting (worker_tls.cc)
   const uint64_t now = host_fns_.now_ns();
   connecting_.remove(c);
   c->ex.connect_ns = std::max<uint64_t>(1, now - c->connect_start_ns);
@@ -202,15 +225,17 @@ void Worker::begin_request(Connection* c, uint64_t now) {
   active_.push_back(c);
   c->write_offset = 0;
   c->parser.reset(c->ex.request->head);
+  const ResponseSpec* spec = c->ex.request->response.get();
+  c->parser.set_sink(c->tap.begin(spec != nullptr ? &spec->tap : nullptr));
   c->carry.clear();
   write_request(c);
 }
 
 void Worker::write_request(Connection* c) {
-  const std::string& bytes = c->ex.request->bytes;
+  const std::string& bytes = c->ex.bytes();
   while (c->write_offset < bytes.size()) {
-    const ssize_t n = send(c->fd, bytes.data() + c->write_offset, bytes.size() - c->write_offset,
-                           MSG_NOSIGNAL);
+    const ssize_t n = transport_send(c, bytes.data() + c->write_offset,
+                                     bytes.size() - c->write_offset);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -234,7 +259,7 @@ void Worker::read_response(Connection* c) {
   c->carry.clear();
   while (true) {
     const size_t room = read_buffer_.size() - have;
-    const ssize_t n = recv(c->fd, buf + have, room, 0);
+    const ssize_t n = transport_recv(c, buf + have, room);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) break;
@@ -262,17 +287,26 @@ void Worker::read_response(Connection* c) {
         std::memmove(buf, buf + used, have);
         break;
     }
-    if (static_cast<size_t>(n) < room) break;  // the socket is drained
+    if (static_cast<size_t>(n) < room && !transport_has_more(c)) break;  // the socket is drained
   }
   c->carry.assign(buf, have);
 }
 
 void Worker::complete_response(Connection* c, bool trailing_bytes) {
   const int status = c->parser.status();
-  done_.push(c->ex, status_kind(status), status, host_fns_.now_ns(), nullptr);
+  if (const ResponseSpec* spec = c->ex.request->response.get(); spec != nullptr) {
+    // Checks, captures and rules decide the error kind and the events (response_rules.h).
+    const ResponseOutcome& o = sessions_.evaluate(*spec, c->ex.vu, c->ex.iteration, status,
+                                                  status_kind(status), c->tap);
+    done_.push(c->ex, o.error, status, host_fns_.now_ns(), o.detail.empty() ? nullptr : "%s",
+               o.detail.c_str());
+    done_.annotate_last(o.failed_check, o.events, o.event_count);
+  } else {
+    done_.push(c->ex, status_kind(status), status, host_fns_.now_ns(), nullptr);
+  }
   ++c->served;
   const bool reusable = c->parser.keep_alive() && !trailing_bytes &&
-                        c->write_offset == c->ex.request->bytes.size();
+                        c->write_offset == c->ex.bytes().size();
   if (!reusable) {
     release(c);
     return;
@@ -292,6 +326,10 @@ void Worker::on_peer_gone(Connection* c, int err_no, const char* op) {
     again.addresses_tried = 0;
     release(c);
     connect_new(again, preferred_address_, host_fns_.now_ns());
+    return;
+  }
+  if (c->tls.failed()) {  // https: a TLS failure after the handshake (bad record, alert)
+    fail(c, SP_E_TLS, "%s", c->tls.error());
     return;
   }
   if (err_no == 0) {
@@ -319,7 +357,8 @@ void Worker::fail(Connection* c, sp_error_kind kind, const char* detail_format, 
 
 void Worker::on_idle_event(Connection* c) {
   // Nothing is expected on an idle connection: EOF, an error or stray bytes all end it.
-  const ssize_t n = recv(c->fd, read_buffer_.data(), read_buffer_.size(), 0);
+  // (With TLS, a session ticket or key update is read here and leaves the connection idle.)
+  const ssize_t n = transport_recv(c, read_buffer_.data(), read_buffer_.size());
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
   release(c);
 }
@@ -329,7 +368,9 @@ void Worker::on_idle_event(Connection* c) {
 void Worker::expire_timers(uint64_t now) {
   while (!connecting_.empty() && connecting_.front()->deadline_ns <= now) {
     Connection* c = connecting_.front();
-    fail(c, SP_E_CONNECT_TIMEOUT, "connect: no connection to %s within %llu ms",
+    fail(c, SP_E_CONNECT_TIMEOUT,
+         c->tls.active() ? "connect: TLS handshake with %s not complete within %llu ms"
+                         : "connect: no connection to %s within %llu ms",
          (*addresses_)[c->address].text.c_str(), ms(instance_.config().connect_timeout_ns));
   }
   while (!active_.empty() && active_.front()->deadline_ns <= now) {
@@ -390,7 +431,7 @@ void Worker::dispatch(const epoll_event& ev) {
       on_connect_ready(c);
       break;
     case Connection::State::kActive:
-      if ((ev.events & EPOLLOUT) != 0 && c->write_offset < c->ex.request->bytes.size()) {
+      if ((ev.events & EPOLLOUT) != 0 && c->write_offset < c->ex.bytes().size()) {
         write_request(c);
         if (c->generation != generation || c->state != Connection::State::kActive) return;
       }

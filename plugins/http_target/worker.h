@@ -17,6 +17,7 @@
 #include "plugins/http_target/completion_queue.h"
 #include "plugins/http_target/connection.h"
 #include "plugins/http_target/instance.h"
+#include "plugins/http_target/vu_sessions.h"
 
 namespace sp::http {
 
@@ -48,6 +49,9 @@ class Worker {
   void connect_new(const Exchange& ex, uint32_t address, uint64_t now);
   void on_connect_ready(Connection* c);
   void on_connect_failed(Connection* c, int err_no);
+  // https: one TLS handshake step on a connected socket (worker_tls.cc). true once done (or for
+  // http://); false while waiting for the socket, or after failing the request with SP_E_TLS.
+  bool connect_tls(Connection* c);
   void begin_request(Connection* c, uint64_t now);
   void write_request(Connection* c);
   void read_response(Connection* c);
@@ -78,9 +82,16 @@ class Worker {
   std::vector<Address> own_addresses_;
   std::string dns_error_;
   uint32_t preferred_address_ = 0;
+  TlsSessionCache tls_sessions_;  // https: the session new connections resume
 
   std::vector<char> read_buffer_;
   std::array<epoll_event, 256> events_{};
+
+  // Templates, captures, checks and rules (vu_sessions.h): per-VU variables, the random
+  // generator, and the buffer templated requests render into before moving to a connection.
+  VuSessions sessions_;
+  std::string render_buffer_;
+  std::string render_error_;
 };
 
 }  // namespace sp::http

@@ -90,6 +90,21 @@ class EndToEnd(harness.TempDirTest):
         self.assertEqual(summary["status_reason"], "SIGTERM")
         self.assertEqual(stdout, "")  # --quiet
 
+    def test_telegram_plan_runs_clean_with_checks_captures_and_rules(self):
+        port = harness.free_port()
+        out = os.path.join(self.tmp, "out")
+        r = harness.run(["run", os.path.join(harness.PLANS, "telegram_webhook.yaml"), "--report", out,
+                         "--duration", "3s", "--users", "10", "--quiet"], env={"DEMO_PORT": str(port)})
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        harness.validate_report(self, os.path.join(out, "report.json"))
+        summary = harness.read_json(os.path.join(out, "report.json"))["summary"]
+        self.assertGreater(summary["requests"], 50)
+        self.assertEqual(summary["errors"], 0, summary["errors_by_type"])
+        self.assertEqual(summary["failed_checks"], {})
+        self.assertGreater(summary["events"].get("echo_reply", 0), 0)
+        stats = harness.demo_final_stats(os.path.join(out, "services", "demo.log"))
+        self.assertEqual(summary["requests"], stats["by_path"]["/webhook"])
+
     def test_unreachable_target_is_a_runtime_error(self):
         port = harness.free_port()
         r = harness.run(["run", os.path.join(harness.PLANS, "full.yaml"), "--env", "external",

@@ -91,14 +91,14 @@ TEST_CASE("captures: header with regex, body regex, defaults", "[captures]") {
   TargetSettings t;
   t.base_url = server.url();
   RequestSettings first;
-  first.capture = R"({
+  first.capture = R"js({
     "session": {"header": "set-cookie", "regex": "sid=([^;]+)"},
     "rid": {"header": "X-Request-Id"},
     "order": {"regex": "/order/(\\d+)"},
     "page": {"regex": "<a[^>]*>"},
     "missing": {"header": "X-Nope", "default": "none"},
     "num": {"json": "$.x", "default": 5}
-  })";
+  })js";
   RequestSettings second;
   second.path = "/o/{{ order }}/{{ missing }}/{{ num }}";
   second.headers = R"({"Cookie": "sid={{ session }}", "X-Rid": "{{ rid }}", "X-Page": "{{ page | url }}"})";
@@ -159,7 +159,7 @@ TEST_CASE("captures: a body over max_body_capture is not captured from", "[captu
   t.base_url = server.url();
   t.max_body_capture = 64;
   RequestSettings body, header;
-  body.capture = R"({"id": {"regex": "id=(\\d+)"}})";
+  body.capture = R"js({"id": {"regex": "id=(\\d+)"}})js";
   header.capture = R"({"hid": {"header": "X-Id"}})";
   Target target;
   REQUIRE(target.create(t, {body, header}) == SP_OK);

@@ -252,7 +252,7 @@ TEST_CASE("checks: option errors carry the JSON pointer", "[checks]") {
 
   r = refuse(R"([{"body_contains": ""}])");
   CHECK(r.path == "/checks/0/body_contains");
-  r = refuse(R"([{"body_matches": "a)"}])");
+  r = refuse(R"js([{"body_matches": "a)"}])js");
   CHECK(r.path == "/checks/0/body_matches");
   CHECK_THAT(r.message, Catch::Contains("invalid regular expression"));
 

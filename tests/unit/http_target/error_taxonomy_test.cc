@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <cstdio>
@@ -172,16 +173,23 @@ TEST_CASE("taxonomy: malformed responses from a real server are protocol errors"
 }
 
 TEST_CASE("taxonomy: cancel_all mid-body is interrupted with the status", "[taxonomy]") {
-  ScriptServer server([](Conn& c) {
+  std::atomic<bool> sent{false};
+  ScriptServer server([&sent](Conn& c) {
     std::string request;
-    if (c.read_request(&request)) c.send("HTTP/1.1 203 Partial\r\nContent-Length: 100\r\n\r\nabc");
+    if (c.read_request(&request)) {
+      c.send("HTTP/1.1 203 Partial\r\nContent-Length: 100\r\n\r\nabc");
+      sent = true;
+    }
     c.wait_closed();
   });
   Target target;
   REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
   Worker worker(target);
   REQUIRE(worker.submit(1) == SP_OK);
-  CHECK(worker.poll_once(now_ns() + 150 * kMs) == 0);  // the head and 3 bytes arrive meanwhile
+  const uint64_t until = now_ns() + 5'000 * kMs;
+  while (!sent && now_ns() < until) CHECK(worker.poll_once(now_ns() + 5 * kMs) == 0);
+  REQUIRE(sent);
+  CHECK(worker.poll_once(now_ns() + 50 * kMs) == 0);  // reads the head and the 3 bytes
   worker.cancel_all();
   REQUIRE(worker.completions().size() == 1);
   const Completion& c = worker.completions()[0];
@@ -199,31 +207,34 @@ TEST_CASE("taxonomy: other: no file descriptor left for a socket", "[taxonomy]")
   Worker worker(target);  // its epoll descriptor exists before the limit is hit
 
   // Lower the soft limit just above the highest descriptor in use and fill every free one
-  // below it, so the worker's socket() fails with EMFILE. Restored whatever happens.
-  struct Restore {
-    rlimit old{};
-    std::vector<int> fillers;
-    ~Restore() {
-      for (int fd : fillers) close(fd);
-      setrlimit(RLIMIT_NOFILE, &old);
-    }
-  } restore;
-  REQUIRE(getrlimit(RLIMIT_NOFILE, &restore.old) == 0);
+  // below it, so the worker's socket() (inside submit) fails with EMFILE. No Catch assertion
+  // may run in that window: the sanitizers' memory checks need descriptors of their own.
+  rlimit old{};
+  REQUIRE(getrlimit(RLIMIT_NOFILE, &old) == 0);
   int highest = 0;
   if (DIR* dir = opendir("/proc/self/fd")) {
     while (dirent* e = readdir(dir)) highest = std::max(highest, std::atoi(e->d_name));
     closedir(dir);
   }
-  rlimit low = restore.old;
+  rlimit low = old;
   low.rlim_cur = static_cast<rlim_t>(highest + 16);
   REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+  std::vector<int> fillers;
+  int fill_errno = 0;
   while (true) {
     const int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) break;
-    restore.fillers.push_back(fd);
+    if (fd < 0) {
+      fill_errno = errno;
+      break;
+    }
+    fillers.push_back(fd);
   }
-  REQUIRE(errno == EMFILE);
-  REQUIRE(worker.submit(1) == SP_OK);
+  const sp_status submitted = worker.submit(1);
+  for (int fd : fillers) close(fd);
+  setrlimit(RLIMIT_NOFILE, &old);
+
+  REQUIRE(fill_errno == EMFILE);
+  REQUIRE(submitted == SP_OK);
   REQUIRE(worker.poll_until(1));
   const Completion& c = worker.completions()[0];
   CHECK(c.result.error == SP_E_OTHER);

@@ -31,7 +31,7 @@ class TestServer {
     Mode mode = Mode::kKeepAlive;
     int status = 200;
     std::string body = "hello";
-    std::string headers;  // extra header lines, each ending "\r\n" (kKeepAlive, kEcho*)
+    std::string headers = "";  // extra header lines, each ending "\r\n" (kKeepAlive, kEcho*)
   };
 
   explicit TestServer(Options options);

@@ -1,0 +1,61 @@
+#include "plugins/http_target/body_capture.h"
+
+#include <algorithm>
+
+#include "plugins/http_target/http_syntax.h"
+
+namespace sp::http {
+
+ResponseSink* ResponseTap::begin(const TapSpec* spec) {
+  body_.clear();
+  over_ = false;
+  if (spec == nullptr || (spec->header_names.empty() && !spec->keep_body)) {
+    spec_ = nullptr;
+    return nullptr;
+  }
+  spec_ = spec;
+  values_.resize(spec->header_names.size());
+  present_.assign(spec->header_names.size(), 0);
+  return this;
+}
+
+void ResponseTap::on_header(std::string_view name, std::string_view value) {
+  if (spec_ == nullptr) return;
+  for (size_t i = 0; i < spec_->header_names.size(); ++i) {
+    if (!iequals(spec_->header_names[i], name)) continue;
+    if (present_[i]) {
+      values_[i].append(", ").append(value);
+    } else {
+      values_[i].assign(value);
+      present_[i] = 1;
+    }
+    return;
+  }
+}
+
+void ResponseTap::on_body(const char* data, size_t len) {
+  if (spec_ == nullptr || !spec_->keep_body || over_) return;
+  const uint64_t room = spec_->max_body - std::min<uint64_t>(spec_->max_body, body_.size());
+  if (len > room) {
+    body_.append(data, static_cast<size_t>(room));
+    over_ = true;
+    return;
+  }
+  body_.append(data, len);
+}
+
+void ResponseTap::on_interim() {
+  std::fill(present_.begin(), present_.end(), 0);
+  body_.clear();
+  over_ = false;
+}
+
+const std::string* ResponseTap::header(std::string_view name) const {
+  if (spec_ == nullptr) return nullptr;
+  for (size_t i = 0; i < spec_->header_names.size(); ++i) {
+    if (present_[i] && iequals(spec_->header_names[i], name)) return &values_[i];
+  }
+  return nullptr;
+}
+
+}  // namespace sp::http

@@ -1,0 +1,48 @@
+// What a worker keeps of a response for checks, captures and rules: the header fields they
+// name and, when one of them reads the body, the (decoded) body up to max_body_capture.
+// Requests without checks, captures or rules keep nothing (the parser gets no sink).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "plugins/http_target/response_parser.h"
+
+namespace sp::http {
+
+// Per request step: what to keep.
+struct TapSpec {
+  std::vector<std::string> header_names;  // fields to keep (compared case-insensitively)
+  bool keep_body = false;
+  uint64_t max_body = 1 << 20;  // body bytes kept at most; more sets body_over_limit()
+};
+
+class ResponseTap final : public ResponseSink {
+ public:
+  // Prepares for the response to a request with `spec` (nullptr: nothing to keep). Returns the
+  // sink to hand the parser, or nullptr when nothing of the response is needed. Buffers keep
+  // their capacity from one response to the next.
+  ResponseSink* begin(const TapSpec* spec);
+
+  void on_header(std::string_view name, std::string_view value) override;
+  void on_body(const char* data, size_t len) override;
+  void on_interim() override;
+
+  // The field's value (repeated fields joined with ", "), or nullptr when the response did not
+  // have it (or the spec did not ask for it).
+  const std::string* header(std::string_view name) const;
+  std::string_view body() const { return body_; }
+  // The body was longer than max_body; body() holds only its start.
+  bool body_over_limit() const { return over_; }
+
+ private:
+  const TapSpec* spec_ = nullptr;
+  std::vector<std::string> values_;  // by spec_->header_names index
+  std::vector<uint8_t> present_;
+  std::string body_;
+  bool over_ = false;
+};
+
+}  // namespace sp::http

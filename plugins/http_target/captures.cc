@@ -1,0 +1,128 @@
+#include "plugins/http_target/captures.h"
+
+#include <nlohmann/json.hpp>
+
+#include "plugins/http_target/body_capture.h"
+#include "plugins/http_target/header_list.h"
+#include "plugins/http_target/http_syntax.h"
+#include "plugins/http_target/template.h"
+
+namespace sp::http {
+namespace {
+
+using nlohmann::json;
+
+bool fail(OptionError* err, std::string message, const std::string& option, std::string pointer) {
+  *err = {std::move(message), option, std::move(pointer)};
+  return false;
+}
+
+bool is_capture_name(const std::string& name) {
+  if (name.empty()) return false;
+  const auto start = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (!start(name[0])) return false;
+  for (char c : name) {
+    if (!start(c) && !(c >= '0' && c <= '9')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool parse_captures(const json& value, const std::string& option, const std::string& pointer,
+                    std::vector<Capture>* out, OptionError* err) {
+  if (!value.is_object()) {
+    return fail(err, "capture must be a map of name to source, e.g. {token: {json: $.token}}",
+                option, pointer);
+  }
+  for (const auto& [name, spec] : value.items()) {
+    const std::string at = pointer + "/" + json_pointer_token(name);
+    if (!is_capture_name(name)) {
+      return fail(err, "capture name \"" + name + "\" must be letters, digits and _ (not starting "
+                       "with a digit), so templates can use it as {{ " + name + " }}", option, at);
+    }
+    if (is_reserved_template_name(name)) {
+      return fail(err, "capture name \"" + name + "\" is a built-in template value; pick another name",
+                  option, at);
+    }
+    if (!spec.is_object()) {
+      return fail(err, "capture " + name + " must be a map: {json: $.path}, {header: Name}, "
+                       "{header: Name, regex: re} or {regex: re}", option, at);
+    }
+    Capture c;
+    c.name = name;
+    bool has_json = false, has_header = false, has_regex = false;
+    for (const auto& [key, v] : spec.items()) {
+      const std::string where = at + "/" + json_pointer_token(key);
+      std::string why;
+      if (key == "json") {
+        if (!v.is_string()) return fail(err, "json must be a path such as $.token or /token", option, where);
+        if (!c.path.parse(v.get<std::string>(), &why)) return fail(err, why, option, where);
+        has_json = true;
+      } else if (key == "header") {
+        if (!v.is_string() || !is_token(v.get<std::string>())) {
+          return fail(err, "header must be an HTTP field name such as X-Request-Id", option, where);
+        }
+        c.header = v.get<std::string>();
+        has_header = true;
+      } else if (key == "regex") {
+        if (!v.is_string()) return fail(err, "regex must be a regular expression (text)", option, where);
+        if (!c.regex.compile(v.get<std::string>(), &why)) return fail(err, why, option, where);
+        has_regex = true;
+      } else if (key == "default") {
+        if (v.is_string()) {
+          c.default_value = v.get<std::string>();
+        } else if (v.is_number() || v.is_boolean()) {
+          c.default_value = v.dump();
+        } else {
+          return fail(err, "default must be text (or a number)", option, where);
+        }
+      } else {
+        return fail(err, "unknown key \"" + key + "\" in capture " + name +
+                         "; known keys: json, header, regex, default", option, where);
+      }
+    }
+    if (has_json && (has_header || has_regex)) {
+      return fail(err, "capture " + name + " takes json alone, or header (with an optional regex), "
+                       "or regex alone (on the body)", option, at);
+    }
+    if (!has_json && !has_header && !has_regex) {
+      return fail(err, "capture " + name + " needs a source: json, header or regex", option, at);
+    }
+    c.source = has_json ? Capture::Source::kJson
+                        : has_header ? Capture::Source::kHeader : Capture::Source::kBody;
+    out->push_back(std::move(c));
+  }
+  return true;
+}
+
+bool Capture::extract(const ResponseView& r, std::string* out) const {
+  std::string_view match;
+  switch (source) {
+    case Source::kJson: {
+      if (r.json == nullptr) return false;
+      const json* found = path.find(*r.json);
+      if (found == nullptr) return false;
+      *out = json_value_text(*found);
+      return true;
+    }
+    case Source::kHeader: {
+      const std::string* value = r.tap ? r.tap->header(header) : nullptr;
+      if (value == nullptr) return false;
+      if (regex.empty()) {
+        out->assign(*value);
+        return true;
+      }
+      if (!regex.search(*value, &match)) return false;
+      out->assign(match);
+      return true;
+    }
+    case Source::kBody:
+      if (r.tap == nullptr || !regex.search(r.tap->body(), &match)) return false;
+      out->assign(match);
+      return true;
+  }
+  return false;
+}
+
+}  // namespace sp::http

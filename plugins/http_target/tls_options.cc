@@ -1,0 +1,55 @@
+#include "plugins/http_target/tls_options.h"
+
+#include <string_view>
+
+#include "plugins/http_target/options.h"
+
+namespace sp::http {
+namespace {
+
+std::string_view text_of(const sp_option_value* v) {
+  return v == nullptr || v->s.ptr == nullptr ? std::string_view() : std::string_view(v->s.ptr, v->s.len);
+}
+
+// A DNS name or an IP literal: what SNI and the certificate check can use.
+bool is_server_name(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '.' || c == '_' || c == ':';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool read_tls_options(const sp_options* options, TlsSettings* out, OptionError* err) {
+  if (const sp_option_value* v = option_value(options, kInsecure)) out->verify = v->b == 0;
+  if (const sp_option_value* v = option_value(options, kCaFile)) out->ca_file = text_of(v);
+  if (const sp_option_value* v = option_value(options, kServerName)) {
+    const std::string_view name = text_of(v);
+    if (!is_server_name(name)) {
+      *err = {"server_name \"" + std::string(name) + "\" is not a host name (letters, digits, '-', "
+              "'.'; no scheme, port or path)", "server_name", ""};
+      return false;
+    }
+    out->server_name = name;
+  }
+  if (const sp_option_value* v = option_value(options, kTlsMinVersion)) {
+    const std::string_view version = text_of(v);
+    if (version == "1.2") {
+      out->min_version = 0x0303;
+    } else if (version == "1.3") {
+      out->min_version = 0x0304;
+    } else {
+      *err = {"tls_min_version \"" + std::string(version) + "\" is not supported; use \"1.2\" or "
+              "\"1.3\"", "tls_min_version", ""};
+      return false;
+    }
+  }
+  if (const sp_option_value* v = option_value(options, kTlsResume)) out->resume = v->b != 0;
+  return true;
+}
+
+}  // namespace sp::http

@@ -1,0 +1,58 @@
+#include "report_file.h"
+
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
+namespace sp::junit {
+
+namespace fs = std::filesystem;
+
+std::string CheckReportPath(const std::string& path, const std::string& example) {
+  if (path.empty()) return "path is empty: name the file to write, such as " + example;
+  if (path.back() == '/') {
+    return "path " + path + " names a folder: name a file in it, such as " + path + example;
+  }
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    return "path " + path + " is a folder: name a file in it, such as " + path + "/" + example;
+  }
+  // The nearest ancestor that exists must be a folder, or the file can never be created.
+  for (fs::path p = fs::path(path).parent_path(); !p.empty(); p = p.parent_path()) {
+    if (fs::exists(p, ec)) {
+      if (!fs::is_directory(p, ec)) {
+        return "cannot write " + path + ": " + p.string() + " is a file, not a folder";
+      }
+      break;
+    }
+    if (p == p.parent_path()) break;
+  }
+  return "";
+}
+
+std::string WriteReportFile(const std::string& path, const std::string& content) {
+  fs::path target(path);
+  std::error_code ec;
+  if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
+  fs::path tmp = target;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return "cannot write " + tmp.string();
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    if (!out.flush()) {
+      out.close();
+      fs::remove(tmp, ec);
+      return "cannot write " + tmp.string();
+    }
+  }
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    return "cannot rename " + tmp.string() + " to " + target.string() + ": " + ec.message();
+  }
+  return "";
+}
+
+}  // namespace sp::junit

@@ -1,0 +1,307 @@
+// The HTML reporter plugin, loaded from the build and driven through its vtable with the fixed
+// stream in fixtures/run.json and variations of it. That the page renders in a real browser
+// without errors is html_chromium_test.py.
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "approval.h"
+#include "reporter_harness.h"
+
+using nlohmann::json;
+using sp::reporters_test::ReadFile;
+using sp::reporters_test::ReporterPlugin;
+using sp::reporters_test::Stream;
+using sp::reporters_test::TempDir;
+
+namespace {
+
+json Fixture() { return sp::reporters_test::ReadFixture(std::string(REPORTERS_FIXTURE_DIR) + "/run.json"); }
+
+json& Summary(json& documents) { return documents.back(); }
+
+std::string HtmlFor(const json& documents, std::map<std::string, std::string> options = {}) {
+  TempDir dir;
+  options.emplace("path", dir / "report.html");
+  ReporterPlugin plugin(STRESSPLAN_HTML_PLUGIN);
+  sp::reporters_test::Outcome o = plugin.Run(options, Stream(documents));
+  INFO(o.step << ": " << o.err.message);
+  REQUIRE(o.status == SP_OK);
+  return ReadFile(dir / "report.html");
+}
+
+size_t Occurrences(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+bool Has(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
+// The value of attribute `name` of the first element at or after `marker`, or "".
+std::string AttrAfter(const std::string& text, const std::string& marker, const std::string& name) {
+  const size_t at = text.find(marker);
+  if (at == std::string::npos) return "";
+  const size_t value = text.find(" " + name + "=\"", at);
+  if (value == std::string::npos) return "";
+  const size_t start = value + name.size() + 3;
+  return text.substr(start, text.find('"', start) - start);
+}
+
+// Whether `d` is an SVG path "Mx y Lx y ..." through exactly `points` points.
+bool IsPolyline(const std::string& d, int points) {
+  std::istringstream in(d);
+  std::string op;
+  double x = 0, y = 0;
+  int n = 0;
+  while (in >> op) {
+    if (op.size() < 2 || op[0] != (n == 0 ? 'M' : 'L')) return false;
+    x = std::stod(op.substr(1));
+    if (!(in >> y) || x < 0 || y < 0) return false;
+    ++n;
+  }
+  return n == points;
+}
+
+// The text between `open` and the next `close` after it.
+std::string Between(const std::string& text, const std::string& open, const std::string& close) {
+  const size_t start = text.find(open);
+  if (start == std::string::npos) return "";
+  const size_t end = text.find(close, start + open.size());
+  return text.substr(start + open.size(), end - start - open.size());
+}
+
+}  // namespace
+
+TEST_CASE("html: the fixture stream gives the approved page", "[html]") {
+  const std::string html = HtmlFor(Fixture());
+  std::string message;
+  CHECK(sp::reporters_test::MatchesBaseline("report.approved.html", sp::reporters_test::NormaliseHtml(html),
+                                            &message));
+  INFO(message);
+  CHECK(message.empty());
+}
+
+TEST_CASE("html: the summary numbers and the run's identity are on the page", "[html]") {
+  const std::string html = HtmlFor(Fixture());
+  CHECK(Has(html,
+            "<div class=\"tile\" id=\"tile-requests\"><div class=\"label\">Requests</div><div "
+            "class=\"value\">2,625</div>"));
+  CHECK(Has(html,
+            "id=\"tile-throughput\"><div class=\"label\">Throughput</div><div class=\"value\">519.8 <span "
+            "class=\"unit\">req/s"));
+  CHECK(Has(html, "<div class=\"value\">0.34%</div>"));  // 9 / 2625
+  CHECK(Has(html, "id=\"tile-p50\"><div class=\"label\">Latency p50</div><div class=\"value\">13.1 "));
+  CHECK(Has(html, "id=\"tile-p95\"><div class=\"label\">Latency p95</div><div class=\"value\">40.2 "));
+  CHECK(Has(html, "id=\"tile-p99\"><div class=\"label\">Latency p99</div><div class=\"value\">120 "));
+  CHECK(Has(html, "id=\"tile-max\"><div class=\"label\">Latency max</div><div class=\"value\">421 "));
+  CHECK(Has(html,
+            "id=\"tile-service-p99\"><div class=\"label\">Service time p99</div><div class=\"value\">96.0 "));
+  CHECK(Has(html, "<dt>Profile</dt><dd>smoke</dd>"));
+  CHECK(Has(html, "<dt>Environment</dt><dd>staging</dd>"));
+  CHECK(Has(html, "<dt>Mode</dt><dd>full</dd>"));
+  CHECK(Has(html, "<time datetime=\"2026-03-01T12:00:00Z\">2026-03-01 12:00:00 UTC</time>"));
+  CHECK(Has(html, "<span class=\"verdict bad\" id=\"verdict\">FAILED</span>"));  // one threshold failed
+  CHECK(Has(html, "1 of 2 thresholds failed"));
+  CHECK(Has(html, "id=\"trust-banner\"><strong>Trustworthy.</strong>"));
+}
+
+TEST_CASE("html: four charts with a point per snapshot, stage bands and the chaos window", "[html]") {
+  const std::string html = HtmlFor(Fixture());
+  CHECK(Occurrences(html, "<svg class=\"chart\"") == 4);
+  for (const char* id : {"throughput", "latency", "errors", "users"}) {
+    const std::string svg =
+        Between(html, std::string("<svg class=\"chart\" id=\"chart-") + id + "\"", "</svg>");
+    INFO(id);
+    REQUIRE(!svg.empty());
+    CHECK(Occurrences(svg, "class=\"band stage-band") == 2);
+    CHECK(Occurrences(svg, "class=\"band chaos-band\"") == 1);
+    CHECK(Occurrences(svg, "class=\"event-marker\"") == 1);
+    CHECK(AttrAfter(svg, "<path class=\"series", "data-points") == "5");
+    CHECK(IsPolyline(AttrAfter(svg, "<path class=\"series", "d"), 5));
+  }
+  const std::string latency = Between(html, "id=\"chart-latency\"", "</svg>");
+  CHECK(Occurrences(latency, "<path class=\"series") == 3);
+  const std::string throughput = Between(html, "id=\"chart-throughput\"", "</svg>");
+  CHECK(Has(throughput, "data-series=\"planned-rate\" data-points=\"2\""));  // the open stage only
+  const std::string users = Between(html, "id=\"chart-users\"", "</svg>");
+  CHECK(Has(users, "data-series=\"planned-users\" data-points=\"3\""));  // the closed stage only
+}
+
+TEST_CASE("html: strings from the plan and the server are escaped everywhere", "[html]") {
+  const std::string html = HtmlFor(Fixture());
+  // The request name <script>alert(1)</script> is text, never markup.
+  CHECK(!Has(html, "<script>alert(1)"));
+  CHECK(Has(html, "<td>message/&lt;script&gt;alert(1)&lt;/script&gt;</td>"));
+  CHECK(Occurrences(html, "<script") == 3);  // the error trap, the data block, the page script
+  CHECK(Occurrences(html, "</script>") == 3);
+  // The plan name with quotes and ampersands, in text and in attributes.
+  CHECK(Has(html, "<title>checkout &quot;quotes&quot; &amp; ampersands · stressplan report</title>"));
+  CHECK(Has(html, "<h1>checkout &quot;quotes&quot; &amp; ampersands</h1>"));
+  CHECK(Has(html, "Checkout under load \u2028 with &lt;/script&gt;&lt;!-- tricky --&gt; text"));
+  // The embedded JSON cannot end its element or open a comment, and parses back to the same data.
+  const std::string data = Between(html, "<script type=\"application/json\" id=\"sp-data\">", "</script>");
+  REQUIRE(!data.empty());
+  CHECK(!Has(data, "</"));
+  CHECK(!Has(data, "<!--"));
+  CHECK(!Has(data, "\u2028"));
+  CHECK(!Has(data, "\u2029"));
+  const json parsed = json::parse(data);
+  CHECK(parsed["title"] == "checkout \"quotes\" & ampersands");
+  CHECK(parsed["plan"]["description"] == "Checkout under load \u2028 with </script><!-- tricky --> text");
+}
+
+TEST_CASE("html: the page is self-contained", "[html]") {
+  const std::string html = HtmlFor(Fixture());
+  for (const char* attr : {" src=", " href=", " action=", " xlink:href="}) {
+    for (size_t at = html.find(attr); at != std::string::npos; at = html.find(attr, at + 1)) {
+      const std::string value = html.substr(at + std::strlen(attr), 12);
+      INFO(attr << value);
+      CHECK((value.rfind("\"#", 0) == 0 || value.rfind("\"data:", 0) == 0));
+    }
+  }
+  CHECK(!Has(html, "@import"));
+  CHECK(!Has(html, "url("));
+  CHECK(Occurrences(html, "<link ") == 1);  // the empty data: icon, so browsers ask for no favicon
+  CHECK(Has(html, "<link rel=\"icon\" href=\"data:,\">"));
+  CHECK(Has(html, "content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline';"));
+}
+
+TEST_CASE("html: tables of requests, errors, status codes, stages, thresholds, experiments and events",
+          "[html]") {
+  const std::string html = HtmlFor(Fixture());
+  for (const char* id : {"requests-table", "errors-table", "checks-table", "status-table", "stages-table",
+                         "thresholds-table", "experiments-table", "event-counts-table", "events-table"}) {
+    INFO(id);
+    CHECK(Has(html, std::string("<table class=\"sortable\" id=\"") + id + "\">"));
+  }
+  CHECK(Has(html, "<td>10 users</td><td>5–10 users, 1,155 iterations</td>"));
+  CHECK(Has(
+      html,
+      "<td>150.0/s, 300 iterations, at most 100 in flight</td><td>148.0/s, 296 iterations, 0 dropped</td>"));
+  CHECK(Has(html, "<tr class=\"bad\"><td>error_rate &lt; 0.1%</td>"));
+  CHECK(Has(html, "<td class=\"result fail\">FAIL</td>"));
+  CHECK(Has(html, "<td>kill one replica</td><td>completed</td><td>held</td><td>2.5 s – 4.0 s</td>"));
+  CHECK(Has(html, "<td>http</td><td>circuit_open</td>"));
+}
+
+TEST_CASE("html: without thresholds or experiments their sections are left out", "[html]") {
+  json documents = Fixture();
+  Summary(documents).erase("thresholds");
+  Summary(documents).erase("experiments");
+  const std::string html = HtmlFor(documents);
+  CHECK(!Has(html, "id=\"thresholds\""));
+  CHECK(!Has(html, "id=\"experiments\""));
+  CHECK(!Has(html, "class=\"band chaos-band\""));
+  CHECK(Has(html, "<span class=\"verdict ok\" id=\"verdict\">COMPLETED</span>"));
+}
+
+TEST_CASE("html: untrustworthy, interrupted and incomplete runs say so first", "[html]") {
+  json documents = Fixture();
+  json& s = Summary(documents);
+  s.erase("thresholds");
+  SECTION("untrustworthy") {
+    s["trustworthy"] = false;
+    s["untrustworthy_reasons"] = {"stage 1: 112/s started of 150/s planned <1>"};
+    const std::string html = HtmlFor(documents);
+    CHECK(Has(html, "<span class=\"verdict bad\" id=\"verdict\">UNTRUSTWORTHY</span>"));
+    CHECK(Has(html, "<li>stage 1: 112/s started of 150/s planned &lt;1&gt;</li>"));
+  }
+  SECTION("interrupted") {
+    s["status"] = "interrupted";
+    s["status_reason"] = "SIGINT";
+    const std::string html = HtmlFor(documents);
+    CHECK(Has(html, "<span class=\"verdict warn\" id=\"verdict\">INTERRUPTED</span>"));
+    CHECK(Has(html, "<strong>Interrupted.</strong> SIGINT</div>"));
+  }
+  SECTION("no summary") {
+    documents.erase(documents.size() - 1);
+    const std::string html = HtmlFor(documents);
+    CHECK(Has(html, "<span class=\"verdict warn\" id=\"verdict\">INCOMPLETE</span>"));
+    CHECK(Occurrences(html, "<svg class=\"chart\"") == 4);
+    CHECK(Has(html, "data-points=\"5\""));
+    CHECK(!Has(html, "id=\"summary\""));
+  }
+  SECTION("nothing but a summary") {
+    json only_summary = json::array({s});
+    const std::string html = HtmlFor(only_summary);
+    CHECK(Has(html, "<div class=\"value\">2,625</div>"));
+    CHECK(Has(html, "<text class=\"no-data\""));
+  }
+}
+
+TEST_CASE("html: a long run is drawn with a bounded number of points", "[html]") {
+  json documents = Fixture();
+  json tail = documents.back();
+  json snapshot = documents[1];
+  documents.erase(documents.begin() + 1, documents.end());
+  for (int i = 1; i <= 5000; ++i) {
+    snapshot["second"] = i;
+    snapshot["elapsed_s"] = i;
+    snapshot["latency_ms"]["p99"] = i == 4321 ? 9999.0 : 40.0;
+    documents.push_back(snapshot);
+  }
+  tail["duration_s"] = 5000.0;
+  documents.push_back(tail);
+  const std::string html = HtmlFor(documents);
+  const std::string latency = Between(html, "id=\"chart-latency\"", "</svg>");
+  const std::string points = AttrAfter(latency, "data-series=\"p99\"", "data-points");
+  REQUIRE(!points.empty());
+  CHECK(std::stoi(points) <= 1200);
+  CHECK(std::stoi(points) >= 1000);
+  CHECK(!Has(latency, "<circle"));
+  CHECK(Has(html, "5,000 seconds drawn as"));
+  CHECK(Has(Between(html, "<script type=\"application/json\" id=\"sp-data\">", "</script>"),
+            "9999"));  // the worst second survives
+  CHECK(html.size() < 2'000'000);
+}
+
+TEST_CASE("html: title names the page; the plan's name is the default", "[html]") {
+  const std::string html = HtmlFor(Fixture(), {{"title", "Nightly <run>"}});
+  CHECK(Has(html, "<title>Nightly &lt;run&gt; · stressplan report</title>"));
+  CHECK(Has(html, "<h1>Nightly &lt;run&gt;</h1>"));
+}
+
+TEST_CASE("html: bad options are refused at create, naming the option", "[html]") {
+  TempDir dir;
+  ReporterPlugin plugin(STRESSPLAN_HTML_PLUGIN);
+  std::filesystem::create_directories(dir / "a-folder");
+  { std::ofstream(dir / "a-file") << "x"; }
+  struct Row {
+    std::string name, value, option, says;
+  };
+  const Row rows[] = {
+      {"path", dir / "a-folder", "path", "is a folder"},
+      {"path", dir.path() + "/", "path", "names a folder"},
+      {"path", dir / "a-file/report.html", "path", "is a file, not a folder"},
+      {"path", "", "path", "path is empty"},
+      {"title", "", "title", "title is empty"},
+  };
+  for (const Row& row : rows) {
+    std::map<std::string, std::string> options{{"path", dir / "ok.html"}};
+    options[row.name] = row.value;
+    sp::reporters_test::Outcome o = plugin.Create(options);
+    INFO(row.name << "=" << row.value << ": " << o.err.message);
+    CHECK(o.status == SP_INVALID_ARGUMENT);
+    CHECK(std::string(o.err.option) == row.option);
+    CHECK(std::string(o.err.message).find(row.says) != std::string::npos);
+  }
+}
+
+TEST_CASE("html: writes through a temporary file; a document that is not JSON is refused", "[html]") {
+  TempDir dir;
+  ReporterPlugin plugin(STRESSPLAN_HTML_PLUGIN);
+  const std::string path = dir / "out/report.html";
+  REQUIRE(plugin.Run({{"path", path}}, Stream(Fixture())).status == SP_OK);
+  CHECK(sp::reporters_test::FileExists(path));
+  CHECK(!sp::reporters_test::FileExists(path + ".tmp"));
+  sp::reporters_test::Outcome o = plugin.Run({{"path", path}}, {{SP_DOC_SNAPSHOT, "not json"}});
+  CHECK(o.status == SP_ERROR);
+  CHECK(o.step == "on_document");
+  CHECK(std::string(o.err.message).find("bad document") == 0);
+}
