@@ -42,6 +42,10 @@ const sp_option_decl kTargetOptionDecls[kTargetOptionCount] = {
     {"max_body_capture", SP_OPT_SIZE, "1MiB", 0,
      "Most response body bytes kept for checks, captures and rules that read the body; a longer "
      "body fails them as check \"response body over max_body_capture\"."},
+    {"max_connections", SP_OPT_INT, "0", 0,
+     "Most connections each load thread keeps open (0: as many as requests in flight). When all "
+     "are busy, new requests wait in the target for a free one, in order; their latency counts "
+     "the wait (from the intended start), their service time does not - as in wrk2."},
 };
 
 const sp_option_decl kRequestOptionDecls[kRequestOptionCount] = {

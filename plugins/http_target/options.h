@@ -13,6 +13,7 @@ enum TargetOption : size_t {
   kBaseUrl, kConnectTimeout, kResponseTimeout, kTargetHeaders,
   kInsecure, kCaFile, kServerName, kTlsMinVersion, kTlsResume,  // https:// (tls_options.h)
   kDataFile, kDataMode, kTargetRules, kMaxBodyCapture,  // templates and responses (dynamic_config.h)
+  kMaxConnections,
   kTargetOptionCount
 };
 enum RequestOption : size_t {

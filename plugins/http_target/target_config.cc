@@ -38,6 +38,14 @@ bool compile_target_options(const sp_options* options, TargetConfig* out, Option
       return false;
     }
   }
+  if (const sp_option_value* m = option_value(options, kMaxConnections); m != nullptr) {
+    if (m->i < 0 || m->i > 1'000'000) {
+      *err = {"max_connections must be between 0 (no limit) and 1000000, got " + std::to_string(m->i),
+              "max_connections", ""};
+      return false;
+    }
+    out->max_connections = static_cast<uint32_t>(m->i);
+  }
   if (!read_tls_options(options, &out->tls, err)) return false;
   return true;
 }

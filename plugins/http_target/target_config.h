@@ -15,6 +15,7 @@ struct TargetConfig {
   BaseUrl url;
   uint64_t connect_timeout_ns = 5'000'000'000;
   uint64_t response_timeout_ns = 30'000'000'000;
+  uint32_t max_connections = 0;  // per worker; 0 = unlimited
   HeaderList headers;  // the target's `headers`, sent with every request
   TlsSettings tls;     // used when url.tls (https://)
 };

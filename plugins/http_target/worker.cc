@@ -157,7 +157,31 @@ void Worker::start(const Exchange& ex) {
     begin_request(c, ex.start_ns);
     return;
   }
+  const uint32_t cap = instance_.config().max_connections;
+  if (cap > 0 && (open_connections() >= cap || !waiting_.empty())) {
+    waiting_.push_back(ex);  // started by pump_waiting when a connection frees up
+    return;
+  }
   connect_new(ex, preferred_address_, ex.start_ns);
+}
+
+void Worker::pump_waiting() {
+  const uint32_t cap = instance_.config().max_connections;
+  while (!waiting_.empty() && (!idle_.empty() || open_connections() < cap)) {
+    Exchange ex = std::move(waiting_.front());
+    waiting_.pop_front();
+    // Its service time starts now; the host measures latency from the intended start.
+    ex.start_ns = host_fns_.now_ns();
+    if (!idle_.empty()) {
+      Connection* c = idle_.back();
+      idle_.remove(c);
+      c->ex = std::move(ex);
+      c->reused = true;
+      begin_request(c, c->ex.start_ns);
+    } else {
+      connect_new(ex, preferred_address_, ex.start_ns);
+    }
+  }
 }
 
 void Worker::connect_new(const Exchange& ex, uint32_t address, uint64_t now) {
@@ -389,6 +413,7 @@ uint64_t Worker::next_timer() const {
 int Worker::poll(uint64_t deadline_ns) {
   bool waited = false;
   while (true) {
+    pump_waiting();
     if (const int n = done_.deliver(host_); n > 0) return n;
     const uint64_t now = host_fns_.now_ns();
     expire_timers(now);
@@ -448,6 +473,11 @@ void Worker::dispatch(const epoll_event& ev) {
 void Worker::cancel_all() {
   while (!connecting_.empty()) fail(connecting_.front(), SP_E_INTERRUPTED, "cancelled by the host");
   while (!active_.empty()) fail(active_.front(), SP_E_INTERRUPTED, "cancelled by the host");
+  while (!waiting_.empty()) {
+    done_.push(waiting_.front(), SP_E_INTERRUPTED, 0, host_fns_.now_ns(),
+               "cancelled by the host while waiting for a connection");
+    waiting_.pop_front();
+  }
   while (done_.deliver(host_) > 0) {
   }
 }

@@ -10,6 +10,7 @@
 #include <sys/epoll.h>
 
 #include <array>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,9 @@ class Worker {
   void release(Connection* c);
   bool watch(Connection* c, uint32_t events);
   void start(const Exchange& ex);
+  // Starts requests waiting for a connection (max_connections) while one can be had.
+  void pump_waiting();
+  size_t open_connections() const { return slots_.size() - free_slots_.size(); }
   void connect_new(const Exchange& ex, uint32_t address, uint64_t now);
   void on_connect_ready(Connection* c);
   void on_connect_failed(Connection* c, int err_no);
@@ -77,6 +81,7 @@ class Worker {
   ConnectionList active_;      // ordered by response deadline
   ConnectionList idle_;        // most recently used at the back
   CompletionQueue done_;
+  std::deque<Exchange> waiting_;  // max_connections reached: requests in submit order
 
   const std::vector<Address>* addresses_;
   std::vector<Address> own_addresses_;

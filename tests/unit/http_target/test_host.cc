@@ -118,6 +118,7 @@ sp_status Target::create(const TargetSettings& target, const std::vector<Request
   target_values[kDataMode] = string_value(decls[kDataMode], target.data_mode);
   target_values[kTargetRules] = string_value(decls[kTargetRules], target.rules);
   target_values[kMaxBodyCapture] = size_value(decls[kMaxBodyCapture], target.max_body_capture);
+  target_values[kMaxConnections] = size_value(decls[kMaxConnections], target.max_connections);
   const sp_options target_options{kTargetOptionCount, target_values.data()};
 
   std::vector<std::vector<sp_option_value>> request_values;

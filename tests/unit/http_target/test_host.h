@@ -32,6 +32,7 @@ struct TargetSettings {
   std::optional<std::string> data_mode;
   std::optional<std::string> rules;  // JSON
   std::optional<uint64_t> max_body_capture;
+  std::optional<uint64_t> max_connections;
 };
 
 struct RequestSettings {

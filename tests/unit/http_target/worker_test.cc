@@ -408,3 +408,38 @@ TEST_CASE("worker: localhost falls back across its addresses", "[worker]") {
   REQUIRE(worker.poll_until(3));
   CHECK(worker.count(SP_E_NONE) == 3);
 }
+
+TEST_CASE("worker: max_connections queues requests in the target, in order", "[worker]") {
+  TestServer server({});
+  Target target;
+  TargetSettings settings = settings_for(server);
+  settings.max_connections = 3;
+  REQUIRE(target.create(settings, {RequestSettings{}}) == SP_OK);
+  Worker worker(target);
+  constexpr size_t kN = 40;
+  for (size_t i = 0; i < kN; ++i) REQUIRE(worker.submit(i) == SP_OK);
+  REQUIRE(worker.poll_until(kN));
+  CHECK(worker.count(SP_E_NONE) == kN);
+  CHECK(server.connections() == 3);  // never more than the cap
+  CHECK(server.requests() == static_cast<int>(kN));
+  check_once_each(worker, kN);
+  // A queued request's service time starts when it gets a connection: later ones start later.
+  uint64_t first_start = worker.completions()[0].result.start_ns;
+  uint64_t last_start = 0;
+  for (const auto& c : worker.completions()) last_start = std::max(last_start, c.result.start_ns);
+  CHECK(last_start > first_start);
+}
+
+TEST_CASE("worker: cancel_all completes requests still waiting for a connection", "[worker]") {
+  TestServer server({Mode::kStall});
+  Target target;
+  TargetSettings settings = settings_for(server);
+  settings.max_connections = 1;
+  REQUIRE(target.create(settings, {RequestSettings{}}) == SP_OK);
+  Worker worker(target);
+  for (uint64_t i = 0; i < 5; ++i) REQUIRE(worker.submit(i) == SP_OK);
+  CHECK_FALSE(worker.poll_until(1, 50 * kMs));  // the server never answers
+  worker.cancel_all();
+  CHECK(worker.count(SP_E_INTERRUPTED) == 5);
+  check_once_each(worker, 5);
+}
