@@ -44,6 +44,17 @@ class EndToEnd(harness.TempDirTest):
         self.assertEqual(sum(s["requests"] for s in report["timeseries"]), summary["requests"])
         # The console summary went to stdout.
         self.assertIn("requests", r.stdout)
+        self.assertIn("pass error_rate < 1%", r.stdout)
+        self.assertTrue(summary["thresholds_passed"])
+        # All three reports: the JUnit one as Jenkins reads it, the HTML one self-contained.
+        xsd = os.path.join(harness.SOURCE_DIR, "..", "shared", "conformance", "junit-10.xsd")
+        x = subprocess.run(["xmllint", "--noout", "--schema", xsd, os.path.join(out, "junit.xml")],
+                           capture_output=True, text=True)
+        self.assertEqual(x.returncode, 0, x.stdout + x.stderr)
+        with open(os.path.join(out, "report.html"), encoding="utf-8") as f:
+            html = f.read()
+        self.assertIn("webhook-demo", html)
+        self.assertNotIn("http://", html.replace("http://www.w3.org/2000/svg", ""))
 
     def test_profile_stages_are_followed(self):
         _, out = self.run_full("--profile", "spike", "--set", "profiles.spike.stages.0.duration=2s",
