@@ -120,6 +120,10 @@ struct Plan {
   Duration grace{std::chrono::seconds(5)};  // how long in-flight requests may finish at the end
   int workers = 0;  // load threads; 0 = one per core
   std::vector<Threshold> thresholds;
+  // `secrets:`: variables whose values must never appear in a report, and those values
+  // (from the environment overlay or the process environment) as the run will redact them.
+  std::vector<std::string> secrets;
+  std::vector<std::string> secret_values;
 };
 
 }  // namespace sp::plan

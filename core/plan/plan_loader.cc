@@ -58,6 +58,11 @@ bool Process(Value root, const std::string& file, const std::string& dir, const 
     return false;
   }
   if (!ApplyCliOverrides(options, profile_loc, &result, errors)) return false;
+  for (const std::string& name : result.secrets) {
+    if (const std::string* value = vars.find(name); value != nullptr && !value->empty()) {
+      result.secret_values.push_back(*value);
+    }
+  }
   *plan = std::move(result);
   return true;
 }

@@ -5,6 +5,7 @@
 #include "core/plan/suggest.h"
 #include "core/plan/threshold.h"
 
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -95,6 +96,24 @@ class Schema {
       }
     }
     if (const Value* v = Get(root, "thresholds")) Thresholds(*v);
+    if (const Value* v = Get(root, "secrets")) Secrets(*v);
+  }
+
+  // secrets: names of variables whose values are redacted from every report.
+  void Secrets(const Value& v) {
+    if (!IsList(v, "secrets", "a list of variable names (e.g. [API_TOKEN, WEBHOOK_SECRET])")) return;
+    for (size_t i = 0; i < v.items.size(); ++i) {
+      std::string name;
+      const std::string key = Index("secrets", i);
+      if (!Text(v.items[i], key, &name)) continue;
+      bool ok = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
+      for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+      if (!ok) {
+        Fail(v.items[i].loc, key, "a variable name is letters, digits and _ (as in ${NAME}), got \"" + name + "\"");
+        continue;
+      }
+      plan_->secrets.push_back(name);
+    }
   }
 
  private:
@@ -613,7 +632,8 @@ class Schema {
 const std::vector<std::string>& PlanKeys() {
   static const std::vector<std::string> keys = {
       "name",      "description", "plugins",  "target",   "scenarios",    "profiles", "profile",
-      "reporters", "services",    "grace",    "workers",  "environments", "chaos",    "thresholds"};
+      "reporters", "services",    "grace",    "workers",  "environments", "chaos",    "thresholds",
+      "secrets"};
   return keys;
 }
 

@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/plan/json_value.h"
+#include "core/run/redact.h"
+
 namespace sp::run {
 namespace {
 
@@ -85,6 +88,16 @@ std::string RunStartDocument(const RunInfo& info) {
   d["stages"] = stages;
   d["scenarios"] = scenarios;
   d["planned_duration_s"] = info.clock->planned_total_ns() / 1e9;
+  // The configuration the run used, for whoever reads the report later; credential-like
+  // header values are replaced here, secret variables by the bus (redact.h).
+  auto config = [](const plan::Value& v) {
+    return json::parse(RedactHeadersInJson(plan::ToJsonText(v)), nullptr, false);
+  };
+  json requests = json::object();
+  for (const auto& s : p.scenarios) {
+    for (const auto& r : s.requests) requests[s.name + "/" + r.name] = config(r.spec);
+  }
+  d["target"] = {{"plugin", p.target.plugin}, {"options", config(p.target.options)}, {"requests", requests}};
   return d.dump();
 }
 

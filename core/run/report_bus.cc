@@ -2,8 +2,8 @@
 
 namespace sp::run {
 
-ReportBus::ReportBus(std::vector<Reporter>* reporters, size_t capacity)
-    : reporters_(reporters), capacity_(capacity) {}
+ReportBus::ReportBus(std::vector<Reporter>* reporters, const Redactor* redactor, size_t capacity)
+    : reporters_(reporters), redactor_(redactor), capacity_(capacity) {}
 
 ReportBus::~ReportBus() {
   if (thread_.joinable()) Finish();
@@ -12,6 +12,7 @@ ReportBus::~ReportBus() {
 void ReportBus::Start() { thread_ = std::thread([this] { Loop(); }); }
 
 bool ReportBus::Post(sp_document_kind kind, std::string json) {
+  if (redactor_ != nullptr) json = redactor_->Apply(std::move(json));
   std::unique_lock<std::mutex> lock(mu_);
   bool droppable = kind == SP_DOC_SNAPSHOT || kind == SP_DOC_EVENT;
   if (queue_.size() >= capacity_) {

@@ -13,6 +13,7 @@
 
 #include "core/plugin/loader.h"
 #include "core/plan/options.h"
+#include "core/run/redact.h"
 
 namespace sp::run {
 
@@ -27,7 +28,8 @@ struct Reporter {
 
 class ReportBus {
  public:
-  explicit ReportBus(std::vector<Reporter>* reporters, size_t capacity = 1024);
+  // Every document passes through `redactor` before it is queued (redact.h).
+  ReportBus(std::vector<Reporter>* reporters, const Redactor* redactor, size_t capacity = 1024);
   ~ReportBus();
 
   void Start();
@@ -45,6 +47,7 @@ class ReportBus {
   void Deliver(sp_document_kind kind, const std::string& json);
 
   std::vector<Reporter>* reporters_;
+  const Redactor* redactor_;
   const size_t capacity_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

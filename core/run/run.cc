@@ -21,6 +21,7 @@
 #include "core/run/interrupt.h"
 #include "core/run/load_model.h"
 #include "core/run/load_worker.h"
+#include "core/run/redact.h"
 #include "core/run/plugin_setup.h"
 #include "core/run/report_bus.h"
 #include "core/run/schedule.h"
@@ -115,7 +116,8 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
   std::mutex events_mu;
   std::map<std::string, uint64_t> emitted_events;
   std::atomic<uint64_t> t0_for_events{0};
-  ReportBus bus(&reporters);
+  Redactor redactor(plan.secret_values);
+  ReportBus bus(&reporters, &redactor);
 
   InterruptWatcher watcher([&](int count, const char* name) {
     std::fprintf(stderr, "stressplan: %s received: %s\n", name,
