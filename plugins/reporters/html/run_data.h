@@ -6,9 +6,10 @@
 #include <cstddef>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 #include <vector>
+
+#include "common/document_fields.h"
 
 namespace sp::html {
 
@@ -51,13 +52,12 @@ struct RunData {
   const json& plan() const;
 };
 
-// Fields of a document, read defensively: a missing or mistyped field reads as absent, so a
-// reporter never fails a run over a field a newer or older host spells differently.
-const json& Field(const json& j, const char* key);
-std::string Text(const json& j, const char* key);
-std::optional<double> Number(const json& j, const char* key);
-double NumberOr(const json& j, const char* key, double fallback);
-std::optional<bool> Bool(const json& j, const char* key);
+// Fields of a document, read defensively (common/document_fields.h).
+using sp::reporters::Bool;
+using sp::reporters::Field;
+using sp::reporters::Number;
+using sp::reporters::NumberOr;
+using sp::reporters::Text;
 
 // `samples` reduced to at most `max_points` by merging runs of consecutive samples: counts are
 // summed over the merged interval, latency percentiles and users take the bucket's maximum

@@ -1,11 +1,11 @@
 #include "junit_document.h"
 
-#include <cmath>
 #include <cstdio>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "common/document_fields.h"
 #include "xml_text.h"
 
 namespace sp::junit {
@@ -13,26 +13,10 @@ namespace {
 
 using nlohmann::json;
 
-// Fields of a document, read defensively: a reporter must not fail a run over a field a newer
-// or older host spells differently.
-const json& Field(const json& j, const char* key) {
-  static const json kNull;
-  if (!j.is_object()) return kNull;
-  auto it = j.find(key);
-  return it == j.end() ? kNull : *it;
-}
-
-std::string Text(const json& j, const char* key) {
-  const json& v = Field(j, key);
-  return v.is_string() ? v.get<std::string>() : std::string();
-}
-
-std::optional<double> Number(const json& j, const char* key) {
-  const json& v = Field(j, key);
-  if (!v.is_number()) return std::nullopt;
-  double d = v.get<double>();
-  return std::isfinite(d) ? std::optional<double>(d) : std::nullopt;
-}
+// Fields of a document, read defensively (common/document_fields.h).
+using sp::reporters::Field;
+using sp::reporters::Number;
+using sp::reporters::Text;
 
 std::string Fixed(double v, int decimals) {
   char buf[64];

@@ -3,18 +3,24 @@
 // sees half a report.
 #pragma once
 
+#include <stressplan/plugin.h>
+
 #include <string>
 
-namespace sp::junit {
+namespace sp::reporters {
 
 // "" if `path` can name the report file, else a sentence saying why not and what to do: it
 // must not be empty, end in '/', be a folder, or lie under something that is not a folder.
 // Folders that do not exist yet are fine (WriteReportFile creates them). `example` is a file
-// name the message suggests ("junit.xml").
+// name the message suggests ("report.html").
 std::string CheckReportPath(const std::string& path, const std::string& example);
 
-// Writes `content` to `path` + ".tmp" and renames it to `path`, creating missing folders.
-// Returns "" or what failed; on failure the temporary file is removed.
-std::string WriteReportFile(const std::string& path, const std::string& content);
+// The `path` option, or `default_name` when it is not set, checked with CheckReportPath
+// (`default_name` is also the example it suggests); refused with InvalidOption (sp_error.h).
+std::string ReportPathOption(const sp_options* options, const char* default_name);
 
-}  // namespace sp::junit
+// Writes `content` to `path` + ".tmp" and renames it to `path`, creating missing folders.
+// Throws std::runtime_error saying what failed; on failure the temporary file is removed.
+void WriteReportFile(const std::string& path, const std::string& content);
+
+}  // namespace sp::reporters

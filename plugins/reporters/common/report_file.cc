@@ -1,10 +1,14 @@
-#include "report_file.h"
+#include "common/report_file.h"
 
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <system_error>
 
-namespace sp::junit {
+#include "common/options.h"
+#include "common/sp_error.h"
+
+namespace sp::reporters {
 
 namespace fs = std::filesystem;
 
@@ -30,7 +34,14 @@ std::string CheckReportPath(const std::string& path, const std::string& example)
   return "";
 }
 
-std::string WriteReportFile(const std::string& path, const std::string& content) {
+std::string ReportPathOption(const sp_options* options, const char* default_name) {
+  const sp_option_value* path = FindOption(options, "path");
+  const std::string file = path ? OptionText(path) : default_name;
+  if (std::string why = CheckReportPath(file, default_name); !why.empty()) throw InvalidOption("path", why);
+  return file;
+}
+
+void WriteReportFile(const std::string& path, const std::string& content) {
   fs::path target(path);
   std::error_code ec;
   if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
@@ -38,21 +49,21 @@ std::string WriteReportFile(const std::string& path, const std::string& content)
   tmp += ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return "cannot write " + tmp.string();
+    if (!out) throw std::runtime_error("cannot write " + tmp.string());
     out.write(content.data(), static_cast<std::streamsize>(content.size()));
     if (!out.flush()) {
       out.close();
       fs::remove(tmp, ec);
-      return "cannot write " + tmp.string();
+      throw std::runtime_error("cannot write " + tmp.string());
     }
   }
   fs::rename(tmp, target, ec);
   if (ec) {
     std::error_code ignored;
     fs::remove(tmp, ignored);
-    return "cannot rename " + tmp.string() + " to " + target.string() + ": " + ec.message();
+    throw std::runtime_error("cannot rename " + tmp.string() + " to " + target.string() + ": " +
+                             ec.message());
   }
-  return "";
 }
 
-}  // namespace sp::junit
+}  // namespace sp::reporters

@@ -1,0 +1,29 @@
+// Failures at a reporter's C edge: how they are written into the host's sp_error, and the
+// exception a reporter throws to refuse an option (reporter_vtable.h turns it into
+// SP_INVALID_ARGUMENT naming the option).
+#pragma once
+
+#include <stressplan/plugin.h>
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace sp::reporters {
+
+// Writes `message` and `option` into `err`, truncated to fit.
+void SetError(sp_error* err, const std::string& message, const char* option = "");
+
+// Thrown by a reporter's Create when the option named `option` cannot be used; what() says
+// why and what to do.
+class InvalidOption : public std::runtime_error {
+ public:
+  InvalidOption(std::string option, const std::string& message)
+      : std::runtime_error(message), option_(std::move(option)) {}
+  const char* option() const noexcept { return option_.c_str(); }
+
+ private:
+  std::string option_;
+};
+
+}  // namespace sp::reporters
