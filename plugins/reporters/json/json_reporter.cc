@@ -1,10 +1,14 @@
 // The JSON reporter: collects the run's documents and, at the end, writes one JSON file with
 // the run's description, its summary, the 1 s time series and the events
 // (docs/report-schema.json). Written to a temporary file and renamed, so a reader never sees
-// half a report.
+// half a report. Snapshots and events are spilled to an anonymous temporary file as they come
+// (one line each), so a run of any length keeps the reporter's memory flat; they are read
+// back only when the report is written.
 #include <stressplan/reporter.h>
 
+#include <cstdio>
 #include <memory>
+#include <stdexcept>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -18,13 +22,51 @@ namespace {
 
 using nlohmann::json;
 
+// Documents kept on disk, one JSON text a line, in arrival order.
+class SpillFile {
+ public:
+  SpillFile() : file_(std::tmpfile()) {
+    if (file_ == nullptr) throw std::runtime_error("cannot create a temporary file for the time series");
+  }
+  ~SpillFile() { std::fclose(file_); }
+  SpillFile(const SpillFile&) = delete;
+  SpillFile& operator=(const SpillFile&) = delete;
+
+  void Append(const json& d) {
+    const std::string line = d.dump() + "\n";
+    if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) {
+      throw std::runtime_error("cannot write the time series to a temporary file (disk full?)");
+    }
+  }
+
+  json ReadAll() const {
+    json out = json::array();
+    std::fflush(file_);
+    std::rewind(file_);
+    std::string line;
+    for (int c; (c = std::fgetc(file_)) != EOF;) {
+      if (c != '\n') {
+        line.push_back(static_cast<char>(c));
+        continue;
+      }
+      out.push_back(json::parse(line));
+      line.clear();
+    }
+    std::fseek(file_, 0, SEEK_END);
+    return out;
+  }
+
+ private:
+  std::FILE* file_;
+};
+
 struct JsonReporter {
   std::string path;
   bool pretty = true;
   json run_start;
   json summary;
-  json timeseries = json::array();
-  json events = json::array();
+  SpillFile timeseries;
+  SpillFile events;
 
   static std::unique_ptr<JsonReporter> Create(const sp_options* options) {
     auto r = std::make_unique<JsonReporter>();
@@ -37,8 +79,8 @@ struct JsonReporter {
   }
 
   void OnRunStart(json d) { run_start = std::move(d); }
-  void OnSnapshot(json d) { timeseries.push_back(std::move(d)); }
-  void OnEvent(json d) { events.push_back(std::move(d)); }
+  void OnSnapshot(json d) { timeseries.Append(d); }
+  void OnEvent(json d) { events.Append(d); }
   void OnSummary(json d) { summary = std::move(d); }
 
   void Finish() const {
@@ -46,8 +88,8 @@ struct JsonReporter {
                    {"schema_version", summary.value("schema_version", 1)},
                    {"run", run_start},
                    {"summary", summary},
-                   {"timeseries", timeseries},
-                   {"events", events}};
+                   {"timeseries", timeseries.ReadAll()},
+                   {"events", events.ReadAll()}};
     sp::reporters::WriteReportFile(path, report.dump(pretty ? 2 : -1) + "\n");
   }
 };
