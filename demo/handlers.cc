@@ -10,6 +10,8 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <nlohmann/json.hpp>
 
+#include "demo/metrics.h"
+#include "demo/reply_api.h"
 #include "demo/webhook.h"
 
 namespace sp::demo {
@@ -25,11 +27,14 @@ std::string ErrorJson(const std::string& error) {
       -1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Route RouteOf(const std::string& uri) {
+// Each role serves its own API; the other role's path is unknown to it (404, "other").
+Route RouteOf(const std::string& uri, Role role) {
   std::string path = uri.substr(0, uri.find('?'));
-  if (path == "/webhook") return Route::kWebhook;
+  if (path == "/webhook" && role == Role::kWebhook) return Route::kWebhook;
+  if (path == "/v1/reply" && role == Role::kUpstream) return Route::kReply;
   if (path == "/health") return Route::kHealth;
   if (path == "/stats") return Route::kStats;
+  if (path == "/metrics") return Route::kMetrics;
   return Route::kOther;
 }
 
@@ -68,20 +73,38 @@ class RouteHandler : public Poco::Net::HTTPRequestHandler {
     }
     const std::string& method = request.getMethod();
     switch (route_) {
-      case Route::kWebhook: {
+      case Route::kWebhook:
         if (method != HTTPRequest::HTTP_POST) return MethodNotAllowed(response, "POST");
         if (config_.latency.count() > 0) stop_->SleepFor(config_.latency);
-        WebhookResult result = HandleUpdate(body);
-        Send(response, static_cast<HTTPResponse::HTTPStatus>(result.status), result.body);
+        return Webhook(body, response);
+      case Route::kReply: {
+        if (method != HTTPRequest::HTTP_POST) return MethodNotAllowed(response, "POST");
+        if (config_.latency.count() > 0) stop_->SleepFor(config_.latency);
+        ReplyApiAnswer answer = AnswerReplyRequest(body);
+        Send(response, static_cast<HTTPResponse::HTTPStatus>(answer.status), answer.body);
         return;
       }
       case Route::kHealth:
         if (method != HTTPRequest::HTTP_GET) return MethodNotAllowed(response, "GET");
         Send(response, HTTPResponse::HTTP_OK, R"({"status":"ok"})");
         return;
+      case Route::kMetrics: {
+        if (method != HTTPRequest::HTTP_GET) return MethodNotAllowed(response, "GET");
+        CircuitCounts circuit;
+        if (config_.upstream) circuit = config_.upstream->Counts();
+        Send(response, HTTPResponse::HTTP_OK,
+             PrometheusText(*stats_, config_.upstream ? &circuit : nullptr),
+             kPrometheusContentType);
+        return;
+      }
       case Route::kStats:
         if (method != HTTPRequest::HTTP_GET) return MethodNotAllowed(response, "GET");
-        Send(response, HTTPResponse::HTTP_OK, stats_->ToJson());
+        if (config_.upstream) {
+          CircuitCounts circuit = config_.upstream->Counts();
+          Send(response, HTTPResponse::HTTP_OK, stats_->ToJson(&circuit));
+        } else {
+          Send(response, HTTPResponse::HTTP_OK, stats_->ToJson());
+        }
         return;
       case Route::kOther:
         Send(response, HTTPResponse::HTTP_NOT_FOUND,
@@ -91,6 +114,23 @@ class RouteHandler : public Poco::Net::HTTPRequestHandler {
   }
 
  private:
+  // With an upstream, the reply comes from it through the breaker, and the answer says which
+  // state the circuit is in after this request's call (Send() adds the state for the rest).
+  void Webhook(const std::string& body, HTTPServerResponse& response) {
+    if (config_.upstream == nullptr) {
+      WebhookResult result = HandleUpdate(body);
+      Send(response, static_cast<HTTPResponse::HTTPStatus>(result.status), result.body);
+      return;
+    }
+    WebhookResult result = HandleUpdate(body, [&](const std::string& text) {
+      CircuitState state = CircuitState::kClosed;
+      BotReply reply = config_.upstream->Ask(text, &state);
+      response.set("X-Circuit-State", CircuitStateName(state));
+      return reply;
+    });
+    Send(response, static_cast<HTTPResponse::HTTPStatus>(result.status), result.body);
+  }
+
   void MethodNotAllowed(HTTPServerResponse& response, const std::string& allow) {
     response.set("Allow", allow);
     Send(response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED,
@@ -99,12 +139,16 @@ class RouteHandler : public Poco::Net::HTTPRequestHandler {
 
   // Counted before sending: once a client has the response, /stats includes it.
   void Send(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
-            const std::string& json) {
+            const std::string& body, const char* content_type = "application/json") {
+    // Every /webhook answer (400, 405, 413 too) tells a client watching the breaker its state.
+    if (route_ == Route::kWebhook && config_.upstream && !response.has("X-Circuit-State")) {
+      response.set("X-Circuit-State", CircuitStateName(config_.upstream->state()));
+    }
     stats_->Count(route_, static_cast<int>(status));
     response.setStatusAndReason(status);
-    response.setContentType("application/json");
-    response.setContentLength(static_cast<std::streamsize>(json.size()));
-    response.sendBuffer(json.data(), json.size());
+    response.setContentType(content_type);
+    response.setContentLength(static_cast<std::streamsize>(body.size()));
+    response.sendBuffer(body.data(), body.size());
   }
 
   Route route_;
@@ -133,7 +177,7 @@ HandlerFactory::HandlerFactory(Stats* stats, StopSignal* stop, HandlerConfig con
 
 Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(
     const HTTPServerRequest& request) {
-  return new RouteHandler(RouteOf(request.getURI()), stats_, stop_, config_);
+  return new RouteHandler(RouteOf(request.getURI(), config_.role), stats_, stop_, config_);
 }
 
 }  // namespace sp::demo

@@ -1,9 +1,12 @@
 // The demo's HTTP routes on Poco::Net::HTTPServer:
-//   POST /webhook  a Telegram-style Update -> 200 {"ok":true,"reply":...}; 400 when invalid
-//   GET  /health   200 {"status":"ok"}
-//   GET  /stats    the Stats JSON (not counted itself)
-//   anything else  404; a known path with another method 405 (with Allow)
-// Every response is JSON and counted in Stats right before it is sent.
+//   POST /webhook   (webhook role) a Telegram-style Update -> 200 {"ok":true,"reply":...}; 400
+//                   when invalid; with an upstream also 502/503/504 and X-Circuit-State
+//   POST /v1/reply  (upstream role) {"text":...} -> 200 {"reply":...} (reply_api.h)
+//   GET  /health    200 {"status":"ok"}
+//   GET  /stats     the Stats JSON (not counted itself)
+//   GET  /metrics   the same counters for Prometheus (not counted itself)
+//   anything else   404; a known path with another method 405 (with Allow)
+// Every response but /metrics is JSON; each is counted in Stats right before it is sent.
 #pragma once
 
 #include <chrono>
@@ -12,6 +15,7 @@
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 
+#include "demo/guarded_upstream.h"
 #include "demo/stats.h"
 
 namespace sp::demo {
@@ -30,8 +34,12 @@ class StopSignal {
   bool stopped_ = false;
 };
 
+enum class Role { kWebhook, kUpstream };
+
 struct HandlerConfig {
-  std::chrono::milliseconds latency{0};  // added before every /webhook answer
+  Role role = Role::kWebhook;
+  std::chrono::milliseconds latency{0};  // added before every /webhook or /v1/reply answer
+  GuardedUpstream* upstream = nullptr;   // webhook role: where replies come from; null: local
   std::size_t max_body = 1 << 20;  // larger request bodies get 413 and the connection closed
 };
 

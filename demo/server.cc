@@ -19,8 +19,8 @@ constexpr int kThreadIdleSeconds = 60;
 
 }  // namespace
 
-DemoServer::DemoServer(ServerOptions options, Stats* stats)
-    : options_(std::move(options)), stats_(stats) {}
+DemoServer::DemoServer(ServerOptions options, Stats* stats, GuardedUpstream* upstream)
+    : options_(std::move(options)), stats_(stats), upstream_(upstream) {}
 
 DemoServer::~DemoServer() { Stop(); }
 
@@ -46,7 +46,9 @@ bool DemoServer::Start(std::string* err) {
 
     pool_ = std::make_unique<Poco::ThreadPool>("demo", 2, options_.threads, kThreadIdleSeconds);
     HandlerConfig config;
+    config.role = options_.role;
     config.latency = options_.latency;
+    config.upstream = upstream_;
     server_ = std::make_unique<Poco::Net::HTTPServer>(
         new HandlerFactory(stats_, &stop_, config), *pool_, socket, params);
     server_->start();

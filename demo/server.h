@@ -5,6 +5,11 @@
 // thread until it closes or idles for 10 s); up to `max_queued` more are accepted and wait
 // for a thread; connections beyond that are closed right after accept. Request bodies are
 // limited to 1 MiB (413).
+//
+// A webhook request waiting for its upstream blocks its thread (and one upstream
+// connection) for up to --upstream-timeout, so `threads` is also the limit of requests in
+// flight while the upstream is slow: the default 512 keeps >= 200 of them going with room
+// for idle keep-alive connections.
 #pragma once
 
 #include <chrono>
@@ -30,12 +35,13 @@ struct ServerOptions {
   int threads = 512;
   int max_queued = 256;
   std::chrono::milliseconds latency{0};
+  Role role = Role::kWebhook;
 };
 
 class DemoServer {
  public:
-  // `stats` must outlive the server.
-  DemoServer(ServerOptions options, Stats* stats);
+  // `stats` and `upstream` (null: the bot answers by itself) must outlive the server.
+  DemoServer(ServerOptions options, Stats* stats, GuardedUpstream* upstream = nullptr);
   ~DemoServer();  // Stop()
   DemoServer(const DemoServer&) = delete;
   DemoServer& operator=(const DemoServer&) = delete;
@@ -45,13 +51,14 @@ class DemoServer {
   std::uint16_t port() const { return port_; }  // the bound port once started
 
   // Stops accepting, wakes handlers sleeping for the latency, lets every request in progress
-  // send its response, closes the connections and joins the threads. Idempotent. Afterwards
-  // the Stats are final.
+  // send its response (one waiting for its upstream does so within --upstream-timeout),
+  // closes the connections and joins the threads. Idempotent. Afterwards the Stats are final.
   void Stop();
 
  private:
   ServerOptions options_;
   Stats* stats_;
+  GuardedUpstream* upstream_;
   StopSignal stop_;
   std::unique_ptr<Poco::ThreadPool> pool_;  // outlives server_
   std::unique_ptr<Poco::Net::HTTPServer> server_;

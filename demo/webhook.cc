@@ -1,5 +1,7 @@
 #include "demo/webhook.h"
 
+#include <utility>
+
 #include <nlohmann/json.hpp>
 
 namespace sp::demo {
@@ -18,6 +20,10 @@ std::string ReplyTo(const std::string& text) {
 }
 
 WebhookResult HandleUpdate(const std::string& body) {
+  return HandleUpdate(body, [](const std::string& text) { return BotReply{200, ReplyTo(text)}; });
+}
+
+WebhookResult HandleUpdate(const std::string& body, const ReplySource& reply_source) {
   nlohmann::json update = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (update.is_discarded()) return BadRequest("the body is not valid JSON");
   if (!update.is_object()) return BadRequest("the update must be a JSON object");
@@ -36,7 +42,14 @@ WebhookResult HandleUpdate(const std::string& body) {
       if (cid != chat->end() && cid->is_number_integer()) chat_id = *cid;
     }
     auto text = message->find("text");
-    if (text != message->end() && text->is_string()) reply = ReplyTo(text->get<std::string>());
+    if (text != message->end() && text->is_string()) {
+      BotReply answer = reply_source(text->get<std::string>());
+      if (answer.status != 200) {
+        return {answer.status, nlohmann::json{{"ok", false}, {"error", answer.text}}.dump(
+                                   -1, ' ', false, nlohmann::json::error_handler_t::replace)};
+      }
+      reply = std::move(answer.text);
+    }
   }
   nlohmann::json answer = {
       {"ok", true}, {"update_id", *id}, {"chat_id", chat_id}, {"reply", reply}};

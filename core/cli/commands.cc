@@ -10,6 +10,7 @@
 #include "core/plan/plan_loader.h"
 #include "core/plugin/descriptor.h"
 #include "core/plugin/loader.h"
+#include "core/run/recover.h"
 #include "core/run/run.h"
 
 #ifndef STRESSPLAN_VERSION
@@ -185,6 +186,36 @@ int PluginsCommand(const std::vector<std::string>& args) {
     }
   }
   return broken ? run::kExitRuntime : run::kExitPassed;
+}
+
+int RecoverCommand(const std::vector<std::string>& args) {
+  OptionSet set;
+  set.addOption(Valued("report", "DIR", "the killed run's --report folder (default: .); its chaos-journal.jsonl is read"));
+  set.addOption(Valued("journal", "FILE", "a chaos journal to read instead of DIR/chaos-journal.jsonl"));
+  set.addOption(Valued("plugin-path", "DIR", "also search DIR for plugins", true));
+  set.addOption(Option("force", "", "recover even though the run that wrote the journal seems to be running"));
+  ParsedArguments a;
+  std::string err;
+  if (!ParseArguments(args, set, &a, &err)) {
+    std::fprintf(stderr, "stressplan recover: %s\n", err.c_str());
+    return run::kExitUsage;
+  }
+  if (a.help) {
+    PrintHelp(set, "recover", "[options]",
+              "Reverts the faults a killed run left behind (paused processes, command faults), from its chaos "
+              "journal.");
+    return run::kExitPassed;
+  }
+  if (!a.positional.empty()) {
+    std::fprintf(stderr, "stressplan recover: unexpected argument '%s' (use --report DIR or --journal FILE)\n",
+                 a.positional[0].c_str());
+    return run::kExitUsage;
+  }
+  run::RecoverOptions ro;
+  ro.journal = a.has("journal") ? a.last("journal") : a.last("report", ".") + "/chaos-journal.jsonl";
+  ro.plugin_paths = PluginPaths(a);
+  ro.force = a.has("force");
+  return run::Recover(ro);
 }
 
 int VersionCommand(const std::vector<std::string>&) {

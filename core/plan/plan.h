@@ -103,6 +103,78 @@ struct Threshold {
   Location loc;
 };
 
+// A `proxies:` entry: a long-lived site of a fault plugin (the fault proxy by default) that
+// chaos steps act on by name. `site.options` holds every key except `name` and `plugin`.
+struct ProxySite {
+  std::string name;
+  PluginRef site;  // site.plugin: `plugin:`, default "proxy"
+  Location loc;
+};
+
+// An HTTP steady-state probe (docs/chaos.md): GET/POST a URL and judge the answer.
+struct HttpProbe {
+  std::string url;
+  std::string method = "GET";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::vector<int> statuses;  // empty: any 2xx
+  std::string body_contains;
+  std::string json_path;
+  std::optional<std::string> json_equals;  // JSON text
+  Duration timeout{std::chrono::seconds(2)};
+};
+
+// One probe of the steady-state hypothesis: an HTTP probe, or a threshold over the run's last
+// `window` (metric probes only make sense with load running).
+struct Probe {
+  std::string name;
+  std::optional<HttpProbe> http;
+  std::optional<Threshold> threshold;
+  Duration window{std::chrono::seconds(5)};
+  Location loc;
+};
+
+// One chaos step: the fault plugin `fault.plugin` with its options, injected at `at` for
+// `duration`, on the proxy site `proxy` when set.
+struct ChaosStep {
+  std::string name;
+  Duration at{0};
+  Duration duration{0};
+  PluginRef fault;
+  std::string proxy;
+  Location loc;
+};
+
+// When a fault's effect counts as over (docs/chaos.md, "Recovery time").
+struct RecoverySettings {
+  int windows = 3;
+  Duration deadline{std::chrono::seconds(30)};
+  Duration baseline{std::chrono::seconds(10)};
+  double error_rate_margin = 0.01;
+  double latency_factor = 1.5;
+};
+
+struct Chaos {
+  std::vector<ChaosStep> steps;  // in order of `at`
+  std::vector<Probe> steady_state;
+  RecoverySettings recovery;
+  double probe_rate = 2;  // --mode chaos: iterations per second of light probe traffic
+  std::string circuit_event = "circuit_open";  // the response-rule event that means "breaker open"
+  Location loc;
+};
+
+// An `observers:` entry: a Prometheus text endpoint polled during the run for the circuit
+// breaker's state (a gauge) or its trips (a counter).
+struct Observer {
+  std::string name;
+  std::string url;
+  Duration interval{std::chrono::seconds(1)};
+  std::string metric;  // selector: name{label="value",...}
+  bool counter = false;  // type: gauge (default) | counter
+  double open_at = 1;    // gauge: open while value >= open_at
+  Location loc;
+};
+
 struct Plan {
   std::string file;  // as given on the command line
   std::string dir;  // absolute folder of the plan file; relative paths resolve against it
@@ -124,6 +196,9 @@ struct Plan {
   // (from the environment overlay or the process environment) as the run will redact them.
   std::vector<std::string> secrets;
   std::vector<std::string> secret_values;
+  std::vector<ProxySite> proxies;
+  Chaos chaos;
+  std::vector<Observer> observers;
 };
 
 }  // namespace sp::plan

@@ -11,6 +11,7 @@
 #include <limits>
 #include <set>
 
+#include "core/plan/chaos_schema.h"
 #include "core/plan/profiles.h"
 #include "core/plan/typed_value.h"
 
@@ -50,13 +51,6 @@ class Schema {
       return;
     }
     if (!CheckKeys(root, "", PlanKeys(), "the plan", errors_)) ok_ = false;
-    for (const char* future : {"chaos"}) {
-      if (root.find(future)) {
-        Fail(root.key_loc(future), future,
-             "not supported yet by this version of stressplan; remove this section (it is "
-             "planned for a later version)");
-      }
-    }
 
     if (const Value* v = Get(root, "name")) Text(*v, "name", &plan_->name);
     if (const Value* v = Get(root, "description")) Text(*v, "description", &plan_->description);
@@ -97,6 +91,8 @@ class Schema {
     }
     if (const Value* v = Get(root, "thresholds")) Thresholds(*v);
     if (const Value* v = Get(root, "secrets")) Secrets(*v);
+    // After services and scenarios: chaos steps refer to services and proxies by name.
+    Track(BuildChaos(root, plan_, errors_));
   }
 
   // secrets: names of variables whose values are redacted from every report.
@@ -158,6 +154,11 @@ class Schema {
         continue;
       }
       t.loc = expr->loc;
+      if (t.abort_on_fail && IsRunEndMetric(t.metric)) {
+        Fail(item.loc, JoinKey(key, "abort_on_fail"),
+             t.metric + " is only known at the end of the run, so it cannot stop the run early");
+        continue;
+      }
       plan_->thresholds.push_back(std::move(t));
     }
   }
@@ -633,7 +634,7 @@ const std::vector<std::string>& PlanKeys() {
   static const std::vector<std::string> keys = {
       "name",      "description", "plugins",  "target",   "scenarios",    "profiles", "profile",
       "reporters", "services",    "grace",    "workers",  "environments", "chaos",    "thresholds",
-      "secrets"};
+      "secrets",   "proxies",     "observers"};
   return keys;
 }
 

@@ -35,6 +35,9 @@ bool MetricUnit(const std::string& m, Unit* unit) {
   if (m == "rps") return *unit = Unit::PerSecond, true;
   if (m == "requests" || m == "errors" || m == "dropped") return *unit = Unit::Count, true;
   if (family("events.") || family("errors.") || family("status.")) return *unit = Unit::Count, true;
+  // Chaos verdicts, judged at the end of the run (docs/chaos.md).
+  if (m == "recovery_time" || m == "circuit.open_time") return *unit = Unit::Ms, true;
+  if (m == "circuit.trips") return *unit = Unit::Count, true;
   return false;
 }
 
@@ -85,9 +88,14 @@ bool ParseValue(const std::string& text, Unit unit, double* out, std::string* er
 
 }  // namespace
 
+bool IsRunEndMetric(const std::string& metric) {
+  return metric == "recovery_time" || metric == "circuit.trips" || metric == "circuit.open_time";
+}
+
 const char* ThresholdMetricHelp() {
   return "latency.<stat> or service_time.<stat> (stat: min, mean, max, p50, p95, p99, p99.9, ...), "
-         "error_rate, checks, rps, requests, errors, dropped, events.<name>, errors.<type>, status.<code>";
+         "error_rate, checks, rps, requests, errors, dropped, events.<name>, errors.<type>, status.<code>, "
+         "recovery_time, circuit.trips, circuit.open_time";
 }
 
 bool ParseThreshold(const std::string& text, Threshold* out, std::string* err) {
@@ -114,6 +122,10 @@ bool ParseThreshold(const std::string& text, Threshold* out, std::string* err) {
     return false;
   }
   if (words.size() == 5) {
+    if (IsRunEndMetric(words[0])) {
+      *err = words[0] + " is judged once, at the end of the run; it cannot take \"for " + words[4] + "\"";
+      return false;
+    }
     if (!ParseDuration(words[4], &out->window, &why) || out->window.count() <= 0) {
       *err = "the window after \"for\" must be a duration > 0 like 10s" + (why.empty() ? "" : ": " + why);
       return false;

@@ -13,6 +13,10 @@ namespace sp::plan {
 // false with *err saying what is wrong and what is expected.
 bool ParseThreshold(const std::string& text, Threshold* out, std::string* err);
 
+// Metrics only known when the run is over (recovery_time, circuit.*): no windows, no
+// abort_on_fail.
+bool IsRunEndMetric(const std::string& metric);
+
 // The metric families, for messages and docs.
 const char* ThresholdMetricHelp();
 

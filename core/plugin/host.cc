@@ -69,6 +69,26 @@ uint32_t ApiIntern(void* ctx, const char* name) noexcept {
   return UINT32_MAX;
 }
 
+int64_t ApiServicePid(void* ctx, const char* name) noexcept {
+  try {
+    std::string who;
+    if (Host* h = HostOf(ctx, &who); h && name) return h->ServicePid(name);
+  } catch (...) {
+  }
+  return -1;
+}
+
+sp_status ApiServiceRestart(void* ctx, const char* name, sp_error* err) noexcept {
+  try {
+    std::string who, why;
+    Host* h = HostOf(ctx, &who);
+    if (h && name && h->ServiceRestart(name, &why)) return SP_OK;
+    if (err) std::snprintf(err->message, sizeof err->message, "%s", why.empty() ? "cannot restart" : why.c_str());
+  } catch (...) {
+  }
+  return SP_ERROR;
+}
+
 const char* LevelName(sp_log_level level) {
   switch (level) {
     case SP_LOG_DEBUG: return "debug";
@@ -89,6 +109,35 @@ Host::Host() {
   api_.now_ns = ApiNow;
   api_.emit_event = ApiEmitEvent;
   api_.intern = ApiIntern;
+  api_.service_pid = ApiServicePid;
+  api_.service_restart = ApiServiceRestart;
+}
+
+void Host::SetServiceControl(ServiceControl control) {
+  std::lock_guard<std::mutex> lock(mu_);
+  services_ = std::move(control);
+}
+
+int64_t Host::ServicePid(const std::string& name) {
+  ServiceControl c;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    c = services_;
+  }
+  return c.pid ? c.pid(name) : -1;
+}
+
+bool Host::ServiceRestart(const std::string& name, std::string* err) {
+  ServiceControl c;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    c = services_;
+  }
+  if (!c.restart) {
+    *err = "this run started no services";
+    return false;
+  }
+  return c.restart(name, err);
 }
 
 void* Host::Context(const std::string& plugin) {

@@ -59,6 +59,15 @@ class Host {
   void SetLogSink(LogSink sink);
   void SetMinLogLevel(sp_log_level level) { min_level_ = level; }
 
+  // What service_pid / service_restart reach: the run's services (core/run/service_control).
+  struct ServiceControl {
+    std::function<int64_t(const std::string& name)> pid;
+    std::function<bool(const std::string& name, std::string* err)> restart;
+  };
+  void SetServiceControl(ServiceControl control);
+  int64_t ServicePid(const std::string& name);
+  bool ServiceRestart(const std::string& name, std::string* err);
+
   void Log(sp_log_level level, const std::string& who, const std::string& message);
   void Event(const std::string& who, const std::string& name, double value);
 
@@ -69,6 +78,7 @@ class Host {
   std::vector<std::unique_ptr<HostContext>> contexts_;
   EventSink event_sink_;
   LogSink log_sink_;
+  ServiceControl services_;
   std::atomic<int> min_level_{SP_LOG_INFO};
 };
 

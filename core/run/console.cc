@@ -29,11 +29,16 @@ void Console::Tick(const SnapshotData& s, const metrics::Recorder& interval,
                 Ms(interval.latency().Percentile(95)),
                 static_cast<unsigned long long>(interval.errors()),
                 static_cast<unsigned long long>(total.errors()));
+  std::string text = line;
+  if (!s.active_chaos.empty()) {
+    text += "  chaos:";
+    for (size_t i = 0; i < s.active_chaos.size(); ++i) text += (i ? ", " : " ") + s.active_chaos[i];
+  }
   if (tty_) {
-    std::fprintf(stderr, "\r\033[K%s", line);
+    std::fprintf(stderr, "\r\033[K%s", text.c_str());
     line_open_ = true;
   } else {
-    std::fprintf(stderr, "%s\n", line);
+    std::fprintf(stderr, "%s\n", text.c_str());
   }
 }
 
@@ -92,6 +97,29 @@ void Console::Summary(const RunEnd& end, const metrics::Recorder& t,
       const plan::Threshold& th = *r.threshold;
       std::printf("    %s %s%s%s: observed %s\n", r.passed ? "pass" : "FAIL", th.text.c_str(),
                   th.request.empty() ? "" : " for ", th.request.c_str(), r.observed_text.c_str());
+    }
+  }
+  for (const CircuitReport& c : end.chaos.circuits) {
+    std::printf("  circuit       %s: %llu trip(s)", c.source.c_str(), static_cast<unsigned long long>(c.trips));
+    if (c.time_open_s >= 0) std::printf(", open %.1f s", c.time_open_s);
+    std::printf("\n");
+  }
+  if (!end.chaos.experiments.empty()) {
+    std::printf("  experiments\n");
+    for (const ExperimentReport& x : end.chaos.experiments) {
+      const ExperimentResult& e = x.result;
+      const bool good = e.outcome == "completed" && !e.deviated;
+      std::printf("    %s %s (%s): %s", e.outcome == "skipped" ? "skip" : good ? "pass" : "FAIL", e.name.c_str(), e.fault.c_str(), e.outcome.c_str());
+      if (e.start_s >= 0) std::printf(", %.1f s - %.1f s", e.start_s, e.end_s >= 0 ? e.end_s : e.start_s);
+      if (x.measure.inject_s >= 0) {
+        const metrics::Recorder& d = x.measure.during;
+        std::printf(", during: %.1f%% errors, p95 %.1f ms", d.requests() ? 100.0 * static_cast<double>(d.errors()) / static_cast<double>(d.requests()) : 0.0,
+                    Ms(d.latency().Percentile(95)));
+        if (x.measure.trips) std::printf(", %llu trip(s)", static_cast<unsigned long long>(x.measure.trips));
+      }
+      if (x.measure.recovery) std::printf(", recovery %s", chaos::Describe(x.measure.recovery->result()).c_str());
+      std::printf("\n");
+      if (!e.message.empty()) std::printf("      %s\n", e.message.c_str());
     }
   }
   if (!end.trustworthy()) {

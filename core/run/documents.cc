@@ -1,5 +1,6 @@
 #include "core/run/documents.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
@@ -124,8 +125,93 @@ std::string SnapshotDocument(const SnapshotData& s, const metrics::Recorder& r,
   d["errors_by_type"] = ErrorsByType(r);
   d["status_codes"] = StatusCodes(r);
   d["events"] = NamedCounts(r.events(), names);
+  d["chaos"] = s.active_chaos;
   return d.dump();
 }
+
+namespace {
+
+json Breakdown(const metrics::Recorder& r, double seconds, const std::vector<std::string>& names) {
+  return {{"requests", r.requests()},
+          {"errors", r.errors()},
+          {"error_rate", Rate(r.errors(), r.requests())},
+          {"throughput_rps", seconds > 0 ? static_cast<double>(r.requests()) / seconds : 0.0},
+          {"latency_ms", Latency(r.latency())},
+          {"errors_by_type", ErrorsByType(r)},
+          {"status_codes", StatusCodes(r)},
+          {"events", NamedCounts(r.events(), names)}};
+}
+
+json Probes(const std::vector<ProbeOutcome>& probes) {
+  json out = json::array();
+  for (const auto& p : probes) {
+    json e{{"name", p.name}, {"ok", p.ok}, {"observed", p.observed}};
+    if (!p.message.empty()) e["message"] = p.message;
+    out.push_back(e);
+  }
+  return out;
+}
+
+json Intervals(const std::vector<chaos::CircuitTracker::Interval>& list) {
+  json out = json::array();
+  for (const auto& iv : list) out.push_back({{"start_s", iv.start_s}, {"end_s", iv.end_s < 0 ? json(nullptr) : json(iv.end_s)}});
+  return out;
+}
+
+const char* RecoveryState(chaos::RecoveryResult::State s) {
+  switch (s) {
+    case chaos::RecoveryResult::State::Pending: return "pending";
+    case chaos::RecoveryResult::State::Recovered: return "recovered";
+    case chaos::RecoveryResult::State::Unrecovered: return "unrecovered";
+    case chaos::RecoveryResult::State::NoBaseline: return "no_baseline";
+  }
+  return "pending";
+}
+
+void AddChaos(const ChaosReport& chaos, const std::vector<std::string>& names, json* d) {
+  json experiments = json::array();
+  for (const ExperimentReport& x : chaos.experiments) {
+    const ExperimentResult& e = x.result;
+    const StepMeasure& m = x.measure;
+    json entry{{"name", e.name}, {"fault", e.fault}, {"outcome", e.outcome}, {"deviated", e.deviated},
+               {"message", e.message}, {"planned", {{"at_s", e.planned_at_s}, {"duration_s", e.planned_duration_s}}},
+               {"injected", e.injected}, {"reverted", e.reverted},
+               {"steady_state", {{"before", Probes(e.before)}, {"after", Probes(e.after)}}}};
+    if (e.start_s >= 0) {
+      entry["window"] = {{"start_s", e.start_s}, {"end_s", e.end_s >= 0 ? e.end_s : e.start_s}};
+      const double seconds = std::max(1.0, std::ceil((e.end_s >= 0 ? e.end_s : e.start_s) - e.start_s));
+      entry["during"] = Breakdown(m.during, seconds, names);
+      entry["baseline"] = {{"valid", m.baseline.valid}, {"requests", m.baseline.requests},
+                           {"error_rate", m.baseline.error_rate}, {"latency_p95_ms", m.baseline.p95_ms}};
+      entry["circuit"] = {{"trips", m.trips}, {"time_open_s", m.time_open_s < 0 ? json(nullptr) : json(m.time_open_s)}};
+    }
+    if (m.recovery) {
+      const chaos::RecoveryResult& r = m.recovery->result();
+      entry["recovery"] = {{"state", RecoveryState(r.state)},
+                           {"time_s", r.state == chaos::RecoveryResult::State::Recovered ? json(r.recovery_time_s) : json(nullptr)},
+                           {"text", chaos::Describe(r)}};
+      if (!r.reason.empty()) entry["recovery"]["reason"] = r.reason;
+    }
+    experiments.push_back(entry);
+  }
+  (*d)["experiments"] = experiments;
+  json circuits = json::array();
+  for (const CircuitReport& c : chaos.circuits) {
+    json entry{{"source", c.source}, {"signal", c.signal}, {"type", c.counter ? "counter" : "gauge"},
+               {"trips", c.trips}, {"time_open_s", c.time_open_s < 0 ? json(nullptr) : json(c.time_open_s)},
+               {"open_intervals", Intervals(c.intervals)}};
+    if (c.polls) {
+      entry["polls"] = c.polls;
+      entry["failed_polls"] = c.failed_polls;
+      if (!c.last_error.empty()) entry["last_error"] = c.last_error;
+    }
+    circuits.push_back(entry);
+  }
+  (*d)["circuit"] = circuits;
+  (*d)["proxies"] = chaos.proxies;
+}
+
+}  // namespace
 
 std::string EventDocument(double elapsed_s, const std::string& source, const std::string& name,
                           double value) {
@@ -224,6 +310,8 @@ std::string SummaryDocument(const RunInfo& info, const RunEnd& end, const metric
   for (const auto& [b, n] : t.latency().Buckets()) hist.push_back({b, n});
   d["latency_histogram"] = {{"unit", "ns"}, {"encoding", "hdr-log-linear-7"}, {"buckets", hist}};
   d["reporter_documents_dropped"] = end.reporter_documents_dropped;
+  AddChaos(end.chaos, names, &d);
+  d["experiments_passed"] = end.chaos.experiments_passed();
   return d.dump();
 }
 

@@ -10,6 +10,7 @@
 
 #include "core/metrics/recorder.h"
 #include "core/plan/plan.h"
+#include "core/run/chaos_report.h"
 #include "core/run/load_model.h"
 #include "core/run/schedule.h"
 #include "core/run/stage_report.h"
@@ -23,7 +24,7 @@ struct RunInfo {
   const plan::Plan* plan = nullptr;
   const LoadModel* model = nullptr;
   const StageClock* clock = nullptr;
-  std::string mode;          // load | full
+  std::string mode;          // load | chaos | full
   std::string started_at;    // ISO 8601 UTC
   std::string version;       // stressplan version
   int threads = 0;
@@ -38,6 +39,7 @@ struct RunEnd {
   std::vector<StageResult> stages;
   std::vector<ThresholdResult> thresholds;
   double process_cpu_s = 0;  // the whole process's CPU time over the run
+  ChaosReport chaos;
   bool thresholds_passed() const {
     for (const auto& t : thresholds) {
       if (!t.passed) return false;
@@ -62,6 +64,7 @@ struct SnapshotData {
   double planned_rate = 0;    // open stages: iterations per second due at this moment
   int active_users = 0;       // closed: active users; open: iterations in progress
   uint64_t in_flight = 0;
+  std::vector<std::string> active_chaos;  // names of the chaos steps injected at this moment
 };
 std::string SnapshotDocument(const SnapshotData& s, const metrics::Recorder& interval,
                              const std::vector<std::string>& names);

@@ -3,9 +3,7 @@
 #include <cstdlib>
 
 namespace sp::run {
-namespace {
 
-// Maps a plugin's sp_error to a located diagnostic inside `block` (the plugin's option block).
 plan::Diagnostic FromPluginError(const plan::Value& block, const sp_error& e,
                                  const std::string& fallback_message, const std::string& who) {
   plan::Diagnostic d;
@@ -16,15 +14,15 @@ plan::Diagnostic FromPluginError(const plan::Value& block, const sp_error& e,
 }
 
 const plugin::Plugin* LoadKind(plugin::Loader* loader, const plan::PluginRef& ref, sp_kind kind,
-                               const std::string& where, plan::Diagnostics* errors) {
+                               const std::string& where, plan::Diagnostics* errors, const std::string& key) {
   std::string err;
   const plugin::Plugin* p = loader->Load(ref.plugin, &err);
   if (p == nullptr) {
-    plan::AddError(errors, ref.loc, where + ".plugin", err);
+    plan::AddError(errors, ref.loc, where + "." + key, err);
     return nullptr;
   }
   if (p->kind() != kind) {
-    plan::AddError(errors, ref.loc, where + ".plugin",
+    plan::AddError(errors, ref.loc, where + "." + key,
                    "plugin '" + ref.plugin + "' (" + p->file + ") is a " +
                        plugin::KindName(p->kind()) + " plugin, not a " + plugin::KindName(kind) +
                        " plugin");
@@ -32,8 +30,6 @@ const plugin::Plugin* LoadKind(plugin::Loader* loader, const plan::PluginRef& re
   }
   return p;
 }
-
-}  // namespace
 
 TargetSetup::~TargetSetup() {
   if (instance != nullptr && plugin != nullptr) plugin->d.target.destroy(instance);

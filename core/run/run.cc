@@ -14,8 +14,16 @@
 #include <mutex>
 #include <thread>
 
+#include "core/chaos/probe.h"
 #include "core/plugin/host.h"
 #include "core/plugin/loader.h"
+#include "core/run/chaos_metrics.h"
+#include "core/run/chaos_runner.h"
+#include "core/run/chaos_setup.h"
+#include "core/run/journal.h"
+#include "core/run/observer.h"
+#include "core/run/run_mode.h"
+#include "core/run/service_control.h"
 #include "core/run/console.h"
 #include "core/run/documents.h"
 #include "core/run/interrupt.h"
@@ -60,6 +68,10 @@ int ValidatePlugins(const plan::Plan& plan, const std::vector<std::string>& plug
     TargetSetup target;
     if (PrepareTarget(plan, &loader, &target, &errors)) CreateTarget(plan, &host, &target, &errors);
   }
+  {
+    ChaosSetup chaos;
+    chaos.Prepare(plan, &loader, /*with_steps=*/true, &errors);
+  }
   std::vector<Reporter> reporters;
   // Validation writes nothing: reporters are created against a scratch folder and destroyed.
   CreateReporters(plan, &loader, &host, std::filesystem::temp_directory_path().string(),
@@ -72,13 +84,15 @@ int ValidatePlugins(const plan::Plan& plan, const std::vector<std::string>& plug
   return kExitPassed;
 }
 
-int RunPlan(const plan::Plan& plan, const RunOptions& options) {
-  if (options.mode == "chaos") {
-    std::fprintf(stderr,
-                 "--mode chaos: the plan %s has no chaos steps to run (chaos steps are not "
-                 "supported by this version yet); use --mode load or full\n",
-                 plan.file.c_str());
-    return kExitUsage;
+int RunPlan(const plan::Plan& input, const RunOptions& options) {
+  plan::Plan effective = input;
+  const plan::Plan& plan = effective;
+  {
+    plan::Diagnostics mode_errors;
+    if (!ApplyMode(options.mode, &effective, &mode_errors)) {
+      PrintDiagnostics(mode_errors);
+      return kExitUsage;
+    }
   }
   // Signals first: every thread started from here on inherits the blocked mask.
   InterruptWatcher::BlockSignals();
@@ -106,6 +120,33 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
     PrintDiagnostics(errors);
     return kExitUsage;
   }
+  // Chaos: fault plugins resolved now (plan errors before anything starts), proxies opened
+  // before the services (which may reach their upstreams through them).
+  ChaosSetup chaos_setup;
+  if (!chaos_setup.Prepare(plan, &loader, /*with_steps=*/true, &errors)) {
+    DestroyReporters(&reporters);
+    PrintDiagnostics(errors);
+    return kExitUsage;
+  }
+  ObserverSet observers(plan.observers, [](const std::string& url, double timeout_s, std::string* body,
+                                           std::string* err) { return chaos::HttpGetText(url, timeout_s, body, err); });
+  {
+    std::string err;
+    if (!observers.Check(&err)) {
+      DestroyReporters(&reporters);
+      std::fprintf(stderr, "%s\n", err.c_str());
+      return kExitUsage;
+    }
+  }
+  Journal journal;
+  if (!plan.chaos.steps.empty()) {
+    std::string err;
+    if (!journal.Open((std::filesystem::path(report_dir) / "chaos-journal.jsonl").string(), plan.file, IsoNow(), &err)) {
+      DestroyReporters(&reporters);
+      std::fprintf(stderr, "stressplan: %s\n", err.c_str());
+      return kExitRuntime;
+    }
+  }
 
   LoadModel model = LoadModel::FromPlan(plan);
   StageClock clock(plan.profiles.at(plan.profile).stages);
@@ -118,6 +159,8 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
   std::atomic<uint64_t> t0_for_events{0};
   Redactor redactor(plan.secret_values);
   ReportBus bus(&reporters, &redactor);
+  ChaosMetrics chaos_metrics(plan, model, &observers);
+  auto runner = std::make_unique<ChaosRunner>(plan, &chaos_setup, &host, &journal, &chaos_metrics);
 
   InterruptWatcher watcher([&](int count, const char* name) {
     std::fprintf(stderr, "stressplan: %s received: %s\n", name,
@@ -125,9 +168,18 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
                               "(again to interrupt requests in flight)"
                             : "interrupting requests in flight");
     control.mode.store(count == 1 ? LoadControl::kDrain : LoadControl::kCancel);
+    runner->Stop("interrupted", name);
   });
 
   services::ServiceSet services_set(std::filesystem::path(report_dir) / "services");
+  ServiceControl service_control(&services_set);
+  host.SetServiceControl({[&](const std::string& name) { return service_control.Pid(name); },
+                          [&](const std::string& name, std::string* why) { return service_control.Restart(name, why); }});
+  if (!chaos_setup.OpenSites(&host, &errors)) {
+    PrintDiagnostics(errors);
+    DestroyReporters(&reporters);
+    return kExitRuntime;
+  }
   std::string err;
   if (!plan.services.empty() && !options.quiet) {
     std::fprintf(stderr, "stressplan: starting %zu service(s)\n", plan.services.size());
@@ -200,8 +252,13 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
   const uint64_t t0 = plugin::NowNs();
   clock.Start(t0);
   t0_for_events.store(t0);
-  if (!open_failure.empty()) control.mode.store(LoadControl::kCancel);
+  if (!open_failure.empty()) {
+    control.mode.store(LoadControl::kCancel);
+    runner->Stop("aborted", "a load thread could not start");
+  }
   control.go.store(true, std::memory_order_release);
+  observers.Start(t0);
+  runner->Start(t0);
 
   Console console(options.quiet, plan, clock);
   StageTracker tracker(clock);
@@ -250,11 +307,15 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
         std::fprintf(stderr, "stressplan: threshold \"%s\" (%s) failed: stopping the run (abort_on_fail)\n",
                      failed->text.c_str(), failed->loc.str().c_str());
         control.mode.store(LoadControl::kDrain);
+        runner->Stop("aborted", "threshold \"" + failed->text + "\" failed (abort_on_fail)");
       }
     }
     if (!last && clock.current() < clock.count()) {
       tracker.Sample(s.stage, static_cast<double>(in_stage) / 1e9, s.planned_users, active, busy);
     }
+    const double start_s = static_cast<double>(second - 1);
+    chaos_metrics.OnSecond(start_s, std::max(start_s, s.elapsed_s), interval, names);
+    s.active_chaos = runner->Active();
     bus.Post(SP_DOC_SNAPSHOT, SnapshotDocument(s, interval, names));
     console.Tick(s, interval, total);
   };
@@ -271,6 +332,7 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
   constexpr uint64_t kCollectDelayNs = 25'000'000;
   uint64_t second = 0;
   while (!finished.load()) {
+    service_control.Pump();
     uint64_t now = plugin::NowNs();
     clock.Advance(now);
     uint64_t next = t0 + (second + 1) * 1'000'000'000ull + kCollectDelayNs;
@@ -283,9 +345,15 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
   }
   joiner.join();
   const uint64_t t_end = plugin::NowNs();
+  auto end_seconds = [&](uint64_t ns) { return static_cast<double>(ns - t0) / 1e9; };
   // What the threads published after the last whole second.
   clock.Advance(t_end);
   collect(second + 1, t_end, true);
+  // Faults still in come out now (the load is over); after-probes still due run.
+  runner->Finish([&] { service_control.Pump(); });
+  service_control.Close();
+  observers.Stop(end_seconds(t_end));
+  chaos_metrics.Finish(end_seconds(t_end));
 
   RunEnd end;
   end.duration_s = static_cast<double>(t_end - t0) / 1e9;
@@ -305,6 +373,11 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
   end.reporter_documents_dropped = bus.dropped();
   end.stages = tracker.Evaluate(total, t0, t_end);
   end.process_cpu_s = process_cpu.Seconds();
+  end.chaos = ChaosReportOf(plan, *runner, chaos_metrics, observers);
+  if (!runner->empty() && !options.quiet) {
+    std::fprintf(stderr, "stressplan: chaos journal: %s\n", journal.path().c_str());
+  }
+  thresholds.SetRunEndValues(RunEndValues(end.chaos));
   {
     std::lock_guard<std::mutex> lock(events_mu);
     end.thresholds = thresholds.Final(total, end.duration_s, names, emitted_events);
@@ -318,7 +391,9 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
   workers.clear();
   target.reset();
   DestroyReporters(&reporters);
+  runner.reset();  // fault instances go before their sites
   services_set.StopAll();
+  chaos_setup.CloseSites();
 
   console.Summary(end, total, names);
   int code = kExitPassed;
@@ -331,7 +406,7 @@ int RunPlan(const plan::Plan& plan, const RunOptions& options) {
     code = kExitRuntime;
   }
   if (code == kExitPassed && watcher.count() > 0) code = kExitInterrupted;
-  if (code == kExitPassed && !end.thresholds_passed()) code = kExitFailed;
+  if (code == kExitPassed && (!end.thresholds_passed() || !end.chaos.experiments_passed())) code = kExitFailed;
   if (code == kExitPassed && !end.trustworthy()) code = kExitUntrustworthy;
   return code;
 }

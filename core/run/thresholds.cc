@@ -1,5 +1,7 @@
 #include "core/run/thresholds.h"
 
+#include "core/plan/threshold.h"
+
 #include <cmath>
 #include <cstdio>
 
@@ -50,7 +52,10 @@ uint64_t Named(const std::vector<uint64_t>& counts, const std::vector<std::strin
 
 std::string FormatObserved(const std::string& metric, double v) {
   char buf[64];
-  if (StartsWith(metric, "latency.") || StartsWith(metric, "service_time.")) {
+  if (metric == "recovery_time" && std::isinf(v)) return "unrecovered";
+  if (metric == "recovery_time" || metric == "circuit.open_time") {
+    std::snprintf(buf, sizeof buf, "%.1fs", v / 1000.0);
+  } else if (StartsWith(metric, "latency.") || StartsWith(metric, "service_time.")) {
     std::snprintf(buf, sizeof buf, "%.3fms", v);
   } else if (metric == "error_rate" || metric == "checks") {
     std::snprintf(buf, sizeof buf, "%.3f%%", v * 100.0);
@@ -81,6 +86,11 @@ bool ThresholdEvaluator::Observe(const State& s, const metrics::Recorder& r, dou
                                  const std::vector<std::string>& names,
                                  const std::map<std::string, uint64_t>& emitted, double* out) const {
   const std::string& m = s.result.threshold->metric;
+  if (plan::IsRunEndMetric(m)) {
+    auto it = run_end_values_.find(m);
+    if (it == run_end_values_.end()) return false;
+    return *out = it->second, true;
+  }
   // Scoped to one request step: its own requests, errors and latency.
   const metrics::StepStats* step = nullptr;
   metrics::StepStats empty;

@@ -34,6 +34,11 @@ class ThresholdEvaluator {
                                   double elapsed_s, const std::vector<std::string>& names,
                                   const std::map<std::string, uint64_t>& emitted_events);
 
+  // Values of the metrics only known at the end (recovery_time and circuit.*, in the
+  // metric's unit: ms for times, +inf for an unrecovered fault); a metric left out has no
+  // data. Set before Final.
+  void SetRunEndValues(std::map<std::string, double> values) { run_end_values_ = std::move(values); }
+
   // The verdicts at the end of the run.
   std::vector<ThresholdResult> Final(const metrics::Recorder& total, double duration_s,
                                      const std::vector<std::string>& names,
@@ -51,6 +56,7 @@ class ThresholdEvaluator {
   std::vector<State> states_;
   std::deque<metrics::Recorder> recent_;  // the last seconds, as long as the longest window
   size_t max_window_s_ = 0;
+  std::map<std::string, double> run_end_values_;
 };
 
 // "latency.p95 < 500ms" style text of an observed value in the metric's unit.

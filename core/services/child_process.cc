@@ -269,7 +269,7 @@ bool ChildProcess::Spawn(const SpawnRequest& req, std::string* err) {
   long open_max = sysconf(_SC_OPEN_MAX);
   int max_fd = open_max > 0 && open_max < (1 << 20) ? static_cast<int>(open_max) : (1 << 20);
 
-  int log_fd = open(req.log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int log_fd = open(req.log_path.c_str(), O_WRONLY | O_CREAT | (req.append_log ? O_APPEND : O_TRUNC) | O_CLOEXEC, 0644);
   if (log_fd < 0) {
     *err = "cannot open log file " + req.log_path + ": " + ErrnoText(errno);
     return false;
@@ -345,6 +345,8 @@ void ChildProcess::Stop(std::chrono::nanoseconds timeout) {
   if (pid_ <= 0 || stopped_) return;
   Poll();
   kill(-pid_, SIGTERM);
+  // A stopped process (a pause fault whose revert failed) only acts on SIGTERM once it runs.
+  kill(-pid_, SIGCONT);
   const Clock::time_point deadline = Clock::now() + timeout;
   for (;;) {
     Poll();

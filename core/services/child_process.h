@@ -17,6 +17,7 @@ struct SpawnRequest {
   std::map<std::string, std::string> env;  // added to (and overriding) the inherited environment
   std::string workdir;  // empty: the current directory
   std::string log_path;  // stdout and stderr go here (truncated); stdin is /dev/null
+  bool append_log = false;  // a restart keeps what the earlier run of the service wrote
 };
 
 // Finds the executable the way a service's command[0] is resolved: containing a '/' it is a

@@ -151,20 +151,42 @@ bool ServiceSet::StartOne(const sp::plan::Service& s, std::string* err) {
   }
 }
 
+bool ServiceSet::Respawn(const std::string& name, std::string* err) {
+  Entry* e = FindEntry(name);
+  if (e == nullptr) {
+    *err = "no service \"" + name + "\" was started by this run";
+    return false;
+  }
+  if (e->child.Poll()) {
+    *err = Who(e->service) + " is still running; only a service that exited can be started again";
+    return false;
+  }
+  e->child.Stop(std::chrono::nanoseconds(0));  // members a killed leader left behind
+  SpawnRequest req{e->service.command, e->service.env, e->service.workdir, e->log_path, /*append_log=*/true};
+  ChildProcess child;
+  std::string why;
+  if (!child.Spawn(req, &why)) {
+    *err = Who(e->service) + " cannot be started again: " + why;
+    return false;
+  }
+  e->child = std::move(child);
+  return true;
+}
+
 void ServiceSet::StopAll() {
   for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
     it->child.Stop(it->service.stop_timeout);
   }
 }
 
-ServiceSet::Entry* ServiceSet::Find(const std::string& name) {
+ServiceSet::Entry* ServiceSet::FindEntry(const std::string& name) {
   for (Entry& e : entries_) {
     if (e.service.name == name) return &e;
   }
   return nullptr;
 }
 
-const ServiceSet::Entry* ServiceSet::Find(const std::string& name) const {
+const ServiceSet::Entry* ServiceSet::FindEntry(const std::string& name) const {
   for (const Entry& e : entries_) {
     if (e.service.name == name) return &e;
   }
@@ -182,17 +204,17 @@ ServiceStatus ServiceSet::StatusOf(Entry& e) {
 }
 
 bool ServiceSet::IsAlive(const std::string& name) {
-  Entry* e = Find(name);
+  Entry* e = FindEntry(name);
   return e != nullptr && e->child.Poll();
 }
 
 pid_t ServiceSet::Pid(const std::string& name) const {
-  const Entry* e = Find(name);
+  const Entry* e = FindEntry(name);
   return e != nullptr ? e->child.pid() : -1;
 }
 
 std::optional<ServiceStatus> ServiceSet::Status(const std::string& name) {
-  Entry* e = Find(name);
+  Entry* e = FindEntry(name);
   if (e == nullptr) return std::nullopt;
   return StatusOf(*e);
 }

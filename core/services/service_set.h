@@ -50,6 +50,14 @@ class ServiceSet {
   // stop_timeout for the group to exit, then SIGKILL; reaps. Idempotent.
   void StopAll();
 
+  // Starts a service of the set again after it exited (a chaos fault killed it): stops what
+  // is left of its process group, spawns it anew (its log is appended to) and returns at
+  // once, without waiting for health: the caller polls `health_url` itself, off this thread.
+  // False with *err when the service is unknown, still running, or cannot be spawned.
+  bool Respawn(const std::string& name, std::string* err);
+  // The plan's description of a started service, or nullptr.
+  const sp::plan::Service* Find(const std::string& name) const { const Entry* e = FindEntry(name); return e ? &e->service : nullptr; }
+
   // Whether the service's process is still running (reaps it if it has exited).
   bool IsAlive(const std::string& name);
   // The service's pid (= process group id), -1 when no such service was started.
@@ -74,8 +82,8 @@ class ServiceSet {
   };
 
   bool StartOne(const sp::plan::Service& service, std::string* err);
-  Entry* Find(const std::string& name);
-  const Entry* Find(const std::string& name) const;
+  Entry* FindEntry(const std::string& name);
+  const Entry* FindEntry(const std::string& name) const;
   ServiceStatus StatusOf(Entry& entry);
 
   std::string log_dir_;

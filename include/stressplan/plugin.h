@@ -50,7 +50,7 @@ extern "C" {
 #endif
 
 #define SP_ABI_VERSION_MAJOR 1
-#define SP_ABI_VERSION_MINOR 0
+#define SP_ABI_VERSION_MINOR 1
 
 /* Name of the one symbol each plugin library exports. */
 #define SP_ENTRY_SYMBOL "stressplan_plugin_entry"
@@ -187,6 +187,22 @@ typedef struct sp_host_api {
      * for the whole run. Ids index the names the host reports.
      */
     uint32_t (*intern)(void *host_ctx, const char *name);
+
+    /* ---- ABI 1.1 (check struct_size before use) ---- */
+
+    /*
+     * The pid of the plan service `name` (`services:`), which is also its process group id,
+     * or -1 when the plan has no such service or it is not running.
+     */
+    int64_t (*service_pid)(void *host_ctx, const char *name);
+
+    /*
+     * Starts the plan service `name` again (after a fault killed it) and waits until it is
+     * healthy (its health_url answers 2xx), at most its start_timeout. SP_ERROR with err
+     * filled when it could not be started or did not become healthy.
+     * THREADING: fault plugins' chaos thread only.
+     */
+    sp_status (*service_restart)(void *host_ctx, const char *name, sp_error *err);
 } sp_host_api;
 
 /*

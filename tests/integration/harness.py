@@ -23,6 +23,12 @@ def free_port():
         return s.getsockname()[1]
 
 
+def full_plan_ports():
+    """Free ports for plans/full.yaml's demo, its LLM upstream and the fault proxy between them,
+    so tests running it in parallel do not collide."""
+    return {"DEMO_PORT": str(free_port()), "LLM_PORT": str(free_port()), "LLM_PROXY_PORT": str(free_port())}
+
+
 def run(args, env=None, timeout=120, **kwargs):
     """Runs stressplan with `args`; returns the CompletedProcess (text mode)."""
     full_env = dict(os.environ)

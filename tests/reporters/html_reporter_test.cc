@@ -186,7 +186,12 @@ TEST_CASE("html: tables of requests, errors, status codes, stages, thresholds, e
       "<td>150.0/s, 300 iterations, at most 100 in flight</td><td>148.0/s, 296 iterations, 0 dropped</td>"));
   CHECK(Has(html, "<tr class=\"bad\"><td>error_rate &lt; 0.1%</td>"));
   CHECK(Has(html, "<td class=\"result fail\">FAIL</td>"));
-  CHECK(Has(html, "<td>kill one replica</td><td>completed</td><td>held</td><td>2.5 s – 4.0 s</td>"));
+  CHECK(Has(html, "<td>kill one replica</td><td>process kill</td><td>completed</td><td>held</td><td>2.5 s – 4.0 s</td>"));
+  CHECK(Has(html, ">8.00%</td>"));      // errors during the fault
+  CHECK(Has(html, ">180.5 ms</td>"));   // p95 during the fault
+  CHECK(Has(html, "<td>1.0 s</td>"));   // recovery time
+  CHECK(Has(html, "<table class=\"sortable\" id=\"circuit-table\">"));
+  CHECK(Has(html, "<td>observer:breaker</td>"));
   CHECK(Has(html, "<td>http</td><td>circuit_open</td>"));
 }
 

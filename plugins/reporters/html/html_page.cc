@@ -62,7 +62,10 @@ size_t FailedExperiments(const json& summary) {
   const json& list = Field(summary, "experiments");
   size_t failed = 0;
   if (!list.is_array()) return 0;
-  for (const json& e : list) failed += Text(e, "outcome") != "completed" || Bool(e, "deviated") == true;
+  for (const json& e : list) {
+    const std::string outcome = Text(e, "outcome");
+    failed += (outcome != "completed" && outcome != "skipped") || Bool(e, "deviated") == true;
+  }
   return failed;
 }
 
@@ -332,7 +335,7 @@ std::string RenderPage(const RunData& run, const PageOptions& options) {
            "users show its worst second.</p>";
   }
   out += "</section>\n";
-  out += ThresholdsTable(run) + ExperimentsTable(run) + RequestsTable(run) + ErrorsTables(run) +
+  out += ThresholdsTable(run) + ExperimentsTable(run) + CircuitTable(run) + RequestsTable(run) + ErrorsTables(run) +
          StagesTable(run) + EventsTables(run);
   out += "</main>\n<footer>Written by <span class=\"generator\">" + Html(options.generator) +
          "</span> from the run's documents. Latency counts from each request's intended start; service time "

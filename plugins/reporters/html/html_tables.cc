@@ -228,19 +228,49 @@ std::string ExperimentsTable(const RunData& run) {
   const json& experiments = Field(run.summary, "experiments");
   if (!experiments.is_array() || experiments.empty()) return "";
   std::string out = TableStart("experiments-table",
-                               {{"Experiment"}, {"Outcome"}, {"Steady state"}, {"Window"}, {"Message"}});
+                               {{"Experiment"}, {"Fault"}, {"Outcome"}, {"Steady state"}, {"Window"},
+                                {"Errors during", true}, {"p95 during", true}, {"Trips", true}, {"Recovery"},
+                                {"Message"}});
   for (const json& e : experiments) {
     const std::string outcome = Text(e, "outcome");
     const bool deviated = Bool(e, "deviated").value_or(false);
-    const bool bad = outcome != "completed" || deviated;
+    const bool bad = (outcome != "completed" && outcome != "skipped") || deviated;
     const json& w = Field(e, "window");
     std::optional<double> start = Number(w, "start_s"), end = Number(w, "end_s");
-    out += std::string(bad ? "<tr class=\"bad\">" : "<tr>") + Td(Text(e, "name")) + Td(outcome) +
+    const json& during = Field(e, "during");
+    std::optional<double> error_rate = Number(during, "error_rate");
+    std::optional<double> p95 = Number(Field(during, "latency_ms"), "p95");
+    std::optional<double> trips = Number(Field(e, "circuit"), "trips");
+    const std::string recovery = Text(Field(e, "recovery"), "text");
+    out += std::string(bad ? "<tr class=\"bad\">" : "<tr>") + Td(Text(e, "name")) + Td(Text(e, "fault")) + Td(outcome) +
            Td(deviated ? "deviated" : "held") +
            Td(start && end ? Decimal(*start, 1) + " s – " + Decimal(*end, 1) + " s" : "–") +
+           (error_rate ? TdNum(Decimal(*error_rate * 100.0, 2) + "%", *error_rate) : Td("–")) +
+           (p95 ? TdNum(Decimal(*p95, 1) + " ms", *p95) : Td("–")) +
+           (trips ? TdNum(Plain(*trips), *trips) : Td("–")) + Td(recovery.empty() ? "–" : recovery) +
            Td(Text(e, "message")) + "</tr>\n";
   }
   return Section("experiments", "Chaos experiments", out + kTableEnd);
+}
+
+std::string CircuitTable(const RunData& run) {
+  const json& sources = Field(run.summary, "circuit");
+  if (!sources.is_array() || sources.empty()) return "";
+  std::string out = TableStart("circuit-table", {{"Source"}, {"Signal"}, {"Trips", true}, {"Time open", true}, {"Open intervals"}});
+  for (const json& c : sources) {
+    std::optional<double> trips = Number(c, "trips"), open = Number(c, "time_open_s");
+    std::string intervals;
+    const json& list = Field(c, "open_intervals");
+    for (size_t i = 0; list.is_array() && i < list.size() && i < 20; ++i) {
+      std::optional<double> a = Number(list[i], "start_s"), b = Number(list[i], "end_s");
+      intervals += (intervals.empty() ? "" : ", ") + (a ? Decimal(*a, 1) : "?") + "–" + (b ? Decimal(*b, 1) + " s" : "end");
+    }
+    if (list.is_array() && list.size() > 20) intervals += ", …";
+    out += "<tr>" + Td(Text(c, "source")) + Td(Text(c, "signal")) + (trips ? TdNum(Plain(*trips), *trips) : Td("–")) +
+           (open ? TdNum(Decimal(*open, 1) + " s", *open) : Td("unknown")) + Td(intervals.empty() ? "–" : intervals) +
+           "</tr>\n";
+  }
+  return Section("circuit", "Circuit breaker", out + kTableEnd);
 }
 
 std::string EventsTables(const RunData& run) {

@@ -14,6 +14,7 @@ std::string ErrorsTables(const RunData& run);  // errors by type, failed checks,
 std::string StagesTable(const RunData& run);
 std::string ThresholdsTable(const RunData& run);
 std::string ExperimentsTable(const RunData& run);
+std::string CircuitTable(const RunData& run);   // summary.circuit: each source's trips and open time
 std::string EventsTables(const RunData& run);  // counts by name, then the event log
 
 // At most this many rows of the event log are written; the rest are counted.

@@ -170,6 +170,9 @@ Case ExperimentCase(const json& e, size_t index, const std::string& suite) {
     c.outcome = Outcome::kFailure;
     c.type = outcome;
     c.message = "experiment " + outcome + detail;
+  } else if (outcome == "skipped") {
+    c.outcome = Outcome::kSkipped;
+    c.message = "experiment skipped" + detail;
   } else if (outcome == "interrupted") {
     c.outcome = Outcome::kError;
     c.type = outcome;

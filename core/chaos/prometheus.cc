@@ -1,0 +1,286 @@
+#include "core/chaos/prometheus.h"
+
+#include <charconv>
+#include <cstdint>
+#include <utility>
+
+namespace sp::chaos {
+namespace {
+
+bool IsNameStart(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
+}
+bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9'); }
+bool IsLabelStart(char c) { return c != ':' && IsNameStart(c); }
+bool IsLabelChar(char c) { return c != ':' && IsNameChar(c); }
+bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+
+// A read position over one line or one selector.
+struct Cursor {
+  std::string_view s;
+  size_t pos = 0;
+  bool end() const { return pos >= s.size(); }
+  char peek() const { return end() ? '\0' : s[pos]; }
+  void SkipBlanks() {
+    while (!end() && IsBlank(s[pos])) ++pos;
+  }
+  size_t column() const { return pos + 1; }
+  std::string_view Take(bool (*first)(char), bool (*rest)(char)) {
+    size_t start = pos;
+    if (end() || !first(s[pos])) return {};
+    ++pos;
+    while (!end() && rest(s[pos])) ++pos;
+    return s.substr(start, pos - start);
+  }
+};
+
+enum class QuotedStatus { Ok, Unterminated, BadEscape };
+
+// Reads a "..." string (the cursor is on the opening quote) and unescapes \" \\ \n.
+// `strict`: an unknown escape is an error (selectors); otherwise it is kept as written
+// (expositions, where being lenient costs nothing).
+QuotedStatus ReadQuoted(Cursor* c, bool strict, std::string* out, size_t* bad_at) {
+  ++c->pos;  // opening quote
+  out->clear();
+  while (!c->end()) {
+    char ch = c->s[c->pos];
+    if (ch == '"') {
+      ++c->pos;
+      return QuotedStatus::Ok;
+    }
+    if (ch == '\\') {
+      if (c->pos + 1 >= c->s.size()) return QuotedStatus::Unterminated;
+      char esc = c->s[c->pos + 1];
+      if (esc == '"' || esc == '\\') {
+        out->push_back(esc);
+      } else if (esc == 'n') {
+        out->push_back('\n');
+      } else if (strict) {
+        *bad_at = c->pos;
+        return QuotedStatus::BadEscape;
+      } else {
+        out->push_back('\\');
+        out->push_back(esc);
+      }
+      c->pos += 2;
+      continue;
+    }
+    out->push_back(ch);
+    ++c->pos;
+  }
+  return QuotedStatus::Unterminated;
+}
+
+// A sample value: a float as Go's ParseFloat reads it, including +Inf, -Inf, Inf and NaN.
+bool ParseValue(std::string_view tok, double* v) {
+  if (tok.empty()) return false;
+  if (tok[0] == '+') {
+    tok.remove_prefix(1);
+    if (tok.empty() || tok[0] == '-' || tok[0] == '+') return false;
+  }
+  auto [ptr, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), *v);
+  return ec == std::errc() && ptr == tok.data() + tok.size();
+}
+
+bool ParseTimestamp(std::string_view tok) {
+  int64_t ts = 0;
+  auto [ptr, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), ts);
+  return ec == std::errc() && ptr == tok.data() + tok.size();
+}
+
+std::string_view NextToken(Cursor* c) {
+  size_t start = c->pos;
+  while (!c->end() && !IsBlank(c->s[c->pos])) ++c->pos;
+  return c->s.substr(start, c->pos - start);
+}
+
+struct Sample {
+  std::string_view name;
+  std::vector<std::pair<std::string, std::string>> labels;
+  double value = 0;
+};
+
+// One exposition line without its line ending. False when it is not a valid sample line.
+bool ParseSampleLine(std::string_view line, Sample* out) {
+  Cursor c{line};
+  c.SkipBlanks();
+  out->name = c.Take(IsNameStart, IsNameChar);
+  if (out->name.empty()) return false;
+  out->labels.clear();
+  if (c.peek() == '{') {
+    ++c.pos;
+    for (;;) {
+      c.SkipBlanks();
+      if (c.peek() == '}') {
+        ++c.pos;
+        break;
+      }
+      std::string_view label = c.Take(IsLabelStart, IsLabelChar);
+      if (label.empty()) return false;
+      c.SkipBlanks();
+      if (c.peek() != '=') return false;
+      ++c.pos;
+      c.SkipBlanks();
+      if (c.peek() != '"') return false;
+      std::string value;
+      size_t bad_at = 0;
+      if (ReadQuoted(&c, /*strict=*/false, &value, &bad_at) != QuotedStatus::Ok) return false;
+      for (const auto& [k, v] : out->labels) {
+        if (k == label) return false;  // a label twice: the line is malformed
+      }
+      out->labels.emplace_back(std::string(label), std::move(value));
+      c.SkipBlanks();
+      if (c.peek() == ',') {
+        ++c.pos;
+        continue;
+      }
+      if (c.peek() != '}') return false;
+    }
+  } else if (!IsBlank(c.peek())) {
+    return false;  // `name1x` is fine as a name; `name-1` or `name` alone is not a sample
+  }
+  c.SkipBlanks();
+  if (!ParseValue(NextToken(&c), &out->value)) return false;
+  c.SkipBlanks();
+  if (!c.end()) {
+    if (!ParseTimestamp(NextToken(&c))) return false;
+    c.SkipBlanks();
+    if (!c.end()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool PromSelector::Parse(std::string_view text, PromSelector* out, std::string* err) {
+  PromSelector sel;
+  sel.text = std::string(text);
+  auto fail = [&](const std::string& what, size_t column) {
+    *err = "selector '" + std::string(text) + "': " + what + " at column " +
+           std::to_string(column);
+    return false;
+  };
+  Cursor c{text};
+  c.SkipBlanks();
+  if (c.end()) {
+    *err = "selector is empty: expected a metric name such as up or up{job=\"api\"}";
+    return false;
+  }
+  size_t name_col = c.column();
+  sel.name = std::string(c.Take(IsNameStart, IsNameChar));
+  if (sel.name.empty()) {
+    if (c.peek() == '{') return fail("a metric name is required before '{'", name_col);
+    return fail(std::string("expected a metric name (letters, digits, '_' or ':'), found '") +
+                    c.peek() + "'",
+                name_col);
+  }
+  c.SkipBlanks();
+  if (c.peek() == '{') {
+    size_t open_col = c.column();
+    ++c.pos;
+    for (;;) {
+      c.SkipBlanks();
+      if (c.end()) return fail("missing '}' to close the '{'", open_col);
+      if (c.peek() == '}') {
+        ++c.pos;
+        break;
+      }
+      size_t label_col = c.column();
+      Matcher m;
+      m.label = std::string(c.Take(IsLabelStart, IsLabelChar));
+      if (m.label.empty()) {
+        return fail(std::string("expected a label name, found '") + c.peek() + "'", label_col);
+      }
+      c.SkipBlanks();
+      size_t op_col = c.column();
+      if (c.s.substr(c.pos, 2) == "=~" || c.s.substr(c.pos, 2) == "!~") {
+        return fail("regex matchers (=~, !~) are not supported; use = or !=", op_col);
+      }
+      if (c.s.substr(c.pos, 2) == "!=") {
+        m.negate = true;
+        c.pos += 2;
+      } else if (c.peek() == '=') {
+        c.pos += 1;
+      } else {
+        return fail("expected = or != after label '" + m.label + "'", op_col);
+      }
+      c.SkipBlanks();
+      size_t value_col = c.column();
+      if (c.peek() != '"') {
+        return fail("expected a double-quoted value for label '" + m.label + "'", value_col);
+      }
+      size_t bad_at = 0;
+      switch (ReadQuoted(&c, /*strict=*/true, &m.value, &bad_at)) {
+        case QuotedStatus::Ok:
+          break;
+        case QuotedStatus::Unterminated:
+          return fail("unterminated value for label '" + m.label + "'", value_col);
+        case QuotedStatus::BadEscape:
+          return fail(std::string("unknown escape '\\") + text[bad_at + 1] +
+                          "' (only \\\", \\\\ and \\n)",
+                      bad_at + 1);
+      }
+      sel.matchers.push_back(std::move(m));
+      c.SkipBlanks();
+      if (c.peek() == ',') {
+        ++c.pos;
+        continue;
+      }
+      if (c.peek() == '}') {
+        ++c.pos;
+        break;
+      }
+      if (c.end()) return fail("missing '}' to close the '{'", open_col);
+      return fail(std::string("expected ',' or '}', found '") + c.peek() + "'", c.column());
+    }
+    c.SkipBlanks();
+  }
+  if (!c.end()) {
+    return fail(std::string("unexpected '") + c.peek() + "' after the selector", c.column());
+  }
+  *out = std::move(sel);
+  return true;
+}
+
+bool PromSelector::Matches(
+    std::string_view sample_name,
+    const std::vector<std::pair<std::string, std::string>>& labels) const {
+  if (sample_name != name) return false;
+  for (const Matcher& m : matchers) {
+    std::string_view have;  // a missing label has the value "", as in PromQL
+    for (const auto& [k, v] : labels) {
+      if (k == m.label) {
+        have = v;
+        break;
+      }
+    }
+    if ((have == m.value) == m.negate) return false;
+  }
+  return true;
+}
+
+std::optional<double> PromValue(std::string_view exposition, const PromSelector& sel,
+                                size_t* skipped) {
+  std::optional<double> sum;
+  size_t bad = 0;
+  Sample sample;
+  size_t start = 0;
+  while (start < exposition.size()) {
+    size_t nl = exposition.find('\n', start);
+    if (nl == std::string_view::npos) nl = exposition.size();
+    std::string_view line = exposition.substr(start, nl - start);
+    start = nl + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    size_t first = line.find_first_not_of(" \t");
+    if (first == std::string_view::npos || line[first] == '#') continue;  // blank, HELP, TYPE
+    if (!ParseSampleLine(line, &sample)) {
+      ++bad;
+      continue;
+    }
+    if (sel.Matches(sample.name, sample.labels)) sum = sum.value_or(0.0) + sample.value;
+  }
+  if (skipped != nullptr) *skipped = bad;
+  return sum;
+}
+
+}  // namespace sp::chaos

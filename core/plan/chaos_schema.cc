@@ -1,0 +1,360 @@
+#include "core/plan/chaos_schema.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/plan/json_value.h"
+#include "core/plan/suggest.h"
+#include "core/plan/threshold.h"
+#include "core/plan/typed_value.h"
+
+namespace sp::plan {
+namespace {
+
+std::string Index(const std::string& key, size_t i) { return JoinKey(key, std::to_string(i)); }
+
+// Same shape as plan_schema's reader: every check records its error and carries on, so one
+// run of `stressplan validate` lists every mistake.
+class ChaosReader {
+ public:
+  ChaosReader(Plan* plan, Diagnostics* errors) : plan_(plan), errors_(errors) {}
+  bool ok() const { return ok_; }
+
+  void Proxies(const Value& v) {
+    if (!IsList(v, "proxies", "a list of proxies ({name: llm, listen: 127.0.0.1:18091, upstream: ...})")) return;
+    for (size_t i = 0; i < v.items.size(); ++i) {
+      const Value& item = v.items[i];
+      const std::string key = Index("proxies", i);
+      ProxySite p;
+      p.loc = item.loc;
+      p.site.loc = item.loc;
+      p.site.plugin = "proxy";
+      p.site.options = MakeMap(item.loc);
+      if (!IsMap(item, key, "a proxy (a map with name:, listen: and upstream:)")) continue;
+      for (size_t k = 0; k < item.entries.size(); ++k) {
+        const std::string& name = item.entries[k].first;
+        if (name == "name" || name == "plugin") continue;
+        p.site.options.set(name, item.entries[k].second, item.key_loc(k));
+      }
+      if (const Value* plugin = Get(item, "plugin")) {
+        p.site.loc = plugin->loc;
+        Text(*plugin, JoinKey(key, "plugin"), &p.site.plugin);
+      }
+      UniqueName(item, key, "proxy", &proxy_names_, &p.name);
+      plan_->proxies.push_back(std::move(p));
+    }
+  }
+
+  void Observers(const Value& v) {
+    if (!IsList(v, "observers", "a list of Prometheus observers ({name:, url:, metric:})")) return;
+    std::map<std::string, Location> seen;
+    for (size_t i = 0; i < v.items.size(); ++i) {
+      const Value& item = v.items[i];
+      const std::string key = Index("observers", i);
+      Observer o;
+      o.loc = item.loc;
+      if (!IsMap(item, key, "an observer (a map with name:, url: and metric:)")) continue;
+      Track(CheckKeys(item, key, {"name", "url", "metric", "type", "open_at", "interval"}, "an observer", errors_));
+      UniqueName(item, key, "observer", &seen, &o.name);
+      if (const Value* u = Required(item, key, "url", "the http:// URL of a Prometheus text endpoint")) {
+        if (Text(*u, JoinKey(key, "url"), &o.url) && o.url.rfind("http://", 0) != 0) {
+          Fail(u->loc, JoinKey(key, "url"), "expected an http:// URL, e.g. http://127.0.0.1:18090/metrics");
+        }
+      }
+      if (const Value* m = Required(item, key, "metric", "a selector, e.g. circuit_state{state=\"open\"}")) {
+        NonEmptyText(*m, JoinKey(key, "metric"), &o.metric);
+      }
+      if (const Value* t = Get(item, "type")) {
+        std::string type;
+        if (Text(*t, JoinKey(key, "type"), &type)) {
+          if (type == "counter") {
+            o.counter = true;
+          } else if (type != "gauge") {
+            Fail(t->loc, JoinKey(key, "type"),
+                 "expected gauge (open while the value is >= open_at) or counter (each increase is a trip), got \"" +
+                     type + "\"");
+          }
+        }
+      }
+      if (const Value* a = Get(item, "open_at")) Track(ReadFloat(*a, JoinKey(key, "open_at"), &o.open_at, errors_));
+      if (const Value* d = Get(item, "interval")) PositiveDuration(*d, JoinKey(key, "interval"), &o.interval);
+      plan_->observers.push_back(std::move(o));
+    }
+  }
+
+  void ChaosSection(const Value& v) {
+    Chaos& c = plan_->chaos;
+    c.loc = v.loc;
+    if (!IsMap(v, "chaos", "a map with steps: (and optionally steady_state:, recovery:, probe_rate:)")) return;
+    Track(CheckKeys(v, "chaos", {"steps", "steady_state", "recovery", "probe_rate", "circuit_event"}, "chaos:",
+                    errors_));
+    if (const Value* r = Get(v, "probe_rate")) {
+      if (Track(ReadRate(*r, "chaos.probe_rate", &c.probe_rate, errors_)) && c.probe_rate <= 0) {
+        Fail(r->loc, "chaos.probe_rate", "must be more than 0 per second (e.g. 2/s)");
+      }
+    }
+    if (const Value* e = Get(v, "circuit_event")) NonEmptyText(*e, "chaos.circuit_event", &c.circuit_event);
+    if (const Value* r = Get(v, "recovery")) Recovery(*r, &c.recovery);
+    if (const Value* s = Get(v, "steady_state")) SteadyState(*s, &c.steady_state);
+    if (const Value* s = Get(v, "steps")) {
+      Steps(*s, &c.steps);
+    } else {
+      Fail(v.loc, "chaos.steps", "missing; expected a list of chaos steps ({name:, at:, duration:, fault:, ...})");
+    }
+  }
+
+ private:
+  void Recovery(const Value& v, RecoverySettings* r) {
+    const std::string key = "chaos.recovery";
+    if (!IsMap(v, key, "a map (windows:, deadline:, baseline:, error_rate_margin:, latency_factor:)")) return;
+    Track(CheckKeys(v, key, {"windows", "deadline", "baseline", "error_rate_margin", "latency_factor"},
+                    "recovery settings", errors_));
+    if (const Value* w = Get(v, "windows")) {
+      int64_t n = 0;
+      if (Track(ReadInt(*w, JoinKey(key, "windows"), &n, errors_))) {
+        if (n < 1 || n > 600) {
+          Fail(w->loc, JoinKey(key, "windows"), "must be between 1 and 600 one-second windows, got " + w->scalar);
+        } else {
+          r->windows = static_cast<int>(n);
+        }
+      }
+    }
+    if (const Value* d = Get(v, "deadline")) PositiveDuration(*d, JoinKey(key, "deadline"), &r->deadline);
+    if (const Value* d = Get(v, "baseline")) PositiveDuration(*d, JoinKey(key, "baseline"), &r->baseline);
+    if (const Value* m = Get(v, "error_rate_margin")) {
+      Threshold t;
+      std::string err;
+      // Reuses the threshold parser's share syntax: "1%" or 0.01.
+      if (ParseThreshold("error_rate < " + m->scalar, &t, &err) && m->is_scalar()) {
+        r->error_rate_margin = t.value;
+      } else {
+        Fail(m->loc, JoinKey(key, "error_rate_margin"), "expected a share like 1% or 0.01, got " + Describe(*m));
+      }
+    }
+    if (const Value* f = Get(v, "latency_factor")) {
+      if (Track(ReadFloat(*f, JoinKey(key, "latency_factor"), &r->latency_factor, errors_)) && r->latency_factor < 1) {
+        Fail(f->loc, JoinKey(key, "latency_factor"), "must be at least 1 (p95 may grow to baseline x factor)");
+      }
+    }
+  }
+
+  void SteadyState(const Value& v, std::vector<Probe>* out) {
+    const std::string key = "chaos.steady_state";
+    if (!IsList(v, key, "a list of probes ({name:, http: {...}} or {name:, threshold: ..., window: 5s})")) return;
+    std::map<std::string, Location> seen;
+    for (size_t i = 0; i < v.items.size(); ++i) {
+      const Value& item = v.items[i];
+      const std::string pkey = Index(key, i);
+      Probe p;
+      p.loc = item.loc;
+      if (!IsMap(item, pkey, "a probe (a map with name: and http: or threshold:)")) continue;
+      Track(CheckKeys(item, pkey, {"name", "http", "threshold", "window"}, "a probe", errors_));
+      UniqueName(item, pkey, "probe", &seen, &p.name);
+      const Value* http = Get(item, "http");
+      const Value* threshold = Get(item, "threshold");
+      if ((http != nullptr) == (threshold != nullptr)) {
+        Fail(item.loc, pkey, "a probe has exactly one of http: (a request to judge) or threshold: (a metric over the last window)");
+        continue;
+      }
+      if (http) {
+        HttpProbe h;
+        if (HttpProbeValue(*http, JoinKey(pkey, "http"), &h)) p.http = std::move(h);
+      } else {
+        std::string text, err;
+        Threshold t;
+        if (Text(*threshold, JoinKey(pkey, "threshold"), &text)) {
+          if (!ParseThreshold(text, &t, &err)) {
+            Fail(threshold->loc, JoinKey(pkey, "threshold"), err);
+          } else if (t.window.count() > 0) {
+            Fail(threshold->loc, JoinKey(pkey, "threshold"),
+                 "a probe judges its metric over its own window: (default 5s); leave out \"for " +
+                     text.substr(text.rfind(' ') + 1) + "\"");
+          } else if (IsRunEndMetric(t.metric)) {
+            Fail(threshold->loc, JoinKey(pkey, "threshold"),
+                 t.metric + " is only known at the end of the run; a probe needs a metric of the last seconds");
+          } else {
+            t.loc = threshold->loc;
+            p.threshold = t;
+          }
+        }
+        if (const Value* w = Get(item, "window")) PositiveDuration(*w, JoinKey(pkey, "window"), &p.window);
+      }
+      out->push_back(std::move(p));
+    }
+  }
+
+  bool HttpProbeValue(const Value& v, const std::string& key, HttpProbe* h) {
+    if (!IsMap(v, key, "a map with url: (and method:, headers:, body:, status:, body_contains:, json:)")) return false;
+    const bool before = ok_;
+    ok_ = true;
+    Track(CheckKeys(v, key, {"url", "method", "headers", "body", "status", "body_contains", "json", "timeout"},
+                    "an http probe", errors_));
+    if (const Value* u = Required(v, key, "url", "the http:// URL to request")) {
+      if (Text(*u, JoinKey(key, "url"), &h->url) && h->url.rfind("http://", 0) != 0) {
+        Fail(u->loc, JoinKey(key, "url"), "expected an http:// URL (probes speak plain HTTP)");
+      }
+    }
+    if (const Value* m = Get(v, "method")) NonEmptyText(*m, JoinKey(key, "method"), &h->method);
+    if (const Value* b = Get(v, "body")) Text(*b, JoinKey(key, "body"), &h->body);
+    if (const Value* b = Get(v, "body_contains")) Text(*b, JoinKey(key, "body_contains"), &h->body_contains);
+    if (const Value* hs = Get(v, "headers")) {
+      if (IsMap(*hs, JoinKey(key, "headers"), "a map of header names to values")) {
+        for (const auto& [name, value] : hs->entries) {
+          std::string text;
+          if (Text(value, JoinKey(JoinKey(key, "headers"), name), &text)) h->headers.emplace_back(name, text);
+        }
+      }
+    }
+    if (const Value* s = Get(v, "status")) {
+      const std::string skey = JoinKey(key, "status");
+      std::vector<const Value*> items;
+      if (s->is_sequence()) {
+        for (const auto& item : s->items) items.push_back(&item);
+      } else {
+        items.push_back(s);
+      }
+      for (const Value* item : items) {
+        int64_t code = 0;
+        if (Track(ReadInt(*item, skey, &code, errors_))) {
+          if (code < 100 || code > 599) {
+            Fail(item->loc, skey, "an HTTP status is between 100 and 599, got " + item->scalar);
+          } else {
+            h->statuses.push_back(static_cast<int>(code));
+          }
+        }
+      }
+    }
+    if (const Value* j = Get(v, "json")) {
+      const std::string jkey = JoinKey(key, "json");
+      if (IsMap(*j, jkey, "a map {path: $.status, equals: ok}")) {
+        Track(CheckKeys(*j, jkey, {"path", "equals"}, "a JSON check", errors_));
+        if (const Value* p = Required(*j, jkey, "path", "a JSON path like $.status")) {
+          if (NonEmptyText(*p, JoinKey(jkey, "path"), &h->json_path) && h->json_path[0] != '$' &&
+              h->json_path[0] != '/') {
+            Fail(p->loc, JoinKey(jkey, "path"), "a JSON path starts with $ ($.a.b[0]) or / (a JSON pointer)");
+          }
+        }
+        if (const Value* e = Get(*j, "equals")) h->json_equals = ToJsonText(*e);
+      }
+    }
+    if (const Value* t = Get(v, "timeout")) PositiveDuration(*t, JoinKey(key, "timeout"), &h->timeout);
+    const bool good = ok_;
+    ok_ = before && good;
+    return good;
+  }
+
+  void Steps(const Value& v, std::vector<ChaosStep>* out) {
+    const std::string key = "chaos.steps";
+    if (!IsList(v, key, "a list of chaos steps")) return;
+    std::map<std::string, Location> seen;
+    for (size_t i = 0; i < v.items.size(); ++i) {
+      const Value& item = v.items[i];
+      const std::string skey = Index(key, i);
+      ChaosStep s;
+      s.loc = item.loc;
+      s.fault.loc = item.loc;
+      s.fault.options = MakeMap(item.loc);
+      if (!IsMap(item, skey, "a chaos step (a map with name:, at:, duration:, fault: and the fault's options)")) continue;
+      for (size_t k = 0; k < item.entries.size(); ++k) {
+        const std::string& name = item.entries[k].first;
+        if (name == "name" || name == "at" || name == "duration" || name == "fault" || name == "proxy") continue;
+        s.fault.options.set(name, item.entries[k].second, item.key_loc(k));
+      }
+      UniqueName(item, skey, "chaos step", &seen, &s.name);
+      if (const Value* a = Required(item, skey, "at", "when the fault starts, from the run's start (e.g. 20s)")) {
+        Track(ReadDuration(*a, JoinKey(skey, "at"), &s.at, errors_));
+      }
+      if (const Value* d = Get(item, "duration")) {
+        Track(ReadDuration(*d, JoinKey(skey, "duration"), &s.duration, errors_));
+      } else {
+        Fail(item.loc, JoinKey(skey, "duration"),
+             "missing; expected how long the fault stays (e.g. 15s; 0s for a one-off like a kill)");
+      }
+      if (const Value* f = Required(item, skey, "fault", "the fault plugin: proxy, process, command, ...")) {
+        s.fault.loc = f->loc;  // "no plugin named ..." points at the name
+        NonEmptyText(*f, JoinKey(skey, "fault"), &s.fault.plugin);
+      }
+      if (const Value* p = Get(item, "proxy")) {
+        if (NonEmptyText(*p, JoinKey(skey, "proxy"), &s.proxy) && !proxy_names_.count(s.proxy)) {
+          std::vector<std::string> names;
+          for (const auto& [n, loc] : proxy_names_) names.push_back(n);
+          Fail(p->loc, JoinKey(skey, "proxy"),
+               "no proxy named \"" + s.proxy + "\"" + DidYouMean(s.proxy, names) +
+                   (names.empty() ? "; declare it under proxies:" : "; proxies are " + JoinNames(names)));
+        }
+      }
+      out->push_back(std::move(s));
+    }
+    std::stable_sort(out->begin(), out->end(), [](const ChaosStep& a, const ChaosStep& b) { return a.at < b.at; });
+  }
+
+  void UniqueName(const Value& item, const std::string& key, const std::string& what,
+                  std::map<std::string, Location>* seen, std::string* out) {
+    if (const Value* name = Required(item, key, "name", "a unique " + what + " name")) {
+      if (NonEmptyText(*name, JoinKey(key, "name"), out)) {
+        auto [it, inserted] = seen->emplace(*out, name->loc);
+        if (!inserted) {
+          Fail(name->loc, JoinKey(key, "name"),
+               "duplicate " + what + " name \"" + *out + "\" (also used at line " + std::to_string(it->second.line) +
+                   ")");
+        }
+      }
+    }
+  }
+
+  const Value* Required(const Value& map, const std::string& key, const std::string& name, const std::string& what) {
+    const Value* v = Get(map, name);
+    if (!v) Fail(map.loc, JoinKey(key, name), "missing; expected " + what);
+    return v;
+  }
+  void Fail(const Location& loc, const std::string& key, std::string message) {
+    ok_ = AddError(errors_, loc, key, std::move(message));
+  }
+  bool Track(bool result) {
+    if (!result) ok_ = false;
+    return result;
+  }
+  bool Text(const Value& v, const std::string& key, std::string* out) { return Track(ReadText(v, key, out, errors_)); }
+  bool NonEmptyText(const Value& v, const std::string& key, std::string* out) {
+    if (!Text(v, key, out)) return false;
+    if (out->empty()) Fail(v.loc, key, "must not be empty");
+    return !out->empty();
+  }
+  void PositiveDuration(const Value& v, const std::string& key, Duration* out) {
+    Duration d{0};
+    if (!Track(ReadDuration(v, key, &d, errors_))) return;
+    if (d.count() <= 0) {
+      Fail(v.loc, key, "must be longer than 0, got \"" + v.scalar + "\"");
+      return;
+    }
+    *out = d;
+  }
+  bool IsMap(const Value& v, const std::string& key, const std::string& what) {
+    if (v.is_map()) return true;
+    Fail(v.loc, key, "expected " + what + ", got " + Describe(v));
+    return false;
+  }
+  bool IsList(const Value& v, const std::string& key, const std::string& what) {
+    if (v.is_sequence()) return true;
+    Fail(v.loc, key, "expected " + what + ", got " + Describe(v));
+    return false;
+  }
+
+  Plan* plan_;
+  Diagnostics* errors_;
+  bool ok_ = true;
+  std::map<std::string, Location> proxy_names_;
+};
+
+}  // namespace
+
+bool BuildChaos(const Value& root, Plan* plan, Diagnostics* errors) {
+  ChaosReader reader(plan, errors);
+  if (const Value* v = Get(root, "proxies")) reader.Proxies(*v);
+  if (const Value* v = Get(root, "observers")) reader.Observers(*v);
+  if (const Value* v = Get(root, "chaos")) reader.ChaosSection(*v);
+  return reader.ok();
+}
+
+}  // namespace sp::plan

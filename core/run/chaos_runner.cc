@@ -1,0 +1,362 @@
+#include "core/run/chaos_runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "core/chaos/probe.h"
+
+namespace sp::run {
+namespace {
+
+double Seconds(plan::Duration d) { return static_cast<double>(d.count()) / 1e9; }
+
+// How long a revert may take to show (is_active() == 0) before it counts as failed.
+constexpr double kVerifyTimeoutS = 5.0;
+
+std::string FaultLabel(const FaultStep& step) {
+  std::string label = step.plugin->name();
+  for (const char* key : {"toxic", "action"}) {
+    if (const sp_option_value* v = step.options.find(key); v && v->is_set && v->s.ptr) {
+      label += " " + std::string(v->s.ptr, v->s.len);
+    }
+  }
+  return label;
+}
+
+chaos::HttpProbeSpec SpecOf(const plan::HttpProbe& h) {
+  chaos::HttpProbeSpec s;
+  s.url = h.url;
+  s.method = h.method;
+  s.headers = h.headers;
+  s.body = h.body;
+  s.statuses = h.statuses;
+  s.body_contains = h.body_contains;
+  s.json_path = h.json_path;
+  s.json_equals = h.json_equals;
+  s.timeout_s = Seconds(h.timeout);
+  return s;
+}
+
+std::string Failures(const std::vector<ProbeOutcome>& probes) {
+  std::string text;
+  for (const ProbeOutcome& p : probes) {
+    if (p.ok) continue;
+    text += (text.empty() ? "" : "; ") + p.name + ": " + (p.message.empty() ? p.observed : p.message);
+  }
+  return text;
+}
+
+}  // namespace
+
+ChaosRunner::ChaosRunner(const plan::Plan& plan, ChaosSetup* setup, plugin::Host* host, Journal* journal,
+                         ChaosMetrics* metrics)
+    : plan_(plan), setup_(setup), host_(host), journal_(journal), metrics_(metrics) {
+  for (FaultStep& step : setup->steps()) {
+    StepState s;
+    s.step = &step;
+    s.result.name = step.plan->name;
+    s.result.fault = FaultLabel(step);
+    s.result.planned_at_s = Seconds(step.plan->at);
+    s.result.planned_duration_s = Seconds(step.plan->duration);
+    steps_.push_back(std::move(s));
+  }
+}
+
+ChaosRunner::~ChaosRunner() {
+  if (thread_.joinable()) {
+    Stop("aborted", "the run ended abnormally");
+    thread_.join();
+  }
+  for (StepState& s : steps_) {
+    if (s.instance != nullptr) s.step->plugin->d.fault.destroy(s.instance);
+  }
+}
+
+double ChaosRunner::Now() const { return static_cast<double>(plugin::NowNs() - t0_ns_) / 1e9; }
+
+void ChaosRunner::Start(uint64_t t0_ns) {
+  t0_ns_ = t0_ns;
+  if (steps_.empty()) {
+    done_ = true;
+    return;
+  }
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void ChaosRunner::Stop(const std::string& outcome, const std::string& why) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stop_) return;
+    stop_ = true;
+    stop_outcome_ = outcome;
+    stop_why_ = why;
+  }
+  cv_.notify_all();
+}
+
+void ChaosRunner::Finish(const std::function<void()>& pump) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    finishing_ = true;
+  }
+  cv_.notify_all();
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (done_) break;
+    }
+    pump();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+std::vector<std::string> ChaosRunner::Active() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> names;
+  for (const StepState& s : steps_) {
+    if (s.phase == Phase::Injected) names.push_back(s.result.name);
+  }
+  return names;
+}
+
+std::vector<ExperimentResult> ChaosRunner::Results() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<ExperimentResult> out;
+  for (const StepState& s : steps_) out.push_back(s.result);
+  return out;
+}
+
+void ChaosRunner::Loop() {
+  for (;;) {
+    bool stop, finishing;
+    std::string outcome, why;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop = stop_;
+      finishing = finishing_;
+      outcome = stop_outcome_;
+      why = stop_why_;
+    }
+    if (stop) {
+      StopAll(outcome, why);
+      break;
+    }
+    const double now = Now();
+    double next = now + 0.05;
+    bool all_done = true;
+    for (size_t i = 0; i < steps_.size(); ++i) {
+      StepState& s = steps_[i];
+      const double at = s.result.planned_at_s;
+      const double end = at + s.result.planned_duration_s;
+      switch (s.phase) {
+        case Phase::Pending:
+          if (finishing) {
+            std::lock_guard<std::mutex> lock(mu_);
+            s.result.outcome = "skipped";
+            char text[96];
+            std::snprintf(text, sizeof text, "not run: the load ended before the step's start (at %.1f s)", at);
+            s.result.message = text;
+            s.phase = Phase::Done;
+          } else if (now >= at) {
+            BeginStep(i);
+          } else {
+            next = std::min(next, at);
+          }
+          break;
+        case Phase::Injected:
+          if (finishing || now >= end) {
+            RevertStep(i, finishing && now < end ? "the load ended" : "");
+          } else {
+            next = std::min(next, end);
+          }
+          break;
+        case Phase::AwaitRecovery:
+          if (finishing || metrics_->RecoveryDecided(i)) AfterProbes(i);
+          break;
+        case Phase::Done:
+          break;
+      }
+      if (s.phase != Phase::Done) all_done = false;
+    }
+    if (all_done) break;  // every experiment is over: nothing is in, nothing more will be
+    std::unique_lock<std::mutex> lock(mu_);
+    const double wait = std::clamp(next - Now(), 0.0, 0.05);
+    cv_.wait_for(lock, std::chrono::duration<double>(wait), [this] { return stop_ || finishing_; });
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  done_ = true;
+}
+
+std::vector<ProbeOutcome> ChaosRunner::RunProbes() {
+  std::vector<ProbeOutcome> out;
+  for (const plan::Probe& p : plan_.chaos.steady_state) {
+    ProbeOutcome o;
+    o.name = p.name;
+    if (p.http) {
+      chaos::ProbeResult r = chaos::RunHttpProbe(SpecOf(*p.http));
+      o.ok = r.ok;
+      o.observed = r.observed;
+      o.message = r.message;
+    } else if (p.threshold) {
+      MetricProbeVerdict v = metrics_->EvaluateMetric(*p.threshold, Seconds(p.window));
+      o.ok = v.evaluated && v.passed;
+      o.observed = v.observed;
+      if (!o.ok) {
+        o.message = v.evaluated ? p.threshold->text + " over the last " + std::to_string(static_cast<int>(Seconds(p.window))) +
+                                      " s: observed " + v.observed
+                                : p.threshold->text + ": no requests in the last window to judge";
+      }
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+void ChaosRunner::BeginStep(size_t i) {
+  StepState& s = steps_[i];
+  std::vector<ProbeOutcome> before = RunProbes();
+  const std::string failed = Failures(before);
+  if (!failed.empty()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    s.result.before = std::move(before);
+    s.result.outcome = "failed";
+    s.result.message = "steady state not met before the fault, so it was not injected: " + failed;
+    s.phase = Phase::Done;
+    return;
+  }
+  std::string err;
+  void* instance = nullptr;
+  if (!setup_->Create(*s.step, host_, &instance, &err)) {
+    std::lock_guard<std::mutex> lock(mu_);
+    s.result.before = std::move(before);
+    s.result.outcome = "aborted";
+    s.result.message = err;
+    s.phase = Phase::Done;
+    return;
+  }
+  s.instance = instance;
+  const sp_fault_vtable& v = s.step->plugin->d.fault;
+  std::string record;
+  if (v.journal_record != nullptr) {
+    // snprintf's rule: the length needed comes back; a too small buffer is asked again.
+    std::string buf(16384, '\0');
+    size_t n = v.journal_record(instance, buf.data(), buf.size());
+    if (n >= buf.size() && n < (16u << 20)) {
+      buf.assign(n + 1, '\0');
+      n = v.journal_record(instance, buf.data(), buf.size());
+    }
+    if (n > 0 && n < buf.size()) record.assign(buf.data(), n);
+  }
+  s.journal_id = journal_->Injecting(s.result.name, s.step->plugin->name(), s.step->plugin->file, record);
+  sp_error e{};
+  const double t = Now();
+  const sp_status st = v.inject(instance, &e);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    s.result.before = std::move(before);
+    s.result.start_s = t;
+    if (st == SP_OK) {
+      s.result.injected = true;
+      s.phase = Phase::Injected;
+      injected_order_.push_back(i);
+    }
+  }
+  host_->Event("chaos", "chaos_inject", static_cast<double>(i));
+  if (st == SP_OK) {
+    metrics_->MarkInjected(i, t);
+    return;
+  }
+  // A half-done inject is taken back out like a finished one.
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    s.result.outcome = "aborted";
+    s.result.message = "inject failed: " + FaultErrorText(e, "no reason given");
+    s.phase = Phase::Injected;
+    injected_order_.push_back(i);
+  }
+  metrics_->MarkInjected(i, t);
+  RevertStep(i, "the inject failed");
+}
+
+void ChaosRunner::RevertStep(size_t i, const std::string& why) {
+  StepState& s = steps_[i];
+  const sp_fault_vtable& v = s.step->plugin->d.fault;
+  sp_error e{};
+  sp_status st = v.revert(s.instance, &e);
+  if (st != SP_OK) {
+    // One more try: a revert may fail on a transient condition (the service was restarting).
+    sp_error again{};
+    st = v.revert(s.instance, &again);
+    if (st == SP_OK) e = sp_error{};
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(kVerifyTimeoutS);
+  bool active = v.is_active(s.instance) != 0;
+  while (active && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    active = v.is_active(s.instance) != 0;
+  }
+  const double t = Now();
+  if (!active) journal_->Reverted(s.journal_id);
+  host_->Event("chaos", "chaos_revert", static_cast<double>(i));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    s.result.end_s = t;
+    s.result.reverted = !active;
+    if (st != SP_OK || active) {
+      s.result.outcome = "aborted";
+      std::string text = st != SP_OK ? "revert failed: " + FaultErrorText(e, "no reason given")
+                                     : "revert did not take: the fault was still active " +
+                                           std::to_string(static_cast<int>(kVerifyTimeoutS)) + " s later";
+      s.result.message += (s.result.message.empty() ? "" : "; ") + text +
+                          " (the journal keeps it for `stressplan recover`)";
+      std::fprintf(stderr, "stressplan: chaos step \"%s\": %s\n", s.result.name.c_str(), text.c_str());
+    } else if (!why.empty() && s.result.outcome == "completed") {
+      s.result.message = "reverted early: " + why;
+    }
+    s.phase = s.result.outcome == "completed" ? Phase::AwaitRecovery : Phase::Done;
+  }
+  metrics_->MarkReverted(i, t);
+}
+
+void ChaosRunner::AfterProbes(size_t i) {
+  StepState& s = steps_[i];
+  std::vector<ProbeOutcome> after = RunProbes();
+  const std::string failed = Failures(after);
+  std::lock_guard<std::mutex> lock(mu_);
+  s.result.after = std::move(after);
+  if (!failed.empty()) {
+    s.result.outcome = "failed";
+    s.result.deviated = true;
+    s.result.message = "steady state deviated after the fault: " + failed;
+  }
+  s.phase = Phase::Done;
+}
+
+void ChaosRunner::StopAll(const std::string& outcome, const std::string& why) {
+  // Newest first: a fault injected on top of another comes out before it.
+  std::vector<size_t> order;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    order.assign(injected_order_.rbegin(), injected_order_.rend());
+  }
+  for (size_t i : order) {
+    if (steps_[i].phase == Phase::Injected) RevertStep(i, why);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (StepState& s : steps_) {
+    if (s.phase == Phase::Done && s.result.outcome != "completed") continue;
+    if (s.phase == Phase::Done && s.result.injected) continue;  // finished before the stop
+    if (s.phase == Phase::Pending) {
+      s.result.outcome = outcome;
+      s.result.message = "not run: " + why;
+    } else {
+      s.result.outcome = outcome;
+      s.result.message = (s.result.message.empty() ? "" : s.result.message + "; ") + outcome + ": " + why;
+    }
+    s.phase = Phase::Done;
+  }
+}
+
+}  // namespace sp::run

@@ -1,0 +1,111 @@
+// The chaos thread: walks the plan's chaos steps on the run's timeline. For each step it checks
+// the steady-state hypothesis, journals and injects the fault at `at`, reverts it at
+// `at + duration` and verifies nothing of it remains, waits until the run has recovered (or
+// the recovery deadline passed), and checks the hypothesis again (docs/chaos.md).
+//
+// It never touches the load threads: a slow inject or revert only delays this thread. On
+// Stop (SIGINT/SIGTERM, abort_on_fail, a broken load thread) it reverts whatever is in at
+// once, in reverse order of injection; at the run's end, Finish does the same and runs the
+// after-probes still due.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/plan/plan.h"
+#include "core/plugin/host.h"
+#include "core/run/chaos_metrics.h"
+#include "core/run/chaos_setup.h"
+#include "core/run/journal.h"
+
+namespace sp::run {
+
+struct ProbeOutcome {
+  std::string name;
+  bool ok = false;
+  std::string observed;
+  std::string message;
+};
+
+// One chaos step as an experiment, with Chaos Toolkit's vocabulary:
+//   completed    the hypothesis held before and after, the fault went in and came out;
+//   failed       the hypothesis did not hold before (the fault was not injected) or after
+//                (deviated);
+//   aborted      the fault could not be injected or reverted, or the run was aborted;
+//   interrupted  SIGINT/SIGTERM came during the experiment;
+//   skipped      the load ended before the step's start.
+struct ExperimentResult {
+  std::string name;
+  std::string fault;        // plugin name, plus the toxic or action when the step sets one
+  std::string outcome = "completed";
+  bool deviated = false;
+  std::string message;
+  double planned_at_s = 0;
+  double planned_duration_s = 0;
+  double start_s = -1;      // injected at
+  double end_s = -1;        // reverted (and verified) at
+  bool injected = false;
+  bool reverted = false;    // verified: is_active() == 0
+  std::vector<ProbeOutcome> before;
+  std::vector<ProbeOutcome> after;
+};
+
+class ChaosRunner {
+ public:
+  ChaosRunner(const plan::Plan& plan, ChaosSetup* setup, plugin::Host* host, Journal* journal,
+              ChaosMetrics* metrics);
+  ~ChaosRunner();
+
+  void Start(uint64_t t0_ns);
+  // Any thread: revert what is in now and start nothing more. outcome: interrupted | aborted.
+  void Stop(const std::string& outcome, const std::string& why);
+  // Main thread, after the load ended: reverts what is still in, runs the after-probes still
+  // due (unless stopped), joins. `pump` runs every few ms while waiting (service restarts).
+  void Finish(const std::function<void()>& pump);
+
+  std::vector<std::string> Active() const;  // names of the steps whose fault is in
+  std::vector<ExperimentResult> Results() const;
+  bool empty() const { return steps_.empty(); }
+
+ private:
+  enum class Phase { Pending, Injected, AwaitRecovery, Done };
+  struct StepState {
+    FaultStep* step = nullptr;
+    Phase phase = Phase::Pending;
+    void* instance = nullptr;
+    uint64_t journal_id = 0;
+    ExperimentResult result;
+  };
+
+  void Loop();
+  double Now() const;
+  void BeginStep(size_t i);
+  void RevertStep(size_t i, const std::string& why);
+  void AfterProbes(size_t i);
+  std::vector<ProbeOutcome> RunProbes();
+  void StopAll(const std::string& outcome, const std::string& why);
+
+  const plan::Plan& plan_;
+  ChaosSetup* setup_;
+  plugin::Host* host_;
+  Journal* journal_;
+  ChaosMetrics* metrics_;
+  uint64_t t0_ns_ = 0;
+  std::vector<StepState> steps_;
+  std::vector<size_t> injected_order_;  // step indexes in order of injection
+
+  mutable std::mutex mu_;  // guards the flags below and the results' reads
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::string stop_outcome_;
+  std::string stop_why_;
+  bool finishing_ = false;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+}  // namespace sp::run

@@ -1,0 +1,61 @@
+// Binding the plan's chaos parts to fault plugins: load the plugin of each proxy site and each
+// chaos step, resolve their options against the plugin's declarations (located errors, also
+// for `stressplan validate`), open the sites before the run's services start and close them
+// after everything else. Instances are created per step by the chaos runner.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/plan/diagnostic.h"
+#include "core/plan/options.h"
+#include "core/plan/plan.h"
+#include "core/plugin/host.h"
+#include "core/plugin/loader.h"
+
+namespace sp::run {
+
+struct FaultSite {
+  const plan::ProxySite* plan = nullptr;
+  const plugin::Plugin* plugin = nullptr;
+  plan::ResolvedOptions options;
+  void* site = nullptr;  // open between OpenSites and CloseSites
+};
+
+struct FaultStep {
+  const plan::ChaosStep* plan = nullptr;
+  const plugin::Plugin* plugin = nullptr;
+  plan::ResolvedOptions options;
+  FaultSite* site = nullptr;  // the proxy the step names, or nullptr
+  std::string where;          // "chaos.steps.<i>", for diagnostics
+};
+
+class ChaosSetup {
+ public:
+  ChaosSetup() = default;
+  ChaosSetup(const ChaosSetup&) = delete;
+  ChaosSetup& operator=(const ChaosSetup&) = delete;
+  ~ChaosSetup();  // CloseSites()
+
+  // Loads and resolves every site and (with_steps) every step. False with located errors.
+  bool Prepare(const plan::Plan& plan, plugin::Loader* loader, bool with_steps, plan::Diagnostics* errors);
+  // Opens the sites in plan order; on failure closes those already open.
+  bool OpenSites(plugin::Host* host, plan::Diagnostics* errors);
+  void CloseSites();
+
+  // Creates the step's fault instance (chaos thread). False with *err in one sentence.
+  bool Create(FaultStep& step, plugin::Host* host, void** instance, std::string* err) const;
+
+  std::vector<std::unique_ptr<FaultSite>>& sites() { return sites_; }
+  std::vector<FaultStep>& steps() { return steps_; }
+
+ private:
+  std::vector<std::unique_ptr<FaultSite>> sites_;
+  std::vector<FaultStep> steps_;
+};
+
+// What a plugin's sp_error says, in one line: "message (option x)".
+std::string FaultErrorText(const sp_error& e, const std::string& fallback);
+
+}  // namespace sp::run

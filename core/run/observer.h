@@ -1,0 +1,74 @@
+// Prometheus observers (`observers:`): one thread polls each endpoint at its interval and
+// feeds what it reads to a CircuitTracker, so the run knows when the breaker was open and how
+// often it tripped, straight from the service's own metrics (docs/chaos.md).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/chaos/circuit.h"
+#include "core/chaos/prometheus.h"
+#include "core/plan/plan.h"
+
+namespace sp::run {
+
+// Fetches `url` (http://), bounded by timeout_s; the body on success, else false and *err.
+using HttpFetch = std::function<bool(const std::string& url, double timeout_s, std::string* body, std::string* err)>;
+
+struct ObserverSummary {
+  std::string name;
+  std::string metric;
+  bool counter = false;
+  uint64_t polls = 0;
+  uint64_t failed_polls = 0;   // endpoint unreachable or the metric absent
+  std::string last_error;
+  uint64_t trips = 0;
+  double time_open_s = -1;     // -1: unknown (a counter)
+  std::vector<chaos::CircuitTracker::Interval> intervals;
+};
+
+class ObserverSet {
+ public:
+  ObserverSet(const std::vector<plan::Observer>& observers, HttpFetch fetch);
+  ~ObserverSet();  // Stop()
+  // Checks the selectors; false with *err naming the observer.
+  bool Check(std::string* err) const;
+  void Start(uint64_t t0_ns);  // polls from now on; times are seconds since t0_ns
+  void Stop(double end_s);     // joins the thread and closes open intervals at end_s
+  bool empty() const { return entries_.empty(); }
+
+  // Whether any gauge observer saw the breaker open within [a_s, b_s).
+  bool OpenWithin(double a_s, double b_s) const;
+  uint64_t TripsWithin(double a_s, double b_s) const;
+  double OpenTimeWithin(double a_s, double b_s) const;
+  std::vector<ObserverSummary> Summaries() const;
+
+ private:
+  struct Entry {
+    plan::Observer plan;
+    chaos::PromSelector selector;
+    std::unique_ptr<chaos::CircuitTracker> tracker;
+    ObserverSummary summary;
+    double next_s = 0;
+    std::vector<std::pair<double, uint64_t>> trip_times;  // (t, trips so far) for TripsWithin
+  };
+  void Loop();
+  void PollOne(Entry& e, double now_s);
+
+  HttpFetch fetch_;
+  std::vector<std::unique_ptr<Entry>> entries_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  uint64_t t0_ns_ = 0;
+  std::thread thread_;
+  std::string selector_error_;
+};
+
+}  // namespace sp::run

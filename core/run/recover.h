@@ -1,0 +1,22 @@
+// `stressplan recover`: reverts what a killed run left behind, from its chaos journal
+// (core/run/journal.h). Each fault injected and never reverted whose plugin wrote a journal
+// record (paused processes, command faults) is handed back to that plugin's recover; proxy
+// faults have no record: they died with the run's process.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sp::run {
+
+struct RecoverOptions {
+  std::string journal;                    // path to chaos-journal.jsonl
+  std::vector<std::string> plugin_paths;  // --plugin-path
+  bool force = false;                     // also when the run that wrote it is still alive
+};
+
+// Returns an exit code: 0 when nothing is left (or everything was recovered), 3 when some
+// record could not be recovered, 2 for a missing or unreadable journal.
+int Recover(const RecoverOptions& options);
+
+}  // namespace sp::run

@@ -1,0 +1,68 @@
+#include "core/run/run_mode.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/plan/threshold.h"
+
+namespace sp::run {
+
+bool ApplyMode(const std::string& mode, plan::Plan* plan, plan::Diagnostics* errors) {
+  auto keep_thresholds = [&](bool run_end) {
+    auto& t = plan->thresholds;
+    t.erase(std::remove_if(t.begin(), t.end(),
+                           [&](const plan::Threshold& x) { return plan::IsRunEndMetric(x.metric) != run_end; }),
+            t.end());
+  };
+  if (mode == "load") {
+    plan->chaos.steps.clear();
+    auto& t = plan->thresholds;
+    // recovery_time needs a fault to recover from; circuit.* still means something (no trips).
+    t.erase(std::remove_if(t.begin(), t.end(), [](const plan::Threshold& x) { return x.metric == "recovery_time"; }),
+            t.end());
+    return true;
+  }
+  if (plan->chaos.steps.empty()) {
+    if (mode == "chaos") {
+      return plan::AddError(errors, plan->chaos.loc.line ? plan->chaos.loc : plan::Location{plan->file, 0, 0}, "chaos.steps",
+                            "--mode chaos: the plan has no chaos steps to run; add chaos: steps: or use --mode load");
+    }
+    return true;
+  }
+  if (mode == "full") {
+    // A step past the profile's end is skipped (reported as such), not an error: a quick
+    // `--duration 10s` of a chaos plan still runs its load.
+    plan::Duration total{0};
+    for (const plan::Stage& st : plan->profiles.at(plan->profile).stages) total += st.duration;
+    for (const plan::ChaosStep& s : plan->chaos.steps) {
+      if (s.at >= total) {
+        std::fprintf(stderr,
+                     "stressplan: chaos step \"%s\" (%s) starts at %gs, after the end of the load (%gs): it is "
+                     "skipped\n",
+                     s.name.c_str(), s.loc.str().c_str(), static_cast<double>(s.at.count()) / 1e9,
+                     static_cast<double>(total.count()) / 1e9);
+      }
+    }
+    return true;
+  }
+
+  // chaos: one open stage of probe traffic covering every step and its recovery.
+  plan::Duration end{0};
+  for (const plan::ChaosStep& s : plan->chaos.steps) end = std::max(end, s.at + s.duration);
+  plan::Stage probe;
+  probe.duration = end + plan->chaos.recovery.deadline;
+  probe.rate = plan->chaos.probe_rate;
+  probe.max_concurrency = 100;
+  probe.loc = plan->chaos.loc;
+  plan::Profile profile;
+  profile.name = "chaos-probe";
+  profile.description = "light probe traffic for --mode chaos";
+  profile.stages = {probe};
+  profile.loc = plan->chaos.loc;
+  plan->profiles[profile.name] = profile;
+  plan->profile = profile.name;
+  keep_thresholds(/*run_end=*/true);
+  return true;
+}
+
+}  // namespace sp::run

@@ -1,0 +1,33 @@
+// "host:port" as the plan writes it, resolved once to a socket address, and the listening
+// socket bound to one.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace sp::proxy {
+
+struct Address {
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+
+  int family() const { return storage.ss_family; }
+  uint16_t port() const;
+  // "127.0.0.1:18091" / "[::1]:18091".
+  std::string to_string() const;
+};
+
+// Parses "host:port" or "[v6]:port" and resolves host (a literal or a name, first answer).
+// allow_port_zero: a listener may ask the kernel for a port, an upstream may not.
+// False with *why (one sentence) when the text or the name is not usable.
+bool resolve_address(std::string_view text, bool allow_port_zero, Address* out, std::string* why);
+
+// A non-blocking, close-on-exec listening socket on `at` (SO_REUSEADDR, so a listener closed
+// by the refuse toxic can listen on the same address again at once). Returns the fd and fills
+// *bound with the address actually bound (the kernel's port for port 0), or -1 with *why.
+int listen_on(const Address& at, Address* bound, std::string* why);
+
+}  // namespace sp::proxy

@@ -1,0 +1,158 @@
+#include "plugins/chaos/proxy/plugin_abi.h"
+
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "plugins/chaos/proxy/fault_instance.h"
+#include "plugins/chaos/proxy/options.h"
+#include "plugins/chaos/proxy/proxy_site.h"
+#include "plugins/chaos/proxy/site_config.h"
+#include "plugins/chaos/proxy/toxic.h"
+
+namespace sp::proxy {
+namespace {
+
+constexpr const char* kVersion = "1.0.0";
+
+template <size_t N>
+void copy_text(char (&dst)[N], std::string_view text) {
+  std::snprintf(dst, N, "%.*s", static_cast<int>(text.size()), text.data());
+}
+
+void write_error(sp_error* err, std::string_view message, std::string_view option = {},
+                 std::string_view path = {}) {
+  if (err == nullptr) return;
+  copy_text(err->message, message);
+  copy_text(err->option, option);
+  copy_text(err->path, path);
+}
+
+template <class Fn>
+sp_status guarded(sp_error* err, Fn&& fn) noexcept {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    write_error(err, std::string("proxy: internal error: ") + e.what());
+  } catch (...) {
+    write_error(err, "proxy: internal error: unknown exception");
+  }
+  return SP_ERROR;
+}
+
+sp_status create(const sp_host_api*, void*, const sp_options*, void**, sp_error* err) {
+  write_error(err,
+              "a proxy fault acts on one of the plan's proxies: add `proxy: NAME` to the step, "
+              "naming an entry of `proxies:`",
+              "proxy");
+  return SP_INVALID_ARGUMENT;
+}
+
+sp_status open_site(const sp_host_api* host, void* host_ctx, const sp_options* options, void** site,
+                    sp_error* err) {
+  return guarded(err, [&] {
+    if (site == nullptr) {
+      write_error(err, "proxy: open_site called without a site pointer");
+      return SP_INVALID_ARGUMENT;
+    }
+    OptionError refused;
+    std::optional<SiteConfig> config = read_site_config(options, &refused);
+    if (!config) {
+      write_error(err, refused.message, refused.option, refused.path);
+      return SP_INVALID_ARGUMENT;
+    }
+    std::string why;
+    std::unique_ptr<Site> opened = Site::open(host, host_ctx, std::move(*config), &why);
+    if (!opened) {
+      write_error(err, "proxy: " + why, "listen");
+      return SP_ERROR;
+    }
+    *site = opened.release();
+    return SP_OK;
+  });
+}
+
+void close_site(void* site) { delete static_cast<Site*>(site); }
+
+sp_status create_on_site(const sp_host_api*, void*, void* site, const sp_options* options,
+                         void** instance, sp_error* err) {
+  return guarded(err, [&] {
+    if (site == nullptr || instance == nullptr) {
+      write_error(err, "proxy: create_on_site called without a site or an instance pointer", "proxy");
+      return SP_INVALID_ARGUMENT;
+    }
+    Site* s = static_cast<Site*>(site);
+    OptionError refused;
+    std::optional<ToxicSpec> spec = read_toxic_spec(options, s->config().protocol, &refused);
+    if (!spec) {
+      write_error(err, refused.message, refused.option, refused.path);
+      return SP_INVALID_ARGUMENT;
+    }
+    *instance = new FaultInstance(s, std::move(*spec));
+    return SP_OK;
+  });
+}
+
+sp_status inject(void* instance, sp_error* err) {
+  return guarded(err, [&] {
+    std::string why;
+    if (static_cast<FaultInstance*>(instance)->inject(&why)) return SP_OK;
+    write_error(err, "proxy: inject: " + why);
+    return SP_ERROR;
+  });
+}
+
+sp_status revert(void* instance, sp_error* err) {
+  return guarded(err, [&] {
+    if (instance == nullptr) return SP_OK;
+    std::string why;
+    if (static_cast<FaultInstance*>(instance)->revert(&why)) return SP_OK;
+    write_error(err, "proxy: revert: " + why);
+    return SP_ERROR;
+  });
+}
+
+int is_active(void* instance) {
+  return instance != nullptr && static_cast<FaultInstance*>(instance)->is_active() ? 1 : 0;
+}
+
+void destroy(void* instance) { delete static_cast<FaultInstance*>(instance); }
+
+const sp_fault_vtable kVtable = {
+    sizeof(sp_fault_vtable),
+    create,
+    inject,
+    revert,
+    is_active,
+    destroy,
+    kSiteOptionDecls,
+    kSiteOptionCount,
+    open_site,
+    close_site,
+    create_on_site,
+    nullptr,  // journal_record: a proxy fault dies with the process
+    nullptr,  // recover: nothing to recover
+};
+
+const sp_plugin_descriptor kDescriptor = {
+    SP_DESCRIPTOR_HEADER,
+    SP_KIND_FAULT,
+    "proxy",
+    kVersion,
+    "TCP and HTTP faults (latency, bandwidth, resets, refused connections, aborted or delayed "
+    "requests) injected by a proxy between a client and its upstream",
+    kFaultOptionDecls,
+    kFaultOptionCount,
+    &kVtable,
+    nullptr,
+    nullptr,
+};
+
+}  // namespace
+
+const sp_plugin_descriptor* plugin_descriptor() { return &kDescriptor; }
+
+}  // namespace sp::proxy

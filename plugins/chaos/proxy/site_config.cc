@@ -1,0 +1,59 @@
+#include "plugins/chaos/proxy/site_config.h"
+
+#include <string>
+#include <string_view>
+
+#include "plugins/chaos/proxy/options.h"
+
+namespace sp::proxy {
+namespace {
+
+std::string_view text_of(const sp_option_value* v) {
+  return v == nullptr ? std::string_view() : std::string_view(v->s.ptr, v->s.len);
+}
+
+bool read_address(const sp_options* options, size_t k, bool allow_port_zero, Address* out,
+                  OptionError* error) {
+  const char* name = kSiteOptionDecls[k].name;
+  const sp_option_value* v = option_value(options, k);
+  if (v == nullptr || v->s.len == 0) {
+    *error = {std::string("proxy: `") + name + "` is required (host:port, e.g. 127.0.0.1:18091)",
+              name, ""};
+    return false;
+  }
+  std::string why;
+  if (!resolve_address(text_of(v), allow_port_zero, out, &why)) {
+    *error = {"proxy: " + std::string(name) + ": " + why, name, ""};
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<SiteConfig> read_site_config(const sp_options* options, OptionError* error) {
+  SiteConfig config;
+  if (!read_address(options, kListen, /*allow_port_zero=*/true, &config.listen, error) ||
+      !read_address(options, kUpstream, /*allow_port_zero=*/false, &config.upstream, error)) {
+    return std::nullopt;
+  }
+  if (const sp_option_value* v = option_value(options, kProtocol)) {
+    const std::string_view p = text_of(v);
+    if (p == "http") {
+      config.protocol = Protocol::kHttp;
+    } else if (p != "tcp") {
+      *error = {"proxy: protocol \"" + std::string(p) + "\" is not tcp or http", "protocol", ""};
+      return std::nullopt;
+    }
+  }
+  if (const sp_option_value* v = option_value(options, kConnectTimeout)) {
+    if (v->i <= 0) {
+      *error = {"proxy: connect_timeout must be more than 0", "connect_timeout", ""};
+      return std::nullopt;
+    }
+    config.connect_timeout_ns = static_cast<uint64_t>(v->i);
+  }
+  return config;
+}
+
+}  // namespace sp::proxy

@@ -1,0 +1,209 @@
+// Reading and checking a chaos step's toxic options.
+#include <cctype>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "plugins/chaos/proxy/http_status_text.h"
+#include "plugins/chaos/proxy/options.h"
+#include "plugins/chaos/proxy/toxic.h"
+
+namespace sp::proxy {
+namespace {
+
+struct KindName {
+  std::string_view name;
+  ToxicKind kind;
+};
+
+constexpr KindName kKinds[] = {
+    {"latency", ToxicKind::kLatency},       {"bandwidth", ToxicKind::kBandwidth},
+    {"slicer", ToxicKind::kSlicer},         {"slow_close", ToxicKind::kSlowClose},
+    {"timeout", ToxicKind::kTimeout},       {"reset_peer", ToxicKind::kResetPeer},
+    {"limit_data", ToxicKind::kLimitData},  {"refuse", ToxicKind::kRefuse},
+    {"http_abort", ToxicKind::kHttpAbort},  {"http_delay", ToxicKind::kHttpDelay},
+};
+
+std::string kind_list() {
+  std::string out;
+  for (const KindName& k : kKinds) out += (out.empty() ? "" : ", ") + std::string(k.name);
+  return out;
+}
+
+std::string_view text_of(const sp_option_value* v) {
+  return v == nullptr ? std::string_view() : std::string_view(v->s.ptr, v->s.len);
+}
+
+bool fail(OptionError* error, const std::string& message, const char* option,
+          std::string path = "") {
+  *error = {"proxy: " + message, option, std::move(path)};
+  return false;
+}
+
+// A duration/size option as unsigned; absent -> fallback.
+uint64_t unsigned_of(const sp_option_value* v, uint64_t fallback) {
+  return v == nullptr || v->i < 0 ? fallback : static_cast<uint64_t>(v->i);
+}
+
+bool is_token(std::string_view s) {
+  if (s.empty()) return false;
+  for (unsigned char c : s) {
+    if (!(std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
+                                 std::string_view::npos)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Builds the http_abort answer once, so the loop only copies it.
+bool build_abort_answer(const sp_options* options, ToxicSpec* spec, OptionError* error) {
+  const sp_option_value* status_v = option_value(options, kStatus);
+  const int64_t status = status_v == nullptr ? 503 : status_v->i;
+  if (status < 200 || status > 599) {
+    return fail(error, "status " + std::to_string(status) + " is not a final HTTP status (200..599)",
+                "status");
+  }
+  const bool no_body = status == 204 || status == 304;
+  spec->abort_body = std::string(text_of(option_value(options, kBody)));
+  if (no_body && !spec->abort_body.empty()) {
+    return fail(error, "a " + std::to_string(status) + " answer cannot have a body", "body");
+  }
+  std::string head = "HTTP/1.1 " + std::to_string(status) + " " +
+                     std::string(http_status_text(static_cast<int>(status))) + "\r\n";
+  if (const sp_option_value* h = option_value(options, kHeaders)) {
+    nlohmann::json headers = nlohmann::json::parse(text_of(h), nullptr, /*allow_exceptions=*/false);
+    if (!headers.is_object()) {
+      return fail(error, "headers must be a map of header name to string value", "headers");
+    }
+    for (const auto& [name, value] : headers.items()) {
+      const std::string path = "/" + name;
+      if (!is_token(name)) return fail(error, "\"" + name + "\" is not a valid header name", "headers", path);
+      if (iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
+          iequals(name, "connection")) {
+        return fail(error, name + " is set by the proxy itself; leave it out of headers", "headers", path);
+      }
+      std::string text;
+      if (value.is_string()) {
+        text = value.get<std::string>();
+      } else if (value.is_number() || value.is_boolean()) {
+        text = value.dump();
+      } else {
+        return fail(error, "the value of header " + name + " must be a string", "headers", path);
+      }
+      if (text.find_first_of("\r\n") != std::string::npos) {
+        return fail(error, "the value of header " + name + " must not contain a line break", "headers", path);
+      }
+      head += name + ": " + text + "\r\n";
+    }
+  }
+  if (!no_body) head += "Content-Length: " + std::to_string(spec->abort_body.size()) + "\r\n";
+  spec->abort_head = std::move(head);
+  return true;
+}
+
+}  // namespace
+
+std::optional<ToxicSpec> read_toxic_spec(const sp_options* options, Protocol protocol,
+                                         OptionError* error) {
+  ToxicSpec spec;
+  const std::string_view name = text_of(option_value(options, kToxic));
+  bool known = false;
+  for (const KindName& k : kKinds) {
+    if (k.name == name) spec.kind = k.kind, known = true;
+  }
+  if (!known) {
+    fail(error, "toxic \"" + std::string(name) + "\" is not one of " + kind_list(), "toxic");
+    return std::nullopt;
+  }
+  if (spec.is_http() && protocol != Protocol::kHttp) {
+    fail(error, "toxic " + std::string(name) +
+                    " needs a proxy that follows HTTP: give the proxy `protocol: http`",
+         "toxic");
+    return std::nullopt;
+  }
+
+  const std::string_view direction = text_of(option_value(options, kDirection));
+  if (direction.empty() || direction == "downstream") {
+    spec.directions = kDirDownstream;
+  } else if (direction == "upstream") {
+    spec.directions = kDirUpstream;
+  } else if (direction == "both") {
+    spec.directions = kDirUpstream | kDirDownstream;
+  } else {
+    fail(error, "direction \"" + std::string(direction) + "\" is not downstream, upstream or both",
+         "direction");
+    return std::nullopt;
+  }
+
+  if (const sp_option_value* p = option_value(options, kProbability)) {
+    if (!(p->f >= 0.0 && p->f <= 1.0)) {
+      fail(error, "probability " + std::to_string(p->f) + " is not between 0 and 1 (e.g. 0.5)",
+           "probability");
+      return std::nullopt;
+    }
+    spec.probability = p->f;
+  }
+
+  const sp_option_value* latency = option_value(options, kLatency);
+  const sp_option_value* rate = option_value(options, kRate);
+  const sp_option_value* bytes = option_value(options, kBytes);
+  spec.latency_ns = unsigned_of(latency, 0);
+  spec.jitter_ns = unsigned_of(option_value(options, kJitter), 0);
+  spec.rate = rate == nullptr ? 0 : static_cast<double>(rate->i);
+  spec.slice_size = unsigned_of(option_value(options, kSliceSize), 64);
+  spec.size_variation = unsigned_of(option_value(options, kSizeVariation), 0);
+  spec.slice_delay_ns = unsigned_of(option_value(options, kSliceDelay), 1'000'000);
+  spec.delay_ns = unsigned_of(option_value(options, kDelay), 0);
+  spec.bytes = unsigned_of(bytes, 0);
+
+  switch (spec.kind) {
+    case ToxicKind::kLatency:
+      if (latency == nullptr) {
+        fail(error, "toxic latency needs `latency` (e.g. latency: 500ms)", "latency");
+        return std::nullopt;
+      }
+      break;
+    case ToxicKind::kBandwidth:
+      if (rate == nullptr || rate->i <= 0) {
+        fail(error, "toxic bandwidth needs `rate`, bytes per second above 0 (e.g. rate: 64KiB)", "rate");
+        return std::nullopt;
+      }
+      break;
+    case ToxicKind::kSlicer:
+      if (spec.slice_size == 0) {
+        fail(error, "slice_size must be at least 1 byte", "slice_size");
+        return std::nullopt;
+      }
+      if (spec.size_variation >= spec.slice_size) {
+        fail(error, "size_variation must be smaller than slice_size", "size_variation");
+        return std::nullopt;
+      }
+      break;
+    case ToxicKind::kLimitData:
+      if (bytes == nullptr) {
+        fail(error, "toxic limit_data needs `bytes` (e.g. bytes: 1KiB)", "bytes");
+        return std::nullopt;
+      }
+      break;
+    case ToxicKind::kHttpAbort:
+      if (!build_abort_answer(options, &spec, error)) return std::nullopt;
+      break;
+    default:
+      break;
+  }
+  return spec;
+}
+
+}  // namespace sp::proxy
