@@ -51,7 +51,7 @@ const char* OptionTypeSyntax(sp_option_type type) {
   switch (type) {
     case SP_OPT_STRING: return "text";
     case SP_OPT_INT: return "a whole number (e.g. 10)";
-    case SP_OPT_FLOAT: return "a number (e.g. 0.5)";
+    case SP_OPT_FLOAT: return "a number (e.g. 0.5, or 50% for 0.5)";
     case SP_OPT_BOOL: return "true or false";
     case SP_OPT_DURATION: return "a duration (e.g. 500ms, 30s, 5m)";
     case SP_OPT_SIZE: return "a size (e.g. 512, 4KiB, 2MB)";
@@ -86,9 +86,14 @@ bool Convert(const Value& v, const sp_option_decl& decl, const OptionContext& ct
     case SP_OPT_INT:
       if (!ParseIntText(v.scalar, &value->i)) return AddError(errors, v.loc, key, expected);
       return true;
-    case SP_OPT_FLOAT:
-      if (!ParseFloatText(v.scalar, &value->f)) return AddError(errors, v.loc, key, expected);
+    case SP_OPT_FLOAT: {
+      // "50%" is 0.5: probabilities and shares read the way people write them.
+      const bool percent = !v.scalar.empty() && v.scalar.back() == '%';
+      const std::string number = percent ? v.scalar.substr(0, v.scalar.size() - 1) : v.scalar;
+      if (!ParseFloatText(number, &value->f)) return AddError(errors, v.loc, key, expected);
+      if (percent) value->f /= 100.0;
       return true;
+    }
     case SP_OPT_BOOL: {
       bool b = false;
       if (!ParseBoolText(v.scalar, &b)) return AddError(errors, v.loc, key, expected);

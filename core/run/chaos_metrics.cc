@@ -21,6 +21,22 @@ double P95Ms(const metrics::Recorder& r) {
   return r.latency().count() ? static_cast<double>(r.latency().Percentile(95)) / 1e6 : 0.0;
 }
 
+// A second collected this late after its end still "ended before" a fault injected meanwhile:
+// the run collects each whole second ~25 ms after it ended, and a step at a whole second is
+// injected within a few ms of it.
+constexpr double kCollectSlackS = 0.05;
+
+// The baseline of a fault injected at `t_s`: the whole seconds that ended before it (within the
+// collection slack) and overlap the `span_s` before it.
+template <class History>
+chaos::Baseline BaselineOf(const History& history, double t_s, double span_s) {
+  metrics::Recorder before;
+  for (const auto& s : history) {
+    if (s.end_s > t_s - span_s && s.end_s <= t_s + kCollectSlackS) before.Merge(s.interval);
+  }
+  return chaos::BaselineFrom(before.requests(), before.errors(), P95Ms(before));
+}
+
 }  // namespace
 
 ChaosMetrics::ChaosMetrics(const plan::Plan& plan, const LoadModel& model, const ObserverSet* observers)
@@ -44,6 +60,10 @@ void ChaosMetrics::OnSecond(double start_s, double end_s, const metrics::Recorde
                             const std::vector<std::string>& names) {
   std::lock_guard<std::mutex> lock(mu_);
   names_ = names;
+  // `end_s` is when the second was collected (~25 ms after its end); the second itself ends one
+  // second after its start at most. Judging by the collection time made the second before a
+  // fault part of the fault's "during" and of its recovery windows.
+  end_s = std::min(end_s, start_s + 1.0);
   Second sec;
   sec.start_s = start_s;
   sec.end_s = end_s;
@@ -52,8 +72,21 @@ void ChaosMetrics::OnSecond(double start_s, double end_s, const metrics::Recorde
   response_circuit_.OnSample(start_s, responses_open ? 1.0 : 0.0);  // open from the start of the second
   sec.breaker_open = responses_open || (observers_ != nullptr && observers_->OpenWithin(start_s, end_s));
 
+  if (history_max_ > 0) {
+    sec.interval = interval;
+    history_.push_back(sec);
+    while (history_.size() > history_max_) history_.pop_front();
+  }
+  const double baseline_s = Seconds(plan_.chaos.recovery.baseline);
   for (StepMeasure& m : steps_) {
     if (m.inject_s < 0) continue;
+    if (start_s < m.inject_s && end_s <= m.inject_s + kCollectSlackS) {
+      // A second that ended before the fault but was collected after it went in (a step at a
+      // whole second): the baseline was taken without it. Take it again, and restart a recovery
+      // meter that has seen no window after the fault yet (a one-off fault reverted at once).
+      m.baseline = BaselineOf(history_, m.inject_s, baseline_s);
+      if (m.recovery) m.recovery.emplace(RecoveryCfg(), m.baseline, m.revert_s);
+    }
     const bool overlaps = start_s < (m.revert_s < 0 ? end_s + 1 : m.revert_s) && end_s > m.inject_s;
     if (overlaps) m.during.Merge(interval);
     if (m.recovery && !m.recovery->done()) {
@@ -66,11 +99,6 @@ void ChaosMetrics::OnSecond(double start_s, double end_s, const metrics::Recorde
       w.breaker_open = sec.breaker_open;
       m.recovery->OnWindow(w);
     }
-  }
-  if (history_max_ > 0) {
-    sec.interval = interval;
-    history_.push_back(std::move(sec));
-    while (history_.size() > history_max_) history_.pop_front();
   }
 }
 
@@ -86,13 +114,9 @@ void ChaosMetrics::MarkInjected(size_t step, double t_s) {
   std::lock_guard<std::mutex> lock(mu_);
   StepMeasure& m = steps_.at(step);
   m.inject_s = t_s;
-  // The baseline: the whole seconds of the last `baseline` before the fault.
-  const double from = t_s - Seconds(plan_.chaos.recovery.baseline);
-  metrics::Recorder before;
-  for (const Second& s : history_) {
-    if (s.start_s >= from - 0.5 && s.end_s <= t_s + 0.05) before.Merge(s.interval);
-  }
-  m.baseline = chaos::BaselineFrom(before.requests(), before.errors(), P95Ms(before));
+  // The baseline: the whole seconds of the last `baseline` before the fault (completed by
+  // OnSecond when the second just before the fault is collected after this).
+  m.baseline = BaselineOf(history_, t_s, Seconds(plan_.chaos.recovery.baseline));
 }
 
 void ChaosMetrics::MarkReverted(size_t step, double t_s) {

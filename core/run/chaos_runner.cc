@@ -68,8 +68,13 @@ ChaosRunner::~ChaosRunner() {
     Stop("aborted", "the run ended abnormally");
     thread_.join();
   }
+  DestroyInstances();
+}
+
+void ChaosRunner::DestroyInstances() {
   for (StepState& s : steps_) {
     if (s.instance != nullptr) s.step->plugin->d.fault.destroy(s.instance);
+    s.instance = nullptr;
   }
 }
 
@@ -96,6 +101,7 @@ void ChaosRunner::Stop(const std::string& outcome, const std::string& why) {
 }
 
 void ChaosRunner::Finish(const std::function<void()>& pump) {
+  if (!thread_.joinable()) return;  // never started (no steps): nothing is in
   {
     std::lock_guard<std::mutex> lock(mu_);
     finishing_ = true;

@@ -67,6 +67,9 @@ class ChaosRunner {
   // due (unless stopped), joins. `pump` runs every few ms while waiting (service restarts).
   void Finish(const std::function<void()>& pump);
 
+  // After Finish: destroys the fault instances (before their sites close). Results stay.
+  void DestroyInstances();
+
   std::vector<std::string> Active() const;  // names of the steps whose fault is in
   std::vector<ExperimentResult> Results() const;
   bool empty() const { return steps_.empty(); }

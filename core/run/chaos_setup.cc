@@ -1,5 +1,7 @@
 #include "core/run/chaos_setup.h"
 
+#include "core/chaos/probe.h"
+#include "core/chaos/prometheus.h"
 #include "core/run/plugin_setup.h"
 
 namespace sp::run {
@@ -8,7 +10,7 @@ ChaosSetup::~ChaosSetup() { CloseSites(); }
 
 bool ChaosSetup::Prepare(const plan::Plan& plan, plugin::Loader* loader, bool with_steps,
                          plan::Diagnostics* errors) {
-  bool ok = true;
+  bool ok = CheckProbesAndObservers(plan, errors);
   for (size_t i = 0; i < plan.proxies.size(); ++i) {
     const plan::ProxySite& ps = plan.proxies[i];
     const std::string where = "proxies." + std::to_string(i);
@@ -66,6 +68,30 @@ bool ChaosSetup::Prepare(const plan::Plan& plan, plugin::Loader* loader, bool wi
       ok = false;
     }
     steps_.push_back(std::move(step));
+  }
+  return ok;
+}
+
+bool CheckProbesAndObservers(const plan::Plan& plan, plan::Diagnostics* errors) {
+  bool ok = true;
+  std::string err;
+  for (size_t i = 0; i < plan.observers.size(); ++i) {
+    chaos::PromSelector selector;
+    if (!chaos::PromSelector::Parse(plan.observers[i].metric, &selector, &err)) {
+      ok = plan::AddError(errors, plan.observers[i].loc, "observers." + std::to_string(i) + ".metric", err);
+    }
+  }
+  for (size_t i = 0; i < plan.chaos.steady_state.size(); ++i) {
+    const plan::Probe& p = plan.chaos.steady_state[i];
+    if (!p.http) continue;
+    chaos::HttpProbeSpec spec;
+    spec.url = p.http->url;
+    spec.method = p.http->method;
+    spec.json_path = p.http->json_path;
+    spec.json_equals = p.http->json_equals;
+    if (!chaos::CheckHttpProbe(spec, &err)) {
+      ok = plan::AddError(errors, p.loc, "chaos.steady_state." + std::to_string(i) + ".http", err);
+    }
   }
   return ok;
 }

@@ -55,6 +55,10 @@ class ChaosSetup {
   std::vector<FaultStep> steps_;
 };
 
+// The observers' selectors and the HTTP probes' URLs and JSON paths, checked before anything
+// starts (Prepare calls it); located errors.
+bool CheckProbesAndObservers(const plan::Plan& plan, plan::Diagnostics* errors);
+
 // What a plugin's sp_error says, in one line: "message (option x)".
 std::string FaultErrorText(const sp_error& e, const std::string& fallback);
 

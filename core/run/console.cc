@@ -8,7 +8,11 @@
 namespace sp::run {
 
 Console::Console(bool quiet, const plan::Plan& plan, const StageClock& clock)
-    : quiet_(quiet), tty_(isatty(STDERR_FILENO) == 1), plan_(plan), clock_(clock) {}
+    : Console(quiet, plan, clock, stdout, stderr, isatty(STDERR_FILENO) == 1) {}
+
+Console::Console(bool quiet, const plan::Plan& plan, const StageClock& clock, FILE* out, FILE* err,
+                 bool tty)
+    : quiet_(quiet), out_(out), err_(err), tty_(tty), plan_(plan), clock_(clock) {}
 
 void Console::Tick(const SnapshotData& s, const metrics::Recorder& interval,
                    const metrics::Recorder& total) {
@@ -34,37 +38,49 @@ void Console::Tick(const SnapshotData& s, const metrics::Recorder& interval,
     text += "  chaos:";
     for (size_t i = 0; i < s.active_chaos.size(); ++i) text += (i ? ", " : " ") + s.active_chaos[i];
   }
+  std::lock_guard<std::mutex> lock(mu_);
   if (tty_) {
-    std::fprintf(stderr, "\r\033[K%s", text.c_str());
+    std::fprintf(err_, "\r\033[K%s", text.c_str());
+    std::fflush(err_);
     line_open_ = true;
   } else {
-    std::fprintf(stderr, "%s\n", text.c_str());
+    std::fprintf(err_, "%s\n", text.c_str());
   }
+}
+
+void Console::Message(const std::string& line) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (line_open_) std::fprintf(err_, "\n");
+  line_open_ = false;
+  std::fprintf(err_, "%s\n", line.c_str());
+  std::fflush(err_);
 }
 
 void Console::Summary(const RunEnd& end, const metrics::Recorder& t,
                       const std::vector<std::string>& names) {
-  if (line_open_) std::fprintf(stderr, "\n");
+  std::lock_guard<std::mutex> lock(mu_);
+  if (line_open_) std::fprintf(err_, "\n");
+  line_open_ = false;
   if (quiet_) return;
   const metrics::Histogram& h = t.latency();
-  std::printf("\nstressplan: %s, profile %s: %s in %.1fs\n", plan_.name.c_str(), plan_.profile.c_str(),
+  std::fprintf(out_, "\nstressplan: %s, profile %s: %s in %.1fs\n", plan_.name.c_str(), plan_.profile.c_str(),
               end.status.c_str(), end.duration_s);
-  std::printf("  requests      %llu (%.1f/s), errors %llu (%.2f%%), interrupted %llu\n",
+  std::fprintf(out_, "  requests      %llu (%.1f/s), errors %llu (%.2f%%), interrupted %llu\n",
               static_cast<unsigned long long>(t.requests()),
               end.duration_s > 0 ? static_cast<double>(t.requests()) / end.duration_s : 0.0,
               static_cast<unsigned long long>(t.errors()),
               t.requests() ? 100.0 * static_cast<double>(t.errors()) / static_cast<double>(t.requests()) : 0.0,
               static_cast<unsigned long long>(t.errors_by_kind()[SP_E_INTERRUPTED]));
-  std::printf("  latency ms    min %.2f  p50 %.2f  p95 %.2f  p99 %.2f  max %.2f\n", Ms(h.min()),
+  std::fprintf(out_, "  latency ms    min %.2f  p50 %.2f  p95 %.2f  p99 %.2f  max %.2f\n", Ms(h.min()),
               Ms(h.Percentile(50)), Ms(h.Percentile(95)), Ms(h.Percentile(99)), Ms(h.max()));
   const metrics::Histogram& sv = t.service_time();
   if (sv.Percentile(99) != h.Percentile(99)) {
-    std::printf("  service ms    min %.2f  p50 %.2f  p95 %.2f  p99 %.2f  max %.2f  (from the actual send)\n",
+    std::fprintf(out_, "  service ms    min %.2f  p50 %.2f  p95 %.2f  p99 %.2f  max %.2f  (from the actual send)\n",
                 Ms(sv.min()), Ms(sv.Percentile(50)), Ms(sv.Percentile(95)), Ms(sv.Percentile(99)), Ms(sv.max()));
   }
   for (const StageResult& r : end.stages) {
     if (r.open) {
-      std::printf("  stage %zu       open: %.1f/s planned, %.1f/s started, %llu dropped\n", r.index,
+      std::fprintf(out_, "  stage %zu       open: %.1f/s planned, %.1f/s started, %llu dropped\n", r.index,
                   r.planned_rate, r.achieved_rate, static_cast<unsigned long long>(r.dropped));
     }
   }
@@ -75,7 +91,7 @@ void Console::Summary(const RunEnd& end, const metrics::Recorder& t,
                 std::to_string(t.errors_by_kind()[k]);
     }
   }
-  if (!errors.empty()) std::printf("  errors        %s\n", errors.c_str());
+  if (!errors.empty()) std::fprintf(out_, "  errors        %s\n", errors.c_str());
   std::string codes;
   for (size_t s = 0; s < t.status_codes().size(); ++s) {
     if (t.status_codes()[s]) {
@@ -83,52 +99,52 @@ void Console::Summary(const RunEnd& end, const metrics::Recorder& t,
                std::to_string(t.status_codes()[s]);
     }
   }
-  if (!codes.empty()) std::printf("  status codes  %s\n", codes.c_str());
+  if (!codes.empty()) std::fprintf(out_, "  status codes  %s\n", codes.c_str());
   std::string events;
   for (size_t i = 0; i < t.events().size(); ++i) {
     if (t.events()[i] && i < names.size()) {
       events += std::string(events.empty() ? "" : ", ") + names[i] + " " + std::to_string(t.events()[i]);
     }
   }
-  if (!events.empty()) std::printf("  events        %s\n", events.c_str());
+  if (!events.empty()) std::fprintf(out_, "  events        %s\n", events.c_str());
   if (!end.thresholds.empty()) {
-    std::printf("  thresholds\n");
+    std::fprintf(out_, "  thresholds\n");
     for (const ThresholdResult& r : end.thresholds) {
       const plan::Threshold& th = *r.threshold;
-      std::printf("    %s %s%s%s: observed %s\n", r.passed ? "pass" : "FAIL", th.text.c_str(),
+      std::fprintf(out_, "    %s %s%s%s: observed %s\n", r.passed ? "pass" : "FAIL", th.text.c_str(),
                   th.request.empty() ? "" : " for ", th.request.c_str(), r.observed_text.c_str());
     }
   }
   for (const CircuitReport& c : end.chaos.circuits) {
-    std::printf("  circuit       %s: %llu trip(s)", c.source.c_str(), static_cast<unsigned long long>(c.trips));
-    if (c.time_open_s >= 0) std::printf(", open %.1f s", c.time_open_s);
-    std::printf("\n");
+    std::fprintf(out_, "  circuit       %s: %llu trip(s)", c.source.c_str(), static_cast<unsigned long long>(c.trips));
+    if (c.time_open_s >= 0) std::fprintf(out_, ", open %.1f s", c.time_open_s);
+    std::fprintf(out_, "\n");
   }
   if (!end.chaos.experiments.empty()) {
-    std::printf("  experiments\n");
+    std::fprintf(out_, "  experiments\n");
     for (const ExperimentReport& x : end.chaos.experiments) {
       const ExperimentResult& e = x.result;
       const bool good = e.outcome == "completed" && !e.deviated;
-      std::printf("    %s %s (%s): %s", e.outcome == "skipped" ? "skip" : good ? "pass" : "FAIL", e.name.c_str(), e.fault.c_str(), e.outcome.c_str());
-      if (e.start_s >= 0) std::printf(", %.1f s - %.1f s", e.start_s, e.end_s >= 0 ? e.end_s : e.start_s);
+      std::fprintf(out_, "    %s %s (%s): %s", e.outcome == "skipped" ? "skip" : good ? "pass" : "FAIL", e.name.c_str(), e.fault.c_str(), e.outcome.c_str());
+      if (e.start_s >= 0) std::fprintf(out_, ", %.1f s - %.1f s", e.start_s, e.end_s >= 0 ? e.end_s : e.start_s);
       if (x.measure.inject_s >= 0) {
         const metrics::Recorder& d = x.measure.during;
-        std::printf(", during: %.1f%% errors, p95 %.1f ms", d.requests() ? 100.0 * static_cast<double>(d.errors()) / static_cast<double>(d.requests()) : 0.0,
+        std::fprintf(out_, ", during: %.1f%% errors, p95 %.1f ms", d.requests() ? 100.0 * static_cast<double>(d.errors()) / static_cast<double>(d.requests()) : 0.0,
                     Ms(d.latency().Percentile(95)));
-        if (x.measure.trips) std::printf(", %llu trip(s)", static_cast<unsigned long long>(x.measure.trips));
+        if (x.measure.trips) std::fprintf(out_, ", %llu trip(s)", static_cast<unsigned long long>(x.measure.trips));
       }
-      if (x.measure.recovery) std::printf(", recovery %s", chaos::Describe(x.measure.recovery->result()).c_str());
-      std::printf("\n");
-      if (!e.message.empty()) std::printf("      %s\n", e.message.c_str());
+      if (x.measure.recovery) std::fprintf(out_, ", recovery %s", chaos::Describe(x.measure.recovery->result()).c_str());
+      std::fprintf(out_, "\n");
+      if (!e.message.empty()) std::fprintf(out_, "      %s\n", e.message.c_str());
     }
   }
   if (!end.trustworthy()) {
-    std::printf("  UNTRUSTWORTHY: the generator could not keep up with the plan:\n");
+    std::fprintf(out_, "  UNTRUSTWORTHY: the generator could not keep up with the plan:\n");
     for (const StageResult& r : end.stages) {
-      for (const auto& p : r.problems) std::printf("    - %s\n", p.c_str());
+      for (const auto& p : r.problems) std::fprintf(out_, "    - %s\n", p.c_str());
     }
   }
-  std::fflush(stdout);
+  std::fflush(out_);
 }
 
 }  // namespace sp::run

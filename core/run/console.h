@@ -3,6 +3,8 @@
 // --quiet. Progress goes to stderr so stdout carries only the summary.
 #pragma once
 
+#include <cstdio>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -15,13 +17,23 @@ namespace sp::run {
 
 class Console {
  public:
+  // Summary on stdout, progress on stderr, live lines when stderr is a terminal.
   Console(bool quiet, const plan::Plan& plan, const StageClock& clock);
+  // The same with the streams and the terminal decision given (tests).
+  Console(bool quiet, const plan::Plan& plan, const StageClock& clock, FILE* out, FILE* err, bool tty);
 
   void Tick(const SnapshotData& s, const metrics::Recorder& interval, const metrics::Recorder& total);
+  // A line on stderr while the run goes (a signal, an abort, a plugin's log): it ends the open
+  // live line first, so the message starts on its own line. Printed even with --quiet: these
+  // say why a run stops or what went wrong. Thread-safe, like Tick and Summary.
+  void Message(const std::string& line);
   void Summary(const RunEnd& end, const metrics::Recorder& total, const std::vector<std::string>& names);
 
  private:
+  std::mutex mu_;  // Tick and Summary on the main thread, Message from any thread
   bool quiet_;
+  FILE* out_;  // the summary
+  FILE* err_;  // progress lines
   bool tty_;
   bool line_open_ = false;
   const plan::Plan& plan_;

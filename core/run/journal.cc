@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -26,6 +27,21 @@ bool WriteAll(int fd, const std::string& text) {
 
 }  // namespace
 
+std::string ProcessStartTime(int64_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  if (!std::getline(in, stat)) return "";
+  // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return "";
+  std::istringstream rest(stat.substr(close + 1));
+  std::string field;
+  for (int i = 3; i <= 22 && rest >> field; ++i) {
+    if (i == 22) return field;
+  }
+  return "";
+}
+
 Journal::~Journal() {
   if (fd_ >= 0) ::close(fd_);
 }
@@ -38,7 +54,8 @@ bool Journal::Open(const std::string& path, const std::string& plan_file, const 
     return false;
   }
   path_ = path;
-  nlohmann::json line = {{"op", "run"}, {"pid", static_cast<int64_t>(::getpid())}, {"plan", plan_file},
+  nlohmann::json line = {{"op", "run"}, {"pid", static_cast<int64_t>(::getpid())},
+                         {"start_time", ProcessStartTime(::getpid())}, {"plan", plan_file},
                          {"started_at", started_at}};
   Append(line.dump());
   return true;
@@ -100,6 +117,7 @@ bool ReadJournal(const std::string& path, JournalState* out, size_t* torn, std::
       if (line.contains("pid") && line["pid"].is_number_integer()) out->run_pid = line["pid"].get<int64_t>();
       if (line.contains("plan") && line["plan"].is_string()) out->plan = line["plan"];
       if (line.contains("started_at") && line["started_at"].is_string()) out->started_at = line["started_at"];
+      if (line.contains("start_time") && line["start_time"].is_string()) out->run_start_time = line["start_time"];
     } else if (op == "inject" && line.contains("id") && line["id"].is_number_unsigned()) {
       Unreverted u;
       u.id = line["id"].get<uint64_t>();

@@ -4,7 +4,7 @@
 // and hands each unreverted record back to its plugin (docs/chaos.md, "Recovery after a
 // crash").
 //
-//   {"op":"run","pid":123,"started_at":"...","plan":"plans/full.yaml"}
+//   {"op":"run","pid":123,"start_time":"8812345","started_at":"...","plan":"plans/full.yaml"}
 //   {"op":"inject","id":1,"step":"llm slow","plugin":"proxy","plugin_file":"/.../stressplan-proxy.so","record":null}
 //   {"op":"reverted","id":1}
 //   {"op":"recovered","id":1,"by_pid":456}
@@ -48,11 +48,16 @@ struct Unreverted {
 
 struct JournalState {
   int64_t run_pid = -1;
+  std::string run_start_time;  // /proc/<pid>/stat starttime of the run, to tell a reused pid
   std::string plan;
   std::string started_at;
   std::vector<Unreverted> unreverted;
   size_t injected = 0;
 };
+
+// The kernel's start time of process `pid` (field 22 of /proc/<pid>/stat, clock ticks since
+// boot), or "" when it does not exist. With the pid it names one process for good.
+std::string ProcessStartTime(int64_t pid);
 
 // Reads a journal. Lines that do not parse (a torn last line after a crash) are skipped and
 // counted in *torn. False with *err when the file cannot be read or has no run line.

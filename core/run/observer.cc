@@ -12,9 +12,7 @@ ObserverSet::ObserverSet(const std::vector<plan::Observer>& observers, HttpFetch
     auto e = std::make_unique<Entry>();
     e->plan = o;
     std::string err;
-    if (!chaos::PromSelector::Parse(o.metric, &e->selector, &err) && selector_error_.empty()) {
-      selector_error_ = o.loc.str() + ": observers: " + o.name + ": metric: " + err;
-    }
+    chaos::PromSelector::Parse(o.metric, &e->selector, &err);  // checked before the run
     e->tracker = std::make_unique<chaos::CircuitTracker>(o.counter ? chaos::CircuitSignal::Counter
                                                                    : chaos::CircuitSignal::Gauge,
                                                          o.open_at);
@@ -27,12 +25,6 @@ ObserverSet::ObserverSet(const std::vector<plan::Observer>& observers, HttpFetch
 
 ObserverSet::~ObserverSet() {
   if (thread_.joinable()) Stop(-1);
-}
-
-bool ObserverSet::Check(std::string* err) const {
-  if (selector_error_.empty()) return true;
-  *err = selector_error_;
-  return false;
 }
 
 void ObserverSet::Start(uint64_t t0_ns) {

@@ -35,10 +35,9 @@ struct ObserverSummary {
 
 class ObserverSet {
  public:
+  // The selectors must have been checked (CheckProbesAndObservers, chaos_setup.h).
   ObserverSet(const std::vector<plan::Observer>& observers, HttpFetch fetch);
   ~ObserverSet();  // Stop()
-  // Checks the selectors; false with *err naming the observer.
-  bool Check(std::string* err) const;
   void Start(uint64_t t0_ns);  // polls from now on; times are seconds since t0_ns
   void Stop(double end_s);     // joins the thread and closes open intervals at end_s
   bool empty() const { return entries_.empty(); }
@@ -68,7 +67,6 @@ class ObserverSet {
   bool stop_ = false;
   uint64_t t0_ns_ = 0;
   std::thread thread_;
-  std::string selector_error_;
 };
 
 }  // namespace sp::run

@@ -26,8 +26,11 @@ int Recover(const RecoverOptions& options) {
                  torn, options.journal.c_str());
   }
   // The run may still be going: reverting its faults under it would fight its own reverts.
-  if (state.run_pid > 0 && !options.force && (::kill(static_cast<pid_t>(state.run_pid), 0) == 0 || errno == EPERM) &&
-      !state.unreverted.empty()) {
+  // The same process, not another that got its pid since: the start times must agree.
+  const bool run_alive = state.run_pid > 0 &&
+                         (::kill(static_cast<pid_t>(state.run_pid), 0) == 0 || errno == EPERM) &&
+                         (state.run_start_time.empty() || ProcessStartTime(state.run_pid) == state.run_start_time);
+  if (run_alive && !options.force && !state.unreverted.empty()) {
     std::fprintf(stderr,
                  "stressplan recover: the run that wrote %s (pid %lld) is still running; stop it (it reverts its "
                  "own faults) or pass --force\n",

@@ -130,14 +130,6 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   }
   ObserverSet observers(plan.observers, [](const std::string& url, double timeout_s, std::string* body,
                                            std::string* err) { return chaos::HttpGetText(url, timeout_s, body, err); });
-  {
-    std::string err;
-    if (!observers.Check(&err)) {
-      DestroyReporters(&reporters);
-      std::fprintf(stderr, "%s\n", err.c_str());
-      return kExitUsage;
-    }
-  }
   Journal journal;
   if (!plan.chaos.steps.empty()) {
     std::string err;
@@ -162,11 +154,20 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   ChaosMetrics chaos_metrics(plan, model, &observers);
   auto runner = std::make_unique<ChaosRunner>(plan, &chaos_setup, &host, &journal, &chaos_metrics);
 
+  // Messages while the run goes (signals, aborts, plugins' logs) go through the console, which
+  // keeps them off its live line.
+  Console console(options.quiet, plan, clock);
+  host.SetLogSink([&](sp_log_level, const std::string& line) { console.Message(line); });
+  struct LogSinkReset {
+    plugin::Host& host;
+    ~LogSinkReset() { host.SetLogSink(nullptr); }
+  } log_sink_reset{host};
+
   InterruptWatcher watcher([&](int count, const char* name) {
-    std::fprintf(stderr, "stressplan: %s received: %s\n", name,
-                 count == 1 ? "stopping the load, draining requests in flight, writing reports "
-                              "(again to interrupt requests in flight)"
-                            : "interrupting requests in flight");
+    console.Message(std::string("stressplan: ") + name + " received: " +
+                    (count == 1 ? "stopping the load, draining requests in flight, writing reports "
+                                  "(again to interrupt requests in flight)"
+                                : "interrupting requests in flight"));
     control.mode.store(count == 1 ? LoadControl::kDrain : LoadControl::kCancel);
     runner->Stop("interrupted", name);
   });
@@ -260,7 +261,6 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   observers.Start(t0);
   runner->Start(t0);
 
-  Console console(options.quiet, plan, clock);
   StageTracker tracker(clock);
   ThresholdEvaluator thresholds(plan.thresholds, model);
   const plan::Threshold* aborted_by = nullptr;
@@ -304,8 +304,8 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
       const plan::Threshold* failed = thresholds.OnSecond(interval, total, s.elapsed_s, names, emitted_events);
       if (failed && !aborted_by) {
         aborted_by = failed;
-        std::fprintf(stderr, "stressplan: threshold \"%s\" (%s) failed: stopping the run (abort_on_fail)\n",
-                     failed->text.c_str(), failed->loc.str().c_str());
+        console.Message("stressplan: threshold \"" + failed->text + "\" (" + failed->loc.str() +
+                        ") failed: stopping the run (abort_on_fail)");
         control.mode.store(LoadControl::kDrain);
         runner->Stop("aborted", "threshold \"" + failed->text + "\" failed (abort_on_fail)");
       }
@@ -375,7 +375,7 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   end.process_cpu_s = process_cpu.Seconds();
   end.chaos = ChaosReportOf(plan, *runner, chaos_metrics, observers);
   if (!runner->empty() && !options.quiet) {
-    std::fprintf(stderr, "stressplan: chaos journal: %s\n", journal.path().c_str());
+    console.Message("stressplan: chaos journal: " + journal.path());
   }
   thresholds.SetRunEndValues(RunEndValues(end.chaos));
   {
@@ -391,7 +391,7 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   workers.clear();
   target.reset();
   DestroyReporters(&reporters);
-  runner.reset();  // fault instances go before their sites
+  runner->DestroyInstances();  // fault instances go before their sites
   services_set.StopAll();
   chaos_setup.CloseSites();
 

@@ -111,7 +111,7 @@ typedef struct sp_error {
 typedef enum sp_option_type {
     SP_OPT_STRING = 1,   /* value.s */
     SP_OPT_INT = 2,      /* value.i */
-    SP_OPT_FLOAT = 3,    /* value.f */
+    SP_OPT_FLOAT = 3,    /* value.f; plan syntax "0.25", or "25%" for 0.25 */
     SP_OPT_BOOL = 4,     /* value.b (0 or 1) */
     SP_OPT_DURATION = 5, /* value.i, nanoseconds; plan syntax "500ms", "30s", "5m", "1h" */
     SP_OPT_SIZE = 6,     /* value.i, bytes; plan syntax "4KiB", "2MB", "512" */

@@ -7,21 +7,6 @@
 
 namespace sp::http {
 
-std::string json_pointer_token(std::string_view key) {
-  std::string out;
-  out.reserve(key.size());
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 bool parse_headers(std::string_view json, const std::string& option, const std::string& pointer,
                    HeaderList* out, OptionError* err) {
   const nlohmann::ordered_json doc = nlohmann::ordered_json::parse(json, nullptr, /*allow_exceptions=*/false);

@@ -1,14 +1,13 @@
 // What a refused option looks like inside the engine; the ABI edge copies it into sp_error.
+// The one struct every plugin in this tree shares (plugins/common/option_error.h); here its
+// option is "base_url", "headers", ... or "requests/<index>" for a request step, its path a
+// JSON pointer inside that option ("/method", "/headers/X-Foo").
 #pragma once
 
-#include <string>
+#include "plugins/common/option_error.h"
 
 namespace sp::http {
 
-struct OptionError {
-  std::string message;  // one sentence: what is wrong and what to do
-  std::string option;   // "base_url", "headers", or "requests/<index>" for a request step
-  std::string path;     // JSON pointer inside that option ("/method", "/headers/X-Foo"), or ""
-};
+using plugin_common::OptionError;
 
 }  // namespace sp::http

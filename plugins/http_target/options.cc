@@ -71,10 +71,4 @@ const sp_option_decl kRequestOptionDecls[kRequestOptionCount] = {
      "rules): a match reports the named event."},
 };
 
-const sp_option_value* option_value(const sp_options* options, size_t k) {
-  if (options == nullptr || options->values == nullptr || k >= options->count) return nullptr;
-  const sp_option_value* v = &options->values[k];
-  return v->is_set ? v : nullptr;
-}
-
 }  // namespace sp::http

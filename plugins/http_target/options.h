@@ -5,6 +5,7 @@
 
 #include <cstddef>
 
+#include "plugins/common/options.h"
 #include "stressplan/plugin.h"
 
 namespace sp::http {
@@ -26,6 +27,6 @@ extern const sp_option_decl kTargetOptionDecls[kTargetOptionCount];
 extern const sp_option_decl kRequestOptionDecls[kRequestOptionCount];
 
 // values[k] of `options`, or nullptr when the host passed fewer values or left it unset.
-const sp_option_value* option_value(const sp_options* options, size_t k);
+using plugin_common::option_value;
 
 }  // namespace sp::http

@@ -1,12 +1,13 @@
 #include "plugins/http_target/plugin_abi.h"
 
 #include <cstddef>
-#include <cstdio>
-#include <exception>
 #include <memory>
 #include <string>
-#include <string_view>
+#include <utility>
 
+#include "plugins/common/descriptor.h"
+#include "plugins/common/guarded.h"
+#include "plugins/common/sp_error.h"
 #include "plugins/http_target/instance.h"
 #include "plugins/http_target/options.h"
 #include "plugins/http_target/version.h"
@@ -15,30 +16,12 @@
 namespace sp::http {
 namespace {
 
-template <size_t N>
-void copy_text(char (&dst)[N], std::string_view text) {
-  std::snprintf(dst, N, "%.*s", static_cast<int>(text.size()), text.data());
-}
-
-void write_error(sp_error* err, std::string_view message, std::string_view option = {},
-                 std::string_view path = {}) {
-  if (err == nullptr) return;
-  copy_text(err->message, message);
-  copy_text(err->option, option);
-  copy_text(err->path, path);
-}
+using plugin_common::write_error;
 
 // Runs fn, turning any exception into SP_ERROR with its text.
 template <class Fn>
 sp_status guarded(sp_error* err, Fn&& fn) noexcept {
-  try {
-    return fn();
-  } catch (const std::exception& e) {
-    write_error(err, std::string("http target: internal error: ") + e.what());
-  } catch (...) {
-    write_error(err, "http target: internal error: unknown exception");
-  }
-  return SP_ERROR;
+  return plugin_common::guarded(err, "http target", std::forward<Fn>(fn));
 }
 
 sp_status create(const sp_host_api* host, void* host_ctx, const sp_options* options,
@@ -53,7 +36,7 @@ sp_status create(const sp_host_api* host, void* host_ctx, const sp_options* opti
     std::unique_ptr<Instance> inst =
         Instance::create(host, host_ctx, options, requests, request_count, &refused);
     if (!inst) {
-      write_error(err, refused.message, refused.option, refused.path);
+      write_error(err, refused);
       return SP_INVALID_ARGUMENT;
     }
     *instance = inst.release();
@@ -137,18 +120,10 @@ const sp_target_vtable kVtable = {
     destroy,
 };
 
-const sp_plugin_descriptor kDescriptor = {
-    SP_DESCRIPTOR_HEADER,
-    SP_KIND_TARGET,
-    "http",
-    kVersion,
+const sp_plugin_descriptor kDescriptor = plugin_common::make_descriptor(
+    SP_KIND_TARGET, "http", kVersion,
     "HTTP/1.1 requests over keep-alive connections, one epoll event loop per worker thread",
-    kTargetOptionDecls,
-    kTargetOptionCount,
-    &kVtable,
-    nullptr,
-    nullptr,
-};
+    kTargetOptionDecls, &kVtable);
 
 }  // namespace
 

@@ -176,3 +176,131 @@ def validate_report(test, path):
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "validate_report.py")
     r = subprocess.run(["/usr/bin/python3", script, path], capture_output=True, text=True, timeout=60)
     test.assertEqual(r.returncode, 0, "report %s does not match the schema:\n%s%s" % (path, r.stdout, r.stderr))
+
+
+# --- Chaos helpers (test_chaos.py) ---------------------------------------------------------
+
+DEMO_BIN = os.path.join(os.path.dirname(STRESSPLAN), "stressplan-demo")
+
+
+def wait_until(predicate, timeout, interval=0.02, what="the condition"):
+    """Polls `predicate` until it returns something truthy (returned) or `timeout` seconds
+    passed (AssertionError naming `what`)."""
+    deadline = time.time() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.time() >= deadline:
+            raise AssertionError("timed out after %.1f s waiting for %s" % (timeout, what))
+        time.sleep(interval)
+
+
+def proc_stat(pid):
+    """(state, start_time) of /proc/<pid>/stat, or None when there is no such process."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            text = f.read()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2:].split()
+    return fields[0], int(fields[19])
+
+
+def proc_state(pid):
+    """The one-letter state of `pid` ('R', 'S', 'T', 'Z', ...) or None when it is gone."""
+    st = proc_stat(pid)
+    return st[0] if st else None
+
+
+def pids_running(*needles):
+    """Pids of live (not zombie) processes whose argv contains every string of `needles` as one
+    argument."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % entry, "rb") as f:
+                argv = f.read().decode("utf-8", "replace").split("\0")
+        except OSError:
+            continue
+        if all(n in argv for n in needles) and proc_state(int(entry)) not in (None, "Z", "X"):
+            found.append(int(entry))
+    # A match whose parent also matches is not a process of its own: under ASan, LeakSanitizer
+    # clones a tracer task with the same argv when the process exits.
+    return [pid for pid in found if _parent_pid(pid) not in found]
+
+
+def _parent_pid(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("PPid:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def read_journal(path):
+    """The chaos journal's lines as dicts (a line still being written is left out)."""
+    lines = []
+    try:
+        with open(path, encoding="utf-8") as f:
+            for text in f:
+                if not text.endswith("\n"):
+                    break
+                try:
+                    lines.append(json.loads(text))
+                except ValueError:
+                    pass
+    except OSError:
+        pass
+    return lines
+
+
+class BackgroundRun:
+    """`stressplan ARGS` in the background (stdout/stderr to files, so nothing blocks on a full
+    pipe). As a context manager it never leaves the run behind: SIGTERM (which reverts its faults
+    and stops its services), then SIGKILL after `stop_timeout`."""
+
+    def __init__(self, args, workdir, env=None, stop_timeout=30):
+        self.args = list(args)
+        self.workdir = workdir
+        self.env = dict(os.environ, **(env or {}))
+        self.stop_timeout = stop_timeout
+        self.proc = None
+        self.started = None
+
+    def __enter__(self):
+        self.out_path = os.path.join(self.workdir, "run.stdout")
+        self.err_path = os.path.join(self.workdir, "run.stderr")
+        with open(self.out_path, "w") as out, open(self.err_path, "w") as err:
+            self.proc = subprocess.Popen([STRESSPLAN] + self.args, env=self.env, stdout=out, stderr=err,
+                                         stdin=subprocess.DEVNULL)
+        self.started = time.time()
+        return self
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def wait(self, timeout):
+        return self.proc.wait(timeout=timeout)
+
+    def output(self):
+        with open(self.out_path, encoding="utf-8", errors="replace") as f:
+            out = f.read()
+        with open(self.err_path, encoding="utf-8", errors="replace") as f:
+            err = f.read()
+        return out, err
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)

@@ -1,4 +1,4 @@
-"""plans/full.yaml end to end, load only (--mode load; the chaos story is test_chaos_story.py):
+"""plans/full.yaml end to end, load only (--mode load; the chaos story is test_chaos.py):
 the run starts the demo target and its upstream, drives load through the fault proxy, writes
 the reports, stops the demo - and the report's numbers are the server's numbers, exactly."""
 import os

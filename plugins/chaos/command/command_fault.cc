@@ -5,9 +5,12 @@
 #include <cstring>
 
 #include "plugins/chaos/command/journal.h"
+#include "plugins/common/host_log.h"
 
 namespace sp::fault_command {
 namespace {
+
+using plugin_common::host_log;
 
 // sp_error::message holds 512 bytes including the NUL.
 constexpr size_t kMessageCap = sizeof(sp_error{}.message) - 1;
@@ -21,8 +24,12 @@ std::string TrimmedOutput(std::string text) {
 
 }  // namespace
 
-void HostLog(const sp_host_api* host, void* host_ctx, sp_log_level level, const std::string& text) {
-  if (host != nullptr && host->log != nullptr) host->log(host_ctx, level, text.c_str());
+std::unique_ptr<CommandFault> CommandFault::FromOptions(const sp_host_api* host, void* host_ctx,
+                                                       const sp_options* options,
+                                                       OptionError* err) {
+  CommandConfig config;
+  if (!ParseOptions(options, &config, err)) return nullptr;
+  return std::make_unique<CommandFault>(host, host_ctx, std::move(config));
 }
 
 std::string FailureMessage(const char* what, const RunResult& result,
@@ -46,9 +53,9 @@ bool CommandFault::Run(const char* what, const Command& command, std::string* er
   *err = FailureMessage(what, result, config_.settings.timeout);
   // The message may have been cut; the log keeps the whole tail.
   if (!result.output_tail.empty()) {
-    HostLog(host_, host_ctx_, SP_LOG_WARN,
-            std::string("command fault: ") + what + " command output (last " +
-                std::to_string(result.output_tail.size()) + " bytes):\n" + result.output_tail);
+    host_log(host_, host_ctx_, SP_LOG_WARN,
+             std::string("command fault: ") + what + " command output (last " +
+                 std::to_string(result.output_tail.size()) + " bytes):\n" + result.output_tail);
   }
   return false;
 }
@@ -76,9 +83,9 @@ bool CommandFault::IsActive() const {
     return false;  // the check ran and said "not active"
   }
   // A check that could not answer proves nothing: report the fault as still active, and why.
-  HostLog(host_, host_ctx_, SP_LOG_WARN,
-          "command fault: " + FailureMessage("check", result, config_.settings.timeout) +
-              "; counting the fault as still active");
+  host_log(host_, host_ctx_, SP_LOG_WARN,
+           "command fault: " + FailureMessage("check", result, config_.settings.timeout) +
+               "; counting the fault as still active");
   return true;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "plugins/chaos/command/options.h"
@@ -14,6 +15,9 @@ class CommandFault {
  public:
   CommandFault(const sp_host_api* host, void* host_ctx, CommandConfig config)
       : host_(host), host_ctx_(host_ctx), config_(std::move(config)) {}
+  // The fault `options` describe; nullptr with *err naming the option when one is refused.
+  static std::unique_ptr<CommandFault> FromOptions(const sp_host_api* host, void* host_ctx,
+                                                   const sp_options* options, OptionError* err);
 
   bool Inject(std::string* err);
   // Runs the revert command once inject was attempted (it may have done half its work), and
@@ -36,8 +40,5 @@ class CommandFault {
 // message (the end of the output is what explains a failure). Exposed for recover.
 std::string FailureMessage(const char* what, const RunResult& result,
                            std::chrono::nanoseconds timeout);
-
-// Logs through the host when it has a log function (host may be null).
-void HostLog(const sp_host_api* host, void* host_ctx, sp_log_level level, const std::string& text);
 
 }  // namespace sp::fault_command

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "plugins/common/option_error.h"
+
 namespace sp::fault_command {
 namespace {
 
@@ -18,20 +20,6 @@ bool ScalarText(const json& v, std::string* out) {
     return true;
   }
   return false;
-}
-
-std::string EscapePointer(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -84,14 +72,14 @@ bool ParseEnv(const std::string& json_text, std::map<std::string, std::string>* 
   for (const auto& [name, value] : v.items()) {
     if (name.empty() || name.find('=') != std::string::npos) {
       *err = {"command fault: `env` variable name '" + name + "' is empty or contains '='",
-              "/" + EscapePointer(name)};
+              "/" + plugin_common::json_pointer_token(name)};
       return false;
     }
     std::string text;
     if (!ScalarText(value, &text)) {
       *err = {"command fault: `env` variable " + name + " must be a string, got " +
                   value.type_name(),
-              "/" + EscapePointer(name)};
+              "/" + plugin_common::json_pointer_token(name)};
       return false;
     }
     (*out)[name] = std::move(text);

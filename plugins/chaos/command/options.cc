@@ -6,6 +6,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "plugins/common/options.h"
+
 namespace sp::fault_command {
 
 const sp_option_decl kOptionDecls[kOptionCount] = {
@@ -27,19 +29,13 @@ const sp_option_decl kOptionDecls[kOptionCount] = {
 
 namespace {
 
-const sp_option_value* Value(const sp_options* options, size_t k) {
-  if (options == nullptr || options->values == nullptr || k >= options->count) return nullptr;
-  const sp_option_value& v = options->values[k];
-  return v.is_set ? &v : nullptr;
-}
+using plugin_common::option_value;
 
-std::string Text(const sp_option_value* v) {
-  return v != nullptr && v->s.ptr != nullptr ? std::string(v->s.ptr, v->s.len) : std::string();
-}
+std::string Text(const sp_option_value* v) { return std::string(plugin_common::option_text(v)); }
 
 bool CommandOption(const sp_options* options, Option k, Command* out, OptionError* err) {
   const char* name = kOptionDecls[k].name;
-  const sp_option_value* v = Value(options, k);
+  const sp_option_value* v = option_value(options, k);
   if (v == nullptr) {
     *err = {std::string("command fault: `") + name + "` is required", name, ""};
     return false;
@@ -55,12 +51,12 @@ bool CommandOption(const sp_options* options, Option k, Command* out, OptionErro
 bool ParseOptions(const sp_options* options, CommandConfig* out, OptionError* err) {
   if (!CommandOption(options, kInject, &out->inject, err)) return false;
   if (!CommandOption(options, kRevert, &out->revert, err)) return false;
-  if (Value(options, kCheck) != nullptr) {
+  if (option_value(options, kCheck) != nullptr) {
     out->check.emplace();
     if (!CommandOption(options, kCheck, &*out->check, err)) return false;
   }
 
-  const sp_option_value* timeout = Value(options, kTimeout);
+  const sp_option_value* timeout = option_value(options, kTimeout);
   out->settings.timeout = std::chrono::nanoseconds(timeout != nullptr ? timeout->i : 10'000'000'000);
   if (out->settings.timeout.count() <= 0) {
     *err = {"command fault: `timeout` must be longer than 0s", "timeout", ""};
@@ -70,7 +66,7 @@ bool ParseOptions(const sp_options* options, CommandConfig* out, OptionError* er
   // Unset (a host that does not fill defaults): the current directory. Made absolute either
   // way, so that the journal record still means the same directory to `stressplan recover`.
   std::error_code ec;
-  const std::string workdir = Text(Value(options, kWorkdir));
+  const std::string workdir = Text(option_value(options, kWorkdir));
   std::filesystem::path dir = workdir.empty() ? std::filesystem::current_path(ec)
                                               : std::filesystem::absolute(workdir, ec);
   std::string why;
@@ -88,7 +84,7 @@ bool ParseOptions(const sp_options* options, CommandConfig* out, OptionError* er
   }
   out->settings.workdir = dir.lexically_normal().string();
 
-  if (const sp_option_value* env = Value(options, kEnv)) {
+  if (const sp_option_value* env = option_value(options, kEnv)) {
     SpecError bad;
     if (!ParseEnv(Text(env), &out->settings.env, &bad)) {
       *err = {bad.message, "env", bad.path};

@@ -8,6 +8,7 @@
 
 #include "plugins/chaos/command/command_spec.h"
 #include "plugins/chaos/command/run_command.h"
+#include "plugins/common/option_error.h"
 #include "stressplan/plugin.h"
 
 namespace sp::fault_command {
@@ -23,11 +24,7 @@ struct CommandConfig {
   RunSettings settings;          // shared by the three commands
 };
 
-struct OptionError {
-  std::string message;
-  std::string option;
-  std::string path;
-};
+using plugin_common::OptionError;
 
 // False with *err naming the option (and the JSON pointer inside it) when a value is refused.
 bool ParseOptions(const sp_options* options, CommandConfig* out, OptionError* err);

@@ -2,7 +2,10 @@
 
 #include <signal.h>
 
+#include <optional>
 #include <string_view>
+
+#include "plugins/common/options.h"
 
 namespace sp::fault_process {
 
@@ -18,15 +21,6 @@ const sp_option_decl kOptionDecls[kOptionCount] = {
 };
 
 namespace {
-
-std::string_view StringOf(const sp_options* options, size_t k, bool* is_set) {
-  *is_set = false;
-  if (options == nullptr || options->values == nullptr || k >= options->count) return {};
-  const sp_option_value& v = options->values[k];
-  if (!v.is_set || v.s.ptr == nullptr) return {};
-  *is_set = true;
-  return {v.s.ptr, v.s.len};
-}
 
 bool ParseSignal(std::string_view text, int* sig) {
   if (text == "SIGKILL" || text == "KILL" || text == "9") {
@@ -52,16 +46,15 @@ const char* ActionName(Action action) {
 }
 
 bool ParseOptions(const sp_options* options, ProcessConfig* out, OptionError* err) {
-  bool set = false;
-  const std::string_view service = StringOf(options, kService, &set);
-  if (!set || service.empty()) {
+  const std::optional<std::string_view> service = plugin_common::option_string(options, kService);
+  if (!service || service->empty()) {
     *err = {"process fault: `service` must name a plan service (an entry of `services:`)",
-            "service"};
+            "service", ""};
     return false;
   }
-  out->service = std::string(service);
+  out->service = std::string(*service);
 
-  const std::string_view action = StringOf(options, kAction, &set);
+  const std::string_view action = plugin_common::option_string(options, kAction).value_or("");
   if (action == "pause") {
     out->action = Action::kPause;
   } else if (action == "kill") {
@@ -71,16 +64,17 @@ bool ParseOptions(const sp_options* options, ProcessConfig* out, OptionError* er
   } else {
     *err = {"process fault: unknown action '" + std::string(action) +
                 "'; expected one of: pause, kill, restart",
-            "action"};
+            "action", ""};
     return false;
   }
 
   // The host fills the declared default; an older host that does not is given it here.
-  const std::string_view signal = StringOf(options, kSignal, &set);
-  if (!ParseSignal(set ? signal : "SIGKILL", &out->signal)) {
+  const std::string_view signal =
+      plugin_common::option_string(options, kSignal).value_or("SIGKILL");
+  if (!ParseSignal(signal, &out->signal)) {
     *err = {"process fault: unsupported signal '" + std::string(signal) +
                 "'; expected SIGKILL or SIGTERM (also KILL, TERM, 9, 15)",
-            "signal"};
+            "signal", ""};
     return false;
   }
   return true;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 
+#include "plugins/common/option_error.h"
 #include "stressplan/plugin.h"
 
 namespace sp::fault_process {
@@ -21,10 +22,7 @@ struct ProcessConfig {
   int signal = 0;  // SIGKILL or SIGTERM; what kill and restart send
 };
 
-struct OptionError {
-  std::string message;
-  std::string option;
-};
+using plugin_common::OptionError;
 
 // False with *err naming the option when a value is missing or refused.
 bool ParseOptions(const sp_options* options, ProcessConfig* out, OptionError* err);

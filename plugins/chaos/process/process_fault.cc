@@ -9,6 +9,8 @@
 
 #include "plugins/chaos/process/journal.h"
 #include "plugins/chaos/process/proc_stat.h"
+#include "plugins/common/host_log.h"
+#include "plugins/common/sp_error.h"
 
 namespace sp::fault_process {
 namespace {
@@ -31,10 +33,7 @@ bool WaitUntil(Pred done) {
   }
 }
 
-template <size_t N>
-void CopyText(char (&dst)[N], const std::string& text) {
-  std::snprintf(dst, N, "%s", text.c_str());
-}
+using plugin_common::copy_text;
 
 }  // namespace
 
@@ -51,20 +50,28 @@ std::unique_ptr<ProcessFault> ProcessFault::Create(const sp_host_api* host, void
   if (!HostHasServiceApi(host)) {
     *err = {"process fault: this stressplan does not offer service_pid/service_restart "
             "(plugin ABI 1.1); upgrade stressplan to use the process fault",
-            ""};
+            "", ""};
     return nullptr;
   }
   if (host->service_pid(host_ctx, config.service.c_str()) < 0) {
     *err = {"process fault: service '" + config.service +
                 "' is not running (is it in the plan's services:?)",
-            "service"};
+            "service", ""};
     return nullptr;
   }
   return std::unique_ptr<ProcessFault>(new ProcessFault(host, host_ctx, config));
 }
 
+std::unique_ptr<ProcessFault> ProcessFault::FromOptions(const sp_host_api* host, void* host_ctx,
+                                                       const sp_options* options,
+                                                       OptionError* err) {
+  ProcessConfig config;
+  if (!ParseOptions(options, &config, err)) return nullptr;
+  return Create(host, host_ctx, config, err);
+}
+
 void ProcessFault::Log(sp_log_level level, const std::string& message) const {
-  if (host_->log != nullptr) host_->log(host_ctx_, level, message.c_str());
+  plugin_common::host_log(host_, host_ctx_, level, message);
 }
 
 bool ProcessFault::FindLeader(pid_t* pid, uint64_t* start_time, std::string* err) const {
@@ -138,13 +145,13 @@ bool ProcessFault::Revert(sp_error* err) {
       return true;  // by design the service stays down; `restart` is the one that comes back
     case Action::kPause: {
       if (kill(-pgid_, SIGCONT) != 0 && errno != ESRCH) {
-        CopyText(err->message, "process fault: cannot send SIGCONT to process group " +
-                                   std::to_string(pgid_) + ": " + std::strerror(errno));
+        copy_text(err->message, "process fault: cannot send SIGCONT to process group " +
+                                    std::to_string(pgid_) + ": " + std::strerror(errno));
         return false;
       }
       if (WaitUntil([&] { return ReadGroupState(pgid_).stopped == 0; })) return true;
-      CopyText(err->message, "process fault: service '" + config_.service +
-                                 "' is still stopped 2 s after SIGCONT");
+      copy_text(err->message, "process fault: service '" + config_.service +
+                                  "' is still stopped 2 s after SIGCONT");
       return false;
     }
     case Action::kRestart: {
@@ -154,16 +161,16 @@ bool ProcessFault::Revert(sp_error* err) {
       if (ReadGroupState(pgid_).live > 0) {
         kill(-pgid_, SIGKILL);
         if (!WaitUntil([&] { return ReadGroupState(pgid_).live == 0; })) {
-          CopyText(err->message, "process fault: service '" + config_.service +
-                                     "' (process group " + std::to_string(pgid_) +
-                                     ") survived SIGKILL for 2 s; cannot restart it");
+          copy_text(err->message, "process fault: service '" + config_.service +
+                                      "' (process group " + std::to_string(pgid_) +
+                                      ") survived SIGKILL for 2 s; cannot restart it");
           return false;
         }
       }
       if (host_->service_restart(host_ctx_, config_.service.c_str(), err) != SP_OK) {
         if (err->message[0] == '\0') {
-          CopyText(err->message,
-                   "process fault: the host could not restart service '" + config_.service + "'");
+          copy_text(err->message,
+                    "process fault: the host could not restart service '" + config_.service + "'");
         }
         return false;
       }

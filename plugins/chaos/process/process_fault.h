@@ -21,12 +21,15 @@ class ProcessFault {
   // service functions or the service is not running.
   static std::unique_ptr<ProcessFault> Create(const sp_host_api* host, void* host_ctx,
                                               const ProcessConfig& config, OptionError* err);
+  // The same for the config `options` describe; also nullptr when an option is refused.
+  static std::unique_ptr<ProcessFault> FromOptions(const sp_host_api* host, void* host_ctx,
+                                                   const sp_options* options, OptionError* err);
 
   bool Inject(std::string* err);
   bool Revert(sp_error* err);  // fills err itself: a failed restart passes the host's through
   bool IsActive() const;
-  // The journal record (see journal.h) into buf; 0 for kill and restart. See plugin_abi.cc
-  // for what a too small buffer gives.
+  // The journal record (see journal.h) into buf; 0 for kill and restart. See
+  // plugins/common/fault_edge.h for what a too small buffer gives.
   size_t JournalRecord(char* buf, size_t cap) const;
 
  private:

@@ -1,9 +1,11 @@
 #include "plugins/chaos/proxy/loop_context.h"
 
+#include "plugins/common/host_log.h"
+
 namespace sp::proxy {
 
 void LoopContext::log(sp_log_level level, const std::string& message) const {
-  if (host != nullptr && host->log != nullptr) host->log(host_ctx, level, message.c_str());
+  plugin_common::host_log(host, host_ctx, level, message);
 }
 
 }  // namespace sp::proxy

@@ -1,14 +1,12 @@
 // What a refused option looks like inside the engine; the ABI edge copies it into sp_error.
+// The one struct every plugin in this tree shares (plugins/common/option_error.h); here its
+// option is the plan option at fault ("listen", "toxic", ...).
 #pragma once
 
-#include <string>
+#include "plugins/common/option_error.h"
 
 namespace sp::proxy {
 
-struct OptionError {
-  std::string message;  // one sentence: what is wrong and what to do
-  std::string option;   // the plan option at fault ("listen", "toxic", ...)
-  std::string path;     // JSON pointer inside a JSON option ("/X-Foo"), or ""
-};
+using plugin_common::OptionError;
 
 }  // namespace sp::proxy

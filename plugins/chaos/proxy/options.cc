@@ -44,10 +44,4 @@ const sp_option_decl kFaultOptionDecls[kFaultOptionCount] = {
     {"body", SP_OPT_STRING, nullptr, 0, "http_abort: body of the answer (Content-Length is set)."},
 };
 
-const sp_option_value* option_value(const sp_options* options, size_t k) {
-  if (options == nullptr || options->values == nullptr || k >= options->count) return nullptr;
-  const sp_option_value* v = &options->values[k];
-  return v->is_set ? v : nullptr;
-}
-
 }  // namespace sp::proxy

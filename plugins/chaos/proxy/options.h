@@ -4,6 +4,7 @@
 
 #include <cstddef>
 
+#include "plugins/common/options.h"
 #include "stressplan/plugin.h"
 
 namespace sp::proxy {
@@ -33,6 +34,8 @@ extern const sp_option_decl kFaultOptionDecls[kFaultOptionCount];
 
 // The value of option k if the plan (or its default) set it, else nullptr. Tolerates a host
 // that handed fewer values than declared.
-const sp_option_value* option_value(const sp_options* options, size_t k);
+using plugin_common::option_value;
+// The text of a string or JSON value; "" for nullptr.
+using plugin_common::option_text;
 
 }  // namespace sp::proxy

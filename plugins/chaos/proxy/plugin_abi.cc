@@ -1,46 +1,29 @@
 #include "plugins/chaos/proxy/plugin_abi.h"
 
-#include <cstdio>
-#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
+#include <utility>
 
 #include "plugins/chaos/proxy/fault_instance.h"
 #include "plugins/chaos/proxy/options.h"
 #include "plugins/chaos/proxy/proxy_site.h"
 #include "plugins/chaos/proxy/site_config.h"
 #include "plugins/chaos/proxy/toxic.h"
+#include "plugins/common/descriptor.h"
+#include "plugins/common/guarded.h"
+#include "plugins/common/sp_error.h"
 
 namespace sp::proxy {
 namespace {
 
 constexpr const char* kVersion = "1.0.0";
 
-template <size_t N>
-void copy_text(char (&dst)[N], std::string_view text) {
-  std::snprintf(dst, N, "%.*s", static_cast<int>(text.size()), text.data());
-}
-
-void write_error(sp_error* err, std::string_view message, std::string_view option = {},
-                 std::string_view path = {}) {
-  if (err == nullptr) return;
-  copy_text(err->message, message);
-  copy_text(err->option, option);
-  copy_text(err->path, path);
-}
+using plugin_common::write_error;
 
 template <class Fn>
 sp_status guarded(sp_error* err, Fn&& fn) noexcept {
-  try {
-    return fn();
-  } catch (const std::exception& e) {
-    write_error(err, std::string("proxy: internal error: ") + e.what());
-  } catch (...) {
-    write_error(err, "proxy: internal error: unknown exception");
-  }
-  return SP_ERROR;
+  return plugin_common::guarded(err, "proxy", std::forward<Fn>(fn));
 }
 
 sp_status create(const sp_host_api*, void*, const sp_options*, void**, sp_error* err) {
@@ -61,7 +44,7 @@ sp_status open_site(const sp_host_api* host, void* host_ctx, const sp_options* o
     OptionError refused;
     std::optional<SiteConfig> config = read_site_config(options, &refused);
     if (!config) {
-      write_error(err, refused.message, refused.option, refused.path);
+      write_error(err, refused);
       return SP_INVALID_ARGUMENT;
     }
     std::string why;
@@ -88,7 +71,7 @@ sp_status create_on_site(const sp_host_api*, void*, void* site, const sp_options
     OptionError refused;
     std::optional<ToxicSpec> spec = read_toxic_spec(options, s->config().protocol, &refused);
     if (!spec) {
-      write_error(err, refused.message, refused.option, refused.path);
+      write_error(err, refused);
       return SP_INVALID_ARGUMENT;
     }
     *instance = new FaultInstance(s, std::move(*spec));
@@ -137,19 +120,11 @@ const sp_fault_vtable kVtable = {
     nullptr,  // recover: nothing to recover
 };
 
-const sp_plugin_descriptor kDescriptor = {
-    SP_DESCRIPTOR_HEADER,
-    SP_KIND_FAULT,
-    "proxy",
-    kVersion,
+const sp_plugin_descriptor kDescriptor = plugin_common::make_descriptor(
+    SP_KIND_FAULT, "proxy", kVersion,
     "TCP and HTTP faults (latency, bandwidth, resets, refused connections, aborted or delayed "
     "requests) injected by a proxy between a client and its upstream",
-    kFaultOptionDecls,
-    kFaultOptionCount,
-    &kVtable,
-    nullptr,
-    nullptr,
-};
+    kFaultOptionDecls, &kVtable);
 
 }  // namespace
 

@@ -8,10 +8,6 @@
 namespace sp::proxy {
 namespace {
 
-std::string_view text_of(const sp_option_value* v) {
-  return v == nullptr ? std::string_view() : std::string_view(v->s.ptr, v->s.len);
-}
-
 bool read_address(const sp_options* options, size_t k, bool allow_port_zero, Address* out,
                   OptionError* error) {
   const char* name = kSiteOptionDecls[k].name;
@@ -22,7 +18,7 @@ bool read_address(const sp_options* options, size_t k, bool allow_port_zero, Add
     return false;
   }
   std::string why;
-  if (!resolve_address(text_of(v), allow_port_zero, out, &why)) {
+  if (!resolve_address(option_text(v), allow_port_zero, out, &why)) {
     *error = {"proxy: " + std::string(name) + ": " + why, name, ""};
     return false;
   }
@@ -38,7 +34,7 @@ std::optional<SiteConfig> read_site_config(const sp_options* options, OptionErro
     return std::nullopt;
   }
   if (const sp_option_value* v = option_value(options, kProtocol)) {
-    const std::string_view p = text_of(v);
+    const std::string_view p = option_text(v);
     if (p == "http") {
       config.protocol = Protocol::kHttp;
     } else if (p != "tcp") {

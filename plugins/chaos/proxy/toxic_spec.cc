@@ -31,10 +31,6 @@ std::string kind_list() {
   return out;
 }
 
-std::string_view text_of(const sp_option_value* v) {
-  return v == nullptr ? std::string_view() : std::string_view(v->s.ptr, v->s.len);
-}
-
 bool fail(OptionError* error, const std::string& message, const char* option,
           std::string path = "") {
   *error = {"proxy: " + message, option, std::move(path)};
@@ -76,14 +72,14 @@ bool build_abort_answer(const sp_options* options, ToxicSpec* spec, OptionError*
                 "status");
   }
   const bool no_body = status == 204 || status == 304;
-  spec->abort_body = std::string(text_of(option_value(options, kBody)));
+  spec->abort_body = std::string(option_text(option_value(options, kBody)));
   if (no_body && !spec->abort_body.empty()) {
     return fail(error, "a " + std::to_string(status) + " answer cannot have a body", "body");
   }
   std::string head = "HTTP/1.1 " + std::to_string(status) + " " +
                      std::string(http_status_text(static_cast<int>(status))) + "\r\n";
   if (const sp_option_value* h = option_value(options, kHeaders)) {
-    nlohmann::json headers = nlohmann::json::parse(text_of(h), nullptr, /*allow_exceptions=*/false);
+    nlohmann::json headers = nlohmann::json::parse(option_text(h), nullptr, /*allow_exceptions=*/false);
     if (!headers.is_object()) {
       return fail(error, "headers must be a map of header name to string value", "headers");
     }
@@ -118,7 +114,7 @@ bool build_abort_answer(const sp_options* options, ToxicSpec* spec, OptionError*
 std::optional<ToxicSpec> read_toxic_spec(const sp_options* options, Protocol protocol,
                                          OptionError* error) {
   ToxicSpec spec;
-  const std::string_view name = text_of(option_value(options, kToxic));
+  const std::string_view name = option_text(option_value(options, kToxic));
   bool known = false;
   for (const KindName& k : kKinds) {
     if (k.name == name) spec.kind = k.kind, known = true;
@@ -134,7 +130,7 @@ std::optional<ToxicSpec> read_toxic_spec(const sp_options* options, Protocol pro
     return std::nullopt;
   }
 
-  const std::string_view direction = text_of(option_value(options, kDirection));
+  const std::string_view direction = option_text(option_value(options, kDirection));
   if (direction.empty() || direction == "downstream") {
     spec.directions = kDirDownstream;
   } else if (direction == "upstream") {

@@ -5,8 +5,8 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "common/options.h"
 #include "common/sp_error.h"
+#include "plugins/common/options.h"
 
 namespace sp::reporters {
 
@@ -35,8 +35,8 @@ std::string CheckReportPath(const std::string& path, const std::string& example)
 }
 
 std::string ReportPathOption(const sp_options* options, const char* default_name) {
-  const sp_option_value* path = FindOption(options, "path");
-  const std::string file = path ? OptionText(path) : default_name;
+  const sp_option_value* path = plugin_common::find_option(options, "path");
+  const std::string file = path ? std::string(plugin_common::option_text(path)) : default_name;
   if (std::string why = CheckReportPath(file, default_name); !why.empty()) throw InvalidOption("path", why);
   return file;
 }

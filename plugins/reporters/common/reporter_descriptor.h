@@ -9,6 +9,8 @@
 
 #include <cstddef>
 
+#include "plugins/common/descriptor.h"
+
 namespace sp::reporters {
 
 template <size_t N>
@@ -16,8 +18,8 @@ constexpr sp_plugin_descriptor ReporterDescriptor(const char* name, const char* 
                                                   const char* description,
                                                   const sp_option_decl (&options)[N],
                                                   const sp_reporter_vtable* vtable) {
-  return {SP_DESCRIPTOR_HEADER, SP_KIND_REPORTER, name, version, description, options, N, vtable,
-          /*init=*/nullptr, /*shutdown=*/nullptr};
+  return plugin_common::make_descriptor(SP_KIND_REPORTER, name, version, description, options,
+                                        vtable);
 }
 
 }  // namespace sp::reporters

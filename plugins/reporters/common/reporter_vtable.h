@@ -23,6 +23,7 @@
 
 #include "common/run_documents.h"
 #include "common/sp_error.h"
+#include "plugins/common/sp_error.h"
 
 namespace sp::reporters {
 
@@ -35,13 +36,13 @@ sp_status Guarded(sp_error* err, const char* prefix, Body&& body) noexcept {
     body();
     return SP_OK;
   } catch (const InvalidOption& e) {
-    SetError(err, e.what(), e.option());
+    plugin_common::write_error(err, e.what(), e.option());
     return SP_INVALID_ARGUMENT;
   } catch (const std::exception& e) {
-    SetError(err, std::string(prefix) + e.what());
+    plugin_common::write_error(err, std::string(prefix) + e.what());
     return SP_ERROR;
   } catch (...) {
-    SetError(err, std::string(prefix) + "unknown error");
+    plugin_common::write_error(err, std::string(prefix) + "unknown error");
     return SP_ERROR;
   }
 }

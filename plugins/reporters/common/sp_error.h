@@ -1,18 +1,13 @@
-// Failures at a reporter's C edge: how they are written into the host's sp_error, and the
-// exception a reporter throws to refuse an option (reporter_vtable.h turns it into
-// SP_INVALID_ARGUMENT naming the option).
+// Failures at a reporter's C edge: the exception a reporter throws to refuse an option
+// (reporter_vtable.h turns it into SP_INVALID_ARGUMENT naming the option). Writing into the
+// host's sp_error is plugins/common/sp_error.h, shared with every other plugin.
 #pragma once
-
-#include <stressplan/plugin.h>
 
 #include <stdexcept>
 #include <string>
 #include <utility>
 
 namespace sp::reporters {
-
-// Writes `message` and `option` into `err`, truncated to fit.
-void SetError(sp_error* err, const std::string& message, const char* option = "");
 
 // Thrown by a reporter's Create when the option named `option` cannot be used; what() says
 // why and what to do.

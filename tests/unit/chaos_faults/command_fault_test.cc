@@ -26,31 +26,8 @@ Options CommandOptions(const TempDir& dir, const json& inject, const json& rever
   return o;
 }
 
-struct Fault {
-  Fault(FakeHost& host, const Options& options) {
-    status = Vtable()->create(host.api(), host.ctx(), options.get(), &instance, &error);
-  }
-  ~Fault() {
-    if (instance != nullptr) Vtable()->destroy(instance);
-  }
-  sp_status inject() { return call(Vtable()->inject); }
-  sp_status revert() { return call(Vtable()->revert); }
-  int active() { return Vtable()->is_active(instance); }
-  std::string record() {
-    std::string buf(4096, '\0');
-    const size_t n = Vtable()->journal_record(instance, buf.data(), buf.size());
-    REQUIRE(n < buf.size());
-    return buf.substr(0, n);
-  }
-  sp_status call(sp_status (*fn)(void*, sp_error*)) {
-    error = sp_error{};
-    return fn(instance, &error);
-  }
-  std::string message() const { return error.message; }
-
-  void* instance = nullptr;
-  sp_error error{};
-  sp_status status = SP_ERROR;
+struct Fault : FaultHandle {
+  Fault(FakeHost& host, const Options& options) : FaultHandle(Vtable(), host, options) {}
 };
 
 }  // namespace

@@ -37,31 +37,8 @@ Options ProcessOptions(const std::string& action, const std::string& signal = "S
   return o;
 }
 
-// One fault instance, destroyed at the end of the test whatever happened.
-struct Fault {
-  Fault(FakeHost& host, const Options& options) {
-    status = Vtable()->create(host.api(), host.ctx(), options.get(), &instance, &error);
-  }
-  ~Fault() {
-    if (instance != nullptr) Vtable()->destroy(instance);
-  }
-  sp_status inject() { return call(Vtable()->inject); }
-  sp_status revert() { return call(Vtable()->revert); }
-  int active() { return Vtable()->is_active(instance); }
-  std::string record() {
-    char buf[1024];
-    const size_t n = Vtable()->journal_record(instance, buf, sizeof buf);
-    REQUIRE(n < sizeof buf);
-    return std::string(buf, n);
-  }
-  sp_status call(sp_status (*fn)(void*, sp_error*)) {
-    error = sp_error{};
-    return fn(instance, &error);
-  }
-
-  void* instance = nullptr;
-  sp_error error{};
-  sp_status status = SP_ERROR;
+struct Fault : FaultHandle {
+  Fault(FakeHost& host, const Options& options) : FaultHandle(Vtable(), host, options) {}
 };
 
 sp_status Recover(const std::string& record, sp_error* error) {

@@ -197,6 +197,27 @@ void FakeHost::Log(void* ctx, sp_log_level, const char* message) {
   static_cast<FakeHost*>(ctx)->logs.emplace_back(message);
 }
 
+FaultHandle::FaultHandle(const sp_fault_vtable* vtable, FakeHost& host, const Options& options)
+    : vtable_(vtable) {
+  status = vtable_->create(host.api(), host.ctx(), options.get(), &instance, &error);
+}
+
+FaultHandle::~FaultHandle() {
+  if (instance != nullptr) vtable_->destroy(instance);
+}
+
+std::string FaultHandle::record() {
+  std::string buf(4096, '\0');
+  const size_t n = vtable_->journal_record(instance, buf.data(), buf.size());
+  REQUIRE(n < buf.size());
+  return buf.substr(0, n);
+}
+
+sp_status FaultHandle::call(sp_status (*fn)(void*, sp_error*)) {
+  error = sp_error{};
+  return fn(instance, &error);
+}
+
 TempDir::TempDir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "sp-faults-XXXXXX").string();
   REQUIRE(mkdtemp(pattern.data()) != nullptr);

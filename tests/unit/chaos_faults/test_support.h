@@ -93,6 +93,30 @@ class FakeHost {
   sp_host_api api_{};
 };
 
+// One fault instance created through `vtable` as the host creates it, destroyed at the end of
+// the test whatever happened. Each call starts from a cleared `error`.
+class FaultHandle {
+ public:
+  FaultHandle(const sp_fault_vtable* vtable, FakeHost& host, const Options& options);
+  FaultHandle(const FaultHandle&) = delete;
+  FaultHandle& operator=(const FaultHandle&) = delete;
+  ~FaultHandle();
+
+  sp_status inject() { return call(vtable_->inject); }
+  sp_status revert() { return call(vtable_->revert); }
+  int active() { return vtable_->is_active(instance); }
+  std::string record();  // journal_record, which must fit in 4 KiB
+  sp_status call(sp_status (*fn)(void*, sp_error*));
+  std::string message() const { return error.message; }
+
+  void* instance = nullptr;
+  sp_error error{};
+  sp_status status = SP_ERROR;  // what create returned
+
+ private:
+  const sp_fault_vtable* vtable_;
+};
+
 // A temporary directory, removed with its contents at the end.
 class TempDir {
  public:

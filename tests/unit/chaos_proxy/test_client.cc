@@ -29,23 +29,6 @@ int connect_to(uint16_t port) {
   return fd;
 }
 
-bool send_all(int fd, const std::string& data) {
-  size_t off = 0;
-  while (off < data.size()) {
-    const ssize_t n = send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    off += static_cast<size_t>(n);
-  }
-  return true;
-}
-
-size_t content_length(const std::string& head) {
-  std::string lower(head);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  const size_t at = lower.find("\r\ncontent-length:");
-  return at == std::string::npos ? 0 : std::stoul(lower.substr(at + 17));
-}
-
 ReadResult read_some(int fd, size_t want, int timeout_ms) {
   ReadResult r;
   const uint64_t until = now_ns() + static_cast<uint64_t>(timeout_ms) * kMs;

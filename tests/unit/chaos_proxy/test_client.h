@@ -5,12 +5,14 @@
 #include <cstdint>
 #include <string>
 
+#include "plugin_test_support/loopback_io.h"
+
 namespace sp::proxy::test {
 
 // A connected TCP socket to 127.0.0.1:port, or -1 with errno from connect().
 int connect_to(uint16_t port);
-bool send_all(int fd, const std::string& data);
-size_t content_length(const std::string& head);
+using plugin_test::content_length;
+using plugin_test::send_all;
 
 struct ReadResult {
   std::string data;

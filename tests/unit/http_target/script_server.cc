@@ -14,6 +14,8 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "plugin_test_support/loopback_io.h"
+
 namespace sp::http::test {
 namespace {
 
@@ -35,14 +37,7 @@ int listen_on_loopback(uint16_t* port) {
   return fd;
 }
 
-size_t content_length(const std::string& head) {
-  std::string lower(head);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  const size_t at = lower.find("\r\ncontent-length:");
-  if (at == std::string::npos) return 0;
-  return std::stoul(lower.substr(at + 17));
-}
+using plugin_test::content_length;
 
 std::string ssl_reason() {
   const unsigned long code = ERR_peek_last_error();

@@ -11,6 +11,8 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "plugin_test_support/loopback_io.h"
+
 namespace sp::http::test {
 namespace {
 
@@ -32,23 +34,8 @@ int listen_on_loopback(uint16_t* port) {
   return fd;
 }
 
-bool send_all(int fd, const std::string& data) {
-  size_t off = 0;
-  while (off < data.size()) {
-    const ssize_t n = send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    off += static_cast<size_t>(n);
-  }
-  return true;
-}
-
-size_t content_length(const std::string& head) {
-  std::string lower(head);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  const size_t at = lower.find("\r\ncontent-length:");
-  if (at == std::string::npos) return 0;
-  return std::stoul(lower.substr(at + 17));
-}
+using plugin_test::content_length;
+using plugin_test::send_all;
 
 }  // namespace
 

@@ -36,6 +36,14 @@ std::string S(const sp_option_value& v) { return std::string(v.s.ptr, v.s.len); 
 
 }  // namespace
 
+TEST_CASE("options: a number may be written as a percentage", "[options]") {
+  ResolvedOptions resolved;
+  Diagnostics errors;
+  REQUIRE(ResolveOptions(Block("base_url: http://x\nratio: 25%\n"), kDecls, kCount, Ctx(), &resolved, &errors));
+  CHECK(resolved.find("ratio")->f == Approx(0.25));
+  CHECK_FALSE(ResolveOptions(Block("base_url: http://x\nratio: '%'\n"), kDecls, kCount, Ctx(), &resolved, &errors));
+}
+
 TEST_CASE("options: every type, in declaration order", "[options]") {
   Value block = Block(
       "base_url: http://x\n"
@@ -137,7 +145,7 @@ TEST_CASE("options: unknown, missing, wrong types are all reported and located",
         "headers, ca_file, method");
   CHECK(got[1] == "p.yaml:1:1: target.base_url: missing required option base_url of plugin http (text): where requests go");
   CHECK(got[2] == "p.yaml:2:14: target.connections: expected a whole number (e.g. 10), got \"many\" (option connections of plugin http)");
-  CHECK(got[3] == "p.yaml:4:8: target.ratio: expected a number (e.g. 0.5), got a list (option ratio of plugin http)");
+  CHECK(got[3] == "p.yaml:4:8: target.ratio: expected a number (e.g. 0.5, or 50% for 0.5), got a list (option ratio of plugin http)");
   CHECK(got[4] == "p.yaml:3:13: target.keep_alive: expected true or false, got \"yes\" (option keep_alive of plugin http)");
   CHECK(got[5].find("p.yaml:5:10: target.timeout: duration \"5\" has no unit") == 0);
   CHECK(got[6].find("p.yaml:6:11: target.max_body: size unit \"M\" in \"2M\" is ambiguous") == 0);
