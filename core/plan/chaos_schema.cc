@@ -160,6 +160,9 @@ class ChaosReader {
       if (http) {
         HttpProbe h;
         if (HttpProbeValue(*http, JoinKey(pkey, "http"), &h)) p.http = std::move(h);
+        if (const Value* w = Get(item, "window")) {
+          Fail(w->loc, JoinKey(pkey, "window"), "only a threshold: probe has a window; an http: probe is one request");
+        }
       } else {
         std::string text, err;
         Threshold t;
@@ -263,10 +266,10 @@ class ChaosReader {
       }
       UniqueName(item, skey, "chaos step", &seen, &s.name);
       if (const Value* a = Required(item, skey, "at", "when the fault starts, from the run's start (e.g. 20s)")) {
-        Track(ReadDuration(*a, JoinKey(skey, "at"), &s.at, errors_));
+        Bounded(*a, JoinKey(skey, "at"), &s.at);
       }
       if (const Value* d = Get(item, "duration")) {
-        Track(ReadDuration(*d, JoinKey(skey, "duration"), &s.duration, errors_));
+        Bounded(*d, JoinKey(skey, "duration"), &s.duration);
       } else {
         Fail(item.loc, JoinKey(skey, "duration"),
              "missing; expected how long the fault stays (e.g. 15s; 0s for a one-off like a kill)");
@@ -287,6 +290,17 @@ class ChaosReader {
       out->push_back(std::move(s));
     }
     std::stable_sort(out->begin(), out->end(), [](const ChaosStep& a, const ChaosStep& b) { return a.at < b.at; });
+  }
+
+  // A step's times: 0 or more, at most 30 days (so sums of them cannot overflow).
+  void Bounded(const Value& v, const std::string& key, Duration* out) {
+    Duration d{0};
+    if (!Track(ReadDuration(v, key, &d, errors_))) return;
+    if (d.count() < 0 || d > std::chrono::hours(24 * 30)) {
+      Fail(v.loc, key, "must be between 0s and 30 days, got \"" + v.scalar + "\"");
+      return;
+    }
+    *out = d;
   }
 
   void UniqueName(const Value& item, const std::string& key, const std::string& what,

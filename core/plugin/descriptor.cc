@@ -147,7 +147,11 @@ bool ReadDescriptor(const sp_plugin_descriptor* raw, Descriptor* out, std::strin
         *err = "its fault vtable leaves a required function NULL (malformed descriptor)";
         return false;
       }
-      return true;
+      if ((v.open_site != nullptr) != (v.close_site != nullptr)) {
+        *err = "its fault vtable has only one of open_site and close_site (malformed descriptor)";
+        return false;
+      }
+      return CheckOptions(v.site_options, v.site_option_count, "site_options", err);
     }
     case SP_KIND_REPORTER: {
       if (!CopySized(d.vtable, kMinReporterSize, "reporter vtable", &out->reporter, err)) return false;

@@ -88,7 +88,10 @@ void ChaosMetrics::OnSecond(double start_s, double end_s, const metrics::Recorde
       if (m.recovery) m.recovery.emplace(RecoveryCfg(), m.baseline, m.revert_s);
     }
     const bool overlaps = start_s < (m.revert_s < 0 ? end_s + 1 : m.revert_s) && end_s > m.inject_s;
-    if (overlaps) m.during.Merge(interval);
+    if (overlaps) {
+      m.during.Merge(interval);
+      m.during_s += end_s - start_s;
+    }
     if (m.recovery && !m.recovery->done()) {
       chaos::WindowStats w;
       w.start_s = start_s;
@@ -173,7 +176,9 @@ StepMeasure ChaosMetrics::Step(size_t step) const {
     } else if (saw_circuit_event_) {
       uint64_t trips = 0;
       for (const auto& iv : response_circuit_.intervals()) {
-        if (iv.start_s >= m.inject_s && iv.start_s < until) ++trips;
+        // Response intervals start at whole seconds: one opening in the fault's first second
+        // starts just before inject_s.
+        if (iv.start_s + 1.0 > m.inject_s && iv.start_s < until) ++trips;
       }
       m.trips = trips;
       m.time_open_s = response_circuit_.OpenWithin(m.inject_s, until);

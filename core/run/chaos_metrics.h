@@ -28,6 +28,7 @@ struct StepMeasure {
   double inject_s = -1;
   double revert_s = -1;
   metrics::Recorder during;   // the whole seconds that overlap [inject_s, revert_s]
+  double during_s = 0;        // how long those seconds are together
   chaos::Baseline baseline;
   std::optional<chaos::RecoveryMeter> recovery;
   uint64_t trips = 0;         // breaker trips while the fault was in (and until recovery)

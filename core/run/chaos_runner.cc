@@ -149,13 +149,16 @@ void ChaosRunner::Loop() {
       StopAll(outcome, why);
       break;
     }
-    const double now = Now();
-    double next = now + 0.05;
+    double next = Now() + 0.05;
     bool all_done = true;
     for (size_t i = 0; i < steps_.size(); ++i) {
       StepState& s = steps_[i];
+      // Read per step: a slow BeginStep of one step must not delay another's revert.
+      const double now = Now();
       const double at = s.result.planned_at_s;
-      const double end = at + s.result.planned_duration_s;
+      // The fault stays its whole duration from when it went in (probes may delay the inject).
+      const double end = std::max(at, s.result.start_s) + s.result.planned_duration_s;
+      if (s.phase == Phase::Pending && !finishing && Stopping()) break;  // StopAll handles the rest
       switch (s.phase) {
         case Phase::Pending:
           if (finishing) {
@@ -195,6 +198,11 @@ void ChaosRunner::Loop() {
   done_ = true;
 }
 
+bool ChaosRunner::Stopping() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stop_ || finishing_;
+}
+
 std::vector<ProbeOutcome> ChaosRunner::RunProbes() {
   std::vector<ProbeOutcome> out;
   for (const plan::Probe& p : plan_.chaos.steady_state) {
@@ -232,6 +240,17 @@ void ChaosRunner::BeginStep(size_t i) {
     s.phase = Phase::Done;
     return;
   }
+  if (Stopping()) {
+    // A signal or the load's end came while the probes ran: the fault does not go in.
+    std::lock_guard<std::mutex> lock(mu_);
+    s.result.before = std::move(before);
+    if (!stop_) {
+      s.result.outcome = "skipped";
+      s.result.message = "not run: the load ended while the steady state was being checked";
+      s.phase = Phase::Done;
+    }
+    return;  // when stopped, StopAll marks it with the stop's outcome
+  }
   std::string err;
   void* instance = nullptr;
   if (!setup_->Create(*s.step, host_, &instance, &err)) {
@@ -253,11 +272,32 @@ void ChaosRunner::BeginStep(size_t i) {
       buf.assign(n + 1, '\0');
       n = v.journal_record(instance, buf.data(), buf.size());
     }
-    if (n > 0 && n < buf.size()) record.assign(buf.data(), n);
+    if (n >= buf.size()) {
+      // Without its record the fault could not be undone after a crash: it does not go in.
+      std::lock_guard<std::mutex> lock(mu_);
+      s.result.before = std::move(before);
+      s.result.outcome = "aborted";
+      s.result.message = "the fault's journal record did not fit (" + std::to_string(n) + " bytes); not injected";
+      s.phase = Phase::Done;
+      return;
+    }
+    if (n > 0) record.assign(buf.data(), n);
   }
-  s.journal_id = journal_->Injecting(s.result.name, s.step->plugin->name(), s.step->plugin->file, record);
+  if (!journal_->Injecting(s.result.name, s.step->plugin->name(), s.step->plugin->file, record, &s.journal_id) &&
+      !record.empty()) {
+    // A fault that can outlive this process goes in only once it is on disk.
+    std::lock_guard<std::mutex> lock(mu_);
+    s.result.before = std::move(before);
+    s.result.outcome = "aborted";
+    s.result.message = "could not write the chaos journal (" + journal_->path() + "); not injected";
+    s.phase = Phase::Done;
+    return;
+  }
   sp_error e{};
   const double t = Now();
+  // Marked before the call: an inject may take seconds (a process fault waits for the group to
+  // stop), and those seconds belong to the fault's window, not the baseline.
+  metrics_->MarkInjected(i, t);
   const sp_status st = v.inject(instance, &e);
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -270,10 +310,7 @@ void ChaosRunner::BeginStep(size_t i) {
     }
   }
   host_->Event("chaos", "chaos_inject", static_cast<double>(i));
-  if (st == SP_OK) {
-    metrics_->MarkInjected(i, t);
-    return;
-  }
+  if (st == SP_OK) return;
   // A half-done inject is taken back out like a finished one.
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -282,7 +319,6 @@ void ChaosRunner::BeginStep(size_t i) {
     s.phase = Phase::Injected;
     injected_order_.push_back(i);
   }
-  metrics_->MarkInjected(i, t);
   RevertStep(i, "the inject failed");
 }
 
@@ -304,7 +340,7 @@ void ChaosRunner::RevertStep(size_t i, const std::string& why) {
     active = v.is_active(s.instance) != 0;
   }
   const double t = Now();
-  if (!active) journal_->Reverted(s.journal_id);
+  if (st == SP_OK && !active) journal_->Reverted(s.journal_id);  // else recover may still need it
   host_->Event("chaos", "chaos_revert", static_cast<double>(i));
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -317,7 +353,12 @@ void ChaosRunner::RevertStep(size_t i, const std::string& why) {
                                            std::to_string(static_cast<int>(kVerifyTimeoutS)) + " s later";
       s.result.message += (s.result.message.empty() ? "" : "; ") + text +
                           " (the journal keeps it for `stressplan recover`)";
-      std::fprintf(stderr, "stressplan: chaos step \"%s\": %s\n", s.result.name.c_str(), text.c_str());
+      const std::string line = "stressplan: chaos step \"" + s.result.name + "\": " + text;
+      if (message_) {
+        message_(line);
+      } else {
+        std::fprintf(stderr, "%s\n", line.c_str());
+      }
     } else if (!why.empty() && s.result.outcome == "completed") {
       s.result.message = "reverted early: " + why;
     }

@@ -67,6 +67,9 @@ class ChaosRunner {
   // due (unless stopped), joins. `pump` runs every few ms while waiting (service restarts).
   void Finish(const std::function<void()>& pump);
 
+  // Where the thread's own messages go (a revert that failed); stderr until set. Set before Start.
+  void SetMessageSink(std::function<void(const std::string&)> sink) { message_ = std::move(sink); }
+
   // After Finish: destroys the fault instances (before their sites close). Results stay.
   void DestroyInstances();
 
@@ -92,7 +95,10 @@ class ChaosRunner {
   std::vector<ProbeOutcome> RunProbes();
   void StopAll(const std::string& outcome, const std::string& why);
 
+  bool Stopping() const;  // Stop or Finish was asked for
+
   const plan::Plan& plan_;
+  std::function<void(const std::string&)> message_;
   ChaosSetup* setup_;
   plugin::Host* host_;
   Journal* journal_;

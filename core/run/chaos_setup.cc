@@ -46,6 +46,12 @@ bool ChaosSetup::Prepare(const plan::Plan& plan, plugin::Loader* loader, bool wi
       ok = false;
       continue;
     }
+    if (s.proxy.empty() && step.plugin->d.fault.create_on_site != nullptr && step.plugin->d.fault.open_site != nullptr) {
+      plan::AddError(errors, s.loc, step.where + ".proxy",
+                     "fault plugin '" + std::string(step.plugin->name()) +
+                         "' acts on a proxy: add proxy: NAME naming one of the plan's proxies:");
+      ok = false;
+    }
     if (!s.proxy.empty()) {
       for (auto& site : sites_) {
         if (site->plan->name == s.proxy) step.site = site.get();

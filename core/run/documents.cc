@@ -13,6 +13,10 @@ namespace {
 
 using nlohmann::json;
 
+// Text from servers (probe answers, error messages) may not be valid UTF-8: replaced, never
+// thrown, so a report is always written.
+std::string Dump(const json& d) { return d.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 json Latency(const metrics::Histogram& h) {
   return json{{"min", Ms(h.min())},          {"mean", std::round(h.mean() / 1e3) / 1e3},
               {"p50", Ms(h.Percentile(50))}, {"p90", Ms(h.Percentile(90))},
@@ -99,7 +103,7 @@ std::string RunStartDocument(const RunInfo& info) {
     for (const auto& r : s.requests) requests[s.name + "/" + r.name] = config(r.spec);
   }
   d["target"] = {{"plugin", p.target.plugin}, {"options", config(p.target.options)}, {"requests", requests}};
-  return d.dump();
+  return Dump(d);
 }
 
 std::string SnapshotDocument(const SnapshotData& s, const metrics::Recorder& r,
@@ -126,7 +130,7 @@ std::string SnapshotDocument(const SnapshotData& s, const metrics::Recorder& r,
   d["status_codes"] = StatusCodes(r);
   d["events"] = NamedCounts(r.events(), names);
   d["chaos"] = s.active_chaos;
-  return d.dump();
+  return Dump(d);
 }
 
 namespace {
@@ -179,8 +183,7 @@ void AddChaos(const ChaosReport& chaos, const std::vector<std::string>& names, j
                {"steady_state", {{"before", Probes(e.before)}, {"after", Probes(e.after)}}}};
     if (e.start_s >= 0) {
       entry["window"] = {{"start_s", e.start_s}, {"end_s", e.end_s >= 0 ? e.end_s : e.start_s}};
-      const double seconds = std::max(1.0, std::ceil((e.end_s >= 0 ? e.end_s : e.start_s) - e.start_s));
-      entry["during"] = Breakdown(m.during, seconds, names);
+      entry["during"] = Breakdown(m.during, m.during_s, names);
       entry["baseline"] = {{"valid", m.baseline.valid}, {"requests", m.baseline.requests},
                            {"error_rate", m.baseline.error_rate}, {"latency_p95_ms", m.baseline.p95_ms}};
       entry["circuit"] = {{"trips", m.trips}, {"time_open_s", m.time_open_s < 0 ? json(nullptr) : json(m.time_open_s)}};
@@ -220,7 +223,7 @@ std::string EventDocument(double elapsed_s, const std::string& source, const std
   d["source"] = source;
   d["name"] = name;
   d["value"] = value;
-  return d.dump();
+  return Dump(d);
 }
 
 std::string SummaryDocument(const RunInfo& info, const RunEnd& end, const metrics::Recorder& t,
@@ -312,7 +315,7 @@ std::string SummaryDocument(const RunInfo& info, const RunEnd& end, const metric
   d["reporter_documents_dropped"] = end.reporter_documents_dropped;
   AddChaos(end.chaos, names, &d);
   d["experiments_passed"] = end.chaos.experiments_passed();
-  return d.dump();
+  return Dump(d);
 }
 
 }  // namespace sp::run

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -48,12 +49,39 @@ Journal::~Journal() {
 
 bool Journal::Open(const std::string& path, const std::string& plan_file, const std::string& started_at,
                    std::string* err) {
+  {
+    JournalState earlier;
+    size_t torn = 0;
+    std::string why;
+    if (::access(path.c_str(), F_OK) == 0 && ReadJournal(path, &earlier, &torn, &why)) {
+      if (earlier.run_pid > 0 && earlier.run_pid != ::getpid() && !earlier.run_start_time.empty() &&
+          ProcessStartTime(earlier.run_pid) == earlier.run_start_time) {
+        *err = "another run (pid " + std::to_string(earlier.run_pid) + ") is writing " + path +
+               "; give this run another --report folder";
+        return false;
+      }
+      size_t left = 0;
+      for (const Unreverted& u : earlier.unreverted) left += u.record.empty() ? 0 : 1;
+      if (left > 0) {
+        *err = path + " lists " + std::to_string(left) + " fault(s) an earlier run (pid " +
+               std::to_string(earlier.run_pid) + ") injected and never reverted; run `stressplan recover --journal " +
+               path + "` first, or use another --report folder";
+        return false;
+      }
+    }
+  }
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
   if (fd_ < 0) {
     *err = "cannot write the chaos journal " + path + ": " + std::strerror(errno);
     return false;
   }
   path_ = path;
+  // The file's directory entry must survive a crash too.
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  if (int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
   nlohmann::json line = {{"op", "run"}, {"pid", static_cast<int64_t>(::getpid())},
                          {"start_time", ProcessStartTime(::getpid())}, {"plan", plan_file},
                          {"started_at", started_at}};
@@ -61,10 +89,11 @@ bool Journal::Open(const std::string& path, const std::string& plan_file, const 
   return true;
 }
 
-uint64_t Journal::Injecting(const std::string& step, const std::string& plugin, const std::string& plugin_file,
-                            const std::string& record) {
+bool Journal::Injecting(const std::string& step, const std::string& plugin, const std::string& plugin_file,
+                        const std::string& record, uint64_t* id_out) {
   std::lock_guard<std::mutex> lock(mu_);
   const uint64_t id = next_id_++;
+  *id_out = id;
   nlohmann::json line = {{"op", "inject"}, {"id", id}, {"step", step}, {"plugin", plugin}, {"plugin_file", plugin_file}};
   nlohmann::json parsed = nullptr;
   if (!record.empty()) {
@@ -73,11 +102,11 @@ uint64_t Journal::Injecting(const std::string& step, const std::string& plugin, 
     if (parsed.is_discarded()) parsed = record;
   }
   line["record"] = parsed;
-  if (fd_ >= 0) {
-    WriteAll(fd_, line.dump() + "\n");
-    ::fsync(fd_);  // written before the fault exists: that is the point of the journal
-  }
-  return id;
+  if (fd_ < 0) return false;
+  // Written and synced before the fault exists: that is the point of the journal. dump()
+  // replaces invalid UTF-8 rather than throw on the chaos thread.
+  return WriteAll(fd_, line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n") &&
+         ::fsync(fd_) == 0;
 }
 
 void Journal::Reverted(uint64_t id) {
@@ -152,8 +181,18 @@ bool MarkRecovered(const std::string& path, uint64_t id, std::string* err) {
     *err = "cannot update " + path + ": " + std::strerror(errno);
     return false;
   }
+  // A crash may have left a torn last line: start on a line of our own, or ours is torn too.
+  std::string text;
+  {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (in && in.tellg() > 0) {
+      in.seekg(-1, std::ios::end);
+      if (in.get() != '\n') text = "\n";
+    }
+  }
   nlohmann::json line = {{"op", "recovered"}, {"id", id}, {"by_pid", static_cast<int64_t>(::getpid())}};
-  bool ok = WriteAll(fd, line.dump() + "\n") && ::fsync(fd) == 0;
+  text += line.dump() + "\n";
+  bool ok = WriteAll(fd, text) && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok) *err = "cannot update " + path + ": " + std::strerror(errno);
   return ok;

@@ -19,11 +19,14 @@ namespace sp::run {
 
 class Journal {
  public:
-  // Creates (truncates) `path` and writes the run line. False with *err when it cannot.
+  // Creates `path` (replacing an earlier run's journal) and writes the run line. False with
+  // *err when it cannot, or when the journal there still lists faults a killed run left in
+  // that only `stressplan recover` can undo: overwriting it would lose them.
   bool Open(const std::string& path, const std::string& plan_file, const std::string& started_at, std::string* err);
-  // Appends an inject line and returns its id; `record` is the plugin's JSON text or empty.
-  uint64_t Injecting(const std::string& step, const std::string& plugin, const std::string& plugin_file,
-                     const std::string& record);
+  // Appends an inject line (fsync'd) and sets *id; `record` is the plugin's JSON text or empty.
+  // False when the line could not be written and synced.
+  bool Injecting(const std::string& step, const std::string& plugin, const std::string& plugin_file,
+                 const std::string& record, uint64_t* id);
   void Reverted(uint64_t id);
   const std::string& path() const { return path_; }
   bool is_open() const { return fd_ >= 0; }

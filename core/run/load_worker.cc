@@ -304,7 +304,10 @@ void LoadWorker::Loop() {
     if (target_.d.target.poll(worker_, deadline) < 0) broken = true;
     in_flight_count_.store(in_flight_, std::memory_order_relaxed);
   }
-  if (broken) failure_ = std::string("target plugin ") + target_.name() + " reported a broken load thread";
+  if (broken) {
+    failure_ = std::string("target plugin ") + target_.name() + " reported a broken load thread";
+    broken_.store(true, std::memory_order_release);
+  }
   Drain(next_publish);
 }
 

@@ -55,7 +55,8 @@ class LoadWorker {
   metrics::Recorder TakeRecorded();
   int active_users() const { return active_.load(std::memory_order_relaxed); }
   uint64_t in_flight() const { return in_flight_count_.load(std::memory_order_relaxed); }
-  const std::string& failure() const { return failure_; }  // set if the target worker broke
+  const std::string& failure() const { return failure_; }  // set if the target worker broke; read after join
+  bool broken() const { return broken_.load(std::memory_order_acquire); }  // any thread, while it runs
   // CPU time this thread used, and when that was read (host clock); updated once a second.
   uint64_t cpu_ns() const { return cpu_ns_.load(std::memory_order_relaxed); }
   uint64_t cpu_read_at_ns() const { return cpu_at_ns_.load(std::memory_order_relaxed); }
@@ -119,6 +120,7 @@ class LoadWorker {
   std::atomic<uint64_t> cpu_ns_{0};
   std::atomic<uint64_t> cpu_at_ns_{0};
   std::string failure_;
+  std::atomic<bool> broken_{false};  // failure_ was set (the orchestrator stops the chaos thread)
 };
 
 }  // namespace sp::run

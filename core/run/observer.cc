@@ -60,6 +60,7 @@ void ObserverSet::Loop() {
         const bool fetched = fetch_(e->plan.url, timeout_s, &body, &err);
         const double at_s = static_cast<double>(plugin::NowNs() - t0_ns_) / 1e9;
         lock.lock();
+        if (stop_) break;  // Stop waits for this thread: no more fetches once asked
         ++e->summary.polls;
         std::optional<double> value;
         if (fetched) {
@@ -97,25 +98,20 @@ bool ObserverSet::OpenWithin(double a_s, double b_s) const {
 
 uint64_t ObserverSet::TripsWithin(double a_s, double b_s) const {
   std::lock_guard<std::mutex> lock(mu_);
-  uint64_t best = 0;
-  for (const auto& e : entries_) {
-    uint64_t before = 0, upto = 0;
-    for (const auto& [t, n] : e->trip_times) {
-      if (t < a_s) before = n;
-      if (t < b_s) upto = n;
-    }
-    best = std::max(best, upto - before);
+  if (entries_.empty()) return 0;
+  // The first observer is the run's circuit source (as for the circuit.* thresholds).
+  uint64_t before = 0, upto = 0;
+  for (const auto& [t, n] : entries_.front()->trip_times) {
+    if (t < a_s) before = n;
+    if (t < b_s) upto = n;
   }
-  return best;
+  return upto - before;
 }
 
 double ObserverSet::OpenTimeWithin(double a_s, double b_s) const {
   std::lock_guard<std::mutex> lock(mu_);
-  double best = -1;
-  for (const auto& e : entries_) {
-    if (!e->plan.counter) best = std::max(best, e->tracker->OpenWithin(a_s, b_s));
-  }
-  return best;
+  if (entries_.empty() || entries_.front()->plan.counter) return -1;  // a counter knows no open time
+  return entries_.front()->tracker->OpenWithin(a_s, b_s);
 }
 
 std::vector<ObserverSummary> ObserverSet::Summaries() const {

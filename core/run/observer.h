@@ -44,6 +44,8 @@ class ObserverSet {
 
   // Whether any gauge observer saw the breaker open within [a_s, b_s).
   bool OpenWithin(double a_s, double b_s) const;
+  // Trips and open time within [a_s, b_s) from the first observer (the run's circuit source);
+  // open time is -1 when that is a counter.
   uint64_t TripsWithin(double a_s, double b_s) const;
   double OpenTimeWithin(double a_s, double b_s) const;
   std::vector<ObserverSummary> Summaries() const;

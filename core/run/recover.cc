@@ -45,7 +45,9 @@ int Recover(const RecoverOptions& options) {
   plugin::Loader loader(&host);
   loader.SetSearchPath(plugin::SearchPath(options.plugin_paths, {}));
   int failed = 0;
-  for (const Unreverted& u : state.unreverted) {
+  // Newest first, like the run's own reverts: a fault put on top of another comes out first.
+  for (auto it = state.unreverted.rbegin(); it != state.unreverted.rend(); ++it) {
+    const Unreverted& u = *it;
     if (u.record.empty()) {
       std::printf("  %s (%s): nothing outlives the run's process; nothing to do\n", u.step.c_str(), u.plugin.c_str());
       MarkRecovered(options.journal, u.id, &err);

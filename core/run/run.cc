@@ -158,6 +158,7 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   // keeps them off its live line.
   Console console(options.quiet, plan, clock);
   host.SetLogSink([&](sp_log_level, const std::string& line) { console.Message(line); });
+  runner->SetMessageSink([&](const std::string& line) { console.Message(line); });
   struct LogSinkReset {
     plugin::Host& host;
     ~LogSinkReset() { host.SetLogSink(nullptr); }
@@ -331,8 +332,19 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   // bound); the snapshot is taken a little after, so each second gets exactly its own.
   constexpr uint64_t kCollectDelayNs = 25'000'000;
   uint64_t second = 0;
+  bool broken_reported = false;
   while (!finished.load()) {
     service_control.Pump();
+    if (!broken_reported) {
+      for (auto& w : workers) {
+        if (w->broken()) {
+          // The run is going down: no more faults, and those in come out now.
+          broken_reported = true;
+          runner->Stop("aborted", "a load thread broke");
+          break;
+        }
+      }
+    }
     uint64_t now = plugin::NowNs();
     clock.Advance(now);
     uint64_t next = t0 + (second + 1) * 1'000'000'000ull + kCollectDelayNs;

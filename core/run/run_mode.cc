@@ -14,12 +14,15 @@ bool ApplyMode(const std::string& mode, plan::Plan* plan, plan::Diagnostics* err
                            [&](const plan::Threshold& x) { return plan::IsRunEndMetric(x.metric) != run_end; }),
             t.end());
   };
-  if (mode == "load") {
-    plan->chaos.steps.clear();
+  // recovery_time needs a fault to recover from; circuit.* still means something (no trips).
+  auto drop_recovery_time = [&] {
     auto& t = plan->thresholds;
-    // recovery_time needs a fault to recover from; circuit.* still means something (no trips).
     t.erase(std::remove_if(t.begin(), t.end(), [](const plan::Threshold& x) { return x.metric == "recovery_time"; }),
             t.end());
+  };
+  if (mode == "load") {
+    plan->chaos.steps.clear();
+    drop_recovery_time();
     return true;
   }
   if (plan->chaos.steps.empty()) {
@@ -27,6 +30,7 @@ bool ApplyMode(const std::string& mode, plan::Plan* plan, plan::Diagnostics* err
       return plan::AddError(errors, plan->chaos.loc.line ? plan->chaos.loc : plan::Location{plan->file, 0, 0}, "chaos.steps",
                             "--mode chaos: the plan has no chaos steps to run; add chaos: steps: or use --mode load");
     }
+    drop_recovery_time();
     return true;
   }
   if (mode == "full") {
@@ -34,7 +38,9 @@ bool ApplyMode(const std::string& mode, plan::Plan* plan, plan::Diagnostics* err
     // `--duration 10s` of a chaos plan still runs its load.
     plan::Duration total{0};
     for (const plan::Stage& st : plan->profiles.at(plan->profile).stages) total += st.duration;
+    bool any_runs = false;
     for (const plan::ChaosStep& s : plan->chaos.steps) {
+      any_runs = any_runs || s.at < total;
       if (s.at >= total) {
         std::fprintf(stderr,
                      "stressplan: chaos step \"%s\" (%s) starts at %gs, after the end of the load (%gs): it is "
@@ -43,6 +49,7 @@ bool ApplyMode(const std::string& mode, plan::Plan* plan, plan::Diagnostics* err
                      static_cast<double>(total.count()) / 1e9);
       }
     }
+    if (!any_runs) drop_recovery_time();  // every step is skipped: no fault to recover from
     return true;
   }
 
@@ -50,7 +57,9 @@ bool ApplyMode(const std::string& mode, plan::Plan* plan, plan::Diagnostics* err
   plan::Duration end{0};
   for (const plan::ChaosStep& s : plan->chaos.steps) end = std::max(end, s.at + s.duration);
   plan::Stage probe;
-  probe.duration = end + plan->chaos.recovery.deadline;
+  // Long enough to see the last fault out: its revert (verified, up to 5 s after its planned
+  // end), a recovery starting as late as the deadline, and the good windows confirming it.
+  probe.duration = end + plan->chaos.recovery.deadline + std::chrono::seconds(plan->chaos.recovery.windows + 6);
   probe.rate = plan->chaos.probe_rate;
   probe.max_concurrency = 100;
   probe.loc = plan->chaos.loc;

@@ -14,6 +14,11 @@ int64_t ServiceControl::Pid(const std::string& name) {
 }
 
 bool ServiceControl::Restart(const std::string& name, std::string* err) {
+  if (std::this_thread::get_id() == main_) {
+    // Waiting here for the main thread's own Pump would never end.
+    *err = "service_restart is for the chaos thread (a fault's inject/revert), not the main thread";
+    return false;
+  }
   Request req;
   req.name = name;
   std::unique_lock<std::mutex> lock(mu_);

@@ -10,6 +10,7 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "core/services/service_set.h"
 
@@ -17,7 +18,8 @@ namespace sp::run {
 
 class ServiceControl {
  public:
-  explicit ServiceControl(services::ServiceSet* set) : set_(set) {}
+  // Constructed on the main thread, the one that Pumps.
+  explicit ServiceControl(services::ServiceSet* set) : set_(set), main_(std::this_thread::get_id()) {}
 
   int64_t Pid(const std::string& name);  // any thread; -1 when not running
   // Chaos thread: respawn through the main thread, then wait for health (start_timeout).
@@ -35,6 +37,7 @@ class ServiceControl {
     std::string err;
   };
   services::ServiceSet* set_;
+  std::thread::id main_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Request*> queue_;

@@ -18,9 +18,10 @@
  * writes to disk before inject; `stressplan recover` hands the record back to the plugin's
  * recover after a run was killed without reverting.
  *
- * THREADING: create, inject, revert, is_active, destroy and journal_record are called from the
- * run's chaos thread, never from a load thread; open_site and close_site from the main
- * thread. Each call must return within a bounded time (a few seconds at most); a plugin that
+ * THREADING: create, inject, revert, is_active and journal_record are called from the run's
+ * chaos thread, never from a load thread; destroy, open_site and close_site from the main
+ * thread (destroy after the chaos thread has finished). Never two calls on one instance at
+ * once. Each call must return within a bounded time (a few seconds at most); a plugin that
  * needs long work (the proxy's I/O) runs it on threads of its own.
  */
 #ifndef STRESSPLAN_FAULT_H

@@ -29,6 +29,8 @@ void RunData::AddSnapshot(const json& snapshot) {
   // Open stages plan a rate, not users (their "active" counts iterations in progress).
   if (std::isnan(s.planned_rate)) s.users_planned = NumberOr(users, "planned", kNaN);
   samples.push_back(s);
+  // Halve the resolution of what is kept rather than grow: the page draws far fewer points.
+  if (samples.size() >= kMaxSamples) samples = Downsample(samples, kMaxSamples / 2);
 }
 
 void RunData::AddEvent(const json& event) {
