@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <latch>
@@ -165,10 +166,19 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   } log_sink_reset{host};
 
   InterruptWatcher watcher([&](int count, const char* name) {
+    if (count >= 3) {
+      // The way out when something hangs past its bound (a plugin's revert, a service's
+      // restart): no reports; services die with us (parent-death signal), proxies with the
+      // process, and faults that outlive it are in the journal.
+      console.Message(std::string("stressplan: ") + name + " received a third time: exiting now; reports are not "
+                      "written" + (journal.is_open() ? "; undo what is left with `stressplan recover --journal " +
+                                                           journal.path() + "`" : std::string()));
+      std::_Exit(kExitInterrupted);
+    }
     console.Message(std::string("stressplan: ") + name + " received: " +
-                    (count == 1 ? "stopping the load, draining requests in flight, writing reports "
-                                  "(again to interrupt requests in flight)"
-                                : "interrupting requests in flight"));
+                    (count == 1 ? "stopping the load, reverting faults, draining requests in flight, writing "
+                                  "reports (again to interrupt requests in flight)"
+                                : "interrupting requests in flight (a third time exits at once)"));
     control.mode.store(count == 1 ? LoadControl::kDrain : LoadControl::kCancel);
     runner->Stop("interrupted", name);
   });

@@ -104,6 +104,33 @@ class EndToEnd(harness.TempDirTest):
         self.assertEqual(summary["status_reason"], "SIGTERM")
         self.assertEqual(stdout, "")  # --quiet
 
+    def test_a_third_signal_exits_at_once_and_the_services_still_stop(self):
+        ports = harness.full_plan_ports()
+        out = os.path.join(self.tmp, "out")
+        p = subprocess.Popen([harness.STRESSPLAN, "run", os.path.join(harness.PLANS, "full.yaml"), "--mode", "load",
+                              "--report", out, "--duration", "60s", "--users", "20", "--quiet"],
+                             env=dict(os.environ, **ports), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(2.5)
+        for _ in range(3):
+            p.send_signal(signal.SIGINT)
+            time.sleep(0.01)
+        _, stderr = p.communicate(timeout=20)
+        self.assertEqual(p.returncode, 130, stderr)
+        # Three signals within 30 ms come while the run is still stopping its services.
+        self.assertIn("received a third time: exiting now; reports are not written", stderr)
+        # The demo and its upstream die with the run (parent-death signal), reports or not.
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            alive = []
+            for port in (ports["DEMO_PORT"], ports["LLM_PORT"]):
+                with socket.socket() as s:
+                    if s.connect_ex(("127.0.0.1", int(port))) == 0:
+                        alive.append(port)
+            if not alive:
+                break
+            time.sleep(0.1)
+        self.assertEqual(alive, [])
+
     def test_telegram_plan_runs_clean_with_checks_captures_and_rules(self):
         port = harness.free_port()
         out = os.path.join(self.tmp, "out")
