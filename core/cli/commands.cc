@@ -184,6 +184,10 @@ int PluginsCommand(const std::vector<std::string>& args) {
       PrintOptions(l.plugin->d.target.request_options, l.plugin->d.target.request_option_count,
                    "request options");
     }
+    if (d.kind == SP_KIND_FAULT) {
+      PrintOptions(l.plugin->d.fault.site_options, l.plugin->d.fault.site_option_count,
+                   "site options (a proxies: entry)");
+    }
   }
   return broken ? run::kExitRuntime : run::kExitPassed;
 }

@@ -23,7 +23,7 @@ const sp_option_decl kFaultOptionDecls[kFaultOptionCount] = {
      "Which data the toxic acts on: downstream (upstream to client), upstream (client to "
      "upstream) or both. Ignored by refuse and the http_* toxics."},
     {"probability", SP_OPT_FLOAT, "1.0", 0,
-     "0..1: the chance the toxic applies; drawn once per connection for TCP toxics, once per "
+     "0..1 (or 0%..100%): the chance the toxic applies; drawn once per connection for TCP toxics, once per "
      "request for http_* toxics."},
     {"latency", SP_OPT_DURATION, nullptr, 0,
      "latency: delay added to every chunk of data (order is kept)."},
