@@ -6,6 +6,7 @@
 
 #include "core/plan/json_value.h"
 #include "core/plan/suggest.h"
+#include "core/plan/schema_reader.h"
 #include "core/plan/threshold.h"
 #include "core/plan/typed_value.h"
 
@@ -14,12 +15,9 @@ namespace {
 
 std::string Index(const std::string& key, size_t i) { return JoinKey(key, std::to_string(i)); }
 
-// Same shape as plan_schema's reader: every check records its error and carries on, so one
-// run of `stressplan validate` lists every mistake.
-class ChaosReader {
+class ChaosReader : public SchemaReader {
  public:
-  ChaosReader(Plan* plan, Diagnostics* errors) : plan_(plan), errors_(errors) {}
-  bool ok() const { return ok_; }
+  ChaosReader(Plan* plan, Diagnostics* errors) : SchemaReader(errors), plan_(plan) {}
 
   void Proxies(const Value& v) {
     if (!IsList(v, "proxies", "a list of proxies ({name: llm, listen: 127.0.0.1:18091, upstream: ...})")) return;
@@ -78,7 +76,7 @@ class ChaosReader {
         }
       }
       if (const Value* a = Get(item, "open_at")) Track(ReadFloat(*a, JoinKey(key, "open_at"), &o.open_at, errors_));
-      if (const Value* d = Get(item, "interval")) PositiveDuration(*d, JoinKey(key, "interval"), &o.interval);
+      if (const Value* d = Get(item, "interval")) Dur(*d, JoinKey(key, "interval"), &o.interval, /*positive=*/true);
       plan_->observers.push_back(std::move(o));
     }
   }
@@ -120,8 +118,8 @@ class ChaosReader {
         }
       }
     }
-    if (const Value* d = Get(v, "deadline")) PositiveDuration(*d, JoinKey(key, "deadline"), &r->deadline);
-    if (const Value* d = Get(v, "baseline")) PositiveDuration(*d, JoinKey(key, "baseline"), &r->baseline);
+    if (const Value* d = Get(v, "deadline")) Dur(*d, JoinKey(key, "deadline"), &r->deadline, /*positive=*/true);
+    if (const Value* d = Get(v, "baseline")) Dur(*d, JoinKey(key, "baseline"), &r->baseline, /*positive=*/true);
     if (const Value* m = Get(v, "error_rate_margin")) {
       Threshold t;
       std::string err;
@@ -181,7 +179,7 @@ class ChaosReader {
             p.threshold = t;
           }
         }
-        if (const Value* w = Get(item, "window")) PositiveDuration(*w, JoinKey(pkey, "window"), &p.window);
+        if (const Value* w = Get(item, "window")) Dur(*w, JoinKey(pkey, "window"), &p.window, /*positive=*/true);
       }
       out->push_back(std::move(p));
     }
@@ -241,7 +239,7 @@ class ChaosReader {
         if (const Value* e = Get(*j, "equals")) h->json_equals = ToJsonText(*e);
       }
     }
-    if (const Value* t = Get(v, "timeout")) PositiveDuration(*t, JoinKey(key, "timeout"), &h->timeout);
+    if (const Value* t = Get(v, "timeout")) Dur(*t, JoinKey(key, "timeout"), &h->timeout, /*positive=*/true);
     const bool good = ok_;
     ok_ = before && good;
     return good;
@@ -303,61 +301,7 @@ class ChaosReader {
     *out = d;
   }
 
-  void UniqueName(const Value& item, const std::string& key, const std::string& what,
-                  std::map<std::string, Location>* seen, std::string* out) {
-    if (const Value* name = Required(item, key, "name", "a unique " + what + " name")) {
-      if (NonEmptyText(*name, JoinKey(key, "name"), out)) {
-        auto [it, inserted] = seen->emplace(*out, name->loc);
-        if (!inserted) {
-          Fail(name->loc, JoinKey(key, "name"),
-               "duplicate " + what + " name \"" + *out + "\" (also used at line " + std::to_string(it->second.line) +
-                   ")");
-        }
-      }
-    }
-  }
-
-  const Value* Required(const Value& map, const std::string& key, const std::string& name, const std::string& what) {
-    const Value* v = Get(map, name);
-    if (!v) Fail(map.loc, JoinKey(key, name), "missing; expected " + what);
-    return v;
-  }
-  void Fail(const Location& loc, const std::string& key, std::string message) {
-    ok_ = AddError(errors_, loc, key, std::move(message));
-  }
-  bool Track(bool result) {
-    if (!result) ok_ = false;
-    return result;
-  }
-  bool Text(const Value& v, const std::string& key, std::string* out) { return Track(ReadText(v, key, out, errors_)); }
-  bool NonEmptyText(const Value& v, const std::string& key, std::string* out) {
-    if (!Text(v, key, out)) return false;
-    if (out->empty()) Fail(v.loc, key, "must not be empty");
-    return !out->empty();
-  }
-  void PositiveDuration(const Value& v, const std::string& key, Duration* out) {
-    Duration d{0};
-    if (!Track(ReadDuration(v, key, &d, errors_))) return;
-    if (d.count() <= 0) {
-      Fail(v.loc, key, "must be longer than 0, got \"" + v.scalar + "\"");
-      return;
-    }
-    *out = d;
-  }
-  bool IsMap(const Value& v, const std::string& key, const std::string& what) {
-    if (v.is_map()) return true;
-    Fail(v.loc, key, "expected " + what + ", got " + Describe(v));
-    return false;
-  }
-  bool IsList(const Value& v, const std::string& key, const std::string& what) {
-    if (v.is_sequence()) return true;
-    Fail(v.loc, key, "expected " + what + ", got " + Describe(v));
-    return false;
-  }
-
   Plan* plan_;
-  Diagnostics* errors_;
-  bool ok_ = true;
   std::map<std::string, Location> proxy_names_;
 };
 

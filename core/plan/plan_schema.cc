@@ -13,6 +13,7 @@
 
 #include "core/plan/chaos_schema.h"
 #include "core/plan/profiles.h"
+#include "core/plan/schema_reader.h"
 #include "core/plan/typed_value.h"
 
 namespace sp::plan {
@@ -29,11 +30,9 @@ std::string Absolute(const std::string& base, const std::string& path) {
 std::string Index(const std::string& key, size_t i) { return JoinKey(key, std::to_string(i)); }
 
 // Reader for one map: remembers whether anything failed.
-class Schema {
+class Schema : public SchemaReader {
  public:
-  Schema(Plan* plan, Diagnostics* errors) : plan_(plan), errors_(errors) {}
-
-  bool ok() const { return ok_; }
+  Schema(Plan* plan, Diagnostics* errors) : SchemaReader(errors), plan_(plan) {}
 
   void Root(const Value& root, Location* profile_loc) {
     *profile_loc = root.loc;
@@ -161,55 +160,6 @@ class Schema {
       }
       plan_->thresholds.push_back(std::move(t));
     }
-  }
-
-  void Fail(const Location& loc, const std::string& key, std::string message) {
-    ok_ = AddError(errors_, loc, key, std::move(message));
-  }
-
-  void Missing(const Value& map, const std::string& key, const std::string& what,
-               const std::string& key_base = "") {
-    Fail(map.loc, JoinKey(key_base, key), "missing; expected " + what);
-  }
-
-  bool Track(bool result) {
-    if (!result) ok_ = false;
-    return result;
-  }
-
-  bool Text(const Value& v, const std::string& key, std::string* out) {
-    return Track(ReadText(v, key, out, errors_));
-  }
-  bool NonEmptyText(const Value& v, const std::string& key, std::string* out) {
-    if (!Text(v, key, out)) return false;
-    if (out->empty()) {
-      Fail(v.loc, key, "must not be empty");
-      return false;
-    }
-    return true;
-  }
-  bool Int(const Value& v, const std::string& key, int64_t* out) {
-    return Track(ReadInt(v, key, out, errors_));
-  }
-  bool Dur(const Value& v, const std::string& key, Duration* out, bool positive) {
-    Duration d{0};
-    if (!Track(ReadDuration(v, key, &d, errors_))) return false;
-    if (positive && d.count() <= 0) {
-      Fail(v.loc, key, "must be longer than 0, got \"" + v.scalar + "\"");
-      return false;
-    }
-    *out = d;
-    return true;
-  }
-  bool IsMap(const Value& v, const std::string& key, const std::string& what) {
-    if (v.is_map()) return true;
-    Fail(v.loc, key, "expected " + what + ", got " + Describe(v));
-    return false;
-  }
-  bool IsList(const Value& v, const std::string& key, const std::string& what) {
-    if (v.is_sequence()) return true;
-    Fail(v.loc, key, "expected " + what + ", got " + Describe(v));
-    return false;
   }
 
   void Plugins(const Value& v) {
@@ -544,18 +494,7 @@ class Schema {
       Track(CheckKeys(sv, key,
                       {"name", "command", "env", "workdir", "health", "start_timeout", "stop_timeout"},
                       "a service", errors_));
-      if (const Value* name = Get(sv, "name")) {
-        if (NonEmptyText(*name, JoinKey(key, "name"), &s.name)) {
-          auto [it, inserted] = seen.emplace(s.name, name->loc);
-          if (!inserted) {
-            Fail(name->loc, JoinKey(key, "name"),
-                 "duplicate service name \"" + s.name + "\" (also used at line " +
-                     std::to_string(it->second.line) + ")");
-          }
-        }
-      } else {
-        Missing(sv, "name", "a unique service name", key);
-      }
+      UniqueName(sv, key, "service", &seen, &s.name);
       Command(sv, key, &s);
       if (const Value* env = Get(sv, "env")) {
         const std::string ekey = JoinKey(key, "env");
@@ -624,8 +563,6 @@ class Schema {
   }
 
   Plan* plan_;
-  Diagnostics* errors_;
-  bool ok_ = true;
 };
 
 }  // namespace

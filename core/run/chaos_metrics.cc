@@ -60,10 +60,6 @@ void ChaosMetrics::OnSecond(double start_s, double end_s, const metrics::Recorde
                             const std::vector<std::string>& names) {
   std::lock_guard<std::mutex> lock(mu_);
   names_ = names;
-  // `end_s` is when the second was collected (~25 ms after its end); the second itself ends one
-  // second after its start at most. Judging by the collection time made the second before a
-  // fault part of the fault's "during" and of its recovery windows.
-  end_s = std::min(end_s, start_s + 1.0);
   Second sec;
   sec.start_s = start_s;
   sec.end_s = end_s;

@@ -45,8 +45,9 @@ class ChaosMetrics {
  public:
   ChaosMetrics(const plan::Plan& plan, const LoadModel& model, const ObserverSet* observers);
 
-  // Main thread, once a second: `interval` covers [start_s, end_s); `names` are the interned
-  // names (events, checks).
+  // Main thread, once a second: `interval` covers [start_s, end_s) — a whole second, or the
+  // part-second before the run's end — not the time it was collected (~25 ms later), which
+  // would count the second before a fault into it. `names` are the interned names.
   void OnSecond(double start_s, double end_s, const metrics::Recorder& interval,
                 const std::vector<std::string>& names);
   // Main thread, at the end: decides whatever recovery is still pending.

@@ -10,19 +10,7 @@ ChaosReport ChaosReportOf(const plan::Plan& plan, const ChaosRunner& runner, con
   ChaosReport report;
   std::vector<ExperimentResult> results = runner.Results();
   for (size_t i = 0; i < results.size(); ++i) report.experiments.push_back({results[i], metrics.Step(i)});
-  for (const ObserverSummary& o : observers.Summaries()) {
-    CircuitReport c;
-    c.source = "observer:" + o.name;
-    c.signal = o.metric;
-    c.counter = o.counter;
-    c.trips = o.trips;
-    c.time_open_s = o.time_open_s;
-    c.intervals = o.intervals;
-    c.polls = o.polls;
-    c.failed_polls = o.failed_polls;
-    c.last_error = o.last_error;
-    report.circuits.push_back(std::move(c));
-  }
+  report.circuits = observers.Summaries();
   if (metrics.saw_circuit_event()) {
     chaos::CircuitTracker t = metrics.ResponseCircuit();
     CircuitReport c;

@@ -10,6 +10,7 @@
 #include "core/chaos/circuit.h"
 #include "core/run/chaos_metrics.h"
 #include "core/run/chaos_runner.h"
+#include "core/run/circuit_report.h"
 #include "core/run/observer.h"
 
 namespace sp::run {
@@ -17,18 +18,6 @@ namespace sp::run {
 struct ExperimentReport {
   ExperimentResult result;
   StepMeasure measure;
-};
-
-struct CircuitReport {
-  std::string source;         // "responses" (response rules' event) or "observer:<name>"
-  std::string signal;         // the event name or the metric selector
-  bool counter = false;
-  uint64_t trips = 0;
-  double time_open_s = -1;    // -1: unknown
-  std::vector<chaos::CircuitTracker::Interval> intervals;
-  uint64_t polls = 0;
-  uint64_t failed_polls = 0;
-  std::string last_error;
 };
 
 struct ChaosReport {

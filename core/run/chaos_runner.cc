@@ -24,20 +24,6 @@ std::string FaultLabel(const FaultStep& step) {
   return label;
 }
 
-chaos::HttpProbeSpec SpecOf(const plan::HttpProbe& h) {
-  chaos::HttpProbeSpec s;
-  s.url = h.url;
-  s.method = h.method;
-  s.headers = h.headers;
-  s.body = h.body;
-  s.statuses = h.statuses;
-  s.body_contains = h.body_contains;
-  s.json_path = h.json_path;
-  s.json_equals = h.json_equals;
-  s.timeout_s = Seconds(h.timeout);
-  return s;
-}
-
 std::string Failures(const std::vector<ProbeOutcome>& probes) {
   std::string text;
   for (const ProbeOutcome& p : probes) {
@@ -209,7 +195,7 @@ std::vector<ProbeOutcome> ChaosRunner::RunProbes() {
     ProbeOutcome o;
     o.name = p.name;
     if (p.http) {
-      chaos::ProbeResult r = chaos::RunHttpProbe(SpecOf(*p.http));
+      chaos::ProbeResult r = chaos::RunHttpProbe(ProbeSpecOf(*p.http));
       o.ok = r.ok;
       o.observed = r.observed;
       o.message = r.message;

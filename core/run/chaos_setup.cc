@@ -78,6 +78,20 @@ bool ChaosSetup::Prepare(const plan::Plan& plan, plugin::Loader* loader, bool wi
   return ok;
 }
 
+chaos::HttpProbeSpec ProbeSpecOf(const plan::HttpProbe& h) {
+  chaos::HttpProbeSpec s;
+  s.url = h.url;
+  s.method = h.method;
+  s.headers = h.headers;
+  s.body = h.body;
+  s.statuses = h.statuses;
+  s.body_contains = h.body_contains;
+  s.json_path = h.json_path;
+  s.json_equals = h.json_equals;
+  s.timeout_s = static_cast<double>(h.timeout.count()) / 1e9;
+  return s;
+}
+
 bool CheckProbesAndObservers(const plan::Plan& plan, plan::Diagnostics* errors) {
   bool ok = true;
   std::string err;
@@ -90,12 +104,7 @@ bool CheckProbesAndObservers(const plan::Plan& plan, plan::Diagnostics* errors) 
   for (size_t i = 0; i < plan.chaos.steady_state.size(); ++i) {
     const plan::Probe& p = plan.chaos.steady_state[i];
     if (!p.http) continue;
-    chaos::HttpProbeSpec spec;
-    spec.url = p.http->url;
-    spec.method = p.http->method;
-    spec.json_path = p.http->json_path;
-    spec.json_equals = p.http->json_equals;
-    if (!chaos::CheckHttpProbe(spec, &err)) {
+    if (!chaos::CheckHttpProbe(ProbeSpecOf(*p.http), &err)) {
       ok = plan::AddError(errors, p.loc, "chaos.steady_state." + std::to_string(i) + ".http", err);
     }
   }

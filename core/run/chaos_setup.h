@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/chaos/probe.h"
 #include "core/plan/diagnostic.h"
 #include "core/plan/options.h"
 #include "core/plan/plan.h"
@@ -54,6 +55,9 @@ class ChaosSetup {
   std::vector<std::unique_ptr<FaultSite>> sites_;
   std::vector<FaultStep> steps_;
 };
+
+// A steady-state probe of the plan as the probe runner (core/chaos/probe.h) takes it.
+chaos::HttpProbeSpec ProbeSpecOf(const plan::HttpProbe& h);
 
 // The observers' selectors and the HTTP probes' URLs and JSON paths, checked before anything
 // starts (Prepare calls it); located errors.

@@ -16,8 +16,8 @@ ObserverSet::ObserverSet(const std::vector<plan::Observer>& observers, HttpFetch
     e->tracker = std::make_unique<chaos::CircuitTracker>(o.counter ? chaos::CircuitSignal::Counter
                                                                    : chaos::CircuitSignal::Gauge,
                                                          o.open_at);
-    e->summary.name = o.name;
-    e->summary.metric = o.metric;
+    e->summary.source = "observer:" + o.name;
+    e->summary.signal = o.metric;
     e->summary.counter = o.counter;
     entries_.push_back(std::move(e));
   }
@@ -114,11 +114,11 @@ double ObserverSet::OpenTimeWithin(double a_s, double b_s) const {
   return entries_.front()->tracker->OpenWithin(a_s, b_s);
 }
 
-std::vector<ObserverSummary> ObserverSet::Summaries() const {
+std::vector<CircuitReport> ObserverSet::Summaries() const {
   std::lock_guard<std::mutex> lock(mu_);
-  std::vector<ObserverSummary> out;
+  std::vector<CircuitReport> out;
   for (const auto& e : entries_) {
-    ObserverSummary s = e->summary;
+    CircuitReport s = e->summary;
     s.trips = e->tracker->trips();
     s.time_open_s = e->tracker->time_open_s();
     if (!e->plan.counter) s.intervals = e->tracker->intervals();

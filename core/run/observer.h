@@ -15,23 +15,12 @@
 #include "core/chaos/circuit.h"
 #include "core/chaos/prometheus.h"
 #include "core/plan/plan.h"
+#include "core/run/circuit_report.h"
 
 namespace sp::run {
 
 // Fetches `url` (http://), bounded by timeout_s; the body on success, else false and *err.
 using HttpFetch = std::function<bool(const std::string& url, double timeout_s, std::string* body, std::string* err)>;
-
-struct ObserverSummary {
-  std::string name;
-  std::string metric;
-  bool counter = false;
-  uint64_t polls = 0;
-  uint64_t failed_polls = 0;   // endpoint unreachable or the metric absent
-  std::string last_error;
-  uint64_t trips = 0;
-  double time_open_s = -1;     // -1: unknown (a counter)
-  std::vector<chaos::CircuitTracker::Interval> intervals;
-};
 
 class ObserverSet {
  public:
@@ -48,14 +37,15 @@ class ObserverSet {
   // open time is -1 when that is a counter.
   uint64_t TripsWithin(double a_s, double b_s) const;
   double OpenTimeWithin(double a_s, double b_s) const;
-  std::vector<ObserverSummary> Summaries() const;
+  std::vector<CircuitReport> Summaries() const;  // one per observer, source "observer:<name>"
+
 
  private:
   struct Entry {
     plan::Observer plan;
     chaos::PromSelector selector;
     std::unique_ptr<chaos::CircuitTracker> tracker;
-    ObserverSummary summary;
+    CircuitReport summary;  // polls and errors as they come; trips and times filled by Summaries
     double next_s = 0;
     std::vector<std::pair<double, uint64_t>> trip_times;  // (t, trips so far) for TripsWithin
   };

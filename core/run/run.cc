@@ -325,7 +325,7 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
       tracker.Sample(s.stage, static_cast<double>(in_stage) / 1e9, s.planned_users, active, busy);
     }
     const double start_s = static_cast<double>(second - 1);
-    chaos_metrics.OnSecond(start_s, std::max(start_s, s.elapsed_s), interval, names);
+    chaos_metrics.OnSecond(start_s, std::clamp(s.elapsed_s, start_s, start_s + 1.0), interval, names);
     s.active_chaos = runner->Active();
     bus.Post(SP_DOC_SNAPSHOT, SnapshotDocument(s, interval, names));
     console.Tick(s, interval, total);

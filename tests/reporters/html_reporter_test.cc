@@ -11,9 +11,11 @@
 #include <string>
 
 #include "approval.h"
+#include "report_for.h"
 #include "reporter_harness.h"
 
 using nlohmann::json;
+using sp::reporters_test::Occurrences;
 using sp::reporters_test::ReadFile;
 using sp::reporters_test::ReporterPlugin;
 using sp::reporters_test::Stream;
@@ -26,20 +28,9 @@ json Fixture() { return sp::reporters_test::ReadFixture(std::string(REPORTERS_FI
 json& Summary(json& documents) { return documents.back(); }
 
 std::string HtmlFor(const json& documents, std::map<std::string, std::string> options = {}) {
-  TempDir dir;
-  options.emplace("path", dir / "report.html");
-  ReporterPlugin plugin(STRESSPLAN_HTML_PLUGIN);
-  sp::reporters_test::Outcome o = plugin.Run(options, Stream(documents));
-  INFO(o.step << ": " << o.err.message);
-  REQUIRE(o.status == SP_OK);
-  return ReadFile(dir / "report.html");
+  return sp::reporters_test::ReportFor(STRESSPLAN_HTML_PLUGIN, "report.html", documents, std::move(options));
 }
 
-size_t Occurrences(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
 
 bool Has(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
 

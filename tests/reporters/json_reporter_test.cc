@@ -6,6 +6,7 @@
 #include <string>
 
 #include "approval.h"
+#include "report_for.h"
 #include "reporter_harness.h"
 
 using nlohmann::json;
@@ -19,13 +20,7 @@ namespace {
 json Fixture() { return sp::reporters_test::ReadFixture(std::string(REPORTERS_FIXTURE_DIR) + "/run.json"); }
 
 std::string JsonFor(const json& documents, std::map<std::string, std::string> options = {}) {
-  TempDir dir;
-  options.emplace("path", dir / "report.json");
-  ReporterPlugin plugin(STRESSPLAN_JSON_PLUGIN);
-  sp::reporters_test::Outcome o = plugin.Run(options, Stream(documents));
-  INFO(o.step << ": " << o.err.message);
-  REQUIRE(o.status == SP_OK);
-  return ReadFile(dir / "report.json");
+  return sp::reporters_test::ReportFor(STRESSPLAN_JSON_PLUGIN, "report.json", documents, std::move(options));
 }
 
 }  // namespace

@@ -8,9 +8,11 @@
 #include <string>
 
 #include "approval.h"
+#include "report_for.h"
 #include "reporter_harness.h"
 
 using nlohmann::json;
+using sp::reporters_test::Occurrences;
 using sp::reporters_test::ReadFile;
 using sp::reporters_test::ReporterPlugin;
 using sp::reporters_test::Stream;
@@ -24,20 +26,9 @@ json& Summary(json& documents) { return documents.back(); }
 
 // Runs the plugin over `documents` and returns the file it wrote.
 std::string JunitFor(const json& documents, std::map<std::string, std::string> options = {}) {
-  TempDir dir;
-  options.emplace("path", dir / "junit.xml");
-  ReporterPlugin plugin(STRESSPLAN_JUNIT_PLUGIN);
-  sp::reporters_test::Outcome o = plugin.Run(options, Stream(documents));
-  INFO(o.step << ": " << o.err.message);
-  REQUIRE(o.status == SP_OK);
-  return ReadFile(dir / "junit.xml");
+  return sp::reporters_test::ReportFor(STRESSPLAN_JUNIT_PLUGIN, "junit.xml", documents, std::move(options));
 }
 
-size_t Occurrences(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
 
 // The testcase element named `name`, whole.
 std::string Testcase(const std::string& xml, const std::string& name) {
