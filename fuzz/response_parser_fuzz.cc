@@ -3,7 +3,7 @@
 // the same result. The first byte picks HEAD or not and the split size; the rest is what the
 // server sent. The bytes are parsed once whole and once in pieces (an incomplete line carried
 // in front of the next piece, as the worker does); outcome, status, keep-alive, body size,
-// where the response ended and everything the sink saw must agree.
+// where the response ended, everything the sink saw and the error message must agree.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -34,6 +34,7 @@ struct Outcome {
   int status = 0;
   bool keep_alive = false;
   uint64_t body_bytes = 0;
+  std::string error;
   RecordingSink sink;
 };
 
@@ -57,10 +58,7 @@ void Parse(std::string_view stream, size_t step, bool head, Outcome* o) {
       o->end = buf_start + used;
       break;
     }
-    if (o->result == ResponseParser::Result::kError) {
-      if (parser.error() == nullptr || *parser.error() == '\0') std::abort();
-      return;
-    }
+    if (o->result == ResponseParser::Result::kError) break;
     carry = buf.substr(used);
   }
   if (o->result == ResponseParser::Result::kNeedMore) {
@@ -70,6 +68,10 @@ void Parse(std::string_view stream, size_t step, bool head, Outcome* o) {
   o->status = parser.status();
   o->keep_alive = parser.keep_alive();
   o->body_bytes = parser.body_bytes();
+  if (o->result == ResponseParser::Result::kError) {
+    o->error = parser.error();
+    if (o->error.empty()) std::abort();
+  }
 }
 
 }  // namespace
@@ -83,7 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Outcome whole, split;
   Parse(stream, 0, head, &whole);
   Parse(stream, step, head, &split);
-  if (whole.result != split.result) std::abort();
+  if (whole.result != split.result || whole.error != split.error) std::abort();
   if (whole.result != ResponseParser::Result::kDone) return 0;
   if (whole.end != split.end || whole.status != split.status || whole.keep_alive != split.keep_alive ||
       whole.body_bytes != split.body_bytes || whole.sink.head != split.sink.head ||
