@@ -8,13 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz/first_line.h"
 #include "plugins/http_target/json_path.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string_view input(reinterpret_cast<const char*>(data), size);
-  const size_t newline = input.find('\n');
-  const std::string_view path_text = input.substr(0, newline);
-  const std::string_view body = newline == std::string_view::npos ? "" : input.substr(newline + 1);
+  const auto [path_text, body] = SplitFirstLine(data, size);
 
   sp::http::JsonPath path;
   std::string err;

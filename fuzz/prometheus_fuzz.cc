@@ -8,12 +8,10 @@
 #include <string_view>
 
 #include "core/chaos/prometheus.h"
+#include "fuzz/first_line.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string_view input(reinterpret_cast<const char*>(data), size);
-  const size_t newline = input.find('\n');
-  const std::string_view selector_text = input.substr(0, newline);
-  const std::string_view exposition = newline == std::string_view::npos ? "" : input.substr(newline + 1);
+  const auto [selector_text, exposition] = SplitFirstLine(data, size);
 
   sp::chaos::PromSelector selector;
   std::string err;

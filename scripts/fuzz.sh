@@ -24,20 +24,8 @@ for h in "${harnesses[@]}"; do
   [ -d "$root/fuzz/corpus/$h" ] || { echo "fuzz.sh: unknown harness '$h' (one of: ${all[*]})" >&2; exit 2; }
 done
 
-# What the normal build needs, then clang 14 and its runtime (libFuzzer, sanitizers).
-"$root/scripts/install-deps.sh"
-missing=()
-for p in clang-14 libclang-rt-14-dev; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "fuzz.sh: installing ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+# What the normal build needs, plus clang 14 and its runtime (libFuzzer, the sanitizers).
+"$root/scripts/install-deps.sh" clang-14 libclang-rt-14-dev
 
 # The harnesses and the libraries they link, nothing else (no plugins, no tests).
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
