@@ -65,7 +65,8 @@ for h in "${harnesses[@]}"; do
   if "$build/fuzz/fuzz_$h" "${args[@]}" "$new_inputs/$h" "$root/fuzz/corpus/$h" \
       >"$build/logs/$h.log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$build/logs/$h.log")
-    echo "fuzz.sh: $h ok, ${runs:-?} executions in ${seconds} s"
+    corpus=$(sed -n 's/.*DONE .* corp: \([^ ]*\).*/\1/p' "$build/logs/$h.log")
+    echo "fuzz.sh: $h ok, ${runs:-?} executions in ${seconds} s, corpus ${corpus:-?} (inputs/bytes)"
   else
     echo "fuzz.sh: $h FAILED; the end of build/fuzz/logs/$h.log:" >&2
     tail -n 40 "$build/logs/$h.log" >&2
