@@ -125,16 +125,23 @@ const Plugin* Loader::Load(const std::string& name_or_path, std::string* err) {
                  (name_or_path.size() > 3 &&
                   name_or_path.compare(name_or_path.size() - 3, 3, kSuffix) == 0);
   if (is_path) return LoadFile(name_or_path, err);
+  return LoadByName(name_or_path, err);
+}
 
-  const std::string filename = kPrefix + name_or_path + kSuffix;
+const Plugin* Loader::LoadByName(const std::string& name, std::string* err) {
+  if (!IsPluginName(name.c_str())) {
+    *err = "'" + name + "' is not a plugin name (a plugin name is [a-z0-9_]+)";
+    return nullptr;
+  }
+  const std::string filename = kPrefix + name + kSuffix;
   for (const auto& dir : search_path_) {
     fs::path candidate = fs::path(dir) / filename;
     std::error_code ec;
     if (!fs::exists(candidate, ec)) continue;
     const Plugin* p = LoadFile(candidate.string(), err);
     if (p == nullptr) return nullptr;
-    if (name_or_path != p->name()) {
-      *err = "plugin " + p->file + ": its file name promises '" + name_or_path +
+    if (name != p->name()) {
+      *err = "plugin " + p->file + ": its file name promises '" + name +
              "' but its descriptor is named '" + p->name() + "'";
       return nullptr;
     }
@@ -148,7 +155,7 @@ const Plugin* Loader::Load(const std::string& name_or_path, std::string* err) {
       if (!n.empty()) names.insert(n);
     }
   }
-  *err = "no plugin named '" + name_or_path + "' (looked for " + filename + " in " +
+  *err = "no plugin named '" + name + "' (looked for " + filename + " in " +
          Joined(search_path_) + "); available: " +
          Joined(std::vector<std::string>(names.begin(), names.end()));
   return nullptr;

@@ -607,6 +607,45 @@ class Safety(ChaosTest):
                 if pid == 0:
                     time.sleep(0.05)
 
+    def test_recover_loads_plugins_by_name_never_from_the_file_a_journal_names(self):
+        """A journal is a file in the report folder: whoever can write it could name any library.
+        `recover` loads plugins by name from the plugin path only; a journal naming a plugin
+        that is not there is refused (exit 2) before anything is loaded or recovered."""
+        plugin_file = os.path.join(harness.FIXTURE_DIR, "stressplan-marker_on_load.so")
+        self.assertTrue(os.path.isfile(plugin_file), plugin_file)
+        marker = os.path.join(self.tmp, "loaded")
+        journal = os.path.join(self.tmp, "chaos-journal.jsonl")
+        with open(journal, "w", encoding="utf-8") as f:
+            f.write(json.dumps({"op": "run", "pid": 0, "plan": "plan.yaml"}) + "\n")
+            f.write(json.dumps({"op": "inject", "id": 1, "step": "planted", "plugin": "marker_on_load",
+                                "plugin_file": plugin_file, "record": {"undo": "x"}}) + "\n")
+        env = {"STRESSPLAN_TEST_LOAD_MARKER": marker}
+        r = harness.run(["recover", "--journal", journal], env=env, timeout=30)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertFalse(os.path.exists(marker), "recover loaded the library the journal named")
+        self.assertIn("planted (marker_on_load): no plugin named 'marker_on_load'", r.stderr)
+        self.assertIn("if you trust that file, pass --plugin-path " + harness.FIXTURE_DIR, r.stderr)
+        self.assertIn("nothing was recovered", r.stderr)
+        # A path in the plugin field is not a name: refused the same way.
+        with open(journal, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"op": "inject", "id": 2, "step": "by path", "plugin": plugin_file,
+                                "plugin_file": "", "record": {"undo": "y"}}) + "\n")
+        r = harness.run(["recover", "--journal", journal], env=env, timeout=30)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("is not a plugin name", r.stderr)
+        self.assertFalse(os.path.exists(marker), "recover loaded a library by the path a journal named")
+        # The user puts the folder on the plugin path: now it is theirs to trust, found by name.
+        with open(journal, "w", encoding="utf-8") as f:
+            f.write(json.dumps({"op": "run", "pid": 0, "plan": "plan.yaml"}) + "\n")
+            f.write(json.dumps({"op": "inject", "id": 1, "step": "planted", "plugin": "marker_on_load",
+                                "plugin_file": "/nowhere/stressplan-marker_on_load.so",
+                                "record": {"undo": "x"}}) + "\n")
+        r = harness.run(["recover", "--journal", journal, "--plugin-path", harness.FIXTURE_DIR], env=env, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("planted (marker_on_load): recovered", r.stdout)
+        with open(marker, encoding="utf-8") as f:
+            self.assertEqual(f.read(), 'loaded\nrecovered {"undo":"x"}\n')
+
     def test_recover_without_a_journal_is_a_usage_error(self):
         r = harness.run(["recover", "--report", os.path.join(self.tmp, "nowhere")], timeout=30)
         self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
