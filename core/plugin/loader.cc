@@ -10,6 +10,8 @@
 
 #include <boost/dll/shared_library.hpp>
 
+#include "core/plugin/entry_symbol.h"
+
 #ifndef STRESSPLAN_PLUGIN_RELDIR
 #define STRESSPLAN_PLUGIN_RELDIR "../lib/stressplan/plugins"
 #endif
@@ -95,9 +97,15 @@ const Plugin* Loader::LoadFile(const std::string& path, std::string* err) {
     return fail(std::string("cannot be loaded: ") + e.what());
   }
   if (!plugin->library->has(SP_ENTRY_SYMBOL)) {
+    const std::string mangled = MangledEntrySymbol(file);
+    if (!mangled.empty()) {
+      return fail(std::string("has no entry symbol ") + SP_ENTRY_SYMBOL + ": its entry function has C++ linkage (" +
+                  mangled + "), so its name was mangled; define it at global scope with SP_PLUGIN_ENTRY "
+                  "(stressplan/plugin.h), which makes it extern \"C\"");
+    }
     return fail(std::string("has no entry symbol ") + SP_ENTRY_SYMBOL +
-                " (is it a stressplan plugin? build it with stressplan_add_plugin() and mark "
-                "the entry function SP_EXPORT)");
+                " (is it a stressplan plugin? define its entry function with SP_PLUGIN_ENTRY from "
+                "stressplan/plugin.h and build it with stressplan_add_plugin())");
   }
   sp_entry_fn entry = plugin->library->get<const sp_plugin_descriptor*()>(SP_ENTRY_SYMBOL);
   const sp_plugin_descriptor* raw = nullptr;
