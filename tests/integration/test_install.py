@@ -14,34 +14,27 @@ import harness
 
 BUILD_DIR = os.environ.get("STRESSPLAN_BUILD_DIR", "")
 
-PLAN = """\
+# The demo behind a short load; LENGTH (default 2s) sets the load's duration.
+HEAD = """\
 target: {plugin: http, base_url: "http://127.0.0.1:${DEMO_PORT}"}
 scenarios:
   - name: hook
     requests: [{name: send, method: POST, path: /webhook, body: '{"update_id": 7}'}]
 profile: short
-profiles: {short: {stages: [{duration: 2s, users: 4}]}}
+profiles: {short: {stages: [{duration: "${LENGTH:-2s}", users: 4}]}}
 services:
   - name: demo
     command: ["${STRESSPLAN_BIN_DIR}/stressplan-demo", "--port", "${DEMO_PORT}"]
     health: "http://127.0.0.1:${DEMO_PORT}/health"
+"""
+
+PLAN = HEAD + """\
 reporters:
   - {plugin: ndjson, path: run.ndjson}
   - {plugin: json, path: report.json}
 """
 
-
-FAULT_PLAN = """\
-target: {plugin: http, base_url: "http://127.0.0.1:${DEMO_PORT}"}
-scenarios:
-  - name: hook
-    requests: [{name: send, method: POST, path: /webhook, body: '{"update_id": 7}'}]
-profile: short
-profiles: {short: {stages: [{duration: ${LENGTH}, users: 2}]}}
-services:
-  - name: demo
-    command: ["${STRESSPLAN_BIN_DIR}/stressplan-demo", "--port", "${DEMO_PORT}"]
-    health: "http://127.0.0.1:${DEMO_PORT}/health"
+FAULT_PLAN = HEAD + """\
 chaos:
   recovery: {windows: 1, deadline: 2s, baseline: 1s}
   steps:
@@ -108,7 +101,7 @@ class Install(harness.TempDirTest):
 
         # A whole run: the flag is there while the fault is in, and gone after.
         flag = os.path.join(self.tmp, "maintenance.flag")
-        plan = self.write("plan.yaml", FAULT_PLAN)
+        plan = self.write("fault-plan.yaml", FAULT_PLAN)
         out = os.path.join(self.tmp, "out")
         run_env = dict(env, LENGTH="4s", FAULT_LENGTH="1s")
         with subprocess.Popen([stressplan, "run", plan, "--plugin-path", plugin_build, "--report", out, "--quiet"],
