@@ -25,8 +25,10 @@ echo "install-deps: installing ${missing[*]}"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
+# The nginx package starts a system nginx on port 80; the tests start their own. Stop the one
+# the install started, and nothing else (scripts/package-nginx.sh).
+nginx_before=""
+if [[ " ${missing[*]} " == *" nginx-light "* ]]; then nginx_before="$("$(dirname "$0")/package-nginx.sh" state)"; fi
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-# The nginx package starts a system nginx on port 80; the tests start their own.
-if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true; fi
-$SUDO pkill -x nginx >/dev/null 2>&1 || true
+if [ -n "$nginx_before" ]; then "$(dirname "$0")/package-nginx.sh" stop-new "$nginx_before"; fi

@@ -64,14 +64,13 @@ bool ParseArguments(const std::vector<std::string>& args, Poco::Util::OptionSet&
 }
 
 void PrintHelp(const Poco::Util::OptionSet& set, const std::string& command,
-               const std::string& usage, const std::string& description) {
+               const std::string& usage, const std::string& description, const std::string& exit_codes) {
   Poco::Util::HelpFormatter help(set);
   help.setUnixStyle(true);
   help.setCommand("stressplan " + command);
   help.setUsage(usage);
   help.setHeader(description);
-  help.setFooter("Exit codes: 0 passed, 1 thresholds or experiments failed, 2 plan or usage "
-                 "error, 3 runtime error, 4 untrustworthy results, 130 interrupted. See docs/cli.md.");
+  help.setFooter("Exit codes: " + exit_codes + ". See docs/cli.md.");
   help.format(std::cout);
 }
 

@@ -25,8 +25,9 @@ struct ParsedArguments {
 bool ParseArguments(const std::vector<std::string>& args, Poco::Util::OptionSet& set,
                     ParsedArguments* out, std::string* err);
 
-// Prints the usage of a subcommand from its OptionSet.
+// Prints the usage of a subcommand from its OptionSet, ending with that command's own exit
+// codes ("0 ..., 2 ...").
 void PrintHelp(const Poco::Util::OptionSet& set, const std::string& command,
-               const std::string& usage, const std::string& description);
+               const std::string& usage, const std::string& description, const std::string& exit_codes);
 
 }  // namespace sp::cli

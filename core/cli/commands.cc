@@ -105,7 +105,9 @@ int RunCommand(const std::vector<std::string>& args) {
     return run::kExitUsage;
   }
   if (a.help) {
-    PrintHelp(set, "run", "PLAN [options]", "Runs a plan: starts its services, drives load, writes reports.");
+    PrintHelp(set, "run", "PLAN [options]", "Runs a plan: starts its services, drives load, writes reports.",
+              "0 passed, 1 thresholds or experiments failed, 2 plan or usage error, 3 runtime error, "
+              "4 untrustworthy results, 130 interrupted");
     return run::kExitPassed;
   }
   run::RunOptions ro;
@@ -134,7 +136,8 @@ int ValidateCommand(const std::vector<std::string>& args) {
   }
   if (a.help) {
     PrintHelp(set, "validate", "PLAN [options]",
-              "Checks a plan and the options of the plugins it names; runs nothing.");
+              "Checks a plan and the options of the plugins it names; runs nothing.",
+              "0 the plan is valid, 2 it is not (each error located) or a usage error");
     return run::kExitPassed;
   }
   plan::Plan plan;
@@ -160,7 +163,9 @@ int PluginsCommand(const std::vector<std::string>& args) {
   if (a.help) {
     PrintHelp(set, "plugins", "[options]",
               "Lists the plugins found on the search path: --plugin-path, STRESSPLAN_PLUGIN_PATH, "
-              "then the built-in folder.");
+              "then the built-in folder.",
+              "0 every plugin file loaded, 2 usage error, 3 a plugin file could not be loaded (listed with "
+              "the reason)");
     return run::kExitPassed;
   }
   plugin::Host host;
@@ -207,7 +212,10 @@ int RecoverCommand(const std::vector<std::string>& args) {
   if (a.help) {
     PrintHelp(set, "recover", "[options]",
               "Reverts the faults a killed run left behind (paused processes, command faults), from its chaos "
-              "journal.");
+              "journal.",
+              "0 nothing left to recover, 2 usage error, a missing or unreadable journal, the run still "
+              "alive, or a plugin not on the plugin path (nothing recovered), 3 a fault could not be "
+              "recovered (it stays in the journal)");
     return run::kExitPassed;
   }
   if (!a.positional.empty()) {
@@ -222,7 +230,22 @@ int RecoverCommand(const std::vector<std::string>& args) {
   return run::Recover(ro);
 }
 
-int VersionCommand(const std::vector<std::string>&) {
+int VersionCommand(const std::vector<std::string>& args) {
+  OptionSet set;
+  ParsedArguments a;
+  std::string err;
+  if (!ParseArguments(args, set, &a, &err)) {
+    std::fprintf(stderr, "stressplan version: %s\n", err.c_str());
+    return run::kExitUsage;
+  }
+  if (a.help) {
+    PrintHelp(set, "version", "", "Prints the version and the plugin ABI version.", "0 printed, 2 usage error");
+    return run::kExitPassed;
+  }
+  if (!a.positional.empty()) {
+    std::fprintf(stderr, "stressplan version: unexpected argument '%s'\n", a.positional[0].c_str());
+    return run::kExitUsage;
+  }
   std::printf("stressplan %s (plugin ABI %d.%d)\n", Version(), SP_ABI_VERSION_MAJOR, SP_ABI_VERSION_MINOR);
   return run::kExitPassed;
 }

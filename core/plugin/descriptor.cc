@@ -69,6 +69,8 @@ bool CheckOptions(const sp_option_decl* decls, size_t count, const char* table, 
   return true;
 }
 
+}  // namespace
+
 bool IsPluginName(const char* name) {
   if (name == nullptr || name[0] == '\0') return false;
   for (const char* c = name; *c; ++c) {
@@ -76,8 +78,6 @@ bool IsPluginName(const char* name) {
   }
   return true;
 }
-
-}  // namespace
 
 const char* KindName(sp_kind kind) {
   switch (RawEnum(kind)) {

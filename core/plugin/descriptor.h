@@ -34,6 +34,9 @@ int RawEnum(const E& field) {
   return v;
 }
 
+// A plugin name as descriptors and plans spell it: [a-z0-9_]+ (so never a path).
+bool IsPluginName(const char* name);
+
 const char* KindName(sp_kind kind);        // "target", "fault", "reporter", or "unknown"
 const char* OptionTypeName(sp_option_type type);  // "string", "duration", ...
 

@@ -10,6 +10,8 @@
 
 #include <boost/dll/shared_library.hpp>
 
+#include "core/plugin/entry_symbol.h"
+
 #ifndef STRESSPLAN_PLUGIN_RELDIR
 #define STRESSPLAN_PLUGIN_RELDIR "../lib/stressplan/plugins"
 #endif
@@ -95,9 +97,15 @@ const Plugin* Loader::LoadFile(const std::string& path, std::string* err) {
     return fail(std::string("cannot be loaded: ") + e.what());
   }
   if (!plugin->library->has(SP_ENTRY_SYMBOL)) {
+    const std::string mangled = MangledEntrySymbol(file);
+    if (!mangled.empty()) {
+      return fail(std::string("has no entry symbol ") + SP_ENTRY_SYMBOL + ": its entry function has C++ linkage (" +
+                  mangled + "), so its name was mangled; define it at global scope with SP_PLUGIN_ENTRY "
+                  "(stressplan/plugin.h), which makes it extern \"C\"");
+    }
     return fail(std::string("has no entry symbol ") + SP_ENTRY_SYMBOL +
-                " (is it a stressplan plugin? build it with stressplan_add_plugin() and mark "
-                "the entry function SP_EXPORT)");
+                " (is it a stressplan plugin? define its entry function with SP_PLUGIN_ENTRY from "
+                "stressplan/plugin.h and build it with stressplan_add_plugin())");
   }
   sp_entry_fn entry = plugin->library->get<const sp_plugin_descriptor*()>(SP_ENTRY_SYMBOL);
   const sp_plugin_descriptor* raw = nullptr;
@@ -125,16 +133,23 @@ const Plugin* Loader::Load(const std::string& name_or_path, std::string* err) {
                  (name_or_path.size() > 3 &&
                   name_or_path.compare(name_or_path.size() - 3, 3, kSuffix) == 0);
   if (is_path) return LoadFile(name_or_path, err);
+  return LoadByName(name_or_path, err);
+}
 
-  const std::string filename = kPrefix + name_or_path + kSuffix;
+const Plugin* Loader::LoadByName(const std::string& name, std::string* err) {
+  if (!IsPluginName(name.c_str())) {
+    *err = "'" + name + "' is not a plugin name (a plugin name is [a-z0-9_]+)";
+    return nullptr;
+  }
+  const std::string filename = kPrefix + name + kSuffix;
   for (const auto& dir : search_path_) {
     fs::path candidate = fs::path(dir) / filename;
     std::error_code ec;
     if (!fs::exists(candidate, ec)) continue;
     const Plugin* p = LoadFile(candidate.string(), err);
     if (p == nullptr) return nullptr;
-    if (name_or_path != p->name()) {
-      *err = "plugin " + p->file + ": its file name promises '" + name_or_path +
+    if (name != p->name()) {
+      *err = "plugin " + p->file + ": its file name promises '" + name +
              "' but its descriptor is named '" + p->name() + "'";
       return nullptr;
     }
@@ -148,7 +163,7 @@ const Plugin* Loader::Load(const std::string& name_or_path, std::string* err) {
       if (!n.empty()) names.insert(n);
     }
   }
-  *err = "no plugin named '" + name_or_path + "' (looked for " + filename + " in " +
+  *err = "no plugin named '" + name + "' (looked for " + filename + " in " +
          Joined(search_path_) + "); available: " +
          Joined(std::vector<std::string>(names.begin(), names.end()));
   return nullptr;

@@ -47,6 +47,11 @@ class Loader {
   // sets *err to a message that names the file (or, if none was found, where it looked).
   const Plugin* Load(const std::string& name_or_path, std::string* err);
 
+  // Loads a plugin by name only: the first stressplan-<name>.so on the search path. A path, or
+  // anything that is not [a-z0-9_]+, is refused: for names that come from files the user did
+  // not write (a chaos journal), so they cannot make us load a library from anywhere else.
+  const Plugin* LoadByName(const std::string& name, std::string* err);
+
   struct Listing {
     std::string file;
     const Plugin* plugin = nullptr;  // nullptr: `error` says why it could not be loaded

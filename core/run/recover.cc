@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 #include "core/plugin/host.h"
 #include "core/plugin/loader.h"
@@ -44,26 +45,49 @@ int Recover(const RecoverOptions& options) {
   plugin::Host host;
   plugin::Loader loader(&host);
   loader.SetSearchPath(plugin::SearchPath(options.plugin_paths, {}));
+  // Every plugin first, by name on the search path only: the journal is a file anyone who can
+  // write the report folder could have written, and the library it names would run with our
+  // rights. A journal whose plugin is not on the path is refused before anything is recovered.
+  std::map<size_t, const plugin::Plugin*> plugins;  // index in state.unreverted -> its plugin
+  int missing = 0;
+  for (size_t i = 0; i < state.unreverted.size(); ++i) {
+    const Unreverted& u = state.unreverted[i];
+    if (u.record.empty()) continue;
+    std::string why;
+    const plugin::Plugin* p = loader.LoadByName(u.plugin, &why);
+    if (p != nullptr && (p->kind() != SP_KIND_FAULT || p->d.fault.recover == nullptr)) {
+      why = "plugin " + p->file + " is not a fault plugin with a recover function";
+      p = nullptr;
+    }
+    if (p == nullptr) {
+      std::fprintf(stderr, "  %s (%s): %s\n", u.step.c_str(), u.plugin.c_str(), why.c_str());
+      if (!u.plugin_file.empty()) {
+        std::fprintf(stderr, "    the run loaded it from %s; if you trust that file, pass --plugin-path %s\n",
+                     u.plugin_file.c_str(), std::filesystem::path(u.plugin_file).parent_path().c_str());
+      }
+      ++missing;
+      continue;
+    }
+    plugins[i] = p;
+  }
+  if (missing) {
+    std::fprintf(stderr,
+                 "stressplan recover: %s names %d plugin(s) that cannot recover from the plugin path; nothing "
+                 "was recovered (plugins are loaded by name from the plugin path only, never from the file a "
+                 "journal names)\n",
+                 options.journal.c_str(), missing);
+    return kExitUsage;
+  }
   int failed = 0;
   // Newest first, like the run's own reverts: a fault put on top of another comes out first.
-  for (auto it = state.unreverted.rbegin(); it != state.unreverted.rend(); ++it) {
-    const Unreverted& u = *it;
+  for (size_t i = state.unreverted.size(); i-- > 0;) {
+    const Unreverted& u = state.unreverted[i];
     if (u.record.empty()) {
       std::printf("  %s (%s): nothing outlives the run's process; nothing to do\n", u.step.c_str(), u.plugin.c_str());
       MarkRecovered(options.journal, u.id, &err);
       continue;
     }
-    // The file the run used, when it is still there; else the plugin by name.
-    std::string why;
-    const plugin::Plugin* p = nullptr;
-    if (!u.plugin_file.empty() && std::filesystem::exists(u.plugin_file)) p = loader.Load(u.plugin_file, &why);
-    if (p == nullptr) p = loader.Load(u.plugin, &why);
-    if (p == nullptr || p->kind() != SP_KIND_FAULT || p->d.fault.recover == nullptr) {
-      std::fprintf(stderr, "  %s (%s): cannot recover: %s\n", u.step.c_str(), u.plugin.c_str(),
-                   p == nullptr ? why.c_str() : "the plugin has no recover function");
-      ++failed;
-      continue;
-    }
+    const plugin::Plugin* p = plugins[i];
     sp_error e{};
     if (p->d.fault.recover(host.api(), host.Context(p->name()), u.record.c_str(), &e) != SP_OK) {
       std::fprintf(stderr, "  %s (%s): recover failed: %s\n", u.step.c_str(), u.plugin.c_str(),

@@ -15,8 +15,10 @@ struct RecoverOptions {
   bool force = false;                     // also when the run that wrote it is still alive
 };
 
-// Returns an exit code: 0 when nothing is left (or everything was recovered), 3 when some
-// record could not be recovered, 2 for a missing or unreadable journal.
+// Plugins are loaded by name from the search path only (Loader::LoadByName), never from the
+// file the journal names. Returns an exit code: 0 when nothing is left (or everything was
+// recovered), 3 when some record could not be recovered, 2 for a missing or unreadable
+// journal, a run still alive, or a plugin not on the path (then nothing is recovered).
 int Recover(const RecoverOptions& options);
 
 }  // namespace sp::run

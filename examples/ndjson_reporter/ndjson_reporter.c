@@ -93,4 +93,4 @@ static const sp_plugin_descriptor descriptor = {
     "streams every run document to a file as newline-delimited JSON",
     options, sizeof options / sizeof options[0], &vtable, NULL, NULL};
 
-SP_EXPORT const sp_plugin_descriptor *stressplan_plugin_entry(void) { return &descriptor; }
+SP_PLUGIN_ENTRY { return &descriptor; }

@@ -6,11 +6,15 @@
  * written in C, C++ or anything that can export a C function.
  *
  * THE ENTRY SYMBOL
- *   Every plugin library exports exactly one function, named by SP_ENTRY_SYMBOL:
+ *   Every plugin library exports exactly one function, named by SP_ENTRY_SYMBOL. Define it
+ *   with SP_PLUGIN_ENTRY, which gives it C linkage (extern "C" in C++: a C++ name would be
+ *   mangled and the host would not find it) and default visibility, in C and in C++ alike:
  *
- *     SP_EXPORT const sp_plugin_descriptor *stressplan_plugin_entry(void);
+ *     SP_PLUGIN_ENTRY { return &descriptor; }
  *
- *   It returns a pointer to a static descriptor. It must not allocate, block or fail; anything
+ *   This header also declares it, so a C++ definition written out by hand
+ *   (`const sp_plugin_descriptor *stressplan_plugin_entry(void)` at global scope) gets C
+ *   linkage from that declaration. It returns a pointer to a static descriptor. It must not allocate, block or fail; anything
  *   that can fail belongs in `init`.
  *
  * VERSIONING
@@ -60,6 +64,17 @@ extern "C" {
 #else
 #define SP_EXPORT __attribute__((visibility("default")))
 #endif
+
+/* C linkage for a declaration in a C++ file; nothing in C. */
+#ifdef __cplusplus
+#define SP_EXTERN_C extern "C"
+#else
+#define SP_EXTERN_C
+#endif
+
+/* The entry function's declarator, with C linkage and default visibility: follow it with the
+ * body, `SP_PLUGIN_ENTRY { return &descriptor; }`. */
+#define SP_PLUGIN_ENTRY SP_EXTERN_C SP_EXPORT const sp_plugin_descriptor *stressplan_plugin_entry(void)
 
 /* Result of every call that can fail. */
 typedef enum sp_status {
@@ -235,6 +250,10 @@ typedef struct sp_plugin_descriptor {
 
 /* The type of the entry symbol. */
 typedef const sp_plugin_descriptor *(*sp_entry_fn)(void);
+
+/* The entry function every plugin defines (with SP_PLUGIN_ENTRY); declared here, inside this
+ * header's extern "C", so that a C++ definition at global scope has C linkage whatever it says. */
+SP_EXPORT const sp_plugin_descriptor *stressplan_plugin_entry(void);
 
 /* The first three fields of an sp_plugin_descriptor built against this header. */
 #define SP_DESCRIPTOR_HEADER \

@@ -1,6 +1,6 @@
 // The plugin library's one exported symbol (see include/stressplan/plugin.h).
 #include "plugins/http_target/plugin_abi.h"
 
-extern "C" SP_EXPORT const sp_plugin_descriptor* stressplan_plugin_entry(void) {
+SP_PLUGIN_ENTRY {
   return sp::http::plugin_descriptor();
 }

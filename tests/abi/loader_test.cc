@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -98,6 +99,39 @@ TEST_CASE("a library without the entry symbol is refused, naming the file and th
   CHECK_THAT(err, Catch::Contains("has no entry symbol stressplan_plugin_entry"));
 }
 
+TEST_CASE("a C++ entry function with a mangled name is refused, saying how to declare it") {
+  std::string err = LoadError("cxx_namespaced_entry");
+  CHECK_THAT(err, Catch::Contains(Fixture("cxx_namespaced_entry")));
+  CHECK_THAT(err, Catch::Contains("has no entry symbol stressplan_plugin_entry"));
+  CHECK_THAT(err, Catch::Contains("C++ linkage (_ZN9my_plugin23stressplan_plugin_entryEv)"));
+  CHECK_THAT(err, Catch::Contains("SP_PLUGIN_ENTRY"));
+  CHECK_THAT(err, Catch::Contains("extern \"C\""));
+  CHECK_THAT(err, !Catch::Contains("SP_EXPORT"));  // the old hint that sent authors the wrong way
+}
+
+TEST_CASE("a C++ entry function without extern \"C\" at global scope loads: plugin.h declares it") {
+  Host host;
+  Loader loader(&host);
+  std::string err;
+  const sp::plugin::Plugin* p = loader.Load(Fixture("cxx_plain_entry"), &err);
+  INFO(err);
+  REQUIRE(p != nullptr);
+  CHECK(std::string(p->name()) == "cxx_plain_entry");
+}
+
+TEST_CASE("the search path's order: --plugin-path, STRESSPLAN_PLUGIN_PATH, plan folders, built-in") {
+  // docs/cli.md and stressplanConfig.cmake describe this order; this is the truth they follow.
+  ::setenv("STRESSPLAN_PLUGIN_PATH", "/env/a:/env/b", 1);
+  const std::vector<std::string> dirs = sp::plugin::SearchPath({"/cli"}, {"/plan"});
+  ::unsetenv("STRESSPLAN_PLUGIN_PATH");
+  REQUIRE(dirs.size() == 5);
+  CHECK(dirs[0] == "/cli");
+  CHECK(dirs[1] == "/env/a");
+  CHECK(dirs[2] == "/env/b");
+  CHECK(dirs[3] == "/plan");
+  CHECK(dirs[4] == sp::plugin::BuiltinPluginDir());
+}
+
 TEST_CASE("a malformed descriptor is refused, naming the file") {
   std::string err = LoadError("malformed");
   CHECK_THAT(err, Catch::Contains(Fixture("malformed")));
@@ -145,7 +179,7 @@ TEST_CASE("plugins are found by name along the search path, first folder first")
   auto all = loader.ListAll();
   int broken = 0, good = 0;
   for (const auto& l : all) (l.plugin ? good : broken)++;
-  CHECK(good >= 4);    // c_counter, old, future + the built-in json
+  CHECK(good >= 4);    // c_counter, old, future, cxx_plain_entry + the built-in json
   CHECK(broken >= 4);  // wrong_major, no_entry, malformed, failing_init
 }
 

@@ -5,6 +5,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import signal
 import time
@@ -14,6 +15,15 @@ STRESSPLAN = os.environ.get("STRESSPLAN_BIN", "stressplan")
 SOURCE_DIR = os.environ.get("STRESSPLAN_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 FIXTURE_DIR = os.environ.get("STRESSPLAN_FIXTURE_DIR", "")
 PLANS = os.path.join(SOURCE_DIR, "plans")
+
+# The JUnit schemas (the project's, and ../shared's junit-10.xsd when there): one list for all tests.
+sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "reporters"))
+import junit_schemas  # noqa: E402
+
+
+def validate_junit(test, path):
+    """Asserts that the JUnit file at `path` validates against every schema we check it with."""
+    junit_schemas.validate(test, path)
 TEST_PLANS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plans")
 
 

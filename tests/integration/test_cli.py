@@ -27,6 +27,32 @@ class Cli(harness.TempDirTest):
                      "--env", "--set", "--quiet", "--mode"):
             self.assertIn(flag, r.stdout)
 
+    def test_each_command_helps_with_its_own_exit_codes(self):
+        r = harness.run(["version", "--help"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("usage: stressplan version", r.stdout)
+        self.assertNotRegex(r.stdout, r"stressplan \d+\.\d+\.\d+ \(plugin ABI")  # help, not the version
+        r = harness.run(["version", "--bogus"])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--bogus", r.stderr)
+        # run's codes belong to run; the others say what theirs mean.
+        run_only = ("4 untrustworthy", "130 interrupted", "1 thresholds")
+        codes = {"run": run_only,
+                 "validate": ("0 the plan is valid", "2 it is not"),
+                 "plugins": ("0 every plugin file loaded", "3 a plugin file could not be loaded"),
+                 "recover": ("0 nothing left to recover", "3 a fault could not be recovered",
+                             "a plugin not on the plugin path")}
+        for command, expected in codes.items():
+            with self.subTest(command=command):
+                r = harness.run([command, "--help"])
+                self.assertEqual(r.returncode, 0, r.stderr)
+                footer = r.stdout[r.stdout.index("Exit codes:"):]
+                for text in expected:
+                    self.assertIn(text, " ".join(footer.split()))
+                if command != "run":
+                    for text in run_only:
+                        self.assertNotIn(text, footer)
+
     def test_unknown_command_and_flag(self):
         r = harness.run(["rnu"])
         self.assertEqual(r.returncode, 2)

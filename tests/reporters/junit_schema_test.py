@@ -1,17 +1,16 @@
-"""The JUnit reporter's files against a real consumer's contract: Jenkins' junit-10.xsd, checked
-with xmllint (libxml2-utils), for the fixture stream and for variations that exercise every
+"""The JUnit reporter's files against the project's own schema (junit-stressplan.xsd) and a real
+consumer's contract, Jenkins' junit-10.xsd when ../shared/conformance has it (junit_schemas.py),
+checked with xmllint (libxml2-utils), for the fixture stream and for variations that exercise every
 branch (no summary, interrupted, untrustworthy, each experiment outcome, hostile strings). Also
 parsed with Python's XML parser to check the counts agree with the testcases."""
 import os
-import shutil
-import subprocess
 import tempfile
 import unittest
 import xml.etree.ElementTree as ET
 
 import consumers
+import junit_schemas
 
-XSD = os.environ.get("JUNIT_XSD", "")
 PLUGIN = os.environ.get("STRESSPLAN_JUNIT_PLUGIN", "")
 
 
@@ -22,11 +21,9 @@ def summary(documents):
 class JunitSchemaTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.xmllint = shutil.which("xmllint")
-        if not cls.xmllint:
-            raise AssertionError("xmllint not found: install libxml2-utils (scripts/install-deps.sh)")
-        if not os.path.isfile(XSD):
-            raise AssertionError("the JUnit schema is missing: " + XSD)
+        junit_schemas.xmllint()
+        if not os.path.isfile(junit_schemas.PROJECT_XSD):
+            raise AssertionError("the JUnit schema is missing: " + junit_schemas.PROJECT_XSD)
 
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
@@ -37,10 +34,7 @@ class JunitSchemaTest(unittest.TestCase):
     def check(self, documents, name="junit.xml", **options):
         """Renders, validates against the XSD, checks the counts; returns the parsed root."""
         path = consumers.render(PLUGIN, documents, os.path.join(self.tmp.name, name), **options)
-        done = subprocess.run([self.xmllint, "--noout", "--schema", XSD, path], capture_output=True, text=True)
-        with open(path, encoding="utf-8") as f:
-            content = f.read()
-        self.assertEqual(done.returncode, 0, "%s does not validate:\n%s\n%s" % (name, done.stderr, content))
+        junit_schemas.validate(self, path)
         root = ET.parse(path).getroot()
         self.assertEqual(root.tag, "testsuites")
         suites = root.findall("testsuite")
@@ -128,12 +122,43 @@ class JunitSchemaTest(unittest.TestCase):
                 self.check(consumers.variant(change), "experiment.xml")
 
     def test_the_check_catches_invalid_files(self):
-        """The schema check is not vacuous: a file missing a required attribute fails it."""
+        """The schema check is not vacuous: a file missing a required attribute fails each schema."""
         path = os.path.join(self.tmp.name, "bad.xml")
         with open(path, "w", encoding="utf-8") as f:
             f.write('<testsuites><testsuite name="x" tests="1" failures="0" time="1.5s"/></testsuites>\n')
-        done = subprocess.run([self.xmllint, "--noout", "--schema", XSD, path], capture_output=True, text=True)
-        self.assertNotEqual(done.returncode, 0)
+        for xsd in junit_schemas.schemas():
+            with self.subTest(xsd=os.path.basename(xsd)):
+                self.assertFalse(junit_schemas.check(path, xsd)[0])
+
+    def test_the_project_schema_is_what_the_reporter_writes(self):
+        """Stricter than junit-10.xsd where the reporter is: a second suite, a testcase without a
+        classname, two outcomes in one testcase or a time in another format are refused."""
+        good = consumers.render(PLUGIN, consumers.fixture(), os.path.join(self.tmp.name, "good.xml"))
+        with open(good, encoding="utf-8") as f:
+            text = f.read()
+        broken = {
+            "two_suites": text.replace("</testsuites>", "<testsuite name='y' tests='1' failures='0' errors='0' "
+                                       "skipped='0'><properties/><testcase name='run' classname='y'/>"
+                                       "<system-out/></testsuite></testsuites>"),
+            "no_classname": text.replace('<testcase name="run" classname=', '<testcase name="run" data-x='),
+            "time_format": text.replace('time="5.050"', 'time="5.05"', 1),
+            "two_outcomes": text.replace("</failure>", "</failure><error type='x' message='y'/>"),
+        }
+        for name, content in broken.items():
+            with self.subTest(name):
+                self.assertNotEqual(content, text)
+                path = os.path.join(self.tmp.name, name + ".xml")
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(content)
+                self.assertFalse(junit_schemas.check(path, junit_schemas.PROJECT_XSD)[0])
+
+    def test_the_conformance_schema_is_used_when_it_is_there(self):
+        conformance = os.path.isfile(junit_schemas.CONFORMANCE_XSD)
+        self.assertEqual(junit_schemas.CONFORMANCE_XSD in junit_schemas.schemas(), conformance)
+        self.assertEqual(junit_schemas.schemas()[0], junit_schemas.PROJECT_XSD)
+        if not conformance:
+            print("note: %s is not there; validated against the project's schema only"
+                  % junit_schemas.CONFORMANCE_XSD)
 
 
 if __name__ == "__main__":

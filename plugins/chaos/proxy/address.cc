@@ -16,6 +16,17 @@ uint16_t Address::port() const {
   return 0;
 }
 
+bool Address::is_loopback() const {
+  if (family() == AF_INET) {
+    return (ntohl(reinterpret_cast<const sockaddr_in&>(storage).sin_addr.s_addr) >> 24) == 127;
+  }
+  if (family() == AF_INET6) {
+    const in6_addr& a = reinterpret_cast<const sockaddr_in6&>(storage).sin6_addr;
+    return IN6_IS_ADDR_LOOPBACK(&a) || (IN6_IS_ADDR_V4MAPPED(&a) && a.s6_addr[12] == 127);
+  }
+  return false;
+}
+
 std::string Address::to_string() const {
   char host[INET6_ADDRSTRLEN] = "?";
   if (family() == AF_INET) {
@@ -41,6 +52,7 @@ bool resolve_address(std::string_view text, bool allow_port_zero, Address* out, 
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
+  if (host == "*") host = "0.0.0.0";
   unsigned long port = 0;
   for (char c : port_text) {
     if (c < '0' || c > '9' || port > 65535) {

@@ -15,12 +15,15 @@ struct Address {
   socklen_t length = 0;
 
   int family() const { return storage.ss_family; }
+  // 127.0.0.0/8, ::1, or an IPv4-mapped 127.x: only this machine can connect to it.
+  bool is_loopback() const;
   uint16_t port() const;
   // "127.0.0.1:18091" / "[::1]:18091".
   std::string to_string() const;
 };
 
 // Parses "host:port" or "[v6]:port" and resolves host (a literal or a name, first answer).
+// Host "*" means every IPv4 interface, like 0.0.0.0 (docs/faults/proxy.md).
 // allow_port_zero: a listener may ask the kernel for a port, an upstream may not.
 // False with *why (one sentence) when the text or the name is not usable.
 bool resolve_address(std::string_view text, bool allow_port_zero, Address* out, std::string* why);

@@ -5,7 +5,8 @@ namespace sp::proxy {
 const sp_option_decl kSiteOptionDecls[kSiteOptionCount] = {
     {"listen", SP_OPT_STRING, nullptr, 1,
      "host:port the proxy listens on (e.g. 127.0.0.1:18091); port 0 lets the kernel choose one, "
-     "which the proxy logs."},
+     "which the proxy logs. An address other machines can reach (0.0.0.0, *, ::, a LAN address) "
+     "needs allow_remote: true."},
     {"upstream", SP_OPT_STRING, nullptr, 1,
      "host:port every accepted connection is forwarded to (e.g. 127.0.0.1:18092)."},
     {"protocol", SP_OPT_STRING, "tcp", 0,
@@ -13,6 +14,9 @@ const sp_option_decl kSiteOptionDecls[kSiteOptionCount] = {
      "http_* toxics are decided per request, also on keep-alive connections)."},
     {"connect_timeout", SP_OPT_DURATION, "5s", 0,
      "How long connecting to the upstream may take before the client's connection is closed."},
+    {"allow_remote", SP_OPT_BOOL, "false", 0,
+     "Allow a listen address that is not loopback, so other machines can connect through the "
+     "proxy to its upstream."},
 };
 
 const sp_option_decl kFaultOptionDecls[kFaultOptionCount] = {

@@ -9,7 +9,7 @@
 
 namespace sp::proxy {
 
-enum SiteOption : size_t { kListen, kUpstream, kProtocol, kConnectTimeout, kSiteOptionCount };
+enum SiteOption : size_t { kListen, kUpstream, kProtocol, kConnectTimeout, kAllowRemote, kSiteOptionCount };
 
 enum FaultOption : size_t {
   kToxic,

@@ -33,6 +33,18 @@ std::optional<SiteConfig> read_site_config(const sp_options* options, OptionErro
       !read_address(options, kUpstream, /*allow_port_zero=*/false, &config.upstream, error)) {
     return std::nullopt;
   }
+  // A proxy forwards whoever connects to its upstream: reachable from other machines, it
+  // would open the plan's services (often bound to 127.0.0.1 on purpose) to the network.
+  const sp_option_value* allow_remote = option_value(options, kAllowRemote);
+  if (!config.listen.is_loopback() && (allow_remote == nullptr || !allow_remote->b)) {
+    *error = {"proxy: listen \"" + std::string(option_text(option_value(options, kListen))) + "\" (" +
+                  config.listen.to_string() +
+                  ") is not a loopback address: other machines could connect through the proxy to " +
+                  config.upstream.to_string() + ". Listen on 127.0.0.1, or set `allow_remote: true` on this proxy "
+                  "if that is intended",
+              "listen", ""};
+    return std::nullopt;
+  }
   if (const sp_option_value* v = option_value(options, kProtocol)) {
     const std::string_view p = option_text(v);
     if (p == "http") {

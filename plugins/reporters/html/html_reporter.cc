@@ -61,4 +61,4 @@ constexpr sp_plugin_descriptor kDescriptor = sp::reporters::ReporterDescriptor(
 
 }  // namespace
 
-extern "C" SP_EXPORT const sp_plugin_descriptor* stressplan_plugin_entry(void) { return &kDescriptor; }
+SP_PLUGIN_ENTRY { return &kDescriptor; }

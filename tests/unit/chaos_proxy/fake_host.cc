@@ -56,6 +56,7 @@ OptionTable::OptionTable(const sp_option_decl* decls, size_t count,
       v.is_set = 1;
       v.i = static_cast<int64_t>(n->second);
       v.f = n->second;
+      v.b = n->second != 0;
       numbers.erase(n);
     }
   }

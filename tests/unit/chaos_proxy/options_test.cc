@@ -11,6 +11,7 @@
 #include "fake_host.h"
 #include "plugins/chaos/proxy/options.h"
 #include "plugins/chaos/proxy/plugin_abi.h"
+#include "plugins/chaos/proxy/site_config.h"
 #include "proxy_fixture.h"
 
 using namespace sp::proxy;
@@ -45,11 +46,12 @@ TEST_CASE("descriptor: a fault plugin named proxy with sites, ABI 1.1", "[option
   CHECK(d->abi_major == 1);
   CHECK(d->abi_minor == 1);
   const sp_fault_vtable* v = vtable();
-  REQUIRE(v->site_option_count == 4);
+  REQUIRE(v->site_option_count == 5);
   CHECK(std::string(v->site_options[0].name) == "listen");
   CHECK(std::string(v->site_options[1].name) == "upstream");
   CHECK(std::string(v->site_options[2].name) == "protocol");
   CHECK(std::string(v->site_options[3].name) == "connect_timeout");
+  CHECK(std::string(v->site_options[4].name) == "allow_remote");
   CHECK(std::string(d->options[0].name) == "toxic");
   CHECK(v->journal_record == nullptr);
   CHECK(v->recover == nullptr);
@@ -93,6 +95,39 @@ TEST_CASE("site options: bad addresses and a taken port name listen or upstream"
   CHECK(std::string(r.error.option) == "listen");
   CHECK(contains(r.error.message, "in use"));
   close(taken);
+}
+
+TEST_CASE("a listen address other machines can reach needs allow_remote", "[options]") {
+  // Refused before anything listens: each of these would bind a wildcard or public address.
+  for (const char* listen : {"0.0.0.0:0", "0:0", "*:0", "[::]:0", "[::ffff:10.0.0.1]:0"}) {
+    INFO(listen);
+    const OpenResult r = open_with({{"listen", listen}, {"upstream", "127.0.0.1:80"}});
+    CHECK(r.status == SP_INVALID_ARGUMENT);
+    CHECK(std::string(r.error.option) == "listen");
+    CHECK(contains(r.error.message, "not a loopback address"));
+    CHECK(contains(r.error.message, "allow_remote: true"));
+  }
+  // `*` is every IPv4 interface, as the docs say: 0.0.0.0, not a host name to resolve.
+  const OpenResult star = open_with({{"listen", "*:0"}, {"upstream", "127.0.0.1:80"}});
+  CHECK(contains(star.error.message, "(0.0.0.0:0)"));
+  // allow_remote: false is the default, written out or not.
+  const OptionTable explicit_no(kSiteOptionDecls, kSiteOptionCount, {{"listen", "0.0.0.0:0"}, {"upstream", "127.0.0.1:80"}},
+                                {{"allow_remote", 0}});
+  OptionError refused;
+  CHECK_FALSE(read_site_config(explicit_no.get(), &refused).has_value());
+  CHECK(refused.option == "listen");
+  // Loopback in any spelling needs nothing; allow_remote: true lets a wildcard through (parsed
+  // only: nothing binds a wildcard address in a test).
+  for (const char* listen : {"127.0.0.1:0", "127.0.0.2:0", "[::1]:0", "localhost:0", "[::ffff:127.0.0.1]:0"}) {
+    INFO(listen);
+    const OptionTable local(kSiteOptionDecls, kSiteOptionCount, {{"listen", listen}, {"upstream", "127.0.0.1:80"}}, {});
+    CHECK(read_site_config(local.get(), &refused).has_value());
+  }
+  const OptionTable allowed(kSiteOptionDecls, kSiteOptionCount, {{"listen", "*:0"}, {"upstream", "127.0.0.1:80"}},
+                            {{"allow_remote", 1}});
+  const std::optional<SiteConfig> wide = read_site_config(allowed.get(), &refused);
+  REQUIRE(wide.has_value());
+  CHECK(wide->listen.to_string() == "0.0.0.0:0");
 }
 
 TEST_CASE("listening on port 0 logs the port the kernel chose", "[options]") {
