@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what stressplan needs to build and test, from Debian 12 packages. Idempotent: when
-# everything is present it installs nothing and does not touch the network.
+# everything is present it installs nothing and does not touch the network. Arguments name
+# further packages to install the same way.
 set -euo pipefail
 
 packages=(
@@ -11,6 +12,7 @@ packages=(
   libxml2-utils chromium  # xmllint and headless Chromium check the JUnit and HTML reports (tests/reporters)
   python3-jsonschema  # validates reports against docs/report-schema.json in the tests
 )
+packages+=("$@")  # extra packages a caller needs (scripts/fuzz.sh: clang 14 and libFuzzer)
 
 missing=()
 for p in "${packages[@]}"; do

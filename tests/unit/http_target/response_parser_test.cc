@@ -188,6 +188,9 @@ TEST_CASE("parser: malformed responses", "[parser]") {
       {"HTTP/1.1 20x OK\r\n\r\n", "malformed status code"},
       {"HTTP/1.1 099 Low\r\n\r\n", "malformed status code"},
       {"HTTP/1.1\r\n\r\n", "malformed status line"},
+      // Found by fuzzing: cut after the CR, these failed as "not an HTTP response".
+      {"HTT\r\n\r\n", "malformed status line"},
+      {"\r\n", "malformed status line"},
       {"HTTP/2.0 200 OK\r\n\r\n", "unsupported HTTP version"},
       {"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n", "invalid Content-Length"},
       {"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "invalid Content-Length"},

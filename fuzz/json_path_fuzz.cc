@@ -1,0 +1,27 @@
+// Fuzzes JSON paths as checks and captures write them (plugins/http_target/json_path.h): the
+// first line is the path, the rest a response body. A path that parses is looked up in the
+// body when the body is JSON, and what it finds is turned into text.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "fuzz/first_line.h"
+#include "plugins/http_target/json_path.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const auto [path_text, body] = SplitFirstLine(data, size);
+
+  sp::http::JsonPath path;
+  std::string err;
+  if (!path.parse(path_text, &err)) {
+    if (err.empty()) std::abort();
+    return 0;
+  }
+  const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return 0;
+  if (const nlohmann::json* found = path.find(doc)) (void)sp::http::json_value_text(*found);
+  return 0;
+}
