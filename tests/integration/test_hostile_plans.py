@@ -8,15 +8,7 @@ import time
 import unittest
 
 import harness
-
-GOOD = """\
-target: {plugin: http, base_url: "http://127.0.0.1:1"}
-scenarios:
-  - name: s
-    requests: [{name: r, path: /}]
-profile: smoke
-profiles: {smoke: {stages: [{duration: 1s, users: 1}]}}
-"""
+from test_cli import GOOD  # the small valid plan the CLI tests use
 
 
 def run_measured(args, cwd, timeout=30):
