@@ -315,11 +315,9 @@ bool CheckChaosTimeline(const Plan& plan, Diagnostics* errors) {
   auto profile = plan.profiles.find(plan.profile);
   if (profile == plan.profiles.end()) return true;  // reported by the profile's own check
   const Duration end = TotalDuration(profile->second);
-  const std::string total = FormatDuration(end);
+  const std::string where = "profile \"" + Excerpt(plan.profile) + "\" ends at " + FormatDuration(end);
   bool ok = true;
-  for (size_t i = 0; i < plan.chaos.steps.size(); ++i) {
-    const ChaosStep& s = plan.chaos.steps[i];
-    const std::string where = "profile \"" + plan.profile + "\" ends at " + total;
+  for (const ChaosStep& s : plan.chaos.steps) {
     if (s.at >= end) {
       ok = AddError(errors, s.at_loc.line > 0 ? s.at_loc : s.loc, "",
                     "chaos step \"" + Excerpt(s.name) + "\" starts at " + FormatDuration(s.at) + ", but the " +
