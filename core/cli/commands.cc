@@ -7,6 +7,7 @@
 #include <Poco/Util/OptionSet.h>
 
 #include "core/cli/arguments.h"
+#include "core/plan/limits.h"
 #include "core/plan/plan_loader.h"
 #include "core/plugin/descriptor.h"
 #include "core/plugin/loader.h"
@@ -53,8 +54,9 @@ bool LoadPlanFromArgs(const ParsedArguments& a, const std::string& command, plan
     const std::string v = a.last("users");
     char* end = nullptr;
     long n = std::strtol(v.c_str(), &end, 10);
-    if (v.empty() || *end != '\0' || n < 1 || n > 10'000'000) {
-      std::fprintf(stderr, "--users: expected a whole number of users >= 1, got '%s'\n", v.c_str());
+    if (v.empty() || *end != '\0' || n < 1 || n > plan::limits::kMaxUsers) {
+      std::fprintf(stderr, "--users: expected a whole number of users from 1 to %lld, got '%s'\n",
+                   static_cast<long long>(plan::limits::kMaxUsers), v.c_str());
       return false;
     }
     lo.users = static_cast<int>(n);
@@ -62,6 +64,7 @@ bool LoadPlanFromArgs(const ParsedArguments& a, const std::string& command, plan
   if (a.has("duration")) lo.duration = a.last("duration");
   if (a.has("spawn-rate")) lo.spawn_rate = a.last("spawn-rate");
   if (a.has("host")) lo.host = a.last("host");
+  lo.mode = a.last("mode", "full");  // validate has no --mode: it checks as run does by default
   plan::Diagnostics errors;
   if (!plan::LoadPlan(a.positional[0], lo, plan, &errors)) {
     for (const auto& d : errors) std::fprintf(stderr, "%s\n", d.str().c_str());

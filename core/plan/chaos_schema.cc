@@ -5,10 +5,12 @@
 #include <set>
 
 #include "core/plan/json_value.h"
+#include "core/plan/profiles.h"
 #include "core/plan/suggest.h"
 #include "core/plan/schema_reader.h"
 #include "core/plan/threshold.h"
 #include "core/plan/typed_value.h"
+#include "core/plan/units.h"
 
 namespace sp::plan {
 namespace {
@@ -112,7 +114,7 @@ class ChaosReader : public SchemaReader {
       int64_t n = 0;
       if (Track(ReadInt(*w, JoinKey(key, "windows"), &n, errors_))) {
         if (n < 1 || n > 600) {
-          Fail(w->loc, JoinKey(key, "windows"), "must be between 1 and 600 one-second windows, got " + w->scalar);
+          Fail(w->loc, JoinKey(key, "windows"), "must be between 1 and 600 one-second windows, got " + Excerpt(w->scalar));
         } else {
           r->windows = static_cast<int>(n);
         }
@@ -219,7 +221,7 @@ class ChaosReader : public SchemaReader {
         int64_t code = 0;
         if (Track(ReadInt(*item, skey, &code, errors_))) {
           if (code < 100 || code > 599) {
-            Fail(item->loc, skey, "an HTTP status is between 100 and 599, got " + item->scalar);
+            Fail(item->loc, skey, "an HTTP status is between 100 and 599, got " + Excerpt(item->scalar));
           } else {
             h->statuses.push_back(static_cast<int>(code));
           }
@@ -264,9 +266,11 @@ class ChaosReader : public SchemaReader {
       }
       UniqueName(item, skey, "chaos step", &seen, &s.name);
       if (const Value* a = Required(item, skey, "at", "when the fault starts, from the run's start (e.g. 20s)")) {
+        s.at_loc = a->loc;
         Bounded(*a, JoinKey(skey, "at"), &s.at);
       }
       if (const Value* d = Get(item, "duration")) {
+        s.duration_loc = d->loc;
         Bounded(*d, JoinKey(skey, "duration"), &s.duration);
       } else {
         Fail(item.loc, JoinKey(skey, "duration"),
@@ -295,7 +299,7 @@ class ChaosReader : public SchemaReader {
     Duration d{0};
     if (!Track(ReadDuration(v, key, &d, errors_))) return;
     if (d.count() < 0 || d > std::chrono::hours(24 * 30)) {
-      Fail(v.loc, key, "must be between 0s and 30 days, got \"" + v.scalar + "\"");
+      Fail(v.loc, key, "must be between 0s and 30 days, got \"" + Excerpt(v.scalar) + "\"");
       return;
     }
     *out = d;
@@ -306,6 +310,27 @@ class ChaosReader : public SchemaReader {
 };
 
 }  // namespace
+
+bool CheckChaosTimeline(const Plan& plan, Diagnostics* errors) {
+  auto profile = plan.profiles.find(plan.profile);
+  if (profile == plan.profiles.end()) return true;  // reported by the profile's own check
+  const Duration end = TotalDuration(profile->second);
+  const std::string where = "profile \"" + Excerpt(plan.profile) + "\" ends at " + FormatDuration(end);
+  bool ok = true;
+  for (const ChaosStep& s : plan.chaos.steps) {
+    if (s.at >= end) {
+      ok = AddError(errors, s.at_loc.line > 0 ? s.at_loc : s.loc, "",
+                    "chaos step \"" + Excerpt(s.name) + "\" starts at " + FormatDuration(s.at) + ", but the " +
+                        where + "; start it earlier or make the profile longer");
+    } else if (s.at + s.duration > end) {
+      ok = AddError(errors, s.duration_loc.line > 0 ? s.duration_loc : s.loc, "",
+                    "chaos step \"" + Excerpt(s.name) + "\" ends at " + FormatDuration(s.at + s.duration) +
+                        " (at + duration), but the " + where + "; shorten it, start it earlier or make the "
+                        "profile longer");
+    }
+  }
+  return ok;
+}
 
 bool BuildChaos(const Value& root, Plan* plan, Diagnostics* errors) {
   ChaosReader reader(plan, errors);

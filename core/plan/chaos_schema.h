@@ -14,4 +14,10 @@ namespace sp::plan {
 // (the errors are in *errors, located).
 bool BuildChaos(const Value& root, Plan* plan, Diagnostics* errors);
 
+// A plan as written (no --profile/--users/--duration): every chaos step must start before
+// the selected profile's end and end by it; a step that does not is located at its `at:`
+// (starts too late) or `duration:` (ends too late). When flags shorten the run, steps past
+// its end are skipped instead (core/run/run_mode.cc), so this is not called.
+bool CheckChaosTimeline(const Plan& plan, Diagnostics* errors);
+
 }  // namespace sp::plan

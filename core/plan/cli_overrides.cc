@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/plan/limits.h"
 #include "core/plan/profiles.h"
 #include "core/plan/suggest.h"
 #include "core/plan/units.h"
@@ -27,6 +28,10 @@ bool CheckCliFlags(const LoadOptions& options, Diagnostics* errors) {
   if (options.users && *options.users < 1) {
     ok = AddError(errors, Flag("--users"), "",
                   "must be >= 1, got " + std::to_string(*options.users));
+  } else if (options.users && *options.users > limits::kMaxUsers) {
+    ok = AddError(errors, Flag("--users"), "",
+                  "must be at most " + std::to_string(limits::kMaxUsers) + ", got " +
+                      std::to_string(*options.users));
   }
   if (options.duration) {
     Duration d{0};
@@ -67,7 +72,7 @@ bool ApplyCliOverrides(const LoadOptions& options, const Location& profile_loc, 
     std::vector<std::string> names;
     for (const auto& entry : plan->profiles) names.push_back(entry.first);
     return AddError(errors, where, key,
-                    "unknown profile \"" + plan->profile + "\"" + DidYouMean(plan->profile, names) +
+                    "unknown profile \"" + Excerpt(plan->profile) + "\"" + DidYouMean(plan->profile, names) +
                         "; known profiles: " + JoinNames(names));
   }
   Profile& profile = it->second;

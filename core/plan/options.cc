@@ -243,7 +243,9 @@ Location LocateOption(const Value& block, const std::string& option, const std::
   for (size_t i = 0; i < block.entries.size(); ++i) {
     if (block.entries[i].first != option) continue;
     node = &block.entries[i].second;
-    best = node->is_null() || node->loc.line == 0 ? block.key_loc(i) : node->loc;
+    // A value from --set or --host is located at its flag (known(), line 0), not at the
+    // plan line of the key it replaced.
+    best = node->is_null() || !node->loc.known() ? block.key_loc(i) : node->loc;
     break;
   }
   if (!node || json_pointer.empty() || json_pointer.front() != '/') return best;
@@ -269,7 +271,7 @@ Location LocateOption(const Value& block, const std::string& option, const std::
       for (size_t i = 0; i < node->entries.size(); ++i) {
         if (node->entries[i].first != unescaped) continue;
         next = &node->entries[i].second;
-        next_loc = next->is_null() || next->loc.line == 0 ? node->key_loc(i) : next->loc;
+        next_loc = next->is_null() || !next->loc.known() ? node->key_loc(i) : next->loc;
         break;
       }
     } else if (node->is_sequence()) {

@@ -143,6 +143,8 @@ struct ChaosStep {
   PluginRef fault;
   std::string proxy;
   Location loc;
+  Location at_loc;        // where `at:` and `duration:` were written
+  Location duration_loc;
 };
 
 // When a fault's effect counts as over (docs/chaos.md, "Recovery time").

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "core/plan/chaos_schema.h"
 #include "core/plan/cli_overrides.h"
 #include "core/plan/overlay.h"
 #include "core/plan/plan_schema.h"
@@ -58,6 +59,10 @@ bool Process(Value root, const std::string& file, const std::string& dir, const 
     return false;
   }
   if (!ApplyCliOverrides(options, profile_loc, &result, errors)) return false;
+  // A step past the end of the plan's own profile is a mistake in the plan; past the end of
+  // a run shortened by a flag it is skipped (a quick --duration 10s of a chaos plan).
+  const bool shortened_by_flag = options.profile || options.users || options.duration;
+  if (options.mode == "full" && !shortened_by_flag && !CheckChaosTimeline(result, errors)) return false;
   for (const std::string& name : result.secrets) {
     if (const std::string* value = vars.find(name); value != nullptr && !value->empty()) {
       result.secret_values.push_back(*value);

@@ -3,6 +3,7 @@
 //   YAML text --(yaml_loader)--> located tree
 //     --(overlay: environments + --env)--> --(substitute: ${VAR})--> --(--set, --host)-->
 //     --(plan_schema)--> Plan --(cli_overrides: --profile/--users/--duration/--spawn-rate)-->
+//     --(chaos timeline: steps fit in the profile, unless flags shortened it)-->
 //
 // Errors are collected per phase: YAML syntax stops everything; environment, variable,
 // --set and flag errors are all reported together and stop before validation (whose
@@ -29,6 +30,9 @@ struct LoadOptions {
   std::optional<std::string> duration{};    // --duration T (raw text, parsed with units)
   std::optional<std::string> spawn_rate{};  // --spawn-rate N (users per second, > 0; plain number or rate syntax)
   std::optional<std::string> host{};        // --host URL  -> overrides target option base_url
+  // run --mode: only "full" puts the chaos steps on the profile's timeline, so only then must
+  // a plan's steps fit in its profile (validate checks as run does by default).
+  std::string mode{"full"};
   std::optional<std::map<std::string, std::string>> process_env{};  // nullopt: use the real environ
 };
 

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "core/plan/chaos_schema.h"
+#include "core/plan/limits.h"
 #include "core/plan/profiles.h"
 #include "core/plan/schema_reader.h"
 #include "core/plan/typed_value.h"
@@ -82,7 +83,7 @@ class Schema : public SchemaReader {
       int64_t workers = 0;
       if (Int(*v, "workers", &workers)) {
         if (workers < 0 || workers > 4096) {
-          Fail(v->loc, "workers", "must be between 0 and 4096 (0 = one per core), got " + v->scalar);
+          Fail(v->loc, "workers", "must be between 0 and 4096 (0 = one per core), got " + Excerpt(v->scalar));
         } else {
           plan_->workers = static_cast<int>(workers);
         }
@@ -282,7 +283,7 @@ class Schema : public SchemaReader {
       double weight = 0;
       if (Track(ReadFloat(*w, JoinKey(key, "weight"), &weight, errors_))) {
         if (weight < 0) {
-          Fail(w->loc, JoinKey(key, "weight"), "must be >= 0 (0 leaves the scenario out), got " + w->scalar);
+          Fail(w->loc, JoinKey(key, "weight"), "must be >= 0 (0 leaves the scenario out), got " + Excerpt(w->scalar));
         } else {
           s->weight = weight;
         }
@@ -357,9 +358,21 @@ class Schema : public SchemaReader {
         Fail(stages->loc, skey, "needs at least one stage");
         continue;
       }
+      Duration total{0};
       for (size_t i = 0; i < stages->items.size(); ++i) {
         Stage stage;
-        if (StageValue(stages->items[i], Index(skey, i), &stage)) profile.stages.push_back(stage);
+        if (!StageValue(stages->items[i], Index(skey, i), &stage)) continue;
+        // Each stage is at most limits::kMaxDuration, so this sum cannot overflow before
+        // the check stops it.
+        total += stage.duration;
+        if (total > limits::kMaxDuration) {
+          const Value* d = Get(stages->items[i], "duration");
+          Fail(d ? d->loc : stage.loc, JoinKey(Index(skey, i), "duration"),
+               "the profile's stages add up to more than " + std::string(limits::kMaxDurationText) +
+                   " here, the longest a profile may run");
+          break;
+        }
+        profile.stages.push_back(stage);
       }
     }
   }
@@ -405,8 +418,9 @@ class Schema : public SchemaReader {
   void ClosedStage(const Value& v, const Value& u, const std::string& key, Stage* stage) {
     int64_t users = 0;
     if (Int(u, JoinKey(key, "users"), &users)) {
-      if (users < 0 || users > 10'000'000) {
-        Fail(u.loc, JoinKey(key, "users"), "must be between 0 and 10000000, got " + u.scalar);
+      if (users < 0 || users > limits::kMaxUsers) {
+        Fail(u.loc, JoinKey(key, "users"),
+             "must be between 0 and " + std::to_string(limits::kMaxUsers) + ", got " + Excerpt(u.scalar));
       } else {
         stage->users = static_cast<int>(users);
       }
@@ -459,8 +473,9 @@ class Schema : public SchemaReader {
     if (const Value* c = Get(v, "max_concurrency")) {
       int64_t n = 0;
       if (Int(*c, JoinKey(key, "max_concurrency"), &n)) {
-        if (n < 1 || n > 10'000'000) {
-          Fail(c->loc, JoinKey(key, "max_concurrency"), "must be between 1 and 10000000, got " + c->scalar);
+        if (n < 1 || n > limits::kMaxUsers) {
+          Fail(c->loc, JoinKey(key, "max_concurrency"),
+               "must be between 1 and " + std::to_string(limits::kMaxUsers) + ", got " + Excerpt(c->scalar));
         } else {
           stage->max_concurrency = static_cast<int>(n);
         }

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/plan/limits.h"
+
 extern char** environ;
 
 namespace sp::plan {
@@ -58,7 +60,7 @@ class Substituter {
     }
     std::string name = text_.substr(name_begin, pos_ - name_begin);
     if (pos_ >= text_.size()) {
-      return Fail("unterminated \"" + text_.substr(start) + "\": close it with }");
+      return Fail("unterminated \"" + Excerpt(std::string_view(text_).substr(start)) + "\": close it with }");
     }
     if (name.empty()) {
       return Fail("invalid variable reference \"" + Snippet(start) +
@@ -68,9 +70,10 @@ class Substituter {
     if (text_[pos_] == '}') {
       ++pos_;
       if (!value && evaluate_) {
-        return Fail("variable " + name +
+        const std::string shown = Excerpt(name);
+        return Fail("variable " + shown +
                     " is not set; set it in the environment or in the selected environment's "
-                    "vars:, or give a default with ${" + name + ":-default}");
+                    "vars:, or give a default with ${" + shown + ":-default}");
       }
       if (value) out->append(*value);
       return true;
@@ -80,13 +83,21 @@ class Substituter {
                   "\": write ${NAME} or ${NAME:-default}");
     }
     pos_ += 2;
+    // Each nested default is one more level of this recursion: bound it, so a hostile
+    // ${X:-${X:-...}} is an error instead of a stack overflow.
+    if (depth_ >= limits::kMaxSubstitutionDepth) {
+      return Fail("${...} defaults are nested more than " + std::to_string(limits::kMaxSubstitutionDepth) +
+                  " deep (at \"" + Excerpt(text_.substr(start, limits::kMaxEchoedBytes)) + "\")");
+    }
     // The default is only evaluated when it is used, so an unset variable inside an unused
     // default is not an error.
     const bool use_default = !value || value->empty();
     const bool saved = evaluate_;
     evaluate_ = saved && use_default;
     std::string fallback;
+    ++depth_;
     bool ok = Run(&fallback, /*nested=*/true);
+    --depth_;
     evaluate_ = saved;
     if (!ok) return false;
     ++pos_;  // "}"
@@ -96,13 +107,14 @@ class Substituter {
 
   std::string Snippet(size_t start) const {
     size_t end = text_.find('}', start);
-    return text_.substr(start, end == std::string::npos ? std::string::npos : end - start + 1);
+    return Excerpt(std::string_view(text_).substr(start, end == std::string::npos ? std::string::npos : end - start + 1));
   }
 
   const std::string& text_;
   const Variables& vars_;
   size_t pos_ = 0;
   bool evaluate_ = true;
+  int depth_ = 0;  // defaults being read inside each other
   std::string err_;
 };
 

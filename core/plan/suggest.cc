@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/plan/diagnostic.h"
+
 namespace sp::plan {
 
 int EditDistance(const std::string& a_in, const std::string& b_in) {
@@ -36,6 +38,10 @@ std::string ClosestMatch(const std::string& word, const std::vector<std::string>
   std::string best;
   int best_distance = allowed + 1;
   for (const std::string& c : candidates) {
+    // The distance is at least the difference in length: skip the quadratic work (a
+    // hostile 10 MB key against the known names).
+    const size_t diff = word.size() > c.size() ? word.size() - c.size() : c.size() - word.size();
+    if (diff > static_cast<size_t>(allowed)) continue;
     int d = EditDistance(word, c);
     if (d < best_distance) {
       best_distance = d;
@@ -56,7 +62,7 @@ std::string JoinNames(const std::vector<std::string>& names) {
   std::string out;
   for (const std::string& n : names) {
     if (!out.empty()) out += ", ";
-    out += n;
+    out += Excerpt(n);
   }
   return out;
 }

@@ -6,6 +6,9 @@
 #include <cstdio>
 #include <limits>
 
+#include "core/plan/diagnostic.h"
+#include "core/plan/limits.h"
+
 namespace sp::plan {
 namespace {
 
@@ -23,7 +26,7 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string Quote(std::string_view s) { return "\"" + Excerpt(s) + "\""; }
 
 // Reads an unsigned decimal number ("12", "1.5", ".5") from the front of `s`.
 bool TakeNumber(std::string_view* s, double* value) {
@@ -37,7 +40,13 @@ bool TakeNumber(std::string_view* s, double* value) {
   if (!digits) return false;
   std::string_view number = s->substr(0, n);
   auto result = std::from_chars(number.data(), number.data() + number.size(), *value);
-  if (result.ec != std::errc() || result.ptr != number.data() + number.size()) return false;
+  if (result.ec == std::errc::result_out_of_range && result.ptr == number.data() + number.size()) {
+    // Hundreds of digits: past any limit (a whole part that is not all zeros) or about 0.
+    const std::string_view whole = number.substr(0, number.find('.'));
+    *value = whole.find_first_not_of('0') == std::string_view::npos ? 0.0 : HUGE_VAL;
+  } else if (result.ec != std::errc() || result.ptr != number.data() + number.size()) {
+    return false;
+  }
   s->remove_prefix(n);
   return true;
 }
@@ -97,9 +106,12 @@ bool ParseDuration(std::string_view text, std::chrono::nanoseconds* out, std::st
     total_ns += number * scale;
     first = false;
   }
-  // int64 nanoseconds cover about 292 years; anything near that is a typo.
-  if (total_ns >= 9.2e18) {
-    return Fail(err, "duration " + Quote(text) + " is too long (at most about 292 years)");
+  // int64 nanoseconds cover about 292 years, and durations are added up (stages, step
+  // windows): the bound keeps every sum far from overflowing.
+  constexpr double kMaxNs = std::chrono::duration<double, std::nano>(limits::kMaxDuration).count();
+  if (!(total_ns <= kMaxNs)) {
+    return Fail(err, "duration " + Quote(text) + " is too long: at most " +
+                         std::string(limits::kMaxDurationText));
   }
   *out = std::chrono::nanoseconds(static_cast<int64_t>(std::llround(total_ns)));
   return true;
@@ -131,7 +143,9 @@ bool ParseRate(std::string_view text, double* per_second, std::string* err) {
     }
   }
   double value = number / divisor;
-  if (!std::isfinite(value)) return Fail(err, "rate " + Quote(text) + " is too large");
+  if (!(value <= limits::kMaxRatePerSecond)) {
+    return Fail(err, "rate " + Quote(text) + " is too large: at most " + std::string(limits::kMaxRateText));
+  }
   *per_second = value;
   return true;
 }
@@ -165,7 +179,9 @@ bool ParseSize(std::string_view text, int64_t* bytes, std::string* err) {
                          std::string(kSizeSyntax));
   }
   double value = std::round(number * scale);
-  if (value >= 9.2e18) return Fail(err, "size " + Quote(text) + " is too large");
+  if (!(value <= static_cast<double>(limits::kMaxSizeBytes))) {
+    return Fail(err, "size " + Quote(text) + " is too large: at most " + std::string(limits::kMaxSizeText));
+  }
   *bytes = static_cast<int64_t>(value);
   return true;
 }

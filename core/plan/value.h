@@ -18,6 +18,9 @@ struct Location {
 
   // "plans/full.yaml:12:5" (or just the file when the line is unknown).
   std::string str() const;
+  // Says where a value came from: a plan line, or a flag ({"--set a=1", 0, 0}). A value made
+  // by hand has neither.
+  bool known() const { return line > 0 || !file.empty(); }
 };
 
 struct Value {

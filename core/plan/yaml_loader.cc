@@ -1,8 +1,5 @@
 #include "core/plan/yaml_loader.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <yaml-cpp/eventhandler.h>
@@ -10,10 +7,32 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include "core/plan/limits.h"
+#include "core/plan/plan_file.h"
+
 namespace sp::plan {
 namespace {
 
 constexpr const char* kStandardTagPrefix = "tag:yaml.org,2002:";
+
+// Thrown from the event handler to stop yaml-cpp at once when a plan passes a limit
+// (limits.h): going on would cost the time, memory or stack the limit is there to save.
+struct LimitExceeded {
+  Location loc;
+  std::string message;
+};
+
+// How much a subtree holds: its nodes, and the bytes of its keys and scalars. Tracked so
+// that copies made for anchors and aliases can be charged before they are made.
+struct TreeSize {
+  size_t nodes = 0;
+  size_t bytes = 0;
+  TreeSize& operator+=(const TreeSize& o) {
+    nodes += o.nodes;
+    bytes += o.bytes;
+    return *this;
+  }
+};
 
 // Builds the tree from yaml-cpp's event stream. Errors that do not stop parsing (duplicate
 // keys, merge keys, unsupported tags) are collected so one run reports all of them.
@@ -44,22 +63,24 @@ class TreeBuilder : public YAML::EventHandler {
     NameAnchor(anchor);
     Value v;
     v.loc = At(mark);
-    Complete(std::move(v), anchor);
+    Complete(std::move(v), anchor, TreeSize{1, 0});
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     auto it = anchors_.find(anchor);
     if (it == anchors_.end()) {
-      Error(At(mark), "alias *" + AnchorName(anchor) +
+      Error(At(mark), "alias *" + Excerpt(AnchorName(anchor)) +
                           " refers to the node that contains it; recursive aliases are not supported");
       Value v;
       v.loc = At(mark);
-      Complete(std::move(v), 0);
+      Complete(std::move(v), 0, TreeSize{1, 0});
       return;
     }
-    Value copy = it->second;
+    const TreeSize size = it->second.size;
+    Charge(At(mark), size, "*" + AnchorName(anchor));
+    Value copy = it->second.value;
     copy.loc = At(mark);
-    Complete(std::move(copy), 0);
+    Complete(std::move(copy), 0, size);
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -77,12 +98,13 @@ class TreeBuilder : public YAML::EventHandler {
     } else {
       CheckTag(v.loc, tag);
     }
-    Complete(std::move(v), anchor);
+    Complete(std::move(v), anchor, TreeSize{1, value.size()});
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value style) override {
     NameAnchor(anchor);
+    CheckDepth(mark);
     Frame f;
     f.value.kind = Value::Kind::Sequence;
     f.value.loc = At(mark);
@@ -96,6 +118,7 @@ class TreeBuilder : public YAML::EventHandler {
   void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value style) override {
     NameAnchor(anchor);
+    CheckDepth(mark);
     Frame f;
     f.value.kind = Value::Kind::Map;
     f.value.loc = At(mark);
@@ -120,6 +143,12 @@ class TreeBuilder : public YAML::EventHandler {
     bool skip_value = false;  // Map: the key was refused; drop its value
     std::string key;
     Location key_loc;
+    TreeSize size{1, 0};  // this node and every child completed so far
+  };
+
+  struct Anchored {
+    Value value;
+    TreeSize size;
   };
 
   Location At(const YAML::Mark& mark) const {
@@ -141,7 +170,7 @@ class TreeBuilder : public YAML::EventHandler {
     // Standard tags (!!str, !!int, !!map, ...) are harmless; anything else means the author
     // expected an application-specific type that a plan does not have.
     if (tag.rfind(kStandardTagPrefix, 0) == 0) return;
-    Error(loc, "YAML tag " + tag + " is not supported in a plan; remove it");
+    Error(loc, "YAML tag " + Excerpt(tag) + " is not supported in a plan; remove it");
   }
 
   std::string AnchorName(YAML::anchor_t anchor) const {
@@ -155,9 +184,29 @@ class TreeBuilder : public YAML::EventHandler {
     have_pending_anchor_name_ = false;
   }
 
-  void Remember(YAML::anchor_t anchor, const Value& v) {
+  void Remember(YAML::anchor_t anchor, const Value& v, const TreeSize& size) {
     if (anchor == 0) return;
-    anchors_[anchor] = v;
+    Charge(v.loc, size, "&" + AnchorName(anchor));
+    anchors_[anchor] = Anchored{v, size};
+  }
+
+  // Every copy made for an anchor or an alias counts against one budget (limits.h).
+  void Charge(const Location& loc, const TreeSize& size, const std::string& what) {
+    copied_ += size;
+    if (copied_.nodes <= limits::kMaxAliasNodes && copied_.bytes <= limits::kMaxAliasBytes) return;
+    throw LimitExceeded{
+        loc, "anchors and aliases copy more than " + std::to_string(limits::kMaxAliasNodes) +
+                 " nodes or " + std::to_string(limits::kMaxAliasBytes >> 20) +
+                 " MiB of text in this plan (at " + Excerpt(what) +
+                 "); an alias bomb? Write the repeated parts out, or reuse fewer, smaller anchors"};
+  }
+
+  // Lists and maps inside each other deeper than limits::kMaxYamlDepth.
+  void CheckDepth(const YAML::Mark& mark) {
+    if (stack_.size() < limits::kMaxYamlDepth) return;
+    throw LimitExceeded{At(mark), "lists and maps are nested more than " +
+                                      std::to_string(limits::kMaxYamlDepth) +
+                                      " deep here; a plan needs a few levels"};
   }
 
   void Close() {
@@ -170,20 +219,22 @@ class TreeBuilder : public YAML::EventHandler {
       f.value.entries.emplace_back(f.key, std::move(null_value));
       f.value.key_locs.push_back(f.key_loc);
     }
-    Complete(std::move(f.value), f.anchor);
+    Complete(std::move(f.value), f.anchor, f.size);
   }
 
-  // A node is finished: record its anchor and attach it to its parent.
-  void Complete(Value v, YAML::anchor_t anchor) {
+  // A node is finished: record its anchor and attach it to its parent. `size` is its
+  // subtree's (for a key, the key's text is counted with the map).
+  void Complete(Value v, YAML::anchor_t anchor, const TreeSize& size) {
     // Collections are remembered when they close, so an alias inside its own anchor's node
     // finds nothing (reported as recursive).
-    Remember(anchor, v);
+    Remember(anchor, v, size);
 
     if (stack_.empty()) {
       root_ = std::move(v);
       return;
     }
     Frame& parent = stack_.back();
+    parent.size += size;
     if (parent.value.kind == Value::Kind::Sequence) {
       parent.value.items.push_back(std::move(v));
       return;
@@ -223,7 +274,7 @@ class TreeBuilder : public YAML::EventHandler {
     for (size_t i = 0; i < parent.value.entries.size(); ++i) {
       if (parent.value.entries[i].first == key.scalar) {
         const Location& first = parent.value.key_loc(i);
-        Error(key.loc, "duplicate key \"" + key.scalar + "\": already set at line " +
+        Error(key.loc, "duplicate key \"" + Excerpt(key.scalar) + "\": already set at line " +
                            std::to_string(first.line) + ", column " +
                            std::to_string(first.column) + "; remove one of them");
         return;
@@ -240,7 +291,8 @@ class TreeBuilder : public YAML::EventHandler {
   Location second_document_;
   std::vector<Frame> stack_;
   Value root_;
-  std::map<YAML::anchor_t, Value> anchors_;
+  std::map<YAML::anchor_t, Anchored> anchors_;
+  TreeSize copied_;  // by anchors and aliases so far
   std::map<YAML::anchor_t, std::string> anchor_names_;
   std::string pending_anchor_name_;
   bool have_pending_anchor_name_ = false;
@@ -271,6 +323,9 @@ bool LoadYamlString(const std::string& text, const std::string& file_name, Value
     while (parser.HandleNextDocument(builder)) {
       if (builder.documents() > 1) break;
     }
+  } catch (const LimitExceeded& e) {
+    AddError(errors, e.loc, "", e.message);
+    return false;
   } catch (const YAML::Exception& e) {
     Location loc{file_name, 0, 0};
     if (!e.mark.is_null()) {
@@ -308,20 +363,9 @@ bool LoadYamlString(const std::string& text, const std::string& file_name, Value
 
 bool LoadYamlFile(const std::string& path, Value* out, Diagnostics* errors) {
   *out = Value{};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    AddError(errors, Location{path, 0, 0}, "",
-             std::string("cannot open the plan: ") + std::strerror(errno));
-    return false;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    AddError(errors, Location{path, 0, 0}, "",
-             std::string("cannot read the plan: ") + std::strerror(errno));
-    return false;
-  }
-  return LoadYamlString(text.str(), path, out, errors);
+  std::string text;
+  if (!ReadPlanFile(path, &text, errors)) return false;
+  return LoadYamlString(text, path, out, errors);
 }
 
 }  // namespace sp::plan

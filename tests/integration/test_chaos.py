@@ -249,12 +249,13 @@ class Modes(ChaosTest):
         self.assertFalse(os.path.exists(os.path.join(self.out_dir(), "report.json")))
 
     def test_full_mode_skips_a_step_after_the_load(self):
+        # The plan's own profile holds the step; --duration shortens the run past its start.
         with harness.Nginx(self.tmp) as nginx:
             marker = os.path.join(self.tmp, "late-marker")
-            doc = plan_doc("late-step", nginx.url, duration="2s",
+            doc = plan_doc("late-step", nginx.url, duration="12s",
                            chaos={"steps": [{"name": "too late", "at": "10s", "duration": "1s", "fault": "command",
                                              "inject": ["touch", marker], "revert": ["rm", "-f", marker]}]})
-            r, report, _ = self.run_plan(doc, "--mode", "full", expect=0)
+            r, report, _ = self.run_plan(doc, "--mode", "full", "--duration", "2s", expect=0)
             e = self.experiment(report, "too late")
             self.assertEqual(e["outcome"], "skipped", e)
             self.assertFalse(e["injected"], e)
@@ -264,6 +265,30 @@ class Modes(ChaosTest):
             self.assertTrue(report["summary"]["experiments_passed"])
             self.assertFalse(os.path.exists(marker))
             self.assertLess(report["summary"]["duration_s"], 4)
+
+    def test_a_step_after_the_plans_own_profile_is_an_error(self):
+        # As written (no --profile/--users/--duration), a step must fit in the profile: one that
+        # starts at or after its end, or ends after it, is a located error before anything runs.
+        marker = os.path.join(self.tmp, "late-marker")
+        step = {"name": "too late", "at": "10s", "duration": "1s", "fault": "command",
+                "inject": ["touch", marker], "revert": ["rm", "-f", marker]}
+        for at, duration, message, key in (
+                ("10s", "1s", 'chaos step "too late" starts at 10s, but the profile "p" ends at 2s', '"at"'),
+                ("1s", "5s", 'chaos step "too late" ends at 6s (at + duration), but the profile "p" ends at 2s',
+                 '"duration"')):
+            doc = plan_doc("late-step", "http://127.0.0.1:1", duration="2s",
+                           chaos={"steps": [dict(step, at=at, duration=duration)]})
+            plan = self.write_plan(doc)
+            with open(plan) as f:
+                written = key + ': "' + (at if key == '"at"' else duration) + '"'
+                line = next(i for i, l in enumerate(f, 1) if l.strip().startswith(written))
+            for command in (["validate", plan], ["run", plan, "--report", self.out_dir()]):
+                r = harness.run(command, timeout=30)
+                self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+                self.assertIn("%s:%d:" % (plan, line), r.stderr)
+                self.assertIn(message, r.stderr)
+            self.assertFalse(os.path.exists(marker))
+            self.assertFalse(os.path.exists(self.out_dir()))
 
 
 # --- 3. Each fault kind --------------------------------------------------------------------

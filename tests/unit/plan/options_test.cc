@@ -224,3 +224,18 @@ TEST_CASE("options: type names", "[options]") {
   CHECK(std::string(OptionTypeName(SP_OPT_DURATION)) == "duration");
   CHECK(std::string(OptionTypeSyntax(SP_OPT_RATE)) == "a rate (e.g. 200/s, 1200/m)");
 }
+
+TEST_CASE("LocateOption: a value from --set or --host is located at the flag", "[options]") {
+  // The plan wrote base_url on line 1; --host replaced it. A plugin's error about the value
+  // must name the flag, not the plan line of the value it replaced.
+  Value block = Block(
+      "base_url: http://x\n"
+      "headers: {a: 1}\n");
+  block.find("base_url")->loc = Location{"--host ftp://x", 0, 0};
+  block.find("headers")->find("a")->loc = Location{"--set target.headers.a=2", 0, 0};
+  CHECK(LocateOption(block, "base_url", "").str() == "--host ftp://x");
+  CHECK(LocateOption(block, "headers", "/a").str() == "--set target.headers.a=2");
+  // A value made by hand (no file, no line) still falls back to its key.
+  block.find("base_url")->loc = Location{};
+  CHECK(LocateOption(block, "base_url", "").str() == "p.yaml:1:1");
+}

@@ -361,3 +361,92 @@ TEST_CASE("loader: open-model and iteration-limited stages", "[loader]") {
   CHECK(l.find("plan.yaml:13:9: profiles.p.stages.4.users: missing; expected the number of users"));
   CHECK(l.find("profiles.p.stages.5.iterations: must be at least 1"));
 }
+
+TEST_CASE("loader: a profile's stages may not add up past one leap year", "[loader][limits]") {
+  // Two stages of 4000h fit; a third passes 8784h and is located at its duration.
+  auto l = Load(std::string(kMinimal) +
+                "profiles:\n"                              // 6
+                "  long:\n"                                // 7
+                "    stages:\n"                            // 8
+                "      - {duration: 4000h, users: 1}\n"    // 9
+                "      - {duration: 4000h, users: 1}\n"    // 10
+                "      - {duration: 4000h, users: 1}\n"    // 11
+                "profile: long\n");
+  INFO(l.text());
+  REQUIRE_FALSE(l.ok);
+  REQUIRE(l.errors.size() == 1);
+  CHECK(l.errors[0].str() ==
+        "plan.yaml:11:20: profiles.long.stages.2.duration: the profile's stages add up to more than 8784h "
+        "(one leap year) here, the longest a profile may run");
+
+  // Two stages of 2,500,000 h used to give a negative total: each is refused on its own now.
+  l = Load(std::string(kMinimal) +
+           "profiles: {long: {stages: [{duration: 2500000h, users: 1}, {duration: 2500000h, users: 1}]}}\n"
+           "profile: long\n");
+  INFO(l.text());
+  REQUIRE_FALSE(l.ok);
+  REQUIRE(l.errors.size() == 2);
+  CHECK(l.errors[0].str().find("plan.yaml:6:39: profiles.long.stages.0.duration: duration \"2500000h\" is too long") == 0);
+
+  // --duration and --users have the same bounds.
+  l = Load(kMinimal, LoadOptions{.duration = "9000h"});
+  REQUIRE(l.errors.size() == 1);
+  CHECK(l.errors[0].str() == "--duration: duration \"9000h\" is too long: at most 8784h (one leap year)");
+  l = Load(kMinimal, LoadOptions{.users = 10'000'001});
+  REQUIRE(l.errors.size() == 1);
+  CHECK(l.errors[0].str() == "--users: must be at most 10000000, got 10000001");
+}
+
+TEST_CASE("loader: a chaos step must fit in the profile of a plan as written", "[loader][chaos]") {
+  const std::string plan = std::string(kMinimal) +
+                           "profiles: {p: {stages: [{duration: 10s, users: 1}]}}\n"  // 6
+                           "profile: p\n"                                            // 7
+                           "chaos:\n"                                                // 8
+                           "  steps:\n"                                              // 9
+                           "    - name: in time\n"                                   // 10
+                           "      at: 2s\n"                                          // 11
+                           "      duration: 8s\n"                                    // 12
+                           "      fault: command\n"                                  // 13
+                           "    - name: too long\n"                                  // 14
+                           "      at: 5s\n"                                          // 15
+                           "      duration: 6s\n"                                    // 16
+                           "      fault: command\n"                                  // 17
+                           "    - name: too late\n"                                  // 18
+                           "      at: 10s\n"                                         // 19
+                           "      duration: 0s\n"                                    // 20
+                           "      fault: command\n";                                 // 21
+  auto l = Load(plan);
+  INFO(l.text());
+  REQUIRE_FALSE(l.ok);
+  REQUIRE(l.errors.size() == 2);
+  CHECK(l.errors[0].str() ==
+        "plan.yaml:16:17: chaos step \"too long\" ends at 11s (at + duration), but the profile \"p\" ends at "
+        "10s; shorten it, start it earlier or make the profile longer");
+  CHECK(l.errors[1].str() ==
+        "plan.yaml:19:11: chaos step \"too late\" starts at 10s, but the profile \"p\" ends at 10s; start it "
+        "earlier or make the profile longer");
+
+  // A run shortened by a flag skips (or cuts) what does not fit: not an error.
+  for (const LoadOptions& shortened :
+       {LoadOptions{.duration = "3s"}, LoadOptions{.users = 2}, LoadOptions{.profile = "p"}}) {
+    l = Load(plan, shortened);
+    INFO(l.text());
+    CHECK(l.ok);
+  }
+  // Only --mode full puts the steps on the profile.
+  for (const char* mode : {"load", "chaos"}) {
+    LoadOptions options;
+    options.mode = mode;
+    CHECK(Load(plan, options).ok);
+  }
+}
+
+TEST_CASE("loader: huge values are cut in messages", "[loader][limits]") {
+  const std::string huge(1 << 20, 'w');
+  auto l = Load(std::string(kMinimal) + "workers: " + huge + "\nprofile: " + huge + "\n" +
+                "profiles: {p: {stages: [{duration: 1s, users: " + huge + "}]}}\n");
+  REQUIRE_FALSE(l.ok);
+  INFO(l.text().substr(0, 3000));
+  CHECK(l.errors.size() == 3);  // workers, users, and the unknown profile
+  CHECK(l.text().size() < 1500);
+}

@@ -119,3 +119,33 @@ TEST_CASE("substitute: without a process_env map the real environment is used", 
   ::unsetenv("SP_PLAN_TEST_HOST");
   CHECK(ProcessEnvironment().count("SP_PLAN_TEST_HOST") == 0);
 }
+
+TEST_CASE("substitute: nested defaults are bounded, not a stack overflow", "[substitute][limits]") {
+  auto nest = [](int depth) {
+    std::string text;
+    for (int i = 0; i < depth; ++i) text += "${MISSING:-";
+    text += "x";
+    text += std::string(static_cast<size_t>(depth), '}');
+    return text;
+  };
+  // 32 levels are fine.
+  CHECK(Sub(nest(32)) == "x");
+  // One more is an error; 20,000 (which used to overflow the stack) too, at once.
+  CHECK(SubErr(nest(33)).find("${...} defaults are nested more than 32 deep") == 0);
+  const std::string err = SubErr(nest(20'000));
+  CHECK(err.find("nested more than 32 deep") != std::string::npos);
+  CHECK(err.size() < 300);
+
+  // Located at the value through the loader.
+  auto l = sp::plan::test::Load(std::string("name: \"") + nest(20'000) + "\"\n" + sp::plan::test::kMinimal);
+  REQUIRE_FALSE(l.ok);
+  REQUIRE(l.errors.size() == 1);
+  CHECK(l.errors[0].loc.str() == "plan.yaml:1:7");
+  CHECK(l.errors[0].key == "name");
+}
+
+TEST_CASE("substitute: an unterminated reference is not echoed whole", "[substitute][limits]") {
+  const std::string err = SubErr("${" + std::string(50'000, 'A'));
+  CHECK(err.find("unterminated \"${AAAA") == 0);
+  CHECK(err.size() < 300);
+}

@@ -124,3 +124,28 @@ TEST_CASE("formatting durations and rates round-trips", "[units]") {
   CHECK(FormatRate(200) == "200/s");
   CHECK(FormatRate(0.5) == "0.5/s");
 }
+
+TEST_CASE("units: values past the plan's limits are refused, not wrapped around", "[units][limits]") {
+  // One leap year is the longest duration; 2,500,000 h used to pass (and two of them
+  // overflowed a profile's total into a negative duration).
+  CHECK(Dur("8784h") == hours(8784));
+  CHECK(DurErr("8785h") == "duration \"8785h\" is too long: at most 8784h (one leap year)");
+  CHECK(DurErr("2500000h").find("is too long: at most 8784h") != std::string::npos);
+  CHECK(DurErr("8784h1s").find("is too long") != std::string::npos);
+  CHECK(DurErr(std::string(400, '9') + "h").find("is too long") != std::string::npos);
+
+  CHECK(Rate("10000000/s") == 10'000'000.0);
+  CHECK(RateErr("10000001/s") == "rate \"10000001/s\" is too large: at most 10000000/s");
+  CHECK(RateErr(std::string(400, '9')).find("is too large") != std::string::npos);
+
+  CHECK(Size("1TiB") == int64_t{1} << 40);
+  CHECK(SizeErr("1.5TiB") == "size \"1.5TiB\" is too large: at most 1TiB");
+  CHECK(SizeErr("2TB").find("is too large") != std::string::npos);
+}
+
+TEST_CASE("units: a huge value is not echoed whole in the error", "[units][limits]") {
+  const std::string huge = std::string(100'000, '7') + "parsecs";
+  const std::string err = DurErr(huge);
+  CHECK(err.size() < 400);
+  CHECK(err.find("(100007 bytes)") != std::string::npos);
+}

@@ -178,3 +178,71 @@ TEST_CASE("yaml: files", "[yaml]") {
   CHECK(v.find("scenarios"));
   CHECK(v.loc.file == path);
 }
+
+namespace {
+// The classic "billion laughs": each level is a list of `width` aliases of the one before.
+std::string AliasBomb(int levels, int width) {
+  std::string text = "a0: &a0 [lol]\n";
+  for (int level = 1; level <= levels; ++level) {
+    text += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+    for (int i = 0; i < width; ++i) text += (i ? ", *a" : "*a") + std::to_string(level - 1);
+    text += "]\n";
+  }
+  return text;
+}
+}  // namespace
+
+TEST_CASE("yaml: an alias bomb is refused at once, located", "[yaml][limits]") {
+  // Ten aliases per level, six levels (1.4 KB): 10^6 copies used to take 24 s and 5 GB.
+  const std::string bomb = AliasBomb(6, 10);
+  CHECK(bomb.size() < 1500);
+  Diagnostics errors = ParseErrors(bomb);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].loc.file == "t.yaml");
+  CHECK(errors[0].loc.line == 5);  // level 4 is the first whose copies pass 10,000 nodes
+  CHECK(errors[0].message.find("anchors and aliases copy more than 10000 nodes or 4 MiB") == 0);
+
+  // Text counts too: one 1 MiB scalar aliased five times.
+  std::string big = "a: &big " + std::string(1 << 20, 'x') + "\nb: [*big, *big, *big, *big, *big]\n";
+  errors = ParseErrors(big);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].loc.line == 2);
+  CHECK(errors[0].message.find("anchors and aliases copy more than") == 0);
+
+  // Reuse well under the budget is fine.
+  Value small = Parse(AliasBomb(2, 10));
+  REQUIRE(small.find("a2"));
+  CHECK(small.find("a2")->items.size() == 10);
+  CHECK(small.find("a2")->items[9].items.size() == 10);
+}
+
+TEST_CASE("yaml: nesting deeper than 256 is refused, not a stack overflow", "[yaml][limits]") {
+  auto nested = [](size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); };
+  Value ok = Parse("a: " + nested(255));
+  CHECK(ok.find("a")->is_sequence());
+  for (size_t depth : {size_t{256}, size_t{100'000}}) {
+    Diagnostics errors = ParseErrors("a: " + nested(depth));
+    REQUIRE(errors.size() == 1);
+    // The root map is level 1: the 256th bracket is the 257th level.
+    CHECK(errors[0].loc.str() == "t.yaml:1:259");
+    CHECK(errors[0].message == "lists and maps are nested more than 256 deep here; a plan needs a few levels");
+  }
+  // Block style counts the same way.
+  std::string block;
+  for (size_t i = 0; i < 300; ++i) block += std::string(2 * i, ' ') + "-\n";
+  CHECK(ParseErrors(block)[0].message.find("nested more than 256 deep") != std::string::npos);
+}
+
+TEST_CASE("yaml: huge keys and tags are not echoed whole", "[yaml][limits]") {
+  // yaml-cpp takes plain keys up to 1024 characters.
+  const std::string key(1000, 'k');
+  Diagnostics errors = ParseErrors(key + ": 1\n" + key + ": 2\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].str().size() < 400);
+  CHECK(errors[0].message.find("duplicate key \"kkkk") == 0);
+  CHECK(errors[0].message.find("(1000 bytes)") != std::string::npos);
+
+  errors = ParseErrors("a: !" + std::string(100'000, 't') + " x\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].str().size() < 400);
+}
