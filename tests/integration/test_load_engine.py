@@ -41,6 +41,7 @@ class SlowServer:
         self.open = 0
         self.peak = 0
         self.loop = asyncio.new_event_loop()
+        self.writers = set()
         self.server = None
         self.thread = None
         self.url = None
@@ -48,6 +49,7 @@ class SlowServer:
     async def _serve(self, reader, writer):
         self.open += 1
         self.peak = max(self.peak, self.open)
+        self.writers.add(writer)
         try:
             while True:
                 await reader.readuntil(b"\r\n\r\n")  # GET requests: no body
@@ -58,16 +60,18 @@ class SlowServer:
             pass  # the client closed the connection
         finally:
             self.open -= 1
+            self.writers.discard(writer)
             writer.close()
 
     async def _start(self):
         self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0, backlog=1024)
 
     async def _stop(self):
+        # Closing each connection ends its handler (within one delay) without cancelling it.
         self.server.close()
-        for task in asyncio.all_tasks():
-            if task is not asyncio.current_task():
-                task.cancel()
+        for writer in list(self.writers):
+            writer.close()
+        await asyncio.sleep(self.delay + 0.1)
 
     def __enter__(self):
         started = threading.Event()
