@@ -123,9 +123,10 @@ void Worker::set_owner(Connection* c) {
   vu_slot_[vu] = c->slot;
 }
 
-Connection* Worker::take_idle(uint32_t vu) {
-  Connection* c = own_idle(vu);
-  if (c == nullptr) c = idle_.back();
+Connection* Worker::take_idle() {
+  // The most recently used, whoever owned it: the pool stays as small as the requests in
+  // flight need (a user's own connection is not kept waiting while it thinks).
+  Connection* c = idle_.back();
   idle_.remove(c);
   return c;
 }
@@ -205,7 +206,7 @@ void Worker::start(const Exchange& ex) {
     return;
   }
   if (!idle_.empty()) {
-    Connection* c = take_idle(ex.vu);
+    Connection* c = take_idle();
     c->ex = ex;
     c->reused = true;
     begin_request(c, ex.start_ns);
@@ -227,7 +228,7 @@ void Worker::pump_waiting() {
     // Its service time starts now; the host measures latency from the intended start.
     ex.start_ns = host_fns_.now_ns();
     if (!idle_.empty()) {
-      Connection* c = take_idle(ex.vu);
+      Connection* c = take_idle();
       c->ex = std::move(ex);
       c->reused = true;
       begin_request(c, c->ex.start_ns);

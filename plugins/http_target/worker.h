@@ -49,11 +49,11 @@ class Worker {
  private:
   Connection* allocate();
   void release(Connection* c);
-  // Connections follow users: a user's own idle connection (the last it used), if it has one.
-  Connection* own_idle(uint32_t vu) const;
+  // Connections follow users: a connection belongs to the user whose request it carried last.
+  Connection* own_idle(uint32_t vu) const;  // that user's, if it is idle
   void set_owner(Connection* c);
-  // The idle connection a request of `vu` goes out on: its own, else the most recently used.
-  Connection* take_idle(uint32_t vu);
+  // The idle connection a request goes out on: the most recently used.
+  Connection* take_idle();
   bool watch(Connection* c, uint32_t events);
   void start(const Exchange& ex);
   // Starts requests waiting for a connection (max_connections) while one can be had.
