@@ -22,7 +22,7 @@ const char* ErrorKindName(int kind) {
   static const char* const kNames[kErrorKinds] = {
       "none",  "connect_refused",  "connect_timeout", "dns",      "tls",
       "reset", "response_timeout", "protocol",        "http_4xx", "http_5xx",
-      "check_failed", "interrupted", "other"};
+      "check_failed", "interrupted", "other", "local_limit"};
   return kind >= 0 && kind < kErrorKinds ? kNames[kind] : "other";
 }
 
@@ -37,6 +37,7 @@ void StageStats::Merge(const StageStats& o) {
   iterations_started += o.iterations_started;
   iterations_completed += o.iterations_completed;
   dropped += o.dropped;
+  local_limit += o.local_limit;
 }
 
 void Recorder::Record(const sp_result& r, uint32_t step, uint32_t stage, uint64_t intended_ns) {
@@ -69,6 +70,7 @@ void Recorder::Record(const sp_result& r, uint32_t step, uint32_t stage, uint64_
   StageStats& g = StageOf(stage);
   ++g.requests;
   g.errors += error;
+  g.local_limit += kind == SP_E_LOCAL_LIMIT;
   if (kind != SP_E_INTERRUPTED) g.latency.Record(latency);
 }
 

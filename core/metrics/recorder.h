@@ -13,7 +13,7 @@
 
 namespace sp::metrics {
 
-constexpr int kErrorKinds = SP_E_OTHER + 1;
+constexpr int kErrorKinds = SP_E_LOCAL_LIMIT + 1;
 
 // The name reports use for an error kind ("connect_refused", ...), "none" for SP_E_NONE.
 const char* ErrorKindName(int kind);
@@ -31,6 +31,7 @@ struct StageStats : StepStats {
   uint64_t iterations_started = 0;
   uint64_t iterations_completed = 0;
   uint64_t dropped = 0;  // open model: starts not made because max_concurrency was reached
+  uint64_t local_limit = 0;  // requests failed on the generator's own limits (SP_E_LOCAL_LIMIT)
   void Merge(const StageStats& o);
 };
 

@@ -104,9 +104,21 @@ void LoadWorker::Finish(Vu& vu, uint32_t local) {
     --open_running_;
     vu.open = false;
     if (stage_ < clock_->count() && clock_->stages()[stage_].open()) free_.push_back(local);
+  } else if (control_->mode.load(std::memory_order_relaxed) == LoadControl::kRun) {
+    Leave(vu);  // (at the end worker_close closes everything at once)
   }
   vu.state = VuState::Off;
   vu.retiring = false;
+}
+
+void LoadWorker::Leave(const Vu& vu) {
+  if (target_.d.target.release_vu != nullptr) left_.push_back(vu.id);
+}
+
+void LoadWorker::ReleaseLeft() {
+  // Before the ready users send: a leaving user's idle connection is closed, not handed on.
+  for (uint32_t id : left_) target_.d.target.release_vu(worker_, id);
+  left_.clear();
 }
 
 void LoadWorker::AfterResult(uint32_t local, uint64_t now) {
@@ -198,9 +210,10 @@ void LoadWorker::SetActive(int users, size_t stage) {
   for (int i = want; i < local_active_; ++i) {
     Vu& vu = vus_[i];
     if (vu.state == VuState::InFlight) {
-      vu.retiring = true;
-    } else {
+      vu.retiring = true;  // released once its result is in (Finish)
+    } else if (vu.state != VuState::Off) {
       vu.state = VuState::Off;  // stale ready/timer entries are skipped by their state
+      Leave(vu);
     }
   }
   local_active_ = want;
@@ -278,6 +291,7 @@ void LoadWorker::Loop() {
       SetActive(UsersWithin(s, clock_->from_users(k), std::min(now, end) - start), k);
     }
     active_.store(s.open() ? open_running_ : local_active_, std::memory_order_relaxed);
+    ReleaseLeft();
 
     while (!thinking_.empty() && thinking_.top().first <= now) {
       auto [due, local] = thinking_.top();

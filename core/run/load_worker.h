@@ -8,6 +8,8 @@
 // n % threads); each takes a free slot and runs its scenario once. With no free slot (the
 // stage's max_concurrency reached) the start is dropped and counted. Requests carry their
 // intended start, so latency includes any delay the schedule suffered (coordinated omission).
+// A closed-model user that leaves (fewer users, or its stage's iterations done) is released in
+// the target (release_vu), which closes its connection: the server sees the plan's users.
 #pragma once
 
 #include <atomic>
@@ -86,6 +88,8 @@ class LoadWorker {
   void Submit(uint32_t local, uint64_t intended_ns);
   void AfterResult(uint32_t local, uint64_t now);
   void Finish(Vu& vu, uint32_t local);
+  void Leave(const Vu& vu);  // a closed-model user stops: release it in the target soon
+  void ReleaseLeft();        // tells the target, outside its callbacks (target.h)
   void Publish();
   static void OnComplete(void* ctx, const sp_result* r);
 
@@ -102,6 +106,7 @@ class LoadWorker {
   std::vector<Vu> vus_;
   std::vector<uint32_t> ready_;  // local indexes of users ready to send
   std::vector<uint32_t> free_;   // open stages: slots free for the next arrival
+  std::vector<uint32_t> left_;   // vu ids of users that left since the last ReleaseLeft
   using Timer = std::pair<uint64_t, uint32_t>;  // wake time, local index
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> thinking_;
   size_t stage_ = SIZE_MAX;      // the stage this thread last entered

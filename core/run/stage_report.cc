@@ -1,10 +1,24 @@
 #include "core/run/stage_report.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 namespace sp::run {
+namespace {
+
+// The open-files limit (soft RLIMIT_NOFILE) the run had: what a user raises with `ulimit -n`.
+std::string OpenFilesLimit() {
+  rlimit l{};
+  if (getrlimit(RLIMIT_NOFILE, &l) != 0) return "unknown";
+  if (l.rlim_cur == RLIM_INFINITY) return "unlimited";
+  return std::to_string(static_cast<unsigned long long>(l.rlim_cur));
+}
+
+}  // namespace
 
 void StageTracker::Sample(size_t stage, double second_in_stage, int planned_users,
                           int active_users, const std::vector<double>& thread_busy) {
@@ -72,6 +86,17 @@ std::vector<StageResult> StageTracker::Evaluate(const metrics::Recorder& total, 
                       s.short_active, s.short_planned);
         r.problems.push_back(buf);
       }
+    }
+    if (r.stats.local_limit > 0) {
+      // The generator's machine, not the target, failed these requests: the load the target
+      // saw is not the load the plan describes.
+      std::snprintf(buf, sizeof buf,
+                    "stage %zu: %llu requests failed on the generator's own limits (local_limit: "
+                    "out of file descriptors, local ports or socket buffers; RLIMIT_NOFILE is %s): "
+                    "raise ulimit -n or run fewer users per machine",
+                    i, static_cast<unsigned long long>(r.stats.local_limit),
+                    OpenFilesLimit().c_str());
+      r.problems.push_back(buf);
     }
     if (r.cpu_busy_avg >= kCpuSaturated) {
       std::snprintf(buf, sizeof buf,

@@ -15,6 +15,7 @@ namespace sp::run {
 // Thresholds of "could not keep up", documented in docs/reports.md.
 constexpr double kRateMissTolerance = 0.05;  // open model: achieved start rate 5% below plan
 constexpr double kCpuSaturated = 0.95;       // a load thread busy 95% of a stage
+// ... and any request of a stage failed with SP_E_LOCAL_LIMIT (the generator's own limits).
 
 struct StageResult {
   size_t index = 0;

@@ -15,6 +15,7 @@
  *   preflight(instance)                 main thread, optional, before load starts
  *   worker = worker_open(instance)      on the load thread that will use the worker
  *     submit / poll / cancel_all        that same thread only
+ *     release_vu (ABI 1.2, optional)    that same thread, between the calls above
  *   worker_close(worker)                that same thread
  *   destroy(instance)                   main thread, after every worker is closed
  * Several workers of one instance run at once on different threads: after `create` returns,
@@ -46,7 +47,14 @@ typedef enum sp_error_kind {
     SP_E_HTTP_5XX = 9,         /* "http_5xx": the response status was 500-599 */
     SP_E_CHECK_FAILED = 10,    /* "check_failed": a check on the response failed */
     SP_E_INTERRUPTED = 11,     /* "interrupted": cancelled by the host (end of run, Ctrl-C) */
-    SP_E_OTHER = 12            /* "other": anything else; `detail` says what */
+    SP_E_OTHER = 12,           /* "other": anything else; `detail` says what */
+    /*
+     * ABI 1.2. "local_limit": the generator's own machine ran out of something a request needs
+     * — file descriptors (EMFILE, ENFILE), local ports (EADDRNOTAVAIL), socket buffers or
+     * memory (ENOBUFS, ENOMEM). Not the target's failure: the host marks a run with any of
+     * these untrustworthy. A host older than 1.2 counts it as "other".
+     */
+    SP_E_LOCAL_LIMIT = 13
 } sp_error_kind;
 
 /*
@@ -159,6 +167,22 @@ typedef struct sp_target_vtable {
     void (*worker_close)(void *worker);
 
     void (*destroy)(void *instance);
+
+    /* ---- ABI 1.2 (optional: a plugin built for 1.1 ends above and these read NULL) ---- */
+    /* (check_options, the validation call of ABI 1.2, is the first member of this section.) */
+
+    /*
+     * Optional (NULL = skip). Virtual user `vu` has left the load: a closed-model stage lowered
+     * its users below it, or the user has nothing left to do (its stage's `iterations` are
+     * done). The target closes the connection(s) that user held, so the server sees the users
+     * the plan describes; a user that joins again later starts afresh. The host calls it only
+     * when `vu` has no request in flight, and never for open-model iterations (they are not
+     * users: their connections stay pooled for the next arrivals). At the end of the run the
+     * host calls worker_close instead.
+     * THREADING: on the worker's thread, between submit/poll calls — never from inside
+     * `complete`.
+     */
+    void (*release_vu)(void *worker, uint32_t vu);
 } sp_target_vtable;
 
 #ifdef __cplusplus

@@ -54,6 +54,7 @@ struct Connection {
   uint32_t generation = 0;  // bumped when the slot is freed, so stale epoll events are ignored
   uint32_t address = 0;     // index of the resolved address it connected to
   uint64_t connect_start_ns = 0;
+  uint32_t vu = UINT32_MAX; // the virtual user whose request it carried last (its "owner")
   uint64_t served = 0;      // requests completed on it: > 0 means a reused keep-alive connection
   bool reused = false;      // the current exchange started on a previously used connection
   uint32_t events = 0;      // the epoll interest registered for fd

@@ -102,6 +102,14 @@ void cancel_all(void* worker) {
   }
 }
 
+void release_vu(void* worker, uint32_t vu) {
+  try {
+    static_cast<Worker*>(worker)->release_vu(vu);
+  } catch (...) {
+    // Nothing here allocates; a connection left open is only one too many in the pool.
+  }
+}
+
 void worker_close(void* worker) { delete static_cast<Worker*>(worker); }
 
 void destroy(void* instance) { delete static_cast<Instance*>(instance); }
@@ -118,6 +126,7 @@ const sp_target_vtable kVtable = {
     cancel_all,
     worker_close,
     destroy,
+    release_vu,
 };
 
 const sp_plugin_descriptor kDescriptor = plugin_common::make_descriptor(

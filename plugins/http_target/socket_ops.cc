@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,7 +22,36 @@ int open_tcp_socket(int family, int* err_no) {
   return fd;
 }
 
+bool is_local_limit(int err_no) {
+  switch (err_no) {
+    case EMFILE:
+    case ENFILE:
+    case EADDRNOTAVAIL:
+    case ENOBUFS:
+    case ENOMEM:
+      return true;
+    default:
+      return false;
+  }
+}
+
+sp_error_kind socket_error_kind(int err_no) {
+  return is_local_limit(err_no) ? SP_E_LOCAL_LIMIT : SP_E_OTHER;
+}
+
+bool in_fd_reserve(int fd, long long* limit) {
+  rlimit l{};
+  // Read each time: the limit is per process and may change while the run goes on.
+  if (getrlimit(RLIMIT_NOFILE, &l) != 0 || l.rlim_cur == RLIM_INFINITY) {
+    *limit = -1;
+    return false;
+  }
+  *limit = static_cast<long long>(l.rlim_cur);
+  return static_cast<long long>(fd) >= *limit - kReservedFds;
+}
+
 sp_error_kind connect_error_kind(int err_no) {
+  if (is_local_limit(err_no)) return SP_E_LOCAL_LIMIT;  // e.g. no local port left
   switch (err_no) {
     case ECONNREFUSED:
       return SP_E_CONNECT_REFUSED;
@@ -30,11 +60,12 @@ sp_error_kind connect_error_kind(int err_no) {
     case ECONNRESET:
       return SP_E_RESET;
     default:
-      return SP_E_OTHER;  // unreachable network, no local port left, ...: `detail` says which
+      return SP_E_OTHER;  // unreachable network, ...: `detail` says which
   }
 }
 
 sp_error_kind io_error_kind(int err_no) {
+  if (is_local_limit(err_no)) return SP_E_LOCAL_LIMIT;  // ENOBUFS/ENOMEM on send
   switch (err_no) {
     case ECONNRESET:
     case EPIPE:

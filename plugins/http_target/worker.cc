@@ -16,6 +16,10 @@ namespace {
 
 constexpr size_t kReadBufferSize = 64 * 1024;
 constexpr uint64_t kMaxWaitNs = 1'000'000'000;  // re-check the clock at least once a second
+constexpr uint32_t kNoSlot = UINT32_MAX;
+// Users with a higher id share the pool without owning a connection: the owner table stays
+// bounded (16 MiB) whatever ids a host hands over.
+constexpr uint32_t kMaxOwnerVu = 1u << 22;
 
 uint64_t epoll_key(const Connection* c) { return (uint64_t{c->generation} << 32) | c->slot; }
 
@@ -87,12 +91,62 @@ void Worker::release(Connection* c) {
     case Connection::State::kIdle: idle_.remove(c); break;
     case Connection::State::kFree: return;
   }
+  if (c->vu < vu_slot_.size() && vu_slot_[c->vu] == c->slot) vu_slot_[c->vu] = kNoSlot;
+  c->vu = UINT32_MAX;
   c->tls.reset();  // https: close_notify, then the session is freed
   close(c->fd);  // also removes it from the epoll set
   c->fd = -1;
   c->state = Connection::State::kFree;
   ++c->generation;
   free_slots_.push_back(c->slot);
+}
+
+// ---- connections follow users ------------------------------------------------------------
+
+Connection* Worker::own_idle(uint32_t vu) const {
+  if (vu >= vu_slot_.size() || vu_slot_[vu] == kNoSlot) return nullptr;
+  Connection* c = slots_[vu_slot_[vu]].get();
+  return c->state == Connection::State::kIdle ? c : nullptr;
+}
+
+void Worker::set_owner(Connection* c) {
+  // A user owns the connection its latest request went out on. Taking over another user's
+  // idle connection leaves that user without one (it opens or takes another when it sends).
+  const uint32_t vu = c->ex.vu;
+  if (c->vu == vu) return;
+  if (c->vu < vu_slot_.size() && vu_slot_[c->vu] == c->slot) vu_slot_[c->vu] = kNoSlot;
+  c->vu = vu;
+  if (vu >= kMaxOwnerVu) return;
+  if (vu >= vu_slot_.size()) vu_slot_.resize(vu + 1, kNoSlot);
+  // Its previous connection, if it had one still open, is nobody's now: release_vu of a user
+  // without a connection closes such a one.
+  vu_slot_[vu] = c->slot;
+}
+
+Connection* Worker::take_idle() {
+  // The most recently used, whoever owned it: the pool stays as small as the requests in
+  // flight need (a user's own connection is not kept waiting while it thinks).
+  Connection* c = idle_.back();
+  idle_.remove(c);
+  return c;
+}
+
+void Worker::release_vu(uint32_t vu) {
+  if (Connection* c = own_idle(vu)) {
+    release(c);
+    return;
+  }
+  if (vu < vu_slot_.size() && vu_slot_[vu] != kNoSlot) return;  // busy: the host broke the rule
+  // The user has no connection: another user took it and left its own behind, unowned, or the
+  // server closed it. Close one unowned idle connection, if any, so the pool shrinks with the
+  // users.
+  for (Connection* c = idle_.front(); c != nullptr; c = c->next) {
+    const bool owned = c->vu < vu_slot_.size() && vu_slot_[c->vu] == c->slot;
+    if (!owned) {
+      release(c);
+      return;
+    }
+  }
 }
 
 bool Worker::watch(Connection* c, uint32_t events) {
@@ -102,7 +156,9 @@ bool Worker::watch(Connection* c, uint32_t events) {
   ev.data.u64 = epoll_key(c);
   const int op = c->events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
   if (epoll_ctl(epfd_, op, c->fd, &ev) != 0) {
-    fail(c, SP_E_OTHER, "epoll_ctl: %s", errno_text(errno));
+    // ENOSPC: the user's epoll watch limit (max_user_watches), a limit of this machine too.
+    fail(c, errno == ENOSPC ? SP_E_LOCAL_LIMIT : socket_error_kind(errno), "epoll_ctl: %s",
+         errno_text(errno));
     return false;
   }
   c->events = events;
@@ -150,8 +206,7 @@ void Worker::start(const Exchange& ex) {
     return;
   }
   if (!idle_.empty()) {
-    Connection* c = idle_.back();
-    idle_.remove(c);
+    Connection* c = take_idle();
     c->ex = ex;
     c->reused = true;
     begin_request(c, ex.start_ns);
@@ -173,8 +228,7 @@ void Worker::pump_waiting() {
     // Its service time starts now; the host measures latency from the intended start.
     ex.start_ns = host_fns_.now_ns();
     if (!idle_.empty()) {
-      Connection* c = idle_.back();
-      idle_.remove(c);
+      Connection* c = take_idle();
       c->ex = std::move(ex);
       c->reused = true;
       begin_request(c, c->ex.start_ns);
@@ -189,7 +243,16 @@ void Worker::connect_new(const Exchange& ex, uint32_t address, uint64_t now) {
   int err_no = 0;
   const int fd = open_tcp_socket(a.family, &err_no);
   if (fd < 0) {
-    done_.push(ex, SP_E_OTHER, 0, host_fns_.now_ns(), "socket: %s", errno_text(err_no));
+    done_.push(ex, socket_error_kind(err_no), 0, host_fns_.now_ns(), "socket: %s",
+               errno_text(err_no));
+    return;
+  }
+  if (long long limit = -1; in_fd_reserve(fd, &limit)) {
+    close(fd);
+    done_.push(ex, SP_E_LOCAL_LIMIT, 0, host_fns_.now_ns(),
+               "socket: fewer than %d of the %lld file descriptors (RLIMIT_NOFILE) left; they "
+               "are kept for stressplan's reports and journal (raise ulimit -n)",
+               kReservedFds, limit);
     return;
   }
   Connection* c = allocate();
@@ -244,6 +307,7 @@ void Worker::on_connect_failed(Connection* c, int err_no) {
 // ---- one exchange on a connected socket -------------------------------------------------
 
 void Worker::begin_request(Connection* c, uint64_t now) {
+  set_owner(c);
   c->state = Connection::State::kActive;
   c->deadline_ns = now + instance_.config().response_timeout_ns;
   active_.push_back(c);

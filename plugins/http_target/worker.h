@@ -42,9 +42,18 @@ class Worker {
   // Completes every request in flight with SP_E_INTERRUPTED and delivers everything queued.
   void cancel_all();
 
+  // Virtual user `vu` left the load (target.h, release_vu): closes the idle connection it
+  // owns, so the pool holds no more connections than the users still there.
+  void release_vu(uint32_t vu);
+
  private:
   Connection* allocate();
   void release(Connection* c);
+  // Connections follow users: a connection belongs to the user whose request it carried last.
+  Connection* own_idle(uint32_t vu) const;  // that user's, if it is idle
+  void set_owner(Connection* c);
+  // The idle connection a request goes out on: the most recently used.
+  Connection* take_idle();
   bool watch(Connection* c, uint32_t events);
   void start(const Exchange& ex);
   // Starts requests waiting for a connection (max_connections) while one can be had.
@@ -80,6 +89,7 @@ class Worker {
   ConnectionList connecting_;  // ordered by connect deadline
   ConnectionList active_;      // ordered by response deadline
   ConnectionList idle_;        // most recently used at the back
+  std::vector<uint32_t> vu_slot_;  // by vu: the slot of its own connection, or kNoSlot
   CompletionQueue done_;
   std::deque<Exchange> waiting_;  // max_connections reached: requests in submit order
 

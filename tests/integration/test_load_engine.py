@@ -1,7 +1,10 @@
 """The load engine against real servers on loopback: the open and closed models follow their
 schedules, every request is counted exactly once (the report equals nginx's access log),
-dropped starts are reported, and latency is corrected for coordinated omission."""
+dropped starts are reported, latency is corrected for coordinated omission, users that leave
+close their connections, and running out of file descriptors is the generator's problem."""
+import asyncio
 import os
+import resource
 import signal
 import threading
 import time
@@ -28,14 +31,87 @@ reporters: [{{plugin: json, path: report.json}}]
 """
 
 
+class SlowServer:
+    """HTTP/1.1 keep-alive on 127.0.0.1 that answers each request after `delay` seconds, so
+    every user of a closed stage holds its connection, and counts the connections open at each
+    moment (`open`, `peak`). asyncio in a thread; use as a context manager."""
+
+    def __init__(self, delay):
+        self.delay = delay
+        self.open = 0
+        self.peak = 0
+        self.loop = asyncio.new_event_loop()
+        self.writers = set()
+        self.server = None
+        self.thread = None
+        self.url = None
+
+    async def _serve(self, reader, writer):
+        self.open += 1
+        self.peak = max(self.peak, self.open)
+        self.writers.add(writer)
+        try:
+            while True:
+                await reader.readuntil(b"\r\n\r\n")  # GET requests: no body
+                await asyncio.sleep(self.delay)
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+            pass  # the client closed the connection
+        finally:
+            self.open -= 1
+            self.writers.discard(writer)
+            writer.close()
+
+    async def _start(self):
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0, backlog=1024)
+
+    async def _stop(self):
+        # Closing each connection ends its handler (within one delay) without cancelling it.
+        self.server.close()
+        for writer in list(self.writers):
+            writer.close()
+        await asyncio.sleep(self.delay + 0.1)
+
+    def __enter__(self):
+        started = threading.Event()
+
+        def run():
+            asyncio.set_event_loop(self.loop)
+            self.loop.run_until_complete(self._start())
+            started.set()
+            self.loop.run_forever()
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+        if not started.wait(10):
+            raise AssertionError("the slow server did not start")
+        self.url = "http://127.0.0.1:%d" % self.server.sockets[0].getsockname()[1]
+        return self
+
+    def __exit__(self, *exc):
+        asyncio.run_coroutine_threadsafe(self._stop(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
+
+
+def open_files_limit(n):
+    """preexec_fn for a child whose open-files limit (soft and hard) is n, like ulimit -n."""
+    return lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))
+
+
 class LoadEngine(harness.TempDirTest):
-    def run_plan(self, url, stages, think="0s", workers=2, target_extra="",
-                 request="{name: get, path: /hello}", expect=0, extra=()):
-        plan = self.write("plan.yaml", PLAN.format(stages=stages, think=think, workers=workers,
+    def write_plan(self, stages, think="0s", workers=2, target_extra="",
+                   request="{name: get, path: /hello}"):
+        return self.write("plan.yaml", PLAN.format(stages=stages, think=think, workers=workers,
                                                    target_extra=target_extra, request=request))
+
+    def run_plan(self, url, stages, think="0s", workers=2, target_extra="",
+                 request="{name: get, path: /hello}", expect=0, extra=(), **run_args):
+        plan = self.write_plan(stages, think, workers, target_extra, request)
         out = os.path.join(self.tmp, "out")
         r = harness.run(["run", plan, "--report", out, "--quiet"] + list(extra),
-                        env={"TARGET_URL": url})
+                        env={"TARGET_URL": url}, **run_args)
         report_path = os.path.join(out, "report.json")
         why = harness.read_json(report_path)["summary"] if os.path.exists(report_path) else ""
         self.assertEqual(r.returncode, expect, "%s%s\n%s" % (r.stdout, r.stderr, why))
@@ -152,6 +228,46 @@ class LoadEngine(harness.TempDirTest):
         self.assertGreater(corrected, 500, s)  # the stall is in the percentiles
         self.assertLess(service, 200, s)       # plain service time hides it
         self.assertGreater(s["latency_ms"]["max"], 900)
+
+    def test_users_that_leave_close_their_connections(self):
+        # 200 users, each holding its connection 200 ms a request, then a step down to 10: the
+        # server must see 10 connections, not 200 kept open until the run ends.
+        with SlowServer(delay=0.2) as server:
+            plan = self.write_plan("      - {duration: 2s, users: 200}\n"
+                                   "      - {duration: 6s, users: 10}")
+            out = os.path.join(self.tmp, "out")
+            args = ["run", plan, "--report", out, "--quiet"]
+            with harness.BackgroundRun(args, self.tmp, env={"TARGET_URL": server.url}) as run:
+                harness.wait_until(lambda: server.peak >= 190, 20, what="200 connections open")
+                # The peak comes within the first stage's first ~0.3 s: 4 s later the second
+                # stage has run ~2 s (and goes on ~4 s more).
+                time.sleep(4)
+                during = server.open
+                self.assertTrue(run.alive(), run.output())
+                code = run.wait(60)
+            out_text = run.output()
+        self.assertIn(code, (0, 4), out_text)  # 4 only if this shared machine starved the run
+        self.assertLessEqual(during, 12, "connections open after the step down to 10 users")
+        s = harness.read_json(os.path.join(out, "report.json"))["summary"]
+        self.assertEqual(s["stages"][1]["achieved"]["users_max"], 10)
+        self.assertEqual(s["errors"], 0, s["errors_by_type"])
+
+    def test_out_of_file_descriptors_is_local_limit_and_untrustworthy(self):
+        # 100 users each need a connection; with ulimit -n 64 (32 of them kept for stressplan's
+        # own files) most cannot have one. That is the generator's failure, not the server's.
+        with SlowServer(delay=0.2) as server:
+            report = self.run_plan(server.url, "      - {duration: 3s, users: 100}", think="50ms",
+                                   expect=4, preexec_fn=open_files_limit(64))
+            self.assertGreater(server.peak, 0)
+        s = report["summary"]
+        self.assertGreater(s["errors_by_type"].get("local_limit", 0), 0, s["errors_by_type"])
+        self.assertNotIn("other", s["errors_by_type"])
+        self.assertFalse(s["trustworthy"])
+        self.assertFalse(s["stages"][0]["trustworthy"])
+        reasons = " ".join(s["untrustworthy_reasons"])
+        self.assertIn("%d requests failed on the generator's own limits"
+                      % s["errors_by_type"]["local_limit"], reasons)
+        self.assertIn("RLIMIT_NOFILE is 64", reasons)
 
 
 if __name__ == "__main__":

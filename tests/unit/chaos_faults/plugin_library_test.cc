@@ -27,7 +27,7 @@ TEST_CASE("fault plugin libraries: export the entry symbol and nothing of the en
     CHECK(std::string(d->name) == l.name);
     CHECK(d->kind == SP_KIND_FAULT);
     CHECK(d->abi_major == SP_ABI_VERSION_MAJOR);
-    CHECK(d->abi_minor == 1);
+    CHECK(d->abi_minor == 2);
     const auto* vtable = static_cast<const sp_fault_vtable*>(d->vtable);
     CHECK(vtable->struct_size == sizeof(sp_fault_vtable));
     CHECK(vtable->journal_record != nullptr);

@@ -44,7 +44,7 @@ TEST_CASE("descriptor: a fault plugin named proxy with sites, ABI 1.1", "[option
   CHECK(std::string(d->name) == "proxy");
   CHECK(d->kind == SP_KIND_FAULT);
   CHECK(d->abi_major == 1);
-  CHECK(d->abi_minor == 1);
+  CHECK(d->abi_minor == 2);
   const sp_fault_vtable* v = vtable();
   REQUIRE(v->site_option_count == 5);
   CHECK(std::string(v->site_options[0].name) == "listen");

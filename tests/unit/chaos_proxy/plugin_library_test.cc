@@ -16,7 +16,7 @@ TEST_CASE("plugin library: exports the entry symbol and nothing of the engine", 
   CHECK(std::string(d->name) == "proxy");
   CHECK(d->kind == SP_KIND_FAULT);
   CHECK(d->abi_major == SP_ABI_VERSION_MAJOR);
-  CHECK(d->abi_minor == 1);
+  CHECK(d->abi_minor == 2);
   const auto* v = static_cast<const sp_fault_vtable*>(d->vtable);
   CHECK(v->open_site != nullptr);
   CHECK(v->create_on_site != nullptr);

@@ -12,6 +12,7 @@
 //   protocol          worker_test "a malformed response" (bytes that are not HTTP)
 //   http_4xx/5xx      worker_test "4xx and 5xx are classified with their status"
 //   interrupted       worker_test "cancel_all completes every request in flight"
+//   local_limit       below: EMFILE, and the descriptors kept free for stressplan itself
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -199,7 +200,7 @@ TEST_CASE("taxonomy: cancel_all mid-body is interrupted with the status", "[taxo
   CHECK(c.detail == "cancelled by the host");
 }
 
-TEST_CASE("taxonomy: other: no file descriptor left for a socket", "[taxonomy]") {
+TEST_CASE("taxonomy: local_limit: no file descriptor left for a socket", "[taxonomy]") {
   TargetSettings t;
   t.base_url = "http://127.0.0.1:" + std::to_string(unused_port());
   Target target;
@@ -237,8 +238,46 @@ TEST_CASE("taxonomy: other: no file descriptor left for a socket", "[taxonomy]")
   REQUIRE(submitted == SP_OK);
   REQUIRE(worker.poll_until(1));
   const Completion& c = worker.completions()[0];
-  CHECK(c.result.error == SP_E_OTHER);
+  CHECK(c.result.error == SP_E_LOCAL_LIMIT);  // the generator's limit, not the target's failure
   CHECK(c.detail == "socket: Too many open files");
+}
+
+TEST_CASE("taxonomy: local_limit: the last 32 descriptors are kept for stressplan itself",
+          "[taxonomy]") {
+  TargetSettings t;
+  t.base_url = "http://127.0.0.1:" + std::to_string(unused_port());
+  Target target;
+  REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
+  Worker worker(target);
+
+  // The lowest free descriptor is what socket() would get; a soft limit 20 above it leaves
+  // fewer than 32 free: the socket is refused (and closed) although the kernel had one.
+  const int probe = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  REQUIRE(probe >= 0);
+  close(probe);
+  rlimit old{};
+  REQUIRE(getrlimit(RLIMIT_NOFILE, &old) == 0);
+  rlimit low = old;
+  low.rlim_cur = static_cast<rlim_t>(probe + 20);
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+  const sp_status submitted = worker.submit(1);  // no Catch assertion while the limit is low
+  setrlimit(RLIMIT_NOFILE, &old);
+
+  REQUIRE(submitted == SP_OK);
+  REQUIRE(worker.poll_until(1));
+  const Completion& c = worker.completions()[0];
+  CHECK(c.result.error == SP_E_LOCAL_LIMIT);
+  CHECK(c.detail == "socket: fewer than 32 of the " + std::to_string(probe + 20) +
+                        " file descriptors (RLIMIT_NOFILE) left; they are kept for stressplan's "
+                        "reports and journal (raise ulimit -n)");
+  const int after = open("/dev/null", O_RDONLY | O_CLOEXEC);  // the refused socket was closed
+  CHECK(after == probe);
+  if (after >= 0) close(after);
+
+  // With the limit back, the same worker connects (here: refused, the port is closed).
+  REQUIRE(worker.submit(2) == SP_OK);
+  REQUIRE(worker.poll_until(2));
+  CHECK(worker.completions()[1].result.error == SP_E_CONNECT_REFUSED);
 }
 
 TEST_CASE("taxonomy: HEAD, 204 and 304 have no body and keep the connection", "[taxonomy]") {

@@ -218,6 +218,11 @@ void Worker::cancel_all() {
   inside_poll_ = false;
 }
 
+void Worker::release_vu(uint32_t vu) {
+  REQUIRE(target_.vtable()->release_vu != nullptr);
+  target_.vtable()->release_vu(worker_, vu);
+}
+
 size_t Worker::count(sp_error_kind kind) const {
   size_t n = 0;
   for (const Completion& c : completions_) n += c.result.error == kind;

@@ -90,6 +90,8 @@ class Worker {
   // Runs poll once with this deadline and returns its value.
   int poll_once(uint64_t deadline_ns);
   void cancel_all();
+  // release_vu through the vtable (ABI 1.2): virtual user `vu` left the load.
+  void release_vu(uint32_t vu);
 
   const std::vector<Completion>& completions() const { return completions_; }
   // Completions per token; each must be 1.

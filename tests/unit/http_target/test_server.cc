@@ -63,6 +63,20 @@ std::string TestServer::last_request() const {
   return last_request_;
 }
 
+int TestServer::open_connections() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<int>(open_fds_.size());
+}
+
+bool TestServer::wait_for_open_connections(int n) const {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (open_connections() != n) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
 bool TestServer::wait_for_requests(int n) const {
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (requests_.load() < n) {

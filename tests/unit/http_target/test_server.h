@@ -43,6 +43,10 @@ class TestServer {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   int connections() const { return connections_.load(); }
   int requests() const { return requests_.load(); }
+  // Connections open now: accepted and not yet closed by the peer (or by the server's mode).
+  int open_connections() const;
+  // Waits (up to 5 s) until exactly `n` connections are open.
+  bool wait_for_open_connections(int n) const;
   std::string last_request() const;
   // Waits (up to 5 s) until `n` requests have been read.
   bool wait_for_requests(int n) const;

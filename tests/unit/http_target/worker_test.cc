@@ -87,6 +87,70 @@ TEST_CASE("worker: concurrent requests open one connection per request in flight
   check_once_each(worker, 3 * kUsers);
 }
 
+TEST_CASE("worker: a user that leaves closes its connection; the others keep theirs",
+          "[worker][release_vu]") {
+  TestServer server({});
+  Target target;
+  REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+  Worker worker(target);
+  constexpr uint32_t kUsers = 20;
+  uint64_t token = 0;
+  // Every user has a request in flight at once, twice: one connection each, kept.
+  for (uint64_t iteration = 0; iteration < 2; ++iteration) {
+    for (uint32_t vu = 0; vu < kUsers; ++vu) {
+      REQUIRE(worker.submit_as(token++, 0, vu, iteration) == SP_OK);
+    }
+    REQUIRE(worker.poll_until(token));
+  }
+  REQUIRE(server.connections() == static_cast<int>(kUsers));
+  REQUIRE(server.wait_for_open_connections(kUsers));
+
+  for (uint32_t vu = 2; vu < kUsers; ++vu) worker.release_vu(vu);
+  CHECK(server.wait_for_open_connections(2));  // the server sees the users that are left
+  worker.release_vu(7);                         // again, or never seen: nothing to close
+  worker.release_vu(1000);
+
+  // The two users still there carry on, each on its own connection.
+  for (uint64_t iteration = 2; iteration < 5; ++iteration) {
+    for (uint32_t vu = 0; vu < 2; ++vu) REQUIRE(worker.submit_as(token++, 0, vu, iteration) == SP_OK);
+    REQUIRE(worker.poll_until(token));
+  }
+  CHECK(worker.count(SP_E_NONE) == token);
+  CHECK(server.connections() == static_cast<int>(kUsers));  // no new connection
+  CHECK(server.open_connections() == 2);
+  for (const Completion& c : worker.completions()) {
+    if (c.result.token >= 2 * kUsers) CHECK(c.result.connect_ns == 0);
+  }
+  check_once_each(worker, token);
+}
+
+TEST_CASE("worker: a connection taken over by a new user stays with it when the old owner leaves",
+          "[worker][release_vu]") {
+  TestServer server({});
+  Target target;
+  REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+  Worker worker(target);
+  // Users 0 and 1 get a connection each; user 2 arrives while both are idle and takes one over.
+  REQUIRE(worker.submit_as(0, 0, 0, 0) == SP_OK);
+  REQUIRE(worker.submit_as(1, 0, 1, 0) == SP_OK);
+  REQUIRE(worker.poll_until(2));
+  REQUIRE(worker.submit_as(2, 0, 2, 0) == SP_OK);
+  REQUIRE(worker.poll_until(3));
+  CHECK(worker.completions()[2].result.connect_ns == 0);
+  REQUIRE(server.wait_for_open_connections(2));
+
+  // Users 0 and 1 leave: one of them still owns its connection (closed), the other's is user
+  // 2's now (kept).
+  worker.release_vu(0);
+  worker.release_vu(1);
+  CHECK(server.wait_for_open_connections(1));
+  REQUIRE(worker.submit_as(3, 0, 2, 1) == SP_OK);
+  REQUIRE(worker.poll_until(4));
+  CHECK(worker.completions()[3].result.connect_ns == 0);  // user 2 kept it
+  CHECK(server.connections() == 2);
+  CHECK(server.open_connections() == 1);
+}
+
 TEST_CASE("worker: large requests and responses", "[worker]") {
   // 8 MiB is more than a loopback socket buffer takes at once: the request is written in
   // parts as the socket drains, and the response read over many reads.
