@@ -9,6 +9,7 @@
 #include "core/plugin/host.h"
 #include "core/plugin/loader.h"
 #include "core/run/journal.h"
+#include "core/run/redact.h"
 #include "core/run/run.h"
 
 namespace sp::run {
@@ -64,8 +65,15 @@ int Recover(const RecoverOptions& options) {
       ++failed;
       continue;
     }
+    // A plan with secrets journals them as [secret:NAME]: the plugin needs the values back.
+    std::string record = u.record;
+    if (!FillSecretPlaceholders(&record, &why)) {
+      std::fprintf(stderr, "  %s (%s): cannot recover: %s\n", u.step.c_str(), u.plugin.c_str(), why.c_str());
+      ++failed;
+      continue;
+    }
     sp_error e{};
-    if (p->d.fault.recover(host.api(), host.Context(p->name()), u.record.c_str(), &e) != SP_OK) {
+    if (p->d.fault.recover(host.api(), host.Context(p->name()), record.c_str(), &e) != SP_OK) {
       std::fprintf(stderr, "  %s (%s): recover failed: %s\n", u.step.c_str(), u.plugin.c_str(),
                    e.message[0] ? e.message : "no reason given");
       ++failed;
