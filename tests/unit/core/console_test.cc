@@ -323,7 +323,7 @@ TEST_CASE("the summary of a run with thresholds, errors, events and experiments"
 TEST_CASE("the summary and live messages leave out secret values") {
   const sp::plan::Plan plan = MakePlan();
   sp::run::StageClock clock({Closed(5s, 10)});
-  const sp::run::Redactor redactor({{"API_TOKEN", "tok-123456"}});
+  const sp::run::Redactor redactor(std::vector<sp::run::SecretValue>{{"API_TOKEN", "tok-123456"}});
   Captured out, err;
   Console console(false, plan, clock, out.file(), err.file(), false);
   console.SetRedactor(&redactor);

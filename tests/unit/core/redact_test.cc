@@ -27,7 +27,7 @@ TEST_CASE("secret values are replaced in every string of a document, and only th
   CHECK(r.Apply(R"({"h":"pa\"ss","n":42,"s":"x42y","s3cr3t-token":1})") ==
         R"({"[redacted]":1,"h":"[redacted]","n":42,"s":"x[redacted]y"})");
   CHECK(r.Apply("nothing here") == "nothing here");
-  Redactor none({});
+  Redactor none(std::vector<SecretValue>{});
   CHECK(none.Apply(R"({"b": 1, "a": 2})") == R"({"b": 1, "a": 2})");  // untouched, order kept
 }
 
@@ -106,7 +106,7 @@ TEST_CASE("plain text is redacted everywhere, longest secret first") {
 }
 
 TEST_CASE("journal lines hold placeholders that recover fills back from the environment") {
-  Redactor r({{"API_TOKEN", "tok-123456"}});
+  Redactor r(std::vector<SecretValue>{{"API_TOKEN", "tok-123456"}});
   const std::string line = R"({"op":"inject","record":{"revert":{"argv":["curl","-H","X: tok-123456"]}}})";
   const std::string journaled = r.Placeholders(line);
   CHECK(journaled.find("tok-123456") == std::string::npos);
