@@ -71,7 +71,8 @@ class Secrets(harness.TempDirTest):
         suite = ET.parse(os.path.join(out, "junit.xml")).getroot()
         self.assertEqual(suite.get("errors"), "0")
         self.assertEqual(suite.get("failures"), "0")
-        self.assertIn('<property name="status" value="completed"/>', open(os.path.join(out, "junit.xml")).read())
+        with open(os.path.join(out, "junit.xml"), encoding="utf-8") as f:
+            self.assertIn('<property name="status" value="completed"/>', f.read())
 
     def test_a_secret_shorter_than_the_minimum_is_refused_before_anything_runs(self):
         plan = self.write("plan.yaml", PLAN)
@@ -104,12 +105,13 @@ def command_plan(base_url, inject, revert, duration="3s", at="500ms", step_durat
 
 class SecretsElsewhere(harness.TempDirTest):
     def test_command_output_and_journal_keep_the_secret_out(self):
-        plan = self.write("plan.yaml", command_plan(
-            "http://127.0.0.1:%d" % harness.free_port(),
-            inject=["sh", "-c", "echo token is ${API_TOKEN}; echo also ${API_TOKEN} >&2; exit 1"],
-            revert=["sh", "-c", "echo reverting ${API_TOKEN}"]))
         out = os.path.join(self.tmp, "out")
-        r = harness.run(["run", plan, "--report", out], env={"API_TOKEN": COMMAND_TOKEN}, timeout=60)
+        with harness.Nginx(self.tmp) as nginx:
+            plan = self.write("plan.yaml", command_plan(
+                nginx.url,
+                inject=["sh", "-c", "echo token is ${API_TOKEN}; echo also ${API_TOKEN} >&2; exit 1"],
+                revert=["sh", "-c", "echo reverting ${API_TOKEN}"]))
+            r = harness.run(["run", plan, "--report", out], env={"API_TOKEN": COMMAND_TOKEN}, timeout=60)
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)  # the inject failed: experiment aborted
         self.assertNotIn(COMMAND_TOKEN, r.stdout + r.stderr)
         self.assertIn("token is [redacted]", r.stdout + r.stderr)  # the output is still shown
@@ -130,17 +132,19 @@ class SecretsElsewhere(harness.TempDirTest):
 
     def test_recover_fills_the_secret_back_from_the_environment(self):
         marker = os.path.join(self.tmp, "revert-saw")
-        plan = self.write("plan.yaml", command_plan(
-            "http://127.0.0.1:%d" % harness.free_port(), duration="60s", step_duration="50s",
-            inject=["true"], revert=["sh", "-c", "printf %s \"${API_TOKEN}\" > revert-saw"]))
         out = os.path.join(self.tmp, "out")
         journal_path = os.path.join(out, "chaos-journal.jsonl")
-        with harness.BackgroundRun(["run", plan, "--report", out], self.tmp, env={"API_TOKEN": COMMAND_TOKEN}) as run:
-            harness.wait_until(lambda: any(l.get("op") == "inject" for l in harness.read_journal(journal_path)),
-                               20, what="the journal's inject line")
-            time.sleep(0.5)  # the inject itself runs after its line is synced
-            run.proc.send_signal(signal.SIGKILL)
-            run.wait(30)
+        with harness.Nginx(self.tmp) as nginx:
+            plan = self.write("plan.yaml", command_plan(
+                nginx.url, duration="60s", step_duration="50s",
+                inject=["true"], revert=["sh", "-c", "printf %s \"${API_TOKEN}\" > revert-saw"]))
+            with harness.BackgroundRun(["run", plan, "--report", out], self.tmp,
+                                       env={"API_TOKEN": COMMAND_TOKEN}) as run:
+                harness.wait_until(lambda: any(l.get("op") == "inject" for l in harness.read_journal(journal_path)),
+                                   20, what="the journal's inject line")
+                time.sleep(0.5)  # the inject itself runs after its line is synced
+                run.proc.send_signal(signal.SIGKILL)
+                run.wait(30)
         with open(journal_path, encoding="utf-8") as f:
             self.assertNotIn(COMMAND_TOKEN, f.read())
         env = {k: v for k, v in os.environ.items() if k != "API_TOKEN"}
