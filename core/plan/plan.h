@@ -101,6 +101,18 @@ struct Threshold {
   Duration window{0};     // > 0: must hold over every `window` of the run ("for 10s")
   bool abort_on_fail = false;  // stop the run at the first failure
   Location loc;
+  // Set by --mode and by chaos steps that cannot run (core/run/run_mode.cc): why this run
+  // cannot judge it. A skipped threshold is reported as such and never fails the run.
+  std::string skip_reason;
+};
+
+// A `secrets:` entry. A value shorter than kMinSecretLength is refused when the plan is
+// loaded: redacting every "ab" in a report would hide more than it protects.
+constexpr size_t kMinSecretLength = 4;
+struct Secret {
+  std::string name;
+  std::string value;  // empty: the variable is unset, nothing to redact
+  Location loc;
 };
 
 // A `proxies:` entry: a long-lived site of a fault plugin (the fault proxy by default) that
@@ -194,10 +206,10 @@ struct Plan {
   Duration grace{std::chrono::seconds(5)};  // how long in-flight requests may finish at the end
   int workers = 0;  // load threads; 0 = one per core
   std::vector<Threshold> thresholds;
-  // `secrets:`: variables whose values must never appear in a report, and those values
-  // (from the environment overlay or the process environment) as the run will redact them.
-  std::vector<std::string> secrets;
-  std::vector<std::string> secret_values;
+  // `secrets:`: variables whose values must never appear in a report, a log or the
+  // journal, each with its value (from the environment overlay or the process environment)
+  // as the run will redact it (core/run/redact.h).
+  std::vector<Secret> secrets;
   std::vector<ProxySite> proxies;
   Chaos chaos;
   std::vector<Observer> observers;

@@ -63,11 +63,18 @@ bool Process(Value root, const std::string& file, const std::string& dir, const 
   // a run shortened by a flag it is skipped (a quick --duration 10s of a chaos plan).
   const bool shortened_by_flag = options.profile || options.users || options.duration;
   if (options.mode == "full" && !shortened_by_flag && !CheckChaosTimeline(result, errors)) return false;
-  for (const std::string& name : result.secrets) {
-    if (const std::string* value = vars.find(name); value != nullptr && !value->empty()) {
-      result.secret_values.push_back(*value);
+  for (size_t i = 0; i < result.secrets.size(); ++i) {
+    Secret& secret = result.secrets[i];
+    if (const std::string* value = vars.find(secret.name); value != nullptr) secret.value = *value;
+    if (!secret.value.empty() && secret.value.size() < kMinSecretLength) {
+      AddError(errors, secret.loc, JoinKey("secrets", std::to_string(i)),
+               "the value of secret " + secret.name + " is " + std::to_string(secret.value.size()) +
+                   " character(s) long; a secret must be at least " + std::to_string(kMinSecretLength) +
+                   " characters (hiding every occurrence of so short a text would garble the reports): "
+                   "use a longer value or drop it from secrets");
     }
   }
+  if (failed()) return false;
   *plan = std::move(result);
   return true;
 }

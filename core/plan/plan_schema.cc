@@ -108,7 +108,7 @@ class Schema : public SchemaReader {
         Fail(v.items[i].loc, key, "a variable name is letters, digits and _ (as in ${NAME}), got \"" + name + "\"");
         continue;
       }
-      plan_->secrets.push_back(name);
+      plan_->secrets.push_back(Secret{name, "", v.items[i].loc});
     }
   }
 

@@ -156,10 +156,16 @@ void Host::SetLogSink(LogSink sink) {
   log_sink_ = std::move(sink);
 }
 
+void Host::SetLogRedaction(LogRedaction redact) {
+  std::lock_guard<std::mutex> lock(mu_);
+  log_redaction_ = std::move(redact);
+}
+
 void Host::Log(sp_log_level level, const std::string& who, const std::string& message) {
   if (level < min_level_.load()) return;
   std::string line = "stressplan: " + std::string(LevelName(level)) + ": plugin " + who + ": " + message;
   std::lock_guard<std::mutex> lock(mu_);
+  if (log_redaction_) line = log_redaction_(std::move(line));
   if (log_sink_) {
     log_sink_(level, line);
   } else {

@@ -57,6 +57,10 @@ class Host {
   // Where emit_event goes (the metrics bus); events before a sink is set are dropped and counted.
   void SetEventSink(EventSink sink);
   void SetLogSink(LogSink sink);
+  // Applied to every log line before it is printed or handed to the sink: the run replaces
+  // the plan's secret values there (core/run/redact.h). Set before any plugin runs.
+  using LogRedaction = std::function<std::string(std::string line)>;
+  void SetLogRedaction(LogRedaction redact);
   void SetMinLogLevel(sp_log_level level) { min_level_ = level; }
 
   // What service_pid / service_restart reach: the run's services (core/run/service_control).
@@ -78,6 +82,7 @@ class Host {
   std::vector<std::unique_ptr<HostContext>> contexts_;
   EventSink event_sink_;
   LogSink log_sink_;
+  LogRedaction log_redaction_;
   ServiceControl services_;
   std::atomic<int> min_level_{SP_LOG_INFO};
 };

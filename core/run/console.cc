@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 namespace sp::run {
 
@@ -13,6 +14,29 @@ Console::Console(bool quiet, const plan::Plan& plan, const StageClock& clock)
 Console::Console(bool quiet, const plan::Plan& plan, const StageClock& clock, FILE* out, FILE* err,
                  bool tty)
     : quiet_(quiet), out_(out), err_(err), tty_(tty), plan_(plan), clock_(clock) {}
+
+namespace {
+
+// What a threshold's line says it saw, and when: the value that failed a window or stopped
+// the run is not the run's total printed above it, so it says which it is.
+std::string ThresholdObserved(const ThresholdResult& r) {
+  const plan::Threshold& th = *r.threshold;
+  if (r.skipped) return "not judged: " + th.skip_reason + " (does not change the exit code)";
+  std::string text = "observed " + r.observed_text;
+  char when[160] = "";
+  if (r.failed_at_s >= 0 && th.window.count() > 0) {
+    std::snprintf(when, sizeof when, " over the %gs window ending at %.1fs",
+                  static_cast<double>(th.window.count()) / 1e9, r.failed_at_s);
+  } else if (r.failed_at_s >= 0 && th.abort_on_fail) {
+    std::snprintf(when, sizeof when, " at %.1fs, when it stopped the run", r.failed_at_s);
+    text += when;
+    if (r.have_run_value) text += "; over the whole run " + FormatObserved(th.metric, r.run_observed);
+    return text;
+  }
+  return text + when;
+}
+
+}  // namespace
 
 void Console::Tick(const SnapshotData& s, const metrics::Recorder& interval,
                    const metrics::Recorder& total) {
@@ -38,6 +62,7 @@ void Console::Tick(const SnapshotData& s, const metrics::Recorder& interval,
     text += "  chaos:";
     for (size_t i = 0; i < s.active_chaos.size(); ++i) text += (i ? ", " : " ") + s.active_chaos[i];
   }
+  text = Redacted(std::move(text));
   std::lock_guard<std::mutex> lock(mu_);
   if (tty_) {
     std::fprintf(err_, "\r\033[K%s", text.c_str());
@@ -52,7 +77,7 @@ void Console::Message(const std::string& line) {
   std::lock_guard<std::mutex> lock(mu_);
   if (line_open_) std::fprintf(err_, "\n");
   line_open_ = false;
-  std::fprintf(err_, "%s\n", line.c_str());
+  std::fprintf(err_, "%s\n", Redacted(line).c_str());
   std::fflush(err_);
 }
 
@@ -62,6 +87,24 @@ void Console::Summary(const RunEnd& end, const metrics::Recorder& t,
   if (line_open_) std::fprintf(err_, "\n");
   line_open_ = false;
   if (quiet_) return;
+  // Written to memory first, so the whole summary passes through the redactor.
+  char* text = nullptr;
+  size_t size = 0;
+  FILE* real = out_;
+  out_ = open_memstream(&text, &size);
+  if (out_ == nullptr) {
+    out_ = real;
+    return;
+  }
+  PrintSummary(end, t, names);
+  std::fclose(out_);
+  out_ = real;
+  std::fputs(Redacted(std::string(text, size)).c_str(), out_);
+  std::free(text);
+  std::fflush(out_);
+}
+
+void Console::PrintSummary(const RunEnd& end, const metrics::Recorder& t, const std::vector<std::string>& names) {
   const metrics::Histogram& h = t.latency();
   std::fprintf(out_, "\nstressplan: %s, profile %s: %s in %.1fs\n", plan_.name.c_str(), plan_.profile.c_str(),
               end.status.c_str(), end.duration_s);
@@ -111,8 +154,8 @@ void Console::Summary(const RunEnd& end, const metrics::Recorder& t,
     std::fprintf(out_, "  thresholds\n");
     for (const ThresholdResult& r : end.thresholds) {
       const plan::Threshold& th = *r.threshold;
-      std::fprintf(out_, "    %s %s%s%s: observed %s\n", r.passed ? "pass" : "FAIL", th.text.c_str(),
-                  th.request.empty() ? "" : " for ", th.request.c_str(), r.observed_text.c_str());
+      std::fprintf(out_, "    %s %s%s%s: %s\n", r.skipped ? "skip" : r.passed ? "pass" : "FAIL", th.text.c_str(),
+                  th.request.empty() ? "" : " for ", th.request.c_str(), ThresholdObserved(r).c_str());
     }
   }
   for (const CircuitReport& c : end.chaos.circuits) {

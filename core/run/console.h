@@ -11,6 +11,7 @@
 #include "core/metrics/recorder.h"
 #include "core/plan/plan.h"
 #include "core/run/documents.h"
+#include "core/run/redact.h"
 #include "core/run/schedule.h"
 
 namespace sp::run {
@@ -28,8 +29,14 @@ class Console {
   // say why a run stops or what went wrong. Thread-safe, like Tick and Summary.
   void Message(const std::string& line);
   void Summary(const RunEnd& end, const metrics::Recorder& total, const std::vector<std::string>& names);
+  // Secret values are replaced in everything printed from then on (a fault command's output,
+  // step names, messages). The redactor must outlive the console.
+  void SetRedactor(const Redactor* redactor) { redactor_ = redactor; }
 
  private:
+  std::string Redacted(std::string text) const { return redactor_ ? redactor_->Text(std::move(text)) : text; }
+  void PrintSummary(const RunEnd& end, const metrics::Recorder& total, const std::vector<std::string>& names);
+
   std::mutex mu_;  // Tick and Summary on the main thread, Message from any thread
   bool quiet_;
   FILE* out_;  // the summary
@@ -38,6 +45,7 @@ class Console {
   bool line_open_ = false;
   const plan::Plan& plan_;
   const StageClock& clock_;
+  const Redactor* redactor_ = nullptr;
 };
 
 }  // namespace sp::run

@@ -299,6 +299,12 @@ std::string SummaryDocument(const RunInfo& info, const RunEnd& end, const metric
             {"observed_text", r.observed_text}, {"passed", r.passed},
             {"abort_on_fail", th.abort_on_fail}, {"location", th.loc.str()}};
     entry["observed"] = r.evaluated ? json(r.observed) : json(nullptr);
+    // A skipped threshold has no verdict: passed is null and the reason says why.
+    entry["skipped"] = r.skipped;
+    if (r.skipped) {
+      entry["passed"] = nullptr;
+      entry["skip_reason"] = th.skip_reason;
+    }
     if (th.window.count() > 0) entry["window_s"] = static_cast<double>(th.window.count()) / 1e9;
     if (r.failed_at_s >= 0) entry["failed_at_s"] = r.failed_at_s;
     thresholds.push_back(entry);

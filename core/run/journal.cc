@@ -1,6 +1,7 @@
 #include "core/run/journal.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -70,7 +71,13 @@ bool Journal::Open(const std::string& path, const std::string& plan_file, const 
       }
     }
   }
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+  // With secrets the file is the user's alone, also when an earlier run's file is reused.
+  const mode_t mode = secrets_ != nullptr ? 0600 : 0644;
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, mode);
+  if (fd_ >= 0 && secrets_ != nullptr && ::fchmod(fd_, mode) != 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
   if (fd_ < 0) {
     *err = "cannot write the chaos journal " + path + ": " + std::strerror(errno);
     return false;
@@ -105,8 +112,9 @@ bool Journal::Injecting(const std::string& step, const std::string& plugin, cons
   if (fd_ < 0) return false;
   // Written and synced before the fault exists: that is the point of the journal. dump()
   // replaces invalid UTF-8 rather than throw on the chaos thread.
-  return WriteAll(fd_, line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n") &&
-         ::fsync(fd_) == 0;
+  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (secrets_ != nullptr) text = secrets_->Placeholders(text);
+  return WriteAll(fd_, text + "\n") && ::fsync(fd_) == 0;
 }
 
 void Journal::Reverted(uint64_t id) {
@@ -119,7 +127,7 @@ void Journal::Reverted(uint64_t id) {
 void Journal::Append(const std::string& line) {
   std::lock_guard<std::mutex> lock(mu_);
   if (fd_ < 0) return;
-  WriteAll(fd_, line + "\n");
+  WriteAll(fd_, (secrets_ != nullptr ? secrets_->Placeholders(line) : line) + "\n");
   ::fsync(fd_);
 }
 

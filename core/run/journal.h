@@ -15,10 +15,16 @@
 #include <string>
 #include <vector>
 
+#include "core/run/redact.h"
+
 namespace sp::run {
 
 class Journal {
  public:
+  // For a plan that declares secrets, before Open: the file is created with mode 0600 and
+  // each line has the secret values replaced by [secret:NAME] placeholders, which
+  // `stressplan recover` fills back from the environment. `redactor` outlives the journal.
+  void SetSecrets(const Redactor* redactor) { secrets_ = redactor; }
   // Creates `path` (replacing an earlier run's journal) and writes the run line. False with
   // *err when it cannot, or when the journal there still lists faults a killed run left in
   // that only `stressplan recover` can undo: overwriting it would lose them.
@@ -38,6 +44,7 @@ class Journal {
   int fd_ = -1;
   std::string path_;
   uint64_t next_id_ = 1;
+  const Redactor* secrets_ = nullptr;
 };
 
 // A fault a journal says was injected and never reverted or recovered.

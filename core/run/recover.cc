@@ -10,6 +10,7 @@
 #include "core/plugin/host.h"
 #include "core/plugin/loader.h"
 #include "core/run/journal.h"
+#include "core/run/redact.h"
 #include "core/run/run.h"
 
 namespace sp::run {
@@ -88,8 +89,16 @@ int Recover(const RecoverOptions& options) {
       continue;
     }
     const plugin::Plugin* p = plugins[i];
+    // A plan with secrets journals them as [secret:NAME]: the plugin needs the values back.
+    std::string record = u.record;
+    std::string why;
+    if (!FillSecretPlaceholders(&record, &why)) {
+      std::fprintf(stderr, "  %s (%s): cannot recover: %s\n", u.step.c_str(), u.plugin.c_str(), why.c_str());
+      ++failed;
+      continue;
+    }
     sp_error e{};
-    if (p->d.fault.recover(host.api(), host.Context(p->name()), u.record.c_str(), &e) != SP_OK) {
+    if (p->d.fault.recover(host.api(), host.Context(p->name()), record.c_str(), &e) != SP_OK) {
       std::fprintf(stderr, "  %s (%s): recover failed: %s\n", u.step.c_str(), u.plugin.c_str(),
                    e.message[0] ? e.message : "no reason given");
       ++failed;

@@ -97,8 +97,13 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   }
   // Signals first: every thread started from here on inherits the blocked mask.
   InterruptWatcher::BlockSignals();
+  // Secrets: kept out of reports, console, logs and journal; the files the run writes are
+  // the user's alone (docs/plan.md, "Secrets").
+  const Redactor redactor(SecretValues(plan));
+  const PrivateFiles private_files(!plan.secrets.empty());
 
   plugin::Host host;
+  host.SetLogRedaction([&](std::string line) { return redactor.Text(std::move(line)); });
   plugin::Loader loader(&host);
   loader.SetSearchPath(plugin::SearchPath(options.plugin_paths, plan.plugin_paths));
   plan::Diagnostics errors;
@@ -132,6 +137,7 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   ObserverSet observers(plan.observers, [](const std::string& url, double timeout_s, std::string* body,
                                            std::string* err) { return chaos::HttpGetText(url, timeout_s, body, err); });
   Journal journal;
+  if (!plan.secrets.empty()) journal.SetSecrets(&redactor);
   if (!plan.chaos.steps.empty()) {
     std::string err;
     if (!journal.Open((std::filesystem::path(report_dir) / "chaos-journal.jsonl").string(), plan.file, IsoNow(), &err)) {
@@ -150,7 +156,6 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   std::mutex events_mu;
   std::map<std::string, uint64_t> emitted_events;
   std::atomic<uint64_t> t0_for_events{0};
-  Redactor redactor(plan.secret_values);
   ReportBus bus(&reporters, &redactor);
   ChaosMetrics chaos_metrics(plan, model, &observers);
   auto runner = std::make_unique<ChaosRunner>(plan, &chaos_setup, &host, &journal, &chaos_metrics);
@@ -158,6 +163,7 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   // Messages while the run goes (signals, aborts, plugins' logs) go through the console, which
   // keeps them off its live line.
   Console console(options.quiet, plan, clock);
+  console.SetRedactor(&redactor);
   host.SetLogSink([&](sp_log_level, const std::string& line) { console.Message(line); });
   runner->SetMessageSink([&](const std::string& line) { console.Message(line); });
   struct LogSinkReset {

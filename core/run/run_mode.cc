@@ -8,21 +8,22 @@
 namespace sp::run {
 
 bool ApplyMode(const std::string& mode, plan::Plan* plan, plan::Diagnostics* errors) {
-  auto keep_thresholds = [&](bool run_end) {
-    auto& t = plan->thresholds;
-    t.erase(std::remove_if(t.begin(), t.end(),
-                           [&](const plan::Threshold& x) { return plan::IsRunEndMetric(x.metric) != run_end; }),
-            t.end());
+  // Thresholds this run cannot judge stay in the plan, skipped with the reason, so every
+  // report still lists them (never silently dropped).
+  auto skip_thresholds = [&](bool run_end, const std::string& reason) {
+    for (plan::Threshold& t : plan->thresholds) {
+      if (plan::IsRunEndMetric(t.metric) == run_end && t.skip_reason.empty()) t.skip_reason = reason;
+    }
   };
   // recovery_time needs a fault to recover from; circuit.* still means something (no trips).
-  auto drop_recovery_time = [&] {
-    auto& t = plan->thresholds;
-    t.erase(std::remove_if(t.begin(), t.end(), [](const plan::Threshold& x) { return x.metric == "recovery_time"; }),
-            t.end());
+  auto skip_recovery_time = [&](const std::string& reason) {
+    for (plan::Threshold& t : plan->thresholds) {
+      if (t.metric == "recovery_time" && t.skip_reason.empty()) t.skip_reason = reason;
+    }
   };
   if (mode == "load") {
     plan->chaos.steps.clear();
-    drop_recovery_time();
+    skip_recovery_time("--mode load runs no chaos steps: there is no fault to recover from");
     return true;
   }
   if (plan->chaos.steps.empty()) {
@@ -30,7 +31,7 @@ bool ApplyMode(const std::string& mode, plan::Plan* plan, plan::Diagnostics* err
       return plan::AddError(errors, plan->chaos.loc.line ? plan->chaos.loc : plan::Location{plan->file, 0, 0}, "chaos.steps",
                             "--mode chaos: the plan has no chaos steps to run; add chaos: steps: or use --mode load");
     }
-    drop_recovery_time();
+    skip_recovery_time("the plan has no chaos steps: there is no fault to recover from");
     return true;
   }
   if (mode == "full") {
@@ -49,7 +50,13 @@ bool ApplyMode(const std::string& mode, plan::Plan* plan, plan::Diagnostics* err
                      static_cast<double>(total.count()) / 1e9);
       }
     }
-    if (!any_runs) drop_recovery_time();  // every step is skipped: no fault to recover from
+    if (!any_runs) {
+      char reason[160];
+      std::snprintf(reason, sizeof reason,
+                    "every chaos step starts after the end of the load (%gs): there is no fault to recover from",
+                    static_cast<double>(total.count()) / 1e9);
+      skip_recovery_time(reason);
+    }
     return true;
   }
 
@@ -70,7 +77,7 @@ bool ApplyMode(const std::string& mode, plan::Plan* plan, plan::Diagnostics* err
   profile.loc = plan->chaos.loc;
   plan->profiles[profile.name] = profile;
   plan->profile = profile.name;
-  keep_thresholds(/*run_end=*/true);
+  skip_thresholds(/*run_end=*/false, "--mode chaos sends only light probe traffic: the load's thresholds are judged in --mode full or load");
   return true;
 }
 

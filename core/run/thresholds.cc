@@ -72,6 +72,7 @@ ThresholdEvaluator::ThresholdEvaluator(const std::vector<plan::Threshold>& thres
   for (const auto& t : thresholds) {
     State s;
     s.result.threshold = &t;
+    s.result.skipped = !t.skip_reason.empty();
     if (!t.request.empty()) {
       for (size_t i = 0; i < model.step_names.size(); ++i) {
         if (model.step_names[i] == t.request) s.step = static_cast<int>(i);
@@ -153,6 +154,7 @@ const plan::Threshold* ThresholdEvaluator::OnSecond(const metrics::Recorder& int
   const plan::Threshold* abort = nullptr;
   for (State& s : states_) {
     const plan::Threshold& t = *s.result.threshold;
+    if (s.result.skipped) continue;
     double v = 0;
     bool have = false;
     size_t w = static_cast<size_t>(t.window.count() / 1'000'000'000);
@@ -187,10 +189,16 @@ std::vector<ThresholdResult> ThresholdEvaluator::Final(const metrics::Recorder& 
   std::vector<ThresholdResult> out;
   for (State& s : states_) {
     const plan::Threshold& t = *s.result.threshold;
+    if (s.result.skipped) {
+      s.result.observed_text = "skipped";
+      out.push_back(s.result);
+      continue;
+    }
     if (t.window.count() == 0 && t.abort_on_fail && s.result.failed_at_s >= 0) {
       // It stopped the run: the verdict is the failure it was stopped for.
       s.result.evaluated = true;
       s.result.passed = false;
+      s.result.have_run_value = Observe(s, total, duration_s, names, emitted, &s.result.run_observed);
     } else if (t.window.count() == 0 || !s.result.evaluated) {
       // A window never filled (the run was shorter) is judged over the whole run.
       double v = 0;

@@ -21,6 +21,13 @@ struct ThresholdResult {
   double observed = 0;  // in the metric's unit; for windows, the first failing (or last) window
   std::string observed_text;  // "123.4ms", "0.52%", "12", "850.3/s"
   double failed_at_s = -1;    // elapsed seconds when it first failed (windows, abort_on_fail)
+  // Not judged in this run (threshold->skip_reason says why): passed stays true, so a
+  // skipped threshold never changes the exit code.
+  bool skipped = false;
+  // A threshold that stopped the run (abort_on_fail): `observed` is the value when it
+  // stopped it; this is the same metric over the whole run, for the summary.
+  bool have_run_value = false;
+  double run_observed = 0;
 };
 
 class ThresholdEvaluator {

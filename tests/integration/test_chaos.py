@@ -222,8 +222,14 @@ class Modes(ChaosTest):
             self.assertEqual(report["run"]["plan"]["profile"], "chaos-probe")
             if "plan" in summary:
                 self.assertEqual(summary["plan"]["profile"], "chaos-probe")
-            # Only the run-end thresholds are judged.
-            self.assertEqual(sorted(t["metric"] for t in summary["thresholds"]), ["circuit.trips", "recovery_time"])
+            # Only the run-end thresholds are judged; the load's are listed as skipped.
+            judged = [t for t in summary["thresholds"] if not t["skipped"]]
+            self.assertEqual(sorted(t["metric"] for t in judged), ["circuit.trips", "recovery_time"])
+            skipped = [t for t in summary["thresholds"] if t["skipped"]]
+            self.assertEqual(sorted(t["metric"] for t in skipped), ["error_rate", "rps"])
+            for t in skipped:
+                self.assertIsNone(t["passed"], t)
+                self.assertIn("--mode chaos", t["skip_reason"])
             self.assertTrue(summary["thresholds_passed"], summary["thresholds"])
             # Probe traffic: 10/s for the step's end (3 s), the recovery deadline (3 s), the good
             # windows (1) and 6 s for a late revert: 13 s.

@@ -3,6 +3,7 @@ expected in the report, and abort_on_fail ends the run early with the reports st
 import os
 import time
 import unittest
+import xml.etree.ElementTree as ET
 
 import harness
 
@@ -66,6 +67,57 @@ class Thresholds(harness.TempDirTest):
         self.assertGreaterEqual(s["thresholds"][0]["observed"], 50)
         self.assertEqual(s["requests"], served)  # drained, nothing lost
         self.assertIn("abort_on_fail", r.stderr)
+        # The console says which value stopped the run and which is the whole run's.
+        self.assertRegex(r.stdout, r"FAIL errors.http_4xx < 50: observed \d+ at [\d.]+s, when it stopped the run; "
+                                   r"over the whole run \d+")
+
+    def test_a_threshold_on_chaos_steps_that_did_not_run_is_reported_skipped(self):
+        """recovery_time needs a fault: with --mode load, or when every step starts after the
+        load's end, it is not judged, but stays in every report as skipped, exit code 0."""
+        plan = self.write("chaos.yaml", CHAOS_PLAN)
+        with harness.Nginx(self.tmp) as nginx:
+            for mode, reason in (("load", "--mode load runs no chaos steps"),
+                                 ("full", "every chaos step starts after the end of the load")):
+                with self.subTest(mode=mode):
+                    out = os.path.join(self.tmp, "out-" + mode)
+                    r = harness.run(["run", plan, "--mode", mode, "--report", out], env={"TARGET_URL": nginx.url})
+                    self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                    harness.validate_report(self, os.path.join(out, "report.json"))
+                    s = harness.read_json(os.path.join(out, "report.json"))["summary"]
+                    t = [t for t in s["thresholds"] if t["metric"] == "recovery_time"]
+                    self.assertEqual(len(t), 1, s["thresholds"])
+                    self.assertIsNone(t[0]["passed"])
+                    self.assertTrue(t[0]["skipped"])
+                    self.assertIn(reason, t[0]["skip_reason"])
+                    self.assertTrue(s["thresholds_passed"])
+                    self.assertIn("skip recovery_time < 10s: not judged: " + reason, r.stdout)
+                    junit = ET.parse(os.path.join(out, "junit.xml")).getroot()
+                    case = [c for c in junit.iter("testcase") if c.get("name") == "recovery_time < 10s"]
+                    self.assertEqual(len(case), 1)
+                    self.assertIn(reason, case[0].find("skipped").get("message"))
+                    with open(os.path.join(out, "report.html"), encoding="utf-8") as f:
+                        self.assertIn("skipped: " + reason, f.read())
+
+
+CHAOS_PLAN = """\
+target: {plugin: http, base_url: "${TARGET_URL}"}
+scenarios:
+  - name: s
+    requests:
+      - {name: ok, path: /hello}
+profile: p
+profiles: {p: {stages: [{duration: 2s, rate: 20/s}]}}
+chaos:
+  steps:
+    - {name: late, at: 10s, duration: 1s, fault: command, inject: ["true"], revert: ["true"]}
+thresholds:
+  - "recovery_time < 10s"
+  - "error_rate < 50%"
+reporters:
+  - {plugin: json, path: report.json}
+  - {plugin: junit, path: junit.xml}
+  - {plugin: html, path: report.html}
+"""
 
 
 if __name__ == "__main__":

@@ -177,6 +177,12 @@ TEST_CASE("html: tables of requests, errors, status codes, stages, thresholds, e
       "<td>150.0/s, 300 iterations, at most 100 in flight</td><td>148.0/s, 296 iterations, 0 dropped</td>"));
   CHECK(Has(html, "<tr class=\"bad\"><td>error_rate &lt; 0.1%</td>"));
   CHECK(Has(html, "<td class=\"result fail\">FAIL</td>"));
+  // The scope is its own column, not repeated in the name; a skipped threshold says why.
+  CHECK(!Has(html, "alert(1)&lt;/script&gt;]</td>"));
+  CHECK(Has(html, "<td>recovery_time &lt; 10s</td>"));
+  CHECK(Has(html, "<td class=\"result skipped\">skipped: --mode load runs no chaos steps: there is no fault to "
+                  "recover from</td>"));
+  CHECK(Has(html, "1 of 2 thresholds failed"));  // the skipped one is not counted
   CHECK(Has(html, "<td>kill one replica</td><td>process kill</td><td>completed</td><td>held</td><td>2.5 s – 4.0 s</td>"));
   CHECK(Has(html, ">8.00%</td>"));      // errors during the fault
   CHECK(Has(html, ">180.5 ms</td>"));   // p95 during the fault
@@ -184,6 +190,28 @@ TEST_CASE("html: tables of requests, errors, status codes, stages, thresholds, e
   CHECK(Has(html, "<table class=\"sortable\" id=\"circuit-table\">"));
   CHECK(Has(html, "<td>observer:breaker</td>"));
   CHECK(Has(html, "<td>http</td><td>circuit_open</td>"));
+}
+
+TEST_CASE("html: the steady state is what the probes saw", "[html]") {
+  struct Row {
+    bool before_ok, after_ok, deviated, probes;
+    const char* shown;
+  };
+  for (const Row& row : {Row{false, true, false, true, "not met before"}, Row{false, false, true, true, "not met before"},
+                         Row{true, false, true, true, "deviated"}, Row{true, true, false, true, "held"},
+                         Row{true, true, false, false, "no probes"}}) {
+    INFO(row.shown);
+    json documents = Fixture();
+    json& e = Summary(documents)["experiments"][0];
+    e["deviated"] = row.deviated;
+    e["steady_state"] = {{"before", json::array()}, {"after", json::array()}};
+    if (row.probes) {
+      e["steady_state"]["before"].push_back({{"name", "health"}, {"ok", row.before_ok}, {"observed", "x"}});
+      e["steady_state"]["after"].push_back({{"name", "health"}, {"ok", row.after_ok}, {"observed", "x"}});
+    }
+    CHECK(Has(HtmlFor(documents), std::string("<td>kill one replica</td><td>process kill</td><td>completed</td><td>") +
+                                      row.shown + "</td>"));
+  }
 }
 
 TEST_CASE("html: without thresholds or experiments their sections are left out", "[html]") {

@@ -47,8 +47,8 @@ std::string Testcase(const std::string& xml, const std::string& name) {
 TEST_CASE("junit: the fixture stream gives the approved file", "[junit]") {
   const std::string xml = JunitFor(Fixture());
   CHECK(
-      xml.find("<testsuite name=\"checkout &quot;quotes&quot; &amp; ampersands\" tests=\"4\" failures=\"1\" "
-               "errors=\"0\" skipped=\"0\" time=\"5.050\" timestamp=\"2026-03-01T12:00:00Z\" hostname=\"") !=
+      xml.find("<testsuite name=\"checkout &quot;quotes&quot; &amp; ampersands\" tests=\"5\" failures=\"1\" "
+               "errors=\"0\" skipped=\"1\" time=\"5.050\" timestamp=\"2026-03-01T12:00:00Z\" hostname=\"") !=
       std::string::npos);
   CHECK(xml.find("hostname=\"\"") == std::string::npos);
   // The failing threshold says what was observed against what was expected.
@@ -165,9 +165,30 @@ TEST_CASE("junit: a threshold without a verdict is skipped", "[junit]") {
   Summary(documents)["thresholds"][0].erase("observed_text");
   Summary(documents)["thresholds"][0]["observed"] = nullptr;
   const std::string xml = JunitFor(documents);
-  CHECK(xml.find("tests=\"4\" failures=\"1\" errors=\"0\" skipped=\"1\"") != std::string::npos);
+  CHECK(xml.find("tests=\"5\" failures=\"1\" errors=\"0\" skipped=\"2\"") != std::string::npos);
   CHECK(Testcase(xml, "latency.p95 &lt; 500ms").find("<skipped type=\"not_evaluated\"") != std::string::npos);
   CHECK(Testcase(xml, "latency.p95 &lt; 500ms").find("observed: no data") != std::string::npos);
+}
+
+TEST_CASE("junit: a scoped threshold names its scope once", "[junit]") {
+  // The summary's name already ends with the scope, as the run writes it.
+  const std::string xml = JunitFor(Fixture());
+  CHECK(xml.find("<testcase name=\"error_rate &lt; 0.1% [message/&lt;script&gt;alert(1)&lt;/script&gt;]\" ") !=
+        std::string::npos);
+  CHECK(xml.find("&lt;/script&gt;] [message") == std::string::npos);
+  // A name made up from the metric (none in the document) gets the scope added.
+  json documents = Fixture();
+  Summary(documents)["thresholds"][1].erase("name");
+  CHECK(JunitFor(documents).find("<testcase name=\"error_rate &lt; 0.1% [message/&lt;script&gt;alert(1)&lt;/"
+                                 "script&gt;]\" ") != std::string::npos);
+}
+
+TEST_CASE("junit: a skipped threshold is a skipped testcase with the reason", "[junit]") {
+  const std::string testcase = Testcase(JunitFor(Fixture()), "recovery_time &lt; 10s");
+  REQUIRE(!testcase.empty());
+  CHECK(testcase.find("<skipped type=\"skipped\" message=\"not judged in this run: --mode load runs no chaos "
+                      "steps: there is no fault to recover from\">") != std::string::npos);
+  CHECK(testcase.find("<failure") == std::string::npos);
 }
 
 TEST_CASE("junit: markup is escaped and characters XML cannot carry are dropped", "[junit]") {

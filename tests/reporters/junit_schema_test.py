@@ -59,7 +59,10 @@ class JunitSchemaTest(unittest.TestCase):
         self.assertTrue(suite.get("hostname"))
         names = [c.get("name") for c in suite.findall("testcase")]
         self.assertEqual(names, ["run", "latency.p95 < 500ms",
-                                 "error_rate < 0.1% [message/<script>alert(1)</script>]", "kill one replica"])
+                                 "error_rate < 0.1% [message/<script>alert(1)</script>]", "recovery_time < 10s",
+                                 "kill one replica"])
+        skipped = suite.findall("testcase")[3].find("skipped")
+        self.assertIn("--mode load runs no chaos steps", skipped.get("message"))
         failure = suite.findall("testcase")[2].find("failure")
         self.assertIn("0.25%", failure.get("message"))
         self.assertIn("< 0.1%", failure.get("message"))

@@ -209,20 +209,52 @@ std::string ThresholdsTable(const RunData& run) {
                  {{"Threshold"}, {"Scope"}, {"Expected"}, {"Observed", true}, {"Result"}, {"Defined at"}});
   for (const json& t : thresholds) {
     std::optional<bool> passed = Bool(t, "passed");
+    const bool skipped = Bool(t, "skipped").value_or(false);
     std::string observed = Text(t, "observed_text");
     if (observed.empty()) observed = Number(t, "observed") ? Plain(*Number(t, "observed")) : "no data";
-    out += std::string(passed == false ? "<tr class=\"bad\">" : "<tr>") + Td(Text(t, "name")) +
+    const std::string result = skipped ? "skipped: " + Text(t, "skip_reason")
+                               : !passed ? "not evaluated"
+                               : *passed ? "pass"
+                                         : "FAIL";
+    // The name carries the scope ("error_rate < 1% [s/r]"); the Scope column shows it once.
+    std::string name = Text(t, "name");
+    const std::string scope_suffix = " [" + Text(t, "scope") + "]";
+    if (!Text(t, "scope").empty() && name.ends_with(scope_suffix)) name.resize(name.size() - scope_suffix.size());
+    out += std::string(passed == false ? "<tr class=\"bad\">" : "<tr>") + Td(name) +
            Td(Text(t, "scope")) + Td(Text(t, "expected")) + TdNum(observed, Number(t, "observed")) +
-           Td(!passed   ? "not evaluated"
-              : *passed ? "pass"
-                        : "FAIL",
-              !passed   ? "result"
-              : *passed ? "result pass"
-                        : "result fail") +
+           Td(result, skipped    ? "result skipped"
+                      : !passed  ? "result"
+                      : *passed  ? "result pass"
+                                 : "result fail") +
            Td(Text(t, "location")) + "</tr>\n";
   }
   return Section("thresholds", "Thresholds", out + kTableEnd);
 }
+
+namespace {
+
+// Whether every probe of a list passed; nullopt when there are none.
+std::optional<bool> ProbesOk(const json& probes) {
+  if (!probes.is_array() || probes.empty()) return std::nullopt;
+  for (const json& p : probes) {
+    if (!Bool(p, "ok").value_or(false)) return false;
+  }
+  return true;
+}
+
+// The steady state as the probes saw it: not met before the fault (the experiment could not
+// start from a steady state), deviated during or after it, held, or nothing to say without probes.
+std::string SteadyState(const json& e) {
+  const json& steady = Field(e, "steady_state");
+  const std::optional<bool> before = ProbesOk(Field(steady, "before"));
+  const std::optional<bool> after = ProbesOk(Field(steady, "after"));
+  if (before == false) return "not met before";
+  if (Bool(e, "deviated").value_or(false) || after == false) return "deviated";
+  if (!before && !after) return "no probes";
+  return "held";
+}
+
+}  // namespace
 
 std::string ExperimentsTable(const RunData& run) {
   const json& experiments = Field(run.summary, "experiments");
@@ -243,7 +275,7 @@ std::string ExperimentsTable(const RunData& run) {
     std::optional<double> trips = Number(Field(e, "circuit"), "trips");
     const std::string recovery = Text(Field(e, "recovery"), "text");
     out += std::string(bad ? "<tr class=\"bad\">" : "<tr>") + Td(Text(e, "name")) + Td(Text(e, "fault")) + Td(outcome) +
-           Td(deviated ? "deviated" : "held") +
+           Td(SteadyState(e)) +
            Td(start && end ? Decimal(*start, 1) + " s – " + Decimal(*end, 1) + " s" : "–") +
            (error_rate ? TdNum(Decimal(*error_rate * 100.0, 2) + "%", *error_rate) : Td("–")) +
            (p95 ? TdNum(Decimal(*p95, 1) + " ms", *p95) : Td("–")) +

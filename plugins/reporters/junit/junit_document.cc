@@ -120,10 +120,13 @@ Case ThresholdCase(const json& t, size_t index, const std::string& suite) {
   const std::string metric = Text(t, "metric");
   const std::string scope = Text(t, "scope");
   const std::string expected = Text(t, "expected");
+  // The document's name already carries the scope ("error_rate < 1% [s/r]"); a name made
+  // up here from the metric gets it added, once.
+  const std::string scope_suffix = scope.empty() ? "" : " [" + scope + "]";
   if (c.name.empty()) {
     c.name = metric.empty() ? "threshold " + std::to_string(index + 1) : metric + " " + expected;
   }
-  if (!scope.empty()) c.name += " [" + scope + "]";
+  if (!c.name.ends_with(scope_suffix)) c.name += scope_suffix;
 
   std::string observed = Text(t, "observed_text");
   if (observed.empty()) {
@@ -137,7 +140,14 @@ Case ThresholdCase(const json& t, size_t index, const std::string& suite) {
   if (!location.empty()) c.text += "defined at: " + location + "\n";
 
   const json& passed = Field(t, "passed");
-  if (!passed.is_boolean()) {
+  const json& skipped = Field(t, "skipped");
+  if (skipped.is_boolean() && skipped.get<bool>()) {
+    const std::string reason = Text(t, "skip_reason");
+    c.outcome = Outcome::kSkipped;
+    c.type = "skipped";
+    c.message = "not judged in this run" + (reason.empty() ? std::string() : ": " + reason);
+    c.text += "skipped: " + (reason.empty() ? std::string("no reason given") : reason) + "\n";
+  } else if (!passed.is_boolean()) {
     c.outcome = Outcome::kSkipped;
     c.type = "not_evaluated";
     c.message = "the threshold was not evaluated";
@@ -212,15 +222,22 @@ std::string SystemOut(const SuiteInput& in, const std::vector<Case>& cases) {
   }
   std::optional<double> service_p99 = Number(Field(s, "service_time_ms"), "p99");
   out += "\nservice time ms p99 " + (service_p99 ? Plain(*service_p99) : std::string("?")) + "\n";
-  size_t thresholds = 0, thresholds_failed = 0, experiments = 0, experiments_failed = 0;
+  size_t thresholds = 0, thresholds_failed = 0, thresholds_skipped = 0, experiments = 0, experiments_failed = 0;
   for (const Case& c : cases) {
     const bool bad = c.outcome == Outcome::kFailure || c.outcome == Outcome::kError;
+    // A skipped threshold was not judged: it is counted apart, not among those that passed.
+    if (c.classname.ends_with(".thresholds") && c.type == "skipped") {
+      ++thresholds_skipped;
+      continue;
+    }
     if (c.classname.ends_with(".thresholds")) ++thresholds, thresholds_failed += bad;
     if (c.classname.ends_with(".experiments")) ++experiments, experiments_failed += bad;
   }
   if (thresholds) {
-    out += "thresholds: " + std::to_string(thresholds_failed) + " of " + std::to_string(thresholds) +
-           " failed\n";
+    out += "thresholds: " + std::to_string(thresholds_failed) + " of " + std::to_string(thresholds) + " failed";
+    out += thresholds_skipped ? ", " + std::to_string(thresholds_skipped) + " skipped\n" : "\n";
+  } else if (thresholds_skipped) {
+    out += "thresholds: " + std::to_string(thresholds_skipped) + " skipped\n";
   }
   if (experiments) {
     out += "experiments: " + std::to_string(experiments_failed) + " of " + std::to_string(experiments) +

@@ -235,7 +235,34 @@ TEST_CASE("the summary of a run with thresholds, errors, events and experiments"
   failed.evaluated = true;
   failed.passed = false;
   failed.observed_text = "2.68%";
-  end.thresholds = {passed, failed};
+  // Stopped the run at 4.0 s with 5.10%; over the whole run (with the drain) 2.90%.
+  sp::plan::Threshold abort_errors = T("error_rate < 5%");
+  abort_errors.abort_on_fail = true;
+  sp::run::ThresholdResult aborted;
+  aborted.threshold = &abort_errors;
+  aborted.evaluated = true;
+  aborted.passed = false;
+  aborted.observed = 0.051;
+  aborted.observed_text = "5.100%";
+  aborted.failed_at_s = 4.0;
+  aborted.have_run_value = true;
+  aborted.run_observed = 0.029;
+  // Failed over one window of 5 s ending at 12 s.
+  sp::plan::Threshold windowed = T("latency.p95 < 25ms for 5s");
+  sp::run::ThresholdResult window_failed;
+  window_failed.threshold = &windowed;
+  window_failed.evaluated = true;
+  window_failed.passed = false;
+  window_failed.observed_text = "30.020ms";
+  window_failed.failed_at_s = 12.0;
+  // Needs a chaos step the run did not have.
+  sp::plan::Threshold recovery = T("recovery_time < 10s");
+  recovery.skip_reason = "--mode load runs no chaos steps: there is no fault to recover from";
+  sp::run::ThresholdResult skipped;
+  skipped.threshold = &recovery;
+  skipped.skipped = true;
+  skipped.observed_text = "skipped";
+  end.thresholds = {passed, failed, aborted, window_failed, skipped};
 
   sp::run::CircuitReport breaker;
   breaker.source = "observer:breaker";
@@ -291,4 +318,27 @@ TEST_CASE("the summary of a run with thresholds, errors, events and experiments"
   const bool matches = sp::reporters_test::MatchesBaseline("console_summary.txt", out.text(), &message);
   INFO(message);
   CHECK(matches);
+}
+
+TEST_CASE("the summary and live messages leave out secret values") {
+  const sp::plan::Plan plan = MakePlan();
+  sp::run::StageClock clock({Closed(5s, 10)});
+  const sp::run::Redactor redactor(std::vector<sp::run::SecretValue>{{"API_TOKEN", "tok-123456"}});
+  Captured out, err;
+  Console console(false, plan, clock, out.file(), err.file(), false);
+  console.SetRedactor(&redactor);
+  console.Message("stressplan: warn: plugin command: inject command output: token tok-123456");
+  sp::run::RunEnd end;
+  end.duration_s = 5;
+  sp::run::ExperimentReport x;
+  x.result.name = "rotate tok-123456";
+  x.result.fault = "command";
+  x.result.message = "inject command failed: tok-123456 rejected";
+  end.chaos.experiments = {x};
+  sp::metrics::Recorder total = Second();
+  console.Summary(end, total, {});
+  CHECK(err.text() == "stressplan: warn: plugin command: inject command output: token [redacted]\n");
+  CHECK(out.text().find("tok-123456") == std::string::npos);
+  CHECK(out.text().find("rotate [redacted] (command)") != std::string::npos);
+  CHECK(out.text().find("inject command failed: [redacted] rejected") != std::string::npos);
 }

@@ -102,10 +102,36 @@ TEST_CASE("abort_on_fail reports the threshold the moment it fails") {
   auto s2 = Second(10, 1, 4);
   total.Merge(s2);
   CHECK(ev.OnSecond(s2, total, 2, {}, {}) == &ts[0]);
-  auto results = ev.Final(total, 2, {}, {});
+  // The drain after the abort adds more errors: the value when it stopped the run stays the
+  // verdict's, and the whole run's value is kept beside it for the console to label.
+  auto drained = Second(10, 1, 3);
+  total.Merge(drained);
+  auto results = ev.Final(total, 3, {}, {});
   CHECK_FALSE(results[0].passed);
   CHECK(results[0].failed_at_s == 2);
   CHECK(results[0].observed == 6);
+  CHECK(results[0].have_run_value);
+  CHECK(results[0].run_observed == 9);
+}
+
+TEST_CASE("a skipped threshold is reported, never judged and never fails the run") {
+  std::vector<sp::plan::Threshold> ts = {T("recovery_time < 10s"), T("errors < 1", "", true)};
+  ts[0].skip_reason = "--mode load runs no chaos steps: there is no fault to recover from";
+  ts[1].skip_reason = "--mode chaos sends only light probe traffic";
+  auto model = Model();
+  ThresholdEvaluator ev(ts, model);
+  sp::metrics::Recorder total(2, 1);
+  auto s1 = Second(10, 1, 5);
+  total.Merge(s1);
+  CHECK(ev.OnSecond(s1, total, 1, {}, {}) == nullptr);  // a skipped abort_on_fail stops nothing
+  auto results = ev.Final(total, 1, {}, {});
+  REQUIRE(results.size() == 2);
+  for (const auto& r : results) {
+    CHECK(r.skipped);
+    CHECK(r.passed);
+    CHECK_FALSE(r.evaluated);
+    CHECK(r.observed_text == "skipped");
+  }
 }
 
 TEST_CASE("event thresholds count response-rule events and emitted ones") {

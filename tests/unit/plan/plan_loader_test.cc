@@ -449,4 +449,25 @@ TEST_CASE("loader: huge values are cut in messages", "[loader][limits]") {
   INFO(l.text().substr(0, 3000));
   CHECK(l.errors.size() == 3);  // workers, users, and the unknown profile
   CHECK(l.text().size() < 1500);
+
+TEST_CASE("loader: a secret shorter than the minimum is refused at the line declaring it", "[loader]") {
+  LoadOptions options;
+  options.process_env = std::map<std::string, std::string>{{"SHORT", "ab"}, {"LONG", "abcd"}, {"EMPTY", ""}};
+  auto l = Load(std::string(kMinimal) + "secrets:\n  - LONG\n  - EMPTY\n  - SHORT\n", options);
+  CHECK_FALSE(l.ok);
+  INFO(l.text());
+  const Diagnostic* d = l.find("secret SHORT");
+  REQUIRE(d != nullptr);
+  CHECK(d->str().find("plan.yaml:9:5") != std::string::npos);
+  CHECK(d->str().find("secrets.2") != std::string::npos);
+  CHECK(d->str().find("at least 4 characters") != std::string::npos);
+  CHECK(l.errors.size() == 1);  // LONG is long enough, EMPTY is unset: nothing to hide
+
+  options.process_env = std::map<std::string, std::string>{{"SHORT", "abcd"}};
+  auto ok = Load(std::string(kMinimal) + "secrets: [SHORT]\n", options);
+  INFO(ok.text());
+  REQUIRE(ok.ok);
+  REQUIRE(ok.plan.secrets.size() == 1);
+  CHECK(ok.plan.secrets[0].name == "SHORT");
+  CHECK(ok.plan.secrets[0].value == "abcd");
 }
