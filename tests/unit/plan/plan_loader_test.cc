@@ -449,6 +449,7 @@ TEST_CASE("loader: huge values are cut in messages", "[loader][limits]") {
   INFO(l.text().substr(0, 3000));
   CHECK(l.errors.size() == 3);  // workers, users, and the unknown profile
   CHECK(l.text().size() < 1500);
+}
 
 TEST_CASE("loader: a secret shorter than the minimum is refused at the line declaring it", "[loader]") {
   LoadOptions options;
