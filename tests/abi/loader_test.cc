@@ -75,6 +75,20 @@ TEST_CASE("an old plugin with a smaller descriptor is accepted, missing fields z
   CHECK(p->d.desc.struct_size < sizeof(sp_plugin_descriptor));
 }
 
+TEST_CASE("a 1.1 plugin whose vtable ends before check_options loads; the check reads NULL") {
+  Host host;
+  Loader loader(&host);
+  std::string err;
+  const sp::plugin::Plugin* p = loader.Load(Fixture("old_vtable"), &err);
+  INFO(err);
+  REQUIRE(p != nullptr);
+  CHECK(p->d.desc.abi_minor == 1);
+  CHECK(p->d.reporter.struct_size < sizeof(sp_reporter_vtable));
+  CHECK(p->d.reporter.create != nullptr);
+  CHECK(p->d.reporter.destroy != nullptr);
+  CHECK(p->d.reporter.check_options == nullptr);
+}
+
 TEST_CASE("a plugin from a newer minor with a larger descriptor is accepted") {
   Host host;
   Loader loader(&host);
