@@ -177,8 +177,11 @@ class ReportFolder(ChecksTest):
     def test_an_existing_folder_that_cannot_be_written_is_refused_before_the_load(self):
         plan = self.plan_with_marker()
         os.makedirs(self.out)
-        self.make_read_only(self.out)
-        r = harness.run(["run", plan, "--report", self.out], timeout=60)
+        undo = self.make_read_only(self.out)
+        try:
+            r = harness.run(["run", plan, "--report", self.out], timeout=60)
+        finally:
+            undo()  # before tearDown removes the temp folder
         self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
         self.assertIn(self.out, r.stderr)
         self.assertIn("cannot be written", r.stderr)
@@ -187,24 +190,30 @@ class ReportFolder(ChecksTest):
         self.assertEqual(os.listdir(self.out), [])
 
     def make_read_only(self, path):
-        """root ignores permission bits: the immutable attribute it cannot ignore; others chmod."""
+        """Makes `path` unwritable and returns what undoes it. root ignores permission bits but
+        not the immutable attribute; others get chmod."""
         if os.geteuid() != 0:
             os.chmod(path, 0o555)
-            self.addCleanup(os.chmod, path, 0o755)
-            return
+            return lambda: os.chmod(path, 0o755)
         if shutil.which("chattr") is None:
             self.skipTest("running as root without chattr: cannot make a folder unwritable")
         r = subprocess.run(["chattr", "+i", path], capture_output=True, text=True)
         if r.returncode != 0:
             self.skipTest("chattr +i is not supported here: " + r.stderr.strip())
-        self.addCleanup(subprocess.run, ["chattr", "-i", path], check=True)
+        return lambda: subprocess.run(["chattr", "-i", path], check=True)
 
 
 class ReportFolderLock(ChecksTest):
     def test_a_second_run_into_the_same_folder_is_refused_naming_the_first(self):
         port = harness.free_port()
         demo = harness.start_demo(self, port)
-        self.addCleanup(harness.stop_demo, demo)
+        try:
+            self.run_twice_into_one_folder(port)
+        finally:
+            demo.terminate()
+            demo.wait(timeout=10)
+
+    def run_twice_into_one_folder(self, port):
         plan = self.write_plan(plan_doc("http://127.0.0.1:%d" % port, duration="4s"))
         lock = os.path.join(self.out, ".stressplan.lock")
         with harness.BackgroundRun(["run", plan, "--report", self.out, "--quiet"], self.tmp) as first:
