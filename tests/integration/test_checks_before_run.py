@@ -34,6 +34,14 @@ def plan_doc(base_url, **sections):
     return doc
 
 
+def read_text(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
 class ChecksTest(harness.TempDirTest):
     def setUp(self):
         super().setUp()
@@ -103,8 +111,8 @@ class FaultOptions(ChecksTest):
 
     def test_latency_toxic_without_latency(self):
         doc = self.proxy_step_plan({"toxic": "latency"})
-        # The error points at the step (the missing key has no line of its own).
-        self.assert_refused_everywhere(doc, '"name": "fault"', "toxic latency needs `latency`")
+        # The error points at the step's map (the missing key has no line of its own).
+        self.assert_refused_everywhere(doc, "{", "toxic latency needs `latency`", after='"steps"')
 
     def test_bandwidth_rate_zero(self):
         doc = self.proxy_step_plan({"toxic": "bandwidth", "rate": 0})
@@ -217,9 +225,9 @@ class ReportFolderLock(ChecksTest):
         plan = self.write_plan(plan_doc("http://127.0.0.1:%d" % port, duration="4s"))
         lock = os.path.join(self.out, ".stressplan.lock")
         with harness.BackgroundRun(["run", plan, "--report", self.out, "--quiet"], self.tmp) as first:
-            harness.wait_until(lambda: os.path.exists(lock) and open(lock).read().strip(), 20,
+            harness.wait_until(lambda: os.path.exists(lock) and read_text(lock).strip(), 20,
                                what="the first run's lock file")
-            self.assertEqual(open(lock).read().strip(), str(first.proc.pid))
+            self.assertEqual(read_text(lock).strip(), str(first.proc.pid))
             second = harness.run(["run", plan, "--report", self.out], timeout=60)
             self.assertEqual(second.returncode, 3, second.stdout + second.stderr)
             self.assertIn("in use by another stressplan run (pid %d" % first.proc.pid, second.stderr)
