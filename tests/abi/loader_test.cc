@@ -170,7 +170,7 @@ TEST_CASE("ReadDescriptor refuses inconsistent option tables") {
   static const sp_option_decl bad_type[] = {{"x", static_cast<sp_option_type>(42), nullptr, 0, ""}};
   sp_reporter_vtable vt{sizeof vt, [](const sp_host_api*, void*, const sp_options*, void**, sp_error*) { return SP_OK; },
                         [](void*, sp_document_kind, sp_str, sp_error*) { return SP_OK; },
-                        [](void*, sp_error*) { return SP_OK; }, [](void*) {}};
+                        [](void*, sp_error*) { return SP_OK; }, [](void*) {}, nullptr};
   sp_plugin_descriptor d{SP_DESCRIPTOR_HEADER, SP_KIND_REPORTER, "x", "1", "", dup, 2, &vt, nullptr, nullptr};
   sp::plugin::Descriptor out;
   std::string err;
