@@ -78,6 +78,40 @@ bool ChaosSetup::Prepare(const plan::Plan& plan, plugin::Loader* loader, bool wi
   return ok;
 }
 
+bool ChaosSetup::CheckOptions(plugin::Host* host, plan::Diagnostics* errors) const {
+  bool ok = true;
+  for (const auto& site : sites_) {
+    const sp_fault_vtable& v = site->plugin->d.fault;
+    if (v.check_site_options == nullptr) continue;  // a 1.1 plugin: checked at open_site
+    sp_error e{};
+    if (v.check_site_options(host->api(), host->Context(site->plugin->name()), site->options.get(), &e) != SP_OK) {
+      errors->push_back(FromPluginError(site->plan->site.options, e, "refused its options", "proxy " + site->plan->name));
+      ok = false;
+    }
+  }
+  for (const FaultStep& step : steps_) {
+    const sp_fault_vtable& v = step.plugin->d.fault;
+    const plan::ChaosStep& s = *step.plan;
+    void* ctx = host->Context(step.plugin->name());
+    sp_error e{};
+    sp_status st = SP_OK;
+    if (step.site != nullptr) {
+      if (v.check_options_on_site == nullptr) continue;  // a 1.1 plugin: checked at create_on_site
+      st = v.check_options_on_site(host->api(), ctx, step.site->options.get(), step.options.get(), &e);
+    } else if (s.proxy.empty() && !(v.create_on_site != nullptr && v.open_site != nullptr)) {
+      if (v.check_options == nullptr) continue;  // a 1.1 plugin: checked at create
+      st = v.check_options(host->api(), ctx, step.options.get(), &e);
+    }
+    // Otherwise Prepare already refused the step's proxy: (missing, unknown or not a site).
+    if (st != SP_OK) {
+      errors->push_back(FromPluginError(s.fault.options, e, "refused the step",
+                                        "chaos step \"" + s.name + "\" (fault plugin " + step.plugin->name() + ")"));
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 chaos::HttpProbeSpec ProbeSpecOf(const plan::HttpProbe& h) {
   chaos::HttpProbeSpec s;
   s.url = h.url;

@@ -41,6 +41,11 @@ class ChaosSetup {
 
   // Loads and resolves every site and (with_steps) every step. False with located errors.
   bool Prepare(const plan::Plan& plan, plugin::Loader* loader, bool with_steps, plan::Diagnostics* errors);
+  // ABI 1.2: every site's check_site_options and every step's check_options (or
+  // check_options_on_site, with its site's options) after Prepare; nothing opened or created.
+  // A 1.1 plugin without them is skipped: its options are checked when the site opens or the
+  // step is created.
+  bool CheckOptions(plugin::Host* host, plan::Diagnostics* errors) const;
   // Opens the sites in plan order; on failure closes those already open.
   bool OpenSites(plugin::Host* host, plan::Diagnostics* errors);
   void CloseSites();

@@ -58,53 +58,82 @@ bool PrepareTarget(const plan::Plan& plan, plugin::Loader* loader, TargetSetup* 
   return ok;
 }
 
+namespace {
+
+// The plan's request steps as the target's create and check_options take them; the views point
+// into `setup`.
+std::vector<sp_request_spec> RequestSpecs(const TargetSetup& setup) {
+  std::vector<sp_request_spec> specs;
+  for (size_t i = 0; i < setup.names.size(); ++i) {
+    sp_request_spec spec{};
+    spec.name = sp_str{setup.names[i].data(), setup.names[i].size()};
+    spec.options = *setup.request_options[i].get();
+    specs.push_back(spec);
+  }
+  return specs;
+}
+
+// A target's refusal located in the plan: at the request step's option for "requests/<i>",
+// else in the target's block.
+plan::Diagnostic TargetDiagnostic(const plan::Plan& plan, const TargetSetup& setup, const sp_error& e) {
+  std::string who = std::string("target plugin ") + setup.plugin->name();
+  std::string option = e.option;
+  // "requests/<i>": an error about one request step; its path's first segment is the option.
+  if (option.rfind("requests/", 0) == 0) {
+    size_t i = std::strtoul(option.c_str() + 9, nullptr, 10);
+    if (i < setup.requests.size()) {
+      std::string path = e.path;
+      std::string name, rest;
+      if (!path.empty() && path[0] == '/') {
+        size_t slash = path.find('/', 1);
+        name = path.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
+        rest = slash == std::string::npos ? "" : path.substr(slash);
+      }
+      plan::Diagnostic d;
+      d.message = who + ", request " + setup.names[i] + ": " +
+                  (e.message[0] ? e.message : "refused this request");
+      d.loc = plan::LocateOption(setup.requests[i]->spec, name, rest);
+      d.key = name;
+      return d;
+    }
+  }
+  return FromPluginError(plan.target.options, e, "could not start", who);
+}
+
+}  // namespace
+
+bool CheckTarget(const plan::Plan& plan, plugin::Host* host, const TargetSetup& setup,
+                 plan::Diagnostics* errors) {
+  const plugin::Plugin* p = setup.plugin;
+  if (p->d.target.check_options == nullptr) return true;  // a 1.1 plugin: nothing to call
+  std::vector<sp_request_spec> specs = RequestSpecs(setup);
+  sp_error e{};
+  if (p->d.target.check_options(host->api(), host->Context(p->name()), setup.options.get(), specs.data(),
+                                specs.size(), &e) == SP_OK) {
+    return true;
+  }
+  errors->push_back(TargetDiagnostic(plan, setup, e));
+  return false;
+}
+
 bool CreateTarget(const plan::Plan& plan, plugin::Host* host, TargetSetup* setup,
                   plan::Diagnostics* errors) {
   const plugin::Plugin* p = setup->plugin;
-  std::vector<sp_request_spec> specs;
-  for (size_t i = 0; i < setup->names.size(); ++i) {
-    sp_request_spec spec{};
-    spec.name = sp_str{setup->names[i].data(), setup->names[i].size()};
-    spec.options = *setup->request_options[i].get();
-    specs.push_back(spec);
-  }
+  std::vector<sp_request_spec> specs = RequestSpecs(*setup);
   sp_error e{};
   void* instance = nullptr;
   sp_status st = p->d.target.create(host->api(), host->Context(p->name()), setup->options.get(),
                                     specs.data(), specs.size(), &instance, &e);
   if (st != SP_OK) {
-    std::string who = std::string("target plugin ") + p->name();
-    std::string option = e.option;
-    // "requests/<i>": an error about one request step; its path's first segment is the option.
-    if (option.rfind("requests/", 0) == 0) {
-      size_t i = std::strtoul(option.c_str() + 9, nullptr, 10);
-      if (i < setup->requests.size()) {
-        std::string path = e.path;
-        std::string name, rest;
-        if (!path.empty() && path[0] == '/') {
-          size_t slash = path.find('/', 1);
-          name = path.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
-          rest = slash == std::string::npos ? "" : path.substr(slash);
-        }
-        plan::Diagnostic d;
-        d.message = who + ", request " + setup->names[i] + ": " +
-                    (e.message[0] ? e.message : "refused this request");
-        d.loc = plan::LocateOption(setup->requests[i]->spec, name, rest);
-        d.key = name;
-        errors->push_back(d);
-        return false;
-      }
-    }
-    errors->push_back(FromPluginError(plan.target.options, e, "could not start", who));
+    errors->push_back(TargetDiagnostic(plan, *setup, e));
     return false;
   }
   setup->instance = instance;
   return true;
 }
 
-bool CreateReporters(const plan::Plan& plan, plugin::Loader* loader, plugin::Host* host,
-                     const std::string& report_dir, std::vector<Reporter>* out,
-                     plan::Diagnostics* errors) {
+bool PrepareReporters(const plan::Plan& plan, plugin::Loader* loader, const std::string& report_dir,
+                      std::vector<Reporter>* out, plan::Diagnostics* errors) {
   bool ok = true;
   for (size_t i = 0; i < plan.reporters.size(); ++i) {
     const plan::PluginRef& ref = plan.reporters[i];
@@ -116,6 +145,7 @@ bool CreateReporters(const plan::Plan& plan, plugin::Loader* loader, plugin::Hos
     }
     Reporter r;
     r.plugin = p;
+    r.ref = &ref;
     r.label = std::string("reporter ") + p->name() + " (" + ref.loc.str() + ")";
     plan::OptionContext ctx{std::string("reporter plugin ") + p->name(), report_dir};
     if (!plan::ResolveOptions(ref.options, p->d.desc.options, p->d.desc.option_count, ctx,
@@ -123,15 +153,37 @@ bool CreateReporters(const plan::Plan& plan, plugin::Loader* loader, plugin::Hos
       ok = false;
       continue;
     }
-    sp_error e{};
-    if (p->d.reporter.create(host->api(), host->Context(p->name()), r.options.get(), &r.instance,
-                             &e) != SP_OK) {
-      errors->push_back(FromPluginError(ref.options, e, "could not start",
-                                        std::string("reporter plugin ") + p->name()));
-      ok = false;
-      continue;
-    }
     out->push_back(std::move(r));
+  }
+  return ok;
+}
+
+bool CheckReporters(plugin::Host* host, const std::vector<Reporter>& reporters, plan::Diagnostics* errors) {
+  bool ok = true;
+  for (const Reporter& r : reporters) {
+    if (r.plugin->d.reporter.check_options == nullptr) continue;  // a 1.1 plugin
+    sp_error e{};
+    if (r.plugin->d.reporter.check_options(host->api(), host->Context(r.plugin->name()), r.options.get(), &e) !=
+        SP_OK) {
+      errors->push_back(FromPluginError(r.ref->options, e, "refused its options",
+                                        std::string("reporter plugin ") + r.plugin->name()));
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+bool CreateReporters(plugin::Host* host, std::vector<Reporter>* reporters, plan::Diagnostics* errors) {
+  bool ok = true;
+  for (Reporter& r : *reporters) {
+    sp_error e{};
+    if (r.plugin->d.reporter.create(host->api(), host->Context(r.plugin->name()), r.options.get(), &r.instance,
+                                    &e) != SP_OK) {
+      r.instance = nullptr;
+      errors->push_back(FromPluginError(r.ref->options, e, "could not start",
+                                        std::string("reporter plugin ") + r.plugin->name()));
+      ok = false;
+    }
   }
   return ok;
 }

@@ -42,14 +42,21 @@ struct TargetSetup {
 // Loads the target plugin and resolves its options and every request step's options.
 bool PrepareTarget(const plan::Plan& plan, plugin::Loader* loader, TargetSetup* out,
                    plan::Diagnostics* errors);
+// ABI 1.2: the plugin's check_options on the same options and steps create takes, nothing
+// built; true when the plugin has none (1.1). Errors located as CreateTarget's.
+bool CheckTarget(const plan::Plan& plan, plugin::Host* host, const TargetSetup& setup,
+                 plan::Diagnostics* errors);
 // Calls the plugin's create; its errors are mapped to plan locations.
 bool CreateTarget(const plan::Plan& plan, plugin::Host* host, TargetSetup* setup,
                   plan::Diagnostics* errors);
 
-// Loads, resolves and creates each reporter. SP_OPT_PATH options resolve against report_dir.
-bool CreateReporters(const plan::Plan& plan, plugin::Loader* loader, plugin::Host* host,
-                     const std::string& report_dir, std::vector<Reporter>* out,
-                     plan::Diagnostics* errors);
+// Loads each reporter and resolves its options (SP_OPT_PATH against report_dir); nothing created.
+bool PrepareReporters(const plan::Plan& plan, plugin::Loader* loader, const std::string& report_dir,
+                      std::vector<Reporter>* out, plan::Diagnostics* errors);
+// ABI 1.2: each reporter's check_options (skipped for a 1.1 plugin without one).
+bool CheckReporters(plugin::Host* host, const std::vector<Reporter>& reporters, plan::Diagnostics* errors);
+// Creates each prepared reporter; on failure those created stay for DestroyReporters.
+bool CreateReporters(plugin::Host* host, std::vector<Reporter>* reporters, plan::Diagnostics* errors);
 void DestroyReporters(std::vector<Reporter>* reporters);
 
 }  // namespace sp::run

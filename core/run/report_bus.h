@@ -13,6 +13,7 @@
 
 #include "core/plugin/loader.h"
 #include "core/plan/options.h"
+#include "core/plan/plan.h"
 #include "core/run/redact.h"
 
 namespace sp::run {
@@ -21,6 +22,7 @@ namespace sp::run {
 struct Reporter {
   const plugin::Plugin* plugin = nullptr;
   void* instance = nullptr;
+  const plan::PluginRef* ref = nullptr;  // the plan's entry, for located errors
   std::string label;  // "reporter json (plans/full.yaml:40:5)"
   plan::ResolvedOptions options;
   bool failed = false;  // a call failed; it gets no more documents

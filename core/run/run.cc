@@ -31,6 +31,7 @@
 #include "core/run/load_model.h"
 #include "core/run/load_worker.h"
 #include "core/run/redact.h"
+#include "core/run/report_folder.h"
 #include "core/run/plugin_setup.h"
 #include "core/run/report_bus.h"
 #include "core/run/schedule.h"
@@ -58,6 +59,18 @@ int LoadThreads(const plan::Plan& plan, int max_users) {
   return std::max(1, std::min(n, std::max(1, max_users)));
 }
 
+// Every check a plugin can make without side effects (ABI 1.2 check_options), after the plan's
+// plugin blocks were resolved: the target and its request steps, each proxy site and chaos
+// step, each reporter. Shared by `validate` and `run`, so what one accepts the other does.
+bool CheckPluginOptions(const plan::Plan& plan, plugin::Host* host, const TargetSetup& target,
+                        const ChaosSetup& chaos, const std::vector<Reporter>& reporters,
+                        plan::Diagnostics* errors) {
+  bool ok = CheckTarget(plan, host, target, errors);
+  ok &= chaos.CheckOptions(host, errors);
+  ok &= CheckReporters(host, reporters, errors);
+  return ok;
+}
+
 }  // namespace
 
 int ValidatePlugins(const plan::Plan& plan, const std::vector<std::string>& plugin_paths) {
@@ -65,19 +78,20 @@ int ValidatePlugins(const plan::Plan& plan, const std::vector<std::string>& plug
   plugin::Loader loader(&host);
   loader.SetSearchPath(plugin::SearchPath(plugin_paths, plan.plugin_paths));
   plan::Diagnostics errors;
-  {
-    TargetSetup target;
-    if (PrepareTarget(plan, &loader, &target, &errors)) CreateTarget(plan, &host, &target, &errors);
-  }
-  {
-    ChaosSetup chaos;
-    chaos.Prepare(plan, &loader, /*with_steps=*/true, &errors);
-  }
+  TargetSetup target;
+  ChaosSetup chaos;
   std::vector<Reporter> reporters;
-  // Validation writes nothing: reporters are created against a scratch folder and destroyed.
-  CreateReporters(plan, &loader, &host, std::filesystem::temp_directory_path().string(),
-                  &reporters, &errors);
-  DestroyReporters(&reporters);
+  // Validation writes nothing: reporters resolve their paths against a scratch folder.
+  bool ok = PrepareTarget(plan, &loader, &target, &errors);
+  ok &= chaos.Prepare(plan, &loader, /*with_steps=*/true, &errors);
+  ok &= PrepareReporters(plan, &loader, std::filesystem::temp_directory_path().string(), &reporters, &errors);
+  if (ok && CheckPluginOptions(plan, &host, target, chaos, reporters, &errors)) {
+    // A 1.1 target or reporter has no check_options: its create is the check, as before 1.2.
+    if (target.plugin->d.target.check_options == nullptr) CreateTarget(plan, &host, &target, &errors);
+    std::erase_if(reporters, [](const Reporter& r) { return r.plugin->d.reporter.check_options != nullptr; });
+    CreateReporters(&host, &reporters, &errors);
+    DestroyReporters(&reporters);
+  }
   if (!errors.empty()) {
     PrintDiagnostics(errors);
     return kExitUsage;
@@ -106,30 +120,32 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   host.SetLogRedaction([&](std::string line) { return redactor.Text(std::move(line)); });
   plugin::Loader loader(&host);
   loader.SetSearchPath(plugin::SearchPath(options.plugin_paths, plan.plugin_paths));
+  // Everything that needs no running service is checked first, in this order, so that a
+  // mistake exits 2 before any folder, proxy, service, journal or fault exists: the plan's
+  // plugin blocks, every plugin's check_options, the target's create.
   plan::Diagnostics errors;
   auto target = std::make_unique<TargetSetup>();
-  if (!PrepareTarget(plan, &loader, target.get(), &errors)) {
-    PrintDiagnostics(errors);
-    return kExitUsage;
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(options.report_dir, ec);
-  if (ec) {
-    std::fprintf(stderr, "--report %s: cannot create the folder: %s\n", options.report_dir.c_str(),
-                 ec.message().c_str());
-    return kExitUsage;
-  }
-  std::string report_dir = std::filesystem::absolute(options.report_dir).string();
-  std::vector<Reporter> reporters;
-  if (!CreateReporters(plan, &loader, &host, report_dir, &reporters, &errors)) {
-    DestroyReporters(&reporters);
-    PrintDiagnostics(errors);
-    return kExitUsage;
-  }
-  // Chaos: fault plugins resolved now (plan errors before anything starts), proxies opened
-  // before the services (which may reach their upstreams through them).
   ChaosSetup chaos_setup;
-  if (!chaos_setup.Prepare(plan, &loader, /*with_steps=*/true, &errors)) {
+  std::vector<Reporter> reporters;
+  const std::string report_dir = std::filesystem::absolute(options.report_dir).string();
+  bool ok = PrepareTarget(plan, &loader, target.get(), &errors);
+  ok &= chaos_setup.Prepare(plan, &loader, /*with_steps=*/true, &errors);
+  ok &= PrepareReporters(plan, &loader, report_dir, &reporters, &errors);
+  if (!ok || !CheckPluginOptions(plan, &host, *target, chaos_setup, reporters, &errors) ||
+      !CreateTarget(plan, &host, target.get(), &errors)) {
+    PrintDiagnostics(errors);
+    return kExitUsage;
+  }
+  // The report folder, before the load rather than after it: writable, and this run's alone.
+  ReportFolder report_folder;
+  {
+    std::string err;
+    if (!report_folder.Open(report_dir, &err)) {
+      std::fprintf(stderr, "stressplan: %s\n", err.c_str());
+      return kExitRuntime;
+    }
+  }
+  if (!CreateReporters(&host, &reporters, &errors)) {
     DestroyReporters(&reporters);
     PrintDiagnostics(errors);
     return kExitUsage;
@@ -211,12 +227,6 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
     services_set.StopAll();
     DestroyReporters(&reporters);
     return kExitInterrupted;
-  }
-  if (!CreateTarget(plan, &host, target.get(), &errors)) {
-    PrintDiagnostics(errors);
-    services_set.StopAll();
-    DestroyReporters(&reporters);
-    return kExitUsage;
   }
   if (target->plugin->d.target.preflight) {
     sp_error e{};

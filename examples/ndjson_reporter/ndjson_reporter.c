@@ -24,6 +24,26 @@ static const sp_option_decl options[] = {
     {"flush", SP_OPT_BOOL, "false", 0, "flush after every document (to tail a live run)"},
 };
 
+/* The option rules, shared by create and check_options so the two never disagree. */
+static sp_status ndjson_parse(const sp_options *opts, sp_error *err) {
+    size_t n = opts->values[0].s.len;
+    if (n == 0 || n >= sizeof((ndjson *)0)->path) {
+        snprintf(err->message, sizeof err->message, "path must be 1 to %u bytes long",
+                 (unsigned)(sizeof((ndjson *)0)->path - 1));
+        snprintf(err->option, sizeof err->option, "path");
+        return SP_INVALID_ARGUMENT;
+    }
+    return SP_OK;
+}
+
+/* ABI 1.2: `stressplan validate` and the run's start call this; it only reads the options. */
+static sp_status ndjson_check_options(const sp_host_api *host, void *host_ctx,
+                                      const sp_options *opts, sp_error *err) {
+    (void)host;
+    (void)host_ctx;
+    return ndjson_parse(opts, err);
+}
+
 /* THREADING: create runs on the main thread; every other call on the host's bus thread. */
 static sp_status ndjson_create(const sp_host_api *host, void *host_ctx, const sp_options *opts,
                                void **instance, sp_error *err) {
@@ -31,12 +51,7 @@ static sp_status ndjson_create(const sp_host_api *host, void *host_ctx, const sp
     size_t n = opts->values[0].s.len;
     (void)host;
     (void)host_ctx;
-    if (n == 0 || n >= sizeof r->path) {
-        snprintf(err->message, sizeof err->message, "path must be 1 to %u bytes long",
-                 (unsigned)(sizeof r->path - 1));
-        snprintf(err->option, sizeof err->option, "path");
-        return SP_INVALID_ARGUMENT;
-    }
+    if (ndjson_parse(opts, err) != SP_OK) return SP_INVALID_ARGUMENT;
     r = (ndjson *)calloc(1, sizeof *r);
     if (r == NULL) {
         snprintf(err->message, sizeof err->message, "out of memory");
@@ -86,7 +101,8 @@ static void ndjson_destroy(void *instance) {
 }
 
 static const sp_reporter_vtable vtable = {sizeof(sp_reporter_vtable), ndjson_create,
-                                          ndjson_on_document, ndjson_finish, ndjson_destroy};
+                                          ndjson_on_document,         ndjson_finish,
+                                          ndjson_destroy,             ndjson_check_options};
 
 static const sp_plugin_descriptor descriptor = {
     SP_DESCRIPTOR_HEADER, SP_KIND_REPORTER, "ndjson", "1.0.0",

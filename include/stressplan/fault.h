@@ -91,6 +91,31 @@ typedef struct sp_fault_vtable {
      * Idempotent: the fault may already be gone (return SP_OK then). Bounded in time.
      */
     sp_status (*recover)(const sp_host_api *host, void *host_ctx, const char *record, sp_error *err);
+
+    /* ---- ABI 1.2: checks (check struct_size: a 1.1 plugin's vtable ends before this) ---- */
+
+    /*
+     * Each optional (NULL = the host skips that check). They check options exactly as the
+     * matching call would (check_options as create, check_site_options as open_site,
+     * check_options_on_site as create_on_site) and report the first refusal the same way
+     * (err->option, err->path), but act on nothing: no listener bound, no process touched, no
+     * command run, no instance or site built. The host calls them from `stressplan validate`
+     * and before a run starts any service, proxy or fault, so a typo in a step is refused
+     * before the load instead of aborting the step half-way through the run. A plugin
+     * implements each with the same parser the matching call uses.
+     * check_options_on_site gets the options of the site the step names (the `proxies:` entry)
+     * in place of the open site, since a step's options may depend on its site's (an HTTP
+     * toxic needs an HTTP proxy).
+     * OWNERSHIP: everything passed is borrowed for the call.
+     * THREADING: main thread, before any site is opened; never two calls at once.
+     */
+    sp_status (*check_options)(const sp_host_api *host, void *host_ctx, const sp_options *options,
+                               sp_error *err);
+    sp_status (*check_site_options)(const sp_host_api *host, void *host_ctx,
+                                    const sp_options *site_options, sp_error *err);
+    sp_status (*check_options_on_site)(const sp_host_api *host, void *host_ctx,
+                                       const sp_options *site_options, const sp_options *options,
+                                       sp_error *err);
 } sp_fault_vtable;
 
 #ifdef __cplusplus

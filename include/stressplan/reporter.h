@@ -40,6 +40,18 @@ typedef struct sp_reporter_vtable {
     sp_status (*finish)(void *instance, sp_error *err);
 
     void (*destroy)(void *instance);
+
+    /* ---- ABI 1.2 (check struct_size: a 1.1 plugin's vtable ends before this) ---- */
+
+    /*
+     * Optional (NULL = the host skips it). Checks the reporter's options as `create` would and
+     * reports the first refusal the same way, without creating anything or writing a file.
+     * The host calls it from `stressplan validate` and before a run starts anything.
+     * OWNERSHIP: options borrowed for the call.
+     * THREADING: main thread, never at the same time as another call on this plugin.
+     */
+    sp_status (*check_options)(const sp_host_api *host, void *host_ctx, const sp_options *options,
+                               sp_error *err);
 } sp_reporter_vtable;
 
 #ifdef __cplusplus

@@ -168,8 +168,20 @@ typedef struct sp_target_vtable {
 
     void (*destroy)(void *instance);
 
-    /* ---- ABI 1.2 (optional: a plugin built for 1.1 ends above and these read NULL) ---- */
-    /* (check_options, the validation call of ABI 1.2, is the first member of this section.) */
+    /* ---- ABI 1.2 (check struct_size: a 1.1 plugin's vtable ends before this) ---- */
+
+    /*
+     * Optional (NULL = the host skips it). Checks the target's options and request steps as
+     * `create` would and reports the first refusal the same way (err->option / err->path as in
+     * create), but builds nothing: no instance, no socket, no name resolved, no file written.
+     * The host calls it from `stressplan validate` and before a run starts any service. A
+     * plugin implements it with the same parser its create uses, so the two never disagree.
+     * OWNERSHIP: everything passed is borrowed for the call.
+     * THREADING: main thread, never at the same time as another call on this plugin.
+     */
+    sp_status (*check_options)(const sp_host_api *host, void *host_ctx, const sp_options *options,
+                               const sp_request_spec *requests, size_t request_count,
+                               sp_error *err);
 
     /*
      * Optional (NULL = skip). Virtual user `vu` has left the load: a closed-model stage lowered

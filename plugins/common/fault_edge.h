@@ -5,6 +5,8 @@
 //   // nullptr with *err saying why; err->option names the option when one is at fault
 //   static std::unique_ptr<T> FromOptions(const sp_host_api* host, void* host_ctx,
 //                                         const sp_options* options, OptionError* err);
+//   // FromOptions's option checks alone (the same parser), nothing built: check_options
+//   static bool CheckOptions(const sp_options* options, OptionError* err);
 //   bool Inject(std::string* why);
 //   bool Revert(std::string* why);       // only if the plugin uses FaultEdge::Revert
 //   bool IsActive() const;
@@ -55,6 +57,17 @@ struct FaultEdge {
       }
       *instance = fault.release();
       return SP_OK;
+    });
+  }
+
+  // check_options (ABI 1.2): SP_INVALID_ARGUMENT naming the option CheckOptions refuses.
+  static sp_status CheckOptions(const sp_host_api*, void*, const sp_options* options,
+                                sp_error* err) noexcept {
+    return Guarded(err, [&] {
+      OptionError refused;
+      if (T::CheckOptions(options, &refused)) return SP_OK;
+      write_error(err, refused);
+      return SP_INVALID_ARGUMENT;
     });
   }
 
@@ -110,6 +123,9 @@ struct FaultEdge {
         nullptr,
         JournalRecord,
         recover,
+        CheckOptions,
+        nullptr,  // no sites, so no site options to check
+        nullptr,
     };
   }
 };

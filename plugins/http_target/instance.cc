@@ -7,10 +7,10 @@
 
 namespace sp::http {
 
-std::unique_ptr<Instance> Instance::create(const sp_host_api* host, void* host_ctx,
-                                           const sp_options* options,
-                                           const sp_request_spec* requests, size_t request_count,
-                                           OptionError* err) {
+std::unique_ptr<Instance> Instance::compile(const sp_host_api* host, void* host_ctx,
+                                            const sp_options* options,
+                                            const sp_request_spec* requests, size_t request_count,
+                                            OptionError* err) {
   std::unique_ptr<Instance> inst(new Instance(host, host_ctx));
   if (!compile_target_options(options, &inst->config_, err)) return nullptr;
   if (inst->config_.url.tls && !(inst->tls_ = TlsContext::create(inst->config_, err))) return nullptr;
@@ -24,6 +24,20 @@ std::unique_ptr<Instance> Instance::create(const sp_host_api* host, void* host_c
       return nullptr;
     }
   }
+  return inst;
+}
+
+bool Instance::check(const sp_host_api* host, void* host_ctx, const sp_options* options,
+                     const sp_request_spec* requests, size_t request_count, OptionError* err) {
+  return compile(host, host_ctx, options, requests, request_count, err) != nullptr;
+}
+
+std::unique_ptr<Instance> Instance::create(const sp_host_api* host, void* host_ctx,
+                                           const sp_options* options,
+                                           const sp_request_spec* requests, size_t request_count,
+                                           OptionError* err) {
+  std::unique_ptr<Instance> inst = compile(host, host_ctx, options, requests, request_count, err);
+  if (!inst) return nullptr;
   const BaseUrl& url = inst->config_.url;
   if (!resolve(url.host, url.port, &inst->addresses_, &inst->dns_error_)) {
     const std::string msg = "http target: cannot resolve host \"" + url.host + "\" of " +

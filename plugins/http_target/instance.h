@@ -25,6 +25,10 @@ class Instance {
                                           const sp_options* options,
                                           const sp_request_spec* requests, size_t request_count,
                                           OptionError* err);
+  // create's checks alone (check_options, ABI 1.2): the same compile, then discarded; no name
+  // is resolved.
+  static bool check(const sp_host_api* host, void* host_ctx, const sp_options* options,
+                    const sp_request_spec* requests, size_t request_count, OptionError* err);
 
   // Resolves again if needed, then connects once (within connect_timeout) to the first
   // address that accepts; for https:// it then completes a verified TLS handshake with that
@@ -44,6 +48,11 @@ class Instance {
 
  private:
   Instance(const sp_host_api* host, void* host_ctx) : host_(host, host_ctx) {}
+  // Every option and request step checked and compiled; nothing resolved yet.
+  static std::unique_ptr<Instance> compile(const sp_host_api* host, void* host_ctx,
+                                           const sp_options* options,
+                                           const sp_request_spec* requests, size_t request_count,
+                                           OptionError* err);
 
   HostApi host_;
   TargetConfig config_;

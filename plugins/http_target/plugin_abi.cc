@@ -44,6 +44,20 @@ sp_status create(const sp_host_api* host, void* host_ctx, const sp_options* opti
   });
 }
 
+sp_status check_options(const sp_host_api* host, void* host_ctx, const sp_options* options,
+                        const sp_request_spec* requests, size_t request_count, sp_error* err) {
+  return guarded(err, [&] {
+    if (request_count > 0 && requests == nullptr) {
+      write_error(err, "http target: check_options called without requests");
+      return SP_INVALID_ARGUMENT;
+    }
+    OptionError refused;
+    if (Instance::check(host, host_ctx, options, requests, request_count, &refused)) return SP_OK;
+    write_error(err, refused);
+    return SP_INVALID_ARGUMENT;
+  });
+}
+
 sp_status preflight(void* instance, sp_error* err) {
   return guarded(err, [&] {
     std::string why;
@@ -126,6 +140,7 @@ const sp_target_vtable kVtable = {
     cancel_all,
     worker_close,
     destroy,
+    check_options,
     release_vu,
 };
 

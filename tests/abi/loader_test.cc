@@ -76,6 +76,20 @@ TEST_CASE("an old plugin with a smaller descriptor is accepted, missing fields z
   CHECK(p->d.desc.struct_size < sizeof(sp_plugin_descriptor));
 }
 
+TEST_CASE("a 1.1 plugin whose vtable ends before check_options loads; the check reads NULL") {
+  Host host;
+  Loader loader(&host);
+  std::string err;
+  const sp::plugin::Plugin* p = loader.Load(Fixture("old_vtable"), &err);
+  INFO(err);
+  REQUIRE(p != nullptr);
+  CHECK(p->d.desc.abi_minor == 1);
+  CHECK(p->d.reporter.struct_size < sizeof(sp_reporter_vtable));
+  CHECK(p->d.reporter.create != nullptr);
+  CHECK(p->d.reporter.destroy != nullptr);
+  CHECK(p->d.reporter.check_options == nullptr);
+}
+
 TEST_CASE("a plugin from a newer minor with a larger descriptor is accepted") {
   Host host;
   Loader loader(&host);
@@ -190,7 +204,7 @@ TEST_CASE("ReadDescriptor refuses inconsistent option tables") {
   static const sp_option_decl bad_type[] = {{"x", static_cast<sp_option_type>(42), nullptr, 0, ""}};
   sp_reporter_vtable vt{sizeof vt, [](const sp_host_api*, void*, const sp_options*, void**, sp_error*) { return SP_OK; },
                         [](void*, sp_document_kind, sp_str, sp_error*) { return SP_OK; },
-                        [](void*, sp_error*) { return SP_OK; }, [](void*) {}};
+                        [](void*, sp_error*) { return SP_OK; }, [](void*) {}, nullptr};
   sp_plugin_descriptor d{SP_DESCRIPTOR_HEADER, SP_KIND_REPORTER, "x", "1", "", dup, 2, &vt, nullptr, nullptr};
   sp::plugin::Descriptor out;
   std::string err;

@@ -24,6 +24,11 @@ std::string TrimmedOutput(std::string text) {
 
 }  // namespace
 
+bool CommandFault::CheckOptions(const sp_options* options, OptionError* err) {
+  CommandConfig config;
+  return ParseOptions(options, &config, err);
+}
+
 std::unique_ptr<CommandFault> CommandFault::FromOptions(const sp_host_api* host, void* host_ctx,
                                                        const sp_options* options,
                                                        OptionError* err) {

@@ -18,6 +18,8 @@ class CommandFault {
   // The fault `options` describe; nullptr with *err naming the option when one is refused.
   static std::unique_ptr<CommandFault> FromOptions(const sp_host_api* host, void* host_ctx,
                                                    const sp_options* options, OptionError* err);
+  // FromOptions's option checks alone, nothing created (check_options, ABI 1.2).
+  static bool CheckOptions(const sp_options* options, OptionError* err);
 
   bool Inject(std::string* err);
   // Runs the revert command once inject was attempted (it may have done half its work), and

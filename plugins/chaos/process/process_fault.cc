@@ -62,6 +62,11 @@ std::unique_ptr<ProcessFault> ProcessFault::Create(const sp_host_api* host, void
   return std::unique_ptr<ProcessFault>(new ProcessFault(host, host_ctx, config));
 }
 
+bool ProcessFault::CheckOptions(const sp_options* options, OptionError* err) {
+  ProcessConfig config;
+  return ParseOptions(options, &config, err);
+}
+
 std::unique_ptr<ProcessFault> ProcessFault::FromOptions(const sp_host_api* host, void* host_ctx,
                                                        const sp_options* options,
                                                        OptionError* err) {

@@ -24,6 +24,8 @@ class ProcessFault {
   // The same for the config `options` describe; also nullptr when an option is refused.
   static std::unique_ptr<ProcessFault> FromOptions(const sp_host_api* host, void* host_ctx,
                                                    const sp_options* options, OptionError* err);
+  // FromOptions's option checks alone, nothing created (check_options, ABI 1.2).
+  static bool CheckOptions(const sp_options* options, OptionError* err);
 
   bool Inject(std::string* err);
   bool Revert(sp_error* err);  // fills err itself: a failed restart passes the host's through

@@ -26,12 +26,47 @@ sp_status guarded(sp_error* err, Fn&& fn) noexcept {
   return plugin_common::guarded(err, "proxy", std::forward<Fn>(fn));
 }
 
-sp_status create(const sp_host_api*, void*, const sp_options*, void**, sp_error* err) {
+// A step without `proxy:` has nothing to act on: create and check_options both refuse it.
+sp_status refuse_without_site(sp_error* err) {
   write_error(err,
               "a proxy fault acts on one of the plan's proxies: add `proxy: NAME` to the step, "
               "naming an entry of `proxies:`",
               "proxy");
   return SP_INVALID_ARGUMENT;
+}
+
+sp_status create(const sp_host_api*, void*, const sp_options*, void**, sp_error* err) {
+  return refuse_without_site(err);
+}
+
+sp_status check_options(const sp_host_api*, void*, const sp_options*, sp_error* err) {
+  return refuse_without_site(err);
+}
+
+// The same reader open_site uses, without binding anything.
+sp_status check_site_options(const sp_host_api*, void*, const sp_options* site_options,
+                             sp_error* err) {
+  return guarded(err, [&] {
+    OptionError refused;
+    if (read_site_config(site_options, &refused)) return SP_OK;
+    write_error(err, refused);
+    return SP_INVALID_ARGUMENT;
+  });
+}
+
+// The same reader create_on_site uses, with the protocol the site's options give. Site options
+// that are refused are reported by check_site_options; the step is then checked as if on an
+// HTTP proxy, so that only what is wrong with the step itself is reported here.
+sp_status check_options_on_site(const sp_host_api*, void*, const sp_options* site_options,
+                                const sp_options* options, sp_error* err) {
+  return guarded(err, [&] {
+    OptionError ignored;
+    std::optional<SiteConfig> site = read_site_config(site_options, &ignored);
+    OptionError refused;
+    if (read_toxic_spec(options, site ? site->protocol : Protocol::kHttp, &refused)) return SP_OK;
+    write_error(err, refused);
+    return SP_INVALID_ARGUMENT;
+  });
 }
 
 sp_status open_site(const sp_host_api* host, void* host_ctx, const sp_options* options, void** site,
@@ -118,6 +153,9 @@ const sp_fault_vtable kVtable = {
     create_on_site,
     nullptr,  // journal_record: a proxy fault dies with the process
     nullptr,  // recover: nothing to recover
+    check_options,
+    check_site_options,
+    check_options_on_site,
 };
 
 const sp_plugin_descriptor kDescriptor = plugin_common::make_descriptor(

@@ -53,6 +53,13 @@ sp_status Create(const sp_host_api*, void*, const sp_options* options, void** in
   return Guarded(err, "", [&] { *instance = R::Create(options).release(); });
 }
 
+// check_options (ABI 1.2): the same Create, its instance discarded. A reporter's Create only
+// reads its options; the report is written at Finish.
+template <class R>
+sp_status CheckOptions(const sp_host_api*, void*, const sp_options* options, sp_error* err) noexcept {
+  return Guarded(err, "", [&] { R::Create(options); });
+}
+
 template <class R>
 sp_status OnDocument(void* instance, sp_document_kind kind, sp_str doc, sp_error* err) noexcept {
   return Guarded(err, "bad document: ", [&] { DeliverDocument(*static_cast<R*>(instance), kind, doc); });
@@ -72,7 +79,8 @@ void Destroy(void* instance) noexcept {
 
 template <class R>
 constexpr sp_reporter_vtable MakeReporterVtable() {
-  return {sizeof(sp_reporter_vtable), edge::Create<R>, edge::OnDocument<R>, edge::Finish<R>, edge::Destroy<R>};
+  return {sizeof(sp_reporter_vtable), edge::Create<R>,   edge::OnDocument<R>, edge::Finish<R>,
+          edge::Destroy<R>,           edge::CheckOptions<R>};
 }
 
 }  // namespace sp::reporters

@@ -27,11 +27,12 @@ TEST_CASE("fault plugin libraries: export the entry symbol and nothing of the en
     CHECK(std::string(d->name) == l.name);
     CHECK(d->kind == SP_KIND_FAULT);
     CHECK(d->abi_major == SP_ABI_VERSION_MAJOR);
-    CHECK(d->abi_minor == 2);
+    CHECK(d->abi_minor == SP_ABI_VERSION_MINOR);
     const auto* vtable = static_cast<const sp_fault_vtable*>(d->vtable);
     CHECK(vtable->struct_size == sizeof(sp_fault_vtable));
     CHECK(vtable->journal_record != nullptr);
     CHECK(vtable->recover != nullptr);
+    CHECK(vtable->check_options != nullptr);  // ABI 1.2: options checked before the run
     CHECK(dlsym(lib, l.internal) == nullptr);
     // The library stays loaded: the host never unloads plugins either.
   }

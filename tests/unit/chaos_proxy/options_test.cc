@@ -39,12 +39,12 @@ bool contains(const char* text, const std::string& part) {
 
 }  // namespace
 
-TEST_CASE("descriptor: a fault plugin named proxy with sites, ABI 1.1", "[options]") {
+TEST_CASE("descriptor: a fault plugin named proxy with sites, ABI 1.2", "[options]") {
   const sp_plugin_descriptor* d = plugin_descriptor();
   CHECK(std::string(d->name) == "proxy");
   CHECK(d->kind == SP_KIND_FAULT);
   CHECK(d->abi_major == 1);
-  CHECK(d->abi_minor == 2);
+  CHECK(d->abi_minor == SP_ABI_VERSION_MINOR);
   const sp_fault_vtable* v = vtable();
   REQUIRE(v->site_option_count == 5);
   CHECK(std::string(v->site_options[0].name) == "listen");
@@ -79,6 +79,13 @@ TEST_CASE("site options: bad addresses and a taken port name listen or upstream"
   r = open_with({{"listen", "127.0.0.1:0"}, {"upstream", "127.0.0.1:80"}, {"protocol", "udp"}});
   CHECK(r.status != SP_OK);
   CHECK(std::string(r.error.option) == "protocol");
+  // check_site_options (ABI 1.2) refuses it the same way, without opening anything.
+  const OptionTable udp(kSiteOptionDecls, kSiteOptionCount,
+                        {{"listen", "127.0.0.1:0"}, {"upstream", "127.0.0.1:80"}, {"protocol", "udp"}}, {});
+  sp_error check{};
+  CHECK(vtable()->check_site_options(fake_host(), nullptr, udp.get(), &check) == SP_INVALID_ARGUMENT);
+  CHECK(std::string(check.option) == "protocol");
+  CHECK(std::string(check.message) == r.error.message);
 
   // A port some other socket listens on.
   const int taken = socket(AF_INET, SOCK_STREAM, 0);
@@ -94,6 +101,10 @@ TEST_CASE("site options: bad addresses and a taken port name listen or upstream"
   CHECK(r.status == SP_ERROR);
   CHECK(std::string(r.error.option) == "listen");
   CHECK(contains(r.error.message, "in use"));
+  // A taken port is found by open_site only: the check binds nothing.
+  const OptionTable on_busy(kSiteOptionDecls, kSiteOptionCount, {{"listen", busy}, {"upstream", "127.0.0.1:80"}}, {});
+  check = sp_error{};
+  CHECK(vtable()->check_site_options(fake_host(), nullptr, on_busy.get(), &check) == SP_OK);
   close(taken);
 }
 
@@ -169,6 +180,18 @@ TEST_CASE("fault options: what is refused names its option", "[options]") {
     CHECK(fault.created() == SP_INVALID_ARGUMENT);
     CHECK(std::string(fault.error().option) == c.option);
     CHECK(contains(fault.error().message, c.message_part));
+    // check_options_on_site (ABI 1.2), given the site's options instead of the open site,
+    // refuses the same step with the same words.
+    const OptionTable site_options(kSiteOptionDecls, kSiteOptionCount,
+                                   {{"listen", "127.0.0.1:0"}, {"upstream", "127.0.0.1:1"},
+                                    {"protocol", c.site == &http ? "http" : "tcp"}},
+                                   {});
+    const OptionTable step(kFaultOptionDecls, kFaultOptionCount, c.options.text, c.options.numbers);
+    sp_error check{};
+    CHECK(vtable()->check_options_on_site(fake_host(), nullptr, site_options.get(), step.get(), &check) ==
+          SP_INVALID_ARGUMENT);
+    CHECK(std::string(check.message) == fault.error().message);
+    CHECK(std::string(check.option) == c.option);
   }
   Fault header(http, {{{"toxic", "http_abort"}, {"headers", R"({"Content-Length": "3"})"}}, {}});
   CHECK(header.created() == SP_INVALID_ARGUMENT);

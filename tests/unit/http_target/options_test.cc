@@ -20,6 +20,11 @@ Refusal refuse(const TargetSettings& t, const std::vector<RequestSettings>& r) {
   const sp_status status = target.create(t, r);
   CHECK(status == SP_INVALID_ARGUMENT);
   CHECK(target.instance() == nullptr);
+  // check_options (ABI 1.2) refuses exactly what create refuses, with the same words.
+  CHECK(target.check_status() == SP_INVALID_ARGUMENT);
+  CHECK(std::string(target.check_error().message) == target.error().message);
+  CHECK(std::string(target.check_error().option) == target.error().option);
+  CHECK(std::string(target.check_error().path) == target.error().path);
   return {target.error().message, target.error().option, target.error().path};
 }
 

@@ -135,6 +135,10 @@ sp_status Target::create(const TargetSettings& target, const std::vector<Request
     specs.push_back({{requests[i].name.data(), requests[i].name.size()},
                      {request_values[i].size(), request_values[i].data()}});
   }
+  // check_options (ABI 1.2) on the same values first: tests compare its verdict with create's.
+  check_error_ = sp_error{};
+  check_status_ = vtable()->check_options(&kHost, nullptr, &target_options, specs.data(), specs.size(),
+                                          &check_error_);
   error_ = sp_error{};
   return vtable()->create(&kHost, nullptr, &target_options, specs.data(), specs.size(),
                           &instance_, &error_);

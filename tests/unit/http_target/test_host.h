@@ -63,10 +63,15 @@ class Target {
   const sp_target_vtable* vtable() const;
   void* instance() const { return instance_; }
   const sp_error& error() const { return error_; }
+  // What check_options said about the options of the last create, called just before it.
+  sp_status check_status() const { return check_status_; }
+  const sp_error& check_error() const { return check_error_; }
 
  private:
   void* instance_ = nullptr;
   sp_error error_{};
+  sp_status check_status_ = SP_OK;
+  sp_error check_error_{};
 };
 
 struct Completion {
