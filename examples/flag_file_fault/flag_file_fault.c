@@ -41,25 +41,36 @@ static sp_status refuse(sp_error *err, const char *option, const char *message, 
     return option ? SP_INVALID_ARGUMENT : SP_ERROR;
 }
 
-/* Options are checked here, before the run starts anything (the host also checked their types). */
-static sp_status flag_create(const sp_host_api *host, void *host_ctx, const sp_options *opts,
-                             void **instance, sp_error *err) {
-    flag_file *f;
+/* The plugin's own rules for its options, beyond the types the host already checked. The same
+ * function serves `check_options` (ABI 1.2: `stressplan validate`, and `run` before it starts
+ * anything) and `create`, so the two can never disagree. No side effects: it only reads. */
+static sp_status flag_check_options(const sp_host_api *host, void *host_ctx, const sp_options *opts,
+                                    sp_error *err) {
     const sp_str path = opts->values[0].s;
     const sp_str content = opts->values[1].s;
     size_t i;
     (void)host;
     (void)host_ctx;
-    if (path.len == 0 || path.len >= sizeof f->path) return refuse(err, "path", "path must be 1 to 1023 bytes", NULL);
+    if (path.len == 0 || path.len >= sizeof ((flag_file *)0)->path)
+        return refuse(err, "path", "path must be 1 to 1023 bytes", NULL);
     for (i = 0; i < path.len; ++i) {
         /* Kept out of the journal record, which is JSON we write by hand below. */
         if ((unsigned char)path.ptr[i] < 0x20) return refuse(err, "path", "path holds a control character", NULL);
     }
-    if (content.len >= sizeof f->content) return refuse(err, "content", "content is over 1023 bytes", NULL);
+    if (content.len >= sizeof ((flag_file *)0)->content)
+        return refuse(err, "content", "content is over 1023 bytes", NULL);
+    return SP_OK;
+}
+
+static sp_status flag_create(const sp_host_api *host, void *host_ctx, const sp_options *opts,
+                             void **instance, sp_error *err) {
+    flag_file *f;
+    const sp_status checked = flag_check_options(host, host_ctx, opts, err);
+    if (checked != SP_OK) return checked;
     f = (flag_file *)calloc(1, sizeof *f);
     if (f == NULL) return refuse(err, NULL, "out of memory", NULL);
-    memcpy(f->path, path.ptr, path.len);
-    memcpy(f->content, content.ptr, content.len);
+    memcpy(f->path, opts->values[0].s.ptr, opts->values[0].s.len);
+    memcpy(f->content, opts->values[1].s.ptr, opts->values[1].s.len);
     *instance = f;
     return SP_OK;
 }
@@ -149,7 +160,8 @@ static sp_status flag_recover(const sp_host_api *host, void *host_ctx, const cha
 static const sp_fault_vtable vtable = {
     sizeof(sp_fault_vtable), flag_create, flag_inject, flag_revert, flag_is_active, flag_destroy,
     NULL, 0, NULL, NULL, NULL, /* no sites */
-    flag_journal_record, flag_recover};
+    flag_journal_record, flag_recover,
+    flag_check_options, NULL, NULL /* ABI 1.2: options checked before the run; no sites */};
 
 static const sp_plugin_descriptor descriptor = {
     SP_DESCRIPTOR_HEADER, SP_KIND_FAULT, "flag_file", "1.0.0",
