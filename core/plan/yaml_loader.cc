@@ -1,6 +1,7 @@
 #include "core/plan/yaml_loader.h"
 
 #include <map>
+#include <optional>
 #include <sstream>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
@@ -311,11 +312,49 @@ std::string LineOf(const std::string& text, int line) {
   return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
+// yaml-cpp's scanner reads a whole flow collection ([ ] or { }) before the parser hands out
+// its first event, so the depth check in TreeBuilder comes only after 100,000 brackets were
+// scanned (seconds, and memory per level). This pass counts the brackets in the text first and
+// refuses the one that opens level kMaxYamlDepth + 1. It does not parse: brackets in comments
+// and quoted text count too, which only matters for text holding over 256 unclosed brackets;
+// the braces of ${VAR} are not brackets (nested ${...} defaults have their own bound).
+std::optional<LimitExceeded> CheckFlowDepth(const std::string& text, const std::string& file_name) {
+  size_t depth = 0, substitutions = 0;
+  int line = 1, column = 0;
+  char previous = '\0';
+  for (char c : text) {
+    ++column;
+    const bool opens_substitution = c == '{' && previous == '$';
+    previous = c;
+    if (c == '\n') {
+      ++line;
+      column = 0;
+    } else if (opens_substitution) {
+      ++substitutions;
+    } else if (c == '}' && substitutions > 0) {
+      --substitutions;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limits::kMaxYamlDepth) {
+        return LimitExceeded{Location{file_name, line, column},
+                             "lists and maps are nested more than " + std::to_string(limits::kMaxYamlDepth) +
+                                 " deep here; a plan needs a few levels"};
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 bool LoadYamlString(const std::string& text, const std::string& file_name, Value* out,
                     Diagnostics* errors) {
   *out = Value{};
+  if (std::optional<LimitExceeded> deep = CheckFlowDepth(text, file_name)) {
+    AddError(errors, deep->loc, "", deep->message);
+    return false;
+  }
   TreeBuilder builder(file_name, errors);
   try {
     std::istringstream in(text);
