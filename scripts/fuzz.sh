@@ -6,6 +6,8 @@
 #   scripts/fuzz.sh                      every harness, FUZZ_SECONDS (default 20) each
 #   scripts/fuzz.sh csv template         only these harnesses
 #   FUZZ_SECONDS=300 scripts/fuzz.sh     a longer run
+#   FUZZ_RUNS=10000000 FUZZ_SECONDS=1800 scripts/fuzz.sh
+#                                        stop each at 10^7 executions or 30 minutes, the first
 #   FUZZ_BUILD_ONLY=1 scripts/fuzz.sh    build, run nothing
 #
 # The committed corpus (fuzz/corpus/<name>/) is only read: inputs the fuzzer finds go to a
@@ -51,6 +53,7 @@ for h in "${harnesses[@]}"; do
   mkdir -p "$new_inputs/$h" "$build/artifacts/$h"
   args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len"
         -print_final_stats=1 -artifact_prefix="$build/artifacts/$h/")
+  [ -z "${FUZZ_RUNS:-}" ] || args+=(-runs="$FUZZ_RUNS")
   dict="$root/fuzz/dict/$h.dict"
   case "$h" in response_parser|http_framer) dict="$root/fuzz/dict/http.dict" ;; esac
   [ -f "$dict" ] && args+=(-dict="$dict")
@@ -59,7 +62,8 @@ for h in "${harnesses[@]}"; do
       >"$build/logs/$h.log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$build/logs/$h.log")
     corpus=$(sed -n 's/.*DONE .* corp: \([^ ]*\).*/\1/p' "$build/logs/$h.log")
-    echo "fuzz.sh: $h ok, ${runs:-?} executions in ${seconds} s, corpus ${corpus:-?} (inputs/bytes)"
+    took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$build/logs/$h.log")
+    echo "fuzz.sh: $h ok, ${runs:-?} executions in ${took:-$seconds} s, corpus ${corpus:-?} (inputs/bytes)"
   else
     echo "fuzz.sh: $h FAILED; the end of build/fuzz/logs/$h.log:" >&2
     tail -n 40 "$build/logs/$h.log" >&2
