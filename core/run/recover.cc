@@ -15,6 +15,47 @@
 
 namespace sp::run {
 
+namespace {
+
+// Every plugin first, by name on the search path only: the journal is a file anyone who can
+// write the report folder could have written, and the library it names would run with our
+// rights. A journal whose plugin is not on the path is refused before anything is recovered.
+bool LoadPluginsByName(const JournalState& state, const std::string& journal, plugin::Loader* loader,
+                       std::map<size_t, const plugin::Plugin*>* plugins) {
+  int missing = 0;
+  for (size_t i = 0; i < state.unreverted.size(); ++i) {
+    const Unreverted& u = state.unreverted[i];
+    if (u.record.empty()) continue;
+    std::string why;
+    const plugin::Plugin* p = loader->LoadByName(u.plugin, &why);
+    if (p != nullptr && (p->kind() != SP_KIND_FAULT || p->d.fault.recover == nullptr)) {
+      why = "plugin " + p->file + " is not a fault plugin with a recover function";
+      p = nullptr;
+    }
+    if (p == nullptr) {
+      std::fprintf(stderr, "  %s (%s): %s\n", u.step.c_str(), u.plugin.c_str(), why.c_str());
+      if (!u.plugin_file.empty()) {
+        std::fprintf(stderr, "    the run loaded it from %s; if you trust that file, pass --plugin-path %s\n",
+                     u.plugin_file.c_str(), std::filesystem::path(u.plugin_file).parent_path().c_str());
+      }
+      ++missing;
+      continue;
+    }
+    (*plugins)[i] = p;
+  }
+  if (missing) {
+    std::fprintf(stderr,
+                 "stressplan recover: %s names %d plugin(s) that cannot recover from the plugin path; nothing "
+                 "was recovered (plugins are loaded by name from the plugin path only, never from the file a "
+                 "journal names)\n",
+                 journal.c_str(), missing);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 int Recover(const RecoverOptions& options) {
   JournalState state;
   size_t torn = 0;
@@ -46,39 +87,8 @@ int Recover(const RecoverOptions& options) {
   plugin::Host host;
   plugin::Loader loader(&host);
   loader.SetSearchPath(plugin::SearchPath(options.plugin_paths, {}));
-  // Every plugin first, by name on the search path only: the journal is a file anyone who can
-  // write the report folder could have written, and the library it names would run with our
-  // rights. A journal whose plugin is not on the path is refused before anything is recovered.
   std::map<size_t, const plugin::Plugin*> plugins;  // index in state.unreverted -> its plugin
-  int missing = 0;
-  for (size_t i = 0; i < state.unreverted.size(); ++i) {
-    const Unreverted& u = state.unreverted[i];
-    if (u.record.empty()) continue;
-    std::string why;
-    const plugin::Plugin* p = loader.LoadByName(u.plugin, &why);
-    if (p != nullptr && (p->kind() != SP_KIND_FAULT || p->d.fault.recover == nullptr)) {
-      why = "plugin " + p->file + " is not a fault plugin with a recover function";
-      p = nullptr;
-    }
-    if (p == nullptr) {
-      std::fprintf(stderr, "  %s (%s): %s\n", u.step.c_str(), u.plugin.c_str(), why.c_str());
-      if (!u.plugin_file.empty()) {
-        std::fprintf(stderr, "    the run loaded it from %s; if you trust that file, pass --plugin-path %s\n",
-                     u.plugin_file.c_str(), std::filesystem::path(u.plugin_file).parent_path().c_str());
-      }
-      ++missing;
-      continue;
-    }
-    plugins[i] = p;
-  }
-  if (missing) {
-    std::fprintf(stderr,
-                 "stressplan recover: %s names %d plugin(s) that cannot recover from the plugin path; nothing "
-                 "was recovered (plugins are loaded by name from the plugin path only, never from the file a "
-                 "journal names)\n",
-                 options.journal.c_str(), missing);
-    return kExitUsage;
-  }
+  if (!LoadPluginsByName(state, options.journal, &loader, &plugins)) return kExitUsage;
   int failed = 0;
   // Newest first, like the run's own reverts: a fault put on top of another comes out first.
   for (size_t i = state.unreverted.size(); i-- > 0;) {
