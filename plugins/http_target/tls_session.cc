@@ -85,6 +85,9 @@ std::string last_ssl_reason(unsigned long* code) {
   return reason != nullptr ? reason : "unknown error";
 }
 
+// OpenSSL could not allocate: the generator's machine is out of memory.
+bool out_of_memory(unsigned long code) { return code != 0 && ERR_GET_REASON(code) == ERR_R_MALLOC_FAILURE; }
+
 uint64_t monotonic_ns() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -115,7 +118,8 @@ TlsSession::Step TlsSession::handshake(const TlsContext& ctx, int fd, TlsSession
     BIO* bio = ssl_ != nullptr ? BIO_new(socket_method()) : nullptr;
     if (bio == nullptr) {
       unsigned long code;
-      fail(Failure::kOther, "TLS setup failed: " + last_ssl_reason(&code));
+      const std::string reason = last_ssl_reason(&code);
+      fail(out_of_memory(code) ? Failure::kLocalLimit : Failure::kOther, "TLS setup failed: " + reason);
       ERR_clear_error();
       return Step::kFailed;
     }
@@ -151,13 +155,18 @@ int TlsSession::on_error(int ssl_error, bool in_handshake) {
     if (in_handshake) fail(Failure::kOther, "TLS handshake failed: connection closed by the peer");
   } else if (ssl_error == SSL_ERROR_SYSCALL) {
     err_no = socket_.err_no;
-    if (in_handshake) fail(Failure::kOther, std::string("TLS handshake failed: ") + errno_text(err_no));
+    if (in_handshake) {
+      fail(is_local_limit(err_no) ? Failure::kLocalLimit : Failure::kOther,
+           std::string("TLS handshake failed: ") + errno_text(err_no));
+    }
   } else {
     err_no = EPROTO;
     const long verify = SSL_get_verify_result(ssl_);
     unsigned long code = 0;
     const std::string reason = last_ssl_reason(&code);
-    if (in_handshake && verify != X509_V_OK) {
+    if (out_of_memory(code)) {
+      fail(Failure::kLocalLimit, "TLS: " + reason);
+    } else if (in_handshake && verify != X509_V_OK) {
       const bool name = verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH;
       std::string text = std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
       if (name) text += " (the certificate is not for \"" + *verify_name_ + "\")";

@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <string>
 
+#include "stressplan/target.h"
+
 struct ssl_st;
 
 namespace sp::http {
@@ -25,8 +27,10 @@ struct Address;
 class TlsSession {
  public:
   enum class Step { kDone, kWantRead, kWantWrite, kFailed };
-  // What kind of failure failed() was, for hints in messages.
-  enum class Failure { kNone, kCertificate, kName, kNotTls, kOther };
+  // What kind of failure failed() was, for hints in messages. kLocalLimit: this machine ran
+  // out of memory or buffers (OpenSSL's allocation failed, or the socket said ENOMEM/ENOBUFS):
+  // the generator's problem, not the server's TLS.
+  enum class Failure { kNone, kCertificate, kName, kNotTls, kLocalLimit, kOther };
 
   TlsSession() = default;
   ~TlsSession();  // frees the session without any I/O (the socket may already be closed)
@@ -55,6 +59,8 @@ class TlsSession {
 
   bool failed() const { return failure_ != Failure::kNone; }
   Failure failure() const { return failure_; }
+  // The error kind a failed request reports: local_limit for kLocalLimit, else tls.
+  sp_error_kind error_kind() const { return failure_ == Failure::kLocalLimit ? SP_E_LOCAL_LIMIT : SP_E_TLS; }
   // e.g. "certificate verify failed: self-signed certificate"; "" unless failed().
   const char* error() const { return error_.c_str(); }
 

@@ -417,7 +417,7 @@ void Worker::on_peer_gone(Connection* c, int err_no, const char* op) {
     return;
   }
   if (c->tls.failed()) {  // https: a TLS failure after the handshake (bad record, alert)
-    fail(c, SP_E_TLS, "%s", c->tls.error());
+    fail(c, c->tls.error_kind(), "%s", c->tls.error());
     return;
   }
   if (err_no == 0) {

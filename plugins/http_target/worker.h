@@ -63,7 +63,8 @@ class Worker {
   void on_connect_ready(Connection* c);
   void on_connect_failed(Connection* c, int err_no);
   // https: one TLS handshake step on a connected socket (worker_tls.cc). true once done (or for
-  // http://); false while waiting for the socket, or after failing the request with SP_E_TLS.
+  // http://); false while waiting for the socket, or after failing the request (SP_E_TLS, or
+  // SP_E_LOCAL_LIMIT when this machine ran out of memory or buffers).
   bool connect_tls(Connection* c);
   void begin_request(Connection* c, uint64_t now);
   void write_request(Connection* c);

@@ -27,7 +27,7 @@ bool Worker::connect_tls(Connection* c) {
   }
   // Not another address: a TLS failure is the server's configuration (or ours), the same on
   // every address of the host.
-  fail(c, SP_E_TLS, "%s", c->tls.error());
+  fail(c, c->tls.error_kind(), "%s", c->tls.error());
   return false;
 }
 
