@@ -10,6 +10,7 @@
 #include "core/plan/plan_schema.h"
 #include "core/plan/set_override.h"
 #include "core/plan/substitute.h"
+#include "core/plan/typed_value.h"
 #include "core/plan/yaml_loader.h"
 
 namespace sp::plan {
@@ -24,6 +25,43 @@ std::string AbsoluteDir(const std::string& dir) {
   return p.lexically_normal().string();
 }
 
+// Masks the values of the plan's secrets in every diagnostic the load adds, whichever return
+// the load takes: a secret substituted into a value that then fails to parse (`duration:
+// ${API_TOKEN}`) must not be echoed by the error that says so. Declared after the tree it
+// reads, so it runs before the tree goes.
+class SecretMask {
+ public:
+  SecretMask(const Value& root, const Variables& vars, Diagnostics* errors)
+      : root_(root), vars_(vars), errors_(errors), first_(errors->size()) {}
+  SecretMask(const SecretMask&) = delete;
+  SecretMask& operator=(const SecretMask&) = delete;
+  ~SecretMask() {
+    const Value* list = root_.is_map() ? Get(root_, "secrets") : nullptr;
+    if (list == nullptr || !list->is_sequence()) return;
+    for (const Value& name : list->items) {
+      const std::string* value = name.is_scalar() ? vars_.find(name.scalar) : nullptr;
+      // One too short to hide is refused by the load itself (and masking it would garble).
+      if (value == nullptr || value->size() < kMinSecretLength) continue;
+      for (size_t i = first_; i < errors_->size(); ++i) {
+        Mask(*value, &(*errors_)[i].message);
+        Mask(*value, &(*errors_)[i].key);
+      }
+    }
+  }
+
+ private:
+  static void Mask(const std::string& value, std::string* text) {
+    static const std::string kMask = "[redacted]";
+    for (size_t pos = 0; (pos = text->find(value, pos)) != std::string::npos; pos += kMask.size()) {
+      text->replace(pos, value.size(), kMask);
+    }
+  }
+  const Value& root_;
+  const Variables& vars_;
+  Diagnostics* errors_;
+  size_t first_;
+};
+
 // Everything after reading the text.
 bool Process(Value root, const std::string& file, const std::string& dir, const LoadOptions& options,
              Plan* plan, Diagnostics* errors) {
@@ -35,6 +73,7 @@ bool Process(Value root, const std::string& file, const std::string& dir, const 
       options.process_env ? *options.process_env : ProcessEnvironment();
   Variables vars;
   vars.process_env = process_env;
+  const SecretMask secret_mask(root, vars, errors);
   const bool environment_ok =
       ApplyEnvironment(&root, options.environment, PlanKeys(), process_env, &vars.overlay, errors);
   // Without the overlay the variables it defines would all look unset: don't report those.

@@ -472,3 +472,19 @@ TEST_CASE("loader: a secret shorter than the minimum is refused at the line decl
   CHECK(ok.plan.secrets[0].name == "SHORT");
   CHECK(ok.plan.secrets[0].value == "abcd");
 }
+
+TEST_CASE("loader: an error about a value holding a secret does not echo the secret", "[loader]") {
+  LoadOptions options;
+  options.process_env = std::map<std::string, std::string>{{"API_TOKEN", "tok-8f3e2a"}};
+  // A secret substituted where a duration and a number belong.
+  auto l = Load(std::string(kMinimal) + "secrets: [API_TOKEN]\n"
+                                        "grace: ${API_TOKEN}\n"
+                                        "workers: ${API_TOKEN}\n",
+                options);
+  CHECK_FALSE(l.ok);
+  const std::string text = l.text();
+  INFO(text);
+  CHECK(l.errors.size() >= 2);
+  CHECK(text.find("tok-8f3e2a") == std::string::npos);
+  CHECK(text.find("[redacted]") != std::string::npos);
+}
