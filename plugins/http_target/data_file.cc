@@ -8,108 +8,138 @@
 
 namespace sp::http {
 
+namespace {
+
+// Reads RFC 4180 records from a text, one character at a time, keeping the line and column of
+// the next character for the error messages. A failure fills err and returns false.
+class CsvReader {
+ public:
+  CsvReader(std::string_view text, std::string* err) : text_(text), err_(err) {}
+
+  bool done() const { return i_ >= text_.size(); }
+  size_t line() const { return line_; }
+
+  // An empty line (skipped between records).
+  bool at_empty_line() const { return !done() && at_line_break(); }
+
+  // Passes the line break (LF or CRLF) under the cursor, if any.
+  void skip_line_break() {
+    if (done()) return;
+    i_ += text_[i_] == '\r' ? 2 : 1;
+    ++line_;
+    col_ = 1;
+  }
+
+  // One record's fields, up to its line break or the end of the text.
+  bool record(std::vector<std::string>* fields) {
+    fields->clear();
+    while (true) {
+      std::string field;
+      const bool ok = !done() && text_[i_] == '"' ? quoted_field(&field) : plain_field(&field);
+      if (!ok) return false;
+      fields->push_back(std::move(field));
+      if (done() || text_[i_] != ',') return true;  // end of record: line break or end of text
+      advance();
+    }
+  }
+
+  bool fail(size_t at_line, size_t at_col, const std::string& why) {
+    *err_ = "line " + std::to_string(at_line) + ", column " + std::to_string(at_col) + ": " + why;
+    return false;
+  }
+
+ private:
+  bool at_line_break() const {
+    return text_[i_] == '\n' || (text_[i_] == '\r' && i_ + 1 < text_.size() && text_[i_ + 1] == '\n');
+  }
+  bool at_field_end() const { return done() || text_[i_] == ',' || at_line_break(); }
+
+  void advance() {
+    if (text_[i_++] == '\n') {
+      ++line_;
+      col_ = 1;
+    } else {
+      ++col_;
+    }
+  }
+
+  bool quoted_field(std::string* field) {
+    const size_t open_line = line_, open_col = col_;
+    advance();  // the opening quote
+    while (true) {
+      if (done()) return fail(open_line, open_col, "quoted field is not closed; add the closing \"");
+      if (text_[i_] == '"') {
+        advance();
+        if (done() || text_[i_] != '"') break;  // the closing quote
+      }
+      *field += text_[i_];  // a character, or the second quote of a doubled one
+      advance();
+    }
+    if (!at_field_end()) {
+      return fail(line_, col_, "unexpected character after a closing quote; a field is either "
+                               "wholly quoted or not at all");
+    }
+    return true;
+  }
+
+  bool plain_field(std::string* field) {
+    while (!at_field_end()) {
+      if (text_[i_] == '"') {
+        return fail(line_, col_, "quote inside an unquoted field; quote the whole field and "
+                                 "double the quote (\"a \"\"b\"\"\")");
+      }
+      *field += text_[i_];
+      advance();
+    }
+    return true;
+  }
+
+  std::string_view text_;
+  std::string* err_;
+  size_t i_ = 0;
+  size_t line_ = 1, col_ = 1;  // of the character at i_
+};
+
+bool check_header(const std::vector<std::string>& names, size_t line, CsvReader* reader) {
+  std::set<std::string> seen;
+  for (size_t k = 0; k < names.size(); ++k) {
+    if (names[k].empty()) {
+      return reader->fail(line, 1, "column " + std::to_string(k + 1) + " of the header row has "
+                                   "no name; the first row names the columns");
+    }
+    if (!seen.insert(names[k]).second) {
+      return reader->fail(line, 1, "column name \"" + names[k] + "\" appears twice in the header row");
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 bool parse_csv(std::string_view text, CsvTable* out, std::string* err) {
   out->columns.clear();
   out->rows.clear();
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
 
-  size_t line = 1, col = 1;  // of the character at i
-  size_t i = 0;
-  const auto fail = [&](size_t at_line, size_t at_col, const std::string& why) {
-    *err = "line " + std::to_string(at_line) + ", column " + std::to_string(at_col) + ": " + why;
-    return false;
-  };
-
+  CsvReader reader(text, err);
   std::vector<std::string> record;
   bool header_done = false;
-  size_t record_line = 1;
-  while (i < text.size()) {
-    // One record.
-    record.clear();
-    record_line = line;
-    // Empty line: skipped.
-    if (text[i] == '\n' || (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) {
-      i += text[i] == '\r' ? 2 : 1;
-      ++line;
-      col = 1;
+  while (!reader.done()) {
+    if (reader.at_empty_line()) {
+      reader.skip_line_break();
       continue;
     }
-    while (true) {
-      std::string field;
-      if (i < text.size() && text[i] == '"') {
-        const size_t open_line = line, open_col = col;
-        ++i;
-        ++col;
-        while (true) {
-          if (i >= text.size()) return fail(open_line, open_col, "quoted field is not closed; add the closing \"");
-          const char c = text[i];
-          if (c == '"') {
-            if (i + 1 < text.size() && text[i + 1] == '"') {
-              field += '"';
-              i += 2;
-              col += 2;
-              continue;
-            }
-            ++i;
-            ++col;
-            break;
-          }
-          field += c;
-          ++i;
-          if (c == '\n') {
-            ++line;
-            col = 1;
-          } else {
-            ++col;
-          }
-        }
-        if (i < text.size() && text[i] != ',' && text[i] != '\n' &&
-            !(text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) {
-          return fail(line, col, "unexpected character after a closing quote; a field is either "
-                                 "wholly quoted or not at all");
-        }
-      } else {
-        while (i < text.size() && text[i] != ',' && text[i] != '\n' &&
-               !(text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) {
-          if (text[i] == '"') {
-            return fail(line, col, "quote inside an unquoted field; quote the whole field and "
-                                   "double the quote (\"a \"\"b\"\"\")");
-          }
-          field += text[i++];
-          ++col;
-        }
-      }
-      record.push_back(std::move(field));
-      if (i < text.size() && text[i] == ',') {
-        ++i;
-        ++col;
-        continue;
-      }
-      break;  // end of record: line break or end of text
-    }
-    if (i < text.size()) {
-      i += text[i] == '\r' ? 2 : 1;
-      ++line;
-      col = 1;
-    }
+    const size_t record_line = reader.line();
+    if (!reader.record(&record)) return false;
+    reader.skip_line_break();
     if (!header_done) {
-      std::set<std::string> seen;
-      for (size_t k = 0; k < record.size(); ++k) {
-        if (record[k].empty()) {
-          return fail(record_line, 1, "column " + std::to_string(k + 1) + " of the header row has "
-                                      "no name; the first row names the columns");
-        }
-        if (!seen.insert(record[k]).second) {
-          return fail(record_line, 1, "column name \"" + record[k] + "\" appears twice in the header row");
-        }
-      }
+      if (!check_header(record, record_line, &reader)) return false;
       out->columns = record;
       header_done = true;
+    } else if (record.size() != out->columns.size()) {
+      return reader.fail(record_line, 1, "row has " + std::to_string(record.size()) + " field(s), the "
+                         "header has " + std::to_string(out->columns.size()));
     } else {
-      if (record.size() != out->columns.size()) {
-        return fail(record_line, 1, "row has " + std::to_string(record.size()) + " field(s), the "
-                    "header has " + std::to_string(out->columns.size()));
-      }
       out->rows.push_back(record);
     }
   }

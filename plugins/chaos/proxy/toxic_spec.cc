@@ -109,96 +109,106 @@ bool build_abort_answer(const sp_options* options, ToxicSpec* spec, OptionError*
   return true;
 }
 
-}  // namespace
-
-std::optional<ToxicSpec> read_toxic_spec(const sp_options* options, Protocol protocol,
-                                         OptionError* error) {
-  ToxicSpec spec;
+bool read_kind(const sp_options* options, Protocol protocol, ToxicSpec* spec, OptionError* error) {
   const std::string_view name = option_text(option_value(options, kToxic));
   bool known = false;
   for (const KindName& k : kKinds) {
-    if (k.name == name) spec.kind = k.kind, known = true;
+    if (k.name == name) spec->kind = k.kind, known = true;
   }
   if (!known) {
     fail(error, "toxic \"" + std::string(name) + "\" is not one of " + kind_list(), "toxic");
-    return std::nullopt;
+    return false;
   }
-  if (spec.is_http() && protocol != Protocol::kHttp) {
-    fail(error, "toxic " + std::string(name) +
-                    " needs a proxy that follows HTTP: give the proxy `protocol: http`",
+  if (spec->is_http() && protocol != Protocol::kHttp) {
+    fail(error, "toxic " + std::string(name) + " needs a proxy that follows HTTP: give the proxy `protocol: http`",
          "toxic");
-    return std::nullopt;
+    return false;
   }
+  return true;
+}
 
+bool read_direction(const sp_options* options, ToxicSpec* spec, OptionError* error) {
   const std::string_view direction = option_text(option_value(options, kDirection));
   if (direction.empty() || direction == "downstream") {
-    spec.directions = kDirDownstream;
+    spec->directions = kDirDownstream;
   } else if (direction == "upstream") {
-    spec.directions = kDirUpstream;
+    spec->directions = kDirUpstream;
   } else if (direction == "both") {
-    spec.directions = kDirUpstream | kDirDownstream;
+    spec->directions = kDirUpstream | kDirDownstream;
   } else {
-    fail(error, "direction \"" + std::string(direction) + "\" is not downstream, upstream or both",
-         "direction");
+    fail(error, "direction \"" + std::string(direction) + "\" is not downstream, upstream or both", "direction");
+    return false;
+  }
+  return true;
+}
+
+bool read_probability(const sp_options* options, ToxicSpec* spec, OptionError* error) {
+  const sp_option_value* p = option_value(options, kProbability);
+  if (p == nullptr) return true;
+  if (!(p->f >= 0.0 && p->f <= 1.0)) {
+    fail(error, "probability " + std::to_string(p->f) + " is not between 0 and 1 (e.g. 0.5)", "probability");
+    return false;
+  }
+  spec->probability = p->f;
+  return true;
+}
+
+void read_amounts(const sp_options* options, ToxicSpec* spec) {
+  const sp_option_value* rate = option_value(options, kRate);
+  spec->latency_ns = unsigned_of(option_value(options, kLatency), 0);
+  spec->jitter_ns = unsigned_of(option_value(options, kJitter), 0);
+  spec->rate = rate == nullptr ? 0 : static_cast<double>(rate->i);
+  spec->slice_size = unsigned_of(option_value(options, kSliceSize), 64);
+  spec->size_variation = unsigned_of(option_value(options, kSizeVariation), 0);
+  spec->slice_delay_ns = unsigned_of(option_value(options, kSliceDelay), 1'000'000);
+  spec->delay_ns = unsigned_of(option_value(options, kDelay), 0);
+  spec->bytes = unsigned_of(option_value(options, kBytes), 0);
+}
+
+// What each toxic cannot do without.
+bool check_needs(const sp_options* options, ToxicSpec* spec, OptionError* error) {
+  switch (spec->kind) {
+    case ToxicKind::kLatency:
+      if (option_value(options, kLatency) != nullptr) return true;
+      fail(error, "toxic latency needs `latency` (e.g. latency: 500ms)", "latency");
+      return false;
+    case ToxicKind::kBandwidth: {
+      const sp_option_value* rate = option_value(options, kRate);
+      if (rate != nullptr && rate->i > 0) return true;
+      fail(error, "toxic bandwidth needs `rate`, bytes per second above 0 (e.g. rate: 64KiB)", "rate");
+      return false;
+    }
+    case ToxicKind::kSlicer:
+      if (spec->slice_size == 0) {
+        fail(error, "slice_size must be at least 1 byte", "slice_size");
+        return false;
+      }
+      if (spec->size_variation >= spec->slice_size) {
+        fail(error, "size_variation must be smaller than slice_size", "size_variation");
+        return false;
+      }
+      return true;
+    case ToxicKind::kLimitData:
+      if (option_value(options, kBytes) != nullptr) return true;
+      fail(error, "toxic limit_data needs `bytes` (e.g. bytes: 1KiB)", "bytes");
+      return false;
+    case ToxicKind::kHttpAbort:
+      return build_abort_answer(options, spec, error);
+    default:
+      return true;
+  }
+}
+
+}  // namespace
+
+std::optional<ToxicSpec> read_toxic_spec(const sp_options* options, Protocol protocol, OptionError* error) {
+  ToxicSpec spec;
+  if (!read_kind(options, protocol, &spec, error) || !read_direction(options, &spec, error) ||
+      !read_probability(options, &spec, error)) {
     return std::nullopt;
   }
-
-  if (const sp_option_value* p = option_value(options, kProbability)) {
-    if (!(p->f >= 0.0 && p->f <= 1.0)) {
-      fail(error, "probability " + std::to_string(p->f) + " is not between 0 and 1 (e.g. 0.5)",
-           "probability");
-      return std::nullopt;
-    }
-    spec.probability = p->f;
-  }
-
-  const sp_option_value* latency = option_value(options, kLatency);
-  const sp_option_value* rate = option_value(options, kRate);
-  const sp_option_value* bytes = option_value(options, kBytes);
-  spec.latency_ns = unsigned_of(latency, 0);
-  spec.jitter_ns = unsigned_of(option_value(options, kJitter), 0);
-  spec.rate = rate == nullptr ? 0 : static_cast<double>(rate->i);
-  spec.slice_size = unsigned_of(option_value(options, kSliceSize), 64);
-  spec.size_variation = unsigned_of(option_value(options, kSizeVariation), 0);
-  spec.slice_delay_ns = unsigned_of(option_value(options, kSliceDelay), 1'000'000);
-  spec.delay_ns = unsigned_of(option_value(options, kDelay), 0);
-  spec.bytes = unsigned_of(bytes, 0);
-
-  switch (spec.kind) {
-    case ToxicKind::kLatency:
-      if (latency == nullptr) {
-        fail(error, "toxic latency needs `latency` (e.g. latency: 500ms)", "latency");
-        return std::nullopt;
-      }
-      break;
-    case ToxicKind::kBandwidth:
-      if (rate == nullptr || rate->i <= 0) {
-        fail(error, "toxic bandwidth needs `rate`, bytes per second above 0 (e.g. rate: 64KiB)", "rate");
-        return std::nullopt;
-      }
-      break;
-    case ToxicKind::kSlicer:
-      if (spec.slice_size == 0) {
-        fail(error, "slice_size must be at least 1 byte", "slice_size");
-        return std::nullopt;
-      }
-      if (spec.size_variation >= spec.slice_size) {
-        fail(error, "size_variation must be smaller than slice_size", "size_variation");
-        return std::nullopt;
-      }
-      break;
-    case ToxicKind::kLimitData:
-      if (bytes == nullptr) {
-        fail(error, "toxic limit_data needs `bytes` (e.g. bytes: 1KiB)", "bytes");
-        return std::nullopt;
-      }
-      break;
-    case ToxicKind::kHttpAbort:
-      if (!build_abort_answer(options, &spec, error)) return std::nullopt;
-      break;
-    default:
-      break;
-  }
+  read_amounts(options, &spec);
+  if (!check_needs(options, &spec, error)) return std::nullopt;
   return spec;
 }
 
