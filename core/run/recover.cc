@@ -7,11 +7,11 @@
 #include <filesystem>
 #include <map>
 
+#include "core/exit_codes.h"
 #include "core/plugin/host.h"
 #include "core/plugin/loader.h"
 #include "core/run/journal.h"
 #include "core/run/redact.h"
-#include "core/run/run.h"
 
 namespace sp::run {
 

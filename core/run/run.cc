@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "core/chaos/probe.h"
+#include "core/exit_codes.h"
 #include "core/plugin/host.h"
 #include "core/plugin/loader.h"
 #include "core/run/chaos_metrics.h"
