@@ -6,13 +6,13 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 
+#include "core/chaos/recover.h"
 #include "core/cli/arguments.h"
 #include "core/exit_codes.h"
 #include "core/plan/limits.h"
 #include "core/plan/plan_loader.h"
 #include "core/plugin/descriptor.h"
 #include "core/plugin/loader.h"
-#include "core/run/recover.h"
 #include "core/run/run.h"
 
 #ifndef STRESSPLAN_VERSION
@@ -227,11 +227,11 @@ int RecoverCommand(const std::vector<std::string>& args) {
                  a.positional[0].c_str());
     return kExitUsage;
   }
-  run::RecoverOptions ro;
+  chaos::RecoverOptions ro;
   ro.journal = a.has("journal") ? a.last("journal") : a.last("report", ".") + "/chaos-journal.jsonl";
   ro.plugin_paths = PluginPaths(a);
   ro.force = a.has("force");
-  return run::Recover(ro);
+  return chaos::Recover(ro);
 }
 
 int VersionCommand(const std::vector<std::string>& args) {
