@@ -39,7 +39,7 @@ ProbeResult RunHttpProbe(const HttpProbeSpec& spec);
 
 // One GET of `url` (http://) bounded by timeout_s, the same client as the probes: the body of a
 // 2xx answer, else false and *err ("connection refused: ...", "HTTP 503"). For the
-// Prometheus observers (core/run/observer.h).
+// Prometheus observers (core/chaos/observer.h).
 bool HttpGetText(const std::string& url, double timeout_s, std::string* body, std::string* err);
 
 // Validates a spec up front (url parse, json_path syntax, json_equals is valid JSON); false +

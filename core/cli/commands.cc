@@ -6,12 +6,13 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 
+#include "core/chaos/recover.h"
 #include "core/cli/arguments.h"
+#include "core/exit_codes.h"
 #include "core/plan/limits.h"
 #include "core/plan/plan_loader.h"
 #include "core/plugin/descriptor.h"
 #include "core/plugin/loader.h"
-#include "core/run/recover.h"
 #include "core/run/run.h"
 
 #ifndef STRESSPLAN_VERSION
@@ -105,26 +106,26 @@ int RunCommand(const std::vector<std::string>& args) {
   std::string err;
   if (!ParseArguments(args, set, &a, &err)) {
     std::fprintf(stderr, "stressplan run: %s\n", err.c_str());
-    return run::kExitUsage;
+    return kExitUsage;
   }
   if (a.help) {
     PrintHelp(set, "run", "PLAN [options]", "Runs a plan: starts its services, drives load, writes reports.",
               "0 passed, 1 thresholds or experiments failed, 2 plan or usage error, 3 runtime error, "
               "4 untrustworthy results, 130 interrupted");
-    return run::kExitPassed;
+    return kExitPassed;
   }
   run::RunOptions ro;
   ro.mode = a.last("mode", "full");
   if (ro.mode != "load" && ro.mode != "chaos" && ro.mode != "full") {
     std::fprintf(stderr, "--mode: expected load, chaos or full, got '%s'\n", ro.mode.c_str());
-    return run::kExitUsage;
+    return kExitUsage;
   }
   ro.report_dir = a.last("report", ".");
   ro.quiet = a.has("quiet");
   ro.plugin_paths = PluginPaths(a);
   ro.version = Version();
   plan::Plan plan;
-  if (!LoadPlanFromArgs(a, "run", &plan)) return run::kExitUsage;
+  if (!LoadPlanFromArgs(a, "run", &plan)) return kExitUsage;
   return run::RunPlan(plan, ro);
 }
 
@@ -135,18 +136,18 @@ int ValidateCommand(const std::vector<std::string>& args) {
   std::string err;
   if (!ParseArguments(args, set, &a, &err)) {
     std::fprintf(stderr, "stressplan validate: %s\n", err.c_str());
-    return run::kExitUsage;
+    return kExitUsage;
   }
   if (a.help) {
     PrintHelp(set, "validate", "PLAN [options]",
               "Checks a plan and the options of the plugins it names; runs nothing.",
               "0 the plan is valid, 2 it is not (each error located) or a usage error");
-    return run::kExitPassed;
+    return kExitPassed;
   }
   plan::Plan plan;
-  if (!LoadPlanFromArgs(a, "validate", &plan)) return run::kExitUsage;
+  if (!LoadPlanFromArgs(a, "validate", &plan)) return kExitUsage;
   int code = run::ValidatePlugins(plan, PluginPaths(a));
-  if (code == run::kExitPassed) {
+  if (code == kExitPassed) {
     std::printf("%s: valid (profile %s, %zu scenario(s), %zu reporter(s), %zu service(s))\n",
                 plan.file.c_str(), plan.profile.c_str(), plan.scenarios.size(),
                 plan.reporters.size(), plan.services.size());
@@ -161,7 +162,7 @@ int PluginsCommand(const std::vector<std::string>& args) {
   std::string err;
   if (!ParseArguments(args, set, &a, &err)) {
     std::fprintf(stderr, "stressplan plugins: %s\n", err.c_str());
-    return run::kExitUsage;
+    return kExitUsage;
   }
   if (a.help) {
     PrintHelp(set, "plugins", "[options]",
@@ -169,7 +170,7 @@ int PluginsCommand(const std::vector<std::string>& args) {
               "then the built-in folder.",
               "0 every plugin file loaded, 2 usage error, 3 a plugin file could not be loaded (listed with "
               "the reason)");
-    return run::kExitPassed;
+    return kExitPassed;
   }
   plugin::Host host;
   plugin::Loader loader(&host);
@@ -197,7 +198,7 @@ int PluginsCommand(const std::vector<std::string>& args) {
                    "site options (a proxies: entry)");
     }
   }
-  return broken ? run::kExitRuntime : run::kExitPassed;
+  return broken ? kExitRuntime : kExitPassed;
 }
 
 int RecoverCommand(const std::vector<std::string>& args) {
@@ -210,7 +211,7 @@ int RecoverCommand(const std::vector<std::string>& args) {
   std::string err;
   if (!ParseArguments(args, set, &a, &err)) {
     std::fprintf(stderr, "stressplan recover: %s\n", err.c_str());
-    return run::kExitUsage;
+    return kExitUsage;
   }
   if (a.help) {
     PrintHelp(set, "recover", "[options]",
@@ -219,18 +220,18 @@ int RecoverCommand(const std::vector<std::string>& args) {
               "0 nothing left to recover, 2 usage error, a missing or unreadable journal, the run still "
               "alive, or a plugin not on the plugin path (nothing recovered), 3 a fault could not be "
               "recovered (it stays in the journal)");
-    return run::kExitPassed;
+    return kExitPassed;
   }
   if (!a.positional.empty()) {
     std::fprintf(stderr, "stressplan recover: unexpected argument '%s' (use --report DIR or --journal FILE)\n",
                  a.positional[0].c_str());
-    return run::kExitUsage;
+    return kExitUsage;
   }
-  run::RecoverOptions ro;
+  chaos::RecoverOptions ro;
   ro.journal = a.has("journal") ? a.last("journal") : a.last("report", ".") + "/chaos-journal.jsonl";
   ro.plugin_paths = PluginPaths(a);
   ro.force = a.has("force");
-  return run::Recover(ro);
+  return chaos::Recover(ro);
 }
 
 int VersionCommand(const std::vector<std::string>& args) {
@@ -239,18 +240,18 @@ int VersionCommand(const std::vector<std::string>& args) {
   std::string err;
   if (!ParseArguments(args, set, &a, &err)) {
     std::fprintf(stderr, "stressplan version: %s\n", err.c_str());
-    return run::kExitUsage;
+    return kExitUsage;
   }
   if (a.help) {
     PrintHelp(set, "version", "", "Prints the version and the plugin ABI version.", "0 printed, 2 usage error");
-    return run::kExitPassed;
+    return kExitPassed;
   }
   if (!a.positional.empty()) {
     std::fprintf(stderr, "stressplan version: unexpected argument '%s'\n", a.positional[0].c_str());
-    return run::kExitUsage;
+    return kExitUsage;
   }
   std::printf("stressplan %s (plugin ABI %d.%d)\n", Version(), SP_ABI_VERSION_MAJOR, SP_ABI_VERSION_MINOR);
-  return run::kExitPassed;
+  return kExitPassed;
 }
 
 }  // namespace sp::cli

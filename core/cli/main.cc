@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/cli/commands.h"
-#include "core/run/run.h"
+#include "core/exit_codes.h"
 
 namespace {
 
@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
   if (!ec) setenv("STRESSPLAN_BIN_DIR", exe.parent_path().c_str(), 0);
   if (argc < 2) {
     Usage(stderr);
-    return sp::run::kExitUsage;
+    return sp::kExitUsage;
   }
   std::string command = argv[1];
   std::vector<std::string> args(argv + 2, argv + argc);
@@ -48,13 +48,13 @@ int main(int argc, char** argv) {
     if (command == "version" || command == "--version") return sp::cli::VersionCommand(args);
     if (command == "help" || command == "--help" || command == "-h") {
       Usage(stdout);
-      return sp::run::kExitPassed;
+      return sp::kExitPassed;
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "stressplan %s: internal error: %s\n", command.c_str(), e.what());
-    return sp::run::kExitRuntime;
+    return sp::kExitRuntime;
   }
   std::fprintf(stderr, "stressplan: unknown command '%s'\n\n", command.c_str());
   Usage(stderr);
-  return sp::run::kExitUsage;
+  return sp::kExitUsage;
 }

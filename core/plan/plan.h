@@ -208,7 +208,7 @@ struct Plan {
   std::vector<Threshold> thresholds;
   // `secrets:`: variables whose values must never appear in a report, a log or the
   // journal, each with its value (from the environment overlay or the process environment)
-  // as the run will redact it (core/run/redact.h).
+  // as the run will redact it (core/report/redact.h).
   std::vector<Secret> secrets;
   std::vector<ProxySite> proxies;
   Chaos chaos;

@@ -58,12 +58,12 @@ class Host {
   void SetEventSink(EventSink sink);
   void SetLogSink(LogSink sink);
   // Applied to every log line before it is printed or handed to the sink: the run replaces
-  // the plan's secret values there (core/run/redact.h). Set before any plugin runs.
+  // the plan's secret values there (core/report/redact.h). Set before any plugin runs.
   using LogRedaction = std::function<std::string(std::string line)>;
   void SetLogRedaction(LogRedaction redact);
   void SetMinLogLevel(sp_log_level level) { min_level_ = level; }
 
-  // What service_pid / service_restart reach: the run's services (core/run/service_control).
+  // What service_pid / service_restart reach: the run's services (core/services/service_control).
   struct ServiceControl {
     std::function<int64_t(const std::string& name)> pid;
     std::function<bool(const std::string& name, std::string* err)> restart;

@@ -4,32 +4,8 @@
 
 namespace sp::run {
 
-plan::Diagnostic FromPluginError(const plan::Value& block, const sp_error& e,
-                                 const std::string& fallback_message, const std::string& who) {
-  plan::Diagnostic d;
-  d.message = who + ": " + (e.message[0] ? e.message : fallback_message);
-  d.loc = plan::LocateOption(block, e.option, e.path);
-  d.key = e.option;
-  return d;
-}
-
-const plugin::Plugin* LoadKind(plugin::Loader* loader, const plan::PluginRef& ref, sp_kind kind,
-                               const std::string& where, plan::Diagnostics* errors, const std::string& key) {
-  std::string err;
-  const plugin::Plugin* p = loader->Load(ref.plugin, &err);
-  if (p == nullptr) {
-    plan::AddError(errors, ref.loc, where + "." + key, err);
-    return nullptr;
-  }
-  if (p->kind() != kind) {
-    plan::AddError(errors, ref.loc, where + "." + key,
-                   "plugin '" + ref.plugin + "' (" + p->file + ") is a " +
-                       plugin::KindName(p->kind()) + " plugin, not a " + plugin::KindName(kind) +
-                       " plugin");
-    return nullptr;
-  }
-  return p;
-}
+using plugin::FromPluginError;
+using plugin::LoadKind;
 
 TargetSetup::~TargetSetup() {
   if (instance != nullptr && plugin != nullptr) plugin->d.target.destroy(instance);

@@ -11,19 +11,12 @@
 #include "core/plan/options.h"
 #include "core/plan/plan.h"
 #include "core/plugin/loader.h"
-#include "core/run/report_bus.h"
+#include "core/plugin/plan_binding.h"
+#include "core/report/report_bus.h"
 
 namespace sp::run {
 
-// Maps a plugin's sp_error to a located diagnostic inside `block` (the plugin's option block):
-// "<who>: <message>" at the option (and JSON pointer) the plugin named.
-plan::Diagnostic FromPluginError(const plan::Value& block, const sp_error& e,
-                                 const std::string& fallback_message, const std::string& who);
-
-// Loads the plugin `ref` names and checks it is of `kind`; errors at `where`.`key`.
-const plugin::Plugin* LoadKind(plugin::Loader* loader, const plan::PluginRef& ref, sp_kind kind,
-                               const std::string& where, plan::Diagnostics* errors,
-                               const std::string& key = "plugin");
+using report::Reporter;
 
 struct TargetSetup {
   const plugin::Plugin* plugin = nullptr;

@@ -15,31 +15,53 @@
 #include <mutex>
 #include <thread>
 
+#include "core/chaos/chaos_metrics.h"
+#include "core/chaos/chaos_report.h"
+#include "core/chaos/chaos_runner.h"
+#include "core/chaos/chaos_setup.h"
+#include "core/chaos/journal.h"
+#include "core/chaos/observer.h"
 #include "core/chaos/probe.h"
+#include "core/exit_codes.h"
 #include "core/plugin/host.h"
 #include "core/plugin/loader.h"
-#include "core/run/chaos_metrics.h"
-#include "core/run/chaos_runner.h"
-#include "core/run/chaos_setup.h"
-#include "core/run/journal.h"
-#include "core/run/observer.h"
-#include "core/run/run_mode.h"
-#include "core/run/service_control.h"
-#include "core/run/console.h"
-#include "core/run/documents.h"
+#include "core/report/console.h"
+#include "core/report/documents.h"
+#include "core/report/redact.h"
+#include "core/report/report_bus.h"
+#include "core/report/report_folder.h"
 #include "core/run/interrupt.h"
 #include "core/run/load_model.h"
 #include "core/run/load_worker.h"
-#include "core/run/redact.h"
-#include "core/run/report_folder.h"
 #include "core/run/plugin_setup.h"
-#include "core/run/report_bus.h"
+#include "core/run/run_mode.h"
 #include "core/run/schedule.h"
 #include "core/run/stage_report.h"
 #include "core/run/thread_cpu.h"
+#include "core/run/thresholds.h"
+#include "core/services/service_control.h"
 #include "core/services/service_set.h"
 
 namespace sp::run {
+
+using chaos::ChaosMetrics;
+using chaos::ChaosRunner;
+using chaos::ChaosSetup;
+using chaos::Journal;
+using chaos::ObserverSet;
+using chaos::RunEndValues;
+using report::EventDocument;
+using report::Console;
+using report::PrivateFiles;
+using report::Redactor;
+using report::ReportBus;
+using report::ReportFolder;
+using report::RunEnd;
+using report::RunInfo;
+using report::SecretValues;
+using report::SnapshotData;
+using services::ServiceControl;
+
 namespace {
 
 void PrintDiagnostics(const plan::Diagnostics& errors) {
@@ -173,12 +195,19 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   std::map<std::string, uint64_t> emitted_events;
   std::atomic<uint64_t> t0_for_events{0};
   ReportBus bus(&reporters, &redactor);
-  ChaosMetrics chaos_metrics(plan, model, &observers);
+  ChaosMetrics chaos_metrics(plan, &observers,
+                             [&model](const plan::Threshold& t, const metrics::Recorder& window, double seconds,
+                                      const std::vector<std::string>& names) {
+                               return JudgeOnce(t, model, window, seconds, names);
+                             });
   auto runner = std::make_unique<ChaosRunner>(plan, &chaos_setup, &host, &journal, &chaos_metrics);
 
   // Messages while the run goes (signals, aborts, plugins' logs) go through the console, which
   // keeps them off its live line.
-  Console console(options.quiet, plan, clock);
+  // started_at is set when the load starts.
+  RunInfo info{&plan, model.step_names, clock.count(), clock.planned_total_ns(), options.mode, "", options.version,
+               threads};
+  Console console(options.quiet, info);
   console.SetRedactor(&redactor);
   host.SetLogSink([&](sp_log_level, const std::string& line) { console.Message(line); });
   runner->SetMessageSink([&](const std::string& line) { console.Message(line); });
@@ -240,7 +269,7 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
     }
   }
 
-  RunInfo info{&plan, &model, &clock, options.mode, IsoNow(), options.version, threads};
+  info.started_at = IsoNow();
   host.SetEventSink([&](const std::string& who, const std::string& name, double value) {
     {
       std::lock_guard<std::mutex> lock(events_mu);

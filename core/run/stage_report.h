@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/metrics/recorder.h"
+#include "core/report/results.h"
 #include "core/run/schedule.h"
 
 namespace sp::run {
@@ -17,26 +18,7 @@ constexpr double kRateMissTolerance = 0.05;  // open model: achieved start rate 
 constexpr double kCpuSaturated = 0.95;       // a load thread busy 95% of a stage
 // ... and any request of a stage failed with SP_E_LOCAL_LIMIT (the generator's own limits).
 
-struct StageResult {
-  size_t index = 0;
-  bool open = false;
-  double started_s = 0;    // since the run's start
-  double duration_s = 0;   // as run (a stage with iterations may end early)
-  // Closed model.
-  int planned_users = 0;
-  int users_min = 0;       // active users seen in the stage's snapshots (after its first second)
-  int users_max = 0;
-  // Open model.
-  double planned_rate = 0;      // average iterations per second the schedule asked for
-  double achieved_rate = 0;     // iterations started per second
-  uint64_t dropped = 0;
-  // Both.
-  uint64_t planned_iterations = 0;  // open: arrivals planned; closed: the `iterations` limit (0: none)
-  metrics::StageStats stats;
-  double cpu_busy_avg = 0;  // the load threads' average busy share over the stage (0..1)
-  double cpu_busy_max = 0;  // the busiest second of the busiest load thread
-  std::vector<std::string> problems;  // why it is untrustworthy; empty: trustworthy
-};
+using report::StageResult;
 
 class StageTracker {
  public:

@@ -199,6 +199,7 @@ std::vector<ThresholdResult> ThresholdEvaluator::Final(const metrics::Recorder& 
       s.result.evaluated = true;
       s.result.passed = false;
       s.result.have_run_value = Observe(s, total, duration_s, names, emitted, &s.result.run_observed);
+      if (s.result.have_run_value) s.result.run_observed_text = FormatObserved(t.metric, s.result.run_observed);
     } else if (t.window.count() == 0 || !s.result.evaluated) {
       // A window never filled (the run was shorter) is judged over the whole run.
       double v = 0;
@@ -217,6 +218,17 @@ std::vector<ThresholdResult> ThresholdEvaluator::Final(const metrics::Recorder& 
     out.push_back(s.result);
   }
   return out;
+}
+
+ThresholdResult JudgeOnce(const plan::Threshold& t, const LoadModel& model, const metrics::Recorder& window,
+                          double seconds, const std::vector<std::string>& names) {
+  std::vector<plan::Threshold> one{t};
+  one[0].window = plan::Duration{0};
+  one[0].abort_on_fail = false;
+  ThresholdEvaluator evaluator(one, model);
+  ThresholdResult r = evaluator.Final(window, seconds, names, {})[0];
+  r.threshold = &t;  // not the evaluator's copy, which dies with it
+  return r;
 }
 
 }  // namespace sp::run

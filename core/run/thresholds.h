@@ -10,25 +10,12 @@
 
 #include "core/metrics/recorder.h"
 #include "core/plan/plan.h"
+#include "core/report/results.h"
 #include "core/run/load_model.h"
 
 namespace sp::run {
 
-struct ThresholdResult {
-  const plan::Threshold* threshold = nullptr;
-  bool evaluated = false;  // there was data to judge (a latency needs at least one request)
-  bool passed = true;
-  double observed = 0;  // in the metric's unit; for windows, the first failing (or last) window
-  std::string observed_text;  // "123.4ms", "0.52%", "12", "850.3/s"
-  double failed_at_s = -1;    // elapsed seconds when it first failed (windows, abort_on_fail)
-  // Not judged in this run (threshold->skip_reason says why): passed stays true, so a
-  // skipped threshold never changes the exit code.
-  bool skipped = false;
-  // A threshold that stopped the run (abort_on_fail): `observed` is the value when it
-  // stopped it; this is the same metric over the whole run, for the summary.
-  bool have_run_value = false;
-  double run_observed = 0;
-};
+using report::ThresholdResult;
 
 class ThresholdEvaluator {
  public:
@@ -65,6 +52,11 @@ class ThresholdEvaluator {
   size_t max_window_s_ = 0;
   std::map<std::string, double> run_end_values_;
 };
+
+// One threshold judged once over `seconds` of recorded load, as a whole-run threshold with
+// no window and no abort (a metric probe of the chaos steady state, chaos_metrics.h).
+ThresholdResult JudgeOnce(const plan::Threshold& t, const LoadModel& model, const metrics::Recorder& window,
+                          double seconds, const std::vector<std::string>& names);
 
 // "latency.p95 < 500ms" style text of an observed value in the metric's unit.
 std::string FormatObserved(const std::string& metric, double value);

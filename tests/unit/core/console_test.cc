@@ -11,12 +11,14 @@
 #include <vector>
 
 #include "approval.h"
+#include "core/chaos/chaos_report.h"
 #include "core/chaos/recovery.h"
 #include "core/plan/threshold.h"
-#include "core/run/console.h"
+#include "core/report/console.h"
+#include "core/run/schedule.h"
 
 using namespace std::chrono_literals;
-using sp::run::Console;
+using sp::report::Console;
 
 namespace {
 
@@ -47,6 +49,15 @@ sp::plan::Plan MakePlan() {
   p.name = "webhook-demo";
   p.profile = "smoke";
   return p;
+}
+
+// What the console is told about the run: the plan and its profile's shape.
+sp::report::RunInfo Info(const sp::plan::Plan& plan, const sp::run::StageClock& clock) {
+  sp::report::RunInfo info;
+  info.plan = &plan;
+  info.stage_count = clock.count();
+  info.planned_total_ns = clock.planned_total_ns();
+  return info;
 }
 
 sp::plan::Stage Closed(std::chrono::nanoseconds d, int users) {
@@ -103,12 +114,13 @@ TEST_CASE("on a terminal, each tick rewrites the live line on stderr") {
   const sp::plan::Plan plan = MakePlan();
   sp::run::StageClock clock({Closed(10s, 20)});
   Captured out, err;
-  Console console(false, plan, clock, out.file(), err.file(), true);
+  const sp::report::RunInfo info = Info(plan, clock);
+  Console console(false, info, out.file(), err.file(), true);
   sp::metrics::Recorder interval = Second(), total = Second();
   total.Merge(Second());
   total.Merge(Second());
 
-  sp::run::SnapshotData s;
+  sp::report::SnapshotData s;
   s.second = 1;
   s.elapsed_s = 1.0;
   s.planned_users = 20;
@@ -125,7 +137,7 @@ TEST_CASE("on a terminal, each tick rewrites the live line on stderr") {
         "  chaos: llm slow, db down");
 
   // The summary ends the open line on stderr and goes to stdout.
-  sp::run::RunEnd end;
+  sp::report::RunEnd end;
   end.duration_s = 2.0;
   console.Summary(end, total, {});
   CHECK(err.text().back() == '\n');
@@ -136,9 +148,10 @@ TEST_CASE("the live line names the stage and the open model's rate") {
   const sp::plan::Plan plan = MakePlan();
   sp::run::StageClock clock({Closed(5s, 10), Open(60s, 100), Closed(5s, 0)});
   Captured out, err;
-  Console console(false, plan, clock, out.file(), err.file(), true);
+  const sp::report::RunInfo info = Info(plan, clock);
+  Console console(false, info, out.file(), err.file(), true);
   sp::metrics::Recorder interval = Second();
-  sp::run::SnapshotData s;
+  sp::report::SnapshotData s;
   s.second = 37;
   s.elapsed_s = 36.99;
   s.stage = 1;
@@ -154,9 +167,10 @@ TEST_CASE("without a terminal, a plain line every 10 s") {
   const sp::plan::Plan plan = MakePlan();
   sp::run::StageClock clock({Closed(25s, 20)});
   Captured out, err;
-  Console console(false, plan, clock, out.file(), err.file(), false);
+  const sp::report::RunInfo info = Info(plan, clock);
+  Console console(false, info, out.file(), err.file(), false);
   sp::metrics::Recorder interval = Second();
-  sp::run::SnapshotData s;
+  sp::report::SnapshotData s;
   s.planned_users = 20;
   s.active_users = 20;
   for (uint64_t sec = 1; sec <= 25; ++sec) {
@@ -169,7 +183,7 @@ TEST_CASE("without a terminal, a plain line every 10 s") {
       "[   10s/25s] stage 1/1  users 20/20  50 req/s  p95 20.0 ms  errors 2 (total 2)\n"
       "[   20s/25s] stage 1/1  users 20/20  50 req/s  p95 20.0 ms  errors 2 (total 2)  chaos: llm slow\n";
   CHECK(err.text() == lines);
-  sp::run::RunEnd end;
+  sp::report::RunEnd end;
   end.duration_s = 25;
   console.Summary(end, interval, {});
   CHECK(err.text() == lines);  // no open line to end
@@ -181,15 +195,16 @@ TEST_CASE("quiet: neither progress nor summary") {
   sp::run::StageClock clock({Closed(10s, 20)});
   for (bool tty : {true, false}) {
     Captured out, err;
-    Console console(true, plan, clock, out.file(), err.file(), tty);
+    const sp::report::RunInfo info = Info(plan, clock);
+    Console console(true, info, out.file(), err.file(), tty);
     sp::metrics::Recorder interval = Second();
-    sp::run::SnapshotData s;
+    sp::report::SnapshotData s;
     for (uint64_t sec = 1; sec <= 10; ++sec) {
       s.second = sec;
       s.elapsed_s = static_cast<double>(sec);
       console.Tick(s, interval, interval);
     }
-    sp::run::RunEnd end;
+    sp::report::RunEnd end;
     end.duration_s = 10;
     console.Summary(end, interval, {});
     CHECK(out.text().empty());
@@ -212,11 +227,11 @@ TEST_CASE("the summary of a run with thresholds, errors, events and experiments"
   Add(&total, 5, 1000, 0, SP_E_RESPONSE_TIMEOUT, {}, 0, 1);
   Add(&total, 3, 1, 0, SP_E_INTERRUPTED, {}, 0, 1);
 
-  sp::run::RunEnd end;
+  sp::report::RunEnd end;
   end.duration_s = 20.4;
-  sp::run::StageResult closed;
+  sp::report::StageResult closed;
   closed.index = 0;
-  sp::run::StageResult open;
+  sp::report::StageResult open;
   open.index = 1;
   open.open = true;
   open.planned_rate = 100;
@@ -226,11 +241,11 @@ TEST_CASE("the summary of a run with thresholds, errors, events and experiments"
 
   const sp::plan::Threshold p95 = T("latency.p95 < 500ms");
   const sp::plan::Threshold errors = T("error_rate < 1%", "message/send");
-  sp::run::ThresholdResult passed;
+  sp::report::ThresholdResult passed;
   passed.threshold = &p95;
   passed.evaluated = true;
   passed.observed_text = "30.0ms";
-  sp::run::ThresholdResult failed;
+  sp::report::ThresholdResult failed;
   failed.threshold = &errors;
   failed.evaluated = true;
   failed.passed = false;
@@ -238,7 +253,7 @@ TEST_CASE("the summary of a run with thresholds, errors, events and experiments"
   // Stopped the run at 4.0 s with 5.10%; over the whole run (with the drain) 2.90%.
   sp::plan::Threshold abort_errors = T("error_rate < 5%");
   abort_errors.abort_on_fail = true;
-  sp::run::ThresholdResult aborted;
+  sp::report::ThresholdResult aborted;
   aborted.threshold = &abort_errors;
   aborted.evaluated = true;
   aborted.passed = false;
@@ -247,9 +262,10 @@ TEST_CASE("the summary of a run with thresholds, errors, events and experiments"
   aborted.failed_at_s = 4.0;
   aborted.have_run_value = true;
   aborted.run_observed = 0.029;
+  aborted.run_observed_text = "2.900%";
   // Failed over one window of 5 s ending at 12 s.
   sp::plan::Threshold windowed = T("latency.p95 < 25ms for 5s");
-  sp::run::ThresholdResult window_failed;
+  sp::report::ThresholdResult window_failed;
   window_failed.threshold = &windowed;
   window_failed.evaluated = true;
   window_failed.passed = false;
@@ -258,17 +274,17 @@ TEST_CASE("the summary of a run with thresholds, errors, events and experiments"
   // Needs a chaos step the run did not have.
   sp::plan::Threshold recovery = T("recovery_time < 10s");
   recovery.skip_reason = "--mode load runs no chaos steps: there is no fault to recover from";
-  sp::run::ThresholdResult skipped;
+  sp::report::ThresholdResult skipped;
   skipped.threshold = &recovery;
   skipped.skipped = true;
   skipped.observed_text = "skipped";
   end.thresholds = {passed, failed, aborted, window_failed, skipped};
 
-  sp::run::CircuitReport breaker;
+  sp::report::CircuitReport breaker;
   breaker.source = "observer:breaker";
   breaker.trips = 2;
   breaker.time_open_s = 3.5;
-  sp::run::CircuitReport responses;
+  sp::report::CircuitReport responses;
   responses.source = "responses";
   responses.trips = 1;
   end.chaos.circuits = {breaker, responses};
@@ -276,7 +292,7 @@ TEST_CASE("the summary of a run with thresholds, errors, events and experiments"
   // "llm slow": completed, recovered 1 s after the fault's end (the first window was bad).
   sp::chaos::RecoveryConfig cfg;
   cfg.windows = 2;
-  sp::run::ExperimentReport slow;
+  sp::report::ExperimentReport slow;
   slow.result.name = "llm slow";
   slow.result.fault = "proxy latency";
   slow.result.start_s = 6.02;
@@ -286,14 +302,15 @@ TEST_CASE("the summary of a run with thresholds, errors, events and experiments"
   Add(&slow.measure.during, 300, 210, 200);
   Add(&slow.measure.during, 6, 2, 503, SP_E_HTTP_5XX);
   slow.measure.trips = 1;
-  slow.measure.recovery.emplace(cfg, sp::chaos::BaselineFrom(500, 0, 25.0), 9.03);
-  slow.measure.recovery->OnWindow({9, 10, 100, 0, 400.0, false});
-  slow.measure.recovery->OnWindow({10, 11, 100, 0, 24.0, false});
-  slow.measure.recovery->OnWindow({11, 12, 100, 0, 26.0, false});
-  REQUIRE(slow.measure.recovery->result().state == sp::chaos::RecoveryResult::State::Recovered);
+  sp::chaos::RecoveryMeter slow_recovery(cfg, sp::chaos::BaselineFrom(500, 0, 25.0), 9.03);
+  slow_recovery.OnWindow({9, 10, 100, 0, 400.0, false});
+  slow_recovery.OnWindow({10, 11, 100, 0, 24.0, false});
+  slow_recovery.OnWindow({11, 12, 100, 0, 26.0, false});
+  REQUIRE(slow_recovery.result().state == sp::chaos::RecoveryResult::State::Recovered);
+  slow.measure.recovery = sp::chaos::RecoveryReportOf(slow_recovery.result());
 
   // "llm errors": the hypothesis did not hold afterwards and the service never recovered.
-  sp::run::ExperimentReport broken;
+  sp::report::ExperimentReport broken;
   broken.result.name = "llm errors";
   broken.result.fault = "proxy http_abort";
   broken.result.outcome = "failed";
@@ -305,13 +322,15 @@ TEST_CASE("the summary of a run with thresholds, errors, events and experiments"
   broken.measure.revert_s = 17;
   Add(&broken.measure.during, 150, 5, 200);
   Add(&broken.measure.during, 150, 1, 500, SP_E_HTTP_5XX);
-  broken.measure.recovery.emplace(cfg, sp::chaos::BaselineFrom(500, 0, 25.0), 17);
-  broken.measure.recovery->OnWindow({17, 18, 100, 30, 25.0, false});
-  broken.measure.recovery->Finish(20.4);
+  sp::chaos::RecoveryMeter broken_recovery(cfg, sp::chaos::BaselineFrom(500, 0, 25.0), 17);
+  broken_recovery.OnWindow({17, 18, 100, 30, 25.0, false});
+  broken_recovery.Finish(20.4);
+  broken.measure.recovery = sp::chaos::RecoveryReportOf(broken_recovery.result());
   end.chaos.experiments = {slow, broken};
 
   Captured out, err;
-  Console console(false, plan, clock, out.file(), err.file(), false);
+  const sp::report::RunInfo info = Info(plan, clock);
+  Console console(false, info, out.file(), err.file(), false);
   console.Summary(end, total, names);
   CHECK(err.text().empty());
   std::string message;
@@ -323,14 +342,15 @@ TEST_CASE("the summary of a run with thresholds, errors, events and experiments"
 TEST_CASE("the summary and live messages leave out secret values") {
   const sp::plan::Plan plan = MakePlan();
   sp::run::StageClock clock({Closed(5s, 10)});
-  const sp::run::Redactor redactor(std::vector<sp::run::SecretValue>{{"API_TOKEN", "tok-123456"}});
+  const sp::report::Redactor redactor(std::vector<sp::report::SecretValue>{{"API_TOKEN", "tok-123456"}});
   Captured out, err;
-  Console console(false, plan, clock, out.file(), err.file(), false);
+  const sp::report::RunInfo info = Info(plan, clock);
+  Console console(false, info, out.file(), err.file(), false);
   console.SetRedactor(&redactor);
   console.Message("stressplan: warn: plugin command: inject command output: token tok-123456");
-  sp::run::RunEnd end;
+  sp::report::RunEnd end;
   end.duration_s = 5;
-  sp::run::ExperimentReport x;
+  sp::report::ExperimentReport x;
   x.result.name = "rotate tok-123456";
   x.result.fault = "command";
   x.result.message = "inject command failed: tok-123456 rejected";

@@ -6,10 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/run/redact.h"
+#include "core/report/redact.h"
 
-using sp::run::Redactor;
-using sp::run::SecretValue;
+using sp::report::Redactor;
+using sp::report::SecretValue;
 
 namespace {
 
@@ -35,22 +35,22 @@ TEST_CASE("credential-like headers are recognised by name") {
   for (const char* h : {"Authorization", "proxy-authorization", "Cookie", "Set-Cookie", "X-Auth-Token",
                         "X-Api-Key", "api_key", "X-Telegram-Bot-Api-Secret-Token", "X-Session-Id"}) {
     INFO(h);
-    CHECK(sp::run::IsSensitiveHeader(h));
+    CHECK(sp::report::IsSensitiveHeader(h));
   }
   for (const char* h : {"Content-Type", "Accept", "X-Request-Id", "User-Agent"}) {
     INFO(h);
-    CHECK_FALSE(sp::run::IsSensitiveHeader(h));
+    CHECK_FALSE(sp::report::IsSensitiveHeader(h));
   }
 }
 
 TEST_CASE("header values are redacted inside every headers object") {
   std::string in = R"({"base_url":"http://x","headers":{"Authorization":"Bearer abc","Accept":"*/*"},)"
                    R"("nested":[{"headers":{"Cookie":"id=1"}}]})";
-  std::string out = sp::run::RedactHeadersInJson(in);
+  std::string out = sp::report::RedactHeadersInJson(in);
   CHECK(out.find("Bearer abc") == std::string::npos);
   CHECK(out.find("id=1") == std::string::npos);
   CHECK(out.find("*/*") != std::string::npos);
-  CHECK(sp::run::RedactHeadersInJson("not json") == "not json");
+  CHECK(sp::report::RedactHeadersInJson("not json") == "not json");
 }
 
 TEST_CASE("the fields the tool writes are never redacted, whatever the secret") {
@@ -93,10 +93,10 @@ TEST_CASE("every key of the published report schema is one of the tool's own") {
   REQUIRE(keys.size() > 100);
   for (const std::string& k : keys) {
     INFO(k);
-    CHECK(sp::run::IsReportKey(k));
+    CHECK(sp::report::IsReportKey(k));
   }
-  CHECK(sp::run::IsReportKey("http_5xx"));  // error kinds, keys of errors_by_type
-  CHECK_FALSE(sp::run::IsReportKey("s/call"));
+  CHECK(sp::report::IsReportKey("http_5xx"));  // error kinds, keys of errors_by_type
+  CHECK_FALSE(sp::report::IsReportKey("s/call"));
 }
 
 TEST_CASE("plain text is redacted everywhere, longest secret first") {
@@ -116,17 +116,17 @@ TEST_CASE("journal lines hold placeholders that recover fills back from the envi
   std::string err;
   ::unsetenv("API_TOKEN");
   std::string unset = record;
-  CHECK_FALSE(sp::run::FillSecretPlaceholders(&unset, &err));
+  CHECK_FALSE(sp::report::FillSecretPlaceholders(&unset, &err));
   CHECK(unset == record);
   CHECK(err.find("API_TOKEN is not set") != std::string::npos);
 
   ::setenv("API_TOKEN", "tok-\"quoted\"", 1);
   std::string filled = record;
-  REQUIRE(sp::run::FillSecretPlaceholders(&filled, &err));
+  REQUIRE(sp::report::FillSecretPlaceholders(&filled, &err));
   CHECK(nlohmann::json::parse(filled)["revert"]["argv"][2] == "X: tok-\"quoted\"");
   // A record the plugin wrote as plain text is filled as text.
   std::string text = "revert with [secret:API_TOKEN]";
-  REQUIRE(sp::run::FillSecretPlaceholders(&text, &err));
+  REQUIRE(sp::report::FillSecretPlaceholders(&text, &err));
   CHECK(text == "revert with tok-\"quoted\"");
   ::unsetenv("API_TOKEN");
 }

@@ -15,12 +15,17 @@
 #include "core/chaos/circuit.h"
 #include "core/chaos/prometheus.h"
 #include "core/plan/plan.h"
-#include "core/run/circuit_report.h"
+#include "core/report/results.h"
 
-namespace sp::run {
+namespace sp::chaos {
 
 // Fetches `url` (http://), bounded by timeout_s; the body on success, else false and *err.
 using HttpFetch = std::function<bool(const std::string& url, double timeout_s, std::string* body, std::string* err)>;
+
+using report::CircuitReport;
+
+// A tracker's open intervals as the reports carry them.
+std::vector<report::OpenInterval> OpenIntervals(const CircuitTracker& tracker);
 
 class ObserverSet {
  public:
@@ -61,4 +66,4 @@ class ObserverSet {
   std::thread thread_;
 };
 
-}  // namespace sp::run
+}  // namespace sp::chaos

@@ -1,11 +1,11 @@
-#include "core/run/service_control.h"
+#include "core/services/service_control.h"
 
 #include <chrono>
 #include <thread>
 
 #include "core/services/health_check.h"
 
-namespace sp::run {
+namespace sp::services {
 
 int64_t ServiceControl::Pid(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -78,4 +78,4 @@ void ServiceControl::Close() {
   cv_.notify_all();
 }
 
-}  // namespace sp::run
+}  // namespace sp::services

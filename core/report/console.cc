@@ -1,4 +1,4 @@
-#include "core/run/console.h"
+#include "core/report/console.h"
 
 #include <unistd.h>
 
@@ -6,14 +6,15 @@
 #include <cstdio>
 #include <cstdlib>
 
-namespace sp::run {
+#include "core/report/documents.h"
 
-Console::Console(bool quiet, const plan::Plan& plan, const StageClock& clock)
-    : Console(quiet, plan, clock, stdout, stderr, isatty(STDERR_FILENO) == 1) {}
+namespace sp::report {
 
-Console::Console(bool quiet, const plan::Plan& plan, const StageClock& clock, FILE* out, FILE* err,
-                 bool tty)
-    : quiet_(quiet), out_(out), err_(err), tty_(tty), plan_(plan), clock_(clock) {}
+Console::Console(bool quiet, const RunInfo& info)
+    : Console(quiet, info, stdout, stderr, isatty(STDERR_FILENO) == 1) {}
+
+Console::Console(bool quiet, const RunInfo& info, FILE* out, FILE* err, bool tty)
+    : quiet_(quiet), out_(out), err_(err), tty_(tty), info_(info) {}
 
 namespace {
 
@@ -30,7 +31,7 @@ std::string ThresholdObserved(const ThresholdResult& r) {
   } else if (r.failed_at_s >= 0 && th.abort_on_fail) {
     std::snprintf(when, sizeof when, " at %.1fs, when it stopped the run", r.failed_at_s);
     text += when;
-    if (r.have_run_value) text += "; over the whole run " + FormatObserved(th.metric, r.run_observed);
+    if (r.have_run_value) text += "; over the whole run " + r.run_observed_text;
     return text;
   }
   return text + when;
@@ -51,8 +52,8 @@ void Console::Tick(const SnapshotData& s, const metrics::Recorder& interval,
   char line[256];
   std::snprintf(line, sizeof line,
                 "[%5.0fs/%.0fs] stage %zu/%zu  %s  %llu req/s  p95 %.1f ms  errors %llu (total %llu)",
-                s.elapsed_s, static_cast<double>(clock_.planned_total_ns()) / 1e9,
-                std::min(s.stage + 1, clock_.count()), clock_.count(), load,
+                s.elapsed_s, static_cast<double>(info_.planned_total_ns) / 1e9,
+                std::min(s.stage + 1, info_.stage_count), info_.stage_count, load,
                 static_cast<unsigned long long>(interval.requests()),
                 Ms(interval.latency().Percentile(95)),
                 static_cast<unsigned long long>(interval.errors()),
@@ -106,7 +107,7 @@ void Console::Summary(const RunEnd& end, const metrics::Recorder& t,
 
 void Console::PrintSummary(const RunEnd& end, const metrics::Recorder& t, const std::vector<std::string>& names) {
   const metrics::Histogram& h = t.latency();
-  std::fprintf(out_, "\nstressplan: %s, profile %s: %s in %.1fs\n", plan_.name.c_str(), plan_.profile.c_str(),
+  std::fprintf(out_, "\nstressplan: %s, profile %s: %s in %.1fs\n", info_.plan->name.c_str(), info_.plan->profile.c_str(),
               end.status.c_str(), end.duration_s);
   std::fprintf(out_, "  requests      %llu (%.1f/s), errors %llu (%.2f%%), interrupted %llu\n",
               static_cast<unsigned long long>(t.requests()),
@@ -176,7 +177,7 @@ void Console::PrintSummary(const RunEnd& end, const metrics::Recorder& t, const 
                     Ms(d.latency().Percentile(95)));
         if (x.measure.trips) std::fprintf(out_, ", %llu trip(s)", static_cast<unsigned long long>(x.measure.trips));
       }
-      if (x.measure.recovery) std::fprintf(out_, ", recovery %s", chaos::Describe(x.measure.recovery->result()).c_str());
+      if (x.measure.recovery) std::fprintf(out_, ", recovery %s", x.measure.recovery->text.c_str());
       std::fprintf(out_, "\n");
       if (!e.message.empty()) std::fprintf(out_, "      %s\n", e.message.c_str());
     }
@@ -190,4 +191,4 @@ void Console::PrintSummary(const RunEnd& end, const metrics::Recorder& t, const 
   std::fflush(out_);
 }
 
-}  // namespace sp::run
+}  // namespace sp::report

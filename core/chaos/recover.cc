@@ -1,4 +1,4 @@
-#include "core/run/recover.h"
+#include "core/chaos/recover.h"
 
 #include <signal.h>
 
@@ -7,13 +7,13 @@
 #include <filesystem>
 #include <map>
 
+#include "core/chaos/journal.h"
+#include "core/exit_codes.h"
 #include "core/plugin/host.h"
 #include "core/plugin/loader.h"
-#include "core/run/journal.h"
-#include "core/run/redact.h"
-#include "core/run/run.h"
+#include "core/report/redact.h"
 
-namespace sp::run {
+namespace sp::chaos {
 
 namespace {
 
@@ -102,7 +102,7 @@ int Recover(const RecoverOptions& options) {
     // A plan with secrets journals them as [secret:NAME]: the plugin needs the values back.
     std::string record = u.record;
     std::string why;
-    if (!FillSecretPlaceholders(&record, &why)) {
+    if (!report::FillSecretPlaceholders(&record, &why)) {
       std::fprintf(stderr, "  %s (%s): cannot recover: %s\n", u.step.c_str(), u.plugin.c_str(), why.c_str());
       ++failed;
       continue;
@@ -126,4 +126,4 @@ int Recover(const RecoverOptions& options) {
   return kExitPassed;
 }
 
-}  // namespace sp::run
+}  // namespace sp::chaos

@@ -1,11 +1,17 @@
-#include "core/run/observer.h"
+#include "core/chaos/observer.h"
 
 #include <algorithm>
 #include <chrono>
 
 #include "core/plugin/host.h"
 
-namespace sp::run {
+namespace sp::chaos {
+
+std::vector<report::OpenInterval> OpenIntervals(const CircuitTracker& tracker) {
+  std::vector<report::OpenInterval> out;
+  for (const auto& iv : tracker.intervals()) out.push_back({iv.start_s, iv.end_s});
+  return out;
+}
 
 ObserverSet::ObserverSet(const std::vector<plan::Observer>& observers, HttpFetch fetch) : fetch_(std::move(fetch)) {
   for (const plan::Observer& o : observers) {
@@ -121,10 +127,10 @@ std::vector<CircuitReport> ObserverSet::Summaries() const {
     CircuitReport s = e->summary;
     s.trips = e->tracker->trips();
     s.time_open_s = e->tracker->time_open_s();
-    if (!e->plan.counter) s.intervals = e->tracker->intervals();
+    if (!e->plan.counter) s.intervals = OpenIntervals(*e->tracker);
     out.push_back(std::move(s));
   }
   return out;
 }
 
-}  // namespace sp::run
+}  // namespace sp::chaos

@@ -1,4 +1,4 @@
-#include "core/run/redact.h"
+#include "core/report/redact.h"
 
 #include <algorithm>
 #include <cctype>
@@ -11,7 +11,7 @@
 #include "core/metrics/recorder.h"
 #include "core/plan/plan.h"
 
-namespace sp::run {
+namespace sp::report {
 namespace {
 
 using nlohmann::json;
@@ -219,4 +219,4 @@ std::string RedactHeadersInJson(const std::string& json_text) {
   return j.dump();
 }
 
-}  // namespace sp::run
+}  // namespace sp::report

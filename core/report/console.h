@@ -9,19 +9,18 @@
 #include <vector>
 
 #include "core/metrics/recorder.h"
-#include "core/plan/plan.h"
-#include "core/run/documents.h"
-#include "core/run/redact.h"
-#include "core/run/schedule.h"
+#include "core/report/redact.h"
+#include "core/report/results.h"
 
-namespace sp::run {
+namespace sp::report {
 
 class Console {
  public:
   // Summary on stdout, progress on stderr, live lines when stderr is a terminal.
-  Console(bool quiet, const plan::Plan& plan, const StageClock& clock);
+  // `info` outlives the console.
+  Console(bool quiet, const RunInfo& info);
   // The same with the streams and the terminal decision given (tests).
-  Console(bool quiet, const plan::Plan& plan, const StageClock& clock, FILE* out, FILE* err, bool tty);
+  Console(bool quiet, const RunInfo& info, FILE* out, FILE* err, bool tty);
 
   void Tick(const SnapshotData& s, const metrics::Recorder& interval, const metrics::Recorder& total);
   // A line on stderr while the run goes (a signal, an abort, a plugin's log): it ends the open
@@ -43,9 +42,8 @@ class Console {
   FILE* err_;  // progress lines
   bool tty_;
   bool line_open_ = false;
-  const plan::Plan& plan_;
-  const StageClock& clock_;
+  const RunInfo& info_;
   const Redactor* redactor_ = nullptr;
 };
 
-}  // namespace sp::run
+}  // namespace sp::report

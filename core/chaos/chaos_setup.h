@@ -15,7 +15,7 @@
 #include "core/plugin/host.h"
 #include "core/plugin/loader.h"
 
-namespace sp::run {
+namespace sp::chaos {
 
 struct FaultSite {
   const plan::ProxySite* plan = nullptr;
@@ -71,4 +71,4 @@ bool CheckProbesAndObservers(const plan::Plan& plan, plan::Diagnostics* errors);
 // What a plugin's sp_error says, in one line: "message (option x)".
 std::string FaultErrorText(const sp_error& e, const std::string& fallback);
 
-}  // namespace sp::run
+}  // namespace sp::chaos

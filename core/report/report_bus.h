@@ -11,12 +11,12 @@
 #include <thread>
 #include <vector>
 
-#include "core/plugin/loader.h"
 #include "core/plan/options.h"
 #include "core/plan/plan.h"
-#include "core/run/redact.h"
+#include "core/plugin/loader.h"
+#include "core/report/redact.h"
 
-namespace sp::run {
+namespace sp::report {
 
 // A created reporter plugin instance.
 struct Reporter {
@@ -61,4 +61,4 @@ class ReportBus {
   std::thread thread_;
 };
 
-}  // namespace sp::run
+}  // namespace sp::report

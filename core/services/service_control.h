@@ -14,7 +14,7 @@
 
 #include "core/services/service_set.h"
 
-namespace sp::run {
+namespace sp::services {
 
 class ServiceControl {
  public:
@@ -44,4 +44,4 @@ class ServiceControl {
   bool closed_ = false;
 };
 
-}  // namespace sp::run
+}  // namespace sp::services

@@ -1,4 +1,4 @@
-#include "core/run/chaos_runner.h"
+#include "core/chaos/chaos_runner.h"
 
 #include <algorithm>
 #include <chrono>
@@ -6,7 +6,7 @@
 
 #include "core/chaos/probe.h"
 
-namespace sp::run {
+namespace sp::chaos {
 namespace {
 
 double Seconds(plan::Duration d) { return static_cast<double>(d.count()) / 1e9; }
@@ -392,4 +392,4 @@ void ChaosRunner::StopAll(const std::string& outcome, const std::string& why) {
   }
 }
 
-}  // namespace sp::run
+}  // namespace sp::chaos

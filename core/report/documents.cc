@@ -1,4 +1,4 @@
-#include "core/run/documents.h"
+#include "core/report/documents.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/plan/json_value.h"
-#include "core/run/redact.h"
+#include "core/report/redact.h"
 
-namespace sp::run {
+namespace sp::report {
 namespace {
 
 using nlohmann::json;
@@ -92,7 +92,7 @@ std::string RunStartDocument(const RunInfo& info) {
   d["load_threads"] = info.threads;
   d["stages"] = stages;
   d["scenarios"] = scenarios;
-  d["planned_duration_s"] = info.clock->planned_total_ns() / 1e9;
+  d["planned_duration_s"] = info.planned_total_ns / 1e9;
   // The configuration the run used, for whoever reads the report later; credential-like
   // header values are replaced here, secret variables by the bus (redact.h).
   auto config = [](const plan::Value& v) {
@@ -156,27 +156,17 @@ json Probes(const std::vector<ProbeOutcome>& probes) {
   return out;
 }
 
-json Intervals(const std::vector<chaos::CircuitTracker::Interval>& list) {
+json Intervals(const std::vector<OpenInterval>& list) {
   json out = json::array();
   for (const auto& iv : list) out.push_back({{"start_s", iv.start_s}, {"end_s", iv.end_s < 0 ? json(nullptr) : json(iv.end_s)}});
   return out;
-}
-
-const char* RecoveryState(chaos::RecoveryResult::State s) {
-  switch (s) {
-    case chaos::RecoveryResult::State::Pending: return "pending";
-    case chaos::RecoveryResult::State::Recovered: return "recovered";
-    case chaos::RecoveryResult::State::Unrecovered: return "unrecovered";
-    case chaos::RecoveryResult::State::NoBaseline: return "no_baseline";
-  }
-  return "pending";
 }
 
 void AddChaos(const ChaosReport& chaos, const std::vector<std::string>& names, json* d) {
   json experiments = json::array();
   for (const ExperimentReport& x : chaos.experiments) {
     const ExperimentResult& e = x.result;
-    const StepMeasure& m = x.measure;
+    const ExperimentMeasure& m = x.measure;
     json entry{{"name", e.name}, {"fault", e.fault}, {"outcome", e.outcome}, {"deviated", e.deviated},
                {"message", e.message}, {"planned", {{"at_s", e.planned_at_s}, {"duration_s", e.planned_duration_s}}},
                {"injected", e.injected}, {"reverted", e.reverted},
@@ -189,10 +179,10 @@ void AddChaos(const ChaosReport& chaos, const std::vector<std::string>& names, j
       entry["circuit"] = {{"trips", m.trips}, {"time_open_s", m.time_open_s < 0 ? json(nullptr) : json(m.time_open_s)}};
     }
     if (m.recovery) {
-      const chaos::RecoveryResult& r = m.recovery->result();
-      entry["recovery"] = {{"state", RecoveryState(r.state)},
-                           {"time_s", r.state == chaos::RecoveryResult::State::Recovered ? json(r.recovery_time_s) : json(nullptr)},
-                           {"text", chaos::Describe(r)}};
+      const RecoveryReport& r = *m.recovery;
+      entry["recovery"] = {{"state", RecoveryStateName(r.state)},
+                           {"time_s", r.state == RecoveryState::kRecovered ? json(r.time_s) : json(nullptr)},
+                           {"text", r.text}};
       if (!r.reason.empty()) entry["recovery"]["reason"] = r.reason;
     }
     experiments.push_back(entry);
@@ -256,9 +246,9 @@ std::string SummaryDocument(const RunInfo& info, const RunEnd& end, const metric
   d["events"] = events;
   d["failed_checks"] = NamedCounts(t.failed_checks(), names);
   json steps = json::array();
-  for (size_t i = 0; i < info.model->step_names.size(); ++i) {
+  for (size_t i = 0; i < info.step_names.size(); ++i) {
     metrics::StepStats s = i < t.steps().size() ? t.steps()[i] : metrics::StepStats{};
-    steps.push_back({{"name", info.model->step_names[i]}, {"requests", s.requests},
+    steps.push_back({{"name", info.step_names[i]}, {"requests", s.requests},
                      {"errors", s.errors}, {"error_rate", Rate(s.errors, s.requests)},
                      {"latency_ms", Latency(s.latency)}});
   }
@@ -324,4 +314,4 @@ std::string SummaryDocument(const RunInfo& info, const RunEnd& end, const metric
   return Dump(d);
 }
 
-}  // namespace sp::run
+}  // namespace sp::report

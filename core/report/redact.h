@@ -21,7 +21,7 @@ namespace sp::plan {
 struct Plan;
 }
 
-namespace sp::run {
+namespace sp::report {
 
 constexpr const char* kRedacted = "[redacted]";
 
@@ -86,4 +86,4 @@ bool IsSensitiveHeader(const std::string& name);
 // (at any depth). Returns the text unchanged if it is not JSON.
 std::string RedactHeadersInJson(const std::string& json_text);
 
-}  // namespace sp::run
+}  // namespace sp::report

@@ -15,16 +15,16 @@
 #include <string>
 #include <vector>
 
-#include "core/run/redact.h"
+#include "core/report/redact.h"
 
-namespace sp::run {
+namespace sp::chaos {
 
 class Journal {
  public:
   // For a plan that declares secrets, before Open: the file is created with mode 0600 and
   // each line has the secret values replaced by [secret:NAME] placeholders, which
   // `stressplan recover` fills back from the environment. `redactor` outlives the journal.
-  void SetSecrets(const Redactor* redactor) { secrets_ = redactor; }
+  void SetSecrets(const report::Redactor* redactor) { secrets_ = redactor; }
   // Creates `path` (replacing an earlier run's journal) and writes the run line. False with
   // *err when it cannot, or when the journal there still lists faults a killed run left in
   // that only `stressplan recover` can undo: overwriting it would lose them.
@@ -44,7 +44,7 @@ class Journal {
   int fd_ = -1;
   std::string path_;
   uint64_t next_id_ = 1;
-  const Redactor* secrets_ = nullptr;
+  const report::Redactor* secrets_ = nullptr;
 };
 
 // A fault a journal says was injected and never reverted or recovered.
@@ -75,4 +75,4 @@ bool ReadJournal(const std::string& path, JournalState* out, size_t* torn, std::
 // Appends a "recovered" line for `id` (stressplan recover).
 bool MarkRecovered(const std::string& path, uint64_t id, std::string* err);
 
-}  // namespace sp::run
+}  // namespace sp::chaos

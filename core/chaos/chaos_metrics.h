@@ -9,6 +9,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -16,13 +17,13 @@
 #include <vector>
 
 #include "core/chaos/circuit.h"
+#include "core/chaos/observer.h"
 #include "core/chaos/recovery.h"
 #include "core/metrics/recorder.h"
 #include "core/plan/plan.h"
-#include "core/run/load_model.h"
-#include "core/run/observer.h"
+#include "core/report/results.h"
 
-namespace sp::run {
+namespace sp::chaos {
 
 struct StepMeasure {
   double inject_s = -1;
@@ -41,9 +42,14 @@ struct MetricProbeVerdict {
   std::string observed;    // "0.52%", "no data"
 };
 
+// Judges one threshold over `seconds` of recorded load, the way the run judges the plan's
+// (core/run/thresholds.h): how metric probes are decided.
+using MetricJudge = std::function<report::ThresholdResult(const plan::Threshold& t, const metrics::Recorder& window,
+                                                          double seconds, const std::vector<std::string>& names)>;
+
 class ChaosMetrics {
  public:
-  ChaosMetrics(const plan::Plan& plan, const LoadModel& model, const ObserverSet* observers);
+  ChaosMetrics(const plan::Plan& plan, const ObserverSet* observers, MetricJudge judge);
 
   // Main thread, once a second: `interval` covers [start_s, end_s) — a whole second, or the
   // part-second before the run's end — not the time it was collected (~25 ms later), which
@@ -75,7 +81,7 @@ class ChaosMetrics {
   chaos::RecoveryConfig RecoveryCfg() const;
 
   const plan::Plan& plan_;
-  const LoadModel& model_;
+  MetricJudge judge_;
   const ObserverSet* observers_;
   mutable std::mutex mu_;
   std::deque<Second> history_;
@@ -86,4 +92,4 @@ class ChaosMetrics {
   std::vector<std::string> names_;  // latest interned names, for metric probes
 };
 
-}  // namespace sp::run
+}  // namespace sp::chaos

@@ -1,4 +1,4 @@
-#include "core/run/report_folder.h"
+#include "core/report/report_folder.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
-namespace sp::run {
+namespace sp::report {
 namespace {
 
 std::string Reason(int err_no) { return std::strerror(err_no); }
@@ -113,4 +113,4 @@ void ReportFolder::Release() {
   lock_fd_ = -1;
 }
 
-}  // namespace sp::run
+}  // namespace sp::report

@@ -1,11 +1,10 @@
-#include "core/run/chaos_metrics.h"
+#include "core/chaos/chaos_metrics.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "core/run/thresholds.h"
 
-namespace sp::run {
+namespace sp::chaos {
 namespace {
 
 double Seconds(plan::Duration d) { return static_cast<double>(d.count()) / 1e9; }
@@ -39,8 +38,8 @@ chaos::Baseline BaselineOf(const History& history, double t_s, double span_s) {
 
 }  // namespace
 
-ChaosMetrics::ChaosMetrics(const plan::Plan& plan, const LoadModel& model, const ObserverSet* observers)
-    : plan_(plan), model_(model), observers_(observers), response_circuit_(chaos::CircuitSignal::Gauge, 1.0) {
+ChaosMetrics::ChaosMetrics(const plan::Plan& plan, const ObserverSet* observers, MetricJudge judge)
+    : plan_(plan), judge_(std::move(judge)), observers_(observers), response_circuit_(chaos::CircuitSignal::Gauge, 1.0) {
   double longest = Seconds(plan.chaos.recovery.baseline);
   for (const plan::Probe& p : plan.chaos.steady_state) longest = std::max(longest, Seconds(p.window));
   history_max_ = static_cast<size_t>(std::ceil(longest)) + 1;
@@ -144,14 +143,10 @@ MetricProbeVerdict ChaosMetrics::EvaluateMetric(const plan::Threshold& t, double
     return v;
   }
   // One threshold judged over the window, by the same code that judges the plan's thresholds.
-  std::vector<plan::Threshold> one{t};
-  one[0].window = plan::Duration{0};
-  one[0].abort_on_fail = false;
-  ThresholdEvaluator evaluator(one, model_);
-  std::vector<ThresholdResult> r = evaluator.Final(window, static_cast<double>(n), names_, {});
-  v.evaluated = r[0].evaluated;
-  v.passed = r[0].passed;
-  v.observed = r[0].observed_text;
+  report::ThresholdResult r = judge_(t, window, static_cast<double>(n), names_);
+  v.evaluated = r.evaluated;
+  v.passed = r.passed;
+  v.observed = r.observed_text;
   return v;
 }
 
@@ -193,4 +188,4 @@ bool ChaosMetrics::saw_circuit_event() const {
   return saw_circuit_event_;
 }
 
-}  // namespace sp::run
+}  // namespace sp::chaos

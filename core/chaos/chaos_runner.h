@@ -16,43 +16,17 @@
 #include <thread>
 #include <vector>
 
+#include "core/chaos/chaos_metrics.h"
+#include "core/chaos/chaos_setup.h"
+#include "core/chaos/journal.h"
 #include "core/plan/plan.h"
 #include "core/plugin/host.h"
-#include "core/run/chaos_metrics.h"
-#include "core/run/chaos_setup.h"
-#include "core/run/journal.h"
+#include "core/report/results.h"
 
-namespace sp::run {
+namespace sp::chaos {
 
-struct ProbeOutcome {
-  std::string name;
-  bool ok = false;
-  std::string observed;
-  std::string message;
-};
-
-// One chaos step as an experiment, with Chaos Toolkit's vocabulary:
-//   completed    the hypothesis held before and after, the fault went in and came out;
-//   failed       the hypothesis did not hold before (the fault was not injected) or after
-//                (deviated);
-//   aborted      the fault could not be injected or reverted, or the run was aborted;
-//   interrupted  SIGINT/SIGTERM came during the experiment;
-//   skipped      the load ended before the step's start.
-struct ExperimentResult {
-  std::string name;
-  std::string fault;        // plugin name, plus the toxic or action when the step sets one
-  std::string outcome = "completed";
-  bool deviated = false;
-  std::string message;
-  double planned_at_s = 0;
-  double planned_duration_s = 0;
-  double start_s = -1;      // injected at
-  double end_s = -1;        // reverted (and verified) at
-  bool injected = false;
-  bool reverted = false;    // verified: is_active() == 0
-  std::vector<ProbeOutcome> before;
-  std::vector<ProbeOutcome> after;
-};
+using report::ExperimentResult;
+using report::ProbeOutcome;
 
 class ChaosRunner {
  public:
@@ -117,4 +91,4 @@ class ChaosRunner {
   std::thread thread_;
 };
 
-}  // namespace sp::run
+}  // namespace sp::chaos

@@ -1,4 +1,4 @@
-#include "core/run/journal.h"
+#include "core/chaos/journal.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace sp::run {
+namespace sp::chaos {
 namespace {
 
 bool WriteAll(int fd, const std::string& text) {
@@ -206,4 +206,4 @@ bool MarkRecovered(const std::string& path, uint64_t id, std::string* err) {
   return ok;
 }
 
-}  // namespace sp::run
+}  // namespace sp::chaos

@@ -1,5 +1,5 @@
 // `stressplan recover`: reverts what a killed run left behind, from its chaos journal
-// (core/run/journal.h). Each fault injected and never reverted whose plugin wrote a journal
+// (core/chaos/journal.h). Each fault injected and never reverted whose plugin wrote a journal
 // record (paused processes, command faults) is handed back to that plugin's recover; proxy
 // faults have no record: they died with the run's process.
 #pragma once
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace sp::run {
+namespace sp::chaos {
 
 struct RecoverOptions {
   std::string journal;                    // path to chaos-journal.jsonl
@@ -21,4 +21,4 @@ struct RecoverOptions {
 // journal, a run still alive, or a plugin not on the path (then nothing is recovered).
 int Recover(const RecoverOptions& options);
 
-}  // namespace sp::run
+}  // namespace sp::chaos

@@ -1,6 +1,6 @@
-#include "core/run/report_bus.h"
+#include "core/report/report_bus.h"
 
-namespace sp::run {
+namespace sp::report {
 
 ReportBus::ReportBus(std::vector<Reporter>* reporters, const Redactor* redactor, size_t capacity)
     : reporters_(reporters), redactor_(redactor), capacity_(capacity) {}
@@ -85,4 +85,4 @@ std::vector<std::string> ReportBus::errors() const {
   return errors_;
 }
 
-}  // namespace sp::run
+}  // namespace sp::report

@@ -7,7 +7,7 @@
 
 #include <string>
 
-namespace sp::run {
+namespace sp::report {
 
 class ReportFolder {
  public:
@@ -32,4 +32,4 @@ class ReportFolder {
   int lock_fd_ = -1;
 };
 
-}  // namespace sp::run
+}  // namespace sp::report

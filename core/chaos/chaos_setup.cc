@@ -1,10 +1,13 @@
-#include "core/run/chaos_setup.h"
+#include "core/chaos/chaos_setup.h"
 
 #include "core/chaos/probe.h"
 #include "core/chaos/prometheus.h"
-#include "core/run/plugin_setup.h"
+#include "core/plugin/plan_binding.h"
 
-namespace sp::run {
+namespace sp::chaos {
+
+using plugin::FromPluginError;
+using plugin::LoadKind;
 
 ChaosSetup::~ChaosSetup() { CloseSites(); }
 
@@ -192,4 +195,4 @@ std::string FaultErrorText(const sp_error& e, const std::string& fallback) {
   return text;
 }
 
-}  // namespace sp::run
+}  // namespace sp::chaos
