@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "plugins/http_target/http_syntax.h"
+#include "lib/http1/syntax.h"
 
 namespace sp::http {
 
@@ -22,7 +22,7 @@ ResponseSink* ResponseTap::begin(const TapSpec* spec) {
 void ResponseTap::on_header(std::string_view name, std::string_view value) {
   if (spec_ == nullptr) return;
   for (size_t i = 0; i < spec_->header_names.size(); ++i) {
-    if (!iequals(spec_->header_names[i], name)) continue;
+    if (!http1::IEquals(spec_->header_names[i], name)) continue;
     if (present_[i]) {
       values_[i].append(", ").append(value);
     } else {
@@ -53,7 +53,7 @@ void ResponseTap::on_interim() {
 const std::string* ResponseTap::header(std::string_view name) const {
   if (spec_ == nullptr) return nullptr;
   for (size_t i = 0; i < spec_->header_names.size(); ++i) {
-    if (present_[i] && iequals(spec_->header_names[i], name)) return &values_[i];
+    if (present_[i] && http1::IEquals(spec_->header_names[i], name)) return &values_[i];
   }
   return nullptr;
 }

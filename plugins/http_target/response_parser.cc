@@ -4,7 +4,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "plugins/http_target/http_syntax.h"
+#include "lib/http1/syntax.h"
 
 namespace sp::http {
 namespace {
@@ -25,7 +25,7 @@ template <class Fn>
 void for_each_list_element(std::string_view list, Fn&& fn) {
   while (!list.empty()) {
     const size_t comma = list.find(',');
-    const std::string_view item = trim_ows(list.substr(0, comma));
+    const std::string_view item = http1::TrimOws(list.substr(0, comma));
     if (!item.empty()) fn(item);
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
@@ -194,13 +194,13 @@ bool ResponseParser::on_header_line(const char* p, size_t n) {
     return false;
   }
   const std::string_view name(p, static_cast<size_t>(colon - p));
-  if (!is_token(name)) {
+  if (!http1::IsToken(name)) {
     fail("malformed header field name");
     return false;
   }
-  const std::string_view value = trim_ows(std::string_view(colon + 1, n - name.size() - 1));
+  const std::string_view value = http1::TrimOws(std::string_view(colon + 1, n - name.size() - 1));
 
-  if (iequals(name, "content-length")) {
+  if (http1::IEquals(name, "content-length")) {
     bool ok = true;
     for_each_list_element(value, [&](std::string_view item) {
       uint64_t v = 0;
@@ -219,21 +219,21 @@ bool ResponseParser::on_header_line(const char* p, size_t n) {
       fail("invalid Content-Length");
       return false;
     }
-  } else if (iequals(name, "transfer-encoding")) {
+  } else if (http1::IEquals(name, "transfer-encoding")) {
     bool ok = true;
     for_each_list_element(value, [&](std::string_view coding) {
       if (chunked_) ok = false;  // chunked must be the last coding applied
-      chunked_ = iequals(coding, "chunked");
+      chunked_ = http1::IEquals(coding, "chunked");
       has_transfer_encoding_ = true;
     });
     if (!ok) {
       fail("chunked is not the last transfer coding");
       return false;
     }
-  } else if (iequals(name, "connection")) {
+  } else if (http1::IEquals(name, "connection")) {
     for_each_list_element(value, [&](std::string_view option) {
-      if (iequals(option, "close")) conn_close_ = true;
-      if (iequals(option, "keep-alive")) conn_keep_alive_ = true;
+      if (http1::IEquals(option, "close")) conn_close_ = true;
+      if (http1::IEquals(option, "keep-alive")) conn_keep_alive_ = true;
     });
   }
   if (sink_ != nullptr) sink_->on_header(name, value);
