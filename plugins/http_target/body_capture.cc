@@ -6,7 +6,7 @@
 
 namespace sp::http {
 
-ResponseSink* ResponseTap::begin(const TapSpec* spec) {
+http1::MessageSink* ResponseTap::begin(const TapSpec* spec) {
   body_.clear();
   over_ = false;
   if (spec == nullptr || (spec->header_names.empty() && !spec->keep_body)) {
@@ -19,7 +19,7 @@ ResponseSink* ResponseTap::begin(const TapSpec* spec) {
   return this;
 }
 
-void ResponseTap::on_header(std::string_view name, std::string_view value) {
+void ResponseTap::OnHeader(std::string_view name, std::string_view value) {
   if (spec_ == nullptr) return;
   for (size_t i = 0; i < spec_->header_names.size(); ++i) {
     if (!http1::IEquals(spec_->header_names[i], name)) continue;
@@ -33,7 +33,7 @@ void ResponseTap::on_header(std::string_view name, std::string_view value) {
   }
 }
 
-void ResponseTap::on_body(const char* data, size_t len) {
+void ResponseTap::OnBody(const char* data, size_t len) {
   if (spec_ == nullptr || !spec_->keep_body || over_) return;
   const uint64_t room = spec_->max_body - std::min<uint64_t>(spec_->max_body, body_.size());
   if (len > room) {
@@ -44,7 +44,7 @@ void ResponseTap::on_body(const char* data, size_t len) {
   body_.append(data, len);
 }
 
-void ResponseTap::on_interim() {
+void ResponseTap::OnInterim() {
   std::fill(present_.begin(), present_.end(), 0);
   body_.clear();
   over_ = false;
