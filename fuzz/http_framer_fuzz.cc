@@ -1,8 +1,10 @@
-// Fuzzes the fault proxy's HTTP/1.1 framer (plugins/chaos/proxy/http_framer.h). The first byte
-// picks the direction (requests or responses), the piece size and which responses answer a
-// HEAD; the rest is the byte stream. It is framed once whole and once in pieces: feed() must
-// never return 0 or more than it was given, and both runs must find the same heads, message
-// ends and opaque point at the same stream offsets.
+// Fuzzes the fault proxy's HTTP/1.1 framer (plugins/chaos/proxy/http_framer.h), and through it
+// the shared parser (lib/http1/parser.h) reading requests and responses. The first byte picks
+// the direction (requests or responses), the piece size and which responses answer a HEAD; the
+// rest is the byte stream. It is framed once whole and once in pieces: feed() must never
+// return 0 or more than it was given, and both runs must find the same heads and message ends
+// at the same stream offsets, and both give up framing or neither (where, within the bytes
+// one feed() was given, depends on the pieces).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -16,7 +18,8 @@ using sp::proxy::HttpFramer;
 namespace {
 
 struct Boundaries {
-  std::vector<std::pair<size_t, unsigned>> events;  // (stream offset, Event bits)
+  std::vector<std::pair<size_t, unsigned>> events;  // (stream offset, Event bits but kOpaque)
+  bool opaque = false;
   bool eof_message = false;
   bool operator==(const Boundaries&) const = default;
 };
@@ -37,6 +40,8 @@ Boundaries Frame(HttpFramer::Role role, std::string_view stream, size_t step, un
       if (was_opaque && !framer.opaque()) std::abort();  // opaque is for good
       offset += n;
       piece.remove_prefix(n);
+      if (events & HttpFramer::kOpaque) b.opaque = true;
+      events &= ~unsigned{HttpFramer::kOpaque};
       if (events != 0) b.events.emplace_back(offset, events);
       if (events & HttpFramer::kMessageComplete) ++message;
     }

@@ -1,4 +1,4 @@
-// Fuzzes the HTTP/1.1 response parser (plugins/http_target/response_parser.h) the way the
+// Fuzzes the HTTP/1.1 parser (lib/http1/parser.h) reading responses the way the HTTP target's
 // worker drives it, and checks the promise its header makes: any split of the same bytes gives
 // the same result. The first byte picks HEAD or not and the split size; the rest is what the
 // server sent. The bytes are parsed once whole and once in pieces (an incomplete line carried
@@ -10,26 +10,26 @@
 #include <string>
 #include <string_view>
 
-#include "plugins/http_target/response_parser.h"
+#include "lib/http1/parser.h"
 
-using sp::http::ResponseParser;
+using sp::http1::Parser;
 
 namespace {
 
 // Records what checks and captures would see, in one string.
-class RecordingSink : public sp::http::ResponseSink {
+class RecordingSink : public sp::http1::MessageSink {
  public:
   std::string head;  // header fields and interim ends, in order
   std::string body;
-  void on_header(std::string_view name, std::string_view value) override {
+  void OnHeader(std::string_view name, std::string_view value) override {
     head.append(name).append(":").append(value).append("\n");
   }
-  void on_body(const char* data, size_t len) override { body.append(data, len); }
-  void on_interim() override { head.append("--interim--\n"); }
+  void OnBody(const char* data, size_t len) override { body.append(data, len); }
+  void OnInterim() override { head.append("--interim--\n"); }
 };
 
 struct Outcome {
-  ResponseParser::Result result = ResponseParser::Result::kNeedMore;
+  Parser::Result result = Parser::Result::kNeedMore;
   size_t end = 0;  // stream offset where the response ended (kDone by feed)
   int status = 0;
   bool keep_alive = false;
@@ -40,35 +40,35 @@ struct Outcome {
 
 // Parses `stream` in pieces of `step` bytes (0: all at once), as Worker::on_readable does.
 void Parse(std::string_view stream, size_t step, bool head, Outcome* o) {
-  ResponseParser parser;
-  parser.reset(head);
-  parser.set_sink(&o->sink);
+  Parser parser;
+  parser.Reset(head);
+  parser.SetSink(&o->sink);
   std::string carry;
   size_t given = 0;
-  o->result = ResponseParser::Result::kNeedMore;
+  o->result = Parser::Result::kNeedMore;
   while (given < stream.size()) {
     const size_t n = step == 0 ? stream.size() : std::min(step, stream.size() - given);
     const size_t buf_start = given - carry.size();
     std::string buf = carry + std::string(stream.substr(given, n));
     given += n;
     size_t used = 0;
-    o->result = parser.feed(buf.data(), buf.size(), &used);
+    o->result = parser.Feed(buf.data(), buf.size(), &used);
     if (used > buf.size()) std::abort();
-    if (o->result == ResponseParser::Result::kDone) {
+    if (o->result == Parser::Result::kDone) {
       o->end = buf_start + used;
       break;
     }
-    if (o->result == ResponseParser::Result::kError) break;
+    if (o->result == Parser::Result::kError) break;
     carry = buf.substr(used);
   }
-  if (o->result == ResponseParser::Result::kNeedMore) {
-    o->result = parser.finish();
+  if (o->result == Parser::Result::kNeedMore) {
+    o->result = parser.Finish();
     o->end = stream.size();
   }
   o->status = parser.status();
   o->keep_alive = parser.keep_alive();
   o->body_bytes = parser.body_bytes();
-  if (o->result == ResponseParser::Result::kError) {
+  if (o->result == Parser::Result::kError) {
     o->error = parser.error();
     if (o->error.empty()) std::abort();
   }
@@ -86,7 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Parse(stream, 0, head, &whole);
   Parse(stream, step, head, &split);
   if (whole.result != split.result || whole.error != split.error) std::abort();
-  if (whole.result != ResponseParser::Result::kDone) return 0;
+  if (whole.result != Parser::Result::kDone) return 0;
   if (whole.end != split.end || whole.status != split.status || whole.keep_alive != split.keep_alive ||
       whole.body_bytes != split.body_bytes || whole.sink.head != split.sink.head ||
       whole.sink.body != split.sink.body || whole.sink.body.size() != whole.body_bytes) {

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "plugins/http_target/http_syntax.h"
+#include "lib/http1/syntax.h"
 #include "plugins/http_target/socket_ops.h"
 
 namespace sp::http {
@@ -34,7 +34,7 @@ bool resolve(const std::string& host, uint16_t port, std::vector<Address>* out, 
   // glibc asks the DNS server anyway, which can take its full timeout on a host without one.
   std::string_view name(host);
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
-  if (name.size() >= 7 && iequals(name.substr(name.size() - 7), "invalid") &&
+  if (name.size() >= 7 && http1::IEquals(name.substr(name.size() - 7), "invalid") &&
       (name.size() == 7 || name[name.size() - 8] == '.')) {
     *err = gai_strerror(EAI_NONAME);
     return false;

@@ -1,6 +1,6 @@
 #include "plugins/http_target/base_url.h"
 
-#include "plugins/http_target/http_syntax.h"
+#include "lib/http1/syntax.h"
 
 namespace sp::http {
 namespace {
@@ -78,8 +78,8 @@ bool split_url(std::string_view url, bool* tls, std::string_view* authority, std
     return false;
   }
   const std::string_view scheme = url.substr(0, sep);
-  *tls = iequals(scheme, "https");
-  if (!*tls && !iequals(scheme, "http")) {
+  *tls = http1::IEquals(scheme, "https");
+  if (!*tls && !http1::IEquals(scheme, "http")) {
     *err = "base_url scheme \"" + std::string(scheme) + "\" is not supported; use http:// or https://";
     return false;
   }

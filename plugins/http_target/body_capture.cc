@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
-#include "plugins/http_target/http_syntax.h"
+#include "lib/http1/syntax.h"
 
 namespace sp::http {
 
-ResponseSink* ResponseTap::begin(const TapSpec* spec) {
+http1::MessageSink* ResponseTap::begin(const TapSpec* spec) {
   body_.clear();
   over_ = false;
   if (spec == nullptr || (spec->header_names.empty() && !spec->keep_body)) {
@@ -19,10 +19,10 @@ ResponseSink* ResponseTap::begin(const TapSpec* spec) {
   return this;
 }
 
-void ResponseTap::on_header(std::string_view name, std::string_view value) {
+void ResponseTap::OnHeader(std::string_view name, std::string_view value) {
   if (spec_ == nullptr) return;
   for (size_t i = 0; i < spec_->header_names.size(); ++i) {
-    if (!iequals(spec_->header_names[i], name)) continue;
+    if (!http1::IEquals(spec_->header_names[i], name)) continue;
     if (present_[i]) {
       values_[i].append(", ").append(value);
     } else {
@@ -33,7 +33,7 @@ void ResponseTap::on_header(std::string_view name, std::string_view value) {
   }
 }
 
-void ResponseTap::on_body(const char* data, size_t len) {
+void ResponseTap::OnBody(const char* data, size_t len) {
   if (spec_ == nullptr || !spec_->keep_body || over_) return;
   const uint64_t room = spec_->max_body - std::min<uint64_t>(spec_->max_body, body_.size());
   if (len > room) {
@@ -44,7 +44,7 @@ void ResponseTap::on_body(const char* data, size_t len) {
   body_.append(data, len);
 }
 
-void ResponseTap::on_interim() {
+void ResponseTap::OnInterim() {
   std::fill(present_.begin(), present_.end(), 0);
   body_.clear();
   over_ = false;
@@ -53,7 +53,7 @@ void ResponseTap::on_interim() {
 const std::string* ResponseTap::header(std::string_view name) const {
   if (spec_ == nullptr) return nullptr;
   for (size_t i = 0; i < spec_->header_names.size(); ++i) {
-    if (present_[i] && iequals(spec_->header_names[i], name)) return &values_[i];
+    if (present_[i] && http1::IEquals(spec_->header_names[i], name)) return &values_[i];
   }
   return nullptr;
 }

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "plugins/http_target/response_parser.h"
+#include "lib/http1/parser.h"
 
 namespace sp::http {
 
@@ -19,16 +19,16 @@ struct TapSpec {
   uint64_t max_body = 1 << 20;  // body bytes kept at most; more sets body_over_limit()
 };
 
-class ResponseTap final : public ResponseSink {
+class ResponseTap final : public http1::MessageSink {
  public:
   // Prepares for the response to a request with `spec` (nullptr: nothing to keep). Returns the
   // sink to hand the parser, or nullptr when nothing of the response is needed. Buffers keep
   // their capacity from one response to the next.
-  ResponseSink* begin(const TapSpec* spec);
+  http1::MessageSink* begin(const TapSpec* spec);
 
-  void on_header(std::string_view name, std::string_view value) override;
-  void on_body(const char* data, size_t len) override;
-  void on_interim() override;
+  void OnHeader(std::string_view name, std::string_view value) override;
+  void OnBody(const char* data, size_t len) override;
+  void OnInterim() override;
 
   // The field's value (repeated fields joined with ", "), or nullptr when the response did not
   // have it (or the spec did not ask for it).

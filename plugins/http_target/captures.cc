@@ -4,7 +4,7 @@
 
 #include "plugins/http_target/body_capture.h"
 #include "plugins/http_target/header_list.h"
-#include "plugins/http_target/http_syntax.h"
+#include "lib/http1/syntax.h"
 #include "plugins/http_target/template.h"
 
 namespace sp::http {
@@ -60,7 +60,7 @@ bool parse_captures(const json& value, const std::string& option, const std::str
         if (!c.path.parse(v.get<std::string>(), &why)) return fail(err, why, option, where);
         has_json = true;
       } else if (key == "header") {
-        if (!v.is_string() || !is_token(v.get<std::string>())) {
+        if (!v.is_string() || !http1::IsToken(v.get<std::string>())) {
           return fail(err, "header must be an HTTP field name such as X-Request-Id", option, where);
         }
         c.header = v.get<std::string>();

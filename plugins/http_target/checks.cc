@@ -4,7 +4,7 @@
 
 #include "plugins/http_target/body_capture.h"
 #include "plugins/http_target/header_list.h"
-#include "plugins/http_target/http_syntax.h"
+#include "lib/http1/syntax.h"
 
 namespace sp::http {
 namespace {
@@ -136,7 +136,7 @@ bool parse_header(const json& v, const std::string& option, const std::string& p
   for (const auto& [key, item] : v.items()) {
     const std::string where = pointer + "/" + json_pointer_token(key);
     if (key == "name") {
-      if (!item.is_string() || !is_token(item.get<std::string>())) {
+      if (!item.is_string() || !http1::IsToken(item.get<std::string>())) {
         return fail(err, "header name must be an HTTP field name such as X-Request-Id", option, where);
       }
       out->header = item.get<std::string>();

@@ -8,7 +8,7 @@
 
 #include "plugins/http_target/body_capture.h"
 #include "plugins/http_target/request_builder.h"
-#include "plugins/http_target/response_parser.h"
+#include "lib/http1/parser.h"
 #include "plugins/http_target/tls_session.h"
 
 namespace sp::http {
@@ -61,7 +61,7 @@ struct Connection {
   size_t write_offset = 0;  // bytes of the request written so far
 
   Exchange ex;
-  ResponseParser parser;
+  http1::Parser parser;
   std::string carry;  // an incomplete line left over from the last read
   TlsSession tls;     // https: the TLS layer, active from the handshake's start (transport.h)
   ResponseTap tap;    // the headers and body checks/captures/rules need (body_capture.h)

@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <nlohmann/json.hpp>
 
-#include "plugins/http_target/http_syntax.h"
+#include "lib/http1/syntax.h"
 #include "plugins/http_target/options.h"
 
 namespace sp::http {
@@ -26,7 +26,7 @@ bool parse_json_option(const sp_option_value* v, const std::string& option,
 
 void add_name(std::vector<std::string>* names, const std::string& name) {
   for (const std::string& n : *names) {
-    if (iequals(n, name)) return;
+    if (http1::IEquals(n, name)) return;
   }
   names->push_back(name);
 }

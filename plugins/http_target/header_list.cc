@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "plugins/http_target/http_syntax.h"
+#include "lib/http1/syntax.h"
 
 namespace sp::http {
 
@@ -18,12 +18,12 @@ bool parse_headers(std::string_view json, const std::string& option, const std::
   out->clear();
   for (const auto& [name, value] : doc.items()) {
     const std::string where = pointer + "/" + json_pointer_token(name);
-    if (!is_token(name)) {
+    if (!http1::IsToken(name)) {
       *err = {"header name \"" + name + "\" is not a valid HTTP field name (letters, digits and "
               "!#$%&'*+-.^_`|~ only)", option, where};
       return false;
     }
-    if (iequals(name, "content-length") || iequals(name, "transfer-encoding")) {
+    if (http1::IEquals(name, "content-length") || http1::IEquals(name, "transfer-encoding")) {
       *err = {"header " + name + " is set by the http target from `body`; remove it", option,
               where};
       return false;
@@ -37,12 +37,12 @@ bool parse_headers(std::string_view json, const std::string& option, const std::
       *err = {"header " + name + " must have a string value; quote it in the plan", option, where};
       return false;
     }
-    if (!is_field_value(text)) {
+    if (!http1::IsFieldValue(text)) {
       *err = {"header " + name + " value contains a line break or control character", option,
               where};
       return false;
     }
-    out->push_back({name, std::string(trim_ows(text))});
+    out->push_back({name, std::string(http1::TrimOws(text))});
   }
   return true;
 }
@@ -54,7 +54,7 @@ void overlay_headers(HeaderList* base, const HeaderList& layer) {
 
 const Header* find_header(const HeaderList& headers, std::string_view name) {
   const auto it = std::find_if(headers.begin(), headers.end(),
-                               [&](const Header& h) { return iequals(h.name, name); });
+                               [&](const Header& h) { return http1::IEquals(h.name, name); });
   return it == headers.end() ? nullptr : &*it;
 }
 

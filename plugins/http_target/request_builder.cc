@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "plugins/http_target/http_syntax.h"
+#include "lib/http1/syntax.h"
 #include "plugins/http_target/options.h"
 #include "plugins/http_target/request_template.h"
 
@@ -48,7 +48,7 @@ bool compile_request(const sp_request_spec& spec, size_t index, const TargetConf
   const sp_options* options = &spec.options;
 
   const std::string_view method = string_option(options, kMethod);
-  if (!is_token(method)) {
+  if (!http1::IsToken(method)) {
     *err = {"method \"" + std::string(method) + "\" is not a valid HTTP method (use a token such "
             "as GET or POST: letters, digits and !#$%&'*+-.^_`|~)", option, "/method"};
     return false;

@@ -1,6 +1,6 @@
 #include "plugins/http_target/request_template.h"
 
-#include "plugins/http_target/http_syntax.h"
+#include "lib/http1/syntax.h"
 
 namespace sp::http {
 
@@ -61,7 +61,7 @@ bool build_request_template(std::string_view method, std::string_view prefix,
   }
   t->head.append_literal(" HTTP/1.1\r\n");
   for (const Header& h : headers) {
-    if (iequals(h.name, "content-length")) continue;  // computed per request
+    if (http1::IEquals(h.name, "content-length")) continue;  // computed per request
     t->head.append_literal(h.name);
     t->head.append_literal(": ");
     if (!Template::compile(h.value, TemplateContext::kHeader, scope, &t->head, &why)) {

@@ -312,9 +312,9 @@ void Worker::begin_request(Connection* c, uint64_t now) {
   c->deadline_ns = now + instance_.config().response_timeout_ns;
   active_.push_back(c);
   c->write_offset = 0;
-  c->parser.reset(c->ex.request->head);
+  c->parser.Reset(c->ex.request->head);
   const ResponseSpec* spec = c->ex.request->response.get();
-  c->parser.set_sink(c->tap.begin(spec != nullptr ? &spec->tap : nullptr));
+  c->parser.SetSink(c->tap.begin(spec != nullptr ? &spec->tap : nullptr));
   c->carry.clear();
   write_request(c);
 }
@@ -341,7 +341,7 @@ void Worker::write_request(Connection* c) {
 
 void Worker::read_response(Connection* c) {
   char* buf = read_buffer_.data();
-  // An incomplete line from the last read goes in front; the parser caps it at kMaxLine.
+  // An incomplete line from the last read goes in front; the parser caps it at max_line.
   size_t have = c->carry.size();
   std::memcpy(buf, c->carry.data(), have);
   c->carry.clear();
@@ -363,14 +363,20 @@ void Worker::read_response(Connection* c) {
     ex.bytes_received += static_cast<uint64_t>(n);
     const size_t len = have + static_cast<size_t>(n);
     size_t used = 0;
-    switch (c->parser.feed(buf, len, &used)) {
-      case ResponseParser::Result::kDone:
-        complete_response(c, used < len);
+    switch (c->parser.Feed(buf, len, &used)) {
+      case http1::Parser::Result::kDone:
+        // A 101 switches protocols, which no request of ours asks for.
+        if (c->parser.upgraded()) {
+          fail(c, SP_E_PROTOCOL, "protocol: unexpected 101 Switching Protocols");
+        } else {
+          complete_response(c, used < len);
+        }
         return;
-      case ResponseParser::Result::kError:
+      case http1::Parser::Result::kError:
         fail(c, SP_E_PROTOCOL, "protocol: %s", c->parser.error());
         return;
-      case ResponseParser::Result::kNeedMore:
+      case http1::Parser::Result::kHeadDone:  // never: the worker does not SetStopAfterHead
+      case http1::Parser::Result::kNeedMore:
         have = len - used;
         std::memmove(buf, buf + used, have);
         break;
@@ -421,7 +427,7 @@ void Worker::on_peer_gone(Connection* c, int err_no, const char* op) {
     return;
   }
   if (err_no == 0) {
-    if (c->parser.finish() == ResponseParser::Result::kDone) {
+    if (c->parser.Finish() == http1::Parser::Result::kDone) {
       complete_response(c, false);
     } else if (ex.bytes_received == 0) {
       fail(c, SP_E_RESET, "connection closed by the peer before any response byte");

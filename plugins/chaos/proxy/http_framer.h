@@ -1,9 +1,9 @@
 // Incremental HTTP/1.1 message framing for one direction of a proxied connection: where each
-// request or response starts and ends (request line + headers, Content-Length, chunked,
-// no-body responses to HEAD/1xx/204/304, bodies that end at close). It does not buffer or
-// change the bytes: the caller forwards exactly what it fed. Anything it cannot frame
-// (malformed heads, a 101 switch, a CONNECT tunnel) turns it opaque: from then on the
-// connection is plain bytes, and the proxy stops deciding per request.
+// request or response starts and ends, read by the shared parser (lib/http1/parser.h). It
+// does not change the bytes and keeps only an incomplete line (the parser reads whole lines):
+// the caller forwards exactly what it fed. Anything it cannot frame (a malformed or too large
+// head, a 101 switch, a CONNECT tunnel) turns it opaque: from then on the connection is plain
+// bytes, and the proxy stops deciding per request.
 #pragma once
 
 #include <cstddef>
@@ -11,9 +11,11 @@
 #include <string>
 #include <string_view>
 
+#include "lib/http1/parser.h"
+
 namespace sp::proxy {
 
-class HttpFramer {
+class HttpFramer final : private http1::MessageSink {
  public:
   enum class Role { kRequest, kResponse };
 
@@ -21,17 +23,21 @@ class HttpFramer {
   enum Event : unsigned {
     kHeadComplete = 1,     // the message's head ended here (head() describes it)
     kMessageComplete = 2,  // the message ended here (with kHeadComplete when it has no body)
-    kOpaque = 4,           // framing was given up here; these bytes and all later are opaque
+    kOpaque = 4,           // framing was given up in these bytes; they and all later are opaque
   };
 
   struct Head {
     std::string method;  // requests
     int status = 0;      // responses
-    bool close = false;  // the sender asked for the connection to close after this message
+    bool close = false;  // the connection closes after this message (asked, or HTTP/1.0)
     bool expect_continue = false;
   };
 
-  explicit HttpFramer(Role role) : role_(role) {}
+  // The longest head (and line) framed: a larger one makes the connection opaque, whatever
+  // pieces it arrives in.
+  static constexpr size_t kMaxHead = 64 * 1024;
+
+  explicit HttpFramer(Role role);
 
   // Consumes a prefix of `data` up to the next event (or all of it) and returns its length;
   // *events gets the Event bits at its end (0 if none). Never returns 0 for non-empty data.
@@ -42,36 +48,28 @@ class HttpFramer {
 
   // Responses: whether the response now expected answers a HEAD request (no body). Set before
   // its head completes.
-  void set_answers_head(bool head) { answers_head_ = head; }
+  void set_answers_head(bool head) { parser_.SetHeadRequest(head); }
 
   // Everything from now on is opaque bytes (the other direction switched protocols).
-  void make_opaque() { state_ = State::kOpaque; }
+  void make_opaque();
 
-  bool in_head() const { return state_ == State::kHead; }
-  bool opaque() const { return state_ == State::kOpaque; }
+  bool in_head() const { return !opaque_ && parser_.InHead(); }
+  bool opaque() const { return opaque_; }
   const Head& head() const { return head_; }
 
  private:
-  enum class State { kHead, kFixedBody, kChunkSize, kChunkData, kChunkDataEnd, kTrailer, kUntilClose, kOpaque };
+  // Completes the incomplete line carried from the last feed with data's next line.
+  size_t feed_carried(std::string_view data, unsigned* events);
+  // The events of a parser result that ended a feed; `was_in_head`: the feed started in a head.
+  unsigned on_result(http1::Parser::Result result, bool was_in_head);
 
-  size_t feed_head(std::string_view data, unsigned* events);
-  size_t feed_line(std::string_view data, unsigned* events);
-  bool parse_head();
-  // After a complete head: picks the body's framing; returns the events to report.
-  unsigned start_body();
-  unsigned give_up();
+  void OnRequestLine(std::string_view method, std::string_view target) override;
+  void OnHeader(std::string_view name, std::string_view value) override;
 
-  Role role_;
-  State state_ = State::kHead;
+  http1::Parser parser_;
+  std::string carry_;  // the start of a line the parser has not seen whole yet
   Head head_;
-  bool answers_head_ = false;
-  std::string head_buf_;
-  std::string line_;
-  uint64_t remaining_ = 0;
-  bool chunked_ = false;
-  bool has_length_ = false;
-  uint64_t content_length_ = 0;
-  bool bad_transfer_encoding_ = false;
+  bool opaque_ = false;
 };
 
 }  // namespace sp::proxy

@@ -1,10 +1,10 @@
 // Reading and checking a chaos step's toxic options.
-#include <cctype>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
+#include "lib/http1/syntax.h"
 #include "plugins/chaos/proxy/http_status_text.h"
 #include "plugins/chaos/proxy/options.h"
 #include "plugins/chaos/proxy/toxic.h"
@@ -42,27 +42,6 @@ uint64_t unsigned_of(const sp_option_value* v, uint64_t fallback) {
   return v == nullptr || v->i < 0 ? fallback : static_cast<uint64_t>(v->i);
 }
 
-bool is_token(std::string_view s) {
-  if (s.empty()) return false;
-  for (unsigned char c : s) {
-    if (!(std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
-                                 std::string_view::npos)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // Builds the http_abort answer once, so the loop only copies it.
 bool build_abort_answer(const sp_options* options, ToxicSpec* spec, OptionError* error) {
   const sp_option_value* status_v = option_value(options, kStatus);
@@ -85,9 +64,9 @@ bool build_abort_answer(const sp_options* options, ToxicSpec* spec, OptionError*
     }
     for (const auto& [name, value] : headers.items()) {
       const std::string path = "/" + name;
-      if (!is_token(name)) return fail(error, "\"" + name + "\" is not a valid header name", "headers", path);
-      if (iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
-          iequals(name, "connection")) {
+      if (!http1::IsToken(name)) return fail(error, "\"" + name + "\" is not a valid header name", "headers", path);
+      if (http1::IEquals(name, "content-length") || http1::IEquals(name, "transfer-encoding") ||
+          http1::IEquals(name, "connection")) {
         return fail(error, name + " is set by the proxy itself; leave it out of headers", "headers", path);
       }
       std::string text;

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "plugins/http_target/body_capture.h"
-#include "plugins/http_target/response_parser.h"
+#include "lib/http1/parser.h"
 
 using namespace sp::http;
 
@@ -11,15 +11,15 @@ namespace {
 
 // Feeds `wire` to a parser with the tap attached, in pieces of `step` bytes (carrying
 // unconsumed bytes forward as the worker does).
-void feed(const std::string& wire, size_t step, ResponseParser* parser) {
+void feed(const std::string& wire, size_t step, sp::http1::Parser* parser) {
   std::string pending;
   for (size_t at = 0; at < wire.size(); at += step) {
     pending += wire.substr(at, step);
     size_t used = 0;
-    const ResponseParser::Result r = parser->feed(pending.data(), pending.size(), &used);
-    REQUIRE(r != ResponseParser::Result::kError);
+    const sp::http1::Parser::Result r = parser->Feed(pending.data(), pending.size(), &used);
+    REQUIRE(r != sp::http1::Parser::Result::kError);
     pending.erase(0, used);
-    if (r == ResponseParser::Result::kDone) return;
+    if (r == sp::http1::Parser::Result::kDone) return;
   }
   FAIL("response not complete");
 }
@@ -38,9 +38,9 @@ TEST_CASE("tap: kept headers, decoded chunked body, interim responses, any split
   for (size_t step : {wire.size(), size_t{1}, size_t{2}, size_t{7}, size_t{64}}) {
     INFO("step " << step);
     ResponseTap tap;
-    ResponseParser parser;
-    parser.reset(false);
-    parser.set_sink(tap.begin(&spec));
+    sp::http1::Parser parser;
+    parser.Reset(false);
+    parser.SetSink(tap.begin(&spec));
     feed(wire, step, &parser);
     CHECK(parser.status() == 200);
     REQUIRE(tap.header("x-keep") != nullptr);
@@ -58,17 +58,17 @@ TEST_CASE("tap: the body cap keeps the start and flags the rest", "[tap]") {
   spec.keep_body = true;
   spec.max_body = 10;
   ResponseTap tap;
-  ResponseParser parser;
-  parser.reset(false);
-  parser.set_sink(tap.begin(&spec));
+  sp::http1::Parser parser;
+  parser.Reset(false);
+  parser.SetSink(tap.begin(&spec));
   feed("HTTP/1.1 200 OK\r\nContent-Length: 26\r\n\r\nabcdefghijklmnopqrstuvwxyz", 4, &parser);
   CHECK(tap.body() == "abcdefghij");
   CHECK(tap.body_over_limit());
   CHECK(parser.body_bytes() == 26);  // the parser still reads all of it
 
   // Reused for the next response: cleared, capacity kept.
-  parser.reset(false);
-  parser.set_sink(tap.begin(&spec));
+  parser.Reset(false);
+  parser.SetSink(tap.begin(&spec));
   feed("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", 100, &parser);
   CHECK(tap.body() == "abc");
   CHECK_FALSE(tap.body_over_limit());
@@ -82,9 +82,9 @@ TEST_CASE("tap: nothing asked, no sink", "[tap]") {
   CHECK(tap.header("X") == nullptr);
   TapSpec headers_only;
   headers_only.header_names = {"X"};
-  ResponseParser parser;
-  parser.reset(false);
-  parser.set_sink(tap.begin(&headers_only));
+  sp::http1::Parser parser;
+  parser.Reset(false);
+  parser.SetSink(tap.begin(&headers_only));
   feed("HTTP/1.1 200 OK\r\nX: 1\r\nContent-Length: 3\r\n\r\nabc", 5, &parser);
   CHECK(*tap.header("X") == "1");
   CHECK(tap.body().empty());  // the body was not asked for

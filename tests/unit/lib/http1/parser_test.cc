@@ -1,11 +1,14 @@
-#include "plugins/http_target/response_parser.h"
+// The HTTP/1.1 parser: responses as the HTTP target reads them, requests as the fault proxy
+// frames them; every outcome checked against every split of the same bytes.
+#include "lib/http1/parser.h"
 
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-using sp::http::ResponseParser;
-using Result = ResponseParser::Result;
+using sp::http1::Parser;
+using Result = Parser::Result;
+using Role = Parser::Role;
 
 namespace {
 
@@ -31,20 +34,21 @@ std::ostream& operator<<(std::ostream& os, const Outcome& o) {
 
 // Feeds `pieces` the way the worker does: unconsumed bytes stay in front of the next piece.
 // `eof`: the peer closes after the last piece.
-Outcome parse(const std::vector<std::string>& pieces, bool head_request = false, bool eof = false) {
-  ResponseParser p;
-  p.reset(head_request);
+Outcome parse(const std::vector<std::string>& pieces, bool head_request = false, bool eof = false,
+              Role role = Role::kResponse) {
+  Parser p(role);
+  p.Reset(head_request);
   std::string buffer;
   Outcome out;
   for (const std::string& piece : pieces) {
     buffer += piece;
     size_t used = 0;
-    out.result = p.feed(buffer.data(), buffer.size(), &used);
+    out.result = p.Feed(buffer.data(), buffer.size(), &used);
     REQUIRE(used <= buffer.size());
     buffer.erase(0, used);
     if (out.result != Result::kNeedMore) break;
   }
-  if (out.result == Result::kNeedMore && eof) out.result = p.finish();
+  if (out.result == Result::kNeedMore && eof) out.result = p.Finish();
   out.status = p.status();
   out.keep_alive = out.result == Result::kDone && p.keep_alive();
   out.body_bytes = p.body_bytes();
@@ -54,16 +58,19 @@ Outcome parse(const std::vector<std::string>& pieces, bool head_request = false,
 }
 
 // Every way to cut `bytes` in two, and byte by byte, must give the outcome of one piece.
-void check_splits(const std::string& bytes, bool head_request = false, bool eof = false) {
-  const Outcome whole = parse({bytes}, head_request, eof);
+void check_splits(const std::string& bytes, bool head_request = false, bool eof = false,
+                  Role role = Role::kResponse) {
+  const Outcome whole = parse({bytes}, head_request, eof, role);
   for (size_t cut = 0; cut <= bytes.size(); ++cut) {
     INFO("cut at " << cut);
-    CHECK(parse({bytes.substr(0, cut), bytes.substr(cut)}, head_request, eof) == whole);
+    CHECK(parse({bytes.substr(0, cut), bytes.substr(cut)}, head_request, eof, role) == whole);
   }
   std::vector<std::string> bytewise;
   for (char c : bytes) bytewise.emplace_back(1, c);
-  CHECK(parse(bytewise, head_request, eof) == whole);
+  CHECK(parse(bytewise, head_request, eof, role) == whole);
 }
+
+Outcome parse_request(const std::string& bytes) { return parse({bytes}, false, false, Role::kRequest); }
 
 }  // namespace
 
@@ -206,7 +213,6 @@ TEST_CASE("parser: malformed responses", "[parser]") {
       {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\n", "chunk size too large"},
       {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabcd\r\n", "chunk data not followed by CRLF"},
       {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nbad trailer\r\n\r\n", "malformed trailer field"},
-      {"HTTP/1.1 101 Switching Protocols\r\n\r\n", "unexpected 101 Switching Protocols"},
   };
   for (const auto& [bytes, why] : cases) {
     INFO(bytes);
@@ -218,26 +224,179 @@ TEST_CASE("parser: malformed responses", "[parser]") {
 }
 
 TEST_CASE("parser: over-long lines and heads are refused", "[parser]") {
-  const std::string long_value(ResponseParser::kMaxLine + 10, 'a');
+  const Parser::Limits limits;
+  const std::string long_value(limits.max_line + 10, 'a');
   CHECK(parse({"HTTP/1.1 200 OK\r\nX-Long: " + long_value}).error == "line too long");
   CHECK(parse({"HTTP/1.1 200 OK\r\nX-Long: " + long_value + "\r\n\r\n"}).error == "line too long");
   std::string many = "HTTP/1.1 200 OK\r\n";
   const std::string field = "X-Field: " + std::string(1000, 'b') + "\r\n";
-  while (many.size() <= ResponseParser::kMaxHead) many += field;
+  while (many.size() <= limits.max_head) many += field;
   CHECK(parse({many + "\r\n"}).error == "response head too large");
 }
 
 TEST_CASE("parser: reset makes it ready for the next response on the connection", "[parser]") {
-  ResponseParser p;
-  p.reset(false);
+  Parser p;
+  p.Reset(false);
   size_t used = 0;
   const std::string a = "HTTP/1.1 500 Oops\r\nContent-Length: 1\r\n\r\nx";
-  REQUIRE(p.feed(a.data(), a.size(), &used) == Result::kDone);
+  REQUIRE(p.Feed(a.data(), a.size(), &used) == Result::kDone);
   CHECK(p.status() == 500);
-  p.reset(true);
+  p.Reset(true);
   const std::string b = "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\n";
-  REQUIRE(p.feed(b.data(), b.size(), &used) == Result::kDone);
+  REQUIRE(p.Feed(b.data(), b.size(), &used) == Result::kDone);
   CHECK(p.status() == 404);
   CHECK(p.body_bytes() == 0);
   CHECK(used == b.size());
+}
+
+TEST_CASE("parser: a 101 response ends at its head and upgrades the connection", "[parser]") {
+  const std::string r = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\nraw";
+  Parser p;
+  size_t used = 0;
+  REQUIRE(p.Feed(r.data(), r.size(), &used) == Result::kDone);
+  CHECK(p.upgraded());
+  CHECK(p.status() == 101);
+  CHECK_FALSE(p.keep_alive());
+  CHECK(used == r.size() - 3);
+  check_splits(r.substr(0, used));  // the helper's `trailing` depends on the pieces
+}
+
+TEST_CASE("parser: requests with and without a body, any split", "[parser][request]") {
+  SECTION("no framing header: no body") {
+    const std::string r = "GET /a?b=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /next";
+    const Outcome o = parse_request(r);
+    CHECK(o.result == Result::kDone);
+    CHECK(o.keep_alive);
+    CHECK(o.body_bytes == 0);
+    CHECK(o.trailing == 9);
+    check_splits(r.substr(0, r.size() - 9), false, false, Role::kRequest);
+  }
+  SECTION("Content-Length") {
+    const std::string r = "POST /b HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello";
+    CHECK(parse_request(r).body_bytes == 5);
+    check_splits(r, false, false, Role::kRequest);
+  }
+  SECTION("chunked, with trailers") {
+    const std::string r =
+        "PUT /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-T: 1\r\n\r\n";
+    const Outcome o = parse_request(r);
+    CHECK(o.result == Result::kDone);
+    CHECK(o.body_bytes == 3);
+    check_splits(r, false, false, Role::kRequest);
+  }
+  SECTION("empty lines before the request line are ignored") {
+    const std::string r = "\r\n\n\r\nGET / HTTP/1.1\r\n\r\n";
+    CHECK(parse_request(r).result == Result::kDone);
+    check_splits(r, false, false, Role::kRequest);
+  }
+  SECTION("HTTP/1.0 closes unless asked to keep alive") {
+    CHECK_FALSE(parse_request("GET / HTTP/1.0\r\n\r\n").keep_alive);
+    CHECK(parse_request("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").keep_alive);
+    CHECK_FALSE(parse_request("GET / HTTP/1.1\r\nConnection: close\r\n\r\n").keep_alive);
+  }
+  SECTION("a response-only rule does not apply: 'HEAD' has no say in a request's body") {
+    const Outcome o = parse({"HEAD / HTTP/1.1\r\nContent-Length: 2\r\n\r\nab"}, true, false,
+                            Role::kRequest);
+    CHECK(o.body_bytes == 2);
+  }
+}
+
+TEST_CASE("parser: a CONNECT request ends at its head and upgrades", "[parser][request]") {
+  const std::string r = "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n\x16\x03";
+  Parser p(Role::kRequest);
+  size_t used = 0;
+  REQUIRE(p.Feed(r.data(), r.size(), &used) == Result::kDone);
+  CHECK(p.upgraded());
+  CHECK(used == r.size() - 2);
+}
+
+TEST_CASE("parser: malformed requests", "[parser][request]") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"NOT HTTP AT ALL\r\n\r\n", "malformed request line"},
+      {"GET\r\n\r\n", "malformed request line"},
+      {"GET /\r\n\r\n", "malformed request line"},
+      {"GET / HTTP/1.1x\r\n\r\n", "malformed request line"},
+      {"G(T / HTTP/1.1\r\n\r\n", "malformed request method"},
+      {"GET /a b HTTP/1.1\r\n\r\n", "malformed request target"},
+      {"GET  HTTP/1.1\r\n\r\n", "malformed request target"},
+      {"GET / HTTP/2.0\r\n\r\n", "unsupported HTTP version"},
+      {"POST / HTTP/1.1\r\nContent-Length: x\r\n\r\n", "invalid Content-Length"},
+      {"POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
+       "request with a transfer coding other than chunked"},
+      {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "malformed chunk size"},
+      {"GET / HTTP/1.1\r\n folded: x\r\n\r\n", "obsolete header line folding"},
+  };
+  for (const auto& [bytes, why] : cases) {
+    INFO(bytes);
+    const Outcome o = parse_request(bytes);
+    CHECK(o.result == Result::kError);
+    CHECK(o.error == why);
+    check_splits(bytes, false, false, Role::kRequest);
+  }
+}
+
+TEST_CASE("parser: limits bound a request's head, leading empty lines included", "[parser][request]") {
+  const Parser::Limits limits{64, 256};
+  const auto outcome = [&](const std::string& bytes) {
+    Parser p(Role::kRequest, limits);
+    size_t used = 0;
+    const Result r = p.Feed(bytes.data(), bytes.size(), &used);
+    return r == Result::kError ? std::string(p.error()) : std::string("ok");
+  };
+  CHECK(outcome("GET / HTTP/1.1\r\nX: " + std::string(40, 'a') + "\r\n\r\n") == "ok");
+  CHECK(outcome("GET / HTTP/1.1\r\nX: " + std::string(70, 'a') + "\r\n\r\n") == "line too long");
+  std::string many = "GET / HTTP/1.1\r\n";
+  while (many.size() <= 256) many += "X-F: 0123456789\r\n";
+  CHECK(outcome(many + "\r\n") == "request head too large");
+  CHECK(outcome(std::string(300, '\n')) == "request head too large");
+}
+
+namespace {
+
+// Records what a sink is told, in one string.
+class RecordingSink : public sp::http1::MessageSink {
+ public:
+  std::string seen;
+  void OnRequestLine(std::string_view method, std::string_view target) override {
+    seen.append("line ").append(method).append(" ").append(target).append("\n");
+  }
+  void OnHeader(std::string_view name, std::string_view value) override {
+    seen.append(name).append("=").append(value).append("\n");
+  }
+  void OnBody(const char* data, size_t len) override { seen.append("body ").append(data, len).append("\n"); }
+  void OnInterim() override { seen.append("interim\n"); }
+};
+
+}  // namespace
+
+TEST_CASE("parser: the sink sees the request line, fields and decoded body", "[parser][request]") {
+  const std::string r =
+      "POST /up HTTP/1.1\r\nExpect:  100-continue \r\nTransfer-Encoding: chunked\r\n\r\n"
+      "2\r\nab\r\n1\r\nc\r\n0\r\n\r\n";
+  Parser p(Role::kRequest);
+  RecordingSink sink;
+  p.SetSink(&sink);
+  size_t used = 0;
+  REQUIRE(p.Feed(r.data(), r.size(), &used) == Result::kDone);
+  CHECK(sink.seen ==
+        "line POST /up\nExpect=100-continue\nTransfer-Encoding=chunked\nbody ab\nbody c\n");
+}
+
+TEST_CASE("parser: SetStopAfterHead stops where a body starts", "[parser]") {
+  const std::string head = "POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\n";
+  const std::string r = head + "abc" + "GET / HTTP/1.1\r\n\r\n";
+  Parser p(Role::kRequest);
+  p.SetStopAfterHead(true);
+  size_t used = 0;
+  REQUIRE(p.Feed(r.data(), r.size(), &used) == Result::kHeadDone);
+  CHECK(used == head.size());
+  CHECK_FALSE(p.InHead());
+  size_t more = 0;
+  REQUIRE(p.Feed(r.data() + used, r.size() - used, &more) == Result::kDone);
+  CHECK(more == 3);
+  // A message without a body completes at once: no separate kHeadDone.
+  p.Reset();
+  REQUIRE(p.InHead());
+  REQUIRE(p.Feed(r.data() + used + more, r.size() - used - more, &more) == Result::kDone);
+  CHECK(more == 18);
 }

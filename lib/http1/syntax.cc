@@ -1,8 +1,13 @@
-#include "plugins/http_target/http_syntax.h"
+#include "lib/http1/syntax.h"
 
-namespace sp::http {
+namespace sp::http1 {
+namespace {
 
-bool is_token_char(char c) {
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+}  // namespace
+
+bool IsTokenChar(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   switch (c) {
     case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
@@ -13,15 +18,15 @@ bool is_token_char(char c) {
   }
 }
 
-bool is_token(std::string_view s) {
+bool IsToken(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
-    if (!is_token_char(c)) return false;
+    if (!IsTokenChar(c)) return false;
   }
   return true;
 }
 
-bool is_field_value(std::string_view s) {
+bool IsFieldValue(std::string_view s) {
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     if ((u < 0x20 && c != '\t') || u == 0x7f) return false;
@@ -29,20 +34,18 @@ bool is_field_value(std::string_view s) {
   return true;
 }
 
-static char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
+bool IEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
+    if (Lower(a[i]) != Lower(b[i])) return false;
   }
   return true;
 }
 
-std::string_view trim_ows(std::string_view s) {
+std::string_view TrimOws(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
 }
 
-}  // namespace sp::http
+}  // namespace sp::http1

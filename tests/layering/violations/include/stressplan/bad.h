@@ -1,0 +1,1 @@
+#include "lib/http1/syntax.h"
