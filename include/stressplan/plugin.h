@@ -134,6 +134,13 @@ typedef enum sp_log_level {
  *   path:    a JSON pointer inside that option's value (e.g. "/2/status" for the third
  *            element's "status" of a JSON-typed option), or empty. The host turns option+path
  *            into file:line:column of the plan.
+ * FROZEN for major 1: sp_error has no struct_size, and plugins write into it up to the field
+ * sizes they were compiled with (snprintf(err->message, sizeof err->message, ...)), so neither
+ * side could tell how far the other may go: its fields and sizes never change within major 1.
+ * Text longer than a field is truncated. If a failure ever needs more than these three fields,
+ * the way to grow is a new size-tagged struct (sp_error_v2, starting with uint32_t
+ * struct_size, host-owned and zeroed like this one) passed by pointer to new `_v2` calls;
+ * every call that takes an sp_error keeps taking this one. Major 2 would tag it with a size.
  */
 typedef struct sp_error {
     char message[512];
