@@ -42,7 +42,8 @@ class Recorder {
   // Records one completed request of step `step` (index into the plan's request table), sent
   // in stage `stage`, that the schedule wanted to start at `intended_ns`. Latency is measured
   // from the intended start (coordinated omission: a stalled server shows), service time from
-  // when the target actually started the request.
+  // when the target actually started the request. `r` is the host's reading of the plugin's
+  // result (plugin::ReadResult: size checked, missing fields zero), never the raw pointer.
   void Record(const sp_result& r, uint32_t step, uint32_t stage, uint64_t intended_ns);
   void IterationStarted(uint32_t stage) { StageOf(stage).iterations_started++; }
   void IterationCompleted(uint32_t stage) { StageOf(stage).iterations_completed++; }

@@ -3,6 +3,9 @@
 #include <cstddef>
 #include <cstring>
 
+#include "core/plugin/element_sizes.h"
+#include "core/plugin/sized_struct.h"
+
 namespace sp::plugin {
 namespace {
 
@@ -20,29 +23,18 @@ bool CopySized(const void* raw, size_t min_size, const char* what, T* out, std::
     *err = std::string("its descriptor has no ") + what;
     return false;
   }
-  uint32_t size = 0;
-  std::memcpy(&size, raw, sizeof size);
-  if (size < min_size) {
-    *err = std::string("its ") + what + " is " + std::to_string(size) +
+  const T* read = ReadSized(static_cast<const T*>(raw), min_size, out);
+  if (read == nullptr) {
+    *err = std::string("its ") + what + " is " + std::to_string(DeclaredSize(raw)) +
            " bytes, smaller than the " + std::to_string(min_size) +
            " bytes of the oldest ABI 1.x layout (malformed descriptor)";
     return false;
   }
-  *out = T{};
-  std::memcpy(out, raw, size < sizeof(T) ? size : sizeof(T));
+  if (read != out) *out = *read;
   return true;
 }
 
 bool CheckOptions(const sp_option_decl* decls, size_t count, const char* table, std::string* err) {
-  if (count > 0 && decls == nullptr) {
-    *err = std::string("its ") + table + " table is NULL but counts " + std::to_string(count);
-    return false;
-  }
-  if (count > 1024) {
-    *err = std::string("its ") + table + " table counts " + std::to_string(count) +
-           " entries (malformed descriptor)";
-    return false;
-  }
   for (size_t i = 0; i < count; ++i) {
     const sp_option_decl& d = decls[i];
     if (d.name == nullptr || d.name[0] == '\0') {
@@ -65,6 +57,61 @@ bool CheckOptions(const sp_option_decl* decls, size_t count, const char* table, 
         return false;
       }
     }
+  }
+  return true;
+}
+
+// Reads a declaration table of the plugin's with its stride into *copy, points *table at the
+// copy and checks it.
+bool ReadDeclarations(const sp_option_decl** table, size_t count, size_t stride, const char* name,
+                      std::vector<sp_option_decl>* copy, std::string* err) {
+  if (count > 0 && *table == nullptr) {
+    *err = std::string("its ") + name + " table is NULL but counts " + std::to_string(count);
+    return false;
+  }
+  if (count > 1024) {
+    *err = std::string("its ") + name + " table counts " + std::to_string(count) +
+           " entries (malformed descriptor)";
+    return false;
+  }
+  *copy = CopyDeclarations(*table, count, stride);
+  *table = copy->empty() ? nullptr : copy->data();
+  return CheckOptions(copy->data(), count, name, err);
+}
+
+bool ReadTarget(Descriptor* out, const ElementSizes& sizes, std::string* err) {
+  if (!CopySized(out->desc.vtable, kMinTargetSize, "target vtable", &out->target, err)) return false;
+  sp_target_vtable& v = out->target;
+  if (!v.create || !v.worker_open || !v.submit || !v.poll || !v.cancel_all || !v.worker_close ||
+      !v.destroy) {
+    *err = "its target vtable leaves a required function NULL (malformed descriptor)";
+    return false;
+  }
+  return ReadDeclarations(&v.request_options, v.request_option_count, sizes.option_decl,
+                          "request_options", &out->request_options, err);
+}
+
+bool ReadFault(Descriptor* out, const ElementSizes& sizes, std::string* err) {
+  if (!CopySized(out->desc.vtable, kMinFaultSize, "fault vtable", &out->fault, err)) return false;
+  sp_fault_vtable& v = out->fault;
+  if (!v.create || !v.inject || !v.revert || !v.is_active || !v.destroy) {
+    *err = "its fault vtable leaves a required function NULL (malformed descriptor)";
+    return false;
+  }
+  if ((v.open_site != nullptr) != (v.close_site != nullptr)) {
+    *err = "its fault vtable has only one of open_site and close_site (malformed descriptor)";
+    return false;
+  }
+  return ReadDeclarations(&v.site_options, v.site_option_count, sizes.option_decl, "site_options",
+                          &out->site_options, err);
+}
+
+bool ReadReporter(Descriptor* out, std::string* err) {
+  if (!CopySized(out->desc.vtable, kMinReporterSize, "reporter vtable", &out->reporter, err)) return false;
+  const sp_reporter_vtable& v = out->reporter;
+  if (!v.create || !v.on_document || !v.finish || !v.destroy) {
+    *err = "its reporter vtable leaves a required function NULL (malformed descriptor)";
+    return false;
   }
   return true;
 }
@@ -118,7 +165,7 @@ bool ReadDescriptor(const sp_plugin_descriptor* raw, Descriptor* out, std::strin
     return false;
   }
   if (!CopySized(raw, kMinDescriptorSize, "descriptor", &out->desc, err)) return false;
-  const sp_plugin_descriptor& d = out->desc;
+  sp_plugin_descriptor& d = out->desc;
   if (!IsPluginName(d.name)) {
     *err = std::string("its name '") + (d.name ? d.name : "(null)") +
            "' is not made of [a-z0-9_] (malformed descriptor)";
@@ -128,40 +175,15 @@ bool ReadDescriptor(const sp_plugin_descriptor* raw, Descriptor* out, std::strin
     *err = "its descriptor has no version string (malformed descriptor)";
     return false;
   }
-  if (!CheckOptions(d.options, d.option_count, "options", err)) return false;
+  ElementSizes sizes;
+  if (!ReadElementSizes(d, &sizes, err)) return false;
+  if (!ReadDeclarations(&d.options, d.option_count, sizes.option_decl, "options", &out->options, err)) {
+    return false;
+  }
   switch (RawEnum(d.kind)) {
-    case SP_KIND_TARGET: {
-      if (!CopySized(d.vtable, kMinTargetSize, "target vtable", &out->target, err)) return false;
-      const sp_target_vtable& v = out->target;
-      if (!v.create || !v.worker_open || !v.submit || !v.poll || !v.cancel_all ||
-          !v.worker_close || !v.destroy) {
-        *err = "its target vtable leaves a required function NULL (malformed descriptor)";
-        return false;
-      }
-      return CheckOptions(v.request_options, v.request_option_count, "request_options", err);
-    }
-    case SP_KIND_FAULT: {
-      if (!CopySized(d.vtable, kMinFaultSize, "fault vtable", &out->fault, err)) return false;
-      const sp_fault_vtable& v = out->fault;
-      if (!v.create || !v.inject || !v.revert || !v.is_active || !v.destroy) {
-        *err = "its fault vtable leaves a required function NULL (malformed descriptor)";
-        return false;
-      }
-      if ((v.open_site != nullptr) != (v.close_site != nullptr)) {
-        *err = "its fault vtable has only one of open_site and close_site (malformed descriptor)";
-        return false;
-      }
-      return CheckOptions(v.site_options, v.site_option_count, "site_options", err);
-    }
-    case SP_KIND_REPORTER: {
-      if (!CopySized(d.vtable, kMinReporterSize, "reporter vtable", &out->reporter, err)) return false;
-      const sp_reporter_vtable& v = out->reporter;
-      if (!v.create || !v.on_document || !v.finish || !v.destroy) {
-        *err = "its reporter vtable leaves a required function NULL (malformed descriptor)";
-        return false;
-      }
-      return true;
-    }
+    case SP_KIND_TARGET: return ReadTarget(out, sizes, err);
+    case SP_KIND_FAULT: return ReadFault(out, sizes, err);
+    case SP_KIND_REPORTER: return ReadReporter(out, err);
   }
   *err = "its kind " + std::to_string(RawEnum(d.kind)) +
          " is none of target (1), fault (2), reporter (3) (malformed descriptor)";

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "core/plugin/host.h"
+#include "core/plugin/result.h"
 #include "core/run/thread_cpu.h"
 
 namespace sp::run {
@@ -48,8 +49,14 @@ std::string LoadWorker::Open() {
   return "";
 }
 
-void LoadWorker::OnComplete(void* ctx, const sp_result* r) {
+void LoadWorker::OnComplete(void* ctx, const sp_result* raw) {
   auto* self = static_cast<LoadWorker*>(ctx);
+  sp_result scratch;
+  const sp_result* r = plugin::ReadResult(raw, &scratch);
+  if (r == nullptr) {  // a plugin bug: nothing in it can be trusted; the thread stops (Loop)
+    if (self->failure_.empty()) self->failure_ = plugin::MalformedResultError(self->target_.name(), raw);
+    return;
+  }
   uint32_t local = static_cast<uint32_t>(r->token);
   if (local >= self->vus_.size() || self->vus_[local].state != VuState::InFlight) return;
   Vu& vu = self->vus_[local];
@@ -315,11 +322,11 @@ void LoadWorker::Loop() {
     uint64_t deadline = std::min({now + kMaxWaitNs, next_publish, end, next_due});
     if (!thinking_.empty()) deadline = std::min(deadline, thinking_.top().first);
     if (!ready_.empty()) deadline = now;  // results arrived with think time 0: send at once
-    if (target_.d.target.poll(worker_, deadline) < 0) broken = true;
+    if (target_.d.target.poll(worker_, deadline) < 0 || !failure_.empty()) broken = true;
     in_flight_count_.store(in_flight_, std::memory_order_relaxed);
   }
   if (broken) {
-    failure_ = std::string("target plugin ") + target_.name() + " reported a broken load thread";
+    if (failure_.empty()) failure_ = std::string("target plugin ") + target_.name() + " reported a broken load thread";
     broken_.store(true, std::memory_order_release);
   }
   Drain(next_publish);

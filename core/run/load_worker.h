@@ -91,7 +91,7 @@ class LoadWorker {
   void Leave(const Vu& vu);  // a closed-model user stops: release it in the target soon
   void ReleaseLeft();        // tells the target, outside its callbacks (target.h)
   void Publish();
-  static void OnComplete(void* ctx, const sp_result* r);
+  static void OnComplete(void* ctx, const sp_result* raw);
 
   const int index_;
   const int threads_;

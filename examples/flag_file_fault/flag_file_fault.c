@@ -166,6 +166,6 @@ static const sp_fault_vtable vtable = {
 static const sp_plugin_descriptor descriptor = {
     SP_DESCRIPTOR_HEADER, SP_KIND_FAULT, "flag_file", "1.0.0",
     "creates a file while the fault is in (a maintenance or kill-switch flag); recoverable",
-    options, 2, &vtable, NULL, NULL};
+    options, 2, &vtable, NULL, NULL, SP_ELEMENT_SIZES};
 
 SP_PLUGIN_ENTRY { return &descriptor; }

@@ -107,6 +107,6 @@ static const sp_reporter_vtable vtable = {sizeof(sp_reporter_vtable), ndjson_cre
 static const sp_plugin_descriptor descriptor = {
     SP_DESCRIPTOR_HEADER, SP_KIND_REPORTER, "ndjson", "1.0.0",
     "streams every run document to a file as newline-delimited JSON",
-    options, sizeof options / sizeof options[0], &vtable, NULL, NULL};
+    options, sizeof options / sizeof options[0], &vtable, NULL, NULL, SP_ELEMENT_SIZES};
 
 SP_PLUGIN_ENTRY { return &descriptor; }

@@ -22,10 +22,32 @@
  *   carries the ABI major/minor it was built against (SP_ABI_VERSION_MAJOR/MINOR below).
  *   - The host refuses a plugin whose major differs from its own, naming the file and both
  *     versions.
- *   - Fields are only ever appended within a major. A host reading a struct smaller than its own
- *     treats the missing tail as zero (NULL callbacks, 0 counts); a plugin reading a host struct
- *     must likewise check `struct_size` before touching fields newer than the minor it knows.
+ *   - Fields are only ever appended within a major. The host copies what a plugin filled, by
+ *     the `struct_size` it declared, into a zeroed host struct: a smaller (older) struct's
+ *     missing tail reads as zero (NULL callbacks, 0 counts), a larger (newer) one's extra fields
+ *     are ignored. This holds for the descriptor, the vtables and every sp_result. A struct
+ *     smaller than its ABI 1.0 layout is a plugin error, never read: a descriptor or vtable
+ *     keeps the plugin from loading, an sp_result stops the run with the plugin's name and the
+ *     size it declared. A plugin reading a host struct must likewise check `struct_size` before
+ *     touching fields newer than the minor it knows.
  *   - A function pointer's signature never changes; a changed call is added as `name_v2`.
+ *
+ * ARRAYS (ABI 1.3)
+ *   Three structs travel as arrays, so their size is the stride of the array: sp_option_decl
+ *   (plugin to host: the descriptor's `options`, a target's `request_options`, a fault's
+ *   `site_options`), sp_option_value (host to plugin: sp_options.values) and sp_request_spec
+ *   (host to target: `requests`). They grow like every other struct, by appending fields, and
+ *   the descriptor says which size each one had when the plugin was built (SP_ELEMENT_SIZES
+ *   fills option_decl_size, option_value_size and request_spec_size):
+ *   - The host reads a plugin's declaration tables with the plugin's stride, copying each entry
+ *     into a zeroed host entry (a newer plugin's extra fields are ignored, an older plugin's
+ *     missing ones read as zero).
+ *   - The host hands option values and request specs laid out with the plugin's stride, so a
+ *     plugin indexes them as arrays of the struct it was compiled with.
+ *   - A descriptor older than 1.3 has no sizes: its arrays have the 1.0 layout, which did not
+ *     change up to 1.3. From 1.3 on the sizes are required; a size smaller than the 1.0 layout
+ *     is refused, naming the file, as is one the host cannot honour.
+ *   sp_str, sp_options and sp_error carry no size and are frozen for major 1 (see each).
  *
  * OWNERSHIP
  *   Whoever allocates, frees. Pointers handed across a call (sp_str, option tables, documents)
@@ -54,7 +76,7 @@ extern "C" {
 #endif
 
 #define SP_ABI_VERSION_MAJOR 1
-#define SP_ABI_VERSION_MINOR 2
+#define SP_ABI_VERSION_MINOR 3
 
 /* Name of the one symbol each plugin library exports. */
 #define SP_ENTRY_SYMBOL "stressplan_plugin_entry"
@@ -84,7 +106,7 @@ typedef enum sp_status {
     SP_UNSUPPORTED = 3       /* the plugin does not implement this call */
 } sp_status;
 
-/* A borrowed, not necessarily NUL-terminated UTF-8 string. */
+/* A borrowed, not necessarily NUL-terminated UTF-8 string. Frozen for major 1. */
 typedef struct sp_str {
     const char *ptr;
     size_t len;
@@ -112,6 +134,13 @@ typedef enum sp_log_level {
  *   path:    a JSON pointer inside that option's value (e.g. "/2/status" for the third
  *            element's "status" of a JSON-typed option), or empty. The host turns option+path
  *            into file:line:column of the plan.
+ * FROZEN for major 1: sp_error has no struct_size, and plugins write into it up to the field
+ * sizes they were compiled with (snprintf(err->message, sizeof err->message, ...)), so neither
+ * side could tell how far the other may go: its fields and sizes never change within major 1.
+ * Text longer than a field is truncated. If a failure ever needs more than these three fields,
+ * the way to grow is a new size-tagged struct (sp_error_v2, starting with uint32_t
+ * struct_size, host-owned and zeroed like this one) passed by pointer to new `_v2` calls;
+ * every call that takes an sp_error keeps taking this one. Major 2 would tag it with a size.
  */
 typedef struct sp_error {
     char message[512];
@@ -138,7 +167,8 @@ typedef enum sp_option_type {
 } sp_option_type;
 
 /*
- * One option a plugin accepts. Declared by the plugin in static storage.
+ * One option a plugin accepts. Declared by the plugin in static storage, in arrays whose
+ * stride is the descriptor's option_decl_size (ARRAYS above).
  *   default_value: in plan syntax ("30s", "true", "GET"), or NULL for no default.
  *   required:      1 if the plan must set it; a required option has no default.
  */
@@ -151,7 +181,8 @@ typedef struct sp_option_decl {
 } sp_option_decl;
 
 /*
- * One resolved option value, handed to the plugin in the order of its declarations.
+ * One resolved option value, handed to the plugin in the order of its declarations, in an
+ * array whose stride is the descriptor's option_value_size (ARRAYS above).
  * is_set: 1 if the plan (or the declared default) gave a value, 0 if absent and no default.
  * Only the field that matches `type` is meaningful.
  * OWNERSHIP: borrowed; `s` points into host memory valid for the call that received it.
@@ -166,11 +197,26 @@ typedef struct sp_option_value {
     sp_str s;
 } sp_option_value;
 
-/* A table of resolved values: values[k] answers decls[k] of the table it was declared by. */
+/*
+ * A table of resolved values: values[k] answers decls[k] of the table it was declared by.
+ * Frozen for major 1: it is embedded in sp_request_spec and never grows; more per-table data
+ * would come as a new struct passed to `_v2` calls.
+ */
 typedef struct sp_options {
     size_t count;
     const sp_option_value *values;
 } sp_options;
+
+/*
+ * One compiled request step of a target (target.h): its plan name and its options (laid out
+ * as the target's request_options). Defined here because the descriptor gives its size.
+ * Handed to a target's create and check_options in an array whose stride is the descriptor's
+ * request_spec_size (ARRAYS above).
+ */
+typedef struct sp_request_spec {
+    sp_str name;
+    sp_options options;
+} sp_request_spec;
 
 /*
  * Functions the host offers every plugin. Handed to `init` and to every `create`, together
@@ -232,6 +278,9 @@ typedef struct sp_host_api {
  *   init:    optional; called once after loading, before any `create`. A failure stops the
  *            run with the message and the library's file name. THREADING: main thread.
  *   shutdown: optional; called once before unloading, after every object is destroyed.
+ *   option_decl_size, option_value_size, request_spec_size (ABI 1.3, required from 1.3 on):
+ *            sizeof(sp_option_decl), sizeof(sp_option_value), sizeof(sp_request_spec) as the
+ *            plugin was built; end the initializer with SP_ELEMENT_SIZES (ARRAYS above).
  */
 typedef struct sp_plugin_descriptor {
     uint32_t struct_size;
@@ -246,6 +295,11 @@ typedef struct sp_plugin_descriptor {
     const void *vtable;
     sp_status (*init)(const sp_host_api *host, void *host_ctx, sp_error *err);
     void (*shutdown)(void);
+
+    /* ---- ABI 1.3 ---- */
+    uint32_t option_decl_size;
+    uint32_t option_value_size;
+    uint32_t request_spec_size;
 } sp_plugin_descriptor;
 
 /* The type of the entry symbol. */
@@ -258,6 +312,10 @@ SP_EXPORT const sp_plugin_descriptor *stressplan_plugin_entry(void);
 /* The first three fields of an sp_plugin_descriptor built against this header. */
 #define SP_DESCRIPTOR_HEADER \
     sizeof(sp_plugin_descriptor), SP_ABI_VERSION_MAJOR, SP_ABI_VERSION_MINOR
+
+/* The last three fields (ABI 1.3): the element sizes of the arrays, as built. */
+#define SP_ELEMENT_SIZES \
+    sizeof(sp_option_decl), sizeof(sp_option_value), sizeof(sp_request_spec)
 
 #ifdef __cplusplus
 }

@@ -116,11 +116,8 @@ typedef struct sp_worker_host {
     void (*complete)(void *ctx, const sp_result *result);
 } sp_worker_host;
 
-/* One compiled request step: its plan name and its options (laid out as request_options). */
-typedef struct sp_request_spec {
-    sp_str name;
-    sp_options options;
-} sp_request_spec;
+/* sp_request_spec, the compiled request step handed to create, is in plugin.h (ABI 1.3: the
+ * descriptor gives its size). */
 
 typedef struct sp_target_vtable {
     uint32_t struct_size;

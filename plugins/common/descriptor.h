@@ -17,7 +17,7 @@ constexpr sp_plugin_descriptor make_descriptor(sp_kind kind, const char* name, c
                                                const sp_option_decl (&options)[N],
                                                const void* vtable) {
   return {SP_DESCRIPTOR_HEADER, kind, name, version, description, options, N, vtable,
-          /*init=*/nullptr, /*shutdown=*/nullptr};
+          /*init=*/nullptr, /*shutdown=*/nullptr, SP_ELEMENT_SIZES};
 }
 
 }  // namespace sp::plugin_common

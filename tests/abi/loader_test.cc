@@ -205,7 +205,8 @@ TEST_CASE("ReadDescriptor refuses inconsistent option tables") {
   sp_reporter_vtable vt{sizeof vt, [](const sp_host_api*, void*, const sp_options*, void**, sp_error*) { return SP_OK; },
                         [](void*, sp_document_kind, sp_str, sp_error*) { return SP_OK; },
                         [](void*, sp_error*) { return SP_OK; }, [](void*) {}, nullptr};
-  sp_plugin_descriptor d{SP_DESCRIPTOR_HEADER, SP_KIND_REPORTER, "x", "1", "", dup, 2, &vt, nullptr, nullptr};
+  sp_plugin_descriptor d{SP_DESCRIPTOR_HEADER, SP_KIND_REPORTER, "x", "1", "", dup, 2, &vt, nullptr, nullptr,
+                         SP_ELEMENT_SIZES};
   sp::plugin::Descriptor out;
   std::string err;
   CHECK_FALSE(sp::plugin::ReadDescriptor(&d, &out, &err));
@@ -233,4 +234,63 @@ TEST_CASE("ReadDescriptor refuses inconsistent option tables") {
   vt.finish = [](void*, sp_error*) { return SP_OK; };
   CHECK(sp::plugin::ReadDescriptor(&d, &out, &err));
   CHECK(sp::plugin::ReadDescriptor(nullptr, &out, &err) == false);
+}
+
+TEST_CASE("option declarations larger than the host's are read with the plugin's stride (ABI 1.3)") {
+  Host host;
+  Loader loader(&host);
+  std::string err;
+  const sp::plugin::Plugin* p = loader.Load(Fixture("wide_elements"), &err);
+  INFO(err);
+  REQUIRE(p != nullptr);
+  REQUIRE(p->d.desc.option_count == 3);
+  const sp_option_decl* o = p->d.desc.options;
+  CHECK(std::string(o[0].name) == "path");
+  CHECK(o[0].type == SP_OPT_PATH);
+  CHECK(std::string(o[1].name) == "pause");
+  CHECK(o[1].type == SP_OPT_DURATION);
+  CHECK(std::string(o[1].default_value) == "2s");
+  CHECK(std::string(o[2].name) == "label");
+  CHECK(o[2].required == 1);
+  CHECK(std::string(o[2].description) == "a required string, declared third");
+}
+
+TEST_CASE("option declarations smaller than the 1.0 layout are refused, never guessed at") {
+  std::string err = LoadError("narrow_elements");
+  CHECK_THAT(err, Catch::Contains(Fixture("narrow_elements")));
+  CHECK_THAT(err, Catch::Contains("sp_option_decl is 16 bytes, not a layout of ABI 1.x"));
+  CHECK_THAT(err, Catch::Contains("the 1.0 layout is " + std::to_string(sizeof(sp_option_decl)) + " bytes"));
+}
+
+TEST_CASE("element sizes: required from 1.3, absent before, refused when the host cannot hand them") {
+  sp_reporter_vtable vt{sizeof vt, [](const sp_host_api*, void*, const sp_options*, void**, sp_error*) { return SP_OK; },
+                        [](void*, sp_document_kind, sp_str, sp_error*) { return SP_OK; },
+                        [](void*, sp_error*) { return SP_OK; }, [](void*) {}, nullptr};
+  static const sp_option_decl one[] = {{"x", SP_OPT_STRING, nullptr, 0, ""}};
+  sp_plugin_descriptor d{SP_DESCRIPTOR_HEADER, SP_KIND_REPORTER, "x", "1", "", one, 1, &vt, nullptr, nullptr,
+                         SP_ELEMENT_SIZES};
+  sp::plugin::Descriptor out;
+  std::string err;
+  CHECK(sp::plugin::ReadDescriptor(&d, &out, &err));
+
+  d.option_decl_size = d.option_value_size = d.request_spec_size = 0;  // a 1.3 plugin without them
+  CHECK_FALSE(sp::plugin::ReadDescriptor(&d, &out, &err));
+  CHECK_THAT(err, Catch::Contains("(ABI 1.3) leaves an element size 0"));
+  CHECK_THAT(err, Catch::Contains("SP_ELEMENT_SIZES"));
+  d.abi_minor = 2;  // the same descriptor from before 1.3: the 1.0 layouts
+  CHECK(sp::plugin::ReadDescriptor(&d, &out, &err));
+  CHECK(std::string(out.desc.options[0].name) == "x");
+
+  d.abi_minor = 4;  // a newer plugin that indexes option values with a larger stride
+  d.option_decl_size = sizeof(sp_option_decl);
+  d.option_value_size = sizeof(sp_option_value) + 8;
+  d.request_spec_size = sizeof(sp_request_spec);
+  CHECK_FALSE(sp::plugin::ReadDescriptor(&d, &out, &err));
+  CHECK_THAT(err, Catch::Contains("built with a " + std::to_string(sizeof(sp_option_value) + 8) +
+                                  "-byte sp_option_value"));
+  CHECK_THAT(err, Catch::Contains("hands " + std::to_string(sizeof(sp_option_value)) + "-byte ones"));
+  d.option_value_size = sizeof(sp_option_value);
+  d.request_spec_size = 8;
+  CHECK_FALSE(sp::plugin::ReadDescriptor(&d, &out, &err));
+  CHECK_THAT(err, Catch::Contains("sp_request_spec is 8 bytes, not a layout of ABI 1.x"));
 }
