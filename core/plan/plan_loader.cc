@@ -62,7 +62,7 @@ bool Process(Value root, const std::string& file, const std::string& dir, const 
   // A step past the end of the plan's own profile is a mistake in the plan; past the end of
   // a run shortened by a flag it is skipped (a quick --duration 10s of a chaos plan).
   const bool shortened_by_flag = options.profile || options.users || options.duration;
-  if (options.mode == "full" && !shortened_by_flag && !CheckChaosTimeline(result, errors)) return false;
+  if (options.mode == RunMode::kFull && !shortened_by_flag && !CheckChaosTimeline(result, errors)) return false;
   for (size_t i = 0; i < result.secrets.size(); ++i) {
     Secret& secret = result.secrets[i];
     if (const std::string* value = vars.find(secret.name); value != nullptr) secret.value = *value;
