@@ -51,7 +51,7 @@ ChaosRunner::ChaosRunner(const plan::Plan& plan, ChaosSetup* setup, plugin::Host
 
 ChaosRunner::~ChaosRunner() {
   if (thread_.joinable()) {
-    Stop("aborted", "the run ended abnormally");
+    Stop(Outcome::kAborted, "the run ended abnormally");
     thread_.join();
   }
   DestroyInstances();
@@ -75,7 +75,7 @@ void ChaosRunner::Start(uint64_t t0_ns) {
   thread_ = std::thread([this] { Loop(); });
 }
 
-void ChaosRunner::Stop(const std::string& outcome, const std::string& why) {
+void ChaosRunner::Stop(Outcome outcome, const std::string& why) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stop_) return;
@@ -123,7 +123,8 @@ std::vector<ExperimentResult> ChaosRunner::Results() const {
 void ChaosRunner::Loop() {
   for (;;) {
     bool stop, finishing;
-    std::string outcome, why;
+    Outcome outcome = Outcome::kAborted;
+    std::string why;
     {
       std::lock_guard<std::mutex> lock(mu_);
       stop = stop_;
@@ -149,7 +150,7 @@ void ChaosRunner::Loop() {
         case Phase::Pending:
           if (finishing) {
             std::lock_guard<std::mutex> lock(mu_);
-            s.result.outcome = "skipped";
+            s.result.outcome = Outcome::kSkipped;
             char text[96];
             std::snprintf(text, sizeof text, "not run: the load ended before the step's start (at %.1f s)", at);
             s.result.message = text;
@@ -221,7 +222,7 @@ void ChaosRunner::BeginStep(size_t i) {
   if (!failed.empty()) {
     std::lock_guard<std::mutex> lock(mu_);
     s.result.before = std::move(before);
-    s.result.outcome = "failed";
+    s.result.outcome = Outcome::kFailed;
     s.result.message = "steady state not met before the fault, so it was not injected: " + failed;
     s.phase = Phase::Done;
     return;
@@ -231,7 +232,7 @@ void ChaosRunner::BeginStep(size_t i) {
     std::lock_guard<std::mutex> lock(mu_);
     s.result.before = std::move(before);
     if (!stop_) {
-      s.result.outcome = "skipped";
+      s.result.outcome = Outcome::kSkipped;
       s.result.message = "not run: the load ended while the steady state was being checked";
       s.phase = Phase::Done;
     }
@@ -242,7 +243,7 @@ void ChaosRunner::BeginStep(size_t i) {
   if (!setup_->Create(*s.step, host_, &instance, &err)) {
     std::lock_guard<std::mutex> lock(mu_);
     s.result.before = std::move(before);
-    s.result.outcome = "aborted";
+    s.result.outcome = Outcome::kAborted;
     s.result.message = err;
     s.phase = Phase::Done;
     return;
@@ -262,7 +263,7 @@ void ChaosRunner::BeginStep(size_t i) {
       // Without its record the fault could not be undone after a crash: it does not go in.
       std::lock_guard<std::mutex> lock(mu_);
       s.result.before = std::move(before);
-      s.result.outcome = "aborted";
+      s.result.outcome = Outcome::kAborted;
       s.result.message = "the fault's journal record did not fit (" + std::to_string(n) + " bytes); not injected";
       s.phase = Phase::Done;
       return;
@@ -274,7 +275,7 @@ void ChaosRunner::BeginStep(size_t i) {
     // A fault that can outlive this process goes in only once it is on disk.
     std::lock_guard<std::mutex> lock(mu_);
     s.result.before = std::move(before);
-    s.result.outcome = "aborted";
+    s.result.outcome = Outcome::kAborted;
     s.result.message = "could not write the chaos journal (" + journal_->path() + "); not injected";
     s.phase = Phase::Done;
     return;
@@ -300,7 +301,7 @@ void ChaosRunner::BeginStep(size_t i) {
   // A half-done inject is taken back out like a finished one.
   {
     std::lock_guard<std::mutex> lock(mu_);
-    s.result.outcome = "aborted";
+    s.result.outcome = Outcome::kAborted;
     s.result.message = "inject failed: " + FaultErrorText(e, "no reason given");
     s.phase = Phase::Injected;
     injected_order_.push_back(i);
@@ -333,7 +334,7 @@ void ChaosRunner::RevertStep(size_t i, const std::string& why) {
     s.result.end_s = t;
     s.result.reverted = !active;
     if (st != SP_OK || active) {
-      s.result.outcome = "aborted";
+      s.result.outcome = Outcome::kAborted;
       std::string text = st != SP_OK ? "revert failed: " + FaultErrorText(e, "no reason given")
                                      : "revert did not take: the fault was still active " +
                                            std::to_string(static_cast<int>(kVerifyTimeoutS)) + " s later";
@@ -345,10 +346,10 @@ void ChaosRunner::RevertStep(size_t i, const std::string& why) {
       } else {
         std::fprintf(stderr, "%s\n", line.c_str());
       }
-    } else if (!why.empty() && s.result.outcome == "completed") {
+    } else if (!why.empty() && s.result.outcome == Outcome::kCompleted) {
       s.result.message = "reverted early: " + why;
     }
-    s.phase = s.result.outcome == "completed" ? Phase::AwaitRecovery : Phase::Done;
+    s.phase = s.result.outcome == Outcome::kCompleted ? Phase::AwaitRecovery : Phase::Done;
   }
   metrics_->MarkReverted(i, t);
 }
@@ -360,14 +361,14 @@ void ChaosRunner::AfterProbes(size_t i) {
   std::lock_guard<std::mutex> lock(mu_);
   s.result.after = std::move(after);
   if (!failed.empty()) {
-    s.result.outcome = "failed";
+    s.result.outcome = Outcome::kFailed;
     s.result.deviated = true;
     s.result.message = "steady state deviated after the fault: " + failed;
   }
   s.phase = Phase::Done;
 }
 
-void ChaosRunner::StopAll(const std::string& outcome, const std::string& why) {
+void ChaosRunner::StopAll(Outcome outcome, const std::string& why) {
   // Newest first: a fault injected on top of another comes out before it.
   std::vector<size_t> order;
   {
@@ -379,14 +380,14 @@ void ChaosRunner::StopAll(const std::string& outcome, const std::string& why) {
   }
   std::lock_guard<std::mutex> lock(mu_);
   for (StepState& s : steps_) {
-    if (s.phase == Phase::Done && s.result.outcome != "completed") continue;
+    if (s.phase == Phase::Done && s.result.outcome != Outcome::kCompleted) continue;
     if (s.phase == Phase::Done && s.result.injected) continue;  // finished before the stop
     if (s.phase == Phase::Pending) {
       s.result.outcome = outcome;
       s.result.message = "not run: " + why;
     } else {
       s.result.outcome = outcome;
-      s.result.message = (s.result.message.empty() ? "" : s.result.message + "; ") + outcome + ": " + why;
+      s.result.message = (s.result.message.empty() ? "" : s.result.message + "; ") + OutcomeName(outcome) + ": " + why;
     }
     s.phase = Phase::Done;
   }

@@ -26,6 +26,8 @@
 namespace sp::chaos {
 
 using report::ExperimentResult;
+using report::Outcome;
+using report::OutcomeName;
 using report::ProbeOutcome;
 
 class ChaosRunner {
@@ -35,8 +37,8 @@ class ChaosRunner {
   ~ChaosRunner();
 
   void Start(uint64_t t0_ns);
-  // Any thread: revert what is in now and start nothing more. outcome: interrupted | aborted.
-  void Stop(const std::string& outcome, const std::string& why);
+  // Any thread: revert what is in now and start nothing more. outcome: kInterrupted or kAborted.
+  void Stop(Outcome outcome, const std::string& why);
   // Main thread, after the load ended: reverts what is still in, runs the after-probes still
   // due (unless stopped), joins. `pump` runs every few ms while waiting (service restarts).
   void Finish(const std::function<void()>& pump);
@@ -67,7 +69,7 @@ class ChaosRunner {
   void RevertStep(size_t i, const std::string& why);
   void AfterProbes(size_t i);
   std::vector<ProbeOutcome> RunProbes();
-  void StopAll(const std::string& outcome, const std::string& why);
+  void StopAll(Outcome outcome, const std::string& why);
 
   bool Stopping() const;  // Stop or Finish was asked for
 
@@ -84,7 +86,7 @@ class ChaosRunner {
   mutable std::mutex mu_;  // guards the flags below and the results' reads
   std::condition_variable cv_;
   bool stop_ = false;
-  std::string stop_outcome_;
+  Outcome stop_outcome_ = Outcome::kAborted;
   std::string stop_why_;
   bool finishing_ = false;
   bool done_ = false;

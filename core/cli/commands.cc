@@ -41,7 +41,7 @@ void AddPlanOptions(OptionSet& set) {
 }
 
 // Common to run and validate: flags -> LoadOptions -> Plan. Prints errors; false on failure.
-bool LoadPlanFromArgs(const ParsedArguments& a, const std::string& command, plan::Plan* plan) {
+bool LoadPlanFromArgs(const ParsedArguments& a, const std::string& command, plan::RunMode mode, plan::Plan* plan) {
   if (a.positional.size() != 1) {
     std::fprintf(stderr, "stressplan %s: expected exactly one PLAN file, got %zu arguments (see --help)\n",
                  command.c_str(), a.positional.size());
@@ -65,7 +65,7 @@ bool LoadPlanFromArgs(const ParsedArguments& a, const std::string& command, plan
   if (a.has("duration")) lo.duration = a.last("duration");
   if (a.has("spawn-rate")) lo.spawn_rate = a.last("spawn-rate");
   if (a.has("host")) lo.host = a.last("host");
-  lo.mode = a.last("mode", "full");  // validate has no --mode: it checks as run does by default
+  lo.mode = mode;
   plan::Diagnostics errors;
   if (!plan::LoadPlan(a.positional[0], lo, plan, &errors)) {
     for (const auto& d : errors) std::fprintf(stderr, "%s\n", d.str().c_str());
@@ -115,9 +115,9 @@ int RunCommand(const std::vector<std::string>& args) {
     return kExitPassed;
   }
   run::RunOptions ro;
-  ro.mode = a.last("mode", "full");
-  if (ro.mode != "load" && ro.mode != "chaos" && ro.mode != "full") {
-    std::fprintf(stderr, "--mode: expected load, chaos or full, got '%s'\n", ro.mode.c_str());
+  const std::string mode = a.last("mode", "full");
+  if (!plan::ParseRunMode(mode, &ro.mode)) {
+    std::fprintf(stderr, "--mode: expected load, chaos or full, got '%s'\n", mode.c_str());
     return kExitUsage;
   }
   ro.report_dir = a.last("report", ".");
@@ -125,7 +125,7 @@ int RunCommand(const std::vector<std::string>& args) {
   ro.plugin_paths = PluginPaths(a);
   ro.version = Version();
   plan::Plan plan;
-  if (!LoadPlanFromArgs(a, "run", &plan)) return kExitUsage;
+  if (!LoadPlanFromArgs(a, "run", ro.mode, &plan)) return kExitUsage;
   return run::RunPlan(plan, ro);
 }
 
@@ -145,7 +145,8 @@ int ValidateCommand(const std::vector<std::string>& args) {
     return kExitPassed;
   }
   plan::Plan plan;
-  if (!LoadPlanFromArgs(a, "validate", &plan)) return kExitUsage;
+  // validate has no --mode: it checks as run does by default.
+  if (!LoadPlanFromArgs(a, "validate", plan::RunMode::kFull, &plan)) return kExitUsage;
   int code = run::ValidatePlugins(plan, PluginPaths(a));
   if (code == kExitPassed) {
     std::printf("%s: valid (profile %s, %zu scenario(s), %zu reporter(s), %zu service(s))\n",

@@ -23,7 +23,7 @@ bool ParseSpawnRate(const std::string& text, double* rate, std::string* err) {
 
 }  // namespace
 
-bool CheckCliFlags(const LoadOptions& options, Diagnostics* errors) {
+bool CheckCliFlags(const LoadOptions& options, ParsedCliFlags* parsed, Diagnostics* errors) {
   bool ok = true;
   if (options.users && *options.users < 1) {
     ok = AddError(errors, Flag("--users"), "",
@@ -40,6 +40,8 @@ bool CheckCliFlags(const LoadOptions& options, Diagnostics* errors) {
       ok = AddError(errors, Flag("--duration"), "", err);
     } else if (d.count() <= 0) {
       ok = AddError(errors, Flag("--duration"), "", "must be longer than 0, got \"" + *options.duration + "\"");
+    } else {
+      parsed->duration = d;
     }
   }
   if (options.spawn_rate) {
@@ -47,6 +49,8 @@ bool CheckCliFlags(const LoadOptions& options, Diagnostics* errors) {
     std::string err;
     if (!ParseSpawnRate(*options.spawn_rate, &rate, &err)) {
       ok = AddError(errors, Flag("--spawn-rate"), "", err);
+    } else {
+      parsed->spawn_rate = rate;
     }
   }
   if (options.profile && options.profile->empty()) {
@@ -58,8 +62,8 @@ bool CheckCliFlags(const LoadOptions& options, Diagnostics* errors) {
   return ok;
 }
 
-bool ApplyCliOverrides(const LoadOptions& options, const Location& profile_loc, Plan* plan,
-                       Diagnostics* errors) {
+bool ApplyCliOverrides(const LoadOptions& options, const ParsedCliFlags& parsed, const Location& profile_loc,
+                       Plan* plan, Diagnostics* errors) {
   Location where = profile_loc;
   std::string key = "profile";
   if (options.profile) {
@@ -77,7 +81,7 @@ bool ApplyCliOverrides(const LoadOptions& options, const Location& profile_loc, 
   }
   Profile& profile = it->second;
 
-  if (options.users || options.duration) {
+  if (options.users || parsed.duration) {
     Stage stage;
     // --duration alone keeps the model of the profile: an all-open profile becomes one open
     // stage at its highest rate; anything else one closed stage of its most users.
@@ -95,24 +99,16 @@ bool ApplyCliOverrides(const LoadOptions& options, const Location& profile_loc, 
     stage.duration = TotalDuration(profile);
     std::string origin;
     if (options.users) origin = "--users " + std::to_string(*options.users);
-    if (options.duration) {
-      std::string err;
-      if (!ParseDuration(*options.duration, &stage.duration, &err)) {
-        return AddError(errors, Flag("--duration"), "", err);
-      }
+    if (parsed.duration) {
+      stage.duration = *parsed.duration;
       origin += (origin.empty() ? "" : " ") + std::string("--duration ") + *options.duration;
     }
     stage.loc = Flag(origin);
     profile.stages.assign(1, stage);
   }
-  if (options.spawn_rate) {
-    double rate = 0;
-    std::string err;
-    if (!ParseSpawnRate(*options.spawn_rate, &rate, &err)) {
-      return AddError(errors, Flag("--spawn-rate"), "", err);
-    }
+  if (parsed.spawn_rate) {
     for (Stage& stage : profile.stages) {
-      if (!stage.open()) stage.spawn_rate = rate;
+      if (!stage.open()) stage.spawn_rate = *parsed.spawn_rate;
     }
   }
   return true;

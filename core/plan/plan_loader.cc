@@ -83,7 +83,8 @@ bool Process(Value root, const std::string& file, const std::string& dir, const 
     SetPath(&root, "target.base_url", MakeScalar(*options.host, {}, /*quoted=*/true),
             "--host " + *options.host, errors);
   }
-  CheckCliFlags(options, errors);
+  ParsedCliFlags flags;
+  CheckCliFlags(options, &flags, errors);
   if (failed()) return false;
 
   // Phase 3: validation, then the load-shaping flags.
@@ -94,14 +95,14 @@ bool Process(Value root, const std::string& file, const std::string& dir, const 
   Location profile_loc;
   if (!BuildPlan(root, &result, &profile_loc, errors)) {
     // Still report a bad profile name or flag in the same run.
-    ApplyCliOverrides(options, profile_loc, &result, errors);
+    ApplyCliOverrides(options, flags, profile_loc, &result, errors);
     return false;
   }
-  if (!ApplyCliOverrides(options, profile_loc, &result, errors)) return false;
+  if (!ApplyCliOverrides(options, flags, profile_loc, &result, errors)) return false;
   // A step past the end of the plan's own profile is a mistake in the plan; past the end of
   // a run shortened by a flag it is skipped (a quick --duration 10s of a chaos plan).
   const bool shortened_by_flag = options.profile || options.users || options.duration;
-  if (options.mode == "full" && !shortened_by_flag && !CheckChaosTimeline(result, errors)) return false;
+  if (options.mode == RunMode::kFull && !shortened_by_flag && !CheckChaosTimeline(result, errors)) return false;
   for (size_t i = 0; i < result.secrets.size(); ++i) {
     Secret& secret = result.secrets[i];
     if (const std::string* value = vars.find(secret.name); value != nullptr) secret.value = *value;

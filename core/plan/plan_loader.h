@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/plan/diagnostic.h"
+#include "core/plan/mode.h"
 #include "core/plan/plan.h"
 
 namespace sp::plan {
@@ -30,9 +31,9 @@ struct LoadOptions {
   std::optional<std::string> duration{};    // --duration T (raw text, parsed with units)
   std::optional<std::string> spawn_rate{};  // --spawn-rate N (users per second, > 0; plain number or rate syntax)
   std::optional<std::string> host{};        // --host URL  -> overrides target option base_url
-  // run --mode: only "full" puts the chaos steps on the profile's timeline, so only then must
+  // run --mode: only full puts the chaos steps on the profile's timeline, so only then must
   // a plan's steps fit in its profile (validate checks as run does by default).
-  std::string mode{"full"};
+  RunMode mode = RunMode::kFull;
   std::optional<std::map<std::string, std::string>> process_env{};  // nullopt: use the real environ
 };
 

@@ -108,7 +108,7 @@ void Console::Summary(const RunEnd& end, const metrics::Recorder& t,
 void Console::PrintSummary(const RunEnd& end, const metrics::Recorder& t, const std::vector<std::string>& names) {
   const metrics::Histogram& h = t.latency();
   std::fprintf(out_, "\nstressplan: %s, profile %s: %s in %.1fs\n", info_.plan->name.c_str(), info_.plan->profile.c_str(),
-              end.status.c_str(), end.duration_s);
+              RunStatusName(end.status), end.duration_s);
   std::fprintf(out_, "  requests      %llu (%.1f/s), errors %llu (%.2f%%), interrupted %llu\n",
               static_cast<unsigned long long>(t.requests()),
               end.duration_s > 0 ? static_cast<double>(t.requests()) / end.duration_s : 0.0,
@@ -168,8 +168,9 @@ void Console::PrintSummary(const RunEnd& end, const metrics::Recorder& t, const 
     std::fprintf(out_, "  experiments\n");
     for (const ExperimentReport& x : end.chaos.experiments) {
       const ExperimentResult& e = x.result;
-      const bool good = e.outcome == "completed" && !e.deviated;
-      std::fprintf(out_, "    %s %s (%s): %s", e.outcome == "skipped" ? "skip" : good ? "pass" : "FAIL", e.name.c_str(), e.fault.c_str(), e.outcome.c_str());
+      const bool good = e.outcome == Outcome::kCompleted && !e.deviated;
+      std::fprintf(out_, "    %s %s (%s): %s", e.outcome == Outcome::kSkipped ? "skip" : good ? "pass" : "FAIL",
+                   e.name.c_str(), e.fault.c_str(), OutcomeName(e.outcome));
       if (e.start_s >= 0) std::fprintf(out_, ", %.1f s - %.1f s", e.start_s, e.end_s >= 0 ? e.end_s : e.start_s);
       if (x.measure.inject_s >= 0) {
         const metrics::Recorder& d = x.measure.during;

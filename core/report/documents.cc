@@ -86,7 +86,7 @@ std::string RunStartDocument(const RunInfo& info) {
   json d = Header("run_start");
   d["plan"] = {{"name", p.name}, {"file", p.file}, {"environment", p.environment},
                {"profile", p.profile}, {"description", p.description}};
-  d["mode"] = info.mode;
+  d["mode"] = plan::RunModeName(info.mode);
   d["started_at"] = info.started_at;
   d["stressplan_version"] = info.version;
   d["load_threads"] = info.threads;
@@ -167,7 +167,7 @@ void AddChaos(const ChaosReport& chaos, const std::vector<std::string>& names, j
   for (const ExperimentReport& x : chaos.experiments) {
     const ExperimentResult& e = x.result;
     const ExperimentMeasure& m = x.measure;
-    json entry{{"name", e.name}, {"fault", e.fault}, {"outcome", e.outcome}, {"deviated", e.deviated},
+    json entry{{"name", e.name}, {"fault", e.fault}, {"outcome", OutcomeName(e.outcome)}, {"deviated", e.deviated},
                {"message", e.message}, {"planned", {{"at_s", e.planned_at_s}, {"duration_s", e.planned_duration_s}}},
                {"injected", e.injected}, {"reverted", e.reverted},
                {"steady_state", {{"before", Probes(e.before)}, {"after", Probes(e.after)}}}};
@@ -223,10 +223,10 @@ std::string SummaryDocument(const RunInfo& info, const RunEnd& end, const metric
   json d = Header("summary");
   d["plan"] = {{"name", p.name}, {"file", p.file}, {"environment", p.environment},
                {"profile", p.profile}};
-  d["mode"] = info.mode;
+  d["mode"] = plan::RunModeName(info.mode);
   d["started_at"] = info.started_at;
   d["stressplan_version"] = info.version;
-  d["status"] = end.status;
+  d["status"] = RunStatusName(end.status);
   if (!end.reason.empty()) d["status_reason"] = end.reason;
   d["duration_s"] = end.duration_s;
   d["requests"] = t.requests();

@@ -12,9 +12,21 @@
 #include <vector>
 
 #include "core/metrics/recorder.h"
+#include "core/plan/mode.h"
 #include "core/plan/plan.h"
 
 namespace sp::report {
+
+// How the run ended (summary.status).
+enum class RunStatus { kCompleted, kInterrupted, kAborted };
+constexpr const char* RunStatusName(RunStatus s) {
+  switch (s) {
+    case RunStatus::kCompleted: return "completed";
+    case RunStatus::kInterrupted: return "interrupted";
+    case RunStatus::kAborted: return "aborted";
+  }
+  return "completed";
+}
 
 // The run as it starts, for run_start and the summary's header.
 struct RunInfo {
@@ -22,7 +34,7 @@ struct RunInfo {
   std::vector<std::string> step_names;  // "scenario/request", by request-table index
   size_t stage_count = 0;               // the profile's stages
   uint64_t planned_total_ns = 0;        // ... end to end
-  std::string mode;                     // load | chaos | full
+  plan::RunMode mode = plan::RunMode::kFull;
   std::string started_at;               // ISO 8601 UTC
   std::string version;                  // stressplan version
   int threads = 0;
@@ -88,17 +100,31 @@ struct ProbeOutcome {
   std::string message;
 };
 
-// One chaos step as an experiment, with Chaos Toolkit's vocabulary:
+// How one chaos step as an experiment ended, with Chaos Toolkit's vocabulary:
 //   completed    the hypothesis held before and after, the fault went in and came out;
 //   failed       the hypothesis did not hold before (the fault was not injected) or after
 //                (deviated);
 //   aborted      the fault could not be injected or reverted, or the run was aborted;
 //   interrupted  SIGINT/SIGTERM came during the experiment;
 //   skipped      the load ended before the step's start.
+enum class Outcome { kCompleted, kFailed, kAborted, kInterrupted, kSkipped };
+// Its text in the reports (experiments[].outcome) and messages.
+constexpr const char* OutcomeName(Outcome o) {
+  switch (o) {
+    case Outcome::kCompleted: return "completed";
+    case Outcome::kFailed: return "failed";
+    case Outcome::kAborted: return "aborted";
+    case Outcome::kInterrupted: return "interrupted";
+    case Outcome::kSkipped: return "skipped";
+  }
+  return "completed";
+}
+
+// One chaos step as an experiment.
 struct ExperimentResult {
   std::string name;
   std::string fault;        // plugin name, plus the toxic or action when the step sets one
-  std::string outcome = "completed";
+  Outcome outcome = Outcome::kCompleted;
   bool deviated = false;
   std::string message;
   double planned_at_s = 0;
@@ -184,8 +210,8 @@ struct ChaosReport {
 
   bool experiments_passed() const {
     for (const auto& e : experiments) {
-      if (e.result.outcome == "skipped") continue;  // the load ended first: nothing was judged
-      if (e.result.outcome != "completed" || e.result.deviated) return false;
+      if (e.result.outcome == Outcome::kSkipped) continue;  // the load ended first: nothing was judged
+      if (e.result.outcome != Outcome::kCompleted || e.result.deviated) return false;
     }
     return true;
   }
@@ -194,7 +220,7 @@ struct ChaosReport {
 // Why and how the run ended, for the summary.
 struct RunEnd {
   double duration_s = 0;
-  std::string status = "completed";  // completed | interrupted | aborted
+  RunStatus status = RunStatus::kCompleted;
   std::string reason;                 // e.g. "SIGINT", "target load thread broke"
   uint64_t reporter_documents_dropped = 0;
   std::vector<StageResult> stages;

@@ -57,7 +57,9 @@ using report::Redactor;
 using report::ReportBus;
 using report::ReportFolder;
 using report::RunEnd;
+using report::Outcome;
 using report::RunInfo;
+using report::RunStatus;
 using report::SecretValues;
 using report::SnapshotData;
 using services::ServiceControl;
@@ -231,7 +233,7 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
                                   "reports (again to interrupt requests in flight)"
                                 : "interrupting requests in flight (a third time exits at once)"));
     control.mode.store(count == 1 ? LoadControl::kDrain : LoadControl::kCancel);
-    runner->Stop("interrupted", name);
+    runner->Stop(Outcome::kInterrupted, name);
   });
 
   services::ServiceSet services_set(std::filesystem::path(report_dir) / "services");
@@ -311,7 +313,7 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   t0_for_events.store(t0);
   if (!open_failure.empty()) {
     control.mode.store(LoadControl::kCancel);
-    runner->Stop("aborted", "a load thread could not start");
+    runner->Stop(Outcome::kAborted, "a load thread could not start");
   }
   control.go.store(true, std::memory_order_release);
   observers.Start(t0);
@@ -363,7 +365,7 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
         console.Message("stressplan: threshold \"" + failed->text + "\" (" + failed->loc.str() +
                         ") failed: stopping the run (abort_on_fail)");
         control.mode.store(LoadControl::kDrain);
-        runner->Stop("aborted", "threshold \"" + failed->text + "\" failed (abort_on_fail)");
+        runner->Stop(Outcome::kAborted, "threshold \"" + failed->text + "\" failed (abort_on_fail)");
       }
     }
     if (!last && clock.current() < clock.count()) {
@@ -395,7 +397,7 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
         if (w->broken()) {
           // The run is going down: no more faults, and those in come out now.
           broken_reported = true;
-          runner->Stop("aborted", "a load thread broke");
+          runner->Stop(Outcome::kAborted, "a load thread broke");
           break;
         }
       }
@@ -428,13 +430,13 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
     if (!w->failure().empty()) open_failure = w->failure();
   }
   if (!open_failure.empty()) {
-    end.status = "aborted";
+    end.status = RunStatus::kAborted;
     end.reason = open_failure;
   } else if (aborted_by != nullptr) {
-    end.status = "aborted";
+    end.status = RunStatus::kAborted;
     end.reason = "threshold \"" + aborted_by->text + "\" failed (abort_on_fail)";
   } else if (watcher.count() > 0) {
-    end.status = "interrupted";
+    end.status = RunStatus::kInterrupted;
     end.reason = watcher.first_signal() == SIGINT ? "SIGINT" : "SIGTERM";
   }
   end.reporter_documents_dropped = bus.dropped();

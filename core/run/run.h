@@ -8,11 +8,12 @@
 #include <vector>
 
 #include "core/plan/plan.h"
+#include "core/report/results.h"
 
 namespace sp::run {
 
 struct RunOptions {
-  std::string mode = "full";               // load | chaos | full
+  plan::RunMode mode = plan::RunMode::kFull;
   std::string report_dir = ".";            // where reporters' relative paths go
   bool quiet = false;                      // no console summary
   std::vector<std::string> plugin_paths;   // --plugin-path

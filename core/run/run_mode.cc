@@ -7,7 +7,7 @@
 
 namespace sp::run {
 
-bool ApplyMode(const std::string& mode, plan::Plan* plan, plan::Diagnostics* errors) {
+bool ApplyMode(plan::RunMode mode, plan::Plan* plan, plan::Diagnostics* errors) {
   // Thresholds this run cannot judge stay in the plan, skipped with the reason, so every
   // report still lists them (never silently dropped).
   auto skip_thresholds = [&](bool run_end, const std::string& reason) {
@@ -21,20 +21,20 @@ bool ApplyMode(const std::string& mode, plan::Plan* plan, plan::Diagnostics* err
       if (t.metric == "recovery_time" && t.skip_reason.empty()) t.skip_reason = reason;
     }
   };
-  if (mode == "load") {
+  if (mode == plan::RunMode::kLoad) {
     plan->chaos.steps.clear();
     skip_recovery_time("--mode load runs no chaos steps: there is no fault to recover from");
     return true;
   }
   if (plan->chaos.steps.empty()) {
-    if (mode == "chaos") {
+    if (mode == plan::RunMode::kChaos) {
       return plan::AddError(errors, plan->chaos.loc.line ? plan->chaos.loc : plan::Location{plan->file, 0, 0}, "chaos.steps",
                             "--mode chaos: the plan has no chaos steps to run; add chaos: steps: or use --mode load");
     }
     skip_recovery_time("the plan has no chaos steps: there is no fault to recover from");
     return true;
   }
-  if (mode == "full") {
+  if (mode == plan::RunMode::kFull) {
     // A step past the profile's end is skipped (reported as such), not an error: a quick
     // `--duration 10s` of a chaos plan still runs its load.
     plan::Duration total{0};

@@ -12,12 +12,13 @@
 
 #include "core/plan/diagnostic.h"
 #include "core/plan/plan.h"
+#include "core/report/results.h"
 
 namespace sp::run {
 
 // Rewrites *plan for `mode`. False with errors when the mode cannot run this plan (chaos
 // without steps). In full mode, steps starting after the load's end are announced on stderr;
 // the chaos runner reports them as skipped.
-bool ApplyMode(const std::string& mode, plan::Plan* plan, plan::Diagnostics* errors);
+bool ApplyMode(plan::RunMode mode, plan::Plan* plan, plan::Diagnostics* errors);
 
 }  // namespace sp::run

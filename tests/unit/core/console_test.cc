@@ -313,7 +313,7 @@ TEST_CASE("the summary of a run with thresholds, errors, events and experiments"
   sp::report::ExperimentReport broken;
   broken.result.name = "llm errors";
   broken.result.fault = "proxy http_abort";
-  broken.result.outcome = "failed";
+  broken.result.outcome = sp::report::Outcome::kFailed;
   broken.result.deviated = true;
   broken.result.message = "steady state did not hold after the fault: few errors: error_rate 12.00% >= 5%";
   broken.result.start_s = 14;

@@ -434,7 +434,7 @@ TEST_CASE("loader: a chaos step must fit in the profile of a plan as written", "
     CHECK(l.ok);
   }
   // Only --mode full puts the steps on the profile.
-  for (const char* mode : {"load", "chaos"}) {
+  for (sp::plan::RunMode mode : {sp::plan::RunMode::kLoad, sp::plan::RunMode::kChaos}) {
     LoadOptions options;
     options.mode = mode;
     CHECK(Load(plan, options).ok);
