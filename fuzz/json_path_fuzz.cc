@@ -1,4 +1,4 @@
-// Fuzzes JSON paths as checks and captures write them (plugins/http_target/json_path.h): the
+// Fuzzes JSON paths as checks and captures write them (lib/jsonpath/json_path.h): the
 // first line is the path, the rest a response body. A path that parses is looked up in the
 // body when the body is JSON, and what it finds is turned into text.
 #include <cstddef>
@@ -9,19 +9,19 @@
 #include <string_view>
 
 #include "fuzz/first_line.h"
-#include "plugins/http_target/json_path.h"
+#include "lib/jsonpath/json_path.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto [path_text, body] = SplitFirstLine(data, size);
 
-  sp::http::JsonPath path;
+  sp::jsonpath::JsonPath path;
   std::string err;
-  if (!path.parse(path_text, &err)) {
+  if (!path.Parse(path_text, &err)) {
     if (err.empty()) std::abort();
     return 0;
   }
   const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return 0;
-  if (const nlohmann::json* found = path.find(doc)) (void)sp::http::json_value_text(*found);
+  if (const nlohmann::json* found = path.Find(doc)) (void)sp::jsonpath::ValueText(*found);
   return 0;
 }

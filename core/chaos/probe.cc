@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "lib/jsonpath/json_path.h"
+
 namespace sp::chaos {
 namespace {
 
@@ -76,20 +78,6 @@ bool CheckUrl(const std::string& url, Poco::URI* out, std::string* err) {
   } catch (const Poco::Exception& e) {
     *err = "url '" + url + "' is not a valid URL: " + e.displayText();
     return false;
-  }
-}
-
-// A JSON pointer reference token: '~' and '/' escaped.
-void AppendToken(std::string_view token, std::string* pointer) {
-  pointer->push_back('/');
-  for (char c : token) {
-    if (c == '~') {
-      *pointer += "~0";
-    } else if (c == '/') {
-      *pointer += "~1";
-    } else {
-      pointer->push_back(c);
-    }
   }
 }
 
@@ -388,62 +376,6 @@ std::string StatusList(const std::vector<int>& statuses) {
 
 }  // namespace
 
-bool JsonPathToPointer(const std::string& path, std::string* pointer, std::string* err) {
-  pointer->clear();
-  if (path.empty() || path == "$") return true;
-  auto fail = [&](const std::string& what, size_t column) {
-    *err = "json_path '" + path + "': " + what + " at column " + std::to_string(column);
-    return false;
-  };
-  if (path[0] == '/') {
-    try {
-      json::json_pointer check(path);
-    } catch (const json::exception& e) {
-      *err = "json_path '" + path + "' is not a valid JSON pointer: " + e.what();
-      return false;
-    }
-    *pointer = path;
-    return true;
-  }
-  if (path[0] != '$') {
-    *err = "json_path '" + path + "' must start with '$' (like $.a.b[0]) or '/' (a JSON pointer)";
-    return false;
-  }
-  size_t pos = 1;
-  while (pos < path.size()) {
-    if (path[pos] == '.') {
-      size_t start = ++pos;
-      while (pos < path.size() && path[pos] != '.' && path[pos] != '[') ++pos;
-      if (pos == start) return fail("expected a key after '.'", start + 1);
-      AppendToken(std::string_view(path).substr(start, pos - start), pointer);
-    } else if (path[pos] == '[') {
-      size_t open = pos++;
-      if (pos < path.size() && (path[pos] == '\'' || path[pos] == '"')) {
-        char quote = path[pos];
-        size_t start = ++pos;
-        size_t close = path.find(quote, start);
-        if (close == std::string::npos) return fail("unterminated quoted key", open + 1);
-        if (close + 1 >= path.size() || path[close + 1] != ']') {
-          return fail("expected ']' after the quoted key", close + 2);
-        }
-        AppendToken(std::string_view(path).substr(start, close - start), pointer);
-        pos = close + 2;
-      } else {
-        size_t start = pos;
-        while (pos < path.size() && std::isdigit(static_cast<unsigned char>(path[pos]))) ++pos;
-        if (pos == start || pos >= path.size() || path[pos] != ']') {
-          return fail("expected an array index like [0] or a quoted key like ['a']", open + 1);
-        }
-        AppendToken(std::string_view(path).substr(start, pos - start), pointer);
-        ++pos;
-      }
-    } else {
-      return fail(std::string("expected '.' or '[', found '") + path[pos] + "'", pos + 1);
-    }
-  }
-  return true;
-}
-
 bool CheckHttpProbe(const HttpProbeSpec& spec, std::string* err) {
   if (!CheckUrl(spec.url, nullptr, err)) return false;
   if (!IsToken(spec.method)) {
@@ -470,8 +402,12 @@ bool CheckHttpProbe(const HttpProbeSpec& spec, std::string* err) {
     *err = "timeout_s must be a positive number of seconds";
     return false;
   }
-  std::string pointer;
-  if (!JsonPathToPointer(spec.json_path, &pointer, err)) return false;
+  jsonpath::JsonPath path;
+  std::string why;
+  if (!path.Parse(spec.json_path, &why)) {
+    *err = "json_path " + why;
+    return false;
+  }
   if (spec.json_equals && !json::accept(*spec.json_equals)) {
     *err = "json_equals '" + Snippet(*spec.json_equals) +
            "' is not valid JSON (a string needs quotes: \"\\\"ok\\\"\")";
@@ -561,15 +497,9 @@ ProbeResult RunHttpProbe(const HttpProbeSpec& spec) {
       r.message = "The body of " + what + " is not JSON, so " + label + " cannot be read.";
       return r;
     }
-    std::string pointer;
-    JsonPathToPointer(spec.json_path, &pointer, &err);  // checked above
-    const json* value = nullptr;
-    try {
-      json::json_pointer ptr(pointer);
-      if (doc.contains(ptr)) value = &doc.at(ptr);
-    } catch (const json::exception&) {
-      value = nullptr;  // e.g. a key used on an array
-    }
+    jsonpath::JsonPath path;
+    path.Parse(spec.json_path, &err);  // checked above
+    const json* value = path.Find(doc);
     if (value == nullptr) {
       r.observed = label + " missing";
       r.message = "The JSON body of " + what + " has no " + label + ".";

@@ -46,8 +46,4 @@ bool HttpGetText(const std::string& url, double timeout_s, std::string* body, st
 // *err naming the field.
 bool CheckHttpProbe(const HttpProbeSpec& spec, std::string* err);
 
-// "$", "$.a.b[0]", "$['a b'][2]" or a JSON pointer "/a/b/0" ("" and "$" are the whole
-// document) as a JSON pointer string ("/a/b/0"). False + *err when the syntax is wrong.
-bool JsonPathToPointer(const std::string& path, std::string* pointer, std::string* err);
-
 }  // namespace sp::chaos

@@ -57,7 +57,7 @@ bool parse_captures(const json& value, const std::string& option, const std::str
       std::string why;
       if (key == "json") {
         if (!v.is_string()) return fail(err, "json must be a path such as $.token or /token", option, where);
-        if (!c.path.parse(v.get<std::string>(), &why)) return fail(err, why, option, where);
+        if (!c.path.Parse(v.get<std::string>(), &why)) return fail(err, "JSON path " + why, option, where);
         has_json = true;
       } else if (key == "header") {
         if (!v.is_string() || !http1::IsToken(v.get<std::string>())) {
@@ -101,9 +101,9 @@ bool Capture::extract(const ResponseView& r, std::string* out) const {
   switch (source) {
     case Source::kJson: {
       if (r.json == nullptr) return false;
-      const json* found = path.find(*r.json);
+      const json* found = path.Find(*r.json);
       if (found == nullptr) return false;
-      *out = json_value_text(*found);
+      *out = jsonpath::ValueText(*found);
       return true;
     }
     case Source::kHeader: {

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "plugins/http_target/checks.h"
-#include "plugins/http_target/json_path.h"
+#include "lib/jsonpath/json_path.h"
 #include "plugins/http_target/option_error.h"
 #include "plugins/http_target/regex.h"
 
@@ -28,7 +28,7 @@ struct Capture {
   uint32_t slot = 0;        // index into VuVars::values
   uint32_t failure_id = 0;  // interned "capture <name>": the failed check when nothing matched
   Source source = Source::kBody;
-  JsonPath path;            // kJson
+  jsonpath::JsonPath path;  // kJson
   std::string header;       // kHeader
   Regex regex;              // kBody (required), kHeader (optional): group 1, or the whole match
   std::optional<std::string> default_value;

@@ -185,7 +185,9 @@ bool parse_json_condition(const json& v, const std::string& option, const std::s
     if (key == "path") {
       std::string why;
       if (!item.is_string()) return fail(err, "json path must be text such as $.ok or /ok", option, where);
-      if (!out->path.parse(item.get<std::string>(), &why)) return fail(err, why, option, where);
+      if (!out->path.Parse(item.get<std::string>(), &why)) {
+        return fail(err, "JSON path " + why, option, where);
+      }
       has_path = true;
     } else if (key == "equals") {
       out->expected = std::make_shared<const json>(item);
@@ -279,7 +281,7 @@ bool Condition::test(const ResponseView& r, std::string* why) const {
         if (why) *why = "the body is not JSON";
         return false;
       }
-      const json* found = path.find(*r.json);
+      const json* found = path.Find(*r.json);
       if (found == nullptr) {
         if (why) *why = path.text() + " not found";
         return false;

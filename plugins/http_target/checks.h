@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-#include "plugins/http_target/json_path.h"
+#include "lib/jsonpath/json_path.h"
 #include "plugins/http_target/option_error.h"
 #include "plugins/http_target/regex.h"
 
@@ -45,7 +45,7 @@ struct Condition {
   Op op = Op::kPresent;                     // kHeader: how the value is compared
   std::string text;                         // equals/contains text; body_contains text
   Regex regex;                              // matches; body_matches
-  JsonPath path;                            // kJson
+  jsonpath::JsonPath path;                  // kJson
   std::shared_ptr<const nlohmann::json> expected;  // kJson with equals; nullptr: exists
   std::string description;                  // "status is 200": the default check name
 

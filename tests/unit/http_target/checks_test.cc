@@ -118,6 +118,7 @@ TEST_CASE("checks: body_contains, body_matches, json", "[checks]") {
   passes(json_server, R"([{"json": {"path": "$.id", "equals": 42.0}}])");
   passes(json_server, R"([{"json": {"path": "$.user.name", "equals": "ann"}}])");
   passes(json_server, R"([{"json": {"path": "$['user']['name']", "equals": "ann"}}])");
+  passes(json_server, R"([{"json": {"path": "$[\"us\\er\"]['na\\me']", "equals": "ann"}}])");
   passes(json_server, R"([{"json": {"path": "$.items[1]", "equals": 2}}])");
   passes(json_server, R"([{"json": {"path": "/items/0"}}])");
   passes(json_server, R"([{"json": {"path": "$.n", "equals": null}}])");
@@ -202,7 +203,11 @@ TEST_CASE("checks: a body over max_body_capture fails body checks by name", "[ch
 }
 
 TEST_CASE("checks: option errors carry the JSON pointer", "[checks]") {
-  Refusal r = refuse(R"({"status": 200})");
+  Refusal r = refuse(R"([{"json": {"path": "$['a"}}])");
+  CHECK(r.path == "/checks/0/json/path");
+  CHECK_THAT(r.message, Catch::Contains("JSON path '$['a': unterminated quoted key at column 2"));
+
+  r = refuse(R"({"status": 200})");
   CHECK(r.option == "requests/0");
   CHECK(r.path == "/checks");
   CHECK_THAT(r.message, Catch::Contains("checks must be a list"));
