@@ -66,8 +66,14 @@ using services::ServiceControl;
 
 namespace {
 
-void PrintDiagnostics(const plan::Diagnostics& errors) {
-  for (const auto& d : errors) std::fprintf(stderr, "%s\n", d.str().c_str());
+// Every line the run prints on stderr goes through the plan's secrets (docs/plan.md,
+// "Secrets"): a plugin's option error, a service's log tail, a preflight failure may hold one.
+void Say(const Redactor& redactor, const std::string& line) {
+  std::fprintf(stderr, "%s\n", redactor.Text(line).c_str());
+}
+
+void PrintDiagnostics(const plan::Diagnostics& errors, const Redactor& redactor) {
+  for (const auto& d : errors) Say(redactor, d.str());
 }
 
 std::string IsoNow() {
@@ -98,6 +104,7 @@ bool CheckPluginOptions(const plan::Plan& plan, plugin::Host* host, const Target
 }  // namespace
 
 int ValidatePlugins(const plan::Plan& plan, const std::vector<std::string>& plugin_paths) {
+  const Redactor redactor(SecretValues(plan));
   plugin::Host host;
   plugin::Loader loader(&host);
   loader.SetSearchPath(plugin::SearchPath(plugin_paths, plan.plugin_paths));
@@ -117,7 +124,7 @@ int ValidatePlugins(const plan::Plan& plan, const std::vector<std::string>& plug
     DestroyReporters(&reporters);
   }
   if (!errors.empty()) {
-    PrintDiagnostics(errors);
+    PrintDiagnostics(errors, redactor);
     return kExitUsage;
   }
   return kExitPassed;
@@ -129,7 +136,7 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   {
     plan::Diagnostics mode_errors;
     if (!ApplyMode(options.mode, &effective, &mode_errors)) {
-      PrintDiagnostics(mode_errors);
+      PrintDiagnostics(mode_errors, Redactor(SecretValues(input)));
       return kExitUsage;
     }
   }
@@ -157,7 +164,7 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   ok &= PrepareReporters(plan, &loader, report_dir, &reporters, &errors);
   if (!ok || !CheckPluginOptions(plan, &host, *target, chaos_setup, reporters, &errors) ||
       !CreateTarget(plan, &host, target.get(), &errors)) {
-    PrintDiagnostics(errors);
+    PrintDiagnostics(errors, redactor);
     return kExitUsage;
   }
   // The report folder, before the load rather than after it: writable, and this run's alone.
@@ -165,13 +172,13 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   {
     std::string err;
     if (!report_folder.Open(report_dir, &err)) {
-      std::fprintf(stderr, "stressplan: %s\n", err.c_str());
+      Say(redactor, "stressplan: " + err);
       return kExitRuntime;
     }
   }
   if (!CreateReporters(&host, &reporters, &errors)) {
     DestroyReporters(&reporters);
-    PrintDiagnostics(errors);
+    PrintDiagnostics(errors, redactor);
     return kExitUsage;
   }
   ObserverSet observers(plan.observers, [](const std::string& url, double timeout_s, std::string* body,
@@ -182,7 +189,7 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
     std::string err;
     if (!journal.Open((std::filesystem::path(report_dir) / "chaos-journal.jsonl").string(), plan.file, IsoNow(), &err)) {
       DestroyReporters(&reporters);
-      std::fprintf(stderr, "stressplan: %s\n", err.c_str());
+      Say(redactor, "stressplan: " + err);
       return kExitRuntime;
     }
   }
@@ -241,7 +248,7 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   host.SetServiceControl({[&](const std::string& name) { return service_control.Pid(name); },
                           [&](const std::string& name, std::string* why) { return service_control.Restart(name, why); }});
   if (!chaos_setup.OpenSites(&host, &errors)) {
-    PrintDiagnostics(errors);
+    PrintDiagnostics(errors, redactor);
     DestroyReporters(&reporters);
     return kExitRuntime;
   }
@@ -250,7 +257,7 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
     std::fprintf(stderr, "stressplan: starting %zu service(s)\n", plan.services.size());
   }
   if (!services_set.Start(plan.services, &err)) {
-    std::fprintf(stderr, "stressplan: %s\n", err.c_str());
+    Say(redactor, "stressplan: " + err);
     DestroyReporters(&reporters);
     return kExitRuntime;
   }
@@ -262,8 +269,8 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   if (target->plugin->d.target.preflight) {
     sp_error e{};
     if (target->plugin->d.target.preflight(target->instance, &e) != SP_OK) {
-      std::fprintf(stderr, "stressplan: target not reachable before the run (%s): %s\n",
-                   plan.target.loc.str().c_str(), e.message[0] ? e.message : "no reason given");
+      Say(redactor, "stressplan: target not reachable before the run (" + plan.target.loc.str() +
+                        "): " + (e.message[0] ? e.message : "no reason given"));
       target.reset();
       services_set.StopAll();
       DestroyReporters(&reporters);
@@ -467,11 +474,11 @@ int RunPlan(const plan::Plan& input, const RunOptions& options) {
   console.Summary(end, total, names);
   int code = kExitPassed;
   for (const auto& e : bus.errors()) {
-    std::fprintf(stderr, "stressplan: %s\n", e.c_str());
+    Say(redactor, "stressplan: " + e);
     code = kExitRuntime;
   }
   if (!open_failure.empty()) {
-    std::fprintf(stderr, "stressplan: %s\n", open_failure.c_str());
+    Say(redactor, "stressplan: " + open_failure);
     code = kExitRuntime;
   }
   if (code == kExitPassed && watcher.count() > 0) code = kExitInterrupted;

@@ -160,5 +160,26 @@ class SecretsElsewhere(harness.TempDirTest):
             self.assertEqual(f.read(), COMMAND_TOKEN)
 
 
+class SecretsOnStderr(harness.TempDirTest):
+    def test_a_failing_service_log_tail_keeps_the_secret_out(self):
+        # The service prints its secret and dies before it is healthy: the run quotes the end of
+        # its log on stderr, with the value replaced.
+        port = harness.free_port()
+        plan = self.write("plan.yaml", json.dumps({
+            "secrets": ["API_TOKEN"],
+            "target": {"plugin": "http", "base_url": "http://127.0.0.1:%d" % port},
+            "scenarios": [{"name": "s", "requests": [{"name": "r", "path": "/"}]}],
+            "profile": "p",
+            "profiles": {"p": {"stages": [{"duration": "1s", "users": 1}]}},
+            "services": [{"name": "svc", "command": ["sh", "-c", "echo starting with ${API_TOKEN}; exit 1"],
+                          "health": "http://127.0.0.1:%d/health" % port, "start_timeout": "5s"}],
+        }, indent=1))
+        out = os.path.join(self.tmp, "out")
+        r = harness.run(["run", plan, "--report", out], env={"API_TOKEN": COMMAND_TOKEN}, timeout=60)
+        self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
+        self.assertIn("starting with [redacted]", r.stderr)
+        self.assertNotIn(COMMAND_TOKEN, r.stdout + r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
