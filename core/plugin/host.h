@@ -69,6 +69,10 @@ class Host {
     std::function<bool(const std::string& name, std::string* err)> restart;
   };
   void SetServiceControl(ServiceControl control);
+  // What service_declared answers (ABI 1.3): the names under the plan's `services:`. Set as
+  // soon as the plan is known, before any plugin check, since validate starts no service.
+  void SetDeclaredServices(std::vector<std::string> names);
+  bool ServiceDeclared(const std::string& name);
   int64_t ServicePid(const std::string& name);
   bool ServiceRestart(const std::string& name, std::string* err);
 
@@ -84,6 +88,7 @@ class Host {
   LogSink log_sink_;
   LogRedaction log_redaction_;
   ServiceControl services_;
+  std::vector<std::string> declared_services_;
   std::atomic<int> min_level_{SP_LOG_INFO};
 };
 

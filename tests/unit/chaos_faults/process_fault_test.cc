@@ -259,4 +259,33 @@ TEST_CASE("process options: each refusal names its option", "[process][options]"
   }
 }
 
+TEST_CASE("process check_options: the service must be one the plan declares", "[process]") {
+  FakeHost host;
+  host.Declare("demo");  // declared, not running: what validate sees
+  auto check = [&](const sp_host_api* api, const Options& o, sp_error* error) {
+    *error = sp_error{};
+    return Vtable()->check_options(api, host.ctx(), o.get(), error);
+  };
+  sp_error error{};
+  SECTION("a declared service passes although it is not running") {
+    CHECK(check(host.api(), ProcessOptions("pause"), &error) == SP_OK);
+  }
+  SECTION("a name the plan does not declare is refused, naming the option") {
+    Options o(fault_process::kOptionDecls, fault_process::kOptionCount);
+    o.Set("service", "demoo").Set("action", "kill");
+    CHECK(check(host.api(), o, &error) == SP_INVALID_ARGUMENT);
+    CHECK(std::string(error.option) == "service");
+    CHECK(std::string(error.message) ==
+          "process fault: the plan declares no service 'demoo' (`service` must name an entry of "
+          "`services:`)");
+  }
+  SECTION("a 1.2 host, which cannot answer, leaves the check to create") {
+    sp_host_api old = *host.api();
+    old.struct_size = offsetof(sp_host_api, service_declared);
+    Options o(fault_process::kOptionDecls, fault_process::kOptionCount);
+    o.Set("service", "demoo").Set("action", "kill");
+    CHECK(check(&old, o, &error) == SP_OK);
+  }
+}
+
 }  // namespace sp::fault_test

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -165,6 +166,13 @@ FakeHost::FakeHost() {
   api_.log = Log;
   api_.service_pid = ServicePid;
   api_.service_restart = ServiceRestart;
+  api_.service_declared = ServiceDeclared;
+}
+
+int FakeHost::ServiceDeclared(void* ctx, const char* name) {
+  auto* self = static_cast<FakeHost*>(ctx);
+  return self->services_.count(name) != 0 ||
+         std::find(self->declared_.begin(), self->declared_.end(), name) != self->declared_.end();
 }
 
 void FakeHost::AddService(const std::string& name, std::vector<std::string> argv) {

@@ -1,6 +1,6 @@
 // What the fault tests share: option tables built the way the host hands them over, real child
-// processes as stand-ins for plan services, and a fake sp_host_api whose service_pid and
-// service_restart act on those children.
+// processes as stand-ins for plan services, and a fake sp_host_api whose service_pid,
+// service_restart and service_declared act on those children.
 #pragma once
 
 #include <sys/types.h>
@@ -72,7 +72,9 @@ bool Eventually(Pred pred, std::chrono::milliseconds limit = std::chrono::millis
 class FakeHost {
  public:
   FakeHost();
-  void AddService(const std::string& name, std::vector<std::string> argv);
+  void AddService(const std::string& name, std::vector<std::string> argv);  // also declares it
+  // A name service_declared answers 1 for without a running child (validate's view).
+  void Declare(const std::string& name) { declared_.push_back(name); }
   GroupLeader& service(const std::string& name) { return *services_.at(name).child; }
   int restarts() const { return restarts_; }
   const sp_host_api* api() const { return &api_; }
@@ -85,10 +87,12 @@ class FakeHost {
     std::unique_ptr<GroupLeader> child;
   };
   static int64_t ServicePid(void* ctx, const char* name);
+  static int ServiceDeclared(void* ctx, const char* name);
   static sp_status ServiceRestart(void* ctx, const char* name, sp_error* err);
   static void Log(void* ctx, sp_log_level level, const char* message);
 
   std::map<std::string, Service> services_;
+  std::vector<std::string> declared_;
   int restarts_ = 0;
   sp_host_api api_{};
 };
