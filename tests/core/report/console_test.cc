@@ -1,5 +1,5 @@
 // The console (docs/cli.md, "Console output"): the live line on a terminal and in CI logs, and
-// the end-of-run summary, approved against tests/unit/core/baselines/console_summary.txt.
+// the end-of-run summary, approved against tests/core/report/baselines/console_summary.txt.
 // To accept a change to the summary, look at the diff the failing test prints, then:
 //   APPROVE=1 ctest --test-dir <build> -R '^unit\.core$' --output-on-failure
 // and review the baseline's diff (see tests/reporters/approval.h).

@@ -1,4 +1,4 @@
-#include "plugin_test_support/loopback_io.h"
+#include "tests/support/loopback_io.h"
 
 #include <sys/socket.h>
 

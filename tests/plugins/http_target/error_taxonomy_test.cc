@@ -6,7 +6,7 @@
 //                     accepts, filled with connections until further SYNs are dropped, so a
 //                     loopback connect hangs until the timeout
 //   dns               worker_test "an unresolvable host" (+ the timing below)
-//   tls               tls_test.cc (untrusted, self-signed, name mismatch, plain HTTP, ...)
+//   tls               worker_tls_test.cc (untrusted, self-signed, name mismatch, plain HTTP, ...)
 //   reset             worker_test "reset mid-response" (RST via SO_LINGER 0 after 3 body bytes)
 //   response_timeout  worker_test "response_timeout" (a server that never answers)
 //   protocol          worker_test "a malformed response" (bytes that are not HTTP)

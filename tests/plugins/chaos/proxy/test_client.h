@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "plugin_test_support/loopback_io.h"
+#include "tests/support/loopback_io.h"
 
 namespace sp::proxy::test {
 

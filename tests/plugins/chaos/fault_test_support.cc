@@ -1,4 +1,4 @@
-#include "test_support.h"
+#include "tests/plugins/chaos/fault_test_support.h"
 
 #include <dirent.h>
 #include <fcntl.h>

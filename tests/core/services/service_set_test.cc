@@ -11,7 +11,7 @@
 #include <string>
 
 #include "core/services/service_set.h"
-#include "tests/unit/services/test_helpers.h"
+#include "tests/core/services/test_helpers.h"
 
 namespace sp::services {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "plugins/chaos/command/options.h"
 #include "plugins/chaos/command/plugin_abi.h"
-#include "test_support.h"
+#include "tests/plugins/chaos/fault_test_support.h"
 
 namespace sp::fault_test {
 namespace {

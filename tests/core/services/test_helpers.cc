@@ -1,4 +1,4 @@
-#include "tests/unit/services/test_helpers.h"
+#include "tests/core/services/test_helpers.h"
 
 #include <signal.h>
 #include <stdlib.h>

@@ -9,7 +9,7 @@
 
 #include "plugins/chaos/process/options.h"
 #include "plugins/chaos/process/plugin_abi.h"
-#include "test_support.h"
+#include "tests/plugins/chaos/fault_test_support.h"
 
 namespace sp::fault_test {
 namespace {

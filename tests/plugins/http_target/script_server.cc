@@ -14,7 +14,7 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "plugin_test_support/loopback_io.h"
+#include "tests/support/loopback_io.h"
 
 namespace sp::http::test {
 namespace {

@@ -19,7 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/services/service_set.h"
-#include "tests/unit/services/test_helpers.h"
+#include "tests/core/services/test_helpers.h"
 
 namespace sp::services {
 namespace {
