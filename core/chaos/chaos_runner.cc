@@ -196,7 +196,7 @@ std::vector<ProbeOutcome> ChaosRunner::RunProbes() {
     ProbeOutcome o;
     o.name = p.name;
     if (p.http) {
-      chaos::ProbeResult r = chaos::RunHttpProbe(ProbeSpecOf(*p.http));
+      chaos::ProbeResult r = chaos::RunHttpProbe(*p.http);
       o.ok = r.ok;
       o.observed = r.observed;
       o.message = r.message;

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/chaos/circuit.h"
-#include "core/chaos/prometheus.h"
+#include "lib/prometheus/prometheus.h"
 #include "core/plan/plan.h"
 #include "core/report/results.h"
 
@@ -48,7 +48,7 @@ class ObserverSet {
  private:
   struct Entry {
     plan::Observer plan;
-    chaos::PromSelector selector;
+    prometheus::PromSelector selector;
     std::unique_ptr<chaos::CircuitTracker> tracker;
     CircuitReport summary;  // polls and errors as they come; trips and times filled by Summaries
     double next_s = 0;

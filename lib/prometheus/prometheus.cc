@@ -1,10 +1,10 @@
-#include "core/chaos/prometheus.h"
+#include "lib/prometheus/prometheus.h"
 
 #include <charconv>
 #include <cstdint>
 #include <utility>
 
-namespace sp::chaos {
+namespace sp::prometheus {
 namespace {
 
 bool IsNameStart(char c) {
@@ -283,4 +283,4 @@ std::optional<double> PromValue(std::string_view exposition, const PromSelector&
   return sum;
 }
 
-}  // namespace sp::chaos
+}  // namespace sp::prometheus
