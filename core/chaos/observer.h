@@ -29,7 +29,8 @@ std::vector<report::OpenInterval> OpenIntervals(const CircuitTracker& tracker);
 
 class ObserverSet {
  public:
-  // The selectors must have been checked (CheckProbesAndObservers, chaos_setup.h).
+  // The selectors must have been checked (plan::CheckProbesAndObservers, core/plan/probe_check.h,
+  // run by the plan loader).
   ObserverSet(const std::vector<plan::Observer>& observers, HttpFetch fetch);
   ~ObserverSet();  // Stop()
   void Start(uint64_t t0_ns);  // polls from now on; times are seconds since t0_ns
