@@ -1,4 +1,4 @@
-// Fuzzes the Prometheus text reader the chaos observers use (core/chaos/prometheus.h): the
+// Fuzzes the Prometheus text reader the chaos observers use (lib/prometheus/prometheus.h): the
 // first line is a selector, the rest an exposition. A selector that parses is matched against
 // every sample; a refused one must say why.
 #include <cstddef>
@@ -7,19 +7,19 @@
 #include <string>
 #include <string_view>
 
-#include "core/chaos/prometheus.h"
+#include "lib/prometheus/prometheus.h"
 #include "fuzz/first_line.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto [selector_text, exposition] = SplitFirstLine(data, size);
 
-  sp::chaos::PromSelector selector;
+  sp::prometheus::PromSelector selector;
   std::string err;
-  if (!sp::chaos::PromSelector::Parse(selector_text, &selector, &err)) {
+  if (!sp::prometheus::PromSelector::Parse(selector_text, &selector, &err)) {
     if (err.empty()) std::abort();
     return 0;
   }
   size_t skipped = 0;
-  (void)sp::chaos::PromValue(exposition, selector, &skipped);
+  (void)sp::prometheus::PromValue(exposition, selector, &skipped);
   return 0;
 }

@@ -33,6 +33,24 @@ std::string Failures(const std::vector<ProbeOutcome>& probes) {
   return text;
 }
 
+// The fault's journal record (snprintf's rule: the length needed comes back; a too small
+// buffer is asked again). False when it does not fit even then, with *needed its length.
+bool JournalRecordOf(const sp_fault_vtable& v, void* instance, std::string* record,
+                     size_t* needed) {
+  record->clear();
+  if (v.journal_record == nullptr) return true;
+  std::string buf(16384, '\0');
+  size_t n = v.journal_record(instance, buf.data(), buf.size());
+  if (n >= buf.size() && n < (16u << 20)) {
+    buf.assign(n + 1, '\0');
+    n = v.journal_record(instance, buf.data(), buf.size());
+  }
+  *needed = n;
+  if (n >= buf.size()) return false;
+  record->assign(buf.data(), n);
+  return true;
+}
+
 }  // namespace
 
 ChaosRunner::ChaosRunner(const plan::Plan& plan, ChaosSetup* setup, plugin::Host* host, Journal* journal,
@@ -196,7 +214,7 @@ std::vector<ProbeOutcome> ChaosRunner::RunProbes() {
     ProbeOutcome o;
     o.name = p.name;
     if (p.http) {
-      chaos::ProbeResult r = chaos::RunHttpProbe(ProbeSpecOf(*p.http));
+      chaos::ProbeResult r = chaos::RunHttpProbe(*p.http);
       o.ok = r.ok;
       o.observed = r.observed;
       o.message = r.message;
@@ -215,77 +233,74 @@ std::vector<ProbeOutcome> ChaosRunner::RunProbes() {
   return out;
 }
 
-void ChaosRunner::BeginStep(size_t i) {
+void ChaosRunner::EndBeforeInject(size_t i, std::vector<ProbeOutcome> before, Outcome outcome,
+                                  std::string message) {
   StepState& s = steps_[i];
-  std::vector<ProbeOutcome> before = RunProbes();
-  const std::string failed = Failures(before);
+  std::lock_guard<std::mutex> lock(mu_);
+  s.result.before = std::move(before);
+  s.result.outcome = outcome;
+  s.result.message = std::move(message);
+  s.phase = Phase::Done;
+}
+
+bool ChaosRunner::SteadyBefore(size_t i, std::vector<ProbeOutcome>* before) {
+  *before = RunProbes();
+  const std::string failed = Failures(*before);
   if (!failed.empty()) {
-    std::lock_guard<std::mutex> lock(mu_);
-    s.result.before = std::move(before);
-    s.result.outcome = Outcome::kFailed;
-    s.result.message = "steady state not met before the fault, so it was not injected: " + failed;
+    EndBeforeInject(i, std::move(*before), Outcome::kFailed,
+                    "steady state not met before the fault, so it was not injected: " + failed);
+    return false;
+  }
+  if (!Stopping()) return true;
+  // A signal or the load's end came while the probes ran: the fault does not go in.
+  std::lock_guard<std::mutex> lock(mu_);
+  StepState& s = steps_[i];
+  s.result.before = std::move(*before);
+  if (!stop_) {  // when stopped, StopAll marks it with the stop's outcome
+    s.result.outcome = Outcome::kSkipped;
+    s.result.message = "not run: the load ended while the steady state was being checked";
     s.phase = Phase::Done;
-    return;
   }
-  if (Stopping()) {
-    // A signal or the load's end came while the probes ran: the fault does not go in.
-    std::lock_guard<std::mutex> lock(mu_);
-    s.result.before = std::move(before);
-    if (!stop_) {
-      s.result.outcome = Outcome::kSkipped;
-      s.result.message = "not run: the load ended while the steady state was being checked";
-      s.phase = Phase::Done;
-    }
-    return;  // when stopped, StopAll marks it with the stop's outcome
-  }
+  return false;
+}
+
+bool ChaosRunner::CreateAndJournal(size_t i, std::vector<ProbeOutcome>* before) {
+  StepState& s = steps_[i];
   std::string err;
   void* instance = nullptr;
   if (!setup_->Create(*s.step, host_, &instance, &err)) {
-    std::lock_guard<std::mutex> lock(mu_);
-    s.result.before = std::move(before);
-    s.result.outcome = Outcome::kAborted;
-    s.result.message = err;
-    s.phase = Phase::Done;
-    return;
+    EndBeforeInject(i, std::move(*before), Outcome::kAborted, err);
+    return false;
   }
   s.instance = instance;
-  const sp_fault_vtable& v = s.step->plugin->d.fault;
   std::string record;
-  if (v.journal_record != nullptr) {
-    // snprintf's rule: the length needed comes back; a too small buffer is asked again.
-    std::string buf(16384, '\0');
-    size_t n = v.journal_record(instance, buf.data(), buf.size());
-    if (n >= buf.size() && n < (16u << 20)) {
-      buf.assign(n + 1, '\0');
-      n = v.journal_record(instance, buf.data(), buf.size());
-    }
-    if (n >= buf.size()) {
-      // Without its record the fault could not be undone after a crash: it does not go in.
-      std::lock_guard<std::mutex> lock(mu_);
-      s.result.before = std::move(before);
-      s.result.outcome = Outcome::kAborted;
-      s.result.message = "the fault's journal record did not fit (" + std::to_string(n) + " bytes); not injected";
-      s.phase = Phase::Done;
-      return;
-    }
-    if (n > 0) record.assign(buf.data(), n);
+  size_t needed = 0;
+  if (!JournalRecordOf(s.step->plugin->d.fault, instance, &record, &needed)) {
+    // Without its record the fault could not be undone after a crash: it does not go in.
+    EndBeforeInject(i, std::move(*before), Outcome::kAborted,
+                    "the fault's journal record did not fit (" + std::to_string(needed) +
+                        " bytes); not injected");
+    return false;
   }
-  if (!journal_->Injecting(s.result.name, s.step->plugin->name(), s.step->plugin->file, record, &s.journal_id) &&
+  if (!journal_->Injecting(s.result.name, s.step->plugin->name(), s.step->plugin->file, record,
+                           &s.journal_id) &&
       !record.empty()) {
     // A fault that can outlive this process goes in only once it is on disk.
-    std::lock_guard<std::mutex> lock(mu_);
-    s.result.before = std::move(before);
-    s.result.outcome = Outcome::kAborted;
-    s.result.message = "could not write the chaos journal (" + journal_->path() + "); not injected";
-    s.phase = Phase::Done;
-    return;
+    EndBeforeInject(i, std::move(*before), Outcome::kAborted,
+                    "could not write the chaos journal (" + journal_->path() + "); not injected");
+    return false;
   }
+  return true;
+}
+
+void ChaosRunner::Inject(size_t i, std::vector<ProbeOutcome> before) {
+  StepState& s = steps_[i];
   sp_error e{};
   const double t = Now();
   // Marked before the call: an inject may take seconds (a process fault waits for the group to
   // stop), and those seconds belong to the fault's window, not the baseline.
   metrics_->MarkInjected(i, t);
-  const sp_status st = v.inject(instance, &e);
+  const sp_status st = s.step->plugin->d.fault.inject(s.instance, &e);
   {
     std::lock_guard<std::mutex> lock(mu_);
     s.result.before = std::move(before);
@@ -307,6 +322,13 @@ void ChaosRunner::BeginStep(size_t i) {
     injected_order_.push_back(i);
   }
   RevertStep(i, "the inject failed");
+}
+
+void ChaosRunner::BeginStep(size_t i) {
+  std::vector<ProbeOutcome> before;
+  if (!SteadyBefore(i, &before)) return;
+  if (!CreateAndJournal(i, &before)) return;
+  Inject(i, std::move(before));
 }
 
 void ChaosRunner::RevertStep(size_t i, const std::string& why) {

@@ -65,7 +65,15 @@ class ChaosRunner {
 
   void Loop();
   double Now() const;
+  // Probes the steady state, creates the fault, journals it and injects it.
   void BeginStep(size_t i);
+  // BeginStep's phases; false: the step ended (or the run stops) before the inject.
+  bool SteadyBefore(size_t i, std::vector<ProbeOutcome>* before);
+  bool CreateAndJournal(size_t i, std::vector<ProbeOutcome>* before);
+  void Inject(size_t i, std::vector<ProbeOutcome> before);
+  // Ends a step that was not injected, keeping the probes run before it.
+  void EndBeforeInject(size_t i, std::vector<ProbeOutcome> before, Outcome outcome,
+                       std::string message);
   void RevertStep(size_t i, const std::string& why);
   void AfterProbes(size_t i);
   std::vector<ProbeOutcome> RunProbes();

@@ -1,7 +1,5 @@
 #include "core/chaos/chaos_setup.h"
 
-#include "core/chaos/probe.h"
-#include "core/chaos/prometheus.h"
 #include "core/plugin/plan_binding.h"
 
 namespace sp::chaos {
@@ -13,7 +11,7 @@ ChaosSetup::~ChaosSetup() { CloseSites(); }
 
 bool ChaosSetup::Prepare(const plan::Plan& plan, plugin::Loader* loader, bool with_steps,
                          plan::Diagnostics* errors) {
-  bool ok = CheckProbesAndObservers(plan, errors);
+  bool ok = true;
   for (size_t i = 0; i < plan.proxies.size(); ++i) {
     const plan::ProxySite& ps = plan.proxies[i];
     const std::string where = "proxies." + std::to_string(i);
@@ -110,39 +108,6 @@ bool ChaosSetup::CheckOptions(plugin::Host* host, plan::Diagnostics* errors) con
       errors->push_back(FromPluginError(s.fault.options, e, "refused the step",
                                         "chaos step \"" + s.name + "\" (fault plugin " + step.plugin->name() + ")"));
       ok = false;
-    }
-  }
-  return ok;
-}
-
-chaos::HttpProbeSpec ProbeSpecOf(const plan::HttpProbe& h) {
-  chaos::HttpProbeSpec s;
-  s.url = h.url;
-  s.method = h.method;
-  s.headers = h.headers;
-  s.body = h.body;
-  s.statuses = h.statuses;
-  s.body_contains = h.body_contains;
-  s.json_path = h.json_path;
-  s.json_equals = h.json_equals;
-  s.timeout_s = static_cast<double>(h.timeout.count()) / 1e9;
-  return s;
-}
-
-bool CheckProbesAndObservers(const plan::Plan& plan, plan::Diagnostics* errors) {
-  bool ok = true;
-  std::string err;
-  for (size_t i = 0; i < plan.observers.size(); ++i) {
-    chaos::PromSelector selector;
-    if (!chaos::PromSelector::Parse(plan.observers[i].metric, &selector, &err)) {
-      ok = plan::AddError(errors, plan.observers[i].loc, "observers." + std::to_string(i) + ".metric", err);
-    }
-  }
-  for (size_t i = 0; i < plan.chaos.steady_state.size(); ++i) {
-    const plan::Probe& p = plan.chaos.steady_state[i];
-    if (!p.http) continue;
-    if (!chaos::CheckHttpProbe(ProbeSpecOf(*p.http), &err)) {
-      ok = plan::AddError(errors, p.loc, "chaos.steady_state." + std::to_string(i) + ".http", err);
     }
   }
   return ok;

@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "core/chaos/probe.h"
 #include "core/plan/diagnostic.h"
 #include "core/plan/options.h"
 #include "core/plan/plan.h"
@@ -60,13 +59,6 @@ class ChaosSetup {
   std::vector<std::unique_ptr<FaultSite>> sites_;
   std::vector<FaultStep> steps_;
 };
-
-// A steady-state probe of the plan as the probe runner (core/chaos/probe.h) takes it.
-chaos::HttpProbeSpec ProbeSpecOf(const plan::HttpProbe& h);
-
-// The observers' selectors and the HTTP probes' URLs and JSON paths, checked before anything
-// starts (Prepare calls it); located errors.
-bool CheckProbesAndObservers(const plan::Plan& plan, plan::Diagnostics* errors);
 
 // What a plugin's sp_error says, in one line: "message (option x)".
 std::string FaultErrorText(const sp_error& e, const std::string& fallback);

@@ -18,7 +18,7 @@ ObserverSet::ObserverSet(const std::vector<plan::Observer>& observers, HttpFetch
     auto e = std::make_unique<Entry>();
     e->plan = o;
     std::string err;
-    chaos::PromSelector::Parse(o.metric, &e->selector, &err);  // checked before the run
+    prometheus::PromSelector::Parse(o.metric, &e->selector, &err);  // checked before the run
     e->tracker = std::make_unique<chaos::CircuitTracker>(o.counter ? chaos::CircuitSignal::Counter
                                                                    : chaos::CircuitSignal::Gauge,
                                                          o.open_at);
@@ -70,7 +70,7 @@ void ObserverSet::Loop() {
         ++e->summary.polls;
         std::optional<double> value;
         if (fetched) {
-          value = chaos::PromValue(body, e->selector);
+          value = prometheus::PromValue(body, e->selector);
           if (!value) err = "no sample matches " + e->plan.metric;
         }
         if (value) {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/chaos/circuit.h"
-#include "core/chaos/prometheus.h"
+#include "lib/prometheus/prometheus.h"
 #include "core/plan/plan.h"
 #include "core/report/results.h"
 
@@ -29,7 +29,8 @@ std::vector<report::OpenInterval> OpenIntervals(const CircuitTracker& tracker);
 
 class ObserverSet {
  public:
-  // The selectors must have been checked (CheckProbesAndObservers, chaos_setup.h).
+  // The selectors must have been checked (plan::CheckProbesAndObservers, core/plan/probe_check.h,
+  // run by the plan loader).
   ObserverSet(const std::vector<plan::Observer>& observers, HttpFetch fetch);
   ~ObserverSet();  // Stop()
   void Start(uint64_t t0_ns);  // polls from now on; times are seconds since t0_ns
@@ -48,7 +49,7 @@ class ObserverSet {
  private:
   struct Entry {
     plan::Observer plan;
-    chaos::PromSelector selector;
+    prometheus::PromSelector selector;
     std::unique_ptr<chaos::CircuitTracker> tracker;
     CircuitReport summary;  // polls and errors as they come; trips and times filled by Summaries
     double next_s = 0;

@@ -7,21 +7,14 @@
 #include <utility>
 #include <vector>
 
+#include "core/plan/plan.h"
+#include "lib/net/resolve.h"
+
 namespace sp::chaos {
 
-struct HttpProbeSpec {
-  std::string url;                 // http:// only (say so in the error for https://)
-  std::string method = "GET";
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-  std::vector<int> statuses;       // accepted statuses; empty: any 2xx
-  std::string body_contains;       // empty: not checked
-  std::string json_path;           // "$.a.b[0]" or "/a/b/0" (JSON pointer); empty: not checked
-  // JSON text the value must equal (e.g. "\"ok\"", "true", "3"); numbers compare by value
-  // (3 equals 3.0). Without json_path it is compared with the whole body.
-  std::optional<std::string> json_equals;
-  double timeout_s = 2;
-};
+// A steady-state HTTP probe as the plan writes it (core/plan/plan.h); checked by
+// plan::CheckHttpProbe (core/plan/probe_check.h).
+using HttpProbeSpec = plan::HttpProbe;
 
 struct ProbeResult {
   bool ok = false;
@@ -31,19 +24,17 @@ struct ProbeResult {
   double elapsed_s = 0;            // connect to the end of the response (or the failure)
 };
 
-// Blocking, bounded by timeout_s (connect + whole response: a server dripping bytes cannot
-// stretch it). One HTTP/1.1 request with `Connection: close`; the body is read by
-// Content-Length, chunked encoding or until the server closes, up to 4 MiB. Checks, in order:
-// status, body_contains, json_path / json_equals. Never throws.
-ProbeResult RunHttpProbe(const HttpProbeSpec& spec);
+// Blocking, bounded by the probe's timeout (DNS lookup + connect + whole response: neither a server
+// dripping bytes nor a DNS server that does not answer can stretch it). One HTTP/1.1 request
+// with `Connection: close` (core/chaos/http_exchange.h); the body is read by Content-Length,
+// chunked encoding or until the server closes, up to 4 MiB. Checks, in order: status,
+// body_contains, json_path / json_equals. Never throws. `resolver`: lib/net's, but for tests.
+ProbeResult RunHttpProbe(const HttpProbeSpec& spec, const net::Resolver& resolver = net::Resolve);
 
 // One GET of `url` (http://) bounded by timeout_s, the same client as the probes: the body of a
 // 2xx answer, else false and *err ("connection refused: ...", "HTTP 503"). For the
 // Prometheus observers (core/chaos/observer.h).
 bool HttpGetText(const std::string& url, double timeout_s, std::string* body, std::string* err);
 
-// Validates a spec up front (url parse, json_path syntax, json_equals is valid JSON); false +
-// *err naming the field.
-bool CheckHttpProbe(const HttpProbeSpec& spec, std::string* err);
 
 }  // namespace sp::chaos

@@ -1,5 +1,6 @@
 #include "core/cli/commands.h"
 
+#include <charconv>
 #include <cstdio>
 #include <iostream>
 
@@ -52,15 +53,16 @@ bool LoadPlanFromArgs(const ParsedArguments& a, const std::string& command, plan
   if (a.has("set")) lo.sets = a.options.at("set");
   if (a.has("profile")) lo.profile = a.last("profile");
   if (a.has("users")) {
+    // Only the syntax here; the range is the plan's to check (CheckCliFlags), once.
     const std::string v = a.last("users");
-    char* end = nullptr;
-    long n = std::strtol(v.c_str(), &end, 10);
-    if (v.empty() || *end != '\0' || n < 1 || n > plan::limits::kMaxUsers) {
+    int n = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (v.empty() || ec != std::errc() || end != v.data() + v.size()) {
       std::fprintf(stderr, "--users: expected a whole number of users from 1 to %lld, got '%s'\n",
                    static_cast<long long>(plan::limits::kMaxUsers), v.c_str());
       return false;
     }
-    lo.users = static_cast<int>(n);
+    lo.users = n;
   }
   if (a.has("duration")) lo.duration = a.last("duration");
   if (a.has("spawn-rate")) lo.spawn_rate = a.last("spawn-rate");

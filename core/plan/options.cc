@@ -137,11 +137,9 @@ Value DefaultValue(const sp_option_decl& decl, const Location& where, bool* ok, 
   return v;
 }
 
-}  // namespace
-
-bool ResolveOptions(const Value& block, const sp_option_decl* decls, size_t count,
-                    const OptionContext& ctx, ResolvedOptions* out, Diagnostics* errors) {
-  bool ok = true;
+// The block itself: a map (or nothing), and a table to check it against.
+bool CheckBlock(const Value& block, const sp_option_decl* decls, size_t count,
+                const OptionContext& ctx, Diagnostics* errors) {
   if (!block.is_null() && !block.is_map()) {
     return AddError(errors, block.loc, ctx.key_base,
                     "expected a map of options for " + ctx.plugin + ", got " + Describe(block));
@@ -149,10 +147,13 @@ bool ResolveOptions(const Value& block, const sp_option_decl* decls, size_t coun
   if (count > 0 && !decls) {
     return AddError(errors, block.loc, ctx.key_base, ctx.plugin + " declares options but no table");
   }
+  return true;
+}
 
-  std::vector<std::string> names;
-  for (size_t k = 0; k < count; ++k) names.push_back(decls[k].name ? decls[k].name : "");
-
+// Every key of the block the plugin does not declare, each with a suggestion.
+bool CheckUnknownKeys(const Value& block, const std::vector<std::string>& names,
+                      const OptionContext& ctx, Diagnostics* errors) {
+  bool ok = true;
   for (size_t i = 0; i < block.entries.size(); ++i) {
     const std::string& key = block.entries[i].first;
     bool known = false;
@@ -162,6 +163,67 @@ bool ResolveOptions(const Value& block, const sp_option_decl* decls, size_t coun
                   "unknown option for " + ctx.plugin + DidYouMean(key, names) +
                       "; known options: " + JoinNames(names));
   }
+  return ok;
+}
+
+// The declared default of an option the plan leaves out, converted as if the plan had said it;
+// a default the plugin got wrong is its bug, said so.
+bool ApplyDefault(const sp_option_decl& decl, const OptionContext& ctx, const Location& block_loc,
+                  const std::string& key, sp_option_value* value, std::string* text,
+                  Diagnostics* errors) {
+  const Location where{ctx.plugin + " default of " + decl.name, 0, 0};
+  bool parsed = true;
+  std::string err;
+  Value def = DefaultValue(decl, where, &parsed, &err);
+  Diagnostics default_errors;
+  if (parsed && (def.is_null() && decl.type != SP_OPT_JSON)) {
+    parsed = false;
+    err = "empty";
+  }
+  if (parsed && !Convert(def, decl, ctx, key, value, text, &default_errors)) {
+    parsed = false;
+    err = default_errors.empty() ? "invalid" : default_errors.front().message;
+  }
+  if (!parsed) {
+    return AddError(errors, block_loc, key,
+                    ctx.plugin + " declares an invalid default \"" + decl.default_value +
+                        "\" for option " + decl.name + " (" + err +
+                        "); set the option in the plan, and report this bug in the plugin");
+  }
+  value->is_set = 1;
+  return true;
+}
+
+// One declared option: given in the block, missing but required, defaulted, or absent (is_set
+// stays 0). *text receives the text of string-like values.
+bool ResolveOne(const Value& block, const sp_option_decl& decl, const OptionContext& ctx,
+                sp_option_value* value, std::string* text, Diagnostics* errors) {
+  const std::string key = JoinKey(ctx.key_base, decl.name);
+  const Value* given = block.is_map() ? block.find(decl.name) : nullptr;
+  if (given && given->is_null()) given = nullptr;  // `name:` with nothing means "not set"
+  if (given) {
+    if (!Convert(*given, decl, ctx, key, value, text, errors)) return false;
+    value->is_set = 1;
+    return true;
+  }
+  if (decl.required) {
+    std::string message = "missing required option " + std::string(decl.name) + " of " +
+                          ctx.plugin + " (" + OptionTypeSyntax(decl.type) + ")";
+    if (decl.description && *decl.description) message += ": " + std::string(decl.description);
+    return AddError(errors, block.loc, key, message);
+  }
+  if (!decl.default_value) return true;
+  return ApplyDefault(decl, ctx, block.loc, key, value, text, errors);
+}
+
+}  // namespace
+
+bool ResolveOptions(const Value& block, const sp_option_decl* decls, size_t count,
+                    const OptionContext& ctx, ResolvedOptions* out, Diagnostics* errors) {
+  if (!CheckBlock(block, decls, count, ctx, errors)) return false;
+  std::vector<std::string> names;
+  for (size_t k = 0; k < count; ++k) names.push_back(decls[k].name ? decls[k].name : "");
+  bool ok = CheckUnknownKeys(block, names, ctx, errors);
 
   ResolvedOptions result;
   result.values_.resize(count);
@@ -178,48 +240,7 @@ bool ResolveOptions(const Value& block, const sp_option_decl* decls, size_t coun
       continue;
     }
     result.strings_[2 * k] = decl.name;
-    const std::string key = JoinKey(ctx.key_base, decl.name);
-    const Value* given = block.is_map() ? block.find(decl.name) : nullptr;
-    if (given && given->is_null()) given = nullptr;  // `name:` with nothing means "not set"
-
-    if (given) {
-      if (Convert(*given, decl, ctx, key, &value, &result.strings_[2 * k + 1], errors)) {
-        value.is_set = 1;
-      } else {
-        ok = false;
-      }
-      continue;
-    }
-    if (decl.required) {
-      std::string message = "missing required option " + std::string(decl.name) + " of " +
-                            ctx.plugin + " (" + OptionTypeSyntax(decl.type) + ")";
-      if (decl.description && *decl.description) message += ": " + std::string(decl.description);
-      ok = AddError(errors, block.loc, key, message);
-      continue;
-    }
-    if (!decl.default_value) continue;  // absent, no default: is_set stays 0
-
-    const Location where{ctx.plugin + " default of " + decl.name, 0, 0};
-    bool parsed = true;
-    std::string err;
-    Value def = DefaultValue(decl, where, &parsed, &err);
-    Diagnostics default_errors;
-    if (parsed && (def.is_null() && decl.type != SP_OPT_JSON)) {
-      parsed = false;
-      err = "empty";
-    }
-    if (parsed && !Convert(def, decl, ctx, key, &value, &result.strings_[2 * k + 1], &default_errors)) {
-      parsed = false;
-      err = default_errors.empty() ? "invalid" : default_errors.front().message;
-    }
-    if (!parsed) {
-      ok = AddError(errors, block.loc, key,
-                    ctx.plugin + " declares an invalid default \"" + decl.default_value +
-                        "\" for option " + decl.name + " (" + err +
-                        "); set the option in the plan, and report this bug in the plugin");
-      continue;
-    }
-    value.is_set = 1;
+    if (!ResolveOne(block, decl, ctx, &value, &result.strings_[2 * k + 1], errors)) ok = false;
   }
   if (!ok) return false;
 

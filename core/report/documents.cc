@@ -204,6 +204,110 @@ void AddChaos(const ChaosReport& chaos, const std::vector<std::string>& names, j
   (*d)["proxies"] = chaos.proxies;
 }
 
+// The summary's parts, one function a part.
+
+// Which plan ran, how, and how it ended.
+void AddRunOutline(const RunInfo& info, const RunEnd& end, json* d) {
+  const plan::Plan& p = *info.plan;
+  (*d)["plan"] = {{"name", p.name}, {"file", p.file}, {"environment", p.environment},
+                  {"profile", p.profile}};
+  (*d)["mode"] = plan::RunModeName(info.mode);
+  (*d)["started_at"] = info.started_at;
+  (*d)["stressplan_version"] = info.version;
+  (*d)["status"] = RunStatusName(end.status);
+  if (!end.reason.empty()) (*d)["status_reason"] = end.reason;
+  (*d)["duration_s"] = end.duration_s;
+}
+
+// The whole run's counts, latencies, errors, status codes, events and failed checks.
+void AddTotals(const metrics::Recorder& t, const RunEnd& end, const std::vector<std::string>& names,
+               const std::map<std::string, uint64_t>& emitted_events, json* d) {
+  (*d)["requests"] = t.requests();
+  (*d)["ok"] = t.requests() - t.errors();
+  (*d)["errors"] = t.errors();
+  (*d)["interrupted"] = t.errors_by_kind()[SP_E_INTERRUPTED];
+  (*d)["error_rate"] = Rate(t.errors(), t.requests());
+  (*d)["throughput_rps"] = end.duration_s > 0 ? static_cast<double>(t.requests()) / end.duration_s : 0.0;
+  (*d)["bytes_sent"] = t.bytes_sent();
+  (*d)["bytes_received"] = t.bytes_received();
+  (*d)["latency_ms"] = Latency(t.latency());
+  (*d)["service_time_ms"] = Latency(t.service_time());
+  (*d)["errors_by_type"] = ErrorsByType(t);
+  (*d)["status_codes"] = StatusCodes(t);
+  json events = NamedCounts(t.events(), names);
+  for (const auto& [name, n] : emitted_events) events[name] = events.value(name, uint64_t{0}) + n;
+  (*d)["events"] = events;
+  (*d)["failed_checks"] = NamedCounts(t.failed_checks(), names);
+}
+
+json RequestsByName(const RunInfo& info, const metrics::Recorder& t) {
+  json steps = json::array();
+  for (size_t i = 0; i < info.step_names.size(); ++i) {
+    metrics::StepStats s = i < t.steps().size() ? t.steps()[i] : metrics::StepStats{};
+    steps.push_back({{"name", info.step_names[i]}, {"requests", s.requests},
+                     {"errors", s.errors}, {"error_rate", Rate(s.errors, s.requests)},
+                     {"latency_ms", Latency(s.latency)}});
+  }
+  return steps;
+}
+
+json StageDocument(const StageResult& r) {
+  json st{{"index", r.index}, {"model", r.open ? "open" : "closed"}, {"started_s", r.started_s},
+          {"duration_s", r.duration_s}, {"requests", r.stats.requests}, {"errors", r.stats.errors},
+          {"error_rate", Rate(r.stats.errors, r.stats.requests)},
+          {"latency_ms", Latency(r.stats.latency)},
+          {"iterations_started", r.stats.iterations_started},
+          {"iterations_completed", r.stats.iterations_completed},
+          {"generator_cpu", {{"load_threads_busy_avg", r.cpu_busy_avg}, {"load_threads_busy_max", r.cpu_busy_max}}},
+          {"trustworthy", r.problems.empty()}, {"problems", r.problems}};
+  if (r.open) {
+    st["planned"] = {{"rate", r.planned_rate}, {"iterations", r.planned_iterations}};
+    st["achieved"] = {{"rate", r.achieved_rate}, {"iterations", r.stats.iterations_started}, {"dropped", r.dropped}};
+  } else {
+    st["planned"] = {{"users", r.planned_users}};
+    if (r.planned_iterations) st["planned"]["iterations"] = r.planned_iterations;
+    st["achieved"] = {{"users_min", r.users_min}, {"users_max", r.users_max},
+                      {"iterations", r.stats.iterations_completed}};
+  }
+  return st;
+}
+
+// Each stage, and what the stages say together: iterations dropped, whether to trust the run.
+void AddStages(const RunEnd& end, json* d) {
+  json stages = json::array();
+  uint64_t dropped = 0;
+  json reasons = json::array();
+  for (const StageResult& r : end.stages) {
+    dropped += r.dropped;
+    for (const auto& problem : r.problems) reasons.push_back(problem);
+    stages.push_back(StageDocument(r));
+  }
+  (*d)["stages"] = stages;
+  (*d)["dropped_iterations"] = dropped;
+  (*d)["trustworthy"] = end.trustworthy();
+  (*d)["untrustworthy_reasons"] = reasons;
+}
+
+json ThresholdDocument(const ThresholdResult& r) {
+  const plan::Threshold& th = *r.threshold;
+  static const char* const kOps[] = {"<", "<=", ">", ">=", "==", "!="};
+  json entry{{"name", th.text + (th.request.empty() ? "" : " [" + th.request + "]")},
+             {"metric", th.metric}, {"scope", th.request},
+             {"expected", std::string(kOps[static_cast<int>(th.op)]) + " " + th.value_text},
+             {"observed_text", r.observed_text}, {"passed", r.passed},
+             {"abort_on_fail", th.abort_on_fail}, {"location", th.loc.str()}};
+  entry["observed"] = r.evaluated ? json(r.observed) : json(nullptr);
+  // A skipped threshold has no verdict: passed is null and the reason says why.
+  entry["skipped"] = r.skipped;
+  if (r.skipped) {
+    entry["passed"] = nullptr;
+    entry["skip_reason"] = th.skip_reason;
+  }
+  if (th.window.count() > 0) entry["window_s"] = static_cast<double>(th.window.count()) / 1e9;
+  if (r.failed_at_s >= 0) entry["failed_at_s"] = r.failed_at_s;
+  return entry;
+}
+
 }  // namespace
 
 std::string EventDocument(double elapsed_s, const std::string& source, const std::string& name,
@@ -219,91 +323,15 @@ std::string EventDocument(double elapsed_s, const std::string& source, const std
 std::string SummaryDocument(const RunInfo& info, const RunEnd& end, const metrics::Recorder& t,
                             const std::vector<std::string>& names,
                             const std::map<std::string, uint64_t>& emitted_events) {
-  const plan::Plan& p = *info.plan;
   json d = Header("summary");
-  d["plan"] = {{"name", p.name}, {"file", p.file}, {"environment", p.environment},
-               {"profile", p.profile}};
-  d["mode"] = plan::RunModeName(info.mode);
-  d["started_at"] = info.started_at;
-  d["stressplan_version"] = info.version;
-  d["status"] = RunStatusName(end.status);
-  if (!end.reason.empty()) d["status_reason"] = end.reason;
-  d["duration_s"] = end.duration_s;
-  d["requests"] = t.requests();
-  d["ok"] = t.requests() - t.errors();
-  d["errors"] = t.errors();
-  d["interrupted"] = t.errors_by_kind()[SP_E_INTERRUPTED];
-  d["error_rate"] = Rate(t.errors(), t.requests());
-  d["throughput_rps"] = end.duration_s > 0 ? static_cast<double>(t.requests()) / end.duration_s : 0.0;
-  d["bytes_sent"] = t.bytes_sent();
-  d["bytes_received"] = t.bytes_received();
-  d["latency_ms"] = Latency(t.latency());
-  d["service_time_ms"] = Latency(t.service_time());
-  d["errors_by_type"] = ErrorsByType(t);
-  d["status_codes"] = StatusCodes(t);
-  json events = NamedCounts(t.events(), names);
-  for (const auto& [name, n] : emitted_events) events[name] = events.value(name, uint64_t{0}) + n;
-  d["events"] = events;
-  d["failed_checks"] = NamedCounts(t.failed_checks(), names);
-  json steps = json::array();
-  for (size_t i = 0; i < info.step_names.size(); ++i) {
-    metrics::StepStats s = i < t.steps().size() ? t.steps()[i] : metrics::StepStats{};
-    steps.push_back({{"name", info.step_names[i]}, {"requests", s.requests},
-                     {"errors", s.errors}, {"error_rate", Rate(s.errors, s.requests)},
-                     {"latency_ms", Latency(s.latency)}});
-  }
-  d["requests_by_name"] = steps;
-  json stages = json::array();
-  uint64_t dropped = 0;
-  json reasons = json::array();
-  for (const StageResult& r : end.stages) {
-    json st{{"index", r.index}, {"model", r.open ? "open" : "closed"}, {"started_s", r.started_s},
-            {"duration_s", r.duration_s}, {"requests", r.stats.requests}, {"errors", r.stats.errors},
-            {"error_rate", Rate(r.stats.errors, r.stats.requests)},
-            {"latency_ms", Latency(r.stats.latency)},
-            {"iterations_started", r.stats.iterations_started},
-            {"iterations_completed", r.stats.iterations_completed},
-            {"generator_cpu", {{"load_threads_busy_avg", r.cpu_busy_avg}, {"load_threads_busy_max", r.cpu_busy_max}}},
-            {"trustworthy", r.problems.empty()}, {"problems", r.problems}};
-    if (r.open) {
-      st["planned"] = {{"rate", r.planned_rate}, {"iterations", r.planned_iterations}};
-      st["achieved"] = {{"rate", r.achieved_rate}, {"iterations", r.stats.iterations_started}, {"dropped", r.dropped}};
-    } else {
-      st["planned"] = {{"users", r.planned_users}};
-      if (r.planned_iterations) st["planned"]["iterations"] = r.planned_iterations;
-      st["achieved"] = {{"users_min", r.users_min}, {"users_max", r.users_max},
-                        {"iterations", r.stats.iterations_completed}};
-    }
-    dropped += r.dropped;
-    for (const auto& problem : r.problems) reasons.push_back(problem);
-    stages.push_back(st);
-  }
-  d["stages"] = stages;
+  AddRunOutline(info, end, &d);
+  AddTotals(t, end, names, emitted_events, &d);
+  d["requests_by_name"] = RequestsByName(info, t);
+  AddStages(end, &d);
   json thresholds = json::array();
-  for (const ThresholdResult& r : end.thresholds) {
-    const plan::Threshold& th = *r.threshold;
-    static const char* const kOps[] = {"<", "<=", ">", ">=", "==", "!="};
-    json entry{{"name", th.text + (th.request.empty() ? "" : " [" + th.request + "]")},
-            {"metric", th.metric}, {"scope", th.request},
-            {"expected", std::string(kOps[static_cast<int>(th.op)]) + " " + th.value_text},
-            {"observed_text", r.observed_text}, {"passed", r.passed},
-            {"abort_on_fail", th.abort_on_fail}, {"location", th.loc.str()}};
-    entry["observed"] = r.evaluated ? json(r.observed) : json(nullptr);
-    // A skipped threshold has no verdict: passed is null and the reason says why.
-    entry["skipped"] = r.skipped;
-    if (r.skipped) {
-      entry["passed"] = nullptr;
-      entry["skip_reason"] = th.skip_reason;
-    }
-    if (th.window.count() > 0) entry["window_s"] = static_cast<double>(th.window.count()) / 1e9;
-    if (r.failed_at_s >= 0) entry["failed_at_s"] = r.failed_at_s;
-    thresholds.push_back(entry);
-  }
+  for (const ThresholdResult& r : end.thresholds) thresholds.push_back(ThresholdDocument(r));
   d["thresholds"] = thresholds;
   d["thresholds_passed"] = end.thresholds_passed();
-  d["dropped_iterations"] = dropped;
-  d["trustworthy"] = end.trustworthy();
-  d["untrustworthy_reasons"] = reasons;
   d["generator_cpu_s"] = end.process_cpu_s;
   json hist = json::array();
   for (const auto& [b, n] : t.latency().Buckets()) hist.push_back({b, n});

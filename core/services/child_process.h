@@ -1,6 +1,7 @@
-// Starting, watching and stopping one child process in its own process group. The POSIX
-// details (fork/exec, process groups, parent-death signal, log redirection, reaping) live here
-// so that service_set.cc reads as the policy: start in order, wait for health, stop in reverse.
+// Starting, watching and stopping one child process in its own process group. Starting it is
+// lib/spawn's (fork/exec, process group, parent-death signal, log redirection); stopping the
+// whole group and reaping live here, so that service_set.cc reads as the policy: start in
+// order, wait for health, stop in reverse.
 #pragma once
 
 #include <sys/types.h>

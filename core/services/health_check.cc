@@ -7,24 +7,12 @@
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
 
+#include "core/plan/probe_check.h"
+
 namespace sp::services {
 
 bool CheckHealthUrl(const std::string& url, std::string* err) {
-  try {
-    Poco::URI uri(url);
-    if (uri.getScheme() != "http") {
-      *err = "health_url '" + url + "' must start with http://";
-      return false;
-    }
-    if (uri.getHost().empty()) {
-      *err = "health_url '" + url + "' has no host";
-      return false;
-    }
-    return true;
-  } catch (const Poco::Exception& e) {
-    *err = "health_url '" + url + "' is not a valid URL: " + e.displayText();
-    return false;
-  }
+  return plan::CheckHttpUrl(url, "health_url", err);
 }
 
 bool HttpGetOk(const std::string& url, std::chrono::milliseconds timeout, std::string* err) {

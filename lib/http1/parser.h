@@ -31,6 +31,8 @@ class MessageSink {
   virtual ~MessageSink() = default;
   // Requests: the request line's method and request target.
   virtual void OnRequestLine(std::string_view /*method*/, std::string_view /*target*/) {}
+  // Responses: the status line's code and reason phrase (possibly empty), interim ones too.
+  virtual void OnStatusLine(int /*status*/, std::string_view /*reason*/) {}
   // A header field (OWS-trimmed value), Content-Length & co. included. For responses, those
   // of interim responses too: OnInterim says when they stop counting.
   virtual void OnHeader(std::string_view /*name*/, std::string_view /*value*/) {}

@@ -1,4 +1,4 @@
-// Resolving the base URL's host (getaddrinfo, once) and the blocking connect preflight uses.
+// Resolving the base URL's host (lib/net, once) and the blocking connect preflight uses.
 #pragma once
 
 #include <sys/socket.h>
@@ -16,7 +16,8 @@ struct Address {
   std::string text;  // "127.0.0.1:8080", "[::1]:8080"
 };
 
-// Every TCP address of host:port, in getaddrinfo's order. On failure *err is gai_strerror's text.
+// Every TCP address of host:port, in the resolver's order (net::Resolve). On failure *err is
+// the resolver's text.
 bool resolve(const std::string& host, uint16_t port, std::vector<Address>* out, std::string* err);
 
 // Connects and closes at once, waiting at most timeout_ns. On failure *err_no is the errno

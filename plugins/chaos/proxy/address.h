@@ -2,25 +2,15 @@
 // socket bound to one.
 #pragma once
 
-#include <sys/socket.h>
-
-#include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "lib/net/address.h"
+
 namespace sp::proxy {
 
-struct Address {
-  sockaddr_storage storage{};
-  socklen_t length = 0;
-
-  int family() const { return storage.ss_family; }
-  // 127.0.0.0/8, ::1, or an IPv4-mapped 127.x: only this machine can connect to it.
-  bool is_loopback() const;
-  uint16_t port() const;
-  // "127.0.0.1:18091" / "[::1]:18091".
-  std::string to_string() const;
-};
+// lib/net's address: "127.0.0.1:18091" by ToString(), is_loopback() for the listener check.
+using Address = net::Address;
 
 // Parses "host:port" or "[v6]:port" and resolves host (a literal or a name, first answer).
 // Host "*" means every IPv4 interface, like 0.0.0.0 (docs/faults/proxy.md).

@@ -54,7 +54,7 @@ void Connection::start(uint64_t now_ns) {
   if (connect(fd_[kServer], reinterpret_cast<const sockaddr*>(&up.storage), up.length) == 0) {
     connected_ = true;
   } else if (errno != EINPROGRESS) {
-    ctx_->log(SP_LOG_DEBUG, "proxy: cannot connect to " + up.to_string() + ": " + std::strerror(errno));
+    ctx_->log(SP_LOG_DEBUG, "proxy: cannot connect to " + up.ToString() + ": " + std::strerror(errno));
     close_gracefully();
     return;
   }
@@ -67,7 +67,7 @@ void Connection::finish_connect(uint64_t now_ns) {
   getsockopt(fd_[kServer], SOL_SOCKET, SO_ERROR, &err, &len);
   if (err == EINPROGRESS || err == EALREADY) return;
   if (err != 0) {
-    ctx_->log(SP_LOG_DEBUG, "proxy: cannot connect to " + ctx_->config->upstream.to_string() +
+    ctx_->log(SP_LOG_DEBUG, "proxy: cannot connect to " + ctx_->config->upstream.ToString() +
                                 ": " + std::strerror(err));
     close_gracefully();  // the client sees its connection closed, as toxiproxy does
     return;
@@ -96,7 +96,7 @@ void Connection::on_event(int side, uint32_t events, uint64_t now_ns) {
 void Connection::on_timer(uint64_t now_ns) {
   if (closed_) return;
   if (!connected_ && now_ns >= connect_deadline_ns_) {
-    ctx_->log(SP_LOG_DEBUG, "proxy: connecting to " + ctx_->config->upstream.to_string() +
+    ctx_->log(SP_LOG_DEBUG, "proxy: connecting to " + ctx_->config->upstream.ToString() +
                                 " timed out (connect_timeout)");
     close_gracefully();
     return;

@@ -52,8 +52,8 @@ std::unique_ptr<Site> Site::open(const sp_host_api* host, void* host_ctx, SiteCo
   add_to_epoll(site->ctx_.epoll_fd, site->timer_fd_, kTagTimer);
   add_to_epoll(site->ctx_.epoll_fd, site->listen_fd_, kTagListener);
   site->thread_ = std::thread([s = site.get()] { s->run(); });
-  site->ctx_.log(SP_LOG_INFO, "proxy listening on " + site->bound_.to_string() + ", forwarding to " +
-                                  site->config_.upstream.to_string() +
+  site->ctx_.log(SP_LOG_INFO, "proxy listening on " + site->bound_.ToString() + ", forwarding to " +
+                                  site->config_.upstream.ToString() +
                                   (site->config_.protocol == Protocol::kHttp ? " (http)" : " (tcp)"));
   return site;
 }
@@ -267,7 +267,7 @@ void Site::stop_listening() {
   if (listen_fd_ < 0) return;
   close(listen_fd_);  // new connects now get ECONNREFUSED
   listen_fd_ = -1;
-  ctx_.log(SP_LOG_INFO, "proxy: refusing connections on " + bound_.to_string());
+  ctx_.log(SP_LOG_INFO, "proxy: refusing connections on " + bound_.ToString());
 }
 
 bool Site::listen_again(std::string* why) {
@@ -280,7 +280,7 @@ bool Site::listen_again(std::string* why) {
   ev.events = EPOLLIN;
   ev.data.u64 = kTagListener;
   epoll_ctl(ctx_.epoll_fd, EPOLL_CTL_ADD, listen_fd_, &ev);
-  ctx_.log(SP_LOG_INFO, "proxy: accepting connections on " + bound_.to_string() + " again");
+  ctx_.log(SP_LOG_INFO, "proxy: accepting connections on " + bound_.ToString() + " again");
   return true;
 }
 

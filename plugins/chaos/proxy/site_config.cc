@@ -38,9 +38,9 @@ std::optional<SiteConfig> read_site_config(const sp_options* options, OptionErro
   const sp_option_value* allow_remote = option_value(options, kAllowRemote);
   if (!config.listen.is_loopback() && (allow_remote == nullptr || !allow_remote->b)) {
     *error = {"proxy: listen \"" + std::string(option_text(option_value(options, kListen))) + "\" (" +
-                  config.listen.to_string() +
+                  config.listen.ToString() +
                   ") is not a loopback address: other machines could connect through the proxy to " +
-                  config.upstream.to_string() + ". Listen on 127.0.0.1, or set `allow_remote: true` on this proxy "
+                  config.upstream.ToString() + ". Listen on 127.0.0.1, or set `allow_remote: true` on this proxy "
                   "if that is intended",
               "listen", ""};
     return std::nullopt;

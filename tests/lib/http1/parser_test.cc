@@ -360,6 +360,9 @@ class RecordingSink : public sp::http1::MessageSink {
   void OnRequestLine(std::string_view method, std::string_view target) override {
     seen.append("line ").append(method).append(" ").append(target).append("\n");
   }
+  void OnStatusLine(int status, std::string_view reason) override {
+    seen.append("status ").append(std::to_string(status)).append(" [").append(reason).append("]\n");
+  }
   void OnHeader(std::string_view name, std::string_view value) override {
     seen.append(name).append("=").append(value).append("\n");
   }
@@ -380,6 +383,24 @@ TEST_CASE("parser: the sink sees the request line, fields and decoded body", "[p
   REQUIRE(p.Feed(r.data(), r.size(), &used) == Result::kDone);
   CHECK(sink.seen ==
         "line POST /up\nExpect=100-continue\nTransfer-Encoding=chunked\nbody ab\nbody c\n");
+}
+
+TEST_CASE("parser: the sink sees each status line with its reason, interim ones too",
+          "[parser][response]") {
+  const std::string r =
+      "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 503 Service Unavailable\r\nContent-Length: 2\r\n\r\nno"
+      "HTTP/1.1 204\r\n\r\n";
+  Parser p(Role::kResponse);
+  RecordingSink sink;
+  p.SetSink(&sink);
+  size_t used = 0;
+  REQUIRE(p.Feed(r.data(), r.size(), &used) == Result::kDone);
+  p.Reset();
+  size_t more = 0;
+  REQUIRE(p.Feed(r.data() + used, r.size() - used, &more) == Result::kDone);
+  CHECK(sink.seen ==
+        "status 100 [Continue]\ninterim\nstatus 503 [Service Unavailable]\nContent-Length=2\n"
+        "body no\nstatus 204 []\n");
 }
 
 TEST_CASE("parser: SetStopAfterHead stops where a body starts", "[parser]") {

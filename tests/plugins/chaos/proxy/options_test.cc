@@ -138,7 +138,7 @@ TEST_CASE("a listen address other machines can reach needs allow_remote", "[opti
                             {{"allow_remote", 1}});
   const std::optional<SiteConfig> wide = read_site_config(allowed.get(), &refused);
   REQUIRE(wide.has_value());
-  CHECK(wide->listen.to_string() == "0.0.0.0:0");
+  CHECK(wide->listen.ToString() == "0.0.0.0:0");
 }
 
 TEST_CASE("listening on port 0 logs the port the kernel chose", "[options]") {

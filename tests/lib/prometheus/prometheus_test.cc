@@ -1,12 +1,12 @@
-#include "core/chaos/prometheus.h"
+#include "lib/prometheus/prometheus.h"
 
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
 #include <string>
 
-using sp::chaos::PromSelector;
-using sp::chaos::PromValue;
+using sp::prometheus::PromSelector;
+using sp::prometheus::PromValue;
 
 namespace {
 

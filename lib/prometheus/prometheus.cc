@@ -1,10 +1,10 @@
-#include "core/chaos/prometheus.h"
+#include "lib/prometheus/prometheus.h"
 
 #include <charconv>
 #include <cstdint>
 #include <utility>
 
-namespace sp::chaos {
+namespace sp::prometheus {
 namespace {
 
 bool IsNameStart(char c) {
@@ -150,94 +150,129 @@ bool ParseSampleLine(std::string_view line, Sample* out) {
   return true;
 }
 
+// Reads a selector left to right; each step fails with *err saying what and at which column.
+class SelectorReader {
+ public:
+  SelectorReader(std::string_view text, std::string* err) : text_(text), c_{text}, err_(err) {}
+
+  bool Read(PromSelector* sel) {
+    c_.SkipBlanks();
+    if (c_.end()) {
+      *err_ = "selector is empty: expected a metric name such as up or up{job=\"api\"}";
+      return false;
+    }
+    if (!ReadName(&sel->name)) return false;
+    c_.SkipBlanks();
+    if (c_.peek() == '{' && !ReadMatchers(&sel->matchers)) return false;
+    if (!c_.end()) {
+      return Fail(std::string("unexpected '") + c_.peek() + "' after the selector", c_.column());
+    }
+    return true;
+  }
+
+ private:
+  bool Fail(const std::string& what, size_t column) {
+    *err_ = "selector '" + std::string(text_) + "': " + what + " at column " +
+            std::to_string(column);
+    return false;
+  }
+
+  bool ReadName(std::string* name) {
+    const size_t name_col = c_.column();
+    *name = std::string(c_.Take(IsNameStart, IsNameChar));
+    if (!name->empty()) return true;
+    if (c_.peek() == '{') return Fail("a metric name is required before '{'", name_col);
+    return Fail(std::string("expected a metric name (letters, digits, '_' or ':'), found '") +
+                    c_.peek() + "'",
+                name_col);
+  }
+
+  // `{` matcher (`,` matcher)* [`,`] `}`, blanks between; the cursor is on the '{'.
+  bool ReadMatchers(std::vector<PromSelector::Matcher>* matchers) {
+    const size_t open_col = c_.column();
+    ++c_.pos;
+    for (;;) {
+      c_.SkipBlanks();
+      if (c_.end()) return Fail("missing '}' to close the '{'", open_col);
+      if (c_.peek() == '}') break;
+      PromSelector::Matcher m;
+      if (!ReadMatcher(&m)) return false;
+      matchers->push_back(std::move(m));
+      c_.SkipBlanks();
+      if (c_.peek() == ',') {
+        ++c_.pos;
+        continue;
+      }
+      if (c_.peek() == '}') break;
+      if (c_.end()) return Fail("missing '}' to close the '{'", open_col);
+      return Fail(std::string("expected ',' or '}', found '") + c_.peek() + "'", c_.column());
+    }
+    ++c_.pos;  // '}'
+    c_.SkipBlanks();
+    return true;
+  }
+
+  // label (= | !=) "value"
+  bool ReadMatcher(PromSelector::Matcher* m) {
+    const size_t label_col = c_.column();
+    m->label = std::string(c_.Take(IsLabelStart, IsLabelChar));
+    if (m->label.empty()) {
+      return Fail(std::string("expected a label name, found '") + c_.peek() + "'", label_col);
+    }
+    c_.SkipBlanks();
+    if (!ReadOperator(m)) return false;
+    c_.SkipBlanks();
+    return ReadValue(m);
+  }
+
+  bool ReadOperator(PromSelector::Matcher* m) {
+    const size_t op_col = c_.column();
+    const std::string_view op = c_.s.substr(c_.pos, 2);
+    if (op == "=~" || op == "!~") {
+      return Fail("regex matchers (=~, !~) are not supported; use = or !=", op_col);
+    }
+    if (op == "!=") {
+      m->negate = true;
+      c_.pos += 2;
+      return true;
+    }
+    if (c_.peek() == '=') {
+      c_.pos += 1;
+      return true;
+    }
+    return Fail("expected = or != after label '" + m->label + "'", op_col);
+  }
+
+  bool ReadValue(PromSelector::Matcher* m) {
+    const size_t value_col = c_.column();
+    if (c_.peek() != '"') {
+      return Fail("expected a double-quoted value for label '" + m->label + "'", value_col);
+    }
+    size_t bad_at = 0;
+    switch (ReadQuoted(&c_, /*strict=*/true, &m->value, &bad_at)) {
+      case QuotedStatus::Ok:
+        return true;
+      case QuotedStatus::Unterminated:
+        return Fail("unterminated value for label '" + m->label + "'", value_col);
+      case QuotedStatus::BadEscape:
+        return Fail(std::string("unknown escape '\\") + text_[bad_at + 1] +
+                        "' (only \\\", \\\\ and \\n)",
+                    bad_at + 1);
+    }
+    return false;
+  }
+
+  std::string_view text_;
+  Cursor c_;
+  std::string* err_;
+};
+
 }  // namespace
 
 bool PromSelector::Parse(std::string_view text, PromSelector* out, std::string* err) {
   PromSelector sel;
   sel.text = std::string(text);
-  auto fail = [&](const std::string& what, size_t column) {
-    *err = "selector '" + std::string(text) + "': " + what + " at column " +
-           std::to_string(column);
-    return false;
-  };
-  Cursor c{text};
-  c.SkipBlanks();
-  if (c.end()) {
-    *err = "selector is empty: expected a metric name such as up or up{job=\"api\"}";
-    return false;
-  }
-  size_t name_col = c.column();
-  sel.name = std::string(c.Take(IsNameStart, IsNameChar));
-  if (sel.name.empty()) {
-    if (c.peek() == '{') return fail("a metric name is required before '{'", name_col);
-    return fail(std::string("expected a metric name (letters, digits, '_' or ':'), found '") +
-                    c.peek() + "'",
-                name_col);
-  }
-  c.SkipBlanks();
-  if (c.peek() == '{') {
-    size_t open_col = c.column();
-    ++c.pos;
-    for (;;) {
-      c.SkipBlanks();
-      if (c.end()) return fail("missing '}' to close the '{'", open_col);
-      if (c.peek() == '}') {
-        ++c.pos;
-        break;
-      }
-      size_t label_col = c.column();
-      Matcher m;
-      m.label = std::string(c.Take(IsLabelStart, IsLabelChar));
-      if (m.label.empty()) {
-        return fail(std::string("expected a label name, found '") + c.peek() + "'", label_col);
-      }
-      c.SkipBlanks();
-      size_t op_col = c.column();
-      if (c.s.substr(c.pos, 2) == "=~" || c.s.substr(c.pos, 2) == "!~") {
-        return fail("regex matchers (=~, !~) are not supported; use = or !=", op_col);
-      }
-      if (c.s.substr(c.pos, 2) == "!=") {
-        m.negate = true;
-        c.pos += 2;
-      } else if (c.peek() == '=') {
-        c.pos += 1;
-      } else {
-        return fail("expected = or != after label '" + m.label + "'", op_col);
-      }
-      c.SkipBlanks();
-      size_t value_col = c.column();
-      if (c.peek() != '"') {
-        return fail("expected a double-quoted value for label '" + m.label + "'", value_col);
-      }
-      size_t bad_at = 0;
-      switch (ReadQuoted(&c, /*strict=*/true, &m.value, &bad_at)) {
-        case QuotedStatus::Ok:
-          break;
-        case QuotedStatus::Unterminated:
-          return fail("unterminated value for label '" + m.label + "'", value_col);
-        case QuotedStatus::BadEscape:
-          return fail(std::string("unknown escape '\\") + text[bad_at + 1] +
-                          "' (only \\\", \\\\ and \\n)",
-                      bad_at + 1);
-      }
-      sel.matchers.push_back(std::move(m));
-      c.SkipBlanks();
-      if (c.peek() == ',') {
-        ++c.pos;
-        continue;
-      }
-      if (c.peek() == '}') {
-        ++c.pos;
-        break;
-      }
-      if (c.end()) return fail("missing '}' to close the '{'", open_col);
-      return fail(std::string("expected ',' or '}', found '") + c.peek() + "'", c.column());
-    }
-    c.SkipBlanks();
-  }
-  if (!c.end()) {
-    return fail(std::string("unexpected '") + c.peek() + "' after the selector", c.column());
-  }
+  if (!SelectorReader(text, err).Read(&sel)) return false;
   *out = std::move(sel);
   return true;
 }
@@ -283,4 +318,4 @@ std::optional<double> PromValue(std::string_view exposition, const PromSelector&
   return sum;
 }
 
-}  // namespace sp::chaos
+}  // namespace sp::prometheus

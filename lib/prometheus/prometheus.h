@@ -1,5 +1,7 @@
 // Reading one value out of a Prometheus text exposition (format 0.0.4), the way a chaos
 // observer samples a service's /metrics: a selector names the series, the values are summed.
+// The plan checks its observers' selectors (core/plan) with the same parser the observers
+// (core/chaos) use, so it lives below both.
 #pragma once
 
 #include <cstddef>
@@ -9,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace sp::chaos {
+namespace sp::prometheus {
 
 // A PromQL-like instant selector without functions or regexes: `name`, `name{}`,
 // `name{a="x",b!="y"}`. As in PromQL, a label the sample lacks has the value "", so `a=""`
@@ -36,4 +38,4 @@ struct PromSelector {
 std::optional<double> PromValue(std::string_view exposition, const PromSelector& sel,
                                 size_t* skipped = nullptr);
 
-}  // namespace sp::chaos
+}  // namespace sp::prometheus
