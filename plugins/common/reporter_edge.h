@@ -75,7 +75,7 @@ struct ReporterEdge {
   // SP_INVALID_ARGUMENT when FromOptions refuses an option, SP_ERROR when it fails otherwise.
   static sp_status Create(const sp_host_api*, void*, const sp_options* options, void** instance,
                           sp_error* err) noexcept {
-    return guarded(err, kWho, [&] {
+    return Guarded(err, kWho, [&] {
       OptionError refused;
       std::unique_ptr<R> reporter = R::FromOptions(options, &refused);
       if (!reporter) return Refuse(err, refused);
@@ -88,7 +88,7 @@ struct ReporterEdge {
   // reads its options there; the report is written at Finish.
   static sp_status CheckOptions(const sp_host_api*, void*, const sp_options* options,
                                 sp_error* err) noexcept {
-    return guarded(err, kWho, [&] {
+    return Guarded(err, kWho, [&] {
       OptionError refused;
       if (R::FromOptions(options, &refused)) return SP_OK;
       return Refuse(err, refused);
@@ -97,19 +97,19 @@ struct ReporterEdge {
 
   static sp_status OnDocument(void* instance, sp_document_kind kind, sp_str doc,
                               sp_error* err) noexcept {
-    return guarded(err, kWho, [&] {
+    return Guarded(err, kWho, [&] {
       std::string why;
       if (DeliverDocument(*static_cast<R*>(instance), kind, doc, &why)) return SP_OK;
-      write_error(err, "bad document: " + why);
+      WriteError(err, "bad document: " + why);
       return SP_ERROR;
     });
   }
 
   static sp_status Finish(void* instance, sp_error* err) noexcept {
-    return guarded(err, kWho, [&] {
+    return Guarded(err, kWho, [&] {
       std::string why;
       if (static_cast<R*>(instance)->Finish(&why)) return SP_OK;
-      write_error(err, why);
+      WriteError(err, why);
       return SP_ERROR;
     });
   }
@@ -122,7 +122,7 @@ struct ReporterEdge {
 
  private:
   static sp_status Refuse(sp_error* err, const OptionError& refused) {
-    write_error(err, refused);
+    WriteError(err, refused);
     return refused.option.empty() ? SP_ERROR : SP_INVALID_ARGUMENT;
   }
 };

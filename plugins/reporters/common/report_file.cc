@@ -34,8 +34,8 @@ std::string CheckReportPath(const std::string& path, const std::string& example)
 
 bool ReportPathOption(const sp_options* options, const char* default_name, std::string* out,
                       plugin_common::OptionError* err) {
-  const sp_option_value* path = plugin_common::find_option(options, "path");
-  const std::string file = path ? std::string(plugin_common::option_text(path)) : default_name;
+  const sp_option_value* path = plugin_common::FindOption(options, "path");
+  const std::string file = path ? std::string(plugin_common::OptionText(path)) : default_name;
   if (std::string why = CheckReportPath(file, default_name); !why.empty()) {
     *err = {why, "path", ""};
     return false;

@@ -59,7 +59,7 @@ constexpr char kWho[] = "html reporter";
 constexpr sp_reporter_vtable kVtable =
     sp::plugin_common::ReporterEdge<HtmlReporter, kWho>::MakeVtable();
 
-constexpr sp_plugin_descriptor kDescriptor = sp::plugin_common::make_descriptor(
+constexpr sp_plugin_descriptor kDescriptor = sp::plugin_common::MakeDescriptor(
     SP_KIND_REPORTER, "html", kVersion,
     "writes one self-contained HTML page: summary, charts over time, stages, errors and events",
     kOptions, &kVtable);

@@ -105,7 +105,7 @@ constexpr char kWho[] = "json reporter";
 constexpr sp_reporter_vtable kVtable =
     sp::plugin_common::ReporterEdge<JsonReporter, kWho>::MakeVtable();
 
-constexpr sp_plugin_descriptor kDescriptor = sp::plugin_common::make_descriptor(
+constexpr sp_plugin_descriptor kDescriptor = sp::plugin_common::MakeDescriptor(
     SP_KIND_REPORTER, "json", "0.1.0",
     "writes the run's summary, 1 s time series and events as one JSON file", kOptions, &kVtable);
 

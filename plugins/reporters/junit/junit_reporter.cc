@@ -60,7 +60,7 @@ constexpr char kWho[] = "junit reporter";
 constexpr sp_reporter_vtable kVtable =
     sp::plugin_common::ReporterEdge<JunitReporter, kWho>::MakeVtable();
 
-constexpr sp_plugin_descriptor kDescriptor = sp::plugin_common::make_descriptor(
+constexpr sp_plugin_descriptor kDescriptor = sp::plugin_common::MakeDescriptor(
     SP_KIND_REPORTER, "junit", "0.1.0",
     "writes a JUnit XML file: the run, each threshold and each chaos experiment as a testcase",
     kOptions, &kVtable);
