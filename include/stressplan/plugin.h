@@ -22,14 +22,14 @@
  *   carries the ABI major/minor it was built against (SP_ABI_VERSION_MAJOR/MINOR below).
  *   - The host refuses a plugin whose major differs from its own, naming the file and both
  *     versions.
- *   - Fields are only ever appended within a major. The host copies what a plugin filled, by
- *     the `struct_size` it declared, into a zeroed host struct: a smaller (older) struct's
- *     missing tail reads as zero (NULL callbacks, 0 counts), a larger (newer) one's extra fields
- *     are ignored. This holds for the descriptor, the vtables and every sp_result. A struct
- *     smaller than its ABI 1.0 layout is a plugin error, never read: a descriptor or vtable
- *     keeps the plugin from loading, an sp_result stops the run with the plugin's name and the
- *     size it declared. A plugin reading a host struct must likewise check `struct_size` before
- *     touching fields newer than the minor it knows.
+ *   - Fields are only ever appended within a major. The host reads the descriptor, the vtables
+ *     and every sp_result by the `struct_size` the plugin declared: a smaller (older) one is
+ *     copied into a zeroed host struct, so its missing tail reads as zero (NULL callbacks, 0
+ *     counts); a larger (newer) one's extra fields are ignored (an sp_result of the host's size
+ *     or larger is read in place). A struct smaller than its ABI 1.0 layout is a plugin error,
+ *     never read: a descriptor or vtable keeps the plugin from loading, an sp_result stops the
+ *     run with the plugin's name and the size it declared. A plugin reading a host struct must
+ *     likewise check `struct_size` before touching fields newer than the minor it knows.
  *   - A function pointer's signature never changes; a changed call is added as `name_v2`.
  *
  * ARRAYS (ABI 1.3)

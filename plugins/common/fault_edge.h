@@ -39,7 +39,7 @@ struct FaultEdge {
   // Runs fn, turning any exception into SP_ERROR with its text.
   template <class Fn>
   static sp_status Guarded(sp_error* err, Fn&& fn) noexcept {
-    return guarded(err, kWho, std::forward<Fn>(fn));
+    return plugin_common::Guarded(err, kWho, std::forward<Fn>(fn));
   }
 
   // SP_INVALID_ARGUMENT when FromOptions refuses an option, SP_ERROR when it fails otherwise.
@@ -47,13 +47,13 @@ struct FaultEdge {
                           void** instance, sp_error* err) noexcept {
     return Guarded(err, [&] {
       if (instance == nullptr) {
-        write_error(err, std::string(kWho) + ": create called without an instance pointer");
+        WriteError(err, std::string(kWho) + ": create called without an instance pointer");
         return SP_INVALID_ARGUMENT;
       }
       OptionError refused;
       std::unique_ptr<T> fault = T::FromOptions(host, host_ctx, options, &refused);
       if (!fault) {
-        write_error(err, refused);
+        WriteError(err, refused);
         return refused.option.empty() ? SP_ERROR : SP_INVALID_ARGUMENT;
       }
       *instance = fault.release();
@@ -74,7 +74,7 @@ struct FaultEdge {
         accepted = T::CheckOptions(options, &refused);
       }
       if (accepted) return SP_OK;
-      write_error(err, refused);
+      WriteError(err, refused);
       return SP_INVALID_ARGUMENT;
     });
   }
@@ -85,7 +85,7 @@ struct FaultEdge {
     return Guarded(err, [&] {
       std::string why;
       if (act(&why)) return SP_OK;
-      write_error(err, why);
+      WriteError(err, why);
       return SP_ERROR;
     });
   }
@@ -99,7 +99,7 @@ struct FaultEdge {
   }
 
   static int IsActive(void* instance) noexcept {
-    return guarded_is_active([&] { return static_cast<const T*>(instance)->IsActive(); });
+    return GuardedIsActive([&] { return static_cast<const T*>(instance)->IsActive(); });
   }
 
   static void Destroy(void* instance) noexcept { delete static_cast<T*>(instance); }
@@ -108,7 +108,7 @@ struct FaultEdge {
   // value (>= cap) is the length needed, as snprintf does: a host may retry with a larger
   // buffer.
   static size_t JournalRecord(void* instance, char* buf, size_t cap) noexcept {
-    return guarded_journal_record(
+    return GuardedJournalRecord(
         buf, cap, [&] { return static_cast<const T*>(instance)->JournalRecord(buf, cap); });
   }
 

@@ -13,13 +13,13 @@ namespace sp::plugin_common {
 // Runs fn (returning sp_status); an exception becomes SP_ERROR with
 // "<who>: internal error: <what>" in *err.
 template <class Fn>
-sp_status guarded(sp_error* err, const char* who, Fn&& fn) noexcept {
+sp_status Guarded(sp_error* err, const char* who, Fn&& fn) noexcept {
   try {
     return fn();
   } catch (const std::exception& e) {
-    write_internal_error(err, who, e.what());
+    WriteInternalError(err, who, e.what());
   } catch (...) {
-    write_internal_error(err, who, "unknown exception");
+    WriteInternalError(err, who, "unknown exception");
   }
   return SP_ERROR;
 }
@@ -27,7 +27,7 @@ sp_status guarded(sp_error* err, const char* who, Fn&& fn) noexcept {
 // Runs fn (returning bool) for is_active: 1 or 0. An exception gives 1: unknown, so say active,
 // so that the host reports it rather than assumes it gone.
 template <class Fn>
-int guarded_is_active(Fn&& fn) noexcept {
+int GuardedIsActive(Fn&& fn) noexcept {
   try {
     return fn() ? 1 : 0;
   } catch (...) {
@@ -38,7 +38,7 @@ int guarded_is_active(Fn&& fn) noexcept {
 // Runs fn (returning the record's length) for journal_record. An exception leaves "" in buf
 // and returns 0: no record.
 template <class Fn>
-size_t guarded_journal_record(char* buf, size_t cap, Fn&& fn) noexcept {
+size_t GuardedJournalRecord(char* buf, size_t cap, Fn&& fn) noexcept {
   try {
     return fn();
   } catch (...) {

@@ -2,8 +2,8 @@
 
 namespace sp::plugin_common {
 
-void host_log(const sp_host_api* host, void* host_ctx, sp_log_level level,
-              const std::string& message) {
+void HostLog(const sp_host_api* host, void* host_ctx, sp_log_level level,
+             const std::string& message) {
   if (host != nullptr && host->log != nullptr) host->log(host_ctx, level, message.c_str());
 }
 

@@ -9,7 +9,7 @@
 namespace sp::plugin_common {
 
 // host->log(host_ctx, level, message) when the host has a log; nothing otherwise.
-void host_log(const sp_host_api* host, void* host_ctx, sp_log_level level,
-              const std::string& message);
+void HostLog(const sp_host_api* host, void* host_ctx, sp_log_level level,
+             const std::string& message);
 
 }  // namespace sp::plugin_common

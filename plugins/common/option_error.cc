@@ -2,7 +2,7 @@
 
 namespace sp::plugin_common {
 
-std::string json_pointer_token(std::string_view key) {
+std::string JsonPointerToken(std::string_view key) {
   std::string out;
   out.reserve(key.size());
   for (char c : key) {

@@ -1,5 +1,5 @@
 // What a refused option looks like inside a plugin; the ABI edge copies it into sp_error
-// (sp_error.h: write_error).
+// (sp_error.h: WriteError).
 #pragma once
 
 #include <string>
@@ -15,6 +15,6 @@ struct OptionError {
 
 // Escapes a key for use as one JSON pointer token (RFC 6901: ~ -> ~0, / -> ~1), for
 // OptionError::path.
-std::string json_pointer_token(std::string_view key);
+std::string JsonPointerToken(std::string_view key);
 
 }  // namespace sp::plugin_common

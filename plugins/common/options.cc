@@ -4,13 +4,13 @@
 
 namespace sp::plugin_common {
 
-const sp_option_value* option_value(const sp_options* options, size_t k) {
+const sp_option_value* OptionValue(const sp_options* options, size_t k) {
   if (options == nullptr || options->values == nullptr || k >= options->count) return nullptr;
   const sp_option_value* v = &options->values[k];
   return v->is_set ? v : nullptr;
 }
 
-const sp_option_value* find_option(const sp_options* options, const char* name) {
+const sp_option_value* FindOption(const sp_options* options, const char* name) {
   if (options == nullptr || options->values == nullptr) return nullptr;
   for (size_t k = 0; k < options->count; ++k) {
     const sp_option_value& v = options->values[k];
@@ -19,15 +19,15 @@ const sp_option_value* find_option(const sp_options* options, const char* name) 
   return nullptr;
 }
 
-std::string_view option_text(const sp_option_value* value) {
+std::string_view OptionText(const sp_option_value* value) {
   if (value == nullptr || value->s.ptr == nullptr) return {};
   return {value->s.ptr, value->s.len};
 }
 
-std::optional<std::string_view> option_string(const sp_options* options, size_t k) {
-  const sp_option_value* v = option_value(options, k);
+std::optional<std::string_view> OptionString(const sp_options* options, size_t k) {
+  const sp_option_value* v = OptionValue(options, k);
   if (v == nullptr || v->s.ptr == nullptr) return std::nullopt;
-  return option_text(v);
+  return OptionText(v);
 }
 
 }  // namespace sp::plugin_common

@@ -13,18 +13,18 @@ namespace sp::plugin_common {
 
 // Copies text into dst, truncated to N - 1 bytes (and at an embedded NUL).
 template <size_t N>
-void copy_text(char (&dst)[N], std::string_view text) {
+void CopyText(char (&dst)[N], std::string_view text) {
   std::snprintf(dst, N, "%.*s", static_cast<int>(text.size()), text.data());
 }
 
 // Writes message, option and path into *err (an empty one clears its field); nothing when err
 // is null.
-void write_error(sp_error* err, std::string_view message, std::string_view option = {},
-                 std::string_view path = {});
-void write_error(sp_error* err, const OptionError& refused);
+void WriteError(sp_error* err, std::string_view message, std::string_view option = {},
+                std::string_view path = {});
+void WriteError(sp_error* err, const OptionError& refused);
 
 // "<who>: internal error: <what>" with option and path cleared: what the edge reports for an
 // exception. Allocates nothing, so it is safe inside a catch block of a noexcept function.
-void write_internal_error(sp_error* err, const char* who, const char* what) noexcept;
+void WriteInternalError(sp_error* err, const char* who, const char* what) noexcept;
 
 }  // namespace sp::plugin_common

@@ -36,7 +36,7 @@ bool parse_captures(const json& value, const std::string& option, const std::str
                 option, pointer);
   }
   for (const auto& [name, spec] : value.items()) {
-    const std::string at = pointer + "/" + json_pointer_token(name);
+    const std::string at = pointer + "/" + JsonPointerToken(name);
     if (!is_capture_name(name)) {
       return fail(err, "capture name \"" + name + "\" must be letters, digits and _ (not starting "
                        "with a digit), so templates can use it as {{ " + name + " }}", option, at);
@@ -53,7 +53,7 @@ bool parse_captures(const json& value, const std::string& option, const std::str
     c.name = name;
     bool has_json = false, has_header = false, has_regex = false;
     for (const auto& [key, v] : spec.items()) {
-      const std::string where = at + "/" + json_pointer_token(key);
+      const std::string where = at + "/" + JsonPointerToken(key);
       std::string why;
       if (key == "json") {
         if (!v.is_string()) return fail(err, "json must be a path such as $.token or /token", option, where);

@@ -85,8 +85,8 @@ bool parse_status(const json& v, const std::string& option, const std::string& p
   if (v.is_object()) {
     for (const auto& [key, item] : v.items()) {
       if (key != "min" && key != "max") {
-        return fail(err, "unknown key \"" + key + "\" in a status range; use min and max",
-                    option, pointer + "/" + json_pointer_token(key));
+        return fail(err, "unknown key \"" + key + "\" in a status range; use min and max", option,
+                    pointer + "/" + JsonPointerToken(key));
       }
     }
     int bounds[2];
@@ -134,7 +134,7 @@ bool parse_header(const json& v, const std::string& option, const std::string& p
   }
   int ops = 0;
   for (const auto& [key, item] : v.items()) {
-    const std::string where = pointer + "/" + json_pointer_token(key);
+    const std::string where = pointer + "/" + JsonPointerToken(key);
     if (key == "name") {
       if (!item.is_string() || !http1::IsToken(item.get<std::string>())) {
         return fail(err, "header name must be an HTTP field name such as X-Request-Id", option, where);
@@ -181,7 +181,7 @@ bool parse_json_condition(const json& v, const std::string& option, const std::s
   }
   bool has_path = false;
   for (const auto& [key, item] : v.items()) {
-    const std::string where = pointer + "/" + json_pointer_token(key);
+    const std::string where = pointer + "/" + JsonPointerToken(key);
     if (key == "path") {
       std::string why;
       if (!item.is_string()) return fail(err, "json path must be text such as $.ok or /ok", option, where);
@@ -311,7 +311,7 @@ bool parse_checks(const json& value, const std::string& option, const std::strin
     Check check;
     std::string condition_key;
     for (const auto& [key, v] : item.items()) {
-      const std::string where = at + "/" + json_pointer_token(key);
+      const std::string where = at + "/" + JsonPointerToken(key);
       if (key == "name") {
         if (!v.is_string() || v.get<std::string>().empty()) {
           return fail(err, "check name must be non-empty text", option, where);

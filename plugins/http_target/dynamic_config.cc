@@ -54,7 +54,7 @@ bool DynamicConfig::compile_target(const sp_host_api* host, void* host_ctx,
   host_ctx_ = host_ctx;
 
   DataMode mode = DataMode::kSequential;
-  if (const sp_option_value* m = option_value(options, kDataMode); m != nullptr && m->s.ptr) {
+  if (const sp_option_value* m = OptionValue(options, kDataMode); m != nullptr && m->s.ptr) {
     const std::string_view text(m->s.ptr, m->s.len);
     if (!parse_data_mode(text, &mode)) {
       *err = {"data_mode must be sequential, random or unique, got \"" + std::string(text) + "\"",
@@ -62,7 +62,7 @@ bool DynamicConfig::compile_target(const sp_host_api* host, void* host_ctx,
       return false;
     }
   }
-  if (const sp_option_value* f = option_value(options, kDataFile); f != nullptr && f->s.ptr) {
+  if (const sp_option_value* f = OptionValue(options, kDataFile); f != nullptr && f->s.ptr) {
     const std::string path(f->s.ptr, f->s.len);
     CsvTable table;
     std::string why;
@@ -72,13 +72,13 @@ bool DynamicConfig::compile_target(const sp_host_api* host, void* host_ctx,
     }
     data_ = std::make_unique<DataSet>(std::move(table), mode, path);
   }
-  if (const sp_option_value* r = option_value(options, kTargetRules); r != nullptr) {
+  if (const sp_option_value* r = OptionValue(options, kTargetRules); r != nullptr) {
     json doc;
     if (!parse_json_option(r, "rules", "", &doc, err)) return false;
     if (!parse_rules(doc, "rules", "", &target_rules_, err)) return false;
     for (Rule& rule : target_rules_) rule.id = intern(rule.event);
   }
-  if (const sp_option_value* m = option_value(options, kMaxBodyCapture); m != nullptr) {
+  if (const sp_option_value* m = OptionValue(options, kMaxBodyCapture); m != nullptr) {
     if (m->i <= 0 || m->i > kMaxBodyCaptureLimit) {
       *err = {"max_body_capture must be more than 0 and at most 1GiB (e.g. 1MiB)",
               "max_body_capture", ""};
@@ -95,17 +95,17 @@ bool DynamicConfig::compile_request(const sp_request_spec& spec, size_t index,
   const sp_options* options = &spec.options;
   auto rs = std::make_shared<ResponseSpec>();
 
-  if (const sp_option_value* v = option_value(options, kChecks); v != nullptr) {
+  if (const sp_option_value* v = OptionValue(options, kChecks); v != nullptr) {
     json doc;
     if (!parse_json_option(v, option, "/checks", &doc, err)) return false;
     if (!parse_checks(doc, option, "/checks", &rs->checks, err)) return false;
   }
-  if (const sp_option_value* v = option_value(options, kCapture); v != nullptr) {
+  if (const sp_option_value* v = OptionValue(options, kCapture); v != nullptr) {
     json doc;
     if (!parse_json_option(v, option, "/capture", &doc, err)) return false;
     if (!parse_captures(doc, option, "/capture", &rs->captures, err)) return false;
   }
-  if (const sp_option_value* v = option_value(options, kRequestRules); v != nullptr) {
+  if (const sp_option_value* v = OptionValue(options, kRequestRules); v != nullptr) {
     json doc;
     if (!parse_json_option(v, option, "/rules", &doc, err)) return false;
     if (!parse_rules(doc, option, "/rules", &rs->rules, err)) return false;

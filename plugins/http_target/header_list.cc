@@ -17,7 +17,7 @@ bool parse_headers(std::string_view json, const std::string& option, const std::
   }
   out->clear();
   for (const auto& [name, value] : doc.items()) {
-    const std::string where = pointer + "/" + json_pointer_token(name);
+    const std::string where = pointer + "/" + JsonPointerToken(name);
     if (!http1::IsToken(name)) {
       *err = {"header name \"" + name + "\" is not a valid HTTP field name (letters, digits and "
               "!#$%&'*+-.^_`|~ only)", option, where};

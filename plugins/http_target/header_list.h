@@ -29,6 +29,6 @@ void overlay_headers(HeaderList* base, const HeaderList& layer);
 const Header* find_header(const HeaderList& headers, std::string_view name);
 
 // Escapes a key for use as one JSON pointer token (RFC 6901: ~ -> ~0, / -> ~1).
-using plugin_common::json_pointer_token;
+using plugin_common::JsonPointerToken;
 
 }  // namespace sp::http

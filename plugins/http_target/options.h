@@ -27,6 +27,6 @@ extern const sp_option_decl kTargetOptionDecls[kTargetOptionCount];
 extern const sp_option_decl kRequestOptionDecls[kRequestOptionCount];
 
 // values[k] of `options`, or nullptr when the host passed fewer values or left it unset.
-using plugin_common::option_value;
+using plugin_common::OptionValue;
 
 }  // namespace sp::http

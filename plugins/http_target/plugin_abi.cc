@@ -16,27 +16,27 @@
 namespace sp::http {
 namespace {
 
-using plugin_common::write_error;
+using plugin_common::WriteError;
 
 // Runs fn, turning any exception into SP_ERROR with its text.
 template <class Fn>
-sp_status guarded(sp_error* err, Fn&& fn) noexcept {
-  return plugin_common::guarded(err, "http target", std::forward<Fn>(fn));
+sp_status Guarded(sp_error* err, Fn&& fn) noexcept {
+  return plugin_common::Guarded(err, "http target", std::forward<Fn>(fn));
 }
 
 sp_status create(const sp_host_api* host, void* host_ctx, const sp_options* options,
                  const sp_request_spec* requests, size_t request_count, void** instance,
                  sp_error* err) {
-  return guarded(err, [&] {
+  return Guarded(err, [&] {
     if (instance == nullptr || (request_count > 0 && requests == nullptr)) {
-      write_error(err, "http target: create called without an instance pointer or requests");
+      WriteError(err, "http target: create called without an instance pointer or requests");
       return SP_INVALID_ARGUMENT;
     }
     OptionError refused;
     std::unique_ptr<Instance> inst =
         Instance::create(host, host_ctx, options, requests, request_count, &refused);
     if (!inst) {
-      write_error(err, refused);
+      WriteError(err, refused);
       return SP_INVALID_ARGUMENT;
     }
     *instance = inst.release();
@@ -46,39 +46,39 @@ sp_status create(const sp_host_api* host, void* host_ctx, const sp_options* opti
 
 sp_status check_options(const sp_host_api* host, void* host_ctx, const sp_options* options,
                         const sp_request_spec* requests, size_t request_count, sp_error* err) {
-  return guarded(err, [&] {
+  return Guarded(err, [&] {
     if (request_count > 0 && requests == nullptr) {
-      write_error(err, "http target: check_options called without requests");
+      WriteError(err, "http target: check_options called without requests");
       return SP_INVALID_ARGUMENT;
     }
     OptionError refused;
     if (Instance::check(host, host_ctx, options, requests, request_count, &refused)) return SP_OK;
-    write_error(err, refused);
+    WriteError(err, refused);
     return SP_INVALID_ARGUMENT;
   });
 }
 
 sp_status preflight(void* instance, sp_error* err) {
-  return guarded(err, [&] {
+  return Guarded(err, [&] {
     std::string why;
     if (static_cast<Instance*>(instance)->preflight(&why)) return SP_OK;
-    write_error(err, why, "base_url");
+    WriteError(err, why, "base_url");
     return SP_ERROR;
   });
 }
 
 sp_status worker_open(void* instance, const sp_worker_host* host, void** worker, sp_error* err) {
-  return guarded(err, [&] {
+  return Guarded(err, [&] {
     if (worker == nullptr || host == nullptr ||
         host->struct_size < offsetof(sp_worker_host, complete) + sizeof host->complete ||
         host->complete == nullptr) {
-      write_error(err, "http target: worker_open needs a worker host with a complete callback");
+      WriteError(err, "http target: worker_open needs a worker host with a complete callback");
       return SP_INVALID_ARGUMENT;
     }
     auto w = std::make_unique<Worker>(*static_cast<const Instance*>(instance), *host);
     std::string why;
     if (!w->open(&why)) {
-      write_error(err, "http target: cannot open a worker: " + why);
+      WriteError(err, "http target: cannot open a worker: " + why);
       return SP_ERROR;
     }
     *worker = w.release();
@@ -87,15 +87,15 @@ sp_status worker_open(void* instance, const sp_worker_host* host, void** worker,
 }
 
 sp_status submit(void* worker, const sp_request* request, sp_error* err) {
-  return guarded(err, [&] {
+  return Guarded(err, [&] {
     if (request == nullptr ||
         request->struct_size < offsetof(sp_request, request) + sizeof request->request) {
-      write_error(err, "http target: submit called with a missing or truncated sp_request");
+      WriteError(err, "http target: submit called with a missing or truncated sp_request");
       return SP_INVALID_ARGUMENT;
     }
     std::string why;
     if (static_cast<Worker*>(worker)->submit(*request, &why)) return SP_OK;
-    write_error(err, "http target: " + why);
+    WriteError(err, "http target: " + why);
     return SP_INVALID_ARGUMENT;
   });
 }
@@ -144,7 +144,7 @@ const sp_target_vtable kVtable = {
     release_vu,
 };
 
-const sp_plugin_descriptor kDescriptor = plugin_common::make_descriptor(
+const sp_plugin_descriptor kDescriptor = plugin_common::MakeDescriptor(
     SP_KIND_TARGET, "http", kVersion,
     "HTTP/1.1 requests over keep-alive connections, one epoll event loop per worker thread",
     kTargetOptionDecls, &kVtable);

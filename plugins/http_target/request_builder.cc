@@ -11,7 +11,7 @@ namespace sp::http {
 namespace {
 
 std::string_view string_option(const sp_options* options, RequestOption k) {
-  const sp_option_value* v = option_value(options, k);
+  const sp_option_value* v = OptionValue(options, k);
   if (v == nullptr || v->s.ptr == nullptr) return kRequestOptionDecls[k].default_value
                                                       ? kRequestOptionDecls[k].default_value
                                                       : std::string_view();
@@ -64,12 +64,12 @@ bool compile_request(const sp_request_spec& spec, size_t index, const TargetConf
     return false;
   }
   HeaderList own;
-  if (const sp_option_value* h = option_value(options, kRequestHeaders); h != nullptr) {
+  if (const sp_option_value* h = OptionValue(options, kRequestHeaders); h != nullptr) {
     if (!parse_headers(std::string_view(h->s.ptr, h->s.len), option, "/headers", &own, err)) {
       return false;
     }
   }
-  const sp_option_value* body_value = option_value(options, kBody);
+  const sp_option_value* body_value = OptionValue(options, kBody);
   const bool has_body = body_value != nullptr;
   const std::string_view body =
       has_body && body_value->s.ptr ? std::string_view(body_value->s.ptr, body_value->s.len) : "";

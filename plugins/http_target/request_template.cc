@@ -67,9 +67,9 @@ bool build_request_template(std::string_view method, std::string_view prefix,
     if (!Template::compile(h.value, TemplateContext::kHeader, scope, &t->head, &why)) {
       // The step's own header, or one of the target's (which every step inherits).
       if (find_header(own, h.name) != nullptr) {
-        *err = {why, option, "/headers/" + json_pointer_token(h.name)};
+        *err = {why, option, "/headers/" + JsonPointerToken(h.name)};
       } else {
-        *err = {"target header " + h.name + ": " + why, "headers", "/" + json_pointer_token(h.name)};
+        *err = {"target header " + h.name + ": " + why, "headers", "/" + JsonPointerToken(h.name)};
       }
       return false;
     }

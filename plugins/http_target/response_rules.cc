@@ -60,7 +60,7 @@ bool parse_rules(const json& value, const std::string& option, const std::string
     Rule rule;
     bool has_when = false;
     for (const auto& [key, v] : item.items()) {
-      const std::string where = at + "/" + json_pointer_token(key);
+      const std::string where = at + "/" + JsonPointerToken(key);
       if (key == "event") {
         if (!v.is_string() || !is_event_name(v.get<std::string>())) {
           return fail(err, "event must be a name of letters, digits and _ . - : (e.g. circuit_open)",
@@ -74,7 +74,7 @@ bool parse_rules(const json& value, const std::string& option, const std::string
                            "body_contains, body_matches, json (all must hold)", option, where);
         }
         for (const auto& [ckey, cvalue] : v.items()) {
-          const std::string cwhere = where + "/" + json_pointer_token(ckey);
+          const std::string cwhere = where + "/" + JsonPointerToken(ckey);
           if (!is_condition_key(ckey)) {
             return fail(err, "unknown condition \"" + ckey + "\" in when; known: status, header, "
                              "body_contains, body_matches, json", option, cwhere);

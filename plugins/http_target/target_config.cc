@@ -6,7 +6,7 @@ namespace sp::http {
 namespace {
 
 bool read_timeout(const sp_options* options, TargetOption k, uint64_t* out, OptionError* err) {
-  const sp_option_value* v = option_value(options, k);
+  const sp_option_value* v = OptionValue(options, k);
   if (v == nullptr) return true;  // the built-in default stands
   if (v->i <= 0) {
     *err = {std::string(kTargetOptionDecls[k].name) + " must be greater than zero (e.g. \"" +
@@ -21,7 +21,7 @@ bool read_timeout(const sp_options* options, TargetOption k, uint64_t* out, Opti
 }  // namespace
 
 bool compile_target_options(const sp_options* options, TargetConfig* out, OptionError* err) {
-  const sp_option_value* url = option_value(options, kBaseUrl);
+  const sp_option_value* url = OptionValue(options, kBaseUrl);
   if (url == nullptr || url->s.ptr == nullptr) {
     *err = {"base_url is required (e.g. base_url: http://127.0.0.1:8080)", "base_url", ""};
     return false;
@@ -33,12 +33,12 @@ bool compile_target_options(const sp_options* options, TargetConfig* out, Option
   }
   if (!read_timeout(options, kConnectTimeout, &out->connect_timeout_ns, err)) return false;
   if (!read_timeout(options, kResponseTimeout, &out->response_timeout_ns, err)) return false;
-  if (const sp_option_value* h = option_value(options, kTargetHeaders); h != nullptr) {
+  if (const sp_option_value* h = OptionValue(options, kTargetHeaders); h != nullptr) {
     if (!parse_headers(std::string_view(h->s.ptr, h->s.len), "headers", "", &out->headers, err)) {
       return false;
     }
   }
-  if (const sp_option_value* m = option_value(options, kMaxConnections); m != nullptr) {
+  if (const sp_option_value* m = OptionValue(options, kMaxConnections); m != nullptr) {
     if (m->i < 0 || m->i > 1'000'000) {
       *err = {"max_connections must be between 0 (no limit) and 1000000, got " + std::to_string(m->i),
               "max_connections", ""};

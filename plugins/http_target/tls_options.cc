@@ -25,9 +25,9 @@ bool is_server_name(std::string_view name) {
 }  // namespace
 
 bool read_tls_options(const sp_options* options, TlsSettings* out, OptionError* err) {
-  if (const sp_option_value* v = option_value(options, kInsecure)) out->verify = v->b == 0;
-  if (const sp_option_value* v = option_value(options, kCaFile)) out->ca_file = text_of(v);
-  if (const sp_option_value* v = option_value(options, kServerName)) {
+  if (const sp_option_value* v = OptionValue(options, kInsecure)) out->verify = v->b == 0;
+  if (const sp_option_value* v = OptionValue(options, kCaFile)) out->ca_file = text_of(v);
+  if (const sp_option_value* v = OptionValue(options, kServerName)) {
     const std::string_view name = text_of(v);
     if (!is_server_name(name)) {
       *err = {"server_name \"" + std::string(name) + "\" is not a host name (letters, digits, '-', "
@@ -36,7 +36,7 @@ bool read_tls_options(const sp_options* options, TlsSettings* out, OptionError* 
     }
     out->server_name = name;
   }
-  if (const sp_option_value* v = option_value(options, kTlsMinVersion)) {
+  if (const sp_option_value* v = OptionValue(options, kTlsMinVersion)) {
     const std::string_view version = text_of(v);
     if (version == "1.2") {
       out->min_version = 0x0303;
@@ -48,7 +48,7 @@ bool read_tls_options(const sp_options* options, TlsSettings* out, OptionError* 
       return false;
     }
   }
-  if (const sp_option_value* v = option_value(options, kTlsResume)) out->resume = v->b != 0;
+  if (const sp_option_value* v = OptionValue(options, kTlsResume)) out->resume = v->b != 0;
   return true;
 }
 

@@ -10,7 +10,7 @@
 namespace sp::fault_command {
 namespace {
 
-using plugin_common::host_log;
+using plugin_common::HostLog;
 
 // sp_error::message holds 512 bytes including the NUL.
 constexpr size_t kMessageCap = sizeof(sp_error{}.message) - 1;
@@ -58,9 +58,9 @@ bool CommandFault::Run(const char* what, const Command& command, std::string* er
   *err = FailureMessage(what, result, config_.settings.timeout);
   // The message may have been cut; the log keeps the whole tail.
   if (!result.output_tail.empty()) {
-    host_log(host_, host_ctx_, SP_LOG_WARN,
-             std::string("command fault: ") + what + " command output (last " +
-                 std::to_string(result.output_tail.size()) + " bytes):\n" + result.output_tail);
+    HostLog(host_, host_ctx_, SP_LOG_WARN,
+            std::string("command fault: ") + what + " command output (last " +
+                std::to_string(result.output_tail.size()) + " bytes):\n" + result.output_tail);
   }
   return false;
 }
@@ -88,9 +88,9 @@ bool CommandFault::IsActive() const {
     return false;  // the check ran and said "not active"
   }
   // A check that could not answer proves nothing: report the fault as still active, and why.
-  host_log(host_, host_ctx_, SP_LOG_WARN,
-           "command fault: " + FailureMessage("check", result, config_.settings.timeout) +
-               "; counting the fault as still active");
+  HostLog(host_, host_ctx_, SP_LOG_WARN,
+          "command fault: " + FailureMessage("check", result, config_.settings.timeout) +
+              "; counting the fault as still active");
   return true;
 }
 

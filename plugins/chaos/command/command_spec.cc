@@ -72,14 +72,14 @@ bool ParseEnv(const std::string& json_text, std::map<std::string, std::string>* 
   for (const auto& [name, value] : v.items()) {
     if (name.empty() || name.find('=') != std::string::npos) {
       *err = {"command fault: `env` variable name '" + name + "' is empty or contains '='",
-              "/" + plugin_common::json_pointer_token(name)};
+              "/" + plugin_common::JsonPointerToken(name)};
       return false;
     }
     std::string text;
     if (!ScalarText(value, &text)) {
-      *err = {"command fault: `env` variable " + name + " must be a string, got " +
-                  value.type_name(),
-              "/" + plugin_common::json_pointer_token(name)};
+      *err = {
+          "command fault: `env` variable " + name + " must be a string, got " + value.type_name(),
+          "/" + plugin_common::JsonPointerToken(name)};
       return false;
     }
     (*out)[name] = std::move(text);

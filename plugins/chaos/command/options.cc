@@ -29,13 +29,13 @@ const sp_option_decl kOptionDecls[kOptionCount] = {
 
 namespace {
 
-using plugin_common::option_value;
+using plugin_common::OptionValue;
 
-std::string Text(const sp_option_value* v) { return std::string(plugin_common::option_text(v)); }
+std::string Text(const sp_option_value* v) { return std::string(plugin_common::OptionText(v)); }
 
 bool CommandOption(const sp_options* options, Option k, Command* out, OptionError* err) {
   const char* name = kOptionDecls[k].name;
-  const sp_option_value* v = option_value(options, k);
+  const sp_option_value* v = OptionValue(options, k);
   if (v == nullptr) {
     *err = {std::string("command fault: `") + name + "` is required", name, ""};
     return false;
@@ -51,12 +51,12 @@ bool CommandOption(const sp_options* options, Option k, Command* out, OptionErro
 bool ParseOptions(const sp_options* options, CommandConfig* out, OptionError* err) {
   if (!CommandOption(options, kInject, &out->inject, err)) return false;
   if (!CommandOption(options, kRevert, &out->revert, err)) return false;
-  if (option_value(options, kCheck) != nullptr) {
+  if (OptionValue(options, kCheck) != nullptr) {
     out->check.emplace();
     if (!CommandOption(options, kCheck, &*out->check, err)) return false;
   }
 
-  const sp_option_value* timeout = option_value(options, kTimeout);
+  const sp_option_value* timeout = OptionValue(options, kTimeout);
   out->settings.timeout = std::chrono::nanoseconds(timeout != nullptr ? timeout->i : 10'000'000'000);
   if (out->settings.timeout.count() <= 0) {
     *err = {"command fault: `timeout` must be longer than 0s", "timeout", ""};
@@ -66,7 +66,7 @@ bool ParseOptions(const sp_options* options, CommandConfig* out, OptionError* er
   // Unset (a host that does not fill defaults): the current directory. Made absolute either
   // way, so that the journal record still means the same directory to `stressplan recover`.
   std::error_code ec;
-  const std::string workdir = Text(option_value(options, kWorkdir));
+  const std::string workdir = Text(OptionValue(options, kWorkdir));
   std::filesystem::path dir = workdir.empty() ? std::filesystem::current_path(ec)
                                               : std::filesystem::absolute(workdir, ec);
   std::string why;
@@ -84,7 +84,7 @@ bool ParseOptions(const sp_options* options, CommandConfig* out, OptionError* er
   }
   out->settings.workdir = dir.lexically_normal().string();
 
-  if (const sp_option_value* env = option_value(options, kEnv)) {
+  if (const sp_option_value* env = OptionValue(options, kEnv)) {
     SpecError bad;
     if (!ParseEnv(Text(env), &out->settings.env, &bad)) {
       *err = {bad.message, "env", bad.path};

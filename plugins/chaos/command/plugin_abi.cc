@@ -13,7 +13,7 @@
 namespace sp::fault_command {
 namespace {
 
-using plugin_common::write_error;
+using plugin_common::WriteError;
 
 constexpr char kWho[] = "command fault";
 using Edge = plugin_common::FaultEdge<CommandFault, kWho>;
@@ -24,16 +24,16 @@ sp_status Recover(const sp_host_api* host, void* host_ctx, const char* record, s
     RunSettings settings;
     std::string why;
     if (!ParseRecord(record, &revert, &settings, &why)) {
-      write_error(err, why);
+      WriteError(err, why);
       return SP_ERROR;
     }
     const RunResult result = RunCommand(revert, settings);
     if (!result.succeeded()) {
-      write_error(err, FailureMessage("revert", result, settings.timeout));
+      WriteError(err, FailureMessage("revert", result, settings.timeout));
       return SP_ERROR;
     }
-    plugin_common::host_log(host, host_ctx, SP_LOG_INFO,
-                            "command fault: revert command " + CommandJson(revert) + " succeeded");
+    plugin_common::HostLog(host, host_ctx, SP_LOG_INFO,
+                           "command fault: revert command " + CommandJson(revert) + " succeeded");
     return SP_OK;
   });
 }
@@ -41,7 +41,7 @@ sp_status Recover(const sp_host_api* host, void* host_ctx, const char* record, s
 // No sites: a command acts on whatever it acts on.
 const sp_fault_vtable kVtable = Edge::MakeVtable(Edge::Revert, Recover);
 
-const sp_plugin_descriptor kDescriptor = plugin_common::make_descriptor(
+const sp_plugin_descriptor kDescriptor = plugin_common::MakeDescriptor(
     SP_KIND_FAULT, "command", "0.1.0",
     "runs a command to inject a fault and another to revert it (and optionally one to check it)",
     kOptionDecls, &kVtable);

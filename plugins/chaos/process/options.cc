@@ -46,7 +46,7 @@ const char* ActionName(Action action) {
 }
 
 bool ParseOptions(const sp_options* options, ProcessConfig* out, OptionError* err) {
-  const std::optional<std::string_view> service = plugin_common::option_string(options, kService);
+  const std::optional<std::string_view> service = plugin_common::OptionString(options, kService);
   if (!service || service->empty()) {
     *err = {"process fault: `service` must name a plan service (an entry of `services:`)",
             "service", ""};
@@ -54,7 +54,7 @@ bool ParseOptions(const sp_options* options, ProcessConfig* out, OptionError* er
   }
   out->service = std::string(*service);
 
-  const std::string_view action = plugin_common::option_string(options, kAction).value_or("");
+  const std::string_view action = plugin_common::OptionString(options, kAction).value_or("");
   if (action == "pause") {
     out->action = Action::kPause;
   } else if (action == "kill") {
@@ -69,8 +69,7 @@ bool ParseOptions(const sp_options* options, ProcessConfig* out, OptionError* er
   }
 
   // The host fills the declared default; an older host that does not is given it here.
-  const std::string_view signal =
-      plugin_common::option_string(options, kSignal).value_or("SIGKILL");
+  const std::string_view signal = plugin_common::OptionString(options, kSignal).value_or("SIGKILL");
   if (!ParseSignal(signal, &out->signal)) {
     *err = {"process fault: unsupported signal '" + std::string(signal) +
                 "'; expected SIGKILL or SIGTERM (also KILL, TERM, 9, 15)",

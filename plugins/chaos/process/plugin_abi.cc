@@ -13,7 +13,7 @@
 namespace sp::fault_process {
 namespace {
 
-using plugin_common::write_error;
+using plugin_common::WriteError;
 
 constexpr char kWho[] = "process fault";
 using Edge = plugin_common::FaultEdge<ProcessFault, kWho>;
@@ -31,21 +31,20 @@ sp_status Recover(const sp_host_api* host, void* host_ctx, const char* record, s
     PauseRecord parsed;
     std::string why;
     if (!ParsePauseRecord(record, &parsed, &why)) {
-      write_error(err, why);
+      WriteError(err, why);
       return SP_ERROR;
     }
     RecoverOutcome outcome = RecoverOutcome::kGone;
     if (!RecoverPause(parsed, &outcome, &why)) {
-      write_error(err, why);
+      WriteError(err, why);
       return SP_ERROR;
     }
-    plugin_common::host_log(
-        host, host_ctx, SP_LOG_INFO,
-        outcome == RecoverOutcome::kResumed
-            ? "process fault: resumed service '" + parsed.service + "' (process group " +
-                  std::to_string(parsed.pgid) + ")"
-            : "process fault: service '" + parsed.service + "' (pid " +
-                  std::to_string(parsed.pid) + ") is gone; nothing to resume");
+    plugin_common::HostLog(host, host_ctx, SP_LOG_INFO,
+                           outcome == RecoverOutcome::kResumed
+                               ? "process fault: resumed service '" + parsed.service +
+                                     "' (process group " + std::to_string(parsed.pgid) + ")"
+                               : "process fault: service '" + parsed.service + "' (pid " +
+                                     std::to_string(parsed.pid) + ") is gone; nothing to resume");
     return SP_OK;
   });
 }
@@ -53,7 +52,7 @@ sp_status Recover(const sp_host_api* host, void* host_ctx, const char* record, s
 // No sites: a process step acts on a plan service.
 const sp_fault_vtable kVtable = Edge::MakeVtable(Revert, Recover);
 
-const sp_plugin_descriptor kDescriptor = plugin_common::make_descriptor(
+const sp_plugin_descriptor kDescriptor = plugin_common::MakeDescriptor(
     SP_KIND_FAULT, "process", "0.1.0",
     "pauses (SIGSTOP/SIGCONT), kills or restarts a plan service's process group", kOptionDecls,
     &kVtable);

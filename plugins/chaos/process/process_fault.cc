@@ -33,7 +33,7 @@ bool WaitUntil(Pred done) {
   }
 }
 
-using plugin_common::copy_text;
+using plugin_common::CopyText;
 
 }  // namespace
 
@@ -91,7 +91,7 @@ std::unique_ptr<ProcessFault> ProcessFault::FromOptions(const sp_host_api* host,
 }
 
 void ProcessFault::Log(sp_log_level level, const std::string& message) const {
-  plugin_common::host_log(host_, host_ctx_, level, message);
+  plugin_common::HostLog(host_, host_ctx_, level, message);
 }
 
 bool ProcessFault::FindLeader(pid_t* pid, uint64_t* start_time, std::string* err) const {
@@ -165,13 +165,13 @@ bool ProcessFault::Revert(sp_error* err) {
       return true;  // by design the service stays down; `restart` is the one that comes back
     case Action::kPause: {
       if (kill(-pgid_, SIGCONT) != 0 && errno != ESRCH) {
-        copy_text(err->message, "process fault: cannot send SIGCONT to process group " +
-                                    std::to_string(pgid_) + ": " + std::strerror(errno));
+        CopyText(err->message, "process fault: cannot send SIGCONT to process group " +
+                                   std::to_string(pgid_) + ": " + std::strerror(errno));
         return false;
       }
       if (WaitUntil([&] { return ReadGroupState(pgid_).stopped == 0; })) return true;
-      copy_text(err->message, "process fault: service '" + config_.service +
-                                  "' is still stopped 2 s after SIGCONT");
+      CopyText(err->message, "process fault: service '" + config_.service +
+                                 "' is still stopped 2 s after SIGCONT");
       return false;
     }
     case Action::kRestart: {
@@ -181,16 +181,16 @@ bool ProcessFault::Revert(sp_error* err) {
       if (ReadGroupState(pgid_).live > 0) {
         kill(-pgid_, SIGKILL);
         if (!WaitUntil([&] { return ReadGroupState(pgid_).live == 0; })) {
-          copy_text(err->message, "process fault: service '" + config_.service +
-                                      "' (process group " + std::to_string(pgid_) +
-                                      ") survived SIGKILL for 2 s; cannot restart it");
+          CopyText(err->message, "process fault: service '" + config_.service +
+                                     "' (process group " + std::to_string(pgid_) +
+                                     ") survived SIGKILL for 2 s; cannot restart it");
           return false;
         }
       }
       if (host_->service_restart(host_ctx_, config_.service.c_str(), err) != SP_OK) {
         if (err->message[0] == '\0') {
-          copy_text(err->message,
-                    "process fault: the host could not restart service '" + config_.service + "'");
+          CopyText(err->message,
+                   "process fault: the host could not restart service '" + config_.service + "'");
         }
         return false;
       }

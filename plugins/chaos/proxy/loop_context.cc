@@ -5,7 +5,7 @@
 namespace sp::proxy {
 
 void LoopContext::log(sp_log_level level, const std::string& message) const {
-  plugin_common::host_log(host, host_ctx, level, message);
+  plugin_common::HostLog(host, host_ctx, level, message);
 }
 
 }  // namespace sp::proxy

@@ -34,8 +34,8 @@ extern const sp_option_decl kFaultOptionDecls[kFaultOptionCount];
 
 // The value of option k if the plan (or its default) set it, else nullptr. Tolerates a host
 // that handed fewer values than declared.
-using plugin_common::option_value;
+using plugin_common::OptionValue;
 // The text of a string or JSON value; "" for nullptr.
-using plugin_common::option_text;
+using plugin_common::OptionText;
 
 }  // namespace sp::proxy

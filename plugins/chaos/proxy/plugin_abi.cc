@@ -19,19 +19,19 @@ namespace {
 
 constexpr const char* kVersion = "1.0.0";
 
-using plugin_common::write_error;
+using plugin_common::WriteError;
 
 template <class Fn>
-sp_status guarded(sp_error* err, Fn&& fn) noexcept {
-  return plugin_common::guarded(err, "proxy", std::forward<Fn>(fn));
+sp_status Guarded(sp_error* err, Fn&& fn) noexcept {
+  return plugin_common::Guarded(err, "proxy", std::forward<Fn>(fn));
 }
 
 // A step without `proxy:` has nothing to act on: create and check_options both refuse it.
 sp_status refuse_without_site(sp_error* err) {
-  write_error(err,
-              "a proxy fault acts on one of the plan's proxies: add `proxy: NAME` to the step, "
-              "naming an entry of `proxies:`",
-              "proxy");
+  WriteError(err,
+             "a proxy fault acts on one of the plan's proxies: add `proxy: NAME` to the step, "
+             "naming an entry of `proxies:`",
+             "proxy");
   return SP_INVALID_ARGUMENT;
 }
 
@@ -46,10 +46,10 @@ sp_status check_options(const sp_host_api*, void*, const sp_options*, sp_error* 
 // The same reader open_site uses, without binding anything.
 sp_status check_site_options(const sp_host_api*, void*, const sp_options* site_options,
                              sp_error* err) {
-  return guarded(err, [&] {
+  return Guarded(err, [&] {
     OptionError refused;
     if (read_site_config(site_options, &refused)) return SP_OK;
-    write_error(err, refused);
+    WriteError(err, refused);
     return SP_INVALID_ARGUMENT;
   });
 }
@@ -59,33 +59,33 @@ sp_status check_site_options(const sp_host_api*, void*, const sp_options* site_o
 // HTTP proxy, so that only what is wrong with the step itself is reported here.
 sp_status check_options_on_site(const sp_host_api*, void*, const sp_options* site_options,
                                 const sp_options* options, sp_error* err) {
-  return guarded(err, [&] {
+  return Guarded(err, [&] {
     OptionError ignored;
     std::optional<SiteConfig> site = read_site_config(site_options, &ignored);
     OptionError refused;
     if (read_toxic_spec(options, site ? site->protocol : Protocol::kHttp, &refused)) return SP_OK;
-    write_error(err, refused);
+    WriteError(err, refused);
     return SP_INVALID_ARGUMENT;
   });
 }
 
 sp_status open_site(const sp_host_api* host, void* host_ctx, const sp_options* options, void** site,
                     sp_error* err) {
-  return guarded(err, [&] {
+  return Guarded(err, [&] {
     if (site == nullptr) {
-      write_error(err, "proxy: open_site called without a site pointer");
+      WriteError(err, "proxy: open_site called without a site pointer");
       return SP_INVALID_ARGUMENT;
     }
     OptionError refused;
     std::optional<SiteConfig> config = read_site_config(options, &refused);
     if (!config) {
-      write_error(err, refused);
+      WriteError(err, refused);
       return SP_INVALID_ARGUMENT;
     }
     std::string why;
     std::unique_ptr<Site> opened = Site::open(host, host_ctx, std::move(*config), &why);
     if (!opened) {
-      write_error(err, "proxy: " + why, "listen");
+      WriteError(err, "proxy: " + why, "listen");
       return SP_ERROR;
     }
     *site = opened.release();
@@ -97,16 +97,17 @@ void close_site(void* site) { delete static_cast<Site*>(site); }
 
 sp_status create_on_site(const sp_host_api*, void*, void* site, const sp_options* options,
                          void** instance, sp_error* err) {
-  return guarded(err, [&] {
+  return Guarded(err, [&] {
     if (site == nullptr || instance == nullptr) {
-      write_error(err, "proxy: create_on_site called without a site or an instance pointer", "proxy");
+      WriteError(err, "proxy: create_on_site called without a site or an instance pointer",
+                 "proxy");
       return SP_INVALID_ARGUMENT;
     }
     Site* s = static_cast<Site*>(site);
     OptionError refused;
     std::optional<ToxicSpec> spec = read_toxic_spec(options, s->config().protocol, &refused);
     if (!spec) {
-      write_error(err, refused);
+      WriteError(err, refused);
       return SP_INVALID_ARGUMENT;
     }
     *instance = new FaultInstance(s, std::move(*spec));
@@ -115,20 +116,20 @@ sp_status create_on_site(const sp_host_api*, void*, void* site, const sp_options
 }
 
 sp_status inject(void* instance, sp_error* err) {
-  return guarded(err, [&] {
+  return Guarded(err, [&] {
     std::string why;
     if (static_cast<FaultInstance*>(instance)->inject(&why)) return SP_OK;
-    write_error(err, "proxy: inject: " + why);
+    WriteError(err, "proxy: inject: " + why);
     return SP_ERROR;
   });
 }
 
 sp_status revert(void* instance, sp_error* err) {
-  return guarded(err, [&] {
+  return Guarded(err, [&] {
     if (instance == nullptr) return SP_OK;
     std::string why;
     if (static_cast<FaultInstance*>(instance)->revert(&why)) return SP_OK;
-    write_error(err, "proxy: revert: " + why);
+    WriteError(err, "proxy: revert: " + why);
     return SP_ERROR;
   });
 }
@@ -158,7 +159,7 @@ const sp_fault_vtable kVtable = {
     check_options_on_site,
 };
 
-const sp_plugin_descriptor kDescriptor = plugin_common::make_descriptor(
+const sp_plugin_descriptor kDescriptor = plugin_common::MakeDescriptor(
     SP_KIND_FAULT, "proxy", kVersion,
     "TCP and HTTP faults (latency, bandwidth, resets, refused connections, aborted or delayed "
     "requests) injected by a proxy between a client and its upstream",

@@ -44,21 +44,22 @@ uint64_t unsigned_of(const sp_option_value* v, uint64_t fallback) {
 
 // Builds the http_abort answer once, so the loop only copies it.
 bool build_abort_answer(const sp_options* options, ToxicSpec* spec, OptionError* error) {
-  const sp_option_value* status_v = option_value(options, kStatus);
+  const sp_option_value* status_v = OptionValue(options, kStatus);
   const int64_t status = status_v == nullptr ? 503 : status_v->i;
   if (status < 200 || status > 599) {
     return fail(error, "status " + std::to_string(status) + " is not a final HTTP status (200..599)",
                 "status");
   }
   const bool no_body = status == 204 || status == 304;
-  spec->abort_body = std::string(option_text(option_value(options, kBody)));
+  spec->abort_body = std::string(OptionText(OptionValue(options, kBody)));
   if (no_body && !spec->abort_body.empty()) {
     return fail(error, "a " + std::to_string(status) + " answer cannot have a body", "body");
   }
   std::string head = "HTTP/1.1 " + std::to_string(status) + " " +
                      std::string(http_status_text(static_cast<int>(status))) + "\r\n";
-  if (const sp_option_value* h = option_value(options, kHeaders)) {
-    nlohmann::json headers = nlohmann::json::parse(option_text(h), nullptr, /*allow_exceptions=*/false);
+  if (const sp_option_value* h = OptionValue(options, kHeaders)) {
+    nlohmann::json headers =
+        nlohmann::json::parse(OptionText(h), nullptr, /*allow_exceptions=*/false);
     if (!headers.is_object()) {
       return fail(error, "headers must be a map of header name to string value", "headers");
     }
@@ -89,7 +90,7 @@ bool build_abort_answer(const sp_options* options, ToxicSpec* spec, OptionError*
 }
 
 bool read_kind(const sp_options* options, Protocol protocol, ToxicSpec* spec, OptionError* error) {
-  const std::string_view name = option_text(option_value(options, kToxic));
+  const std::string_view name = OptionText(OptionValue(options, kToxic));
   bool known = false;
   for (const KindName& k : kKinds) {
     if (k.name == name) spec->kind = k.kind, known = true;
@@ -107,7 +108,7 @@ bool read_kind(const sp_options* options, Protocol protocol, ToxicSpec* spec, Op
 }
 
 bool read_direction(const sp_options* options, ToxicSpec* spec, OptionError* error) {
-  const std::string_view direction = option_text(option_value(options, kDirection));
+  const std::string_view direction = OptionText(OptionValue(options, kDirection));
   if (direction.empty() || direction == "downstream") {
     spec->directions = kDirDownstream;
   } else if (direction == "upstream") {
@@ -122,7 +123,7 @@ bool read_direction(const sp_options* options, ToxicSpec* spec, OptionError* err
 }
 
 bool read_probability(const sp_options* options, ToxicSpec* spec, OptionError* error) {
-  const sp_option_value* p = option_value(options, kProbability);
+  const sp_option_value* p = OptionValue(options, kProbability);
   if (p == nullptr) return true;
   if (!(p->f >= 0.0 && p->f <= 1.0)) {
     fail(error, "probability " + std::to_string(p->f) + " is not between 0 and 1 (e.g. 0.5)", "probability");
@@ -133,26 +134,26 @@ bool read_probability(const sp_options* options, ToxicSpec* spec, OptionError* e
 }
 
 void read_amounts(const sp_options* options, ToxicSpec* spec) {
-  const sp_option_value* rate = option_value(options, kRate);
-  spec->latency_ns = unsigned_of(option_value(options, kLatency), 0);
-  spec->jitter_ns = unsigned_of(option_value(options, kJitter), 0);
+  const sp_option_value* rate = OptionValue(options, kRate);
+  spec->latency_ns = unsigned_of(OptionValue(options, kLatency), 0);
+  spec->jitter_ns = unsigned_of(OptionValue(options, kJitter), 0);
   spec->rate = rate == nullptr ? 0 : static_cast<double>(rate->i);
-  spec->slice_size = unsigned_of(option_value(options, kSliceSize), 64);
-  spec->size_variation = unsigned_of(option_value(options, kSizeVariation), 0);
-  spec->slice_delay_ns = unsigned_of(option_value(options, kSliceDelay), 1'000'000);
-  spec->delay_ns = unsigned_of(option_value(options, kDelay), 0);
-  spec->bytes = unsigned_of(option_value(options, kBytes), 0);
+  spec->slice_size = unsigned_of(OptionValue(options, kSliceSize), 64);
+  spec->size_variation = unsigned_of(OptionValue(options, kSizeVariation), 0);
+  spec->slice_delay_ns = unsigned_of(OptionValue(options, kSliceDelay), 1'000'000);
+  spec->delay_ns = unsigned_of(OptionValue(options, kDelay), 0);
+  spec->bytes = unsigned_of(OptionValue(options, kBytes), 0);
 }
 
 // What each toxic cannot do without.
 bool check_needs(const sp_options* options, ToxicSpec* spec, OptionError* error) {
   switch (spec->kind) {
     case ToxicKind::kLatency:
-      if (option_value(options, kLatency) != nullptr) return true;
+      if (OptionValue(options, kLatency) != nullptr) return true;
       fail(error, "toxic latency needs `latency` (e.g. latency: 500ms)", "latency");
       return false;
     case ToxicKind::kBandwidth: {
-      const sp_option_value* rate = option_value(options, kRate);
+      const sp_option_value* rate = OptionValue(options, kRate);
       if (rate != nullptr && rate->i > 0) return true;
       fail(error, "toxic bandwidth needs `rate`, bytes per second above 0 (e.g. rate: 64KiB)", "rate");
       return false;
@@ -168,7 +169,7 @@ bool check_needs(const sp_options* options, ToxicSpec* spec, OptionError* error)
       }
       return true;
     case ToxicKind::kLimitData:
-      if (option_value(options, kBytes) != nullptr) return true;
+      if (OptionValue(options, kBytes) != nullptr) return true;
       fail(error, "toxic limit_data needs `bytes` (e.g. bytes: 1KiB)", "bytes");
       return false;
     case ToxicKind::kHttpAbort:

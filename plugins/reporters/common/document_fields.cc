@@ -1,4 +1,4 @@
-#include "common/document_fields.h"
+#include "plugins/reporters/common/document_fields.h"
 
 #include <cmath>
 

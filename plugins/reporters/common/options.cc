@@ -1,16 +1,18 @@
-#include "common/options.h"
+#include "plugins/reporters/common/options.h"
 
-#include "common/sp_error.h"
 #include "plugins/common/options.h"
 
 namespace sp::reporters {
 
-std::string PlanNameOption(const sp_options* options, const char* name) {
-  const sp_option_value* value = plugin_common::find_option(options, name);
+bool PlanNameOption(const sp_options* options, const char* name, std::string* out,
+                    plugin_common::OptionError* err) {
+  const sp_option_value* value = plugin_common::FindOption(options, name);
   if (value && value->s.len == 0) {
-    throw InvalidOption(name, std::string(name) + " is empty: leave it out to use the plan's name");
+    *err = {std::string(name) + " is empty: leave it out to use the plan's name", name, ""};
+    return false;
   }
-  return std::string(plugin_common::option_text(value));
+  *out = std::string(plugin_common::OptionText(value));
+  return true;
 }
 
 }  // namespace sp::reporters

@@ -5,10 +5,13 @@
 
 #include <string>
 
+#include "plugins/common/option_error.h"
+
 namespace sp::reporters {
 
-// The string option `name` that names something after the plan by default: "" when it is not
-// set; set but empty is refused with InvalidOption (sp_error.h) saying to leave it out.
-std::string PlanNameOption(const sp_options* options, const char* name);
+// The string option `name` that names something after the plan by default: *out is "" when it
+// is not set. Set but empty is refused (false, *err saying to leave it out).
+bool PlanNameOption(const sp_options* options, const char* name, std::string* out,
+                    plugin_common::OptionError* err);
 
 }  // namespace sp::reporters

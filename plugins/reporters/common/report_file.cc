@@ -1,11 +1,9 @@
-#include "common/report_file.h"
+#include "plugins/reporters/common/report_file.h"
 
 #include <filesystem>
 #include <fstream>
-#include <stdexcept>
 #include <system_error>
 
-#include "common/sp_error.h"
 #include "plugins/common/options.h"
 
 namespace sp::reporters {
@@ -34,14 +32,19 @@ std::string CheckReportPath(const std::string& path, const std::string& example)
   return "";
 }
 
-std::string ReportPathOption(const sp_options* options, const char* default_name) {
-  const sp_option_value* path = plugin_common::find_option(options, "path");
-  const std::string file = path ? std::string(plugin_common::option_text(path)) : default_name;
-  if (std::string why = CheckReportPath(file, default_name); !why.empty()) throw InvalidOption("path", why);
-  return file;
+bool ReportPathOption(const sp_options* options, const char* default_name, std::string* out,
+                      plugin_common::OptionError* err) {
+  const sp_option_value* path = plugin_common::FindOption(options, "path");
+  const std::string file = path ? std::string(plugin_common::OptionText(path)) : default_name;
+  if (std::string why = CheckReportPath(file, default_name); !why.empty()) {
+    *err = {why, "path", ""};
+    return false;
+  }
+  *out = file;
+  return true;
 }
 
-void WriteReportFile(const std::string& path, const std::string& content) {
+bool WriteReportFile(const std::string& path, const std::string& content, std::string* why) {
   fs::path target(path);
   std::error_code ec;
   if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
@@ -49,21 +52,26 @@ void WriteReportFile(const std::string& path, const std::string& content) {
   tmp += ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
+    if (!out) {
+      *why = "cannot write " + tmp.string();
+      return false;
+    }
     out.write(content.data(), static_cast<std::streamsize>(content.size()));
     if (!out.flush()) {
       out.close();
       fs::remove(tmp, ec);
-      throw std::runtime_error("cannot write " + tmp.string());
+      *why = "cannot write " + tmp.string();
+      return false;
     }
   }
   fs::rename(tmp, target, ec);
   if (ec) {
     std::error_code ignored;
     fs::remove(tmp, ignored);
-    throw std::runtime_error("cannot rename " + tmp.string() + " to " + target.string() + ": " +
-                             ec.message());
+    *why = "cannot rename " + tmp.string() + " to " + target.string() + ": " + ec.message();
+    return false;
   }
+  return true;
 }
 
 }  // namespace sp::reporters

@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "plugins/common/option_error.h"
+
 namespace sp::reporters {
 
 // "" if `path` can name the report file, else a sentence saying why not and what to do: it
@@ -15,12 +17,13 @@ namespace sp::reporters {
 // name the message suggests ("report.html").
 std::string CheckReportPath(const std::string& path, const std::string& example);
 
-// The `path` option, or `default_name` when it is not set, checked with CheckReportPath
-// (`default_name` is also the example it suggests); refused with InvalidOption (sp_error.h).
-std::string ReportPathOption(const sp_options* options, const char* default_name);
+// *out = the `path` option, or `default_name` when it is not set, checked with CheckReportPath
+// (`default_name` is also the example it suggests); refused with false and *err.
+bool ReportPathOption(const sp_options* options, const char* default_name, std::string* out,
+                      plugin_common::OptionError* err);
 
 // Writes `content` to `path` + ".tmp" and renames it to `path`, creating missing folders.
-// Throws std::runtime_error saying what failed; on failure the temporary file is removed.
-void WriteReportFile(const std::string& path, const std::string& content);
+// False with *why saying what failed; on failure the temporary file is removed.
+bool WriteReportFile(const std::string& path, const std::string& content, std::string* why);
 
 }  // namespace sp::reporters

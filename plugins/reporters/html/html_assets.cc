@@ -1,4 +1,4 @@
-#include "html_assets.h"
+#include "plugins/reporters/html/html_assets.h"
 
 namespace sp::html {
 

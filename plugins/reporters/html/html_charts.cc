@@ -1,10 +1,10 @@
-#include "html_charts.h"
+#include "plugins/reporters/html/html_charts.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
-#include "html_text.h"
+#include "plugins/reporters/html/html_text.h"
 
 namespace sp::html {
 namespace {

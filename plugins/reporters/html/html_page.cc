@@ -1,13 +1,13 @@
-#include "html_page.h"
+#include "plugins/reporters/html/html_page.h"
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
-#include "html_assets.h"
-#include "html_charts.h"
-#include "html_tables.h"
-#include "html_text.h"
+#include "plugins/reporters/html/html_assets.h"
+#include "plugins/reporters/html/html_charts.h"
+#include "plugins/reporters/html/html_tables.h"
+#include "plugins/reporters/html/html_text.h"
 
 namespace sp::html {
 namespace {

@@ -9,12 +9,12 @@
 #include <string>
 #include <utility>
 
-#include "common/options.h"
-#include "common/report_file.h"
-#include "common/reporter_descriptor.h"
-#include "common/reporter_vtable.h"
-#include "html_page.h"
-#include "run_data.h"
+#include "plugins/common/descriptor.h"
+#include "plugins/common/reporter_edge.h"
+#include "plugins/reporters/common/options.h"
+#include "plugins/reporters/common/report_file.h"
+#include "plugins/reporters/html/html_page.h"
+#include "plugins/reporters/html/run_data.h"
 
 namespace {
 
@@ -33,10 +33,13 @@ struct HtmlReporter {
   std::string title;
   sp::html::RunData run;
 
-  static std::unique_ptr<HtmlReporter> Create(const sp_options* options) {
+  static std::unique_ptr<HtmlReporter> FromOptions(const sp_options* options,
+                                                   sp::plugin_common::OptionError* err) {
     auto r = std::make_unique<HtmlReporter>();
-    r->path = sp::reporters::ReportPathOption(options, kOptions[0].default_value);
-    r->title = sp::reporters::PlanNameOption(options, "title");
+    if (!sp::reporters::ReportPathOption(options, kOptions[0].default_value, &r->path, err) ||
+        !sp::reporters::PlanNameOption(options, "title", &r->title, err)) {
+      return nullptr;
+    }
     return r;
   }
 
@@ -45,17 +48,19 @@ struct HtmlReporter {
   void OnEvent(json d) { run.AddEvent(d); }
   void OnSummary(json d) { run.summary = std::move(d); }
 
-  void Finish() const {
+  bool Finish(std::string* why) const {
     const std::string page =
         sp::html::RenderPage(run, {title, std::string("stressplan html reporter ") + kVersion});
-    sp::reporters::WriteReportFile(path, page);
+    return sp::reporters::WriteReportFile(path, page, why);
   }
 };
 
-constexpr sp_reporter_vtable kVtable = sp::reporters::MakeReporterVtable<HtmlReporter>();
+constexpr char kWho[] = "html reporter";
+constexpr sp_reporter_vtable kVtable =
+    sp::plugin_common::ReporterEdge<HtmlReporter, kWho>::MakeVtable();
 
-constexpr sp_plugin_descriptor kDescriptor = sp::reporters::ReporterDescriptor(
-    "html", kVersion,
+constexpr sp_plugin_descriptor kDescriptor = sp::plugin_common::MakeDescriptor(
+    SP_KIND_REPORTER, "html", kVersion,
     "writes one self-contained HTML page: summary, charts over time, stages, errors and events",
     kOptions, &kVtable);
 

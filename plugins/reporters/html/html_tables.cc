@@ -1,4 +1,4 @@
-#include "html_tables.h"
+#include "plugins/reporters/html/html_tables.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "html_text.h"
+#include "plugins/reporters/html/html_text.h"
 
 namespace sp::html {
 namespace {

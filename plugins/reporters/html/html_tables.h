@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "run_data.h"
+#include "plugins/reporters/html/run_data.h"
 
 namespace sp::html {
 

@@ -1,4 +1,4 @@
-#include "html_text.h"
+#include "plugins/reporters/html/html_text.h"
 
 #include <cmath>
 #include <cstdio>

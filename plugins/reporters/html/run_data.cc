@@ -1,4 +1,4 @@
-#include "run_data.h"
+#include "plugins/reporters/html/run_data.h"
 
 #include <algorithm>
 #include <cmath>

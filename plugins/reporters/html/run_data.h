@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "common/document_fields.h"
+#include "plugins/reporters/common/document_fields.h"
 
 namespace sp::html {
 

@@ -13,10 +13,9 @@
 #include <string>
 #include <utility>
 
-#include "common/report_file.h"
-#include "common/reporter_descriptor.h"
-#include "common/reporter_vtable.h"
-#include "common/sp_error.h"
+#include "plugins/common/descriptor.h"
+#include "plugins/common/reporter_edge.h"
+#include "plugins/reporters/common/report_file.h"
 
 namespace {
 
@@ -68,12 +67,14 @@ struct JsonReporter {
   SpillFile timeseries;
   SpillFile events;
 
-  static std::unique_ptr<JsonReporter> Create(const sp_options* options) {
+  static std::unique_ptr<JsonReporter> FromOptions(const sp_options* options,
+                                                   sp::plugin_common::OptionError* err) {
     auto r = std::make_unique<JsonReporter>();
     r->path = std::string(options->values[0].s.ptr, options->values[0].s.len);
     r->pretty = options->values[1].b != 0;
     if (r->path.empty() || r->path.back() == '/') {
-      throw sp::reporters::InvalidOption("path", "path must name a file");
+      *err = {"path must name a file", "path", ""};
+      return nullptr;
     }
     return r;
   }
@@ -83,14 +84,14 @@ struct JsonReporter {
   void OnEvent(json d) { events.Append(d); }
   void OnSummary(json d) { summary = std::move(d); }
 
-  void Finish() const {
+  bool Finish(std::string* why) const {
     json report = {{"type", "report"},
                    {"schema_version", summary.value("schema_version", 1)},
                    {"run", run_start},
                    {"summary", summary},
                    {"timeseries", timeseries.ReadAll()},
                    {"events", events.ReadAll()}};
-    sp::reporters::WriteReportFile(path, report.dump(pretty ? 2 : -1) + "\n");
+    return sp::reporters::WriteReportFile(path, report.dump(pretty ? 2 : -1) + "\n", why);
   }
 };
 
@@ -100,12 +101,13 @@ const sp_option_decl kOptions[] = {
     {"pretty", SP_OPT_BOOL, "true", 0, "indent the JSON for people (false: one line)"},
 };
 
-constexpr sp_reporter_vtable kVtable = sp::reporters::MakeReporterVtable<JsonReporter>();
+constexpr char kWho[] = "json reporter";
+constexpr sp_reporter_vtable kVtable =
+    sp::plugin_common::ReporterEdge<JsonReporter, kWho>::MakeVtable();
 
-constexpr sp_plugin_descriptor kDescriptor = sp::reporters::ReporterDescriptor(
-    "json", "0.1.0",
-    "writes the run's summary, 1 s time series and events as one JSON file",
-    kOptions, &kVtable);
+constexpr sp_plugin_descriptor kDescriptor = sp::plugin_common::MakeDescriptor(
+    SP_KIND_REPORTER, "json", "0.1.0",
+    "writes the run's summary, 1 s time series and events as one JSON file", kOptions, &kVtable);
 
 }  // namespace
 

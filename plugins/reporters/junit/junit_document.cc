@@ -1,12 +1,12 @@
-#include "junit_document.h"
+#include "plugins/reporters/junit/junit_document.h"
 
 #include <cstdio>
 #include <optional>
 #include <utility>
 #include <vector>
 
-#include "common/document_fields.h"
-#include "xml_text.h"
+#include "plugins/reporters/common/document_fields.h"
+#include "plugins/reporters/junit/xml_text.h"
 
 namespace sp::junit {
 namespace {

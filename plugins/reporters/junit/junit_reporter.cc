@@ -1,7 +1,7 @@
 // The JUnit reporter: keeps the run_start and summary documents and, at the end, writes one
 // JUnit XML file (junit_document.h) that CI servers show as a test suite: the run, each
 // threshold and each chaos experiment pass or fail. Snapshots and events are not needed and
-// are not parsed (it has no OnSnapshot or OnEvent: common/run_documents.h).
+// are not parsed (it has no OnSnapshot or OnEvent: plugins/common/reporter_edge.h).
 #include <stressplan/reporter.h>
 #include <unistd.h>
 
@@ -10,11 +10,11 @@
 #include <string>
 #include <utility>
 
-#include "common/options.h"
-#include "common/report_file.h"
-#include "common/reporter_descriptor.h"
-#include "common/reporter_vtable.h"
-#include "junit_document.h"
+#include "plugins/common/descriptor.h"
+#include "plugins/common/reporter_edge.h"
+#include "plugins/reporters/common/options.h"
+#include "plugins/reporters/common/report_file.h"
+#include "plugins/reporters/junit/junit_document.h"
 
 namespace {
 
@@ -37,26 +37,31 @@ struct JunitReporter {
   json run_start;
   json summary;
 
-  static std::unique_ptr<JunitReporter> Create(const sp_options* options) {
+  static std::unique_ptr<JunitReporter> FromOptions(const sp_options* options,
+                                                    sp::plugin_common::OptionError* err) {
     auto r = std::make_unique<JunitReporter>();
-    r->path = sp::reporters::ReportPathOption(options, kOptions[0].default_value);
-    r->suite_name = sp::reporters::PlanNameOption(options, "suite_name");
+    if (!sp::reporters::ReportPathOption(options, kOptions[0].default_value, &r->path, err) ||
+        !sp::reporters::PlanNameOption(options, "suite_name", &r->suite_name, err)) {
+      return nullptr;
+    }
     return r;
   }
 
   void OnRunStart(json d) { run_start = std::move(d); }
   void OnSummary(json d) { summary = std::move(d); }
 
-  void Finish() const {
+  bool Finish(std::string* why) const {
     const std::string xml = sp::junit::JunitDocument({run_start, summary, suite_name, Hostname()});
-    sp::reporters::WriteReportFile(path, xml);
+    return sp::reporters::WriteReportFile(path, xml, why);
   }
 };
 
-constexpr sp_reporter_vtable kVtable = sp::reporters::MakeReporterVtable<JunitReporter>();
+constexpr char kWho[] = "junit reporter";
+constexpr sp_reporter_vtable kVtable =
+    sp::plugin_common::ReporterEdge<JunitReporter, kWho>::MakeVtable();
 
-constexpr sp_plugin_descriptor kDescriptor = sp::reporters::ReporterDescriptor(
-    "junit", "0.1.0",
+constexpr sp_plugin_descriptor kDescriptor = sp::plugin_common::MakeDescriptor(
+    SP_KIND_REPORTER, "junit", "0.1.0",
     "writes a JUnit XML file: the run, each threshold and each chaos experiment as a testcase",
     kOptions, &kVtable);
 

@@ -1,4 +1,4 @@
-#include "xml_text.h"
+#include "plugins/reporters/junit/xml_text.h"
 
 #include <cstdint>
 

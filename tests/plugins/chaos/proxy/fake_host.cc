@@ -21,7 +21,7 @@ uint32_t host_intern(void*, const char*) { return 0; }
 
 // service_pid and service_restart stay NULL: the proxy never calls them.
 const sp_host_api kHost = {sizeof(sp_host_api), SP_ABI_VERSION_MAJOR, SP_ABI_VERSION_MINOR,
-                           host_log, host_now, host_emit, host_intern, nullptr, nullptr};
+                           host_log, host_now, host_emit, host_intern, nullptr, nullptr, nullptr};
 
 }  // namespace
 
