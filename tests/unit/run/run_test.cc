@@ -98,35 +98,50 @@ bool WaitFor(Done done) {
   return true;
 }
 
-// Runs the phases up to the load, interrupts once `ready` holds, and finishes the run.
+// Runs the phases up to the load, interrupts once `ready` holds, and finishes the run; *end
+// is what it ended with.
 template <typename Ready>
-int RunInterruptedWhen(const sp::plan::Plan& plan, Ready ready) {
+int RunInterruptedWhen(const sp::plan::Plan& plan, Ready ready, sp::report::RunEnd* end) {
   Run run(plan, Options(), Seams());
   REQUIRE(run.Check());
   REQUIRE(run.OpenReports());
   REQUIRE(run.OpenSites());
   REQUIRE(run.StartServices());
   run.StartLoad();
+  bool was_ready = false;  // Catch2 asserts on the test's thread only
   std::thread signal([&] {
-    REQUIRE(WaitFor(ready));
+    was_ready = WaitFor(ready);
     Target().stop_seen.store(true);
     run.Interrupt(1, "SIGINT");
   });
   run.Wait();
   signal.join();
+  CHECK(was_ready);
   run.Judge();
   run.Report();
   run.Stop();
   CHECK(run.end().status == sp::report::RunStatus::kInterrupted);
   CHECK(run.end().reason == "SIGINT");
+  *end = run.end();
   return run.exit_code();
 }
 
-// Every fault that went in came out, and every instance created was destroyed.
+// Every fault that went in came out before the summary was written, and every instance
+// created was destroyed.
 void CheckFaultsUndone() {
   CHECK_FALSE(Fault().active.load());
   CHECK(Calls().Count("fault.revert") >= Calls().Count("fault.inject"));
+  if (Calls().Count("fault.inject") > 0) {
+    CHECK(Calls().IndexOf("fault.revert") >= 0);
+    CHECK(Calls().IndexOf("fault.revert") < Calls().IndexOf("reporter.summary"));
+  }
   CHECK(Calls().Count("fault.destroy") == Calls().Count("fault.create"));
+}
+
+// The one chaos step's outcome: how the chaos thread was told to stop.
+sp::report::Outcome StepOutcome(const sp::report::RunEnd& end) {
+  REQUIRE(end.chaos.experiments.size() == 1);
+  return end.chaos.experiments[0].result.outcome;
 }
 
 }  // namespace
@@ -197,12 +212,17 @@ TEST_CASE("run: an interrupt drains the load: nothing new starts, requests in fl
   FastClock clock(kClockFactor);
   const auto plan = PlanOf("      - {duration: 60s, users: 2}\n", FaultAllAlong(60));
   Target().hold = true;  // both users' first requests stay in flight until released
-  const int code = RunInterruptedWhen(plan, [] {
-    if (Target().submitted.load() < 2 || Calls().Count("fault.inject") < 1) return false;
-    Target().release.store(true);  // they may finish now, within the grace
-    return true;
-  });
+  sp::report::RunEnd end;
+  const int code = RunInterruptedWhen(
+      plan,
+      [] {
+        if (Target().submitted.load() < 2 || Calls().Count("fault.inject") < 1) return false;
+        Target().release.store(true);  // they may finish now, within the grace
+        return true;
+      },
+      &end);
   CHECK(code == sp::kExitInterrupted);
+  CHECK(StepOutcome(end) == sp::report::Outcome::kInterrupted);
   CHECK(Target().submitted_after_stop.load() == 0);
   CHECK(Target().cancelled.load() == 0);
   CHECK(Target().completed.load() == Target().submitted.load());
@@ -214,7 +234,8 @@ TEST_CASE("run: requests still in flight when the grace ends are interrupted, ea
   FastClock clock(kClockFactor);
   const auto plan = PlanOf("      - {duration: 60s, users: 2}\n");
   Target().hold = true;  // never released: the grace (1 s) runs out
-  const int code = RunInterruptedWhen(plan, [] { return Target().submitted.load() >= 2; });
+  sp::report::RunEnd end;
+  const int code = RunInterruptedWhen(plan, [] { return Target().submitted.load() >= 2; }, &end);
   CHECK(code == sp::kExitInterrupted);
   CHECK(Target().submitted_after_stop.load() == 0);
   CHECK(Target().cancelled.load() == 2);
@@ -239,6 +260,7 @@ TEST_CASE("run: a failing abort_on_fail threshold ends the run early, reverts th
   CHECK(run.end().reason == "threshold \"error_rate < 10%\" failed (abort_on_fail)");
   CHECK(run.end().duration_s < 10.0);
   CHECK(Calls().Count("fault.inject") == 1);
+  CHECK(StepOutcome(run.end()) == sp::report::Outcome::kAborted);
   CheckFaultsUndone();
 }
 
@@ -251,19 +273,24 @@ TEST_CASE("run: the fault comes out on every way the run ends") {
     Run run(plan, Options(), Seams());
     CHECK(run.Execute() == sp::kExitPassed);
     CHECK(Calls().Count("fault.inject") == 1);
+    CHECK(StepOutcome(run.end()) == sp::report::Outcome::kCompleted);
     CheckFaultsUndone();
   }
   SECTION("a load thread that breaks mid-run") {
     const auto plan = PlanOf("      - {duration: 60s, users: 1}\n", FaultAllAlong(60));
-    std::thread breaker([] {
-      REQUIRE(WaitFor([] { return Calls().Count("fault.inject") == 1; }));
+    bool injected = false;  // Catch2 asserts on the test's thread only
+    std::thread breaker([&injected] {
+      injected = WaitFor([] { return Calls().Count("fault.inject") == 1; });
       Target().broken.store(true);
     });
     Run run(plan, Options(), Seams());
     CHECK(run.Execute() == sp::kExitRuntime);
     breaker.join();
+    CHECK(injected);
     CHECK(run.end().status == sp::report::RunStatus::kAborted);
     CHECK(run.end().reason == "target plugin fake_target reported a broken load thread");
+    CHECK(StepOutcome(run.end()) == sp::report::Outcome::kAborted);
+    CHECK(run.end().chaos.experiments[0].result.message.find("a load thread broke") != std::string::npos);
     CheckFaultsUndone();
   }
   SECTION("an inject that fails half-way") {
