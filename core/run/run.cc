@@ -377,8 +377,12 @@ void Run::JoinLoadThreads() {
   live_->finished.store(true);
 }
 
-bool Run::AnyLoadThreadBroken() const {
-  return std::any_of(live_->workers.begin(), live_->workers.end(), [](const auto& w) { return w->broken(); });
+void Run::StopChaosIfBroken(bool* reported) {
+  if (*reported) return;
+  if (std::none_of(live_->workers.begin(), live_->workers.end(), [](const auto& w) { return w->broken(); })) return;
+  // The run is going down: no more faults, and those in come out now.
+  *reported = true;
+  runner_->Stop(Outcome::kAborted, "a load thread broke");
 }
 
 // The timeline: the orchestrator moves the stages on (a stage with `iterations` ends when they
@@ -391,11 +395,7 @@ void Run::Wait() {
   bool broken_reported = false;
   while (!live_->finished.load()) {
     live_->service_control.Pump();
-    if (!broken_reported && AnyLoadThreadBroken()) {
-      // The run is going down: no more faults, and those in come out now.
-      broken_reported = true;
-      runner_->Stop(Outcome::kAborted, "a load thread broke");
-    }
+    StopChaosIfBroken(&broken_reported);
     const uint64_t now = plugin::NowNs();
     clock_->Advance(now);
     const uint64_t next = t0_ + (second_ + 1) * 1'000'000'000ull + kCollectDelayNs;
@@ -407,6 +407,8 @@ void Run::Wait() {
     plugin::SleepNs(std::min<uint64_t>(next - now, 2'000'000));
   }
   live_->joiner.join();
+  // A thread that broke and ended between two turns of the loop: the chaos thread is told too.
+  StopChaosIfBroken(&broken_reported);
   t_end_ = plugin::NowNs();
   // What the threads published after the last whole second.
   clock_->Advance(t_end_);

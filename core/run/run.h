@@ -96,7 +96,7 @@ class Run {
   void BuildTimeline();
   std::string OpenLoadThreads();
   void JoinLoadThreads();
-  bool AnyLoadThreadBroken() const;
+  void StopChaosIfBroken(bool* reported);
   void OnEvent(const std::string& who, const std::string& name, double value);
   void Collect(uint64_t second, uint64_t now, bool last);
   report::SnapshotData SnapshotOf(uint64_t second, uint64_t now, metrics::Recorder* interval,

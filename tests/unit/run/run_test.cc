@@ -98,10 +98,10 @@ bool WaitFor(Done done) {
   return true;
 }
 
-// Runs the phases up to the load, interrupts once `ready` holds, and finishes the run; *end
-// is what it ended with.
+// Runs the phases up to the load, interrupts once `ready` holds (then lets the held requests
+// finish when `release` is set), and finishes the run; *end is what it ended with.
 template <typename Ready>
-int RunInterruptedWhen(const sp::plan::Plan& plan, Ready ready, sp::report::RunEnd* end) {
+int RunInterruptedWhen(const sp::plan::Plan& plan, Ready ready, bool release, sp::report::RunEnd* end) {
   Run run(plan, Options(), Seams());
   REQUIRE(run.Check());
   REQUIRE(run.OpenReports());
@@ -113,6 +113,7 @@ int RunInterruptedWhen(const sp::plan::Plan& plan, Ready ready, sp::report::RunE
     was_ready = WaitFor(ready);
     Target().stop_seen.store(true);
     run.Interrupt(1, "SIGINT");
+    if (release) Target().release.store(true);
   });
   run.Wait();
   signal.join();
@@ -169,7 +170,7 @@ TEST_CASE("run: the stages follow one another and each snapshot names the stage 
   CHECK(std::count(stages.begin(), stages.end(), 2) >= 1);
   CHECK(most_users_in_stage_1 == 3);
   REQUIRE(run.end().stages.size() == 3);
-  CHECK(run.end().duration_s == Approx(6.0).margin(0.5));
+  CHECK(run.end().duration_s == Approx(6.0).margin(1.5));  // the planned length, give or take a busy machine
   CHECK(Target().completed.load() == Target().submitted.load());
 }
 
@@ -214,13 +215,8 @@ TEST_CASE("run: an interrupt drains the load: nothing new starts, requests in fl
   Target().hold = true;  // both users' first requests stay in flight until released
   sp::report::RunEnd end;
   const int code = RunInterruptedWhen(
-      plan,
-      [] {
-        if (Target().submitted.load() < 2 || Calls().Count("fault.inject") < 1) return false;
-        Target().release.store(true);  // they may finish now, within the grace
-        return true;
-      },
-      &end);
+      plan, [] { return Target().submitted.load() >= 2 && Calls().Count("fault.inject") == 1; },
+      /*release=*/true, &end);  // released after the interrupt: they finish within the grace
   CHECK(code == sp::kExitInterrupted);
   CHECK(StepOutcome(end) == sp::report::Outcome::kInterrupted);
   CHECK(Target().submitted_after_stop.load() == 0);
@@ -235,7 +231,7 @@ TEST_CASE("run: requests still in flight when the grace ends are interrupted, ea
   const auto plan = PlanOf("      - {duration: 60s, users: 2}\n");
   Target().hold = true;  // never released: the grace (1 s) runs out
   sp::report::RunEnd end;
-  const int code = RunInterruptedWhen(plan, [] { return Target().submitted.load() >= 2; }, &end);
+  const int code = RunInterruptedWhen(plan, [] { return Target().submitted.load() >= 2; }, /*release=*/false, &end);
   CHECK(code == sp::kExitInterrupted);
   CHECK(Target().submitted_after_stop.load() == 0);
   CHECK(Target().cancelled.load() == 2);
