@@ -12,6 +12,7 @@ packages=(
   libxml2-utils chromium  # xmllint and headless Chromium check the JUnit and HTML reports (tests/reporters)
   python3-jsonschema  # validates reports against docs/report-schema.json in the tests
   universal-ctags     # scripts/function-lengths.py measures the functions (a test)
+  clang-format-14     # scripts/check-format.sh checks the layout of changed lines (CI, a test)
 )
 packages+=("$@")  # extra packages a caller needs (scripts/fuzz.sh: clang 14 and libFuzzer)
 

@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -105,6 +106,15 @@ sp_status ApiServiceRestart(void* ctx, const char* name, sp_error* err) noexcept
   return SP_ERROR;
 }
 
+int ApiServiceDeclared(void* ctx, const char* name) noexcept {
+  try {
+    std::string who;
+    if (Host* h = HostOf(ctx, &who); h && name) return h->ServiceDeclared(name) ? 1 : 0;
+  } catch (...) {
+  }
+  return 0;
+}
+
 const char* LevelName(sp_log_level level) {
   switch (level) {
     case SP_LOG_DEBUG: return "debug";
@@ -127,6 +137,18 @@ Host::Host() {
   api_.intern = ApiIntern;
   api_.service_pid = ApiServicePid;
   api_.service_restart = ApiServiceRestart;
+  api_.service_declared = ApiServiceDeclared;
+}
+
+void Host::SetDeclaredServices(std::vector<std::string> names) {
+  std::lock_guard<std::mutex> lock(mu_);
+  declared_services_ = std::move(names);
+}
+
+bool Host::ServiceDeclared(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return std::find(declared_services_.begin(), declared_services_.end(), name) !=
+         declared_services_.end();
 }
 
 void Host::SetServiceControl(ServiceControl control) {

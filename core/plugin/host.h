@@ -22,8 +22,8 @@ uint64_t NowNs();
 void SleepNs(uint64_t ns);
 
 // Where NowNs and SleepNs read time: CLOCK_MONOTONIC unless a test installs another (the
-// in-process run tests, tests/unit/run, run a whole plan on a clock that goes faster). Install
-// before a run starts and remove after it ended: it is one for the whole process.
+// in-process run tests, tests/core/run/run_test.cc, run whole plans on a faster clock).
+// Install before a run starts and remove after it ended: it is one for the whole process.
 class Clock {
  public:
   virtual ~Clock() = default;
@@ -82,6 +82,10 @@ class Host {
     std::function<bool(const std::string& name, std::string* err)> restart;
   };
   void SetServiceControl(ServiceControl control);
+  // What service_declared answers (ABI 1.3): the names under the plan's `services:`. Set as
+  // soon as the plan is known, before any plugin check, since validate starts no service.
+  void SetDeclaredServices(std::vector<std::string> names);
+  bool ServiceDeclared(const std::string& name);
   int64_t ServicePid(const std::string& name);
   bool ServiceRestart(const std::string& name, std::string* err);
 
@@ -97,6 +101,7 @@ class Host {
   LogSink log_sink_;
   LogRedaction log_redaction_;
   ServiceControl services_;
+  std::vector<std::string> declared_services_;
   std::atomic<int> min_level_{SP_LOG_INFO};
 };
 

@@ -79,6 +79,9 @@ int LoadThreads(const plan::Plan& plan, int max_users) {
 bool CheckPluginOptions(const plan::Plan& plan, plugin::Host* host, const TargetSetup& target,
                         const ChaosSetup& chaos, const std::vector<Reporter>& reporters,
                         plan::Diagnostics* errors) {
+  std::vector<std::string> services;
+  for (const plan::Service& s : plan.services) services.push_back(s.name);
+  host->SetDeclaredServices(std::move(services));  // what a fault's check may ask (ABI 1.3)
   bool ok = CheckTarget(plan, host, target, errors);
   ok &= chaos.CheckOptions(host, errors);
   ok &= CheckReporters(host, reporters, errors);

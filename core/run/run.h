@@ -52,7 +52,7 @@ struct RunOptions {
   std::string version;                     // stressplan's version, for reports
 };
 
-// What an in-process test of the orchestrator replaces (tests/unit/run; the clock is
+// What an in-process test of the orchestrator replaces (tests/core/run/run_test.cc; the clock is
 // plugin::SetClock): plugins linked into the test, and the signals.
 struct RunSeams {
   // Plugins the plan names, found by name before the search path (plugin::Loader::AddInProcess).

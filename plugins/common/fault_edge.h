@@ -5,7 +5,8 @@
 //   // nullptr with *err saying why; err->option names the option when one is at fault
 //   static std::unique_ptr<T> FromOptions(const sp_host_api* host, void* host_ctx,
 //                                         const sp_options* options, OptionError* err);
-//   // FromOptions's option checks alone (the same parser), nothing built: check_options
+//   // FromOptions's option checks alone (the same parser), nothing built: check_options;
+//   // or, when the check must ask the host, CheckOptions(host, host_ctx, options, err)
 //   static bool CheckOptions(const sp_options* options, OptionError* err);
 //   bool Inject(std::string* why);
 //   bool Revert(std::string* why);       // only if the plugin uses FaultEdge::Revert
@@ -60,12 +61,19 @@ struct FaultEdge {
     });
   }
 
-  // check_options (ABI 1.2): SP_INVALID_ARGUMENT naming the option CheckOptions refuses.
-  static sp_status CheckOptions(const sp_host_api*, void*, const sp_options* options,
-                                sp_error* err) noexcept {
+  // check_options (ABI 1.2): SP_INVALID_ARGUMENT naming the option CheckOptions refuses. A
+  // T whose check asks the host (the process fault: service_declared) takes it as FromOptions.
+  static sp_status CheckOptions(const sp_host_api* host, void* host_ctx,
+                                const sp_options* options, sp_error* err) noexcept {
     return Guarded(err, [&] {
       OptionError refused;
-      if (T::CheckOptions(options, &refused)) return SP_OK;
+      bool accepted = false;
+      if constexpr (requires { T::CheckOptions(host, host_ctx, options, &refused); }) {
+        accepted = T::CheckOptions(host, host_ctx, options, &refused);
+      } else {
+        accepted = T::CheckOptions(options, &refused);
+      }
+      if (accepted) return SP_OK;
       write_error(err, refused);
       return SP_INVALID_ARGUMENT;
     });

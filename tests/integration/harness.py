@@ -50,7 +50,8 @@ def run(args, env=None, timeout=120, **kwargs):
 def demo_final_stats(log_path):
     """The demo prints its final counts as one JSON line on exit; the run's service log has it."""
     with open(log_path, encoding="utf-8", errors="replace") as f:
-        lines = [l.strip() for l in f if l.strip().startswith("{")]
+        text = f.read()
+    lines = [l.strip() for l in text.split("\n") if l.strip().startswith("{")]
     for line in reversed(lines):
         try:
             doc = json.loads(line)
@@ -58,7 +59,9 @@ def demo_final_stats(log_path):
             continue
         if "by_path" in doc:
             return doc
-    raise AssertionError("no final stats line in " + log_path)
+    # The log's end says why: no "stopping" line (SIGTERM never arrived) or one with nothing
+    # after it (the demo was still stopping when its stop_timeout ran out and it got SIGKILL).
+    raise AssertionError("no final stats line in %s; it ends with:\n%s" % (log_path, text[-2000:]))
 
 
 def read_json(path):

@@ -133,6 +133,22 @@ class FaultOptions(ChecksTest):
                                          "fault": "process", "service": "svc", "action": "explode"}]})
         self.assert_refused_everywhere(doc, '"action"', "unknown action 'explode'")
 
+    def test_process_fault_naming_no_plan_service(self):
+        # Not a running check: validate starts no service, so the host answers from the plan
+        # (sp_host_api.service_declared, ABI 1.3).
+        doc = plan_doc("http://127.0.0.1:%d" % harness.free_port(), services=[self.marker_service()],
+                       chaos={"steps": [{"name": "fault", "at": "500ms", "duration": "200ms",
+                                         "fault": "process", "service": "svcc", "action": "pause"}]})
+        self.assert_refused_everywhere(doc, '"service": "svcc"', "the plan declares no service 'svcc'")
+
+    def test_process_fault_naming_a_plan_service_validates(self):
+        doc = plan_doc("http://127.0.0.1:%d" % harness.free_port(), services=[self.marker_service()],
+                       chaos={"steps": [{"name": "fault", "at": "500ms", "duration": "200ms",
+                                         "fault": "process", "service": "svc", "action": "pause"}]})
+        v = harness.run(["validate", self.write_plan(doc)])
+        self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
+        self.assert_nothing_started()
+
     def test_command_fault_refused_option(self):
         doc = plan_doc("http://127.0.0.1:%d" % harness.free_port(), services=[self.marker_service()],
                        chaos={"steps": [{"name": "fault", "at": "500ms", "duration": "200ms",

@@ -62,9 +62,24 @@ std::unique_ptr<ProcessFault> ProcessFault::Create(const sp_host_api* host, void
   return std::unique_ptr<ProcessFault>(new ProcessFault(host, host_ctx, config));
 }
 
-bool ProcessFault::CheckOptions(const sp_options* options, OptionError* err) {
+bool HostAnswersServiceDeclared(const sp_host_api* host) {
+  return host != nullptr &&
+         host->struct_size >=
+             offsetof(sp_host_api, service_declared) + sizeof host->service_declared &&
+         host->service_declared != nullptr;
+}
+
+bool ProcessFault::CheckOptions(const sp_host_api* host, void* host_ctx,
+                                const sp_options* options, OptionError* err) {
   ProcessConfig config;
-  return ParseOptions(options, &config, err);
+  if (!ParseOptions(options, &config, err)) return false;
+  // A host before 1.3 cannot say; Create still refuses a service that is not running.
+  if (!HostAnswersServiceDeclared(host)) return true;
+  if (host->service_declared(host_ctx, config.service.c_str()) != 0) return true;
+  *err = {"process fault: the plan declares no service '" + config.service +
+              "' (`service` must name an entry of `services:`)",
+          "service", ""};
+  return false;
 }
 
 std::unique_ptr<ProcessFault> ProcessFault::FromOptions(const sp_host_api* host, void* host_ctx,

@@ -24,8 +24,11 @@ class ProcessFault {
   // The same for the config `options` describe; also nullptr when an option is refused.
   static std::unique_ptr<ProcessFault> FromOptions(const sp_host_api* host, void* host_ctx,
                                                    const sp_options* options, OptionError* err);
-  // FromOptions's option checks alone, nothing created (check_options, ABI 1.2).
-  static bool CheckOptions(const sp_options* options, OptionError* err);
+  // FromOptions's option checks alone, nothing created (check_options, ABI 1.2), and, when
+  // the host answers service_declared (ABI 1.3), that the plan declares the service: a typo
+  // in `service:` is refused by validate rather than when the step starts.
+  static bool CheckOptions(const sp_host_api* host, void* host_ctx, const sp_options* options,
+                           OptionError* err);
 
   bool Inject(std::string* err);
   bool Revert(sp_error* err);  // fills err itself: a failed restart passes the host's through
@@ -53,5 +56,7 @@ class ProcessFault {
 
 // True when `host` is large enough to carry service_pid and service_restart, and both are set.
 bool HostHasServiceApi(const sp_host_api* host);
+// True when `host` is large enough to carry service_declared (ABI 1.3), and it is set.
+bool HostAnswersServiceDeclared(const sp_host_api* host);
 
 }  // namespace sp::fault_process

@@ -264,6 +264,16 @@ typedef struct sp_host_api {
      * THREADING: fault plugins' chaos thread only.
      */
     sp_status (*service_restart)(void *host_ctx, const char *name, sp_error *err);
+
+    /* ---- ABI 1.3 (check struct_size before use) ---- */
+
+    /*
+     * 1 when the plan declares a service `name` (an entry of `services:`), whether or not it
+     * is running yet; 0 when it does not. Answers from `stressplan validate` on, before any
+     * service starts, so a fault's check_options can refuse a step naming no service.
+     * THREADING: any thread.
+     */
+    int (*service_declared)(void *host_ctx, const char *name);
 } sp_host_api;
 
 /*
