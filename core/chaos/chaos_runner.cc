@@ -76,10 +76,7 @@ ChaosRunner::~ChaosRunner() {
 }
 
 void ChaosRunner::DestroyInstances() {
-  for (StepState& s : steps_) {
-    if (s.instance != nullptr) s.step->plugin->d.fault.destroy(s.instance);
-    s.instance = nullptr;
-  }
+  for (StepState& s : steps_) s.instance.Destroy();
 }
 
 double ChaosRunner::Now() const { return static_cast<double>(plugin::NowNs() - t0_ns_) / 1e9; }
@@ -267,18 +264,16 @@ bool ChaosRunner::SteadyBefore(size_t i, std::vector<ProbeOutcome>* before) {
 bool ChaosRunner::CreateAndJournal(size_t i, std::vector<ProbeOutcome>* before) {
   StepState& s = steps_[i];
   std::string err;
-  void* instance = nullptr;
-  if (!setup_->Create(*s.step, host_, &instance, &err)) {
+  if (!setup_->Create(*s.step, host_, &s.instance, &err)) {
     EndBeforeInject(i, std::move(*before), Outcome::kAborted, err);
     return false;
   }
-  s.instance = instance;
   std::string record;
-  size_t needed = 0;
-  if (!JournalRecordOf(s.step->plugin->d.fault, instance, &record, &needed)) {
+  size_t wanted = 0;
+  if (!s.instance.JournalRecord(&record, &wanted)) {
     // Without its record the fault could not be undone after a crash: it does not go in.
     EndBeforeInject(i, std::move(*before), Outcome::kAborted,
-                    "the fault's journal record did not fit (" + std::to_string(needed) +
+                    "the fault's journal record did not fit (" + std::to_string(wanted) +
                         " bytes); not injected");
     return false;
   }
@@ -295,29 +290,29 @@ bool ChaosRunner::CreateAndJournal(size_t i, std::vector<ProbeOutcome>* before) 
 
 void ChaosRunner::Inject(size_t i, std::vector<ProbeOutcome> before) {
   StepState& s = steps_[i];
-  sp_error e{};
+  plugin::PluginError e;
   const double t = Now();
   // Marked before the call: an inject may take seconds (a process fault waits for the group to
   // stop), and those seconds belong to the fault's window, not the baseline.
   metrics_->MarkInjected(i, t);
-  const sp_status st = s.step->plugin->d.fault.inject(s.instance, &e);
+  const bool injected = s.instance.Inject(&e);
   {
     std::lock_guard<std::mutex> lock(mu_);
     s.result.before = std::move(before);
     s.result.start_s = t;
-    if (st == SP_OK) {
+    if (injected) {
       s.result.injected = true;
       s.phase = Phase::Injected;
       injected_order_.push_back(i);
     }
   }
   host_->Event("chaos", "chaos_inject", static_cast<double>(i));
-  if (st == SP_OK) return;
+  if (injected) return;
   // A half-done inject is taken back out like a finished one.
   {
     std::lock_guard<std::mutex> lock(mu_);
     s.result.outcome = Outcome::kAborted;
-    s.result.message = "inject failed: " + FaultErrorText(e, "no reason given");
+    s.result.message = "inject failed: " + e.Text("no reason given");
     s.phase = Phase::Injected;
     injected_order_.push_back(i);
   }
@@ -333,31 +328,30 @@ void ChaosRunner::BeginStep(size_t i) {
 
 void ChaosRunner::RevertStep(size_t i, const std::string& why) {
   StepState& s = steps_[i];
-  const sp_fault_vtable& v = s.step->plugin->d.fault;
-  sp_error e{};
-  sp_status st = v.revert(s.instance, &e);
-  if (st != SP_OK) {
+  plugin::PluginError e;
+  bool reverted = s.instance.Revert(&e);
+  if (!reverted) {
     // One more try: a revert may fail on a transient condition (the service was restarting).
-    sp_error again{};
-    st = v.revert(s.instance, &again);
-    if (st == SP_OK) e = sp_error{};
+    plugin::PluginError again;
+    reverted = s.instance.Revert(&again);
+    if (reverted) e = plugin::PluginError{};
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(kVerifyTimeoutS);
-  bool active = v.is_active(s.instance) != 0;
+  bool active = s.instance.IsActive();
   while (active && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    active = v.is_active(s.instance) != 0;
+    active = s.instance.IsActive();
   }
   const double t = Now();
-  if (st == SP_OK && !active) journal_->Reverted(s.journal_id);  // else recover may still need it
+  if (reverted && !active) journal_->Reverted(s.journal_id);  // else recover may still need it
   host_->Event("chaos", "chaos_revert", static_cast<double>(i));
   {
     std::lock_guard<std::mutex> lock(mu_);
     s.result.end_s = t;
     s.result.reverted = !active;
-    if (st != SP_OK || active) {
+    if (!reverted || active) {
       s.result.outcome = Outcome::kAborted;
-      std::string text = st != SP_OK ? "revert failed: " + FaultErrorText(e, "no reason given")
+      std::string text = !reverted ? "revert failed: " + e.Text("no reason given")
                                      : "revert did not take: the fault was still active " +
                                            std::to_string(static_cast<int>(kVerifyTimeoutS)) + " s later";
       s.result.message += (s.result.message.empty() ? "" : "; ") + text +

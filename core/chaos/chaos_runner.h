@@ -58,7 +58,7 @@ class ChaosRunner {
   struct StepState {
     FaultStep* step = nullptr;
     Phase phase = Phase::Pending;
-    void* instance = nullptr;
+    plugin::FaultInstance instance;  // created at the step's start, destroyed by DestroyInstances
     uint64_t journal_id = 0;
     ExperimentResult result;
   };

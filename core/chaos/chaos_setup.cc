@@ -4,8 +4,11 @@
 
 namespace sp::chaos {
 
+using plugin::FaultInstance;
+using plugin::FaultSiteInstance;
 using plugin::FromPluginError;
 using plugin::LoadKind;
+using plugin::PluginError;
 
 ChaosSetup::~ChaosSetup() { CloseSites(); }
 
@@ -82,10 +85,8 @@ bool ChaosSetup::Prepare(const plan::Plan& plan, plugin::Loader* loader, bool wi
 bool ChaosSetup::CheckOptions(plugin::Host* host, plan::Diagnostics* errors) const {
   bool ok = true;
   for (const auto& site : sites_) {
-    const sp_fault_vtable& v = site->plugin->d.fault;
-    if (v.check_site_options == nullptr) continue;  // a 1.1 plugin: checked at open_site
-    sp_error e{};
-    if (v.check_site_options(host->api(), host->Context(site->plugin->name()), site->options.get(), &e) != SP_OK) {
+    PluginError e;  // a 1.1 plugin has no check: its options are checked at open_site
+    if (!FaultSiteInstance::Check(*site->plugin, host, site->options.get(), &e)) {
       errors->push_back(FromPluginError(site->plan->site.options, e, "refused its options", "proxy " + site->plan->name));
       ok = false;
     }
@@ -93,18 +94,16 @@ bool ChaosSetup::CheckOptions(plugin::Host* host, plan::Diagnostics* errors) con
   for (const FaultStep& step : steps_) {
     const sp_fault_vtable& v = step.plugin->d.fault;
     const plan::ChaosStep& s = *step.plan;
-    void* ctx = host->Context(step.plugin->name());
-    sp_error e{};
-    sp_status st = SP_OK;
+    // A 1.1 plugin has no checks: its options are checked at create (or create_on_site).
+    PluginError e;
+    bool step_ok = true;
     if (step.site != nullptr) {
-      if (v.check_options_on_site == nullptr) continue;  // a 1.1 plugin: checked at create_on_site
-      st = v.check_options_on_site(host->api(), ctx, step.site->options.get(), step.options.get(), &e);
+      step_ok = FaultInstance::CheckOnSite(*step.plugin, host, step.site->options.get(), step.options.get(), &e);
     } else if (s.proxy.empty() && !(v.create_on_site != nullptr && v.open_site != nullptr)) {
-      if (v.check_options == nullptr) continue;  // a 1.1 plugin: checked at create
-      st = v.check_options(host->api(), ctx, step.options.get(), &e);
+      step_ok = FaultInstance::Check(*step.plugin, host, step.options.get(), &e);
     }
     // Otherwise Prepare already refused the step's proxy: (missing, unknown or not a site).
-    if (st != SP_OK) {
+    if (!step_ok) {
       errors->push_back(FromPluginError(s.fault.options, e, "refused the step",
                                         "chaos step \"" + s.name + "\" (fault plugin " + step.plugin->name() + ")"));
       ok = false;
@@ -115,10 +114,8 @@ bool ChaosSetup::CheckOptions(plugin::Host* host, plan::Diagnostics* errors) con
 
 bool ChaosSetup::OpenSites(plugin::Host* host, plan::Diagnostics* errors) {
   for (auto& site : sites_) {
-    sp_error e{};
-    const sp_fault_vtable& v = site->plugin->d.fault;
-    if (v.open_site(host->api(), host->Context(site->plugin->name()), site->options.get(), &site->site, &e) != SP_OK) {
-      site->site = nullptr;
+    PluginError e;
+    if (!site->site.Open(*site->plugin, host, site->options.get(), &e)) {
       errors->push_back(FromPluginError(site->plan->site.options, e, "could not open the proxy",
                                         "proxy " + site->plan->name));
       CloseSites();
@@ -129,35 +126,17 @@ bool ChaosSetup::OpenSites(plugin::Host* host, plan::Diagnostics* errors) {
 }
 
 void ChaosSetup::CloseSites() {
-  for (auto it = sites_.rbegin(); it != sites_.rend(); ++it) {
-    if ((*it)->site != nullptr) (*it)->plugin->d.fault.close_site((*it)->site);
-    (*it)->site = nullptr;
-  }
+  for (auto it = sites_.rbegin(); it != sites_.rend(); ++it) (*it)->site.Close();
 }
 
-bool ChaosSetup::Create(FaultStep& step, plugin::Host* host, void** instance, std::string* err) const {
-  const sp_fault_vtable& v = step.plugin->d.fault;
-  sp_error e{};
-  sp_status st;
-  void* ctx = host->Context(step.plugin->name());
-  if (step.site != nullptr) {
-    st = v.create_on_site(host->api(), ctx, step.site->site, step.options.get(), instance, &e);
-  } else {
-    st = v.create(host->api(), ctx, step.options.get(), instance, &e);
+bool ChaosSetup::Create(FaultStep& step, plugin::Host* host, FaultInstance* instance, std::string* err) const {
+  PluginError e;
+  if (instance->Create(*step.plugin, host, step.site != nullptr ? &step.site->site : nullptr, step.options.get(), &e)) {
+    return true;
   }
-  if (st != SP_OK) {
-    *instance = nullptr;
-    plan::Diagnostic d = FromPluginError(step.plan->fault.options, e, "refused the step", "could not create the fault");
-    *err = d.loc.str() + ": " + d.message;
-    return false;
-  }
-  return true;
-}
-
-std::string FaultErrorText(const sp_error& e, const std::string& fallback) {
-  std::string text = e.message[0] ? e.message : fallback;
-  if (e.option[0]) text += std::string(" (option ") + e.option + ")";
-  return text;
+  plan::Diagnostic d = FromPluginError(step.plan->fault.options, e, "refused the step", "could not create the fault");
+  *err = d.loc.str() + ": " + d.message;
+  return false;
 }
 
 }  // namespace sp::chaos

@@ -11,6 +11,7 @@
 #include "core/plan/diagnostic.h"
 #include "core/plan/options.h"
 #include "core/plan/plan.h"
+#include "core/plugin/fault_instance.h"
 #include "core/plugin/host.h"
 #include "core/plugin/loader.h"
 
@@ -20,7 +21,7 @@ struct FaultSite {
   const plan::ProxySite* plan = nullptr;
   const plugin::Plugin* plugin = nullptr;
   plan::ResolvedOptions options;
-  void* site = nullptr;  // open between OpenSites and CloseSites
+  plugin::FaultSiteInstance site;  // open between OpenSites and CloseSites
 };
 
 struct FaultStep {
@@ -50,7 +51,7 @@ class ChaosSetup {
   void CloseSites();
 
   // Creates the step's fault instance (chaos thread). False with *err in one sentence.
-  bool Create(FaultStep& step, plugin::Host* host, void** instance, std::string* err) const;
+  bool Create(FaultStep& step, plugin::Host* host, plugin::FaultInstance* instance, std::string* err) const;
 
   std::vector<std::unique_ptr<FaultSite>>& sites() { return sites_; }
   std::vector<FaultStep>& steps() { return steps_; }
@@ -59,8 +60,5 @@ class ChaosSetup {
   std::vector<std::unique_ptr<FaultSite>> sites_;
   std::vector<FaultStep> steps_;
 };
-
-// What a plugin's sp_error says, in one line: "message (option x)".
-std::string FaultErrorText(const sp_error& e, const std::string& fallback);
 
 }  // namespace sp::chaos

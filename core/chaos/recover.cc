@@ -9,6 +9,7 @@
 
 #include "core/chaos/journal.h"
 #include "core/exit_codes.h"
+#include "core/plugin/fault_instance.h"
 #include "core/plugin/host.h"
 #include "core/plugin/loader.h"
 #include "core/report/redact.h"
@@ -28,7 +29,7 @@ bool LoadPluginsByName(const JournalState& state, const std::string& journal, pl
     if (u.record.empty()) continue;
     std::string why;
     const plugin::Plugin* p = loader->LoadByName(u.plugin, &why);
-    if (p != nullptr && (p->kind() != SP_KIND_FAULT || p->d.fault.recover == nullptr)) {
+    if (p != nullptr && (p->kind() != SP_KIND_FAULT || !plugin::FaultInstance::HasRecover(*p))) {
       why = "plugin " + p->file + " is not a fault plugin with a recover function";
       p = nullptr;
     }
@@ -107,10 +108,10 @@ int Recover(const RecoverOptions& options) {
       ++failed;
       continue;
     }
-    sp_error e{};
-    if (p->d.fault.recover(host.api(), host.Context(p->name()), record.c_str(), &e) != SP_OK) {
+    plugin::PluginError e;
+    if (!plugin::FaultInstance::Recover(*p, &host, record, &e)) {
       std::fprintf(stderr, "  %s (%s): recover failed: %s\n", u.step.c_str(), u.plugin.c_str(),
-                   e.message[0] ? e.message : "no reason given");
+                   e.MessageOr("no reason given").c_str());
       ++failed;
       continue;
     }

@@ -3,15 +3,31 @@
 #include <time.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 
 namespace sp::plugin {
 
+namespace {
+
+std::atomic<const Clock*> installed_clock{nullptr};
+
+}  // namespace
+
 uint64_t NowNs() {
+  if (const Clock* c = installed_clock.load(std::memory_order_acquire)) return c->Now();
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
 }
+
+void SleepNs(uint64_t ns) {
+  if (const Clock* c = installed_clock.load(std::memory_order_acquire)) return c->Sleep(ns);
+  std::this_thread::sleep_for(std::chrono::nanoseconds(ns));
+}
+
+void SetClock(const Clock* clock) { installed_clock.store(clock, std::memory_order_release); }
 
 uint32_t Interner::Intern(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);

@@ -18,6 +18,19 @@ namespace sp::plugin {
 
 // Monotonic nanoseconds: the one clock of every timestamp crossing the ABI.
 uint64_t NowNs();
+// Waits `ns` on that clock (the orchestrator's waits between its turns).
+void SleepNs(uint64_t ns);
+
+// Where NowNs and SleepNs read time: CLOCK_MONOTONIC unless a test installs another (the
+// in-process run tests, tests/core/run/run_test.cc, run whole plans on a faster clock).
+// Install before a run starts and remove after it ended: it is one for the whole process.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual uint64_t Now() const = 0;
+  virtual void Sleep(uint64_t ns) const = 0;
+};
+void SetClock(const Clock* clock);  // nullptr: CLOCK_MONOTONIC again
 
 // Names to small ids, shared by the whole run (events, checks). Thread-safe.
 class Interner {

@@ -108,6 +108,29 @@ const Plugin* Loader::LoadFile(const std::string& path, std::string* err) {
                 "stressplan/plugin.h and build it with stressplan_add_plugin())");
   }
   sp_entry_fn entry = plugin->library->get<const sp_plugin_descriptor*()>(SP_ENTRY_SYMBOL);
+  return Register(std::move(plugin), entry, err);
+}
+
+const Plugin* Loader::LoadInProcess(const std::string& name, sp_entry_fn entry, std::string* err) {
+  auto plugin = std::make_unique<Plugin>();
+  plugin->file = "(in-process plugin " + name + ")";
+  if (auto it = loaded_.find(plugin->file); it != loaded_.end()) return it->second.get();
+  if (auto it = failed_.find(plugin->file); it != failed_.end()) {
+    *err = it->second;
+    return nullptr;
+  }
+  return Register(std::move(plugin), entry, err);
+}
+
+// What every plugin goes through once its entry function is found: the descriptor checked,
+// init called, the plugin kept until the Loader goes.
+const Plugin* Loader::Register(std::unique_ptr<Plugin> plugin, sp_entry_fn entry, std::string* err) {
+  const std::string file = plugin->file;
+  auto fail = [&](const std::string& why) -> const Plugin* {
+    *err = "plugin " + file + ": " + why;
+    failed_[file] = *err;
+    return nullptr;
+  };
   const sp_plugin_descriptor* raw = nullptr;
   try {
     raw = entry();
@@ -141,6 +164,7 @@ const Plugin* Loader::LoadByName(const std::string& name, std::string* err) {
     *err = "'" + name + "' is not a plugin name (a plugin name is [a-z0-9_]+)";
     return nullptr;
   }
+  if (auto it = in_process_.find(name); it != in_process_.end()) return LoadInProcess(name, it->second, err);
   const std::string filename = kPrefix + name + kSuffix;
   for (const auto& dir : search_path_) {
     fs::path candidate = fs::path(dir) / filename;

@@ -40,6 +40,9 @@ class Loader {
   Loader& operator=(const Loader&) = delete;
 
   void SetSearchPath(std::vector<std::string> dirs) { search_path_ = std::move(dirs); }
+  // A plugin linked into this process (an in-process test's fake target or fault): LoadByName
+  // finds `name` here before the search path, and checks and inits it like a library's.
+  void AddInProcess(const std::string& name, sp_entry_fn entry) { in_process_[name] = entry; }
   const std::vector<std::string>& search_path() const { return search_path_; }
 
   // Loads a plugin by name ("http": the first stressplan-http.so on the search path) or by
@@ -62,11 +65,14 @@ class Loader {
 
  private:
   const Plugin* LoadFile(const std::string& file, std::string* err);
+  const Plugin* LoadInProcess(const std::string& name, sp_entry_fn entry, std::string* err);
+  const Plugin* Register(std::unique_ptr<Plugin> plugin, sp_entry_fn entry, std::string* err);
 
   Host* host_;
   std::vector<std::string> search_path_;
   std::map<std::string, std::unique_ptr<Plugin>> loaded_;  // by absolute file
   std::map<std::string, std::string> failed_;              // file -> error
+  std::map<std::string, sp_entry_fn> in_process_;          // AddInProcess
 };
 
 }  // namespace sp::plugin

@@ -4,10 +4,10 @@
 
 namespace sp::plugin {
 
-plan::Diagnostic FromPluginError(const plan::Value& block, const sp_error& e,
+plan::Diagnostic FromPluginError(const plan::Value& block, const PluginError& e,
                                  const std::string& fallback_message, const std::string& who) {
   plan::Diagnostic d;
-  d.message = who + ": " + (e.message[0] ? e.message : fallback_message);
+  d.message = who + ": " + e.MessageOr(fallback_message);
   d.loc = plan::LocateOption(block, e.option, e.path);
   d.key = e.option;
   return d;

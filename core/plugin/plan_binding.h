@@ -9,13 +9,14 @@
 #include "core/plan/plan.h"
 #include "core/plan/value.h"
 #include "core/plugin/loader.h"
+#include "core/plugin/plugin_error.h"
 #include "stressplan/plugin.h"
 
 namespace sp::plugin {
 
-// Maps a plugin's sp_error to a located diagnostic inside `block` (the plugin's option block):
+// Maps a plugin's error (what its sp_error said) to a located diagnostic inside `block` (the plugin's option block):
 // "<who>: <message>" at the option (and JSON pointer) the plugin named.
-plan::Diagnostic FromPluginError(const plan::Value& block, const sp_error& e,
+plan::Diagnostic FromPluginError(const plan::Value& block, const PluginError& e,
                                  const std::string& fallback_message, const std::string& who);
 
 // Loads the plugin `ref` names and checks it is of `kind`; errors at `where`.`key`.

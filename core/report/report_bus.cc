@@ -43,12 +43,11 @@ void ReportBus::Loop() {
   lock.unlock();
   for (Reporter& r : *reporters_) {
     if (r.failed) continue;
-    sp_error err{};
-    if (r.plugin->d.reporter.finish(r.instance, &err) != SP_OK) {
+    plugin::PluginError err;
+    if (!r.instance.Finish(&err)) {
       r.failed = true;
       std::lock_guard<std::mutex> g(mu_);
-      errors_.push_back(r.label + " could not finish its report: " +
-                        (err.message[0] ? err.message : "no reason given"));
+      errors_.push_back(r.label + " could not finish its report: " + err.MessageOr("no reason given"));
     }
   }
 }
@@ -56,12 +55,11 @@ void ReportBus::Loop() {
 void ReportBus::Deliver(sp_document_kind kind, const std::string& json) {
   for (Reporter& r : *reporters_) {
     if (r.failed) continue;
-    sp_error err{};
-    sp_str doc{json.data(), json.size()};
-    if (r.plugin->d.reporter.on_document(r.instance, kind, doc, &err) != SP_OK) {
+    plugin::PluginError err;
+    if (!r.instance.OnDocument(kind, json, &err)) {
       r.failed = true;
       std::lock_guard<std::mutex> g(mu_);
-      errors_.push_back(r.label + " failed: " + (err.message[0] ? err.message : "no reason given"));
+      errors_.push_back(r.label + " failed: " + err.MessageOr("no reason given"));
     }
   }
 }

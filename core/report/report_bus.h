@@ -14,14 +14,15 @@
 #include "core/plan/options.h"
 #include "core/plan/plan.h"
 #include "core/plugin/loader.h"
+#include "core/plugin/reporter_instance.h"
 #include "core/report/redact.h"
 
 namespace sp::report {
 
-// A created reporter plugin instance.
+// A reporter of the plan: its plugin, its options and (once created) its instance.
 struct Reporter {
   const plugin::Plugin* plugin = nullptr;
-  void* instance = nullptr;
+  plugin::ReporterInstance instance;  // destroyed with the Reporter
   const plan::PluginRef* ref = nullptr;  // the plan's entry, for located errors
   std::string label;  // "reporter json (plans/full.yaml:40:5)"
   plan::ResolvedOptions options;

@@ -18,13 +18,12 @@ constexpr uint64_t kSecondNs = 1'000'000'000;
 }  // namespace
 
 LoadWorker::LoadWorker(int index, int threads, const LoadModel& model, StageClock* clock,
-                       const plugin::Plugin& target, void* instance, LoadControl* control)
+                       const plugin::TargetInstance& target, LoadControl* control)
     : index_(index),
       threads_(threads),
       model_(model),
       clock_(clock),
       target_(target),
-      instance_(instance),
       control_(control),
       rng_(0x5eed0000ull + static_cast<uint64_t>(index)),
       recorded_(model.step_names.size(), clock->count()),
@@ -40,11 +39,10 @@ std::string LoadWorker::Open() {
   host_.struct_size = sizeof host_;
   host_.ctx = this;
   host_.complete = &LoadWorker::OnComplete;
-  sp_error err{};
-  if (target_.d.target.worker_open(instance_, &host_, &worker_, &err) != SP_OK) {
-    worker_ = nullptr;
+  plugin::PluginError err;
+  if (!worker_.Open(target_, &host_, &err)) {
     return std::string("target plugin ") + target_.name() + " could not open a load thread: " +
-           (err.message[0] ? err.message : "no reason given");
+           err.MessageOr("no reason given");
   }
   return "";
 }
@@ -93,8 +91,8 @@ void LoadWorker::Submit(uint32_t local, uint64_t intended_ns) {
   vu.sent_stage = static_cast<uint32_t>(stage_);
   vu.state = VuState::InFlight;
   ++in_flight_;
-  sp_error err{};
-  if (target_.d.target.submit(worker_, &req, &err) != SP_OK) {
+  plugin::PluginError err;
+  if (!worker_.Submit(req, &err)) {
     // The target refused a request it validated at create: a plugin bug. Count it, not hang.
     sp_result r{};
     r.struct_size = sizeof r;
@@ -119,12 +117,12 @@ void LoadWorker::Finish(Vu& vu, uint32_t local) {
 }
 
 void LoadWorker::Leave(const Vu& vu) {
-  if (target_.d.target.release_vu != nullptr) left_.push_back(vu.id);
+  if (worker_.CanReleaseVu()) left_.push_back(vu.id);
 }
 
 void LoadWorker::ReleaseLeft() {
   // Before the ready users send: a leaving user's idle connection is closed, not handed on.
-  for (uint32_t id : left_) target_.d.target.release_vu(worker_, id);
+  for (uint32_t id : left_) worker_.ReleaseVu(id);
   left_.clear();
 }
 
@@ -322,7 +320,7 @@ void LoadWorker::Loop() {
     uint64_t deadline = std::min({now + kMaxWaitNs, next_publish, end, next_due});
     if (!thinking_.empty()) deadline = std::min(deadline, thinking_.top().first);
     if (!ready_.empty()) deadline = now;  // results arrived with think time 0: send at once
-    if (target_.d.target.poll(worker_, deadline) < 0 || !failure_.empty()) broken = true;
+    if (worker_.Poll(deadline) < 0 || !failure_.empty()) broken = true;
     in_flight_count_.store(in_flight_, std::memory_order_relaxed);
   }
   if (broken) {
@@ -348,12 +346,11 @@ void LoadWorker::Drain(uint64_t next_publish) {
       Publish();
       while (next_publish <= now) next_publish += kSecondNs;
     }
-    if (target_.d.target.poll(worker_, std::min({now + kMaxWaitNs, drain_end, next_publish})) < 0) break;
+    if (worker_.Poll(std::min({now + kMaxWaitNs, drain_end, next_publish})) < 0) break;
   }
-  if (in_flight_ > 0) target_.d.target.cancel_all(worker_);
+  if (in_flight_ > 0) worker_.CancelAll();
   Publish();
-  target_.d.target.worker_close(worker_);
-  worker_ = nullptr;
+  worker_.Close();
   in_flight_count_.store(0);
 }
 

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "core/metrics/recorder.h"
-#include "core/plugin/loader.h"
+#include "core/plugin/target_instance.h"
 #include "core/run/load_model.h"
 #include "core/run/schedule.h"
 
@@ -38,7 +38,7 @@ struct LoadControl {
 class LoadWorker {
  public:
   LoadWorker(int index, int threads, const LoadModel& model, StageClock* clock,
-             const plugin::Plugin& target, void* instance, LoadControl* control);
+             const plugin::TargetInstance& target, LoadControl* control);
   LoadWorker(const LoadWorker&) = delete;
   LoadWorker& operator=(const LoadWorker&) = delete;
 
@@ -97,11 +97,10 @@ class LoadWorker {
   const int threads_;
   const LoadModel& model_;
   StageClock* clock_;
-  const plugin::Plugin& target_;
-  void* instance_;
+  const plugin::TargetInstance& target_;
   LoadControl* control_;
 
-  void* worker_ = nullptr;
+  plugin::TargetWorker worker_;  // opened and closed on this thread
   sp_worker_host host_{};
   std::vector<Vu> vus_;
   std::vector<uint32_t> ready_;  // local indexes of users ready to send

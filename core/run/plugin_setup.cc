@@ -6,10 +6,9 @@ namespace sp::run {
 
 using plugin::FromPluginError;
 using plugin::LoadKind;
-
-TargetSetup::~TargetSetup() {
-  if (instance != nullptr && plugin != nullptr) plugin->d.target.destroy(instance);
-}
+using plugin::PluginError;
+using plugin::ReporterInstance;
+using plugin::TargetInstance;
 
 bool PrepareTarget(const plan::Plan& plan, plugin::Loader* loader, TargetSetup* out,
                    plan::Diagnostics* errors) {
@@ -51,12 +50,11 @@ std::vector<sp_request_spec> RequestSpecs(const TargetSetup& setup) {
 
 // A target's refusal located in the plan: at the request step's option for "requests/<i>",
 // else in the target's block.
-plan::Diagnostic TargetDiagnostic(const plan::Plan& plan, const TargetSetup& setup, const sp_error& e) {
+plan::Diagnostic TargetDiagnostic(const plan::Plan& plan, const TargetSetup& setup, const PluginError& e) {
   std::string who = std::string("target plugin ") + setup.plugin->name();
-  std::string option = e.option;
   // "requests/<i>": an error about one request step; its path's first segment is the option.
-  if (option.rfind("requests/", 0) == 0) {
-    size_t i = std::strtoul(option.c_str() + 9, nullptr, 10);
+  if (e.option.rfind("requests/", 0) == 0) {
+    size_t i = std::strtoul(e.option.c_str() + 9, nullptr, 10);
     if (i < setup.requests.size()) {
       std::string path = e.path;
       std::string name, rest;
@@ -66,8 +64,7 @@ plan::Diagnostic TargetDiagnostic(const plan::Plan& plan, const TargetSetup& set
         rest = slash == std::string::npos ? "" : path.substr(slash);
       }
       plan::Diagnostic d;
-      d.message = who + ", request " + setup.names[i] + ": " +
-                  (e.message[0] ? e.message : "refused this request");
+      d.message = who + ", request " + setup.names[i] + ": " + e.MessageOr("refused this request");
       d.loc = plan::LocateOption(setup.requests[i]->spec, name, rest);
       d.key = name;
       return d;
@@ -80,32 +77,18 @@ plan::Diagnostic TargetDiagnostic(const plan::Plan& plan, const TargetSetup& set
 
 bool CheckTarget(const plan::Plan& plan, plugin::Host* host, const TargetSetup& setup,
                  plan::Diagnostics* errors) {
-  const plugin::Plugin* p = setup.plugin;
-  if (p->d.target.check_options == nullptr) return true;  // a 1.1 plugin: nothing to call
-  std::vector<sp_request_spec> specs = RequestSpecs(setup);
-  sp_error e{};
-  if (p->d.target.check_options(host->api(), host->Context(p->name()), setup.options.get(), specs.data(),
-                                specs.size(), &e) == SP_OK) {
-    return true;
-  }
+  PluginError e;
+  if (TargetInstance::Check(*setup.plugin, host, setup.options.get(), RequestSpecs(setup), &e)) return true;
   errors->push_back(TargetDiagnostic(plan, setup, e));
   return false;
 }
 
 bool CreateTarget(const plan::Plan& plan, plugin::Host* host, TargetSetup* setup,
                   plan::Diagnostics* errors) {
-  const plugin::Plugin* p = setup->plugin;
-  std::vector<sp_request_spec> specs = RequestSpecs(*setup);
-  sp_error e{};
-  void* instance = nullptr;
-  sp_status st = p->d.target.create(host->api(), host->Context(p->name()), setup->options.get(),
-                                    specs.data(), specs.size(), &instance, &e);
-  if (st != SP_OK) {
-    errors->push_back(TargetDiagnostic(plan, *setup, e));
-    return false;
-  }
-  setup->instance = instance;
-  return true;
+  PluginError e;
+  if (setup->instance.Create(*setup->plugin, host, setup->options.get(), RequestSpecs(*setup), &e)) return true;
+  errors->push_back(TargetDiagnostic(plan, *setup, e));
+  return false;
 }
 
 bool PrepareReporters(const plan::Plan& plan, plugin::Loader* loader, const std::string& report_dir,
@@ -137,10 +120,8 @@ bool PrepareReporters(const plan::Plan& plan, plugin::Loader* loader, const std:
 bool CheckReporters(plugin::Host* host, const std::vector<Reporter>& reporters, plan::Diagnostics* errors) {
   bool ok = true;
   for (const Reporter& r : reporters) {
-    if (r.plugin->d.reporter.check_options == nullptr) continue;  // a 1.1 plugin
-    sp_error e{};
-    if (r.plugin->d.reporter.check_options(host->api(), host->Context(r.plugin->name()), r.options.get(), &e) !=
-        SP_OK) {
+    PluginError e;
+    if (!ReporterInstance::Check(*r.plugin, host, r.options.get(), &e)) {
       errors->push_back(FromPluginError(r.ref->options, e, "refused its options",
                                         std::string("reporter plugin ") + r.plugin->name()));
       ok = false;
@@ -152,24 +133,14 @@ bool CheckReporters(plugin::Host* host, const std::vector<Reporter>& reporters, 
 bool CreateReporters(plugin::Host* host, std::vector<Reporter>* reporters, plan::Diagnostics* errors) {
   bool ok = true;
   for (Reporter& r : *reporters) {
-    sp_error e{};
-    if (r.plugin->d.reporter.create(host->api(), host->Context(r.plugin->name()), r.options.get(), &r.instance,
-                                    &e) != SP_OK) {
-      r.instance = nullptr;
+    PluginError e;
+    if (!r.instance.Create(*r.plugin, host, r.options.get(), &e)) {
       errors->push_back(FromPluginError(r.ref->options, e, "could not start",
                                         std::string("reporter plugin ") + r.plugin->name()));
       ok = false;
     }
   }
   return ok;
-}
-
-void DestroyReporters(std::vector<Reporter>* reporters) {
-  for (Reporter& r : *reporters) {
-    if (r.instance) r.plugin->d.reporter.destroy(r.instance);
-    r.instance = nullptr;
-  }
-  reporters->clear();
 }
 
 }  // namespace sp::run

@@ -12,6 +12,7 @@
 #include "core/plan/plan.h"
 #include "core/plugin/loader.h"
 #include "core/plugin/plan_binding.h"
+#include "core/plugin/target_instance.h"
 #include "core/report/report_bus.h"
 
 namespace sp::run {
@@ -24,12 +25,7 @@ struct TargetSetup {
   std::vector<plan::ResolvedOptions> request_options;  // one per step of the request table
   std::vector<std::string> names;                      // "scenario/request", same order
   std::vector<const plan::Request*> requests;          // the plan's steps, same order
-  void* instance = nullptr;
-
-  TargetSetup() = default;
-  TargetSetup(const TargetSetup&) = delete;
-  TargetSetup& operator=(const TargetSetup&) = delete;
-  ~TargetSetup();  // destroys the instance if one was created
+  plugin::TargetInstance instance;                     // after CreateTarget
 };
 
 // Loads the target plugin and resolves its options and every request step's options.
@@ -48,8 +44,7 @@ bool PrepareReporters(const plan::Plan& plan, plugin::Loader* loader, const std:
                       std::vector<Reporter>* out, plan::Diagnostics* errors);
 // ABI 1.2: each reporter's check_options (skipped for a 1.1 plugin without one).
 bool CheckReporters(plugin::Host* host, const std::vector<Reporter>& reporters, plan::Diagnostics* errors);
-// Creates each prepared reporter; on failure those created stay for DestroyReporters.
+// Creates each prepared reporter; on failure those created stay (each Reporter destroys its own).
 bool CreateReporters(plugin::Host* host, std::vector<Reporter>* reporters, plan::Diagnostics* errors);
-void DestroyReporters(std::vector<Reporter>* reporters);
 
 }  // namespace sp::run

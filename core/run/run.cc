@@ -9,36 +9,20 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <latch>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
 
-#include "core/chaos/chaos_metrics.h"
 #include "core/chaos/chaos_report.h"
-#include "core/chaos/chaos_runner.h"
-#include "core/chaos/chaos_setup.h"
-#include "core/chaos/journal.h"
-#include "core/chaos/observer.h"
 #include "core/chaos/probe.h"
-#include "core/exit_codes.h"
-#include "core/plugin/host.h"
-#include "core/plugin/loader.h"
-#include "core/report/console.h"
+#include "core/plugin/reporter_instance.h"
+#include "core/plugin/target_instance.h"
 #include "core/report/documents.h"
-#include "core/report/redact.h"
-#include "core/report/report_bus.h"
-#include "core/report/report_folder.h"
-#include "core/run/interrupt.h"
-#include "core/run/load_model.h"
-#include "core/run/load_worker.h"
 #include "core/run/plugin_setup.h"
 #include "core/run/run_mode.h"
-#include "core/run/schedule.h"
-#include "core/run/stage_report.h"
-#include "core/run/thread_cpu.h"
-#include "core/run/thresholds.h"
 #include "core/services/service_control.h"
 #include "core/services/service_set.h"
 
@@ -104,6 +88,18 @@ bool CheckPluginOptions(const plan::Plan& plan, plugin::Host* host, const Target
   return ok;
 }
 
+// Runs `undo` when it goes: one step of the teardown, at its place in a member list.
+class OnTeardown {
+ public:
+  explicit OnTeardown(std::function<void()> undo) : undo_(std::move(undo)) {}
+  ~OnTeardown() { undo_(); }
+  OnTeardown(const OnTeardown&) = delete;
+  OnTeardown& operator=(const OnTeardown&) = delete;
+
+ private:
+  std::function<void()> undo_;
+};
+
 }  // namespace
 
 int ValidatePlugins(const plan::Plan& plan, const std::vector<std::string>& plugin_paths) {
@@ -121,10 +117,10 @@ int ValidatePlugins(const plan::Plan& plan, const std::vector<std::string>& plug
   ok &= PrepareReporters(plan, &loader, std::filesystem::temp_directory_path().string(), &reporters, &errors);
   if (ok && CheckPluginOptions(plan, &host, target, chaos, reporters, &errors)) {
     // A 1.1 target or reporter has no check_options: its create is the check, as before 1.2.
-    if (target.plugin->d.target.check_options == nullptr) CreateTarget(plan, &host, &target, &errors);
-    std::erase_if(reporters, [](const Reporter& r) { return r.plugin->d.reporter.check_options != nullptr; });
+    if (!plugin::TargetInstance::HasCheck(*target.plugin)) CreateTarget(plan, &host, &target, &errors);
+    std::erase_if(reporters, [](const Reporter& r) { return plugin::ReporterInstance::HasCheck(*r.plugin); });
     CreateReporters(&host, &reporters, &errors);
-    DestroyReporters(&reporters);
+    reporters.clear();
   }
   if (!errors.empty()) {
     PrintDiagnostics(errors, redactor);
@@ -133,361 +129,444 @@ int ValidatePlugins(const plan::Plan& plan, const std::vector<std::string>& plug
   return kExitPassed;
 }
 
-int RunPlan(const plan::Plan& input, const RunOptions& options) {
-  plan::Plan effective = input;
-  const plan::Plan& plan = effective;
-  {
-    plan::Diagnostics mode_errors;
-    if (!ApplyMode(options.mode, &effective, &mode_errors)) {
-      PrintDiagnostics(mode_errors, Redactor(SecretValues(input)));
-      return kExitUsage;
-    }
+
+// What exists while the run goes. Torn down by Stop (or by ~Run on an early return) in reverse
+// order of these declarations: the load threads' workers, the host's sinks, the target, the
+// reporters, the fault instances, the services. The proxies close after it (Run::chaos_setup_).
+struct Run::Live {
+  explicit Live(const std::string& report_dir)
+      : services(std::filesystem::path(report_dir) / "services"), service_control(&services) {}
+
+  services::ServiceSet services;             // stopped: SIGTERM, SIGKILL after stop_timeout
+  ServiceControl service_control;            // restarts asked for by fault plugins
+  std::optional<OnTeardown> fault_instances;  // the chaos runner's, destroyed before services stop
+  std::vector<Reporter> reporters;           // destroyed after the target
+  TargetSetup target;                        // destroyed after its workers closed
+  std::optional<OnTeardown> host_sinks;      // events and service control detached from the host
+  std::vector<std::unique_ptr<LoadWorker>> workers;
+  std::vector<std::string> open_errors;      // one per load thread, set before `opened` counts
+  std::optional<std::latch> opened;          // every load thread tried to open its target worker
+  std::vector<std::thread> threads;          // the load threads, joined by `joiner`
+  std::thread joiner;                        // joined in Wait
+  std::atomic<bool> finished{false};         // every load thread has ended
+};
+
+Run::Run(const plan::Plan& plan, RunOptions options, RunSeams seams)
+    : input_(plan),
+      plan_(plan),
+      options_(std::move(options)),
+      seams_(std::move(seams)),
+      report_dir_(std::filesystem::absolute(options_.report_dir).string()),
+      loader_(&host_) {
+  for (const auto& [name, entry] : seams_.plugins) loader_.AddInProcess(name, entry);
+}
+
+Run::~Run() = default;
+
+int Run::Execute() {
+  if (!Check() || !OpenReports() || !OpenSites() || !StartServices()) return exit_code_;
+  StartLoad();
+  Wait();
+  Judge();
+  Report();
+  Stop();
+  return exit_code_;
+}
+
+bool Run::Fail(int exit_code) {
+  exit_code_ = exit_code;
+  return false;
+}
+
+bool Run::Check() {
+  plan::Diagnostics errors;
+  if (!ApplyMode(options_.mode, &plan_, &errors)) {
+    PrintDiagnostics(errors, Redactor(SecretValues(input_)));
+    return Fail(kExitUsage);
   }
   // Signals first: every thread started from here on inherits the blocked mask.
   InterruptWatcher::BlockSignals();
   // Secrets: kept out of reports, console, logs and journal; the files the run writes are
   // the user's alone (docs/plan.md, "Secrets").
-  const Redactor redactor(SecretValues(plan));
-  const PrivateFiles private_files(!plan.secrets.empty());
-
-  plugin::Host host;
-  host.SetLogRedaction([&](std::string line) { return redactor.Text(std::move(line)); });
-  plugin::Loader loader(&host);
-  loader.SetSearchPath(plugin::SearchPath(options.plugin_paths, plan.plugin_paths));
+  redactor_ = std::make_unique<Redactor>(SecretValues(plan_));
+  private_files_ = std::make_unique<PrivateFiles>(!plan_.secrets.empty());
+  host_.SetLogRedaction([this](std::string line) { return redactor_->Text(std::move(line)); });
+  loader_.SetSearchPath(plugin::SearchPath(options_.plugin_paths, plan_.plugin_paths));
+  live_ = std::make_unique<Live>(report_dir_);
+  bus_ = std::make_unique<ReportBus>(&live_->reporters, redactor_.get());
   // Everything that needs no running service is checked first, in this order, so that a
   // mistake exits 2 before any folder, proxy, service, journal or fault exists: the plan's
   // plugin blocks, every plugin's check_options, the target's create.
-  plan::Diagnostics errors;
-  auto target = std::make_unique<TargetSetup>();
-  ChaosSetup chaos_setup;
-  std::vector<Reporter> reporters;
-  const std::string report_dir = std::filesystem::absolute(options.report_dir).string();
-  bool ok = PrepareTarget(plan, &loader, target.get(), &errors);
-  ok &= chaos_setup.Prepare(plan, &loader, /*with_steps=*/true, &errors);
-  ok &= PrepareReporters(plan, &loader, report_dir, &reporters, &errors);
-  if (!ok || !CheckPluginOptions(plan, &host, *target, chaos_setup, reporters, &errors) ||
-      !CreateTarget(plan, &host, target.get(), &errors)) {
-    PrintDiagnostics(errors, redactor);
-    return kExitUsage;
+  bool ok = PrepareTarget(plan_, &loader_, &live_->target, &errors);
+  ok &= chaos_setup_.Prepare(plan_, &loader_, /*with_steps=*/true, &errors);
+  ok &= PrepareReporters(plan_, &loader_, report_dir_, &live_->reporters, &errors);
+  if (!ok || !CheckPluginOptions(plan_, &host_, live_->target, chaos_setup_, live_->reporters, &errors) ||
+      !CreateTarget(plan_, &host_, &live_->target, &errors)) {
+    PrintDiagnostics(errors, *redactor_);
+    return Fail(kExitUsage);
   }
+  return true;
+}
+
+bool Run::OpenReports() {
   // The report folder, before the load rather than after it: writable, and this run's alone.
-  ReportFolder report_folder;
-  {
-    std::string err;
-    if (!report_folder.Open(report_dir, &err)) {
-      Say(redactor, "stressplan: " + err);
-      return kExitRuntime;
-    }
+  std::string err;
+  if (!report_folder_.Open(report_dir_, &err)) {
+    Say(*redactor_, "stressplan: " + err);
+    return Fail(kExitRuntime);
   }
-  if (!CreateReporters(&host, &reporters, &errors)) {
-    DestroyReporters(&reporters);
-    PrintDiagnostics(errors, redactor);
-    return kExitUsage;
+  plan::Diagnostics errors;
+  if (!CreateReporters(&host_, &live_->reporters, &errors)) {
+    PrintDiagnostics(errors, *redactor_);
+    return Fail(kExitUsage);
   }
-  ObserverSet observers(plan.observers, [](const std::string& url, double timeout_s, std::string* body,
-                                           std::string* err) { return chaos::HttpGetText(url, timeout_s, body, err); });
-  Journal journal;
-  if (!plan.secrets.empty()) journal.SetSecrets(&redactor);
-  if (!plan.chaos.steps.empty()) {
-    std::string err;
-    if (!journal.Open((std::filesystem::path(report_dir) / "chaos-journal.jsonl").string(), plan.file, IsoNow(), &err)) {
-      DestroyReporters(&reporters);
-      Say(redactor, "stressplan: " + err);
-      return kExitRuntime;
-    }
+  observers_ = std::make_unique<ObserverSet>(
+      plan_.observers, [](const std::string& url, double timeout_s, std::string* body, std::string* why) {
+        return chaos::HttpGetText(url, timeout_s, body, why);
+      });
+  if (!plan_.secrets.empty()) journal_.SetSecrets(redactor_.get());
+  const std::string journal_file = (std::filesystem::path(report_dir_) / "chaos-journal.jsonl").string();
+  if (!plan_.chaos.steps.empty() && !journal_.Open(journal_file, plan_.file, IsoNow(), &err)) {
+    Say(*redactor_, "stressplan: " + err);
+    return Fail(kExitRuntime);
   }
+  BuildTimeline();
+  return true;
+}
 
-  LoadModel model = LoadModel::FromPlan(plan);
-  StageClock clock(plan.profiles.at(plan.profile).stages);
-  const int threads = LoadThreads(plan, clock.MaxSlots());
-  LoadControl control;
-  control.grace_ns = static_cast<uint64_t>(plan.grace.count());
-
-  std::mutex events_mu;
-  std::map<std::string, uint64_t> emitted_events;
-  std::atomic<uint64_t> t0_for_events{0};
-  ReportBus bus(&reporters, &redactor);
-  ChaosMetrics chaos_metrics(plan, &observers,
-                             [&model](const plan::Threshold& t, const metrics::Recorder& window, double seconds,
-                                      const std::vector<std::string>& names) {
-                               return JudgeOnce(t, model, window, seconds, names);
-                             });
-  auto runner = std::make_unique<ChaosRunner>(plan, &chaos_setup, &host, &journal, &chaos_metrics);
-
+// The pieces of the timeline, before anything runs: the stages, the chaos thread, the
+// console, the signal watcher, and the host's way to the services.
+void Run::BuildTimeline() {
+  model_ = LoadModel::FromPlan(plan_);
+  clock_ = std::make_unique<StageClock>(plan_.profiles.at(plan_.profile).stages);
+  threads_ = LoadThreads(plan_, clock_->MaxSlots());
+  control_.grace_ns = static_cast<uint64_t>(plan_.grace.count());
+  chaos_metrics_ = std::make_unique<ChaosMetrics>(
+      plan_, observers_.get(),
+      [this](const plan::Threshold& t, const metrics::Recorder& window, double seconds,
+             const std::vector<std::string>& names) { return JudgeOnce(t, model_, window, seconds, names); });
+  runner_ = std::make_unique<ChaosRunner>(plan_, &chaos_setup_, &host_, &journal_, chaos_metrics_.get());
+  live_->fault_instances.emplace([this] { runner_->DestroyInstances(); });
+  // started_at is set when the load starts.
+  info_ = RunInfo{&plan_, model_.step_names, clock_->count(), clock_->planned_total_ns(), options_.mode, "",
+                  options_.version, threads_};
   // Messages while the run goes (signals, aborts, plugins' logs) go through the console, which
   // keeps them off its live line.
-  // started_at is set when the load starts.
-  RunInfo info{&plan, model.step_names, clock.count(), clock.planned_total_ns(), options.mode, "", options.version,
-               threads};
-  Console console(options.quiet, info);
-  console.SetRedactor(&redactor);
-  host.SetLogSink([&](sp_log_level, const std::string& line) { console.Message(line); });
-  runner->SetMessageSink([&](const std::string& line) { console.Message(line); });
-  struct LogSinkReset {
-    plugin::Host& host;
-    ~LogSinkReset() { host.SetLogSink(nullptr); }
-  } log_sink_reset{host};
+  console_ = std::make_unique<Console>(options_.quiet, info_);
+  console_->SetRedactor(redactor_.get());
+  host_.SetLogSink([this](sp_log_level, const std::string& line) { console_->Message(line); });
+  runner_->SetMessageSink([this](const std::string& line) { console_->Message(line); });
+  if (seams_.watch_signals) {
+    watcher_ = std::make_unique<InterruptWatcher>([this](int count, const char* name) { Interrupt(count, name); });
+  }
+  ServiceControl* services = &live_->service_control;
+  host_.SetServiceControl({[services](const std::string& name) { return services->Pid(name); },
+                           [services](const std::string& name, std::string* why) { return services->Restart(name, why); }});
+  live_->host_sinks.emplace([this] {
+    host_.SetEventSink(nullptr);
+    host_.SetServiceControl({});
+  });
+}
 
-  InterruptWatcher watcher([&](int count, const char* name) {
-    if (count >= 3) {
-      // The way out when something hangs past its bound (a plugin's revert, a service's
-      // restart): no reports; services die with us (parent-death signal), proxies with the
-      // process, and faults that outlive it are in the journal.
-      console.Message(std::string("stressplan: ") + name + " received a third time: exiting now; reports are not "
-                      "written" + (journal.is_open() ? "; undo what is left with `stressplan recover --journal " +
-                                                           journal.path() + "`" : std::string()));
-      std::_Exit(kExitInterrupted);
-    }
-    console.Message(std::string("stressplan: ") + name + " received: " +
+void Run::Interrupt(int count, const char* name) {
+  if (count == 1) first_signal_sigint_.store(std::string(name) == "SIGINT");
+  signals_.store(count);
+  if (count >= 3) {
+    // The way out when something hangs past its bound (a plugin's revert, a service's
+    // restart): no reports; services die with us (parent-death signal), proxies with the
+    // process, and faults that outlive it are in the journal.
+    console_->Message(std::string("stressplan: ") + name + " received a third time: exiting now; reports are not "
+                      "written" + (journal_.is_open() ? "; undo what is left with `stressplan recover --journal " +
+                                                            journal_.path() + "`" : std::string()));
+    std::_Exit(kExitInterrupted);
+  }
+  console_->Message(std::string("stressplan: ") + name + " received: " +
                     (count == 1 ? "stopping the load, reverting faults, draining requests in flight, writing "
                                   "reports (again to interrupt requests in flight)"
                                 : "interrupting requests in flight (a third time exits at once)"));
-    control.mode.store(count == 1 ? LoadControl::kDrain : LoadControl::kCancel);
-    runner->Stop(Outcome::kInterrupted, name);
-  });
+  control_.mode.store(count == 1 ? LoadControl::kDrain : LoadControl::kCancel);
+  runner_->Stop(Outcome::kInterrupted, name);
+}
 
-  services::ServiceSet services_set(std::filesystem::path(report_dir) / "services");
-  ServiceControl service_control(&services_set);
-  host.SetServiceControl({[&](const std::string& name) { return service_control.Pid(name); },
-                          [&](const std::string& name, std::string* why) { return service_control.Restart(name, why); }});
-  if (!chaos_setup.OpenSites(&host, &errors)) {
-    PrintDiagnostics(errors, redactor);
-    DestroyReporters(&reporters);
-    return kExitRuntime;
+bool Run::OpenSites() {
+  plan::Diagnostics errors;
+  if (chaos_setup_.OpenSites(&host_, &errors)) return true;
+  PrintDiagnostics(errors, *redactor_);
+  return Fail(kExitRuntime);
+}
+
+bool Run::StartServices() {
+  if (!plan_.services.empty() && !options_.quiet) {
+    std::fprintf(stderr, "stressplan: starting %zu service(s)\n", plan_.services.size());
   }
   std::string err;
-  if (!plan.services.empty() && !options.quiet) {
-    std::fprintf(stderr, "stressplan: starting %zu service(s)\n", plan.services.size());
+  if (!live_->services.Start(plan_.services, &err)) {
+    Say(*redactor_, "stressplan: " + err);
+    return Fail(kExitRuntime);
   }
-  if (!services_set.Start(plan.services, &err)) {
-    Say(redactor, "stressplan: " + err);
-    DestroyReporters(&reporters);
-    return kExitRuntime;
+  if (signals_.load() > 0) return Fail(kExitInterrupted);
+  plugin::PluginError e;
+  if (!live_->target.instance.Preflight(&e)) {
+    Say(*redactor_, "stressplan: target not reachable before the run (" + plan_.target.loc.str() +
+                        "): " + e.MessageOr("no reason given"));
+    return Fail(kExitRuntime);
   }
-  if (watcher.count() > 0) {
-    services_set.StopAll();
-    DestroyReporters(&reporters);
-    return kExitInterrupted;
-  }
-  if (target->plugin->d.target.preflight) {
-    sp_error e{};
-    if (target->plugin->d.target.preflight(target->instance, &e) != SP_OK) {
-      Say(redactor, "stressplan: target not reachable before the run (" + plan.target.loc.str() +
-                        "): " + (e.message[0] ? e.message : "no reason given"));
-      target.reset();
-      services_set.StopAll();
-      DestroyReporters(&reporters);
-      return kExitRuntime;
-    }
-  }
+  return true;
+}
 
-  info.started_at = IsoNow();
-  host.SetEventSink([&](const std::string& who, const std::string& name, double value) {
-    {
-      std::lock_guard<std::mutex> lock(events_mu);
-      ++emitted_events[name];
-    }
-    uint64_t t0 = t0_for_events.load();
-    double elapsed = t0 ? static_cast<double>(plugin::NowNs() - t0) / 1e9 : 0.0;
-    bus.Post(SP_DOC_EVENT, EventDocument(elapsed, who, name, value));
+void Run::StartLoad() {
+  info_.started_at = IsoNow();
+  host_.SetEventSink([this](const std::string& who, const std::string& name, double value) {
+    OnEvent(who, name, value);
   });
-  bus.Start();
-  bus.Post(SP_DOC_RUN_START, RunStartDocument(info));
-
-  // Load threads: each opens its target worker on its own thread, then waits for "go".
-  std::vector<std::unique_ptr<LoadWorker>> workers;
-  std::vector<std::thread> worker_threads;
-  std::vector<std::string> open_errors(threads);
-  std::latch opened(threads);
-  for (int i = 0; i < threads; ++i) {
-    workers.push_back(std::make_unique<LoadWorker>(i, threads, model, &clock, *target->plugin,
-                                                   target->instance, &control));
+  bus_->Start();
+  bus_->Post(SP_DOC_RUN_START, RunStartDocument(info_));
+  const std::string open_failure = OpenLoadThreads();
+  cpu_.resize(live_->workers.size());
+  process_cpu_.emplace();
+  t0_ = plugin::NowNs();
+  clock_->Start(t0_);
+  t0_for_events_.store(t0_);
+  if (!open_failure.empty()) {
+    open_failure_ = open_failure;
+    control_.mode.store(LoadControl::kCancel);
+    runner_->Stop(Outcome::kAborted, "a load thread could not start");
   }
-  for (int i = 0; i < threads; ++i) {
-    worker_threads.emplace_back([&, i] {
-      workers[i]->Run([&](const std::string& e) {
-        open_errors[i] = e;
-        opened.count_down();
+  control_.go.store(true, std::memory_order_release);
+  observers_->Start(t0_);
+  runner_->Start(t0_);
+  tracker_ = std::make_unique<StageTracker>(*clock_);
+  thresholds_ = std::make_unique<ThresholdEvaluator>(plan_.thresholds, model_);
+  total_ = std::make_unique<metrics::Recorder>(model_.step_names.size(), clock_->count());
+}
+
+void Run::OnEvent(const std::string& who, const std::string& name, double value) {
+  {
+    std::lock_guard<std::mutex> lock(events_mu_);
+    ++emitted_events_[name];
+  }
+  const uint64_t t0 = t0_for_events_.load();
+  const double elapsed = t0 ? static_cast<double>(plugin::NowNs() - t0) / 1e9 : 0.0;
+  bus_->Post(SP_DOC_EVENT, EventDocument(elapsed, who, name, value));
+}
+
+// Load threads: each opens its target worker on its own thread, then waits for "go". Returns
+// the error of a thread that could not open its worker ("" when all could).
+std::string Run::OpenLoadThreads() {
+  live_->open_errors.assign(threads_, "");
+  live_->opened.emplace(threads_);
+  for (int i = 0; i < threads_; ++i) {
+    live_->workers.push_back(
+        std::make_unique<LoadWorker>(i, threads_, model_, clock_.get(), live_->target.instance, &control_));
+  }
+  for (int i = 0; i < threads_; ++i) {
+    live_->threads.emplace_back([this, i] {
+      live_->workers[i]->Run([this, i](const std::string& e) {
+        live_->open_errors[i] = e;
+        live_->opened->count_down();
       });
     });
   }
-  opened.wait();
-  std::string open_failure;
-  for (const auto& e : open_errors) {
-    if (!e.empty()) open_failure = e;
+  live_->opened->wait();
+  std::string failure;
+  for (const auto& e : live_->open_errors) {
+    if (!e.empty()) failure = e;
   }
-  std::vector<BusyMeter> cpu(workers.size());
-  ProcessCpu process_cpu;
-  const uint64_t t0 = plugin::NowNs();
-  clock.Start(t0);
-  t0_for_events.store(t0);
-  if (!open_failure.empty()) {
-    control.mode.store(LoadControl::kCancel);
-    runner->Stop(Outcome::kAborted, "a load thread could not start");
-  }
-  control.go.store(true, std::memory_order_release);
-  observers.Start(t0);
-  runner->Start(t0);
+  return failure;
+}
 
-  StageTracker tracker(clock);
-  ThresholdEvaluator thresholds(plan.thresholds, model);
-  const plan::Threshold* aborted_by = nullptr;
-  metrics::Recorder total(model.step_names.size(), clock.count());
-  std::vector<std::string> names;
-  // `last`: the part-second after the load threads finished - counted, not judged.
-  auto collect = [&](uint64_t second, uint64_t now, bool last) {
-    metrics::Recorder interval(model.step_names.size(), clock.count());
-    int active = 0;
-    uint64_t in_flight = 0;
-    for (auto& w : workers) {
-      interval.Merge(w->TakeRecorded());
-      active += w->active_users();
-      in_flight += w->in_flight();
-    }
-    total.Merge(interval);
-    std::vector<double> busy;
-    for (size_t i = 0; i < workers.size(); ++i) {
-      busy.push_back(cpu[i].Update(workers[i]->cpu_ns(), workers[i]->cpu_read_at_ns()));
-    }
-    SnapshotData s;
-    s.second = second;
-    s.elapsed_s = static_cast<double>(now - t0) / 1e9;
-    s.stage = std::min(clock.current(), clock.count() - 1);
-    const plan::Stage& st = clock.stages()[s.stage];
-    uint64_t in_stage = now > clock.start_ns(s.stage) ? now - clock.start_ns(s.stage) : 0;
-    if (st.open()) {
-      double sec = static_cast<double>(in_stage) / 1e9;
-      double d = static_cast<double>(st.duration.count()) / 1e9;
-      s.planned_rate = *st.rate + (st.ramp_to.value_or(*st.rate) - *st.rate) * std::min(1.0, sec / d);
-    } else {
-      // Judged 20 ms back: the load threads apply a spawn-rate step within 5 ms of it.
-      s.planned_users = UsersWithin(st, clock.from_users(s.stage), in_stage > 20'000'000 ? in_stage - 20'000'000 : 0);
-    }
-    s.active_users = active;
-    s.in_flight = in_flight;
-    names.resize(host.interner().size());
-    for (size_t i = 0; i < names.size(); ++i) names[i] = host.interner().Name(static_cast<uint32_t>(i));
-    if (!last) {
-      std::lock_guard<std::mutex> lock(events_mu);
-      const plan::Threshold* failed = thresholds.OnSecond(interval, total, s.elapsed_s, names, emitted_events);
-      if (failed && !aborted_by) {
-        aborted_by = failed;
-        console.Message("stressplan: threshold \"" + failed->text + "\" (" + failed->loc.str() +
-                        ") failed: stopping the run (abort_on_fail)");
-        control.mode.store(LoadControl::kDrain);
-        runner->Stop(Outcome::kAborted, "threshold \"" + failed->text + "\" failed (abort_on_fail)");
-      }
-    }
-    if (!last && clock.current() < clock.count()) {
-      tracker.Sample(s.stage, static_cast<double>(in_stage) / 1e9, s.planned_users, active, busy);
-    }
-    const double start_s = static_cast<double>(second - 1);
-    chaos_metrics.OnSecond(start_s, std::clamp(s.elapsed_s, start_s, start_s + 1.0), interval, names);
-    s.active_chaos = runner->Active();
-    bus.Post(SP_DOC_SNAPSHOT, SnapshotDocument(s, interval, names));
-    console.Tick(s, interval, total);
-  };
+void Run::JoinLoadThreads() {
+  for (auto& t : live_->threads) t.join();
+  live_->finished.store(true);
+}
 
-  // The timeline: the orchestrator moves the stages on (a stage with `iterations` ends when they
-  // are done) and takes a snapshot at every whole second, until every load thread has finished.
-  std::atomic<int> finished{0};
-  std::thread joiner([&] {
-    for (auto& t : worker_threads) t.join();
-    finished.store(1);
-  });
+void Run::StopChaosIfBroken(bool* reported) {
+  if (*reported) return;
+  if (std::none_of(live_->workers.begin(), live_->workers.end(), [](const auto& w) { return w->broken(); })) return;
+  // The run is going down: no more faults, and those in come out now.
+  *reported = true;
+  runner_->Stop(Outcome::kAborted, "a load thread broke");
+}
+
+// The timeline: the orchestrator moves the stages on (a stage with `iterations` ends when they
+// are done) and takes a snapshot at every whole second, until every load thread has finished.
+void Run::Wait() {
+  live_->joiner = std::thread([this] { JoinLoadThreads(); });
   // Load threads publish what they recorded at each whole second (within their 5 ms poll
   // bound); the snapshot is taken a little after, so each second gets exactly its own.
   constexpr uint64_t kCollectDelayNs = 25'000'000;
-  uint64_t second = 0;
   bool broken_reported = false;
-  while (!finished.load()) {
-    service_control.Pump();
-    if (!broken_reported) {
-      for (auto& w : workers) {
-        if (w->broken()) {
-          // The run is going down: no more faults, and those in come out now.
-          broken_reported = true;
-          runner->Stop(Outcome::kAborted, "a load thread broke");
-          break;
-        }
-      }
-    }
-    uint64_t now = plugin::NowNs();
-    clock.Advance(now);
-    uint64_t next = t0 + (second + 1) * 1'000'000'000ull + kCollectDelayNs;
+  while (!live_->finished.load()) {
+    live_->service_control.Pump();
+    StopChaosIfBroken(&broken_reported);
+    const uint64_t now = plugin::NowNs();
+    clock_->Advance(now);
+    const uint64_t next = t0_ + (second_ + 1) * 1'000'000'000ull + kCollectDelayNs;
     if (now >= next) {
-      ++second;
-      collect(second, now, false);
+      ++second_;
+      Collect(second_, now, false);
       continue;
     }
-    std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<uint64_t>(next - now, 2'000'000)));
+    plugin::SleepNs(std::min<uint64_t>(next - now, 2'000'000));
   }
-  joiner.join();
-  const uint64_t t_end = plugin::NowNs();
-  auto end_seconds = [&](uint64_t ns) { return static_cast<double>(ns - t0) / 1e9; };
+  live_->joiner.join();
+  // A thread that broke and ended between two turns of the loop: the chaos thread is told too.
+  StopChaosIfBroken(&broken_reported);
+  t_end_ = plugin::NowNs();
   // What the threads published after the last whole second.
-  clock.Advance(t_end);
-  collect(second + 1, t_end, true);
+  clock_->Advance(t_end_);
+  Collect(second_ + 1, t_end_, true);
+}
+
+// One second of the run (`last`: the part-second after the load threads finished - counted,
+// not judged): merged, judged, fed to the stage tracker and the chaos measures, sent as a
+// snapshot and shown.
+void Run::Collect(uint64_t second, uint64_t now, bool last) {
+  metrics::Recorder interval(model_.step_names.size(), clock_->count());
+  std::vector<double> busy;
+  SnapshotData s = SnapshotOf(second, now, &interval, &busy);
+  RefreshNames();
+  if (!last) JudgeSecond(interval, s.elapsed_s);
+  if (!last && clock_->current() < clock_->count()) {
+    const uint64_t start = clock_->start_ns(s.stage);
+    const double in_stage_s = now > start ? static_cast<double>(now - start) / 1e9 : 0.0;
+    tracker_->Sample(s.stage, in_stage_s, s.planned_users, s.active_users, busy);
+  }
+  const double start_s = static_cast<double>(second - 1);
+  chaos_metrics_->OnSecond(start_s, std::clamp(s.elapsed_s, start_s, start_s + 1.0), interval, names_);
+  s.active_chaos = runner_->Active();
+  bus_->Post(SP_DOC_SNAPSHOT, SnapshotDocument(s, interval, names_));
+  console_->Tick(s, interval, *total_);
+}
+
+// What the load threads published since the last second, merged into *interval (and the
+// run's total), with each thread's busy share and the plan's users or rate at `now`.
+SnapshotData Run::SnapshotOf(uint64_t second, uint64_t now, metrics::Recorder* interval,
+                             std::vector<double>* busy) {
+  SnapshotData s;
+  for (size_t i = 0; i < live_->workers.size(); ++i) {
+    LoadWorker& w = *live_->workers[i];
+    interval->Merge(w.TakeRecorded());
+    s.active_users += w.active_users();
+    s.in_flight += w.in_flight();
+  }
+  total_->Merge(*interval);
+  for (size_t i = 0; i < live_->workers.size(); ++i) {
+    const LoadWorker& w = *live_->workers[i];
+    busy->push_back(cpu_[i].Update(w.cpu_ns(), w.cpu_read_at_ns()));
+  }
+  s.second = second;
+  s.elapsed_s = SecondsSinceStart(now);
+  s.stage = std::min(clock_->current(), clock_->count() - 1);
+  const plan::Stage& st = clock_->stages()[s.stage];
+  const uint64_t in_stage = now > clock_->start_ns(s.stage) ? now - clock_->start_ns(s.stage) : 0;
+  if (st.open()) {
+    const double sec = static_cast<double>(in_stage) / 1e9;
+    const double d = static_cast<double>(st.duration.count()) / 1e9;
+    s.planned_rate = *st.rate + (st.ramp_to.value_or(*st.rate) - *st.rate) * std::min(1.0, sec / d);
+  } else {
+    // Judged 20 ms back: the load threads apply a spawn-rate step within 5 ms of it.
+    s.planned_users = UsersWithin(st, clock_->from_users(s.stage), in_stage > 20'000'000 ? in_stage - 20'000'000 : 0);
+  }
+  return s;
+}
+
+void Run::RefreshNames() {
+  names_.resize(host_.interner().size());
+  for (size_t i = 0; i < names_.size(); ++i) names_[i] = host_.interner().Name(static_cast<uint32_t>(i));
+}
+
+// The thresholds over this second; the first abort_on_fail one that fails drains the load
+// like Ctrl-C does.
+void Run::JudgeSecond(const metrics::Recorder& interval, double elapsed_s) {
+  const plan::Threshold* failed = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(events_mu_);
+    failed = thresholds_->OnSecond(interval, *total_, elapsed_s, names_, emitted_events_);
+  }
+  if (failed == nullptr || aborted_by_ != nullptr) return;
+  aborted_by_ = failed;
+  console_->Message("stressplan: threshold \"" + failed->text + "\" (" + failed->loc.str() +
+                    ") failed: stopping the run (abort_on_fail)");
+  control_.mode.store(LoadControl::kDrain);
+  runner_->Stop(Outcome::kAborted, "threshold \"" + failed->text + "\" failed (abort_on_fail)");
+}
+
+void Run::Judge() {
   // Faults still in come out now (the load is over); after-probes still due run.
-  runner->Finish([&] { service_control.Pump(); });
-  service_control.Close();
-  observers.Stop(end_seconds(t_end));
-  chaos_metrics.Finish(end_seconds(t_end));
-
-  RunEnd end;
-  end.duration_s = static_cast<double>(t_end - t0) / 1e9;
-  for (auto& w : workers) {
-    if (!w->failure().empty()) open_failure = w->failure();
+  runner_->Finish([this] { live_->service_control.Pump(); });
+  live_->service_control.Close();
+  observers_->Stop(SecondsSinceStart(t_end_));
+  chaos_metrics_->Finish(SecondsSinceStart(t_end_));
+  end_.duration_s = SecondsSinceStart(t_end_);
+  EndStatus();
+  end_.reporter_documents_dropped = bus_->dropped();
+  end_.stages = tracker_->Evaluate(*total_, t0_, t_end_);
+  end_.process_cpu_s = process_cpu_->Seconds();
+  end_.chaos = ChaosReportOf(plan_, *runner_, *chaos_metrics_, *observers_);
+  if (!runner_->empty() && !options_.quiet) {
+    console_->Message("stressplan: chaos journal: " + journal_.path());
   }
-  if (!open_failure.empty()) {
-    end.status = RunStatus::kAborted;
-    end.reason = open_failure;
-  } else if (aborted_by != nullptr) {
-    end.status = RunStatus::kAborted;
-    end.reason = "threshold \"" + aborted_by->text + "\" failed (abort_on_fail)";
-  } else if (watcher.count() > 0) {
-    end.status = RunStatus::kInterrupted;
-    end.reason = watcher.first_signal() == SIGINT ? "SIGINT" : "SIGTERM";
-  }
-  end.reporter_documents_dropped = bus.dropped();
-  end.stages = tracker.Evaluate(total, t0, t_end);
-  end.process_cpu_s = process_cpu.Seconds();
-  end.chaos = ChaosReportOf(plan, *runner, chaos_metrics, observers);
-  if (!runner->empty() && !options.quiet) {
-    console.Message("stressplan: chaos journal: " + journal.path());
-  }
-  thresholds.SetRunEndValues(RunEndValues(end.chaos));
+  thresholds_->SetRunEndValues(RunEndValues(end_.chaos));
   {
-    std::lock_guard<std::mutex> lock(events_mu);
-    end.thresholds = thresholds.Final(total, end.duration_s, names, emitted_events);
+    // The events counted at the end: the verdicts and the summary read the same counts.
+    std::lock_guard<std::mutex> lock(events_mu_);
+    events_at_end_ = emitted_events_;
   }
-  {
-    std::lock_guard<std::mutex> lock(events_mu);
-    bus.Post(SP_DOC_SUMMARY, SummaryDocument(info, end, total, names, emitted_events));
-  }
-  bus.Finish();
-  host.SetEventSink(nullptr);
-  workers.clear();
-  target.reset();
-  DestroyReporters(&reporters);
-  runner->DestroyInstances();  // fault instances go before their sites
-  services_set.StopAll();
-  chaos_setup.CloseSites();
+  end_.thresholds = thresholds_->Final(*total_, end_.duration_s, names_, events_at_end_);
+}
 
-  console.Summary(end, total, names);
+// Why the run ended, when it did not end as planned: a load thread first, then abort_on_fail,
+// then a signal.
+void Run::EndStatus() {
+  for (const auto& w : live_->workers) {
+    if (!w->failure().empty()) open_failure_ = w->failure();
+  }
+  if (!open_failure_.empty()) {
+    end_.status = RunStatus::kAborted;
+    end_.reason = open_failure_;
+  } else if (aborted_by_ != nullptr) {
+    end_.status = RunStatus::kAborted;
+    end_.reason = "threshold \"" + aborted_by_->text + "\" failed (abort_on_fail)";
+  } else if (signals_.load() > 0) {
+    end_.status = RunStatus::kInterrupted;
+    end_.reason = first_signal_sigint_.load() ? "SIGINT" : "SIGTERM";
+  }
+}
+
+void Run::Report() {
+  bus_->Post(SP_DOC_SUMMARY, SummaryDocument(info_, end_, *total_, names_, events_at_end_));
+  bus_->Finish();
+  bus_errors_ = bus_->errors();
+}
+
+void Run::Stop() {
+  live_.reset();  // workers, target, reporters, fault instances, services: Live's order
+  chaos_setup_.CloseSites();
+  console_->Summary(end_, *total_, names_);
+  exit_code_ = ExitCode();
+}
+
+// The exit code, saying on stderr what made the run fail when that was not the plan's verdict.
+int Run::ExitCode() const {
   int code = kExitPassed;
-  for (const auto& e : bus.errors()) {
-    Say(redactor, "stressplan: " + e);
+  for (const auto& e : bus_errors_) {
+    Say(*redactor_, "stressplan: " + e);
     code = kExitRuntime;
   }
-  if (!open_failure.empty()) {
-    Say(redactor, "stressplan: " + open_failure);
+  if (!open_failure_.empty()) {
+    Say(*redactor_, "stressplan: " + open_failure_);
     code = kExitRuntime;
   }
-  if (code == kExitPassed && watcher.count() > 0) code = kExitInterrupted;
-  if (code == kExitPassed && (!end.thresholds_passed() || !end.chaos.experiments_passed())) code = kExitFailed;
-  if (code == kExitPassed && !end.trustworthy()) code = kExitUntrustworthy;
+  if (code == kExitPassed && signals_.load() > 0) code = kExitInterrupted;
+  if (code == kExitPassed && (!end_.thresholds_passed() || !end_.chaos.experiments_passed())) code = kExitFailed;
+  if (code == kExitPassed && !end_.trustworthy()) code = kExitUntrustworthy;
   return code;
+}
+
+int RunPlan(const plan::Plan& plan, const RunOptions& options) {
+  Run run(plan, options);
+  return run.Execute();
 }
 
 }  // namespace sp::run

@@ -1,0 +1,337 @@
+// The orchestrator run in-process (core/run/run.h): a whole Run against the fake target, fault
+// and reporter of fakes.h on a clock 20 times faster than the wall, so each exit path of a run
+// (the end, an interrupt, abort_on_fail, a broken or unopened load thread) is tested without
+// sockets, services or a plugin library.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/exit_codes.h"
+#include "core/plan/plan_loader.h"
+#include "core/run/run.h"
+#include "fakes.h"
+
+using nlohmann::json;
+using sp::run::Run;
+using sp::run::RunOptions;
+using sp::run::RunSeams;
+using namespace sp::run_test;
+
+namespace {
+
+constexpr uint64_t kClockFactor = 20;
+
+// A plan on the fakes: one scenario of one request step, `stages` as the profile, the fake
+// reporter, and `extra` keys (thresholds, chaos).
+sp::plan::Plan PlanOf(const std::string& stages, const std::string& extra = "") {
+  const std::string text =
+      "target: {plugin: fake_target}\n"
+      "scenarios:\n"
+      "  - name: s\n"
+      "    think_time: 20ms\n"
+      "    requests:\n"
+      "      - {name: r}\n"
+      "profiles:\n"
+      "  p:\n"
+      "    stages:\n" + stages +
+      "profile: p\n"
+      "grace: 1s\n"
+      "workers: 1\n"
+      "reporters:\n"
+      "  - {plugin: fake_reporter}\n" + extra;
+  sp::plan::LoadOptions options;
+  options.process_env.emplace();
+  sp::plan::Plan plan;
+  sp::plan::Diagnostics errors;
+  const bool ok = sp::plan::LoadPlanFromString(text, "plan.yaml", "/tmp", options, &plan, &errors);
+  for (const auto& e : errors) UNSCOPED_INFO(e.str());
+  REQUIRE(ok);
+  return plan;
+}
+
+// A fault in from the start of a profile of `seconds` to its end.
+std::string FaultAllAlong(int seconds) {
+  return "chaos:\n"
+         "  steps:\n"
+         "    - {name: f, at: 0s, duration: " + std::to_string(seconds) + "s, fault: fake_fault}\n";
+}
+
+RunSeams Seams() {
+  RunSeams seams;
+  seams.plugins = {{"fake_target", &FakeTargetEntry},
+                   {"fake_fault", &FakeFaultEntry},
+                   {"fake_reporter", &FakeReporterEntry}};
+  seams.watch_signals = false;
+  return seams;
+}
+
+RunOptions Options() {
+  RunOptions options;
+  options.report_dir = (std::filesystem::temp_directory_path() / "stressplan-run-test").string();
+  options.quiet = true;
+  return options;
+}
+
+// The documents the fake reporter received, parsed.
+std::vector<json> ParsedDocuments() {
+  std::vector<json> out;
+  for (const std::string& d : Documents()) out.push_back(json::parse(d));
+  return out;
+}
+
+std::string TypeOf(const json& doc) { return doc.at("type").get<std::string>(); }
+
+// Waits (wall time) until `done` holds; false after 10 s.
+template <typename Done>
+bool WaitFor(Done done) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+// Runs the phases up to the load, interrupts once `ready` holds (then lets the held requests
+// finish when `release` is set), and finishes the run; *end is what it ended with.
+template <typename Ready>
+int RunInterruptedWhen(const sp::plan::Plan& plan, Ready ready, bool release, sp::report::RunEnd* end) {
+  Run run(plan, Options(), Seams());
+  REQUIRE(run.Check());
+  REQUIRE(run.OpenReports());
+  REQUIRE(run.OpenSites());
+  REQUIRE(run.StartServices());
+  run.StartLoad();
+  bool was_ready = false;  // Catch2 asserts on the test's thread only
+  std::thread signal([&] {
+    was_ready = WaitFor(ready);
+    Target().stop_seen.store(true);
+    run.Interrupt(1, "SIGINT");
+    if (release) Target().release.store(true);
+  });
+  run.Wait();
+  signal.join();
+  CHECK(was_ready);
+  run.Judge();
+  run.Report();
+  run.Stop();
+  CHECK(run.end().status == sp::report::RunStatus::kInterrupted);
+  CHECK(run.end().reason == "SIGINT");
+  *end = run.end();
+  return run.exit_code();
+}
+
+// Every fault that went in came out before the summary was written, and every instance
+// created was destroyed.
+void CheckFaultsUndone() {
+  CHECK_FALSE(Fault().active.load());
+  CHECK(Calls().Count("fault.revert") >= Calls().Count("fault.inject"));
+  if (Calls().Count("fault.inject") > 0) {
+    CHECK(Calls().IndexOf("fault.revert") >= 0);
+    CHECK(Calls().IndexOf("fault.revert") < Calls().IndexOf("reporter.summary"));
+  }
+  CHECK(Calls().Count("fault.destroy") == Calls().Count("fault.create"));
+}
+
+// The one chaos step's outcome: how the chaos thread was told to stop.
+sp::report::Outcome StepOutcome(const sp::report::RunEnd& end) {
+  REQUIRE(end.chaos.experiments.size() == 1);
+  return end.chaos.experiments[0].result.outcome;
+}
+
+}  // namespace
+
+TEST_CASE("run: the stages follow one another and each snapshot names the stage it fell in") {
+  Reset();
+  FastClock clock(kClockFactor);
+  const auto plan = PlanOf("      - {duration: 2s, users: 1}\n"
+                           "      - {duration: 2s, users: 3}\n"
+                           "      - {duration: 2s, users: 2}\n");
+  Run run(plan, Options(), Seams());
+  CHECK(run.Execute() == sp::kExitPassed);
+
+  std::vector<int> stages;
+  int most_users_in_stage_1 = 0;
+  for (const json& d : ParsedDocuments()) {
+    if (TypeOf(d) != "snapshot") continue;
+    stages.push_back(d.at("stage").get<int>());
+    if (stages.back() == 1) most_users_in_stage_1 = std::max(most_users_in_stage_1, d.at("users").at("active").get<int>());
+  }
+  CAPTURE(stages);
+  CHECK(std::is_sorted(stages.begin(), stages.end()));
+  CHECK(std::count(stages.begin(), stages.end(), 0) >= 1);
+  CHECK(std::count(stages.begin(), stages.end(), 1) >= 1);
+  CHECK(std::count(stages.begin(), stages.end(), 2) >= 1);
+  CHECK(most_users_in_stage_1 == 3);
+  REQUIRE(run.end().stages.size() == 3);
+  CHECK(run.end().duration_s == Approx(6.0).margin(1.5));  // the planned length, give or take a busy machine
+  CHECK(Target().completed.load() == Target().submitted.load());
+}
+
+TEST_CASE("run: the reporters get run_start first, then snapshots and events, the summary last, then finish") {
+  Reset();
+  FastClock clock(kClockFactor);
+  const auto plan = PlanOf("      - {duration: 3s, users: 2}\n", FaultAllAlong(3));
+  Run run(plan, Options(), Seams());
+  CHECK(run.Execute() == sp::kExitPassed);
+
+  const std::vector<json> docs = ParsedDocuments();
+  REQUIRE(docs.size() >= 4);
+  CHECK(TypeOf(docs.front()) == "run_start");
+  CHECK(TypeOf(docs.back()) == "summary");
+  uint64_t last_second = 0;
+  int events = 0;
+  for (size_t i = 1; i + 1 < docs.size(); ++i) {
+    const std::string type = TypeOf(docs[i]);
+    CHECK((type == "snapshot" || type == "event"));
+    if (type == "event") ++events;
+    if (type != "snapshot") continue;
+    const uint64_t second = docs[i].at("second").get<uint64_t>();
+    CHECK(second == last_second + 1);  // every second once, in order
+    last_second = second;
+  }
+  CHECK(last_second >= 3);
+  CHECK(events >= 2);  // the fault's inject and revert
+  // The reporter is finished after the summary, then destroyed after the target.
+  const int summary = Calls().IndexOf("reporter.summary");
+  CHECK(summary < Calls().IndexOf("reporter.finish"));
+  CHECK(Calls().IndexOf("reporter.finish") < Calls().IndexOf("target.destroy"));
+  CHECK(Calls().IndexOf("target.destroy") < Calls().IndexOf("reporter.destroy"));
+  CHECK(Calls().IndexOf("reporter.destroy") < Calls().IndexOf("fault.destroy"));
+  // The fault came out before the summary was written.
+  CHECK(Calls().IndexOf("fault.revert") < summary);
+}
+
+TEST_CASE("run: an interrupt drains the load: nothing new starts, requests in flight finish within grace") {
+  Reset();
+  FastClock clock(kClockFactor);
+  const auto plan = PlanOf("      - {duration: 60s, users: 2}\n", FaultAllAlong(60));
+  Target().hold = true;  // both users' first requests stay in flight until released
+  sp::report::RunEnd end;
+  const int code = RunInterruptedWhen(
+      plan, [] { return Target().submitted.load() >= 2 && Calls().Count("fault.inject") == 1; },
+      /*release=*/true, &end);  // released after the interrupt: they finish within the grace
+  CHECK(code == sp::kExitInterrupted);
+  CHECK(StepOutcome(end) == sp::report::Outcome::kInterrupted);
+  CHECK(Target().submitted_after_stop.load() == 0);
+  CHECK(Target().cancelled.load() == 0);
+  CHECK(Target().completed.load() == Target().submitted.load());
+  CheckFaultsUndone();
+}
+
+TEST_CASE("run: requests still in flight when the grace ends are interrupted, each counted once") {
+  Reset();
+  FastClock clock(kClockFactor);
+  const auto plan = PlanOf("      - {duration: 60s, users: 2}\n");
+  Target().hold = true;  // never released: the grace (1 s) runs out
+  sp::report::RunEnd end;
+  const int code = RunInterruptedWhen(plan, [] { return Target().submitted.load() >= 2; }, /*release=*/false, &end);
+  CHECK(code == sp::kExitInterrupted);
+  CHECK(Target().submitted_after_stop.load() == 0);
+  CHECK(Target().cancelled.load() == 2);
+  CHECK(Target().completed.load() == 0);
+  const json summary = ParsedDocuments().back();
+  REQUIRE(TypeOf(summary) == "summary");
+  CHECK(summary.at("status").get<std::string>() == "interrupted");
+}
+
+TEST_CASE("run: a failing abort_on_fail threshold ends the run early, reverts the fault and exits 1") {
+  Reset();
+  FastClock clock(kClockFactor);
+  const auto plan = PlanOf("      - {duration: 60s, users: 2}\n",
+                           FaultAllAlong(60) +
+                               "thresholds:\n"
+                               "  - {threshold: \"error_rate < 10%\", abort_on_fail: true}\n");
+  Target().error = SP_E_HTTP_5XX;
+  Target().status = 503;
+  Run run(plan, Options(), Seams());
+  CHECK(run.Execute() == sp::kExitFailed);
+  CHECK(run.end().status == sp::report::RunStatus::kAborted);
+  CHECK(run.end().reason == "threshold \"error_rate < 10%\" failed (abort_on_fail)");
+  CHECK(run.end().duration_s < 10.0);
+  CHECK(Calls().Count("fault.inject") == 1);
+  CHECK(StepOutcome(run.end()) == sp::report::Outcome::kAborted);
+  CheckFaultsUndone();
+}
+
+TEST_CASE("run: the fault comes out on every way the run ends") {
+  Reset();
+  FastClock clock(kClockFactor);
+
+  SECTION("the profile's end") {
+    const auto plan = PlanOf("      - {duration: 2s, users: 1}\n", FaultAllAlong(2));
+    Run run(plan, Options(), Seams());
+    CHECK(run.Execute() == sp::kExitPassed);
+    CHECK(Calls().Count("fault.inject") == 1);
+    CHECK(StepOutcome(run.end()) == sp::report::Outcome::kCompleted);
+    CheckFaultsUndone();
+  }
+  SECTION("a load thread that breaks mid-run") {
+    const auto plan = PlanOf("      - {duration: 60s, users: 1}\n", FaultAllAlong(60));
+    bool injected = false;  // Catch2 asserts on the test's thread only
+    std::thread breaker([&injected] {
+      injected = WaitFor([] { return Calls().Count("fault.inject") == 1; });
+      Target().broken.store(true);
+    });
+    Run run(plan, Options(), Seams());
+    CHECK(run.Execute() == sp::kExitRuntime);
+    breaker.join();
+    CHECK(injected);
+    CHECK(run.end().status == sp::report::RunStatus::kAborted);
+    CHECK(run.end().reason == "target plugin fake_target reported a broken load thread");
+    CHECK(StepOutcome(run.end()) == sp::report::Outcome::kAborted);
+    CHECK(run.end().chaos.experiments[0].result.message.find("a load thread broke") != std::string::npos);
+    CheckFaultsUndone();
+  }
+  SECTION("an inject that fails half-way") {
+    Fault().fail_inject.store(true);
+    const auto plan = PlanOf("      - {duration: 2s, users: 1}\n", FaultAllAlong(2));
+    Run run(plan, Options(), Seams());
+    CHECK(run.Execute() == sp::kExitFailed);
+    REQUIRE(run.end().chaos.experiments.size() == 1);
+    CHECK(run.end().chaos.experiments[0].result.message.rfind("inject failed: the fake fault went in half-way", 0) == 0);
+    CheckFaultsUndone();
+  }
+  SECTION("a load thread that cannot open: no fault goes in, the run exits 1") {
+    Target().fail_worker_open = true;
+    const auto plan = PlanOf("      - {duration: 60s, users: 1}\n", FaultAllAlong(60));
+    Run run(plan, Options(), Seams());
+    CHECK(run.Execute() == sp::kExitRuntime);
+    CHECK(run.end().reason == "target plugin fake_target could not open a load thread: the fake target refuses a worker");
+    CHECK(Calls().Count("fault.inject") == 0);
+    CheckFaultsUndone();
+  }
+}
+
+TEST_CASE("run: a phase that fails returns, and the Run's destruction undoes what exists") {
+  Reset();
+  FastClock clock(kClockFactor);
+  const auto plan = PlanOf("      - {duration: 2s, users: 1}\n", FaultAllAlong(2));
+  Target().fail_preflight = true;
+  {
+    Run run(plan, Options(), Seams());
+    REQUIRE(run.Check());
+    REQUIRE(run.OpenReports());
+    REQUIRE(run.OpenSites());
+    CHECK_FALSE(run.StartServices());
+    CHECK(run.exit_code() == sp::kExitRuntime);
+    CHECK(Calls().Count("target.destroy") == 0);
+    CHECK(Calls().Count("reporter.destroy") == 0);
+  }
+  // Destroyed in the teardown order: the target before the reporters; nothing was started.
+  CHECK(Calls().IndexOf("target.destroy") >= 0);
+  CHECK(Calls().IndexOf("target.destroy") < Calls().IndexOf("reporter.destroy"));
+  CHECK(Calls().Count("target.worker_open") == 0);
+  CHECK(Calls().Count("reporter.run_start") == 0);
+  CHECK(Calls().Count("fault.create") == 0);
+  // The report folder's lock went with the run: a new run may take the folder.
+  Reset();
+  Run again(plan, Options(), Seams());
+  CHECK(again.Execute() == sp::kExitPassed);
+}
