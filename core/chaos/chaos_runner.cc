@@ -351,9 +351,10 @@ void ChaosRunner::RevertStep(size_t i, const std::string& why) {
     s.result.reverted = !active;
     if (!reverted || active) {
       s.result.outcome = Outcome::kAborted;
-      std::string text = !reverted ? "revert failed: " + e.Text("no reason given")
-                                     : "revert did not take: the fault was still active " +
-                                           std::to_string(static_cast<int>(kVerifyTimeoutS)) + " s later";
+      std::string text = !reverted
+                             ? "revert failed: " + e.Text("no reason given")
+                             : "revert did not take: the fault was still active " +
+                                   std::to_string(static_cast<int>(kVerifyTimeoutS)) + " s later";
       s.result.message += (s.result.message.empty() ? "" : "; ") + text +
                           " (the journal keeps it for `stressplan recover`)";
       const std::string line = "stressplan: chaos step \"" + s.result.name + "\": " + text;

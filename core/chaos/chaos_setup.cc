@@ -98,7 +98,8 @@ bool ChaosSetup::CheckOptions(plugin::Host* host, plan::Diagnostics* errors) con
     PluginError e;
     bool step_ok = true;
     if (step.site != nullptr) {
-      step_ok = FaultInstance::CheckOnSite(*step.plugin, host, step.site->options.get(), step.options.get(), &e);
+      step_ok = FaultInstance::CheckOnSite(*step.plugin, host, step.site->options.get(),
+                                           step.options.get(), &e);
     } else if (s.proxy.empty() && !(v.create_on_site != nullptr && v.open_site != nullptr)) {
       step_ok = FaultInstance::Check(*step.plugin, host, step.options.get(), &e);
     }
@@ -129,12 +130,15 @@ void ChaosSetup::CloseSites() {
   for (auto it = sites_.rbegin(); it != sites_.rend(); ++it) (*it)->site.Close();
 }
 
-bool ChaosSetup::Create(FaultStep& step, plugin::Host* host, FaultInstance* instance, std::string* err) const {
+bool ChaosSetup::Create(FaultStep& step, plugin::Host* host, FaultInstance* instance,
+                        std::string* err) const {
   PluginError e;
-  if (instance->Create(*step.plugin, host, step.site != nullptr ? &step.site->site : nullptr, step.options.get(), &e)) {
+  if (instance->Create(*step.plugin, host, step.site != nullptr ? &step.site->site : nullptr,
+                       step.options.get(), &e)) {
     return true;
   }
-  plan::Diagnostic d = FromPluginError(step.plan->fault.options, e, "refused the step", "could not create the fault");
+  plan::Diagnostic d = FromPluginError(step.plan->fault.options, e, "refused the step",
+                                       "could not create the fault");
   *err = d.loc.str() + ": " + d.message;
   return false;
 }

@@ -51,7 +51,8 @@ class ChaosSetup {
   void CloseSites();
 
   // Creates the step's fault instance (chaos thread). False with *err in one sentence.
-  bool Create(FaultStep& step, plugin::Host* host, plugin::FaultInstance* instance, std::string* err) const;
+  bool Create(FaultStep& step, plugin::Host* host, plugin::FaultInstance* instance,
+              std::string* err) const;
 
   std::vector<std::unique_ptr<FaultSite>>& sites() { return sites_; }
   std::vector<FaultStep>& steps() { return steps_; }

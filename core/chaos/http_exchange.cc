@@ -208,8 +208,9 @@ void OnBadAnswer(const http1::Parser& parser, const AnswerSink& sink, std::strin
                  HttpAnswer* a) {
   a->status = sink.status;  // 0 unless the status line was read
   if (!sink.status_line_seen) {
-    Fail(a, "bad answer",
-         "not an HTTP/1.x answer: '" + plan::Snippet(pending.substr(0, pending.find("\r\n"))) + "'");
+    Fail(
+        a, "bad answer",
+        "not an HTTP/1.x answer: '" + plan::Snippet(pending.substr(0, pending.find("\r\n"))) + "'");
   } else {
     Fail(a, "bad answer", parser.error());
   }
@@ -219,14 +220,16 @@ void OnBadAnswer(const http1::Parser& parser, const AnswerSink& sink, std::strin
 void OnReadTimeout(const HttpExchange& x, const http1::Parser& parser, const AnswerSink& sink,
                    bool received, HttpAnswer* a) {
   if (parser.InHead()) {
-    TimeOut(x, received ? "the answer was incomplete at the timeout" : "no answer within the timeout",
+    TimeOut(x,
+            received ? "the answer was incomplete at the timeout" : "no answer within the timeout",
             a);
     return;
   }
   a->status = sink.status;
   a->timed_out = true;
-  Fail(a, "status " + std::to_string(sink.status) + ", timeout after " + Seconds(x.timeout_s) +
-              " s reading the body",
+  Fail(a,
+       "status " + std::to_string(sink.status) + ", timeout after " + Seconds(x.timeout_s) +
+           " s reading the body",
        "the body did not arrive within the timeout");
 }
 
@@ -282,8 +285,8 @@ HttpAnswer Exchange(const HttpExchange& x, const net::Resolver& resolver) {
   HttpAnswer a;
   try {
     const Clock::time_point deadline =
-        Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                           std::chrono::duration<double>(x.timeout_s));
+        Clock::now() +
+        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(x.timeout_s));
     std::vector<net::Address> addresses;
     if (!ResolveHost(x, deadline, resolver, &addresses, &a)) return a;
     const Socket socket = Connect(x, addresses, deadline, &a);

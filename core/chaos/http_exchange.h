@@ -13,21 +13,21 @@
 namespace sp::chaos {
 
 struct HttpExchange {
-  std::string host;       // a name or an IP literal, without brackets
+  std::string host;  // a name or an IP literal, without brackets
   uint16_t port = 80;
-  std::string request;    // the bytes to send: head and body
+  std::string request;        // the bytes to send: head and body
   bool head_request = false;  // the answer to HEAD has no body whatever its headers say
   double timeout_s = 2;
 };
 
 struct HttpAnswer {
-  bool answered = false;   // a complete response was read
+  bool answered = false;  // a complete response was read
   bool timed_out = false;
-  int status = 0;          // also set when the body timed out or broke off
+  int status = 0;  // also set when the body timed out or broke off
   std::string reason;
-  std::string body;        // decoded (chunk framing removed), at most 4 MiB
-  std::string failure;     // when !answered, what was observed: "connection refused", ...
-  std::string detail;      // when !answered, the longer explanation
+  std::string body;     // decoded (chunk framing removed), at most 4 MiB
+  std::string failure;  // when !answered, what was observed: "connection refused", ...
+  std::string detail;   // when !answered, the longer explanation
 };
 
 // Never throws. `resolver` is lib/net's Resolve but for tests.

@@ -82,10 +82,9 @@ std::string StatusList(const std::vector<int>& statuses) {
 bool JudgeStatus(const HttpProbeSpec& spec, const std::string& what, const HttpAnswer& answer,
                  ProbeResult* r) {
   const int status = answer.status;
-  const bool ok = spec.statuses.empty()
-                      ? status >= 200 && status < 300
-                      : std::find(spec.statuses.begin(), spec.statuses.end(), status) !=
-                            spec.statuses.end();
+  const bool ok = spec.statuses.empty() ? status >= 200 && status < 300
+                                        : std::find(spec.statuses.begin(), spec.statuses.end(),
+                                                    status) != spec.statuses.end();
   if (!ok) {
     r->message = what + " answered " + std::to_string(status) +
                  (answer.reason.empty() ? "" : " " + answer.reason) + "; expected " +
@@ -94,14 +93,14 @@ bool JudgeStatus(const HttpProbeSpec& spec, const std::string& what, const HttpA
   return ok;
 }
 
-bool JudgeBodyContains(const HttpProbeSpec& spec, const std::string& what,
-                       const HttpAnswer& answer, ProbeResult* r) {
+bool JudgeBodyContains(const HttpProbeSpec& spec, const std::string& what, const HttpAnswer& answer,
+                       ProbeResult* r) {
   if (spec.body_contains.empty() || answer.body.find(spec.body_contains) != std::string::npos) {
     return true;
   }
   r->observed += ", body: " + plan::Snippet(answer.body);
-  r->message = "The body of " + what + " does not contain \"" + plan::Snippet(spec.body_contains) +
-               "\".";
+  r->message =
+      "The body of " + what + " does not contain \"" + plan::Snippet(spec.body_contains) + "\".";
   return false;
 }
 
@@ -128,8 +127,8 @@ bool JudgeJson(const HttpProbeSpec& spec, const std::string& what, const HttpAns
   if (!spec.json_equals) return true;
   const json expected = json::parse(*spec.json_equals);
   if (*value == expected) return true;
-  r->message = what + ": expected " + label + " = " + plan::Snippet(expected.dump(), 200) + ", got " +
-               plan::Snippet(value->dump(), 200) + ".";
+  r->message = what + ": expected " + label + " = " + plan::Snippet(expected.dump(), 200) +
+               ", got " + plan::Snippet(value->dump(), 200) + ".";
   return false;
 }
 
@@ -138,7 +137,8 @@ bool JudgeJson(const HttpProbeSpec& spec, const std::string& what, const HttpAns
 bool HttpGetText(const std::string& url, double timeout_s, std::string* body, std::string* err) {
   HttpProbeSpec spec;
   spec.url = url;
-  spec.timeout = std::chrono::duration_cast<plan::Duration>(std::chrono::duration<double>(timeout_s));
+  spec.timeout =
+      std::chrono::duration_cast<plan::Duration>(std::chrono::duration<double>(timeout_s));
   Poco::URI uri;
   if (!ParseUrl(url, &uri, err)) return false;
   HttpAnswer answer = Talk(spec, uri, net::Resolve);

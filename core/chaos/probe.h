@@ -36,5 +36,4 @@ ProbeResult RunHttpProbe(const HttpProbeSpec& spec, const net::Resolver& resolve
 // Prometheus observers (core/chaos/observer.h).
 bool HttpGetText(const std::string& url, double timeout_s, std::string* body, std::string* err);
 
-
 }  // namespace sp::chaos

@@ -101,7 +101,8 @@ bool CheckProbesAndObservers(const Plan& plan, Diagnostics* errors) {
   for (size_t i = 0; i < plan.observers.size(); ++i) {
     prometheus::PromSelector selector;
     if (!prometheus::PromSelector::Parse(plan.observers[i].metric, &selector, &err)) {
-      ok = AddError(errors, plan.observers[i].loc, "observers." + std::to_string(i) + ".metric", err);
+      ok = AddError(errors, plan.observers[i].loc, "observers." + std::to_string(i) + ".metric",
+                    err);
     }
   }
   for (size_t i = 0; i < plan.chaos.steady_state.size(); ++i) {

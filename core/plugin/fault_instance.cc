@@ -24,10 +24,12 @@ FaultInstance& FaultInstance::operator=(FaultInstance&& other) noexcept {
   return *this;
 }
 
-bool FaultInstance::Check(const Plugin& plugin, Host* host, const sp_options* options, PluginError* err) {
+bool FaultInstance::Check(const Plugin& plugin, Host* host, const sp_options* options,
+                          PluginError* err) {
   if (plugin.d.fault.check_options == nullptr) return true;
   sp_error e{};
-  if (plugin.d.fault.check_options(host->api(), host->Context(plugin.name()), options, &e) == SP_OK) return true;
+  if (plugin.d.fault.check_options(host->api(), host->Context(plugin.name()), options, &e) == SP_OK)
+    return true;
   return Failed(e, err);
 }
 
@@ -35,16 +37,19 @@ bool FaultInstance::CheckOnSite(const Plugin& plugin, Host* host, const sp_optio
                                 const sp_options* options, PluginError* err) {
   if (plugin.d.fault.check_options_on_site == nullptr) return true;
   sp_error e{};
-  if (plugin.d.fault.check_options_on_site(host->api(), host->Context(plugin.name()), site_options, options, &e) ==
-      SP_OK) {
+  if (plugin.d.fault.check_options_on_site(host->api(), host->Context(plugin.name()), site_options,
+                                           options, &e) == SP_OK) {
     return true;
   }
   return Failed(e, err);
 }
 
-bool FaultInstance::Recover(const Plugin& plugin, Host* host, const std::string& record, PluginError* err) {
+bool FaultInstance::Recover(const Plugin& plugin, Host* host, const std::string& record,
+                            PluginError* err) {
   sp_error e{};
-  if (plugin.d.fault.recover(host->api(), host->Context(plugin.name()), record.c_str(), &e) == SP_OK) return true;
+  if (plugin.d.fault.recover(host->api(), host->Context(plugin.name()), record.c_str(), &e) ==
+      SP_OK)
+    return true;
   return Failed(e, err);
 }
 
@@ -55,8 +60,9 @@ bool FaultInstance::Create(const Plugin& plugin, Host* host, const FaultSiteInst
   void* ctx = host->Context(plugin.name());
   sp_error e{};
   void* instance = nullptr;
-  const sp_status st = site != nullptr ? v.create_on_site(host->api(), ctx, site->site_, options, &instance, &e)
-                                       : v.create(host->api(), ctx, options, &instance, &e);
+  const sp_status st = site != nullptr
+                           ? v.create_on_site(host->api(), ctx, site->site_, options, &instance, &e)
+                           : v.create(host->api(), ctx, options, &instance, &e);
   if (st != SP_OK) return Failed(e, err);
   plugin_ = &plugin;
   instance_ = instance;
@@ -98,20 +104,24 @@ void FaultInstance::Destroy() {
   instance_ = nullptr;
 }
 
-bool FaultSiteInstance::Check(const Plugin& plugin, Host* host, const sp_options* site_options, PluginError* err) {
+bool FaultSiteInstance::Check(const Plugin& plugin, Host* host, const sp_options* site_options,
+                              PluginError* err) {
   if (plugin.d.fault.check_site_options == nullptr) return true;
   sp_error e{};
-  if (plugin.d.fault.check_site_options(host->api(), host->Context(plugin.name()), site_options, &e) == SP_OK) {
+  if (plugin.d.fault.check_site_options(host->api(), host->Context(plugin.name()), site_options,
+                                        &e) == SP_OK) {
     return true;
   }
   return Failed(e, err);
 }
 
-bool FaultSiteInstance::Open(const Plugin& plugin, Host* host, const sp_options* site_options, PluginError* err) {
+bool FaultSiteInstance::Open(const Plugin& plugin, Host* host, const sp_options* site_options,
+                             PluginError* err) {
   Close();
   sp_error e{};
   void* site = nullptr;
-  if (plugin.d.fault.open_site(host->api(), host->Context(plugin.name()), site_options, &site, &e) != SP_OK) {
+  if (plugin.d.fault.open_site(host->api(), host->Context(plugin.name()), site_options, &site,
+                               &e) != SP_OK) {
     return Failed(e, err);
   }
   plugin_ = &plugin;

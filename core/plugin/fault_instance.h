@@ -31,11 +31,12 @@ class FaultInstance {
                           const sp_options* options, PluginError* err);
   // `stressplan recover`: undoes what a journal record describes, without an instance.
   static bool HasRecover(const Plugin& plugin) { return plugin.d.fault.recover != nullptr; }
-  static bool Recover(const Plugin& plugin, Host* host, const std::string& record, PluginError* err);
+  static bool Recover(const Plugin& plugin, Host* host, const std::string& record,
+                      PluginError* err);
 
   // create, or create_on_site when `site` is given (it must outlive this instance).
-  bool Create(const Plugin& plugin, Host* host, const FaultSiteInstance* site, const sp_options* options,
-              PluginError* err);
+  bool Create(const Plugin& plugin, Host* host, const FaultSiteInstance* site,
+              const sp_options* options, PluginError* err);
   bool Inject(PluginError* err);
   bool Revert(PluginError* err);  // safe after a failed or missing inject (fault.h)
   bool IsActive() const;
@@ -58,7 +59,8 @@ class FaultSiteInstance {
   FaultSiteInstance(const FaultSiteInstance&) = delete;
   FaultSiteInstance& operator=(const FaultSiteInstance&) = delete;
 
-  static bool Check(const Plugin& plugin, Host* host, const sp_options* site_options, PluginError* err);
+  static bool Check(const Plugin& plugin, Host* host, const sp_options* site_options,
+                    PluginError* err);
   bool Open(const Plugin& plugin, Host* host, const sp_options* site_options, PluginError* err);
   void Close();  // after every instance created on it is destroyed
   bool open() const { return site_ != nullptr; }

@@ -124,7 +124,8 @@ const Plugin* Loader::LoadInProcess(const std::string& name, sp_entry_fn entry, 
 
 // What every plugin goes through once its entry function is found: the descriptor checked,
 // init called, the plugin kept until the Loader goes.
-const Plugin* Loader::Register(std::unique_ptr<Plugin> plugin, sp_entry_fn entry, std::string* err) {
+const Plugin* Loader::Register(std::unique_ptr<Plugin> plugin, sp_entry_fn entry,
+                               std::string* err) {
   const std::string file = plugin->file;
   auto fail = [&](const std::string& why) -> const Plugin* {
     *err = "plugin " + file + ": " + why;
@@ -164,7 +165,8 @@ const Plugin* Loader::LoadByName(const std::string& name, std::string* err) {
     *err = "'" + name + "' is not a plugin name (a plugin name is [a-z0-9_]+)";
     return nullptr;
   }
-  if (auto it = in_process_.find(name); it != in_process_.end()) return LoadInProcess(name, it->second, err);
+  if (auto it = in_process_.find(name); it != in_process_.end())
+    return LoadInProcess(name, it->second, err);
   const std::string filename = kPrefix + name + kSuffix;
   for (const auto& dir : search_path_) {
     fs::path candidate = fs::path(dir) / filename;

@@ -14,7 +14,8 @@
 
 namespace sp::plugin {
 
-// Maps a plugin's error (what its sp_error said) to a located diagnostic inside `block` (the plugin's option block):
+// Maps a plugin's error (what its sp_error said) to a located diagnostic inside `block` (the
+// plugin's option block):
 // "<who>: <message>" at the option (and JSON pointer) the plugin named.
 plan::Diagnostic FromPluginError(const plan::Value& block, const PluginError& e,
                                  const std::string& fallback_message, const std::string& who);

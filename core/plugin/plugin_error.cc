@@ -13,7 +13,9 @@ std::string Field(const char (&text)[N]) {
 
 }  // namespace
 
-PluginError PluginError::From(const sp_error& e) { return {Field(e.message), Field(e.option), Field(e.path)}; }
+PluginError PluginError::From(const sp_error& e) {
+  return {Field(e.message), Field(e.option), Field(e.path)};
+}
 
 std::string PluginError::Text(const std::string& fallback) const {
   std::string text = MessageOr(fallback);

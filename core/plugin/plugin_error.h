@@ -19,7 +19,9 @@ struct PluginError {
   // One line for a person: "message (option x)", `fallback` when the plugin gave no message.
   std::string Text(const std::string& fallback) const;
   // The message, or `fallback` when the plugin gave none.
-  std::string MessageOr(const std::string& fallback) const { return message.empty() ? fallback : message; }
+  std::string MessageOr(const std::string& fallback) const {
+    return message.empty() ? fallback : message;
+  }
 };
 
 }  // namespace sp::plugin

@@ -13,19 +13,24 @@ ReporterInstance& ReporterInstance::operator=(ReporterInstance&& other) noexcept
   return *this;
 }
 
-bool ReporterInstance::Check(const Plugin& plugin, Host* host, const sp_options* options, PluginError* err) {
+bool ReporterInstance::Check(const Plugin& plugin, Host* host, const sp_options* options,
+                             PluginError* err) {
   if (!HasCheck(plugin)) return true;
   sp_error e{};
-  if (plugin.d.reporter.check_options(host->api(), host->Context(plugin.name()), options, &e) == SP_OK) return true;
+  if (plugin.d.reporter.check_options(host->api(), host->Context(plugin.name()), options, &e) ==
+      SP_OK)
+    return true;
   *err = PluginError::From(e);
   return false;
 }
 
-bool ReporterInstance::Create(const Plugin& plugin, Host* host, const sp_options* options, PluginError* err) {
+bool ReporterInstance::Create(const Plugin& plugin, Host* host, const sp_options* options,
+                              PluginError* err) {
   Destroy();
   sp_error e{};
   void* instance = nullptr;
-  if (plugin.d.reporter.create(host->api(), host->Context(plugin.name()), options, &instance, &e) != SP_OK) {
+  if (plugin.d.reporter.create(host->api(), host->Context(plugin.name()), options, &instance, &e) !=
+      SP_OK) {
     *err = PluginError::From(e);
     return false;
   }
@@ -34,9 +39,12 @@ bool ReporterInstance::Create(const Plugin& plugin, Host* host, const sp_options
   return true;
 }
 
-bool ReporterInstance::OnDocument(sp_document_kind kind, const std::string& json, PluginError* err) {
+bool ReporterInstance::OnDocument(sp_document_kind kind, const std::string& json,
+                                  PluginError* err) {
   sp_error e{};
-  if (plugin_->d.reporter.on_document(instance_, kind, sp_str{json.data(), json.size()}, &e) == SP_OK) return true;
+  if (plugin_->d.reporter.on_document(instance_, kind, sp_str{json.data(), json.size()}, &e) ==
+      SP_OK)
+    return true;
   *err = PluginError::From(e);
   return false;
 }

@@ -6,8 +6,8 @@ bool TargetInstance::Check(const Plugin& plugin, Host* host, const sp_options* o
                            const std::vector<sp_request_spec>& requests, PluginError* err) {
   if (!HasCheck(plugin)) return true;
   sp_error e{};
-  if (plugin.d.target.check_options(host->api(), host->Context(plugin.name()), options, requests.data(),
-                                    requests.size(), &e) == SP_OK) {
+  if (plugin.d.target.check_options(host->api(), host->Context(plugin.name()), options,
+                                    requests.data(), requests.size(), &e) == SP_OK) {
     return true;
   }
   *err = PluginError::From(e);
@@ -19,8 +19,8 @@ bool TargetInstance::Create(const Plugin& plugin, Host* host, const sp_options* 
   Destroy();
   sp_error e{};
   void* instance = nullptr;
-  if (plugin.d.target.create(host->api(), host->Context(plugin.name()), options, requests.data(), requests.size(),
-                             &instance, &e) != SP_OK) {
+  if (plugin.d.target.create(host->api(), host->Context(plugin.name()), options, requests.data(),
+                             requests.size(), &instance, &e) != SP_OK) {
     *err = PluginError::From(e);
     return false;
   }
@@ -42,7 +42,8 @@ void TargetInstance::Destroy() {
   instance_ = nullptr;
 }
 
-bool TargetWorker::Open(const TargetInstance& target, const sp_worker_host* host, PluginError* err) {
+bool TargetWorker::Open(const TargetInstance& target, const sp_worker_host* host,
+                        PluginError* err) {
   Close();
   sp_error e{};
   void* worker = nullptr;

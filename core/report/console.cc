@@ -41,22 +41,29 @@ std::string ThresholdObserved(const ThresholdResult& r) {
 void PrintTotals(FILE* out, const RunEnd& end, const metrics::Recorder& t) {
   const metrics::Histogram& h = t.latency();
   std::fprintf(out, "  requests      %llu (%.1f/s), errors %llu (%.2f%%), interrupted %llu\n",
-              static_cast<unsigned long long>(t.requests()),
-              end.duration_s > 0 ? static_cast<double>(t.requests()) / end.duration_s : 0.0,
-              static_cast<unsigned long long>(t.errors()),
-              t.requests() ? 100.0 * static_cast<double>(t.errors()) / static_cast<double>(t.requests()) : 0.0,
-              static_cast<unsigned long long>(t.errors_by_kind()[SP_E_INTERRUPTED]));
-  std::fprintf(out, "  latency ms    min %.2f  p50 %.2f  p95 %.2f  p99 %.2f  max %.2f\n", Ms(h.min()),
-              Ms(h.Percentile(50)), Ms(h.Percentile(95)), Ms(h.Percentile(99)), Ms(h.max()));
+               static_cast<unsigned long long>(t.requests()),
+               end.duration_s > 0 ? static_cast<double>(t.requests()) / end.duration_s : 0.0,
+               static_cast<unsigned long long>(t.errors()),
+               t.requests()
+                   ? 100.0 * static_cast<double>(t.errors()) / static_cast<double>(t.requests())
+                   : 0.0,
+               static_cast<unsigned long long>(t.errors_by_kind()[SP_E_INTERRUPTED]));
+  std::fprintf(out, "  latency ms    min %.2f  p50 %.2f  p95 %.2f  p99 %.2f  max %.2f\n",
+               Ms(h.min()), Ms(h.Percentile(50)), Ms(h.Percentile(95)), Ms(h.Percentile(99)),
+               Ms(h.max()));
   const metrics::Histogram& sv = t.service_time();
   if (sv.Percentile(99) != h.Percentile(99)) {
-    std::fprintf(out, "  service ms    min %.2f  p50 %.2f  p95 %.2f  p99 %.2f  max %.2f  (from the actual send)\n",
-                Ms(sv.min()), Ms(sv.Percentile(50)), Ms(sv.Percentile(95)), Ms(sv.Percentile(99)), Ms(sv.max()));
+    std::fprintf(out,
+                 "  service ms    min %.2f  p50 %.2f  p95 %.2f  p99 %.2f  max %.2f  (from the "
+                 "actual send)\n",
+                 Ms(sv.min()), Ms(sv.Percentile(50)), Ms(sv.Percentile(95)), Ms(sv.Percentile(99)),
+                 Ms(sv.max()));
   }
   for (const StageResult& r : end.stages) {
     if (r.open) {
-      std::fprintf(out, "  stage %zu       open: %.1f/s planned, %.1f/s started, %llu dropped\n", r.index,
-                  r.planned_rate, r.achieved_rate, static_cast<unsigned long long>(r.dropped));
+      std::fprintf(out, "  stage %zu       open: %.1f/s planned, %.1f/s started, %llu dropped\n",
+                   r.index, r.planned_rate, r.achieved_rate,
+                   static_cast<unsigned long long>(r.dropped));
     }
   }
 }
@@ -82,7 +89,8 @@ void PrintCounts(FILE* out, const metrics::Recorder& t, const std::vector<std::s
   std::string events;
   for (size_t i = 0; i < t.events().size(); ++i) {
     if (t.events()[i] && i < names.size()) {
-      events += std::string(events.empty() ? "" : ", ") + names[i] + " " + std::to_string(t.events()[i]);
+      events +=
+          std::string(events.empty() ? "" : ", ") + names[i] + " " + std::to_string(t.events()[i]);
     }
   }
   if (!events.empty()) std::fprintf(out, "  events        %s\n", events.c_str());
@@ -93,8 +101,12 @@ void PrintThresholds(FILE* out, const RunEnd& end) {
   std::fprintf(out, "  thresholds\n");
   for (const ThresholdResult& r : end.thresholds) {
     const plan::Threshold& th = *r.threshold;
-    std::fprintf(out, "    %s %s%s%s: %s\n", r.skipped ? "skip" : r.passed ? "pass" : "FAIL", th.text.c_str(),
-                th.request.empty() ? "" : " for ", th.request.c_str(), ThresholdObserved(r).c_str());
+    std::fprintf(out, "    %s %s%s%s: %s\n",
+                 r.skipped  ? "skip"
+                 : r.passed ? "pass"
+                            : "FAIL",
+                 th.text.c_str(), th.request.empty() ? "" : " for ", th.request.c_str(),
+                 ThresholdObserved(r).c_str());
   }
 }
 
@@ -102,14 +114,22 @@ void PrintThresholds(FILE* out, const RunEnd& end) {
 void PrintExperiment(FILE* out, const ExperimentReport& x) {
   const ExperimentResult& e = x.result;
   const bool good = e.outcome == Outcome::kCompleted && !e.deviated;
-  std::fprintf(out, "    %s %s (%s): %s", e.outcome == Outcome::kSkipped ? "skip" : good ? "pass" : "FAIL",
+  std::fprintf(out, "    %s %s (%s): %s",
+               e.outcome == Outcome::kSkipped ? "skip"
+               : good                         ? "pass"
+                                              : "FAIL",
                e.name.c_str(), e.fault.c_str(), OutcomeName(e.outcome));
-  if (e.start_s >= 0) std::fprintf(out, ", %.1f s - %.1f s", e.start_s, e.end_s >= 0 ? e.end_s : e.start_s);
+  if (e.start_s >= 0)
+    std::fprintf(out, ", %.1f s - %.1f s", e.start_s, e.end_s >= 0 ? e.end_s : e.start_s);
   if (x.measure.inject_s >= 0) {
     const metrics::Recorder& d = x.measure.during;
-    std::fprintf(out, ", during: %.1f%% errors, p95 %.1f ms", d.requests() ? 100.0 * static_cast<double>(d.errors()) / static_cast<double>(d.requests()) : 0.0,
-                Ms(d.latency().Percentile(95)));
-    if (x.measure.trips) std::fprintf(out, ", %llu trip(s)", static_cast<unsigned long long>(x.measure.trips));
+    std::fprintf(out, ", during: %.1f%% errors, p95 %.1f ms",
+                 d.requests()
+                     ? 100.0 * static_cast<double>(d.errors()) / static_cast<double>(d.requests())
+                     : 0.0,
+                 Ms(d.latency().Percentile(95)));
+    if (x.measure.trips)
+      std::fprintf(out, ", %llu trip(s)", static_cast<unsigned long long>(x.measure.trips));
   }
   if (x.measure.recovery) std::fprintf(out, ", recovery %s", x.measure.recovery->text.c_str());
   std::fprintf(out, "\n");
@@ -118,7 +138,8 @@ void PrintExperiment(FILE* out, const ExperimentReport& x) {
 
 void PrintChaos(FILE* out, const RunEnd& end) {
   for (const CircuitReport& c : end.chaos.circuits) {
-    std::fprintf(out, "  circuit       %s: %llu trip(s)", c.source.c_str(), static_cast<unsigned long long>(c.trips));
+    std::fprintf(out, "  circuit       %s: %llu trip(s)", c.source.c_str(),
+                 static_cast<unsigned long long>(c.trips));
     if (c.time_open_s >= 0) std::fprintf(out, ", open %.1f s", c.time_open_s);
     std::fprintf(out, "\n");
   }
@@ -137,9 +158,10 @@ void PrintTrust(FILE* out, const RunEnd& end) {
 
 }  // namespace
 
-void Console::PrintSummary(const RunEnd& end, const metrics::Recorder& t, const std::vector<std::string>& names) {
-  std::fprintf(out_, "\nstressplan: %s, profile %s: %s in %.1fs\n", info_.plan->name.c_str(), info_.plan->profile.c_str(),
-              RunStatusName(end.status), end.duration_s);
+void Console::PrintSummary(const RunEnd& end, const metrics::Recorder& t,
+                           const std::vector<std::string>& names) {
+  std::fprintf(out_, "\nstressplan: %s, profile %s: %s in %.1fs\n", info_.plan->name.c_str(),
+               info_.plan->profile.c_str(), RunStatusName(end.status), end.duration_s);
   PrintTotals(out_, end, t);
   PrintCounts(out_, t, names);
   PrintThresholds(out_, end);
@@ -147,7 +169,6 @@ void Console::PrintSummary(const RunEnd& end, const metrics::Recorder& t, const 
   PrintTrust(out_, end);
   std::fflush(out_);
 }
-
 
 void Console::Tick(const SnapshotData& s, const metrics::Recorder& interval,
                    const metrics::Recorder& total) {

@@ -209,8 +209,8 @@ void AddChaos(const ChaosReport& chaos, const std::vector<std::string>& names, j
 // Which plan ran, how, and how it ended.
 void AddRunOutline(const RunInfo& info, const RunEnd& end, json* d) {
   const plan::Plan& p = *info.plan;
-  (*d)["plan"] = {{"name", p.name}, {"file", p.file}, {"environment", p.environment},
-                  {"profile", p.profile}};
+  (*d)["plan"] = {
+      {"name", p.name}, {"file", p.file}, {"environment", p.environment}, {"profile", p.profile}};
   (*d)["mode"] = plan::RunModeName(info.mode);
   (*d)["started_at"] = info.started_at;
   (*d)["stressplan_version"] = info.version;
@@ -227,7 +227,8 @@ void AddTotals(const metrics::Recorder& t, const RunEnd& end, const std::vector<
   (*d)["errors"] = t.errors();
   (*d)["interrupted"] = t.errors_by_kind()[SP_E_INTERRUPTED];
   (*d)["error_rate"] = Rate(t.errors(), t.requests());
-  (*d)["throughput_rps"] = end.duration_s > 0 ? static_cast<double>(t.requests()) / end.duration_s : 0.0;
+  (*d)["throughput_rps"] =
+      end.duration_s > 0 ? static_cast<double>(t.requests()) / end.duration_s : 0.0;
   (*d)["bytes_sent"] = t.bytes_sent();
   (*d)["bytes_received"] = t.bytes_received();
   (*d)["latency_ms"] = Latency(t.latency());
@@ -252,21 +253,30 @@ json RequestsByName(const RunInfo& info, const metrics::Recorder& t) {
 }
 
 json StageDocument(const StageResult& r) {
-  json st{{"index", r.index}, {"model", r.open ? "open" : "closed"}, {"started_s", r.started_s},
-          {"duration_s", r.duration_s}, {"requests", r.stats.requests}, {"errors", r.stats.errors},
+  json st{{"index", r.index},
+          {"model", r.open ? "open" : "closed"},
+          {"started_s", r.started_s},
+          {"duration_s", r.duration_s},
+          {"requests", r.stats.requests},
+          {"errors", r.stats.errors},
           {"error_rate", Rate(r.stats.errors, r.stats.requests)},
           {"latency_ms", Latency(r.stats.latency)},
           {"iterations_started", r.stats.iterations_started},
           {"iterations_completed", r.stats.iterations_completed},
-          {"generator_cpu", {{"load_threads_busy_avg", r.cpu_busy_avg}, {"load_threads_busy_max", r.cpu_busy_max}}},
-          {"trustworthy", r.problems.empty()}, {"problems", r.problems}};
+          {"generator_cpu",
+           {{"load_threads_busy_avg", r.cpu_busy_avg}, {"load_threads_busy_max", r.cpu_busy_max}}},
+          {"trustworthy", r.problems.empty()},
+          {"problems", r.problems}};
   if (r.open) {
     st["planned"] = {{"rate", r.planned_rate}, {"iterations", r.planned_iterations}};
-    st["achieved"] = {{"rate", r.achieved_rate}, {"iterations", r.stats.iterations_started}, {"dropped", r.dropped}};
+    st["achieved"] = {{"rate", r.achieved_rate},
+                      {"iterations", r.stats.iterations_started},
+                      {"dropped", r.dropped}};
   } else {
     st["planned"] = {{"users", r.planned_users}};
     if (r.planned_iterations) st["planned"]["iterations"] = r.planned_iterations;
-    st["achieved"] = {{"users_min", r.users_min}, {"users_max", r.users_max},
+    st["achieved"] = {{"users_min", r.users_min},
+                      {"users_max", r.users_max},
                       {"iterations", r.stats.iterations_completed}};
   }
   return st;
@@ -292,10 +302,13 @@ json ThresholdDocument(const ThresholdResult& r) {
   const plan::Threshold& th = *r.threshold;
   static const char* const kOps[] = {"<", "<=", ">", ">=", "==", "!="};
   json entry{{"name", th.text + (th.request.empty() ? "" : " [" + th.request + "]")},
-             {"metric", th.metric}, {"scope", th.request},
+             {"metric", th.metric},
+             {"scope", th.request},
              {"expected", std::string(kOps[static_cast<int>(th.op)]) + " " + th.value_text},
-             {"observed_text", r.observed_text}, {"passed", r.passed},
-             {"abort_on_fail", th.abort_on_fail}, {"location", th.loc.str()}};
+             {"observed_text", r.observed_text},
+             {"passed", r.passed},
+             {"abort_on_fail", th.abort_on_fail},
+             {"location", th.loc.str()}};
   entry["observed"] = r.evaluated ? json(r.observed) : json(nullptr);
   // A skipped threshold has no verdict: passed is null and the reason says why.
   entry["skipped"] = r.skipped;

@@ -47,7 +47,8 @@ void ReportBus::Loop() {
     if (!r.instance.Finish(&err)) {
       r.failed = true;
       std::lock_guard<std::mutex> g(mu_);
-      errors_.push_back(r.label + " could not finish its report: " + err.MessageOr("no reason given"));
+      errors_.push_back(r.label +
+                        " could not finish its report: " + err.MessageOr("no reason given"));
     }
   }
 }

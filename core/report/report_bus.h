@@ -22,7 +22,7 @@ namespace sp::report {
 // A reporter of the plan: its plugin, its options and (once created) its instance.
 struct Reporter {
   const plugin::Plugin* plugin = nullptr;
-  plugin::ReporterInstance instance;  // destroyed with the Reporter
+  plugin::ReporterInstance instance;     // destroyed with the Reporter
   const plan::PluginRef* ref = nullptr;  // the plan's entry, for located errors
   std::string label;  // "reporter json (plans/full.yaml:40:5)"
   plan::ResolvedOptions options;

@@ -19,13 +19,8 @@ constexpr uint64_t kSecondNs = 1'000'000'000;
 
 LoadWorker::LoadWorker(int index, int threads, const LoadModel& model, StageClock* clock,
                        const plugin::TargetInstance& target, LoadControl* control)
-    : index_(index),
-      threads_(threads),
-      model_(model),
-      clock_(clock),
-      target_(target),
-      control_(control),
-      rng_(0x5eed0000ull + static_cast<uint64_t>(index)),
+    : index_(index), threads_(threads), model_(model), clock_(clock), target_(target),
+      control_(control), rng_(0x5eed0000ull + static_cast<uint64_t>(index)),
       recorded_(model.step_names.size(), clock->count()),
       published_(model.step_names.size(), clock->count()) {
   for (int id = index; id < clock->MaxSlots(); id += threads) {
@@ -41,8 +36,8 @@ std::string LoadWorker::Open() {
   host_.complete = &LoadWorker::OnComplete;
   plugin::PluginError err;
   if (!worker_.Open(target_, &host_, &err)) {
-    return std::string("target plugin ") + target_.name() + " could not open a load thread: " +
-           err.MessageOr("no reason given");
+    return std::string("target plugin ") + target_.name() +
+           " could not open a load thread: " + err.MessageOr("no reason given");
   }
   return "";
 }

@@ -50,7 +50,8 @@ std::vector<sp_request_spec> RequestSpecs(const TargetSetup& setup) {
 
 // A target's refusal located in the plan: at the request step's option for "requests/<i>",
 // else in the target's block.
-plan::Diagnostic TargetDiagnostic(const plan::Plan& plan, const TargetSetup& setup, const PluginError& e) {
+plan::Diagnostic TargetDiagnostic(const plan::Plan& plan, const TargetSetup& setup,
+                                  const PluginError& e) {
   std::string who = std::string("target plugin ") + setup.plugin->name();
   // "requests/<i>": an error about one request step; its path's first segment is the option.
   if (e.option.rfind("requests/", 0) == 0) {
@@ -78,7 +79,8 @@ plan::Diagnostic TargetDiagnostic(const plan::Plan& plan, const TargetSetup& set
 bool CheckTarget(const plan::Plan& plan, plugin::Host* host, const TargetSetup& setup,
                  plan::Diagnostics* errors) {
   PluginError e;
-  if (TargetInstance::Check(*setup.plugin, host, setup.options.get(), RequestSpecs(setup), &e)) return true;
+  if (TargetInstance::Check(*setup.plugin, host, setup.options.get(), RequestSpecs(setup), &e))
+    return true;
   errors->push_back(TargetDiagnostic(plan, setup, e));
   return false;
 }
@@ -86,7 +88,8 @@ bool CheckTarget(const plan::Plan& plan, plugin::Host* host, const TargetSetup& 
 bool CreateTarget(const plan::Plan& plan, plugin::Host* host, TargetSetup* setup,
                   plan::Diagnostics* errors) {
   PluginError e;
-  if (setup->instance.Create(*setup->plugin, host, setup->options.get(), RequestSpecs(*setup), &e)) return true;
+  if (setup->instance.Create(*setup->plugin, host, setup->options.get(), RequestSpecs(*setup), &e))
+    return true;
   errors->push_back(TargetDiagnostic(plan, *setup, e));
   return false;
 }

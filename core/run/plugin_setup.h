@@ -45,6 +45,7 @@ bool PrepareReporters(const plan::Plan& plan, plugin::Loader* loader, const std:
 // ABI 1.2: each reporter's check_options (skipped for a 1.1 plugin without one).
 bool CheckReporters(plugin::Host* host, const std::vector<Reporter>& reporters, plan::Diagnostics* errors);
 // Creates each prepared reporter; on failure those created stay (each Reporter destroys its own).
-bool CreateReporters(plugin::Host* host, std::vector<Reporter>* reporters, plan::Diagnostics* errors);
+bool CreateReporters(plugin::Host* host, std::vector<Reporter>* reporters,
+                     plan::Diagnostics* errors);
 
 }  // namespace sp::run

@@ -117,8 +117,10 @@ int ValidatePlugins(const plan::Plan& plan, const std::vector<std::string>& plug
   ok &= PrepareReporters(plan, &loader, std::filesystem::temp_directory_path().string(), &reporters, &errors);
   if (ok && CheckPluginOptions(plan, &host, target, chaos, reporters, &errors)) {
     // A 1.1 target or reporter has no check_options: its create is the check, as before 1.2.
-    if (!plugin::TargetInstance::HasCheck(*target.plugin)) CreateTarget(plan, &host, &target, &errors);
-    std::erase_if(reporters, [](const Reporter& r) { return plugin::ReporterInstance::HasCheck(*r.plugin); });
+    if (!plugin::TargetInstance::HasCheck(*target.plugin))
+      CreateTarget(plan, &host, &target, &errors);
+    std::erase_if(reporters,
+                  [](const Reporter& r) { return plugin::ReporterInstance::HasCheck(*r.plugin); });
     CreateReporters(&host, &reporters, &errors);
     reporters.clear();
   }
@@ -129,7 +131,6 @@ int ValidatePlugins(const plan::Plan& plan, const std::vector<std::string>& plug
   return kExitPassed;
 }
 
-
 // What exists while the run goes. Torn down by Stop (or by ~Run on an early return) in reverse
 // order of these declarations: the load threads' workers, the host's sinks, the target, the
 // reporters, the fault instances, the services. The proxies close after it (Run::chaos_setup_).
@@ -137,27 +138,23 @@ struct Run::Live {
   explicit Live(const std::string& report_dir)
       : services(std::filesystem::path(report_dir) / "services"), service_control(&services) {}
 
-  services::ServiceSet services;             // stopped: SIGTERM, SIGKILL after stop_timeout
-  ServiceControl service_control;            // restarts asked for by fault plugins
+  services::ServiceSet services;              // stopped: SIGTERM, SIGKILL after stop_timeout
+  ServiceControl service_control;             // restarts asked for by fault plugins
   std::optional<OnTeardown> fault_instances;  // the chaos runner's, destroyed before services stop
-  std::vector<Reporter> reporters;           // destroyed after the target
-  TargetSetup target;                        // destroyed after its workers closed
-  std::optional<OnTeardown> host_sinks;      // events and service control detached from the host
+  std::vector<Reporter> reporters;            // destroyed after the target
+  TargetSetup target;                         // destroyed after its workers closed
+  std::optional<OnTeardown> host_sinks;       // events and service control detached from the host
   std::vector<std::unique_ptr<LoadWorker>> workers;
-  std::vector<std::string> open_errors;      // one per load thread, set before `opened` counts
-  std::optional<std::latch> opened;          // every load thread tried to open its target worker
-  std::vector<std::thread> threads;          // the load threads, joined by `joiner`
-  std::thread joiner;                        // joined in Wait
-  std::atomic<bool> finished{false};         // every load thread has ended
+  std::vector<std::string> open_errors;  // one per load thread, set before `opened` counts
+  std::optional<std::latch> opened;      // every load thread tried to open its target worker
+  std::vector<std::thread> threads;      // the load threads, joined by `joiner`
+  std::thread joiner;                    // joined in Wait
+  std::atomic<bool> finished{false};     // every load thread has ended
 };
 
 Run::Run(const plan::Plan& plan, RunOptions options, RunSeams seams)
-    : input_(plan),
-      plan_(plan),
-      options_(std::move(options)),
-      seams_(std::move(seams)),
-      report_dir_(std::filesystem::absolute(options_.report_dir).string()),
-      loader_(&host_) {
+    : input_(plan), plan_(plan), options_(std::move(options)), seams_(std::move(seams)),
+      report_dir_(std::filesystem::absolute(options_.report_dir).string()), loader_(&host_) {
   for (const auto& [name, entry] : seams_.plugins) loader_.AddInProcess(name, entry);
 }
 
@@ -200,7 +197,8 @@ bool Run::Check() {
   bool ok = PrepareTarget(plan_, &loader_, &live_->target, &errors);
   ok &= chaos_setup_.Prepare(plan_, &loader_, /*with_steps=*/true, &errors);
   ok &= PrepareReporters(plan_, &loader_, report_dir_, &live_->reporters, &errors);
-  if (!ok || !CheckPluginOptions(plan_, &host_, live_->target, chaos_setup_, live_->reporters, &errors) ||
+  if (!ok ||
+      !CheckPluginOptions(plan_, &host_, live_->target, chaos_setup_, live_->reporters, &errors) ||
       !CreateTarget(plan_, &host_, &live_->target, &errors)) {
     PrintDiagnostics(errors, *redactor_);
     return Fail(kExitUsage);
@@ -221,11 +219,13 @@ bool Run::OpenReports() {
     return Fail(kExitUsage);
   }
   observers_ = std::make_unique<ObserverSet>(
-      plan_.observers, [](const std::string& url, double timeout_s, std::string* body, std::string* why) {
+      plan_.observers,
+      [](const std::string& url, double timeout_s, std::string* body, std::string* why) {
         return chaos::HttpGetText(url, timeout_s, body, why);
       });
   if (!plan_.secrets.empty()) journal_.SetSecrets(redactor_.get());
-  const std::string journal_file = (std::filesystem::path(report_dir_) / "chaos-journal.jsonl").string();
+  const std::string journal_file =
+      (std::filesystem::path(report_dir_) / "chaos-journal.jsonl").string();
   if (!plan_.chaos.steps.empty() && !journal_.Open(journal_file, plan_.file, IsoNow(), &err)) {
     Say(*redactor_, "stressplan: " + err);
     return Fail(kExitRuntime);
@@ -244,12 +244,16 @@ void Run::BuildTimeline() {
   chaos_metrics_ = std::make_unique<ChaosMetrics>(
       plan_, observers_.get(),
       [this](const plan::Threshold& t, const metrics::Recorder& window, double seconds,
-             const std::vector<std::string>& names) { return JudgeOnce(t, model_, window, seconds, names); });
-  runner_ = std::make_unique<ChaosRunner>(plan_, &chaos_setup_, &host_, &journal_, chaos_metrics_.get());
+             const std::vector<std::string>& names) {
+        return JudgeOnce(t, model_, window, seconds, names);
+      });
+  runner_ =
+      std::make_unique<ChaosRunner>(plan_, &chaos_setup_, &host_, &journal_, chaos_metrics_.get());
   live_->fault_instances.emplace([this] { runner_->DestroyInstances(); });
   // started_at is set when the load starts.
-  info_ = RunInfo{&plan_, model_.step_names, clock_->count(), clock_->planned_total_ns(), options_.mode, "",
-                  options_.version, threads_};
+  info_ =
+      RunInfo{&plan_, model_.step_names, clock_->count(), clock_->planned_total_ns(), options_.mode,
+              "",     options_.version,  threads_};
   // Messages while the run goes (signals, aborts, plugins' logs) go through the console, which
   // keeps them off its live line.
   console_ = std::make_unique<Console>(options_.quiet, info_);
@@ -257,11 +261,14 @@ void Run::BuildTimeline() {
   host_.SetLogSink([this](sp_log_level, const std::string& line) { console_->Message(line); });
   runner_->SetMessageSink([this](const std::string& line) { console_->Message(line); });
   if (seams_.watch_signals) {
-    watcher_ = std::make_unique<InterruptWatcher>([this](int count, const char* name) { Interrupt(count, name); });
+    watcher_ = std::make_unique<InterruptWatcher>(
+        [this](int count, const char* name) { Interrupt(count, name); });
   }
   ServiceControl* services = &live_->service_control;
   host_.SetServiceControl({[services](const std::string& name) { return services->Pid(name); },
-                           [services](const std::string& name, std::string* why) { return services->Restart(name, why); }});
+                           [services](const std::string& name, std::string* why) {
+                             return services->Restart(name, why);
+                           }});
   live_->host_sinks.emplace([this] {
     host_.SetEventSink(nullptr);
     host_.SetServiceControl({});
@@ -275,15 +282,20 @@ void Run::Interrupt(int count, const char* name) {
     // The way out when something hangs past its bound (a plugin's revert, a service's
     // restart): no reports; services die with us (parent-death signal), proxies with the
     // process, and faults that outlive it are in the journal.
-    console_->Message(std::string("stressplan: ") + name + " received a third time: exiting now; reports are not "
-                      "written" + (journal_.is_open() ? "; undo what is left with `stressplan recover --journal " +
-                                                            journal_.path() + "`" : std::string()));
+    console_->Message(
+        std::string("stressplan: ") + name +
+        " received a third time: exiting now; reports are not "
+        "written" +
+        (journal_.is_open()
+             ? "; undo what is left with `stressplan recover --journal " + journal_.path() + "`"
+             : std::string()));
     std::_Exit(kExitInterrupted);
   }
-  console_->Message(std::string("stressplan: ") + name + " received: " +
-                    (count == 1 ? "stopping the load, reverting faults, draining requests in flight, writing "
-                                  "reports (again to interrupt requests in flight)"
-                                : "interrupting requests in flight (a third time exits at once)"));
+  console_->Message(
+      std::string("stressplan: ") + name + " received: " +
+      (count == 1 ? "stopping the load, reverting faults, draining requests in flight, writing "
+                    "reports (again to interrupt requests in flight)"
+                  : "interrupting requests in flight (a third time exits at once)"));
   control_.mode.store(count == 1 ? LoadControl::kDrain : LoadControl::kCancel);
   runner_->Stop(Outcome::kInterrupted, name);
 }
@@ -356,8 +368,8 @@ std::string Run::OpenLoadThreads() {
   live_->open_errors.assign(threads_, "");
   live_->opened.emplace(threads_);
   for (int i = 0; i < threads_; ++i) {
-    live_->workers.push_back(
-        std::make_unique<LoadWorker>(i, threads_, model_, clock_.get(), live_->target.instance, &control_));
+    live_->workers.push_back(std::make_unique<LoadWorker>(i, threads_, model_, clock_.get(),
+                                                          live_->target.instance, &control_));
   }
   for (int i = 0; i < threads_; ++i) {
     live_->threads.emplace_back([this, i] {
@@ -382,7 +394,9 @@ void Run::JoinLoadThreads() {
 
 void Run::StopChaosIfBroken(bool* reported) {
   if (*reported) return;
-  if (std::none_of(live_->workers.begin(), live_->workers.end(), [](const auto& w) { return w->broken(); })) return;
+  if (std::none_of(live_->workers.begin(), live_->workers.end(),
+                   [](const auto& w) { return w->broken(); }))
+    return;
   // The run is going down: no more faults, and those in come out now.
   *reported = true;
   runner_->Stop(Outcome::kAborted, "a load thread broke");
@@ -433,7 +447,8 @@ void Run::Collect(uint64_t second, uint64_t now, bool last) {
     tracker_->Sample(s.stage, in_stage_s, s.planned_users, s.active_users, busy);
   }
   const double start_s = static_cast<double>(second - 1);
-  chaos_metrics_->OnSecond(start_s, std::clamp(s.elapsed_s, start_s, start_s + 1.0), interval, names_);
+  chaos_metrics_->OnSecond(start_s, std::clamp(s.elapsed_s, start_s, start_s + 1.0), interval,
+                           names_);
   s.active_chaos = runner_->Active();
   bus_->Post(SP_DOC_SNAPSHOT, SnapshotDocument(s, interval, names_));
   console_->Tick(s, interval, *total_);
@@ -466,14 +481,16 @@ SnapshotData Run::SnapshotOf(uint64_t second, uint64_t now, metrics::Recorder* i
     s.planned_rate = *st.rate + (st.ramp_to.value_or(*st.rate) - *st.rate) * std::min(1.0, sec / d);
   } else {
     // Judged 20 ms back: the load threads apply a spawn-rate step within 5 ms of it.
-    s.planned_users = UsersWithin(st, clock_->from_users(s.stage), in_stage > 20'000'000 ? in_stage - 20'000'000 : 0);
+    s.planned_users = UsersWithin(st, clock_->from_users(s.stage),
+                                  in_stage > 20'000'000 ? in_stage - 20'000'000 : 0);
   }
   return s;
 }
 
 void Run::RefreshNames() {
   names_.resize(host_.interner().size());
-  for (size_t i = 0; i < names_.size(); ++i) names_[i] = host_.interner().Name(static_cast<uint32_t>(i));
+  for (size_t i = 0; i < names_.size(); ++i)
+    names_[i] = host_.interner().Name(static_cast<uint32_t>(i));
 }
 
 // The thresholds over this second; the first abort_on_fail one that fails drains the load
@@ -559,7 +576,8 @@ int Run::ExitCode() const {
     code = kExitRuntime;
   }
   if (code == kExitPassed && signals_.load() > 0) code = kExitInterrupted;
-  if (code == kExitPassed && (!end_.thresholds_passed() || !end_.chaos.experiments_passed())) code = kExitFailed;
+  if (code == kExitPassed && (!end_.thresholds_passed() || !end_.chaos.experiments_passed()))
+    code = kExitFailed;
   if (code == kExitPassed && !end_.trustworthy()) code = kExitUntrustworthy;
   return code;
 }

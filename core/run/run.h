@@ -121,7 +121,7 @@ class Run {
   plugin::Host host_;
   plugin::Loader loader_;
   report::ReportFolder report_folder_;  // the folder's lock, released when the run is gone
-  chaos::ChaosSetup chaos_setup_;       // the proxies, closed after the fault instances and services
+  chaos::ChaosSetup chaos_setup_;  // the proxies, closed after the fault instances and services
   chaos::Journal journal_;
   std::unique_ptr<chaos::ObserverSet> observers_;
 

@@ -181,7 +181,8 @@ bool Parser::OnStatusLine(const char* p, size_t n) {
   status_ = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
   if (status_ < 100) return Refuse("malformed status code");
   state_ = State::kHeaderLine;
-  if (sink_ != nullptr) sink_->OnStatusLine(status_, n > 13 ? std::string_view(p + 13, n - 13) : "");
+  if (sink_ != nullptr)
+    sink_->OnStatusLine(status_, n > 13 ? std::string_view(p + 13, n - 13) : "");
   return true;
 }
 

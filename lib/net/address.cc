@@ -31,7 +31,8 @@ std::string Address::ToString() const {
     return std::string(host) + ":" + std::to_string(port());
   }
   if (family() == AF_INET6) {
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(storage).sin6_addr, host, sizeof host);
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(storage).sin6_addr, host,
+              sizeof host);
     return "[" + std::string(host) + "]:" + std::to_string(port());
   }
   return "?";
@@ -57,8 +58,8 @@ bool ParseNumericHost(const std::string& host, uint16_t port, Address* out) {
   return false;
 }
 
-bool SplitHostPort(std::string_view text, bool allow_port_zero, std::string* host,
-                   uint16_t* port, std::string* why) {
+bool SplitHostPort(std::string_view text, bool allow_port_zero, std::string* host, uint16_t* port,
+                   std::string* why) {
   const std::string quoted = "\"" + std::string(text) + "\"";
   const size_t colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) {

@@ -30,7 +30,7 @@ bool ParseNumericHost(const std::string& host, uint16_t port, Address* out);
 // Splits "host:port" or "[v6]:port" (brackets removed). False with *why, one sentence naming
 // the text: "\"x\" is not host:port (e.g. 127.0.0.1:18091)", "the port of \"h:p\" is not a
 // number from 0 to 65535", "... must not be 0" (unless allow_port_zero), "... is over 65535".
-bool SplitHostPort(std::string_view text, bool allow_port_zero, std::string* host,
-                   uint16_t* port, std::string* why);
+bool SplitHostPort(std::string_view text, bool allow_port_zero, std::string* host, uint16_t* port,
+                   std::string* why);
 
 }  // namespace sp::net

@@ -19,7 +19,8 @@ namespace {
 // "invalid" or a name under it, with or without the final dot.
 bool IsUnderInvalid(std::string_view name) {
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
-  if (name.size() < 7 || strncasecmp(name.data() + name.size() - 7, "invalid", 7) != 0) return false;
+  if (name.size() < 7 || strncasecmp(name.data() + name.size() - 7, "invalid", 7) != 0)
+    return false;
   return name.size() == 7 || name[name.size() - 8] == '.';
 }
 
@@ -90,8 +91,9 @@ bool Resolve(const std::string& host, uint16_t port, std::vector<Address>* out, 
   return true;
 }
 
-ResolveStatus ResolveWithin(const std::string& host, uint16_t port, std::chrono::nanoseconds timeout,
-                            std::vector<Address>* out, std::string* err, const Resolver& resolver) {
+ResolveStatus ResolveWithin(const std::string& host, uint16_t port,
+                            std::chrono::nanoseconds timeout, std::vector<Address>* out,
+                            std::string* err, const Resolver& resolver) {
   Address numeric;
   if (ParseNumericHost(host, port, &numeric)) {
     out->assign(1, numeric);

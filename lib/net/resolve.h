@@ -36,8 +36,8 @@ enum class ResolveStatus { kResolved, kFailed, kTimedOut };
 // own, but an abandoned request must then still be waited for (gai_cancel cannot stop one that
 // started) before its gaicb may be freed; with a thread of our own the answer's memory belongs
 // to a shared state the thread frees, and `resolver` can be a test's seam.
-ResolveStatus ResolveWithin(const std::string& host, uint16_t port, std::chrono::nanoseconds timeout,
-                            std::vector<Address>* out, std::string* err,
-                            const Resolver& resolver = Resolve);
+ResolveStatus ResolveWithin(const std::string& host, uint16_t port,
+                            std::chrono::nanoseconds timeout, std::vector<Address>* out,
+                            std::string* err, const Resolver& resolver = Resolve);
 
 }  // namespace sp::net

@@ -172,8 +172,8 @@ class SelectorReader {
 
  private:
   bool Fail(const std::string& what, size_t column) {
-    *err_ = "selector '" + std::string(text_) + "': " + what + " at column " +
-            std::to_string(column);
+    *err_ =
+        "selector '" + std::string(text_) + "': " + what + " at column " + std::to_string(column);
     return false;
   }
 
@@ -250,14 +250,13 @@ class SelectorReader {
     }
     size_t bad_at = 0;
     switch (ReadQuoted(&c_, /*strict=*/true, &m->value, &bad_at)) {
-      case QuotedStatus::Ok:
-        return true;
+      case QuotedStatus::Ok: return true;
       case QuotedStatus::Unterminated:
         return Fail("unterminated value for label '" + m->label + "'", value_col);
       case QuotedStatus::BadEscape:
-        return Fail(std::string("unknown escape '\\") + text_[bad_at + 1] +
-                        "' (only \\\", \\\\ and \\n)",
-                    bad_at + 1);
+        return Fail(
+            std::string("unknown escape '\\") + text_[bad_at + 1] + "' (only \\\", \\\\ and \\n)",
+            bad_at + 1);
     }
     return false;
   }

@@ -27,8 +27,8 @@ std::string Absolute(const std::string& base, const std::string& path) {
   std::filesystem::path p(path);
   if (p.is_absolute()) return p.lexically_normal().string();
   std::error_code ec;
-  std::filesystem::path b = base.empty() ? std::filesystem::current_path(ec)
-                                          : std::filesystem::path(base);
+  std::filesystem::path b =
+      base.empty() ? std::filesystem::current_path(ec) : std::filesystem::path(base);
   return (b / p).lexically_normal().string();
 }
 
@@ -60,8 +60,8 @@ std::string SearchPath(const Environment& env) {
   return "/usr/local/bin:/usr/bin:/bin";
 }
 
-bool SearchInPath(const std::string& program, const std::string& workdir,
-                  const Environment& env, std::string* path, std::string* err) {
+bool SearchInPath(const std::string& program, const std::string& workdir, const Environment& env,
+                  std::string* path, std::string* err) {
   const std::string search = SearchPath(env);
   size_t begin = 0;
   while (begin <= search.size()) {
@@ -286,8 +286,8 @@ int MaxDescriptor() {
 
 }  // namespace
 
-bool FindExecutable(const std::string& program, const std::string& workdir,
-                    const Environment& env, std::string* path, std::string* err) {
+bool FindExecutable(const std::string& program, const std::string& workdir, const Environment& env,
+                    std::string* path, std::string* err) {
   if (program.empty()) {
     *err = "the command is empty";
     return false;
@@ -315,10 +315,16 @@ bool Spawn(const SpawnRequest& req, SpawnedChild* child, std::string* err) {
   Descriptors fds;
   if (!OpenDescriptors(req, &fds, err)) return false;
 
-  const ChildPlan plan{req.executable.c_str(), argv.data(), envp.data(),
+  const ChildPlan plan{req.executable.c_str(),
+                       argv.data(),
+                       envp.data(),
                        req.workdir.empty() ? nullptr : req.workdir.c_str(),
-                       fds.err_write, fds.out_write, fds.null_fd, req.die_with_parent,
-                       getpid(), MaxDescriptor()};
+                       fds.err_write,
+                       fds.out_write,
+                       fds.null_fd,
+                       req.die_with_parent,
+                       getpid(),
+                       MaxDescriptor()};
   int fork_errno = 0;
   const pid_t pid = ForkChild(plan, &fork_errno);
   fds.CloseChildSide();

@@ -30,8 +30,8 @@ using Environment = std::map<std::string, std::string>;
 // False with *err starting with the quoted program: "'x' not found in PATH (/usr/bin:/bin)",
 // "'./x' (/w/x) not found: No such file or directory", "... is a directory",
 // "... is not executable: Permission denied", "the command is empty".
-bool FindExecutable(const std::string& program, const std::string& workdir,
-                    const Environment& env, std::string* path, std::string* err);
+bool FindExecutable(const std::string& program, const std::string& workdir, const Environment& env,
+                    std::string* path, std::string* err);
 
 // The inherited environment with `extra` added over it, as NAME=value strings.
 std::vector<std::string> MergeEnvironment(const Environment& extra);
@@ -47,8 +47,8 @@ struct SpawnRequest {
   Environment env;                // over the inherited environment
   std::string workdir;            // empty: the current directory
   Output output = Output::kLogFile;
-  std::string log_path;           // kLogFile: created or truncated ...
-  bool append_log = false;        // ... or appended to
+  std::string log_path;     // kLogFile: created or truncated ...
+  bool append_log = false;  // ... or appended to
   // The child gets SIGTERM when the *thread* that spawned it exits (PR_SET_PDEATHSIG): spawn
   // from a thread that lives as long as the child should.
   bool die_with_parent = false;

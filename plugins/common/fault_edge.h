@@ -63,8 +63,8 @@ struct FaultEdge {
 
   // check_options (ABI 1.2): SP_INVALID_ARGUMENT naming the option CheckOptions refuses. A
   // T whose check asks the host (the process fault: service_declared) takes it as FromOptions.
-  static sp_status CheckOptions(const sp_host_api* host, void* host_ctx,
-                                const sp_options* options, sp_error* err) noexcept {
+  static sp_status CheckOptions(const sp_host_api* host, void* host_ctx, const sp_options* options,
+                                sp_error* err) noexcept {
     return Guarded(err, [&] {
       OptionError refused;
       bool accepted = false;

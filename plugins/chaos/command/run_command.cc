@@ -44,11 +44,11 @@ bool ReadAvailable(int fd, std::string* tail, size_t limit) {
 }
 
 // Starts the command: stdout and stderr into a pipe, in its own process group.
-bool StartCommand(const Command& command, const RunSettings& settings,
-                  spawn::SpawnedChild* child, std::string* err) {
+bool StartCommand(const Command& command, const RunSettings& settings, spawn::SpawnedChild* child,
+                  std::string* err) {
   spawn::SpawnRequest req;
-  if (!spawn::FindExecutable(command.argv.at(0), settings.workdir, settings.env,
-                             &req.executable, err)) {
+  if (!spawn::FindExecutable(command.argv.at(0), settings.workdir, settings.env, &req.executable,
+                             err)) {
     return false;
   }
   req.argv = command.argv;
@@ -73,8 +73,7 @@ void ReadForAWhile(int fd, Clock::duration slice, bool* pipe_open, std::string* 
 
 // Reads the output until the command exits or the deadline, when its whole group gets SIGKILL
 // (a shell's children would otherwise outlive it).
-void AwaitCommand(const spawn::SpawnedChild& child, Clock::time_point deadline,
-                  RunResult* result) {
+void AwaitCommand(const spawn::SpawnedChild& child, Clock::time_point deadline, RunResult* result) {
   bool pipe_open = true;
   for (;;) {
     int status = 0;
@@ -88,7 +87,8 @@ void AwaitCommand(const spawn::SpawnedChild& child, Clock::time_point deadline,
       result->timed_out = true;
       break;
     }
-    ReadForAWhile(child.output_fd, std::min<Clock::duration>(deadline - now, std::chrono::milliseconds(10)),
+    ReadForAWhile(child.output_fd,
+                  std::min<Clock::duration>(deadline - now, std::chrono::milliseconds(10)),
                   &pipe_open, &result->output_tail);
   }
   if (pipe_open) ReadAvailable(child.output_fd, &result->output_tail, kMaxDrain);

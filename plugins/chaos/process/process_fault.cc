@@ -69,8 +69,8 @@ bool HostAnswersServiceDeclared(const sp_host_api* host) {
          host->service_declared != nullptr;
 }
 
-bool ProcessFault::CheckOptions(const sp_host_api* host, void* host_ctx,
-                                const sp_options* options, OptionError* err) {
+bool ProcessFault::CheckOptions(const sp_host_api* host, void* host_ctx, const sp_options* options,
+                                OptionError* err) {
   ProcessConfig config;
   if (!ParseOptions(options, &config, err)) return false;
   // A host before 1.3 cannot say; Create still refuses a service that is not running.

@@ -54,7 +54,8 @@ void Connection::start(uint64_t now_ns) {
   if (connect(fd_[kServer], reinterpret_cast<const sockaddr*>(&up.storage), up.length) == 0) {
     connected_ = true;
   } else if (errno != EINPROGRESS) {
-    ctx_->log(SP_LOG_DEBUG, "proxy: cannot connect to " + up.ToString() + ": " + std::strerror(errno));
+    ctx_->log(SP_LOG_DEBUG,
+              "proxy: cannot connect to " + up.ToString() + ": " + std::strerror(errno));
     close_gracefully();
     return;
   }
@@ -67,8 +68,8 @@ void Connection::finish_connect(uint64_t now_ns) {
   getsockopt(fd_[kServer], SOL_SOCKET, SO_ERROR, &err, &len);
   if (err == EINPROGRESS || err == EALREADY) return;
   if (err != 0) {
-    ctx_->log(SP_LOG_DEBUG, "proxy: cannot connect to " + ctx_->config->upstream.ToString() +
-                                ": " + std::strerror(err));
+    ctx_->log(SP_LOG_DEBUG, "proxy: cannot connect to " + ctx_->config->upstream.ToString() + ": " +
+                                std::strerror(err));
     close_gracefully();  // the client sees its connection closed, as toxiproxy does
     return;
   }

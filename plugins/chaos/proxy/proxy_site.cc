@@ -52,9 +52,10 @@ std::unique_ptr<Site> Site::open(const sp_host_api* host, void* host_ctx, SiteCo
   add_to_epoll(site->ctx_.epoll_fd, site->timer_fd_, kTagTimer);
   add_to_epoll(site->ctx_.epoll_fd, site->listen_fd_, kTagListener);
   site->thread_ = std::thread([s = site.get()] { s->run(); });
-  site->ctx_.log(SP_LOG_INFO, "proxy listening on " + site->bound_.ToString() + ", forwarding to " +
-                                  site->config_.upstream.ToString() +
-                                  (site->config_.protocol == Protocol::kHttp ? " (http)" : " (tcp)"));
+  site->ctx_.log(SP_LOG_INFO,
+                 "proxy listening on " + site->bound_.ToString() + ", forwarding to " +
+                     site->config_.upstream.ToString() +
+                     (site->config_.protocol == Protocol::kHttp ? " (http)" : " (tcp)"));
   return site;
 }
 

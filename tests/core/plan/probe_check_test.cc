@@ -22,7 +22,8 @@ TEST_CASE("CheckHttpProbe names the field", "[probe_check]") {
 
   HttpProbe s = ok;
   s.url = "https://example.com/health";
-  CHECK(error(s) == "url 'https://example.com/health': https:// is not supported by HTTP probes; use http://");
+  CHECK(error(s) ==
+        "url 'https://example.com/health': https:// is not supported by HTTP probes; use http://");
   s.url = "ftp://example.com/";
   CHECK(error(s) == "url 'ftp://example.com/' must start with http://");
   s.url = "localhost:8080";
@@ -47,10 +48,13 @@ TEST_CASE("CheckHttpProbe names the field", "[probe_check]") {
 
   s = ok;
   s.json_path = "status";
-  CHECK(error(s) ==
-        "json_path 'status' must start with '$' (like $.a.b[0]) or '/' (a JSON pointer like /a/b/0)");
+  CHECK(
+      error(s) ==
+      "json_path 'status' must start with '$' (like $.a.b[0]) or '/' (a JSON pointer like /a/b/0)");
   s.json_path = "$.a[";
-  CHECK(error(s) == "json_path '$.a[': expected an array index like [0] or a quoted key like ['a'] at column 4");
+  CHECK(
+      error(s) ==
+      "json_path '$.a[': expected an array index like [0] or a quoted key like ['a'] at column 4");
   s.json_path = "$..a";
   CHECK(error(s) == "json_path '$..a': expected a key after '.' at column 3");
   s.json_path = "$['a";
@@ -58,7 +62,8 @@ TEST_CASE("CheckHttpProbe names the field", "[probe_check]") {
   s.json_path = "$x";
   CHECK(error(s) == "json_path '$x': expected '.' or '[', found 'x' at column 2");
   s.json_path = "/a~2";
-  CHECK(error(s) == "json_path '/a~2': '~' not followed by 0 or 1 at column 3 (write ~0 for ~ and ~1 for /)");
+  CHECK(error(s) ==
+        "json_path '/a~2': '~' not followed by 0 or 1 at column 3 (write ~0 for ~ and ~1 for /)");
 
   s = ok;
   s.json_equals = "ok";
@@ -67,18 +72,19 @@ TEST_CASE("CheckHttpProbe names the field", "[probe_check]") {
 
 TEST_CASE("the loader reports bad selectors and probes, located, before any plugin",
           "[probe_check]") {
-  const std::string plan = std::string(sp::plan::test::kMinimal) +
-                           "observers:\n"
-                           "  - name: breaker\n"
-                           "    url: http://127.0.0.1:18090/metrics\n"
-                           "    metric: 'state{state=~\"open\"}'\n"
-                           "chaos:\n"
-                           "  steady_state:\n"
-                           "    - name: health\n"
-                           "      http: {url: 'http://127.0.0.1/h', method: 'GE T'}\n"
-                           "  steps:\n"
-                           "    - {name: pause, at: 1s, duration: 1s, fault: process, service: demo, "
-                           "action: pause}\n";
+  const std::string plan =
+      std::string(sp::plan::test::kMinimal) +
+      "observers:\n"
+      "  - name: breaker\n"
+      "    url: http://127.0.0.1:18090/metrics\n"
+      "    metric: 'state{state=~\"open\"}'\n"
+      "chaos:\n"
+      "  steady_state:\n"
+      "    - name: health\n"
+      "      http: {url: 'http://127.0.0.1/h', method: 'GE T'}\n"
+      "  steps:\n"
+      "    - {name: pause, at: 1s, duration: 1s, fault: process, service: demo, "
+      "action: pause}\n";
   auto l = sp::plan::test::Load(plan);
   INFO(l.text());
   CHECK_FALSE(l.ok);

@@ -18,17 +18,31 @@ sp_status Init(const sp_host_api*, void*, sp_error*) {
   return SP_OK;
 }
 
-sp_status Create(const sp_host_api*, void*, const sp_options*, void**, sp_error*) { return SP_ERROR; }
+sp_status Create(const sp_host_api*, void*, const sp_options*, void**, sp_error*) {
+  return SP_ERROR;
+}
 sp_status OnDocument(void*, sp_document_kind, sp_str, sp_error*) { return SP_OK; }
 sp_status Finish(void*, sp_error*) { return SP_OK; }
 void Destroy(void*) {}
 
-const sp_reporter_vtable kVtable = {sizeof(sp_reporter_vtable), Create, OnDocument, Finish, Destroy, nullptr};
-const sp_plugin_descriptor kGood = {SP_DESCRIPTOR_HEADER, SP_KIND_REPORTER, "linked", "1", "", nullptr, 0,
-                                    &kVtable, Init, nullptr, SP_ELEMENT_SIZES};
-const sp_plugin_descriptor kWrongMajor = {sizeof(sp_plugin_descriptor), SP_ABI_VERSION_MAJOR + 1, 0,
-                                          SP_KIND_REPORTER, "future", "1", "", nullptr, 0, &kVtable, nullptr,
-                                          nullptr, SP_ELEMENT_SIZES};
+const sp_reporter_vtable kVtable = {
+    sizeof(sp_reporter_vtable), Create, OnDocument, Finish, Destroy, nullptr};
+const sp_plugin_descriptor kGood = {
+    SP_DESCRIPTOR_HEADER, SP_KIND_REPORTER, "linked", "1", "", nullptr, 0, &kVtable, Init, nullptr,
+    SP_ELEMENT_SIZES};
+const sp_plugin_descriptor kWrongMajor = {sizeof(sp_plugin_descriptor),
+                                          SP_ABI_VERSION_MAJOR + 1,
+                                          0,
+                                          SP_KIND_REPORTER,
+                                          "future",
+                                          "1",
+                                          "",
+                                          nullptr,
+                                          0,
+                                          &kVtable,
+                                          nullptr,
+                                          nullptr,
+                                          SP_ELEMENT_SIZES};
 
 const sp_plugin_descriptor* GoodEntry() { return &kGood; }
 const sp_plugin_descriptor* WrongMajorEntry() { return &kWrongMajor; }
@@ -63,7 +77,8 @@ TEST_CASE("loader: an in-process plugin's descriptor is refused like a library's
   CHECK(l.loader.LoadByName("future", &l.err) == nullptr);
   const std::string& err = l.err;
   CHECK(err.rfind("plugin (in-process plugin future): ", 0) == 0);
-  CHECK(err.find("it was built for plugin ABI " + std::to_string(SP_ABI_VERSION_MAJOR + 1) + ".0") != std::string::npos);
+  CHECK(err.find("it was built for plugin ABI " + std::to_string(SP_ABI_VERSION_MAJOR + 1) +
+                 ".0") != std::string::npos);
 }
 
 TEST_CASE("loader: a name not added in-process is looked for on the search path") {

@@ -25,7 +25,8 @@ TEST_CASE("plugin error: an empty message reads as the fallback") {
   CHECK(p.Text("no reason given") == "no reason given");
 }
 
-TEST_CASE("plugin error: a field filled to its last byte without a NUL is read to its end, not beyond") {
+TEST_CASE(
+    "plugin error: a field filled to its last byte without a NUL is read to its end, not beyond") {
   sp_error e{};
   std::memset(e.message, 'm', sizeof e.message);
   std::memset(e.option, 'o', sizeof e.option);

@@ -23,7 +23,9 @@ uint64_t MonotonicNs() {
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
 }
 
-void SetMessage(sp_error* err, const char* message) { std::snprintf(err->message, sizeof err->message, "%s", message); }
+void SetMessage(sp_error* err, const char* message) {
+  std::snprintf(err->message, sizeof err->message, "%s", message);
+}
 
 // ---- the target: requests complete `latency_ns` after submit, on the worker's poll ----
 
@@ -47,8 +49,8 @@ struct FakeWorker {
   std::vector<Pending> pending;
 };
 
-sp_status TargetCreate(const sp_host_api* host, void* host_ctx, const sp_options*, const sp_request_spec*, size_t,
-                       void** instance, sp_error*) {
+sp_status TargetCreate(const sp_host_api* host, void* host_ctx, const sp_options*,
+                       const sp_request_spec*, size_t, void** instance, sp_error*) {
   Calls().Add("target.create");
   *instance = new FakeTarget{host, host_ctx};
   return SP_OK;
@@ -61,7 +63,8 @@ sp_status TargetPreflight(void*, sp_error* err) {
   return SP_ERROR;
 }
 
-sp_status TargetWorkerOpen(void* instance, const sp_worker_host* host, void** worker, sp_error* err) {
+sp_status TargetWorkerOpen(void* instance, const sp_worker_host* host, void** worker,
+                           sp_error* err) {
   Calls().Add("target.worker_open");
   if (Target().fail_worker_open) {
     SetMessage(err, "the fake target refuses a worker");
@@ -146,13 +149,31 @@ void TargetDestroy(void* instance) {
   delete static_cast<FakeTarget*>(instance);
 }
 
-const sp_target_vtable kTargetVtable = {
-    sizeof(sp_target_vtable), nullptr, 0, TargetCreate, TargetPreflight, TargetWorkerOpen, TargetSubmit,
-    TargetPoll, TargetCancelAll, TargetWorkerClose, TargetDestroy, nullptr, nullptr};
+const sp_target_vtable kTargetVtable = {sizeof(sp_target_vtable),
+                                        nullptr,
+                                        0,
+                                        TargetCreate,
+                                        TargetPreflight,
+                                        TargetWorkerOpen,
+                                        TargetSubmit,
+                                        TargetPoll,
+                                        TargetCancelAll,
+                                        TargetWorkerClose,
+                                        TargetDestroy,
+                                        nullptr,
+                                        nullptr};
 
-const sp_plugin_descriptor kTargetDescriptor = {
-    SP_DESCRIPTOR_HEADER, SP_KIND_TARGET, "fake_target", "1", "in-process test target", nullptr, 0,
-    &kTargetVtable, nullptr, nullptr, SP_ELEMENT_SIZES};
+const sp_plugin_descriptor kTargetDescriptor = {SP_DESCRIPTOR_HEADER,
+                                                SP_KIND_TARGET,
+                                                "fake_target",
+                                                "1",
+                                                "in-process test target",
+                                                nullptr,
+                                                0,
+                                                &kTargetVtable,
+                                                nullptr,
+                                                nullptr,
+                                                SP_ELEMENT_SIZES};
 
 // ---- the fault: in while injected, out when reverted ----
 
@@ -182,13 +203,34 @@ int FaultIsActive(void*) { return Fault().active.load() ? 1 : 0; }
 
 void FaultDestroy(void*) { Calls().Add("fault.destroy"); }
 
-const sp_fault_vtable kFaultVtable = {sizeof(sp_fault_vtable), FaultCreate, FaultInject, FaultRevert, FaultIsActive,
-                                      FaultDestroy, nullptr, 0, nullptr, nullptr, nullptr, nullptr, nullptr,
-                                      nullptr, nullptr, nullptr};
+const sp_fault_vtable kFaultVtable = {sizeof(sp_fault_vtable),
+                                      FaultCreate,
+                                      FaultInject,
+                                      FaultRevert,
+                                      FaultIsActive,
+                                      FaultDestroy,
+                                      nullptr,
+                                      0,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr};
 
-const sp_plugin_descriptor kFaultDescriptor = {
-    SP_DESCRIPTOR_HEADER, SP_KIND_FAULT, "fake_fault", "1", "in-process test fault", nullptr, 0,
-    &kFaultVtable, nullptr, nullptr, SP_ELEMENT_SIZES};
+const sp_plugin_descriptor kFaultDescriptor = {SP_DESCRIPTOR_HEADER,
+                                               SP_KIND_FAULT,
+                                               "fake_fault",
+                                               "1",
+                                               "in-process test fault",
+                                               nullptr,
+                                               0,
+                                               &kFaultVtable,
+                                               nullptr,
+                                               nullptr,
+                                               SP_ELEMENT_SIZES};
 
 // ---- the reporter: keeps every document ----
 
@@ -224,12 +266,24 @@ sp_status ReporterFinish(void*, sp_error*) {
 
 void ReporterDestroy(void*) { Calls().Add("reporter.destroy"); }
 
-const sp_reporter_vtable kReporterVtable = {sizeof(sp_reporter_vtable), ReporterCreate, ReporterOnDocument,
-                                            ReporterFinish, ReporterDestroy, nullptr};
+const sp_reporter_vtable kReporterVtable = {sizeof(sp_reporter_vtable),
+                                            ReporterCreate,
+                                            ReporterOnDocument,
+                                            ReporterFinish,
+                                            ReporterDestroy,
+                                            nullptr};
 
-const sp_plugin_descriptor kReporterDescriptor = {
-    SP_DESCRIPTOR_HEADER, SP_KIND_REPORTER, "fake_reporter", "1", "in-process test reporter", nullptr, 0,
-    &kReporterVtable, nullptr, nullptr, SP_ELEMENT_SIZES};
+const sp_plugin_descriptor kReporterDescriptor = {SP_DESCRIPTOR_HEADER,
+                                                  SP_KIND_REPORTER,
+                                                  "fake_reporter",
+                                                  "1",
+                                                  "in-process test reporter",
+                                                  nullptr,
+                                                  0,
+                                                  &kReporterVtable,
+                                                  nullptr,
+                                                  nullptr,
+                                                  SP_ELEMENT_SIZES};
 
 }  // namespace
 
@@ -297,12 +351,16 @@ const sp_plugin_descriptor* FakeTargetEntry() { return &kTargetDescriptor; }
 const sp_plugin_descriptor* FakeFaultEntry() { return &kFaultDescriptor; }
 const sp_plugin_descriptor* FakeReporterEntry() { return &kReporterDescriptor; }
 
-FastClock::FastClock(uint64_t factor) : factor_(factor), origin_(MonotonicNs()) { plugin::SetClock(this); }
+FastClock::FastClock(uint64_t factor) : factor_(factor), origin_(MonotonicNs()) {
+  plugin::SetClock(this);
+}
 
 FastClock::~FastClock() { plugin::SetClock(nullptr); }
 
 uint64_t FastClock::Now() const { return origin_ + (MonotonicNs() - origin_) * factor_; }
 
-void FastClock::Sleep(uint64_t ns) const { std::this_thread::sleep_for(std::chrono::nanoseconds(ns / factor_)); }
+void FastClock::Sleep(uint64_t ns) const {
+  std::this_thread::sleep_for(std::chrono::nanoseconds(ns / factor_));
+}
 
 }  // namespace sp::run_test

@@ -34,19 +34,20 @@ class CallLog {
 
 // How the fake target behaves; set before the run, read by its calls.
 struct TargetScript {
-  uint64_t latency_ns = 2'000'000;  // each request completes this long after its submit (host clock)
+  uint64_t latency_ns =
+      2'000'000;  // each request completes this long after its submit (host clock)
   sp_error_kind error = SP_E_NONE;  // what each completed request reports
   int status = 200;
-  bool hold = false;                // requests complete only after `release`, or on cancel_all
+  bool hold = false;  // requests complete only after `release`, or on cancel_all
   bool fail_worker_open = false;
   bool fail_preflight = false;
   std::atomic<bool> release{false};  // held requests complete (latency after this is seen)
   std::atomic<bool> broken{false};   // poll returns -1 (the worker is broken)
   std::atomic<uint64_t> submitted{0};
-  std::atomic<uint64_t> completed{0};  // by poll, normally
-  std::atomic<uint64_t> cancelled{0};  // by cancel_all, as interrupted
+  std::atomic<uint64_t> completed{0};             // by poll, normally
+  std::atomic<uint64_t> cancelled{0};             // by cancel_all, as interrupted
   std::atomic<uint64_t> submitted_after_stop{0};  // submits after `stop_seen` was set
-  std::atomic<bool> stop_seen{false};  // set by the test when it interrupts the run
+  std::atomic<bool> stop_seen{false};             // set by the test when it interrupts the run
 };
 
 struct FaultScript {

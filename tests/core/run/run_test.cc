@@ -39,12 +39,14 @@ sp::plan::Plan PlanOf(const std::string& stages, const std::string& extra = "") 
       "      - {name: r}\n"
       "profiles:\n"
       "  p:\n"
-      "    stages:\n" + stages +
+      "    stages:\n" +
+      stages +
       "profile: p\n"
       "grace: 1s\n"
       "workers: 1\n"
       "reporters:\n"
-      "  - {plugin: fake_reporter}\n" + extra;
+      "  - {plugin: fake_reporter}\n" +
+      extra;
   sp::plan::LoadOptions options;
   options.process_env.emplace();
   sp::plan::Plan plan;
@@ -59,7 +61,8 @@ sp::plan::Plan PlanOf(const std::string& stages, const std::string& extra = "") 
 std::string FaultAllAlong(int seconds) {
   return "chaos:\n"
          "  steps:\n"
-         "    - {name: f, at: 0s, duration: " + std::to_string(seconds) + "s, fault: fake_fault}\n";
+         "    - {name: f, at: 0s, duration: " +
+         std::to_string(seconds) + "s, fault: fake_fault}\n";
 }
 
 RunSeams Seams() {
@@ -101,7 +104,8 @@ bool WaitFor(Done done) {
 // Runs the phases up to the load, interrupts once `ready` holds (then lets the held requests
 // finish when `release` is set), and finishes the run; *end is what it ended with.
 template <typename Ready>
-int RunInterruptedWhen(const sp::plan::Plan& plan, Ready ready, bool release, sp::report::RunEnd* end) {
+int RunInterruptedWhen(const sp::plan::Plan& plan, Ready ready, bool release,
+                       sp::report::RunEnd* end) {
   Run run(plan, Options(), Seams());
   REQUIRE(run.Check());
   REQUIRE(run.OpenReports());
@@ -150,9 +154,10 @@ sp::report::Outcome StepOutcome(const sp::report::RunEnd& end) {
 TEST_CASE("run: the stages follow one another and each snapshot names the stage it fell in") {
   Reset();
   FastClock clock(kClockFactor);
-  const auto plan = PlanOf("      - {duration: 2s, users: 1}\n"
-                           "      - {duration: 2s, users: 3}\n"
-                           "      - {duration: 2s, users: 2}\n");
+  const auto plan = PlanOf(
+      "      - {duration: 2s, users: 1}\n"
+      "      - {duration: 2s, users: 3}\n"
+      "      - {duration: 2s, users: 2}\n");
   Run run(plan, Options(), Seams());
   CHECK(run.Execute() == sp::kExitPassed);
 
@@ -161,7 +166,9 @@ TEST_CASE("run: the stages follow one another and each snapshot names the stage 
   for (const json& d : ParsedDocuments()) {
     if (TypeOf(d) != "snapshot") continue;
     stages.push_back(d.at("stage").get<int>());
-    if (stages.back() == 1) most_users_in_stage_1 = std::max(most_users_in_stage_1, d.at("users").at("active").get<int>());
+    if (stages.back() == 1)
+      most_users_in_stage_1 =
+          std::max(most_users_in_stage_1, d.at("users").at("active").get<int>());
   }
   CAPTURE(stages);
   CHECK(std::is_sorted(stages.begin(), stages.end()));
@@ -170,11 +177,14 @@ TEST_CASE("run: the stages follow one another and each snapshot names the stage 
   CHECK(std::count(stages.begin(), stages.end(), 2) >= 1);
   CHECK(most_users_in_stage_1 == 3);
   REQUIRE(run.end().stages.size() == 3);
-  CHECK(run.end().duration_s == Approx(6.0).margin(1.5));  // the planned length, give or take a busy machine
+  CHECK(run.end().duration_s ==
+        Approx(6.0).margin(1.5));  // the planned length, give or take a busy machine
   CHECK(Target().completed.load() == Target().submitted.load());
 }
 
-TEST_CASE("run: the reporters get run_start first, then snapshots and events, the summary last, then finish") {
+TEST_CASE(
+    "run: the reporters get run_start first, then snapshots and events, the summary last, then "
+    "finish") {
   Reset();
   FastClock clock(kClockFactor);
   const auto plan = PlanOf("      - {duration: 3s, users: 2}\n", FaultAllAlong(3));
@@ -208,7 +218,9 @@ TEST_CASE("run: the reporters get run_start first, then snapshots and events, th
   CHECK(Calls().IndexOf("fault.revert") < summary);
 }
 
-TEST_CASE("run: an interrupt drains the load: nothing new starts, requests in flight finish within grace") {
+TEST_CASE(
+    "run: an interrupt drains the load: nothing new starts, requests in flight finish within "
+    "grace") {
   Reset();
   FastClock clock(kClockFactor);
   const auto plan = PlanOf("      - {duration: 60s, users: 2}\n", FaultAllAlong(60));
@@ -231,7 +243,8 @@ TEST_CASE("run: requests still in flight when the grace ends are interrupted, ea
   const auto plan = PlanOf("      - {duration: 60s, users: 2}\n");
   Target().hold = true;  // never released: the grace (1 s) runs out
   sp::report::RunEnd end;
-  const int code = RunInterruptedWhen(plan, [] { return Target().submitted.load() >= 2; }, /*release=*/false, &end);
+  const int code = RunInterruptedWhen(
+      plan, [] { return Target().submitted.load() >= 2; }, /*release=*/false, &end);
   CHECK(code == sp::kExitInterrupted);
   CHECK(Target().submitted_after_stop.load() == 0);
   CHECK(Target().cancelled.load() == 2);
@@ -241,7 +254,8 @@ TEST_CASE("run: requests still in flight when the grace ends are interrupted, ea
   CHECK(summary.at("status").get<std::string>() == "interrupted");
 }
 
-TEST_CASE("run: a failing abort_on_fail threshold ends the run early, reverts the fault and exits 1") {
+TEST_CASE(
+    "run: a failing abort_on_fail threshold ends the run early, reverts the fault and exits 1") {
   Reset();
   FastClock clock(kClockFactor);
   const auto plan = PlanOf("      - {duration: 60s, users: 2}\n",
@@ -286,7 +300,8 @@ TEST_CASE("run: the fault comes out on every way the run ends") {
     CHECK(run.end().status == sp::report::RunStatus::kAborted);
     CHECK(run.end().reason == "target plugin fake_target reported a broken load thread");
     CHECK(StepOutcome(run.end()) == sp::report::Outcome::kAborted);
-    CHECK(run.end().chaos.experiments[0].result.message.find("a load thread broke") != std::string::npos);
+    CHECK(run.end().chaos.experiments[0].result.message.find("a load thread broke") !=
+          std::string::npos);
     CheckFaultsUndone();
   }
   SECTION("an inject that fails half-way") {
@@ -295,7 +310,8 @@ TEST_CASE("run: the fault comes out on every way the run ends") {
     Run run(plan, Options(), Seams());
     CHECK(run.Execute() == sp::kExitFailed);
     REQUIRE(run.end().chaos.experiments.size() == 1);
-    CHECK(run.end().chaos.experiments[0].result.message.rfind("inject failed: the fake fault went in half-way", 0) == 0);
+    CHECK(run.end().chaos.experiments[0].result.message.rfind(
+              "inject failed: the fake fault went in half-way", 0) == 0);
     CheckFaultsUndone();
   }
   SECTION("a load thread that cannot open: no fault goes in, the run exits 1") {
@@ -303,7 +319,9 @@ TEST_CASE("run: the fault comes out on every way the run ends") {
     const auto plan = PlanOf("      - {duration: 60s, users: 1}\n", FaultAllAlong(60));
     Run run(plan, Options(), Seams());
     CHECK(run.Execute() == sp::kExitRuntime);
-    CHECK(run.end().reason == "target plugin fake_target could not open a load thread: the fake target refuses a worker");
+    CHECK(
+        run.end().reason ==
+        "target plugin fake_target could not open a load thread: the fake target refuses a worker");
     CHECK(Calls().Count("fault.inject") == 0);
     CheckFaultsUndone();
   }

@@ -74,8 +74,8 @@ std::string RunShell(const std::string& script, const Environment& env, int* sta
 TEST_CASE("FindExecutable: a miss in PATH names the program and the PATH searched", "[spawn]") {
   std::string path;
   std::string err;
-  CHECK_FALSE(FindExecutable("sp-no-such-program", "", {{"PATH", "/nonexistent:/also-not"}},
-                             &path, &err));
+  CHECK_FALSE(
+      FindExecutable("sp-no-such-program", "", {{"PATH", "/nonexistent:/also-not"}}, &path, &err));
   CHECK(err == "'sp-no-such-program' not found in PATH (/nonexistent:/also-not)");
   CHECK(path.empty());
   CHECK_FALSE(FindExecutable("", "", {}, &path, &err));
@@ -180,10 +180,10 @@ TEST_CASE("Spawn: no descriptor of the parent leaks and no signal stays blocked"
   sigaddset(&term, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &term, &saved);  // the host blocks SIGTERM in every thread
   int status = -1;
-  const std::string out = RunShell(
-      "test -e /proc/self/fd/" + std::to_string(leaked) +
-          " && echo leaked || echo closed; grep SigBlk /proc/self/status",
-      {}, &status);
+  const std::string out =
+      RunShell("test -e /proc/self/fd/" + std::to_string(leaked) +
+                   " && echo leaked || echo closed; grep SigBlk /proc/self/status",
+               {}, &status);
   pthread_sigmask(SIG_SETMASK, &saved, nullptr);
   close(leaked);
   CHECK(out == "closed\nSigBlk:\t0000000000000000\n");

@@ -26,8 +26,16 @@ uint32_t host_intern(void*, const char* name) {
   return static_cast<uint32_t>(g_interned.size() - 1);
 }
 
-const sp_host_api kHost = {sizeof(sp_host_api), SP_ABI_VERSION_MAJOR, SP_ABI_VERSION_MINOR,
-                           host_log, host_now, host_emit, host_intern, nullptr, nullptr, nullptr};
+const sp_host_api kHost = {sizeof(sp_host_api),
+                           SP_ABI_VERSION_MAJOR,
+                           SP_ABI_VERSION_MINOR,
+                           host_log,
+                           host_now,
+                           host_emit,
+                           host_intern,
+                           nullptr,
+                           nullptr,
+                           nullptr};
 
 sp_option_value string_value(const sp_option_decl& decl, const std::optional<std::string>& s) {
   sp_option_value v{};

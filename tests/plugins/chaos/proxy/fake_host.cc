@@ -20,8 +20,16 @@ void host_emit(void*, const char*, double) {}
 uint32_t host_intern(void*, const char*) { return 0; }
 
 // service_pid, service_restart and service_declared stay NULL: the proxy never calls them.
-const sp_host_api kHost = {sizeof(sp_host_api), SP_ABI_VERSION_MAJOR, SP_ABI_VERSION_MINOR,
-                           host_log, host_now, host_emit, host_intern, nullptr, nullptr, nullptr};
+const sp_host_api kHost = {sizeof(sp_host_api),
+                           SP_ABI_VERSION_MAJOR,
+                           SP_ABI_VERSION_MINOR,
+                           host_log,
+                           host_now,
+                           host_emit,
+                           host_intern,
+                           nullptr,
+                           nullptr,
+                           nullptr};
 
 }  // namespace
 
