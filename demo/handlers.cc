@@ -175,6 +175,11 @@ bool StopSignal::SleepFor(std::chrono::milliseconds d) {
 HandlerFactory::HandlerFactory(Stats* stats, StopSignal* stop, HandlerConfig config)
     : stats_(stats), stop_(stop), config_(config) {}
 
+void HandlerFactory::ServerStopped() {
+  const bool abort_current = false;
+  serverStopped(this, abort_current);
+}
+
 Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(
     const HTTPServerRequest& request) {
   return new RouteHandler(RouteOf(request.getURI(), config_.role), stats_, stop_, config_);

@@ -50,6 +50,11 @@ class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
   Poco::Net::HTTPRequestHandler* createRequestHandler(
       const Poco::Net::HTTPServerRequest& request) override;
 
+  // Tells every connection constructed so far that the server stops (Poco's serverStopped
+  // event, which only a subclass may fire): each finishes the request it is serving, if any,
+  // then its socket is shut down.
+  void ServerStopped();
+
  private:
   Stats* stats_;
   StopSignal* stop_;

@@ -1,10 +1,10 @@
-// The demo's HTTP/1.1 server: Poco::Net::HTTPServer with keep-alive, one pooled thread per
-// open connection.
+// The demo's HTTP/1.1 server: Poco's HTTPServerConnection on a TCPServer, with keep-alive,
+// one pooled thread per open connection.
 //
-// Limits: up to `threads` connections are served at once (a keep-alive connection holds its
-// thread until it closes or idles for 10 s); up to `max_queued` more are accepted and wait
-// for a thread; connections beyond that are closed right after accept. Request bodies are
-// limited to 1 MiB (413).
+// Limits: up to `threads` connections are served at once (a connection holds its thread
+// until it closes or idles for 10 s, before its first request or between two); up to
+// `max_queued` more are accepted and wait for a thread; connections beyond that are closed
+// right after accept. Request bodies are limited to 1 MiB (413).
 //
 // A webhook request waiting for its upstream blocks its thread (and one upstream
 // connection) for up to --upstream-timeout, so `threads` is also the limit of requests in
@@ -12,10 +12,13 @@
 // for idle keep-alive connections.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
+
+#include <Poco/SharedPtr.h>
 
 #include "demo/handlers.h"
 #include "demo/stats.h"
@@ -23,7 +26,7 @@
 namespace Poco {
 class ThreadPool;
 namespace Net {
-class HTTPServer;
+class TCPServer;
 }
 }  // namespace Poco
 
@@ -60,8 +63,10 @@ class DemoServer {
   Stats* stats_;
   GuardedUpstream* upstream_;
   StopSignal stop_;
+  std::atomic<bool> stopping_{false};       // set by Stop() before any connection is told
   std::unique_ptr<Poco::ThreadPool> pool_;  // outlives server_
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  Poco::SharedPtr<HandlerFactory> handlers_;
+  std::unique_ptr<Poco::Net::TCPServer> server_;
   std::uint16_t port_ = 0;
 };
 

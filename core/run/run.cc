@@ -135,11 +135,14 @@ int ValidatePlugins(const plan::Plan& plan, const std::vector<std::string>& plug
 // order of these declarations: the load threads' workers, the host's sinks, the target, the
 // reporters, the fault instances, the services. The proxies close after it (Run::chaos_setup_).
 struct Run::Live {
-  explicit Live(const std::string& report_dir)
-      : services(std::filesystem::path(report_dir) / "services"), service_control(&services) {}
+  // `killed` receives a warning for each service that had to be SIGKILLed when they stop.
+  Live(const std::string& report_dir, std::vector<std::string>* killed)
+      : services(std::filesystem::path(report_dir) / "services"), service_control(&services),
+        services_stop([this, killed] { *killed = services.StopAll(); }) {}
 
-  services::ServiceSet services;              // stopped: SIGTERM, SIGKILL after stop_timeout
+  services::ServiceSet services;
   ServiceControl service_control;             // restarts asked for by fault plugins
+  OnTeardown services_stop;                   // SIGTERM, SIGKILL after stop_timeout
   std::optional<OnTeardown> fault_instances;  // the chaos runner's, destroyed before services stop
   std::vector<Reporter> reporters;            // destroyed after the target
   TargetSetup target;                         // destroyed after its workers closed
@@ -189,7 +192,7 @@ bool Run::Check() {
   private_files_ = std::make_unique<PrivateFiles>(!plan_.secrets.empty());
   host_.SetLogRedaction([this](std::string line) { return redactor_->Text(std::move(line)); });
   loader_.SetSearchPath(plugin::SearchPath(options_.plugin_paths, plan_.plugin_paths));
-  live_ = std::make_unique<Live>(report_dir_);
+  live_ = std::make_unique<Live>(report_dir_, &services_killed_);
   bus_ = std::make_unique<ReportBus>(&live_->reporters, redactor_.get());
   // Everything that needs no running service is checked first, in this order, so that a
   // mistake exits 2 before any folder, proxy, service, journal or fault exists: the plan's
@@ -559,6 +562,7 @@ void Run::Report() {
 
 void Run::Stop() {
   live_.reset();  // workers, target, reporters, fault instances, services: Live's order
+  for (const std::string& w : services_killed_) Say(*redactor_, "stressplan: warning: " + w);
   chaos_setup_.CloseSites();
   console_->Summary(end_, *total_, names_);
   exit_code_ = ExitCode();

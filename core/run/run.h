@@ -157,6 +157,7 @@ class Run {
   std::string open_failure_;        // a load thread that could not open or broke
   report::RunEnd end_;
   std::vector<std::string> bus_errors_;
+  std::vector<std::string> services_killed_;  // a warning per service SIGKILLed at the end
 
   // What exists while the run goes, torn down first (Stop, or the destructor): see run.cc.
   std::unique_ptr<Live> live_;

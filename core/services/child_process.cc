@@ -128,8 +128,8 @@ bool ChildProcess::Poll() {
   return false;
 }
 
-void ChildProcess::Stop(std::chrono::nanoseconds timeout) {
-  if (pid_ <= 0 || stopped_) return;
+bool ChildProcess::Stop(std::chrono::nanoseconds timeout) {
+  if (pid_ <= 0 || stopped_) return false;
   Poll();
   kill(-pid_, SIGTERM);
   // A stopped process (a pause fault whose revert failed) only acts on SIGTERM once it runs.
@@ -139,7 +139,7 @@ void ChildProcess::Stop(std::chrono::nanoseconds timeout) {
     Poll();
     if (exited_ && !GroupHasLiveMembers(pid_)) {
       stopped_ = true;
-      return;
+      return false;
     }
     Clock::time_point now = Clock::now();
     if (now >= deadline) break;
@@ -151,6 +151,7 @@ void ChildProcess::Stop(std::chrono::nanoseconds timeout) {
   const Clock::time_point reap_deadline = Clock::now() + std::chrono::seconds(5);
   while (Poll() && Clock::now() < reap_deadline) SleepFor(std::chrono::milliseconds(2));
   stopped_ = true;
+  return true;
 }
 
 std::string DescribeWaitStatus(int wait_status) {

@@ -49,8 +49,9 @@ class ChildProcess {
 
   // Stops the whole process group: SIGTERM, up to `timeout` for the leader and every other
   // member to go, then SIGKILL; reaps the leader. Idempotent. Also kills members left behind
-  // by a leader that already exited.
-  void Stop(std::chrono::nanoseconds timeout);
+  // by a leader that already exited. True when SIGTERM was not enough and SIGKILL was sent
+  // (false when the group was already gone or Stop had run before).
+  bool Stop(std::chrono::nanoseconds timeout);
 
   pid_t pid() const { return pid_; }  // -1 before Spawn; kept after exit (also the pgid)
   bool exited() const { return exited_; }

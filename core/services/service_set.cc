@@ -173,10 +173,15 @@ bool ServiceSet::Respawn(const std::string& name, std::string* err) {
   return true;
 }
 
-void ServiceSet::StopAll() {
+std::vector<std::string> ServiceSet::StopAll() {
+  std::vector<std::string> killed;
   for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
-    it->child.Stop(it->service.stop_timeout);
+    if (!it->child.Stop(it->service.stop_timeout)) continue;
+    killed.push_back(Who(it->service) + " did not exit within its stop_timeout of " +
+                     Seconds(it->service.stop_timeout) +
+                     " after SIGTERM and was killed with SIGKILL; its log: " + it->log_path);
   }
+  return killed;
 }
 
 ServiceSet::Entry* ServiceSet::FindEntry(const std::string& name) {

@@ -47,8 +47,10 @@ class ServiceSet {
   bool Start(const std::vector<sp::plan::Service>& services, std::string* err);
 
   // Stops all services in reverse order: SIGTERM to each one's process group, up to its
-  // stop_timeout for the group to exit, then SIGKILL; reaps. Idempotent.
-  void StopAll();
+  // stop_timeout for the group to exit, then SIGKILL; reaps. Idempotent. Returns one warning
+  // for each service that had to be killed (naming it, its stop_timeout and its log): a
+  // service that ignores SIGTERM loses what it would have written on the way out.
+  std::vector<std::string> StopAll();
 
   // Starts a service of the set again after it exited (a chaos fault killed it): stops what
   // is left of its process group, spawns it anew (its log is appended to) and returns at

@@ -1,6 +1,7 @@
 """plans/full.yaml end to end, load only (--mode load; the chaos story is test_chaos.py):
 the run starts the demo target and its upstream, drives load through the fault proxy, writes
 the reports, stops the demo - and the report's numbers are the server's numbers, exactly."""
+import json
 import os
 import signal
 import socket
@@ -142,6 +143,35 @@ class EndToEnd(harness.TempDirTest):
         self.assertGreater(summary["events"].get("echo_reply", 0), 0)
         stats = harness.demo_final_stats(os.path.join(out, "services", "demo.log"))
         self.assertEqual(summary["requests"], stats["by_path"]["/webhook"])
+
+    def test_a_service_killed_after_its_stop_timeout_is_a_warning(self):
+        # The demo stops on SIGTERM; "stubborn" ignores it and is SIGKILLed after 300 ms. The
+        # run's verdict is unchanged, but stderr says which service lost its way out.
+        port = harness.free_port()
+        demo = os.path.join(os.path.dirname(harness.STRESSPLAN), "stressplan-demo")
+        plan = self.write("plan.yaml", json.dumps({
+            "name": "stop-timeout",
+            "target": {"plugin": "http", "base_url": "http://127.0.0.1:%d" % port},
+            "scenarios": [{"name": "s", "requests": [{"name": "health", "path": "/health"}]}],
+            "profile": "p",
+            "profiles": {"p": {"stages": [{"duration": "1s", "users": 2}]}},
+            "services": [
+                {"name": "demo", "command": [demo, "--port", str(port)],
+                 "health": "http://127.0.0.1:%d/health" % port},
+                {"name": "stubborn", "command": ["sh", "-c", "trap '' TERM; while :; do sleep 0.1; done"],
+                 "stop_timeout": "300ms"},
+            ],
+            "reporters": [{"plugin": "json", "path": "report.json"}],
+        }, indent=1))
+        out = os.path.join(self.tmp, "out")
+        r = harness.run(["run", plan, "--report", out])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        warnings = [l for l in r.stderr.splitlines() if "warning:" in l]
+        self.assertEqual(len(warnings), 1, r.stderr)
+        self.assertIn("service 'stubborn'", warnings[0])
+        self.assertIn("stop_timeout of 0.3 s", warnings[0])
+        self.assertIn("SIGKILL", warnings[0])
+        self.assertIn(os.path.join(out, "services", "stubborn.log"), warnings[0])
 
     def test_unreachable_target_is_a_runtime_error(self):
         port = harness.free_port()

@@ -175,9 +175,14 @@ TEST_CASE("StopAll kills a group that ignores SIGTERM after stop_timeout", "[ser
   CHECK(getpgid(child) == leader);
 
   auto started = Clock::now();
-  set.StopAll();
+  std::vector<std::string> killed = set.StopAll();
   auto took = Clock::now() - started;
   CHECK(took >= 400ms);
+  REQUIRE(killed.size() == 1);
+  CHECK_THAT(killed[0], Catch::Contains("service 'stubborn'") &&
+                            Catch::Contains("stop_timeout of 0.4 s") &&
+                            Catch::Contains("SIGKILL") && Catch::Contains("stubborn.log"));
+  CHECK(set.StopAll().empty());  // idempotent: nothing more to kill
   CHECK(took < 3s);
   CHECK(ProcessGone(leader));
   CHECK(WaitUntil([&] { return ProcessGone(child); }, 2000ms));
@@ -197,8 +202,8 @@ TEST_CASE("SIGTERM to the group also stops the service's own children", "[servic
   pid_t child = ReadPidFile(dir.File("child.pid"));
   REQUIRE(child > 0);
   auto started = Clock::now();
-  set.StopAll();
-  CHECK(Clock::now() - started < 2s);  // no SIGKILL needed
+  CHECK(set.StopAll().empty());  // no SIGKILL needed
+  CHECK(Clock::now() - started < 2s);
   CHECK(WaitUntil([&] { return ProcessGone(child); }, 2000ms));
   auto st = set.Status("parent");
   REQUIRE(st.has_value());
