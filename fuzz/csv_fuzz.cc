@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   sp::http::CsvTable table;
   std::string err;
-  if (!sp::http::parse_csv(text, &table, &err)) {
+  if (!sp::http::ParseCsv(text, &table, &err)) {
     if (err.empty()) std::abort();
     return 0;
   }

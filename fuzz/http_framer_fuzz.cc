@@ -1,10 +1,10 @@
 // Fuzzes the fault proxy's HTTP/1.1 framer (plugins/chaos/proxy/http_framer.h), and through it
 // the shared parser (lib/http1/parser.h) reading requests and responses. The first byte picks
 // the direction (requests or responses), the piece size and which responses answer a HEAD; the
-// rest is the byte stream. It is framed once whole and once in pieces: feed() must never
+// rest is the byte stream. It is framed once whole and once in pieces: Feed() must never
 // return 0 or more than it was given, and both runs must find the same heads and message ends
 // at the same stream offsets, and both give up framing or neither (where, within the bytes
-// one feed() was given, depends on the pieces).
+// one Feed() was given, depends on the pieces).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -32,10 +32,10 @@ Boundaries Frame(HttpFramer::Role role, std::string_view stream, size_t step, un
   while (offset < stream.size()) {
     std::string_view piece = stream.substr(offset, step);
     while (!piece.empty()) {
-      if (framer.in_head()) framer.set_answers_head(((head_bits >> (message % 3)) & 1) != 0);
+      if (framer.InHead()) framer.SetAnswersHead(((head_bits >> (message % 3)) & 1) != 0);
       const bool was_opaque = framer.opaque();
       unsigned events = 0;
-      const size_t n = framer.feed(piece, &events);
+      const size_t n = framer.Feed(piece, &events);
       if (n == 0 || n > piece.size()) std::abort();
       if (was_opaque && !framer.opaque()) std::abort();  // opaque is for good
       offset += n;
@@ -46,7 +46,7 @@ Boundaries Frame(HttpFramer::Role role, std::string_view stream, size_t step, un
       if (events & HttpFramer::kMessageComplete) ++message;
     }
   }
-  b.eof_message = framer.finish_at_eof();
+  b.eof_message = framer.FinishAtEof();
   return b;
 }
 

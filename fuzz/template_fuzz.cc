@@ -24,7 +24,7 @@ struct World {
   World() {
     CsvTable t;
     std::string err;
-    if (!parse_csv("name,city\nann,Oslo\nbob,\"New York\"\n", &t, &err)) std::abort();
+    if (!ParseCsv("name,city\nann,Oslo\nbob,\"New York\"\n", &t, &err)) std::abort();
     data = std::make_unique<DataSet>(std::move(t), DataMode::kSequential, "users.csv");
   }
 };
@@ -39,11 +39,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   Template t;
   std::string err;
-  if (!Template::compile(text, context, TemplateScope{world.data.get(), &world.captures}, &t, &err)) {
+  if (!Template::Compile(text, context, TemplateScope{world.data.get(), &world.captures}, &t,
+                         &err)) {
     if (err.empty()) std::abort();
     return 0;
   }
-  (void)t.sample();
+  (void)t.Sample();
 
   Rng rng(42);
   VuVars vars;
@@ -52,13 +53,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   RenderState state;
   state.rng = &rng;
   state.vars = &vars;
-  state.row = &world.data->row(1);
+  state.row = &world.data->Row(1);
   state.capture_names = &world.capture_names;
   state.vu = 7;
   state.iteration = 3;
   state.seq = 1001;
   state.unix_ns = 1'700'000'000'123'456'789;
   std::string out;
-  if (!t.render(state, &out) && state.error.empty()) std::abort();
+  if (!t.Render(state, &out) && state.error.empty()) std::abort();
   return 0;
 }

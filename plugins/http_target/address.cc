@@ -10,7 +10,7 @@
 
 namespace sp::http {
 
-bool resolve(const std::string& host, uint16_t port, std::vector<Address>* out, std::string* err) {
+bool Resolve(const std::string& host, uint16_t port, std::vector<Address>* out, std::string* err) {
   std::vector<net::Address> found;
   if (!net::Resolve(host, port, &found, err)) return false;
   out->clear();
@@ -25,8 +25,8 @@ bool resolve(const std::string& host, uint16_t port, std::vector<Address>* out, 
   return true;
 }
 
-bool probe_connect(const Address& address, uint64_t timeout_ns, int* err_no) {
-  const int fd = open_tcp_socket(address.family, err_no);
+bool ProbeConnect(const Address& address, uint64_t timeout_ns, int* err_no) {
+  const int fd = OpenTcpSocket(address.family, err_no);
   if (fd < 0) return false;
   int err = 0;
   if (connect(fd, reinterpret_cast<const sockaddr*>(&address.storage), address.len) != 0) {

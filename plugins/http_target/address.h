@@ -18,10 +18,10 @@ struct Address {
 
 // Every TCP address of host:port, in the resolver's order (net::Resolve). On failure *err is
 // the resolver's text.
-bool resolve(const std::string& host, uint16_t port, std::vector<Address>* out, std::string* err);
+bool Resolve(const std::string& host, uint16_t port, std::vector<Address>* out, std::string* err);
 
 // Connects and closes at once, waiting at most timeout_ns. On failure *err_no is the errno
 // (ETIMEDOUT when the timeout passed).
-bool probe_connect(const Address& address, uint64_t timeout_ns, int* err_no);
+bool ProbeConnect(const Address& address, uint64_t timeout_ns, int* err_no);
 
 }  // namespace sp::http

@@ -5,26 +5,26 @@
 namespace sp::http {
 namespace {
 
-bool is_host_char(char c) {
+bool IsHostChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '.' || c == '_' || c == '~';
 }
 
-bool is_path_char(char c) {
+bool IsPathChar(char c) {
   const auto u = static_cast<unsigned char>(c);
   return u > 0x20 && u != 0x7f && c != '?' && c != '#';
 }
 
 // host and port_text of an authority: "host", "host:port", "[v6]", "[v6]:port".
-bool split_authority(std::string_view authority, std::string_view* host, std::string_view* port_text,
-                     bool* has_port, std::string* err) {
+bool SplitAuthority(std::string_view authority, std::string_view* host, std::string_view* port_text,
+                    bool* has_port, std::string* err) {
   if (authority.empty() || authority.front() != '[') {
     const size_t colon = authority.find(':');
     *host = authority.substr(0, colon);
     *has_port = colon != std::string_view::npos;
     if (*has_port) *port_text = authority.substr(colon + 1);
     for (char c : *host) {
-      if (!is_host_char(c)) {
+      if (!IsHostChar(c)) {
         *err = "base_url host \"" + std::string(*host) + "\" contains a character not allowed "
                "in a host name";
         return false;
@@ -46,7 +46,7 @@ bool split_authority(std::string_view authority, std::string_view* host, std::st
   *has_port = !after.empty();
   if (*has_port) *port_text = after.substr(1);
   for (char c : *host) {
-    if (!(is_host_char(c) || c == ':' || c == '%')) {
+    if (!(IsHostChar(c) || c == ':' || c == '%')) {
       *err = "base_url has an invalid IPv6 address";
       return false;
     }
@@ -54,7 +54,7 @@ bool split_authority(std::string_view authority, std::string_view* host, std::st
   return true;
 }
 
-bool parse_port(std::string_view text, uint32_t* port, std::string* err) {
+bool ParsePort(std::string_view text, uint32_t* port, std::string* err) {
   *err = "base_url port must be a number from 1 to 65535";
   if (text.empty() || text.size() > 5) return false;
   uint32_t n = 0;
@@ -69,8 +69,8 @@ bool parse_port(std::string_view text, uint32_t* port, std::string* err) {
 }
 
 // The scheme ("http" or "https"), the authority and the path of a base_url.
-bool split_url(std::string_view url, bool* tls, std::string_view* authority, std::string_view* path,
-               std::string* err) {
+bool SplitUrl(std::string_view url, bool* tls, std::string_view* authority, std::string_view* path,
+              std::string* err) {
   const size_t sep = url.find("://");
   if (sep == std::string_view::npos) {
     *err = "base_url \"" + std::string(url) + "\" must start with http:// or https:// (e.g. "
@@ -99,9 +99,9 @@ bool split_url(std::string_view url, bool* tls, std::string_view* authority, std
   return true;
 }
 
-bool check_path(std::string_view path, std::string* err) {
+bool CheckPath(std::string_view path, std::string* err) {
   for (char c : path) {
-    if (!is_path_char(c)) {
+    if (!IsPathChar(c)) {
       *err = "base_url path must not contain spaces or control characters; percent-encode them";
       return false;
     }
@@ -111,12 +111,12 @@ bool check_path(std::string_view path, std::string* err) {
 
 }  // namespace
 
-bool parse_base_url(std::string_view url, BaseUrl* out, std::string* err) {
+bool ParseBaseUrl(std::string_view url, BaseUrl* out, std::string* err) {
   bool tls = false;
   std::string_view authority, path, host, port_text;
   bool has_port = false;
-  if (!split_url(url, &tls, &authority, &path, err) ||
-      !split_authority(authority, &host, &port_text, &has_port, err)) {
+  if (!SplitUrl(url, &tls, &authority, &path, err) ||
+      !SplitAuthority(authority, &host, &port_text, &has_port, err)) {
     return false;
   }
   if (host.empty()) {
@@ -125,8 +125,8 @@ bool parse_base_url(std::string_view url, BaseUrl* out, std::string* err) {
   }
   const uint32_t default_port = tls ? 443 : 80;
   uint32_t port = default_port;
-  if (has_port && !parse_port(port_text, &port, err)) return false;
-  if (!check_path(path, err)) return false;
+  if (has_port && !ParsePort(port_text, &port, err)) return false;
+  if (!CheckPath(path, err)) return false;
   std::string_view prefix = path;
   while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
 

@@ -18,6 +18,6 @@ struct BaseUrl {
 };
 
 // Parses `url`. On failure returns false and says why in *err (one sentence, naming the fix).
-bool parse_base_url(std::string_view url, BaseUrl* out, std::string* err);
+bool ParseBaseUrl(std::string_view url, BaseUrl* out, std::string* err);
 
 }  // namespace sp::http

@@ -50,7 +50,7 @@ void ResponseTap::OnInterim() {
   over_ = false;
 }
 
-const std::string* ResponseTap::header(std::string_view name) const {
+const std::string* ResponseTap::Header(std::string_view name) const {
   if (spec_ == nullptr) return nullptr;
   for (size_t i = 0; i < spec_->header_names.size(); ++i) {
     if (present_[i] && http1::IEquals(spec_->header_names[i], name)) return &values_[i];

@@ -16,7 +16,7 @@ namespace sp::http {
 struct TapSpec {
   std::vector<std::string> header_names;  // fields to keep (compared case-insensitively)
   bool keep_body = false;
-  uint64_t max_body = 1 << 20;  // body bytes kept at most; more sets body_over_limit()
+  uint64_t max_body = 1 << 20;  // body bytes kept at most; more sets BodyOverLimit()
 };
 
 class ResponseTap final : public http1::MessageSink {
@@ -32,10 +32,10 @@ class ResponseTap final : public http1::MessageSink {
 
   // The field's value (repeated fields joined with ", "), or nullptr when the response did not
   // have it (or the spec did not ask for it).
-  const std::string* header(std::string_view name) const;
+  const std::string* Header(std::string_view name) const;
   std::string_view body() const { return body_; }
   // The body was longer than max_body; body() holds only its start.
-  bool body_over_limit() const { return over_; }
+  bool BodyOverLimit() const { return over_; }
 
  private:
   const TapSpec* spec_ = nullptr;

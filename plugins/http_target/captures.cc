@@ -12,12 +12,12 @@ namespace {
 
 using nlohmann::json;
 
-bool fail(OptionError* err, std::string message, const std::string& option, std::string pointer) {
+bool Fail(OptionError* err, std::string message, const std::string& option, std::string pointer) {
   *err = {std::move(message), option, std::move(pointer)};
   return false;
 }
 
-bool is_capture_name(const std::string& name) {
+bool IsCaptureName(const std::string& name) {
   if (name.empty()) return false;
   const auto start = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
   if (!start(name[0])) return false;
@@ -29,25 +29,33 @@ bool is_capture_name(const std::string& name) {
 
 }  // namespace
 
-bool parse_captures(const json& value, const std::string& option, const std::string& pointer,
-                    std::vector<Capture>* out, OptionError* err) {
+bool ParseCaptures(const json& value, const std::string& option, const std::string& pointer,
+                   std::vector<Capture>* out, OptionError* err) {
   if (!value.is_object()) {
-    return fail(err, "capture must be a map of name to source, e.g. {token: {json: $.token}}",
+    return Fail(err, "capture must be a map of name to source, e.g. {token: {json: $.token}}",
                 option, pointer);
   }
   for (const auto& [name, spec] : value.items()) {
     const std::string at = pointer + "/" + JsonPointerToken(name);
-    if (!is_capture_name(name)) {
-      return fail(err, "capture name \"" + name + "\" must be letters, digits and _ (not starting "
-                       "with a digit), so templates can use it as {{ " + name + " }}", option, at);
+    if (!IsCaptureName(name)) {
+      return Fail(err,
+                  "capture name \"" + name +
+                      "\" must be letters, digits and _ (not starting "
+                      "with a digit), so templates can use it as {{ " +
+                      name + " }}",
+                  option, at);
     }
-    if (is_reserved_template_name(name)) {
-      return fail(err, "capture name \"" + name + "\" is a built-in template value; pick another name",
+    if (IsReservedTemplateName(name)) {
+      return Fail(err,
+                  "capture name \"" + name + "\" is a built-in template value; pick another name",
                   option, at);
     }
     if (!spec.is_object()) {
-      return fail(err, "capture " + name + " must be a map: {json: $.path}, {header: Name}, "
-                       "{header: Name, regex: re} or {regex: re}", option, at);
+      return Fail(err,
+                  "capture " + name +
+                      " must be a map: {json: $.path}, {header: Name}, "
+                      "{header: Name, regex: re} or {regex: re}",
+                  option, at);
     }
     Capture c;
     c.name = name;
@@ -56,18 +64,21 @@ bool parse_captures(const json& value, const std::string& option, const std::str
       const std::string where = at + "/" + JsonPointerToken(key);
       std::string why;
       if (key == "json") {
-        if (!v.is_string()) return fail(err, "json must be a path such as $.token or /token", option, where);
-        if (!c.path.Parse(v.get<std::string>(), &why)) return fail(err, "JSON path " + why, option, where);
+        if (!v.is_string())
+          return Fail(err, "json must be a path such as $.token or /token", option, where);
+        if (!c.path.Parse(v.get<std::string>(), &why))
+          return Fail(err, "JSON path " + why, option, where);
         has_json = true;
       } else if (key == "header") {
         if (!v.is_string() || !http1::IsToken(v.get<std::string>())) {
-          return fail(err, "header must be an HTTP field name such as X-Request-Id", option, where);
+          return Fail(err, "header must be an HTTP field name such as X-Request-Id", option, where);
         }
         c.header = v.get<std::string>();
         has_header = true;
       } else if (key == "regex") {
-        if (!v.is_string()) return fail(err, "regex must be a regular expression (text)", option, where);
-        if (!c.regex.compile(v.get<std::string>(), &why)) return fail(err, why, option, where);
+        if (!v.is_string())
+          return Fail(err, "regex must be a regular expression (text)", option, where);
+        if (!c.regex.Compile(v.get<std::string>(), &why)) return Fail(err, why, option, where);
         has_regex = true;
       } else if (key == "default") {
         if (v.is_string()) {
@@ -75,19 +86,24 @@ bool parse_captures(const json& value, const std::string& option, const std::str
         } else if (v.is_number() || v.is_boolean()) {
           c.default_value = v.dump();
         } else {
-          return fail(err, "default must be text (or a number)", option, where);
+          return Fail(err, "default must be text (or a number)", option, where);
         }
       } else {
-        return fail(err, "unknown key \"" + key + "\" in capture " + name +
-                         "; known keys: json, header, regex, default", option, where);
+        return Fail(err,
+                    "unknown key \"" + key + "\" in capture " + name +
+                        "; known keys: json, header, regex, default",
+                    option, where);
       }
     }
     if (has_json && (has_header || has_regex)) {
-      return fail(err, "capture " + name + " takes json alone, or header (with an optional regex), "
-                       "or regex alone (on the body)", option, at);
+      return Fail(err,
+                  "capture " + name +
+                      " takes json alone, or header (with an optional regex), "
+                      "or regex alone (on the body)",
+                  option, at);
     }
     if (!has_json && !has_header && !has_regex) {
-      return fail(err, "capture " + name + " needs a source: json, header or regex", option, at);
+      return Fail(err, "capture " + name + " needs a source: json, header or regex", option, at);
     }
     c.source = has_json ? Capture::Source::kJson
                         : has_header ? Capture::Source::kHeader : Capture::Source::kBody;
@@ -96,7 +112,7 @@ bool parse_captures(const json& value, const std::string& option, const std::str
   return true;
 }
 
-bool Capture::extract(const ResponseView& r, std::string* out) const {
+bool Capture::Extract(const ResponseView& r, std::string* out) const {
   std::string_view match;
   switch (source) {
     case Source::kJson: {
@@ -107,18 +123,18 @@ bool Capture::extract(const ResponseView& r, std::string* out) const {
       return true;
     }
     case Source::kHeader: {
-      const std::string* value = r.tap ? r.tap->header(header) : nullptr;
+      const std::string* value = r.tap ? r.tap->Header(header) : nullptr;
       if (value == nullptr) return false;
       if (regex.empty()) {
         out->assign(*value);
         return true;
       }
-      if (!regex.search(*value, &match)) return false;
+      if (!regex.Search(*value, &match)) return false;
       out->assign(match);
       return true;
     }
     case Source::kBody:
-      if (r.tap == nullptr || !regex.search(r.tap->body(), &match)) return false;
+      if (r.tap == nullptr || !regex.Search(r.tap->body(), &match)) return false;
       out->assign(match);
       return true;
   }

@@ -33,15 +33,15 @@ struct Capture {
   Regex regex;              // kBody (required), kHeader (optional): group 1, or the whole match
   std::optional<std::string> default_value;
 
-  bool needs_body() const { return source != Source::kHeader; }
+  bool NeedsBody() const { return source != Source::kHeader; }
 
   // The captured text, or false when the response does not have it.
-  bool extract(const ResponseView& r, std::string* out) const;
+  bool Extract(const ResponseView& r, std::string* out) const;
 };
 
 // Parses the `capture` option: a map of name to {json | header [+ regex] | regex, default?}.
 // Names are [A-Za-z_][A-Za-z0-9_]* and not a built-in template name. Slots are left 0.
-bool parse_captures(const nlohmann::json& value, const std::string& option,
-                    const std::string& pointer, std::vector<Capture>* out, OptionError* err);
+bool ParseCaptures(const nlohmann::json& value, const std::string& option,
+                   const std::string& pointer, std::vector<Capture>* out, OptionError* err);
 
 }  // namespace sp::http

@@ -49,20 +49,22 @@ struct Condition {
   std::shared_ptr<const nlohmann::json> expected;  // kJson with equals; nullptr: exists
   std::string description;                  // "status is 200": the default check name
 
-  bool needs_body() const { return kind == Kind::kBodyContains || kind == Kind::kBodyMatches || kind == Kind::kJson; }
+  bool NeedsBody() const {
+    return kind == Kind::kBodyContains || kind == Kind::kBodyMatches || kind == Kind::kJson;
+  }
 
   // True if the response satisfies the condition; otherwise, if why != nullptr, says what the
   // response had instead ("status 404", "header X-Mode is \"b\"").
-  bool test(const ResponseView& r, std::string* why) const;
+  bool Test(const ResponseView& r, std::string* why) const;
 };
 
 // The keys a condition is written with.
-bool is_condition_key(std::string_view key);
+bool IsConditionKey(std::string_view key);
 
 // Parses the condition `key: value`. `pointer` is the JSON pointer of `value` inside `option`
 // ("/checks/2/status"); errors point there or deeper.
-bool parse_condition(std::string_view key, const nlohmann::json& value, const std::string& option,
-                     const std::string& pointer, Condition* out, OptionError* err);
+bool ParseCondition(std::string_view key, const nlohmann::json& value, const std::string& option,
+                    const std::string& pointer, Condition* out, OptionError* err);
 
 struct Check {
   std::string name;
@@ -71,7 +73,7 @@ struct Check {
 };
 
 // Parses the `checks` option: a list of {name?, <one condition>}. `pointer` is "/checks".
-bool parse_checks(const nlohmann::json& value, const std::string& option, const std::string& pointer,
-                  std::vector<Check>* out, OptionError* err);
+bool ParseChecks(const nlohmann::json& value, const std::string& option, const std::string& pointer,
+                 std::vector<Check>* out, OptionError* err);
 
 }  // namespace sp::http

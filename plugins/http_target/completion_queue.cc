@@ -10,15 +10,15 @@ CompletionQueue::CompletionQueue() {
   delivering_.reserve(256);
 }
 
-void CompletionQueue::push(const Exchange& ex, sp_error_kind error, int status, uint64_t end_ns,
+void CompletionQueue::Push(const Exchange& ex, sp_error_kind error, int status, uint64_t end_ns,
                            const char* detail_format, ...) {
   va_list args;
   va_start(args, detail_format);
-  vpush(ex, error, status, end_ns, detail_format, args);
+  Vpush(ex, error, status, end_ns, detail_format, args);
   va_end(args);
 }
 
-void CompletionQueue::vpush(const Exchange& ex, sp_error_kind error, int status, uint64_t end_ns,
+void CompletionQueue::Vpush(const Exchange& ex, sp_error_kind error, int status, uint64_t end_ns,
                             const char* detail_format, va_list args) {
   Entry& e = queue_.emplace_back();
   e.result = sp_result{};
@@ -37,8 +37,8 @@ void CompletionQueue::vpush(const Exchange& ex, sp_error_kind error, int status,
   if (e.has_detail) std::vsnprintf(e.detail, sizeof e.detail, detail_format, args);
 }
 
-void CompletionQueue::annotate_last(uint32_t failed_check, const uint32_t* events,
-                                    size_t event_count) {
+void CompletionQueue::AnnotateLast(uint32_t failed_check, const uint32_t* events,
+                                   size_t event_count) {
   if (queue_.empty()) return;
   Entry& e = queue_.back();
   e.result.failed_check = failed_check;
@@ -46,7 +46,7 @@ void CompletionQueue::annotate_last(uint32_t failed_check, const uint32_t* event
   std::copy(events, events + e.event_count, e.events);
 }
 
-int CompletionQueue::deliver(const sp_worker_host& host) {
+int CompletionQueue::Deliver(const sp_worker_host& host) {
   // A `complete` that re-enters poll or cancel_all must not deliver underneath this loop.
   if (queue_.empty() || delivering_in_progress_) return 0;
   delivering_in_progress_ = true;

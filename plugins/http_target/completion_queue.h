@@ -18,20 +18,20 @@ class CompletionQueue {
 
   // Queues the outcome of `ex`. `detail_format` (printf-style, may be nullptr) is rendered
   // into storage the queue owns until the result is delivered.
-  void push(const Exchange& ex, sp_error_kind error, int status, uint64_t end_ns,
+  void Push(const Exchange& ex, sp_error_kind error, int status, uint64_t end_ns,
             const char* detail_format, ...) __attribute__((format(printf, 6, 7)));
-  void vpush(const Exchange& ex, sp_error_kind error, int status, uint64_t end_ns,
+  void Vpush(const Exchange& ex, sp_error_kind error, int status, uint64_t end_ns,
              const char* detail_format, va_list args) __attribute__((format(printf, 6, 0)));
 
   // Hands every result queued so far to host.complete and returns how many. Results queued
   // by a `complete` callback wait for the next call.
-  int deliver(const sp_worker_host& host);
+  int Deliver(const sp_worker_host& host);
 
   bool empty() const { return queue_.empty(); }
 
   // Adds the first failed check and the events checks and rules found to the result pushed
   // last (at most kMaxResultEvents events).
-  void annotate_last(uint32_t failed_check, const uint32_t* events, size_t event_count);
+  void AnnotateLast(uint32_t failed_check, const uint32_t* events, size_t event_count);
 
  private:
   struct Entry {

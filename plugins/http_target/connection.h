@@ -31,7 +31,7 @@ struct Exchange {
   std::string rendered;
 
   // What to write: the rendered bytes, or the request's fixed ones.
-  const std::string& bytes() const { return rendered.empty() ? request->bytes : rendered; }
+  const std::string& Bytes() const { return rendered.empty() ? request->bytes : rendered; }
 };
 
 struct Connection {
@@ -81,7 +81,7 @@ class ConnectionList {
     tail_ = c;
   }
 
-  void remove(Connection* c) {
+  void Remove(Connection* c) {
     (c->prev ? c->prev->next : head_) = c->next;
     (c->next ? c->next->prev : tail_) = c->prev;
     c->prev = c->next = nullptr;

@@ -16,45 +16,45 @@ class CsvReader {
  public:
   CsvReader(std::string_view text, std::string* err) : text_(text), err_(err) {}
 
-  bool done() const { return i_ >= text_.size(); }
+  bool Done() const { return i_ >= text_.size(); }
   size_t line() const { return line_; }
 
   // An empty line (skipped between records).
-  bool at_empty_line() const { return !done() && at_line_break(); }
+  bool AtEmptyLine() const { return !Done() && AtLineBreak(); }
 
   // Passes the line break (LF or CRLF) under the cursor, if any.
-  void skip_line_break() {
-    if (done()) return;
+  void SkipLineBreak() {
+    if (Done()) return;
     i_ += text_[i_] == '\r' ? 2 : 1;
     ++line_;
     col_ = 1;
   }
 
   // One record's fields, up to its line break or the end of the text.
-  bool record(std::vector<std::string>* fields) {
+  bool Record(std::vector<std::string>* fields) {
     fields->clear();
     while (true) {
       std::string field;
-      const bool ok = !done() && text_[i_] == '"' ? quoted_field(&field) : plain_field(&field);
+      const bool ok = !Done() && text_[i_] == '"' ? QuotedField(&field) : PlainField(&field);
       if (!ok) return false;
       fields->push_back(std::move(field));
-      if (done() || text_[i_] != ',') return true;  // end of record: line break or end of text
-      advance();
+      if (Done() || text_[i_] != ',') return true;  // end of record: line break or end of text
+      Advance();
     }
   }
 
-  bool fail(size_t at_line, size_t at_col, const std::string& why) {
+  bool Fail(size_t at_line, size_t at_col, const std::string& why) {
     *err_ = "line " + std::to_string(at_line) + ", column " + std::to_string(at_col) + ": " + why;
     return false;
   }
 
  private:
-  bool at_line_break() const {
+  bool AtLineBreak() const {
     return text_[i_] == '\n' || (text_[i_] == '\r' && i_ + 1 < text_.size() && text_[i_ + 1] == '\n');
   }
-  bool at_field_end() const { return done() || text_[i_] == ',' || at_line_break(); }
+  bool AtFieldEnd() const { return Done() || text_[i_] == ',' || AtLineBreak(); }
 
-  void advance() {
+  void Advance() {
     if (text_[i_++] == '\n') {
       ++line_;
       col_ = 1;
@@ -63,33 +63,36 @@ class CsvReader {
     }
   }
 
-  bool quoted_field(std::string* field) {
+  bool QuotedField(std::string* field) {
     const size_t open_line = line_, open_col = col_;
-    advance();  // the opening quote
+    Advance();  // the opening quote
     while (true) {
-      if (done()) return fail(open_line, open_col, "quoted field is not closed; add the closing \"");
+      if (Done())
+        return Fail(open_line, open_col, "quoted field is not closed; add the closing \"");
       if (text_[i_] == '"') {
-        advance();
-        if (done() || text_[i_] != '"') break;  // the closing quote
+        Advance();
+        if (Done() || text_[i_] != '"') break;  // the closing quote
       }
       *field += text_[i_];  // a character, or the second quote of a doubled one
-      advance();
+      Advance();
     }
-    if (!at_field_end()) {
-      return fail(line_, col_, "unexpected character after a closing quote; a field is either "
-                               "wholly quoted or not at all");
+    if (!AtFieldEnd()) {
+      return Fail(line_, col_,
+                  "unexpected character after a closing quote; a field is either "
+                  "wholly quoted or not at all");
     }
     return true;
   }
 
-  bool plain_field(std::string* field) {
-    while (!at_field_end()) {
+  bool PlainField(std::string* field) {
+    while (!AtFieldEnd()) {
       if (text_[i_] == '"') {
-        return fail(line_, col_, "quote inside an unquoted field; quote the whole field and "
-                                 "double the quote (\"a \"\"b\"\"\")");
+        return Fail(line_, col_,
+                    "quote inside an unquoted field; quote the whole field and "
+                    "double the quote (\"a \"\"b\"\"\")");
       }
       *field += text_[i_];
-      advance();
+      Advance();
     }
     return true;
   }
@@ -100,15 +103,18 @@ class CsvReader {
   size_t line_ = 1, col_ = 1;  // of the character at i_
 };
 
-bool check_header(const std::vector<std::string>& names, size_t line, CsvReader* reader) {
+bool CheckHeader(const std::vector<std::string>& names, size_t line, CsvReader* reader) {
   std::set<std::string> seen;
   for (size_t k = 0; k < names.size(); ++k) {
     if (names[k].empty()) {
-      return reader->fail(line, 1, "column " + std::to_string(k + 1) + " of the header row has "
-                                   "no name; the first row names the columns");
+      return reader->Fail(line, 1,
+                          "column " + std::to_string(k + 1) +
+                              " of the header row has "
+                              "no name; the first row names the columns");
     }
     if (!seen.insert(names[k]).second) {
-      return reader->fail(line, 1, "column name \"" + names[k] + "\" appears twice in the header row");
+      return reader->Fail(line, 1,
+                          "column name \"" + names[k] + "\" appears twice in the header row");
     }
   }
   return true;
@@ -116,7 +122,7 @@ bool check_header(const std::vector<std::string>& names, size_t line, CsvReader*
 
 }  // namespace
 
-bool parse_csv(std::string_view text, CsvTable* out, std::string* err) {
+bool ParseCsv(std::string_view text, CsvTable* out, std::string* err) {
   out->columns.clear();
   out->rows.clear();
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
@@ -124,21 +130,24 @@ bool parse_csv(std::string_view text, CsvTable* out, std::string* err) {
   CsvReader reader(text, err);
   std::vector<std::string> record;
   bool header_done = false;
-  while (!reader.done()) {
-    if (reader.at_empty_line()) {
-      reader.skip_line_break();
+  while (!reader.Done()) {
+    if (reader.AtEmptyLine()) {
+      reader.SkipLineBreak();
       continue;
     }
     const size_t record_line = reader.line();
-    if (!reader.record(&record)) return false;
-    reader.skip_line_break();
+    if (!reader.Record(&record)) return false;
+    reader.SkipLineBreak();
     if (!header_done) {
-      if (!check_header(record, record_line, &reader)) return false;
+      if (!CheckHeader(record, record_line, &reader)) return false;
       out->columns = record;
       header_done = true;
     } else if (record.size() != out->columns.size()) {
-      return reader.fail(record_line, 1, "row has " + std::to_string(record.size()) + " field(s), the "
-                         "header has " + std::to_string(out->columns.size()));
+      return reader.Fail(record_line, 1,
+                         "row has " + std::to_string(record.size()) +
+                             " field(s), the "
+                             "header has " +
+                             std::to_string(out->columns.size()));
     } else {
       out->rows.push_back(record);
     }
@@ -154,7 +163,7 @@ bool parse_csv(std::string_view text, CsvTable* out, std::string* err) {
   return true;
 }
 
-bool parse_data_mode(std::string_view text, DataMode* out) {
+bool ParseDataMode(std::string_view text, DataMode* out) {
   if (text == "sequential") {
     *out = DataMode::kSequential;
   } else if (text == "random") {
@@ -167,14 +176,14 @@ bool parse_data_mode(std::string_view text, DataMode* out) {
   return true;
 }
 
-int DataSet::column(std::string_view name) const {
+int DataSet::Column(std::string_view name) const {
   for (size_t i = 0; i < table_.columns.size(); ++i) {
     if (table_.columns[i] == name) return static_cast<int>(i);
   }
   return -1;
 }
 
-bool load_csv_file(const std::string& path, CsvTable* out, std::string* err) {
+bool LoadCsvFile(const std::string& path, CsvTable* out, std::string* err) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     *err = "cannot read data_file " + path + ": " + std::strerror(errno);
@@ -187,7 +196,7 @@ bool load_csv_file(const std::string& path, CsvTable* out, std::string* err) {
     return false;
   }
   std::string why;
-  if (!parse_csv(text.str(), out, &why)) {
+  if (!ParseCsv(text.str(), out, &why)) {
     *err = "data_file " + path + ": " + why;
     return false;
   }

@@ -21,7 +21,7 @@ struct CsvTable {
 // non-empty, unique column names. A UTF-8 byte order mark is skipped; empty lines are skipped.
 // Every record must have as many fields as the header. At least one data row.
 // Errors say "line L, column C: ..." (1-based) in *err.
-bool parse_csv(std::string_view text, CsvTable* out, std::string* err);
+bool ParseCsv(std::string_view text, CsvTable* out, std::string* err);
 
 enum class DataMode {
   kSequential,  // rows in file order, shared by every VU and worker, wrapping around
@@ -30,7 +30,7 @@ enum class DataMode {
 };
 
 // Parses "sequential", "random" or "unique".
-bool parse_data_mode(std::string_view text, DataMode* out);
+bool ParseDataMode(std::string_view text, DataMode* out);
 
 // A loaded data file. Each VU draws one row per iteration (see vu_sessions.h).
 class DataSet {
@@ -38,16 +38,16 @@ class DataSet {
   DataSet(CsvTable table, DataMode mode, std::string file)
       : table_(std::move(table)), mode_(mode), file_(std::move(file)) {}
 
-  const std::vector<std::string>& columns() const { return table_.columns; }
-  size_t row_count() const { return table_.rows.size(); }
-  const std::vector<std::string>& row(size_t i) const { return table_.rows[i]; }
+  const std::vector<std::string>& Columns() const { return table_.columns; }
+  size_t RowCount() const { return table_.rows.size(); }
+  const std::vector<std::string>& Row(size_t i) const { return table_.rows[i]; }
   DataMode mode() const { return mode_; }
   const std::string& file() const { return file_; }
   // The column's index, or -1.
-  int column(std::string_view name) const;
+  int Column(std::string_view name) const;
 
   // sequential mode: the next row, shared by all threads (one relaxed atomic per draw).
-  size_t next_sequential() const {
+  size_t NextSequential() const {
     return static_cast<size_t>(next_.fetch_add(1, std::memory_order_relaxed) % table_.rows.size());
   }
 
@@ -59,6 +59,6 @@ class DataSet {
 };
 
 // Reads and parses `path`; errors name the file.
-bool load_csv_file(const std::string& path, CsvTable* out, std::string* err);
+bool LoadCsvFile(const std::string& path, CsvTable* out, std::string* err);
 
 }  // namespace sp::http

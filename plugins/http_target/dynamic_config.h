@@ -28,27 +28,29 @@ class DynamicConfig {
 
   // Reads the target options data_file, data_mode, rules and max_body_capture. `host` is kept
   // to intern check and event names while request steps compile.
-  bool compile_target(const sp_host_api* host, void* host_ctx, const sp_options* options,
-                      OptionError* err);
+  bool CompileTarget(const sp_host_api* host, void* host_ctx, const sp_options* options,
+                     OptionError* err);
 
   // What step templates may refer to: the data columns and the captures of earlier steps.
-  TemplateScope scope() const { return {data_.get(), &captures_}; }
+  TemplateScope Scope() const { return {data_.get(), &captures_}; }
 
   // Reads a step's capture, checks and rules options (after its templates compiled, so a step
   // cannot use its own captures) and sets out->response when anything is to be done with the
   // response (including the target's rules).
-  bool compile_request(const sp_request_spec& spec, size_t index, CompiledRequest* out,
-                       OptionError* err);
+  bool CompileRequest(const sp_request_spec& spec, size_t index, CompiledRequest* out,
+                      OptionError* err);
 
   const DataSet* data() const { return data_.get(); }
   const std::vector<std::string>& capture_names() const { return capture_names_; }
-  uint64_t max_body_capture() const { return max_body_; }
+  uint64_t MaxBodyCapture() const { return max_body_; }
 
   // Reserves n consecutive `seq` values and returns the first; values start at 1.
-  uint64_t take_seq_block(uint64_t n) const { return seq_next_.fetch_add(n, std::memory_order_relaxed); }
+  uint64_t TakeSeqBlock(uint64_t n) const {
+    return seq_next_.fetch_add(n, std::memory_order_relaxed);
+  }
 
  private:
-  uint32_t intern(const std::string& name) const;
+  uint32_t Intern(const std::string& name) const;
 
   const sp_host_api* host_ = nullptr;
   void* host_ctx_ = nullptr;

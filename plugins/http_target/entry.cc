@@ -1,6 +1,4 @@
 // The plugin library's one exported symbol (see include/stressplan/plugin.h).
 #include "plugins/http_target/plugin_abi.h"
 
-SP_PLUGIN_ENTRY {
-  return sp::http::plugin_descriptor();
-}
+SP_PLUGIN_ENTRY { return sp::http::PluginDescriptor(); }

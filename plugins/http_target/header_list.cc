@@ -7,8 +7,8 @@
 
 namespace sp::http {
 
-bool parse_headers(std::string_view json, const std::string& option, const std::string& pointer,
-                   HeaderList* out, OptionError* err) {
+bool ParseHeaders(std::string_view json, const std::string& option, const std::string& pointer,
+                  HeaderList* out, OptionError* err) {
   const nlohmann::ordered_json doc = nlohmann::ordered_json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object()) {
     *err = {"headers must be a map of header name to value (e.g. X-Request-Source: stressplan)",
@@ -47,12 +47,12 @@ bool parse_headers(std::string_view json, const std::string& option, const std::
   return true;
 }
 
-void overlay_headers(HeaderList* base, const HeaderList& layer) {
-  std::erase_if(*base, [&](const Header& h) { return find_header(layer, h.name) != nullptr; });
+void OverlayHeaders(HeaderList* base, const HeaderList& layer) {
+  std::erase_if(*base, [&](const Header& h) { return FindHeader(layer, h.name) != nullptr; });
   base->insert(base->end(), layer.begin(), layer.end());
 }
 
-const Header* find_header(const HeaderList& headers, std::string_view name) {
+const Header* FindHeader(const HeaderList& headers, std::string_view name) {
   const auto it = std::find_if(headers.begin(), headers.end(),
                                [&](const Header& h) { return http1::IEquals(h.name, name); });
   return it == headers.end() ? nullptr : &*it;

@@ -19,14 +19,14 @@ using HeaderList = std::vector<Header>;
 // Parses `json`, a JSON object of header name to value (strings; integers and booleans are
 // written as they read). `pointer` is where the object sits inside `option` ("" for the
 // target's `headers`, "/headers" for a request's); errors point at the offending field.
-bool parse_headers(std::string_view json, const std::string& option, const std::string& pointer,
-                   HeaderList* out, OptionError* err);
+bool ParseHeaders(std::string_view json, const std::string& option, const std::string& pointer,
+                  HeaderList* out, OptionError* err);
 
 // Replaces every field of `base` that `layer` names (case-insensitively), then appends `layer`.
-void overlay_headers(HeaderList* base, const HeaderList& layer);
+void OverlayHeaders(HeaderList* base, const HeaderList& layer);
 
 // The first field named `name` (case-insensitively), or nullptr.
-const Header* find_header(const HeaderList& headers, std::string_view name);
+const Header* FindHeader(const HeaderList& headers, std::string_view name);
 
 // Escapes a key for use as one JSON pointer token (RFC 6901: ~ -> ~0, / -> ~1).
 using plugin_common::JsonPointerToken;

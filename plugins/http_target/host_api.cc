@@ -11,14 +11,14 @@ HostApi::HostApi(const sp_host_api* api, void* ctx) : ctx_(ctx) {
   if (api->struct_size >= offsetof(sp_host_api, log) + sizeof api->log) log_ = api->log;
 }
 
-uint64_t HostApi::now_ns() const {
+uint64_t HostApi::NowNs() const {
   if (now_ != nullptr) return now_(ctx_);
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
 }
 
-void HostApi::log(sp_log_level level, const char* message) const {
+void HostApi::Log(sp_log_level level, const char* message) const {
   if (log_ != nullptr) log_(ctx_, level, message);
 }
 

@@ -13,8 +13,8 @@ class HostApi {
   HostApi(const sp_host_api* api, void* ctx);
 
   // The host clock (CLOCK_MONOTONIC nanoseconds); CLOCK_MONOTONIC itself if the host has none.
-  uint64_t now_ns() const;
-  void log(sp_log_level level, const char* message) const;
+  uint64_t NowNs() const;
+  void Log(sp_log_level level, const char* message) const;
 
  private:
   uint64_t (*now_)(void*) = nullptr;

@@ -21,19 +21,19 @@ class Instance {
   // Checks every option and request step and resolves the host. A name that does not resolve
   // is not an error here (it may start resolving once the plan's services are up): the
   // failure is logged, preflight reports it, and workers resolve again when they open.
-  static std::unique_ptr<Instance> create(const sp_host_api* host, void* host_ctx,
+  static std::unique_ptr<Instance> Create(const sp_host_api* host, void* host_ctx,
                                           const sp_options* options,
                                           const sp_request_spec* requests, size_t request_count,
                                           OptionError* err);
   // create's checks alone (check_options, ABI 1.2): the same compile, then discarded; no name
   // is resolved.
-  static bool check(const sp_host_api* host, void* host_ctx, const sp_options* options,
+  static bool Check(const sp_host_api* host, void* host_ctx, const sp_options* options,
                     const sp_request_spec* requests, size_t request_count, OptionError* err);
 
   // Resolves again if needed, then connects once (within connect_timeout) to the first
   // address that accepts; for https:// it then completes a verified TLS handshake with that
   // address too. On failure *err names the URL, the address and the reason.
-  bool preflight(std::string* err);
+  bool Preflight(std::string* err);
 
   const HostApi& host() const { return host_; }
   const TargetConfig& config() const { return config_; }
@@ -49,7 +49,7 @@ class Instance {
  private:
   Instance(const sp_host_api* host, void* host_ctx) : host_(host, host_ctx) {}
   // Every option and request step checked and compiled; nothing resolved yet.
-  static std::unique_ptr<Instance> compile(const sp_host_api* host, void* host_ctx,
+  static std::unique_ptr<Instance> Compile(const sp_host_api* host, void* host_ctx,
                                            const sp_options* options,
                                            const sp_request_spec* requests, size_t request_count,
                                            OptionError* err);

@@ -24,7 +24,7 @@ sp_status Guarded(sp_error* err, Fn&& fn) noexcept {
   return plugin_common::Guarded(err, "http target", std::forward<Fn>(fn));
 }
 
-sp_status create(const sp_host_api* host, void* host_ctx, const sp_options* options,
+sp_status Create(const sp_host_api* host, void* host_ctx, const sp_options* options,
                  const sp_request_spec* requests, size_t request_count, void** instance,
                  sp_error* err) {
   return Guarded(err, [&] {
@@ -34,7 +34,7 @@ sp_status create(const sp_host_api* host, void* host_ctx, const sp_options* opti
     }
     OptionError refused;
     std::unique_ptr<Instance> inst =
-        Instance::create(host, host_ctx, options, requests, request_count, &refused);
+        Instance::Create(host, host_ctx, options, requests, request_count, &refused);
     if (!inst) {
       WriteError(err, refused);
       return SP_INVALID_ARGUMENT;
@@ -44,30 +44,30 @@ sp_status create(const sp_host_api* host, void* host_ctx, const sp_options* opti
   });
 }
 
-sp_status check_options(const sp_host_api* host, void* host_ctx, const sp_options* options,
-                        const sp_request_spec* requests, size_t request_count, sp_error* err) {
+sp_status CheckOptions(const sp_host_api* host, void* host_ctx, const sp_options* options,
+                       const sp_request_spec* requests, size_t request_count, sp_error* err) {
   return Guarded(err, [&] {
     if (request_count > 0 && requests == nullptr) {
       WriteError(err, "http target: check_options called without requests");
       return SP_INVALID_ARGUMENT;
     }
     OptionError refused;
-    if (Instance::check(host, host_ctx, options, requests, request_count, &refused)) return SP_OK;
+    if (Instance::Check(host, host_ctx, options, requests, request_count, &refused)) return SP_OK;
     WriteError(err, refused);
     return SP_INVALID_ARGUMENT;
   });
 }
 
-sp_status preflight(void* instance, sp_error* err) {
+sp_status Preflight(void* instance, sp_error* err) {
   return Guarded(err, [&] {
     std::string why;
-    if (static_cast<Instance*>(instance)->preflight(&why)) return SP_OK;
+    if (static_cast<Instance*>(instance)->Preflight(&why)) return SP_OK;
     WriteError(err, why, "base_url");
     return SP_ERROR;
   });
 }
 
-sp_status worker_open(void* instance, const sp_worker_host* host, void** worker, sp_error* err) {
+sp_status WorkerOpen(void* instance, const sp_worker_host* host, void** worker, sp_error* err) {
   return Guarded(err, [&] {
     if (worker == nullptr || host == nullptr ||
         host->struct_size < offsetof(sp_worker_host, complete) + sizeof host->complete ||
@@ -77,7 +77,7 @@ sp_status worker_open(void* instance, const sp_worker_host* host, void** worker,
     }
     auto w = std::make_unique<Worker>(*static_cast<const Instance*>(instance), *host);
     std::string why;
-    if (!w->open(&why)) {
+    if (!w->Open(&why)) {
       WriteError(err, "http target: cannot open a worker: " + why);
       return SP_ERROR;
     }
@@ -86,7 +86,7 @@ sp_status worker_open(void* instance, const sp_worker_host* host, void** worker,
   });
 }
 
-sp_status submit(void* worker, const sp_request* request, sp_error* err) {
+sp_status Submit(void* worker, const sp_request* request, sp_error* err) {
   return Guarded(err, [&] {
     if (request == nullptr ||
         request->struct_size < offsetof(sp_request, request) + sizeof request->request) {
@@ -94,54 +94,54 @@ sp_status submit(void* worker, const sp_request* request, sp_error* err) {
       return SP_INVALID_ARGUMENT;
     }
     std::string why;
-    if (static_cast<Worker*>(worker)->submit(*request, &why)) return SP_OK;
+    if (static_cast<Worker*>(worker)->Submit(*request, &why)) return SP_OK;
     WriteError(err, "http target: " + why);
     return SP_INVALID_ARGUMENT;
   });
 }
 
-int poll(void* worker, uint64_t deadline_ns) {
+int Poll(void* worker, uint64_t deadline_ns) {
   try {
-    return static_cast<Worker*>(worker)->poll(deadline_ns);
+    return static_cast<Worker*>(worker)->Poll(deadline_ns);
   } catch (...) {
     return -1;
   }
 }
 
-void cancel_all(void* worker) {
+void CancelAll(void* worker) {
   try {
-    static_cast<Worker*>(worker)->cancel_all();
+    static_cast<Worker*>(worker)->CancelAll();
   } catch (...) {
     // Only allocation can throw here; whatever was delivered stays delivered.
   }
 }
 
-void release_vu(void* worker, uint32_t vu) {
+void ReleaseVu(void* worker, uint32_t vu) {
   try {
-    static_cast<Worker*>(worker)->release_vu(vu);
+    static_cast<Worker*>(worker)->ReleaseVu(vu);
   } catch (...) {
     // Nothing here allocates; a connection left open is only one too many in the pool.
   }
 }
 
-void worker_close(void* worker) { delete static_cast<Worker*>(worker); }
+void WorkerClose(void* worker) { delete static_cast<Worker*>(worker); }
 
-void destroy(void* instance) { delete static_cast<Instance*>(instance); }
+void Destroy(void* instance) { delete static_cast<Instance*>(instance); }
 
 const sp_target_vtable kVtable = {
     sizeof(sp_target_vtable),
     kRequestOptionDecls,
     kRequestOptionCount,
-    create,
-    preflight,
-    worker_open,
-    submit,
-    poll,
-    cancel_all,
-    worker_close,
-    destroy,
-    check_options,
-    release_vu,
+    Create,
+    Preflight,
+    WorkerOpen,
+    Submit,
+    Poll,
+    CancelAll,
+    WorkerClose,
+    Destroy,
+    CheckOptions,
+    ReleaseVu,
 };
 
 const sp_plugin_descriptor kDescriptor = plugin_common::MakeDescriptor(
@@ -151,6 +151,6 @@ const sp_plugin_descriptor kDescriptor = plugin_common::MakeDescriptor(
 
 }  // namespace
 
-const sp_plugin_descriptor* plugin_descriptor() { return &kDescriptor; }
+const sp_plugin_descriptor* PluginDescriptor() { return &kDescriptor; }
 
 }  // namespace sp::http

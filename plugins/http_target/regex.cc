@@ -23,7 +23,7 @@ struct Regex::Code {
   }
 };
 
-bool Regex::compile(const std::string& pattern, std::string* err) {
+bool Regex::Compile(const std::string& pattern, std::string* err) {
   auto code = std::make_shared<Code>();
   const char* why = nullptr;
   int offset = 0;
@@ -53,7 +53,7 @@ bool Regex::compile(const std::string& pattern, std::string* err) {
   return true;
 }
 
-bool Regex::search(std::string_view text, std::string_view* match) const {
+bool Regex::Search(std::string_view text, std::string_view* match) const {
   if (code_ == nullptr || text.size() > static_cast<size_t>(INT_MAX)) return false;
   int ovector[6];
   const int rc = pcre_exec(code_->re, code_->extra, text.data(), static_cast<int>(text.size()), 0,

@@ -16,12 +16,12 @@ class Regex {
  public:
   // Compiles `pattern` (PCRE syntax, bytes not UTF-8 code points). On failure *err says why and
   // at which character.
-  bool compile(const std::string& pattern, std::string* err);
+  bool Compile(const std::string& pattern, std::string* err);
 
   // Searches `text` anywhere (anchor with ^ and $). On a match sets *match to the first capture
   // group when the pattern has one (an empty view if that group did not take part), else to the
   // whole match. Safe to call from several threads at once.
-  bool search(std::string_view text, std::string_view* match = nullptr) const;
+  bool Search(std::string_view text, std::string_view* match = nullptr) const;
 
   bool empty() const { return code_ == nullptr; }
   const std::string& pattern() const { return pattern_; }

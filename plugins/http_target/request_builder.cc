@@ -10,7 +10,7 @@
 namespace sp::http {
 namespace {
 
-std::string_view string_option(const sp_options* options, RequestOption k) {
+std::string_view StringOption(const sp_options* options, RequestOption k) {
   const sp_option_value* v = OptionValue(options, k);
   if (v == nullptr || v->s.ptr == nullptr) return kRequestOptionDecls[k].default_value
                                                       ? kRequestOptionDecls[k].default_value
@@ -18,13 +18,13 @@ std::string_view string_option(const sp_options* options, RequestOption k) {
   return {v->s.ptr, v->s.len};
 }
 
-bool looks_like_json_document(std::string_view body) {
+bool LooksLikeJsonDocument(std::string_view body) {
   const size_t first = body.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos || (body[first] != '{' && body[first] != '[')) return false;
   return nlohmann::json::accept(body);
 }
 
-bool check_path(std::string_view path, std::string* why) {
+bool CheckPath(std::string_view path, std::string* why) {
   if (path.empty() || path.front() != '/') {
     *why = "path \"" + std::string(path) + "\" must start with '/'";
     return false;
@@ -42,30 +42,30 @@ bool check_path(std::string_view path, std::string* why) {
 
 }  // namespace
 
-bool compile_request(const sp_request_spec& spec, size_t index, const TargetConfig& target,
-                     const TemplateScope& scope, CompiledRequest* out, OptionError* err) {
+bool CompileRequest(const sp_request_spec& spec, size_t index, const TargetConfig& target,
+                    const TemplateScope& scope, CompiledRequest* out, OptionError* err) {
   const std::string option = "requests/" + std::to_string(index);
   const sp_options* options = &spec.options;
 
-  const std::string_view method = string_option(options, kMethod);
+  const std::string_view method = StringOption(options, kMethod);
   if (!http1::IsToken(method)) {
     *err = {"method \"" + std::string(method) + "\" is not a valid HTTP method (use a token such "
             "as GET or POST: letters, digits and !#$%&'*+-.^_`|~)", option, "/method"};
     return false;
   }
-  const std::string_view path = string_option(options, kPath);
+  const std::string_view path = StringOption(options, kPath);
   std::string why;
   std::string path_sample;  // with templates: {{ }} slots as "0", so the literal parts are checked
-  if (!template_sample(path, TemplateContext::kPath, scope, option, "/path", &path_sample, err)) {
+  if (!TemplateSample(path, TemplateContext::kPath, scope, option, "/path", &path_sample, err)) {
     return false;
   }
-  if (!check_path(path_sample, &why)) {
+  if (!CheckPath(path_sample, &why)) {
     *err = {why, option, "/path"};
     return false;
   }
   HeaderList own;
   if (const sp_option_value* h = OptionValue(options, kRequestHeaders); h != nullptr) {
-    if (!parse_headers(std::string_view(h->s.ptr, h->s.len), option, "/headers", &own, err)) {
+    if (!ParseHeaders(std::string_view(h->s.ptr, h->s.len), option, "/headers", &own, err)) {
       return false;
     }
   }
@@ -74,16 +74,16 @@ bool compile_request(const sp_request_spec& spec, size_t index, const TargetConf
   const std::string_view body =
       has_body && body_value->s.ptr ? std::string_view(body_value->s.ptr, body_value->s.len) : "";
   std::string body_sample;
-  if (!template_sample(body, TemplateContext::kBody, scope, option, "/body", &body_sample, err)) {
+  if (!TemplateSample(body, TemplateContext::kBody, scope, option, "/body", &body_sample, err)) {
     return false;
   }
 
   // Defaults, then the target's headers, then the request's: later layers win by name.
   HeaderList headers{{"Host", target.url.host_header}, {"User-Agent", kUserAgent}};
-  overlay_headers(&headers, target.headers);
-  overlay_headers(&headers, own);
-  if (!body.empty() && find_header(headers, "content-type") == nullptr) {
-    headers.push_back({"Content-Type", looks_like_json_document(body_sample)
+  OverlayHeaders(&headers, target.headers);
+  OverlayHeaders(&headers, own);
+  if (!body.empty() && FindHeader(headers, "content-type") == nullptr) {
+    headers.push_back({"Content-Type", LooksLikeJsonDocument(body_sample)
                                            ? "application/json"
                                            : "text/plain; charset=utf-8"});
   }
@@ -100,10 +100,10 @@ bool compile_request(const sp_request_spec& spec, size_t index, const TargetConf
   b.append("\r\n").append(body);
   out->name = std::string(spec.name.ptr ? std::string_view(spec.name.ptr, spec.name.len) : "");
   out->head = method == "HEAD";
-  if (request_has_markup(path, headers, body)) {
-    const bool content_length = find_header(headers, "content-length") != nullptr;
-    return build_request_template(method, target.url.prefix, path, headers, own, body,
-                                  content_length, scope, option, out, err);
+  if (RequestHasMarkup(path, headers, body)) {
+    const bool content_length = FindHeader(headers, "content-length") != nullptr;
+    return BuildRequestTemplate(method, target.url.prefix, path, headers, own, body, content_length,
+                                scope, option, out, err);
   }
   return true;
 }

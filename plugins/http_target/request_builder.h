@@ -28,7 +28,7 @@ struct CompiledRequest {
 // Checks `spec` (laid out as kRequestOptionDecls) and renders it against the target.
 // Errors name option "requests/<index>" and the JSON pointer of the field ("/method").
 // Templates resolve names against `scope` (data columns, captures of earlier steps).
-bool compile_request(const sp_request_spec& spec, size_t index, const TargetConfig& target,
-                     const TemplateScope& scope, CompiledRequest* out, OptionError* err);
+bool CompileRequest(const sp_request_spec& spec, size_t index, const TargetConfig& target,
+                    const TemplateScope& scope, CompiledRequest* out, OptionError* err);
 
 }  // namespace sp::http

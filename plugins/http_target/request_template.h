@@ -21,27 +21,26 @@ struct RequestTemplate {
 
   // Replaces *out with the request bytes. body_scratch is reused for the body when its length
   // must be known before it is written. False with state.error set if a value is missing.
-  bool render(RenderState& state, std::string* out, std::string* body_scratch) const;
+  bool Render(RenderState& state, std::string* out, std::string* body_scratch) const;
 };
 
 // Compiles `text` (a request's path or body) only to check it; *sample is the text with slots
-// replaced by "0" (see Template::sample), or `text` itself when it has no markup. Errors name
+// replaced by "0" (see Template::Sample), or `text` itself when it has no markup. Errors name
 // `option` and `pointer`.
-bool template_sample(std::string_view text, TemplateContext context, const TemplateScope& scope,
-                     const std::string& option, const std::string& pointer, std::string* sample,
-                     OptionError* err);
+bool TemplateSample(std::string_view text, TemplateContext context, const TemplateScope& scope,
+                    const std::string& option, const std::string& pointer, std::string* sample,
+                    OptionError* err);
 
 // True if the path, any header value or the body has markup.
-bool request_has_markup(std::string_view path, const HeaderList& headers, std::string_view body);
+bool RequestHasMarkup(std::string_view path, const HeaderList& headers, std::string_view body);
 
 // Builds out->tmpl from the checked pieces compile_request layered: `headers` is the final
 // list in wire order (a trailing Content-Length is left out: it is computed per request),
 // `own` the step's own headers (to tell which option a header error belongs to). A template
 // that turns out to have no slots ("{{{{" only) is rendered into out->bytes instead.
-bool build_request_template(std::string_view method, std::string_view prefix,
-                            std::string_view path, const HeaderList& headers,
-                            const HeaderList& own, std::string_view body, bool content_length,
-                            const TemplateScope& scope, const std::string& option,
-                            CompiledRequest* out, OptionError* err);
+bool BuildRequestTemplate(std::string_view method, std::string_view prefix, std::string_view path,
+                          const HeaderList& headers, const HeaderList& own, std::string_view body,
+                          bool content_length, const TemplateScope& scope,
+                          const std::string& option, CompiledRequest* out, OptionError* err);
 
 }  // namespace sp::http

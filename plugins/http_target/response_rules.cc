@@ -10,12 +10,12 @@ namespace {
 
 using nlohmann::json;
 
-bool fail(OptionError* err, std::string message, const std::string& option, std::string pointer) {
+bool Fail(OptionError* err, std::string message, const std::string& option, std::string pointer) {
   *err = {std::move(message), option, std::move(pointer)};
   return false;
 }
 
-bool is_event_name(const std::string& name) {
+bool IsEventName(const std::string& name) {
   if (name.empty() || name.size() > 100) return false;
   for (char c : name) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -25,7 +25,7 @@ bool is_event_name(const std::string& name) {
   return true;
 }
 
-void add_event(uint32_t id, ResponseOutcome* out) {
+void AddEvent(uint32_t id, ResponseOutcome* out) {
   if (id == UINT32_MAX) return;  // the host could not intern it
   if (std::find(out->events, out->events + out->event_count, id) != out->events + out->event_count) return;
   if (out->event_count < kMaxResultEvents) out->events[out->event_count++] = id;
@@ -33,75 +33,84 @@ void add_event(uint32_t id, ResponseOutcome* out) {
 
 }  // namespace
 
-bool Rule::needs_body() const {
-  return std::any_of(when.begin(), when.end(), [](const Condition& c) { return c.needs_body(); });
+bool Rule::NeedsBody() const {
+  return std::any_of(when.begin(), when.end(), [](const Condition& c) { return c.NeedsBody(); });
 }
 
-bool Rule::matches(const ResponseView& r, bool body_usable) const {
+bool Rule::Matches(const ResponseView& r, bool body_usable) const {
   for (const Condition& c : when) {
-    if (c.needs_body() && !body_usable) return false;
-    if (!c.test(r, nullptr)) return false;
+    if (c.NeedsBody() && !body_usable) return false;
+    if (!c.Test(r, nullptr)) return false;
   }
   return true;
 }
 
-bool parse_rules(const json& value, const std::string& option, const std::string& pointer,
-                 std::vector<Rule>* out, OptionError* err) {
+bool ParseRules(const json& value, const std::string& option, const std::string& pointer,
+                std::vector<Rule>* out, OptionError* err) {
   if (!value.is_array()) {
-    return fail(err, "rules must be a list, e.g. [{event: circuit_open, when: {status: 503}}]",
+    return Fail(err, "rules must be a list, e.g. [{event: circuit_open, when: {status: 503}}]",
                 option, pointer);
   }
   for (size_t i = 0; i < value.size(); ++i) {
     const json& item = value[i];
     const std::string at = pointer + "/" + std::to_string(i);
     if (!item.is_object()) {
-      return fail(err, "each rule must be a map: {event: name, when: {status: 503}}", option, at);
+      return Fail(err, "each rule must be a map: {event: name, when: {status: 503}}", option, at);
     }
     Rule rule;
     bool has_when = false;
     for (const auto& [key, v] : item.items()) {
       const std::string where = at + "/" + JsonPointerToken(key);
       if (key == "event") {
-        if (!v.is_string() || !is_event_name(v.get<std::string>())) {
-          return fail(err, "event must be a name of letters, digits and _ . - : (e.g. circuit_open)",
+        if (!v.is_string() || !IsEventName(v.get<std::string>())) {
+          return Fail(err,
+                      "event must be a name of letters, digits and _ . - : (e.g. circuit_open)",
                       option, where);
         }
         rule.event = v.get<std::string>();
       } else if (key == "when") {
         has_when = true;
         if (!v.is_object() || v.empty()) {
-          return fail(err, "when must be a map of one or more conditions: status, header, "
-                           "body_contains, body_matches, json (all must hold)", option, where);
+          return Fail(err,
+                      "when must be a map of one or more conditions: status, header, "
+                      "body_contains, body_matches, json (all must hold)",
+                      option, where);
         }
         for (const auto& [ckey, cvalue] : v.items()) {
           const std::string cwhere = where + "/" + JsonPointerToken(ckey);
-          if (!is_condition_key(ckey)) {
-            return fail(err, "unknown condition \"" + ckey + "\" in when; known: status, header, "
-                             "body_contains, body_matches, json", option, cwhere);
+          if (!IsConditionKey(ckey)) {
+            return Fail(err,
+                        "unknown condition \"" + ckey +
+                            "\" in when; known: status, header, "
+                            "body_contains, body_matches, json",
+                        option, cwhere);
           }
           Condition c;
-          if (!parse_condition(ckey, cvalue, option, cwhere, &c, err)) return false;
+          if (!ParseCondition(ckey, cvalue, option, cwhere, &c, err)) return false;
           rule.when.push_back(std::move(c));
         }
       } else {
-        return fail(err, "unknown key \"" + key + "\" in a rule; known keys: event, when", option, where);
+        return Fail(err, "unknown key \"" + key + "\" in a rule; known keys: event, when", option,
+                    where);
       }
     }
-    if (rule.event.empty()) return fail(err, "rule needs an event name: {event: circuit_open, when: ...}", option, at);
-    if (!has_when) return fail(err, "rule needs when: the conditions that fire " + rule.event, option, at);
+    if (rule.event.empty())
+      return Fail(err, "rule needs an event name: {event: circuit_open, when: ...}", option, at);
+    if (!has_when)
+      return Fail(err, "rule needs when: the conditions that fire " + rule.event, option, at);
     out->push_back(std::move(rule));
   }
   return true;
 }
 
-void evaluate_response(const ResponseSpec& spec, int status, sp_error_kind status_error,
-                       const ResponseTap& tap, VuVars* vars, ResponseOutcome* out) {
+void EvaluateResponse(const ResponseSpec& spec, int status, sp_error_kind status_error,
+                      const ResponseTap& tap, VuVars* vars, ResponseOutcome* out) {
   out->error = SP_E_NONE;
   out->failed_check = 0;
   out->event_count = 0;
   out->detail.clear();
 
-  const bool body_usable = !tap.body_over_limit();
+  const bool body_usable = !tap.BodyOverLimit();
   ResponseView view{status, &tap, nullptr};
   json doc;
   if (spec.needs_json && body_usable) {
@@ -119,12 +128,12 @@ void evaluate_response(const ResponseSpec& spec, int status, sp_error_kind statu
     out->error = status_error;
   } else {
     for (const Check& check : spec.checks) {
-      if (check.condition.needs_body() && !body_usable) {
+      if (check.condition.NeedsBody() && !body_usable) {
         over_limit();
         break;
       }
       std::string why;
-      if (!check.condition.test(view, &why)) {
+      if (!check.condition.Test(view, &why)) {
         out->error = SP_E_CHECK_FAILED;
         out->failed_check = check.id;
         out->detail = "check \"" + check.name + "\" failed: " + why;
@@ -136,14 +145,14 @@ void evaluate_response(const ResponseSpec& spec, int status, sp_error_kind statu
   for (const Capture& c : spec.captures) {
     if (vars == nullptr || c.slot >= vars->values.size()) break;
     std::string& value = vars->values[c.slot];
-    bool ok = (body_usable || !c.needs_body()) && c.extract(view, &value);
+    bool ok = (body_usable || !c.NeedsBody()) && c.Extract(view, &value);
     if (!ok && c.default_value) {
       value = *c.default_value;
       ok = true;
     }
     vars->set[c.slot] = ok;
     if (!ok && out->error == SP_E_NONE) {
-      if (!body_usable && c.needs_body()) {
+      if (!body_usable && c.NeedsBody()) {
         over_limit();
       } else {
         out->error = SP_E_CHECK_FAILED;
@@ -158,11 +167,11 @@ void evaluate_response(const ResponseSpec& spec, int status, sp_error_kind statu
 
   if (spec.target_rules != nullptr) {
     for (const Rule& r : *spec.target_rules) {
-      if (r.matches(view, body_usable)) add_event(r.id, out);
+      if (r.Matches(view, body_usable)) AddEvent(r.id, out);
     }
   }
   for (const Rule& r : spec.rules) {
-    if (r.matches(view, body_usable)) add_event(r.id, out);
+    if (r.Matches(view, body_usable)) AddEvent(r.id, out);
   }
 }
 

@@ -31,14 +31,14 @@ struct Rule {
   uint32_t id = 0;  // interned event name
   std::vector<Condition> when;
 
-  bool needs_body() const;
-  bool matches(const ResponseView& r, bool body_usable) const;
+  bool NeedsBody() const;
+  bool Matches(const ResponseView& r, bool body_usable) const;
 };
 
 // Parses a `rules` option: a list of {event: name, when: {<conditions>}}. `pointer` is where
 // the list sits ("" for the target's option, "/rules" for a request's).
-bool parse_rules(const nlohmann::json& value, const std::string& option, const std::string& pointer,
-                 std::vector<Rule>* out, OptionError* err);
+bool ParseRules(const nlohmann::json& value, const std::string& option, const std::string& pointer,
+                std::vector<Rule>* out, OptionError* err);
 
 struct ResponseSpec {
   std::vector<Check> checks;
@@ -63,7 +63,7 @@ inline constexpr const char* kBodyOverLimitCheck = "response body over max_body_
 // Checks run in order and the first failure is reported; captures that find nothing (and
 // have no default) fail the request as check "capture <name>" unless an earlier cause was
 // reported; every rule is tested whatever the outcome.
-void evaluate_response(const ResponseSpec& spec, int status, sp_error_kind status_error,
-                       const ResponseTap& tap, VuVars* vars, ResponseOutcome* out);
+void EvaluateResponse(const ResponseSpec& spec, int status, sp_error_kind status_error,
+                      const ResponseTap& tap, VuVars* vars, ResponseOutcome* out);
 
 }  // namespace sp::http

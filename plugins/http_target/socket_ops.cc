@@ -11,7 +11,7 @@
 
 namespace sp::http {
 
-int open_tcp_socket(int family, int* err_no) {
+int OpenTcpSocket(int family, int* err_no) {
   const int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
   if (fd < 0) {
     *err_no = errno;
@@ -22,7 +22,7 @@ int open_tcp_socket(int family, int* err_no) {
   return fd;
 }
 
-bool is_local_limit(int err_no) {
+bool IsLocalLimit(int err_no) {
   switch (err_no) {
     case EMFILE:
     case ENFILE:
@@ -35,11 +35,11 @@ bool is_local_limit(int err_no) {
   }
 }
 
-sp_error_kind socket_error_kind(int err_no) {
-  return is_local_limit(err_no) ? SP_E_LOCAL_LIMIT : SP_E_OTHER;
+sp_error_kind SocketErrorKind(int err_no) {
+  return IsLocalLimit(err_no) ? SP_E_LOCAL_LIMIT : SP_E_OTHER;
 }
 
-bool in_fd_reserve(int fd, long long* limit) {
+bool InFdReserve(int fd, long long* limit) {
   rlimit l{};
   // Read each time: the limit is per process and may change while the run goes on.
   if (getrlimit(RLIMIT_NOFILE, &l) != 0 || l.rlim_cur == RLIM_INFINITY) {
@@ -50,8 +50,8 @@ bool in_fd_reserve(int fd, long long* limit) {
   return static_cast<long long>(fd) >= *limit - kReservedFds;
 }
 
-sp_error_kind connect_error_kind(int err_no) {
-  if (is_local_limit(err_no)) return SP_E_LOCAL_LIMIT;  // e.g. no local port left
+sp_error_kind ConnectErrorKind(int err_no) {
+  if (IsLocalLimit(err_no)) return SP_E_LOCAL_LIMIT;  // e.g. no local port left
   switch (err_no) {
     case ECONNREFUSED:
       return SP_E_CONNECT_REFUSED;
@@ -64,8 +64,8 @@ sp_error_kind connect_error_kind(int err_no) {
   }
 }
 
-sp_error_kind io_error_kind(int err_no) {
-  if (is_local_limit(err_no)) return SP_E_LOCAL_LIMIT;  // ENOBUFS/ENOMEM on send
+sp_error_kind IoErrorKind(int err_no) {
+  if (IsLocalLimit(err_no)) return SP_E_LOCAL_LIMIT;  // ENOBUFS/ENOMEM on send
   switch (err_no) {
     case ECONNRESET:
     case EPIPE:
@@ -77,7 +77,7 @@ sp_error_kind io_error_kind(int err_no) {
   }
 }
 
-const char* errno_text(int err_no) {
+const char* ErrnoText(int err_no) {
   const char* text = strerrordesc_np(err_no);
   return text != nullptr ? text : "unknown error";
 }

@@ -5,7 +5,7 @@
 namespace sp::http {
 namespace {
 
-bool read_timeout(const sp_options* options, TargetOption k, uint64_t* out, OptionError* err) {
+bool ReadTimeout(const sp_options* options, TargetOption k, uint64_t* out, OptionError* err) {
   const sp_option_value* v = OptionValue(options, k);
   if (v == nullptr) return true;  // the built-in default stands
   if (v->i <= 0) {
@@ -20,21 +20,21 @@ bool read_timeout(const sp_options* options, TargetOption k, uint64_t* out, Opti
 
 }  // namespace
 
-bool compile_target_options(const sp_options* options, TargetConfig* out, OptionError* err) {
+bool CompileTargetOptions(const sp_options* options, TargetConfig* out, OptionError* err) {
   const sp_option_value* url = OptionValue(options, kBaseUrl);
   if (url == nullptr || url->s.ptr == nullptr) {
     *err = {"base_url is required (e.g. base_url: http://127.0.0.1:8080)", "base_url", ""};
     return false;
   }
   std::string why;
-  if (!parse_base_url(std::string_view(url->s.ptr, url->s.len), &out->url, &why)) {
+  if (!ParseBaseUrl(std::string_view(url->s.ptr, url->s.len), &out->url, &why)) {
     *err = {why, "base_url", ""};
     return false;
   }
-  if (!read_timeout(options, kConnectTimeout, &out->connect_timeout_ns, err)) return false;
-  if (!read_timeout(options, kResponseTimeout, &out->response_timeout_ns, err)) return false;
+  if (!ReadTimeout(options, kConnectTimeout, &out->connect_timeout_ns, err)) return false;
+  if (!ReadTimeout(options, kResponseTimeout, &out->response_timeout_ns, err)) return false;
   if (const sp_option_value* h = OptionValue(options, kTargetHeaders); h != nullptr) {
-    if (!parse_headers(std::string_view(h->s.ptr, h->s.len), "headers", "", &out->headers, err)) {
+    if (!ParseHeaders(std::string_view(h->s.ptr, h->s.len), "headers", "", &out->headers, err)) {
       return false;
     }
   }
@@ -46,7 +46,7 @@ bool compile_target_options(const sp_options* options, TargetConfig* out, Option
     }
     out->max_connections = static_cast<uint32_t>(m->i);
   }
-  if (!read_tls_options(options, &out->tls, err)) return false;
+  if (!ReadTlsOptions(options, &out->tls, err)) return false;
   return true;
 }
 

@@ -21,6 +21,6 @@ struct TargetConfig {
 };
 
 // Reads the values the host resolved against kTargetOptionDecls.
-bool compile_target_options(const sp_options* options, TargetConfig* out, OptionError* err);
+bool CompileTargetOptions(const sp_options* options, TargetConfig* out, OptionError* err);
 
 }  // namespace sp::http

@@ -50,30 +50,30 @@ enum TemplateUse : uint32_t {
 class Template {
  public:
   // True if `text` has a "{{" and must be compiled (it may still be all literal: "{{{{").
-  static bool has_markup(std::string_view text) { return text.find("{{") != std::string_view::npos; }
+  static bool HasMarkup(std::string_view text) { return text.find("{{") != std::string_view::npos; }
 
   // Compiles `text` and appends it to *out. On failure *err says where (character offset,
   // 1-based), which expression, and what is wrong.
-  static bool compile(std::string_view text, TemplateContext context, const TemplateScope& scope,
+  static bool Compile(std::string_view text, TemplateContext context, const TemplateScope& scope,
                       Template* out, std::string* err);
 
-  void append_literal(std::string_view text);
-  void append(const Template& other);
+  void AppendLiteral(std::string_view text);
+  void Append(const Template& other);
 
-  bool has_slots() const { return !slots_.empty(); }
+  bool HasSlots() const { return !slots_.empty(); }
   uint32_t uses() const { return uses_; }
 
   // Appends the rendered text to *out. False (with state.error set) when a value is missing
   // (a capture not set in this iteration) or not allowed where it goes (a header value with a
   // line break); *out is then unspecified.
-  bool render(RenderState& state, std::string* out) const;
+  bool Render(RenderState& state, std::string* out) const;
 
   // The text with every slot replaced by "0": what checks at create (path syntax, whether a
   // body is JSON) look at.
-  std::string sample() const;
+  std::string Sample() const;
 
   // The literal text when there are no slots.
-  std::string literal_text() const { return sample(); }
+  std::string LiteralText() const { return Sample(); }
 
  private:
   enum class Kind : uint8_t {
@@ -96,7 +96,7 @@ class Template {
   };
   friend class TemplateParser;
 
-  bool render_slot(const Slot& slot, RenderState& state, std::string* out) const;
+  bool RenderSlot(const Slot& slot, RenderState& state, std::string* out) const;
 
   std::vector<Piece> pieces_;
   std::vector<Slot> slots_;
@@ -104,6 +104,6 @@ class Template {
 };
 
 // Names a template cannot use for captures: the built-in values and functions.
-bool is_reserved_template_name(std::string_view name);
+bool IsReservedTemplateName(std::string_view name);
 
 }  // namespace sp::http

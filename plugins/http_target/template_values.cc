@@ -6,9 +6,9 @@
 namespace sp::http {
 namespace {
 
-uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
-uint64_t splitmix64(uint64_t* x) {
+uint64_t Splitmix64(uint64_t* x) {
   uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
@@ -19,7 +19,7 @@ constexpr char kHex[] = "0123456789abcdef";
 constexpr char kUpperHex[] = "0123456789ABCDEF";
 constexpr char kAlnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-void append_percent(unsigned char c, std::string* out) {
+void AppendPercent(unsigned char c, std::string* out) {
   out->push_back('%');
   out->push_back(kUpperHex[c >> 4]);
   out->push_back(kUpperHex[c & 15]);
@@ -28,38 +28,38 @@ void append_percent(unsigned char c, std::string* out) {
 }  // namespace
 
 Rng::Rng(uint64_t seed) {
-  for (uint64_t& s : s_) s = splitmix64(&seed);
+  for (uint64_t& s : s_) s = Splitmix64(&seed);
 }
 
-uint64_t Rng::next() {
-  const uint64_t result = rotl(s_[1] * 5, 7) * 9;
+uint64_t Rng::Next() {
+  const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
   const uint64_t t = s_[1] << 17;
   s_[2] ^= s_[0];
   s_[3] ^= s_[1];
   s_[1] ^= s_[2];
   s_[0] ^= s_[3];
   s_[2] ^= t;
-  s_[3] = rotl(s_[3], 45);
+  s_[3] = Rotl(s_[3], 45);
   return result;
 }
 
-uint64_t Rng::below(uint64_t n) {
+uint64_t Rng::Below(uint64_t n) {
   // Rejecting the first (2^64 mod n) values leaves a range that is a multiple of n: no bias.
   const uint64_t threshold = (0 - n) % n;
-  uint64_t r = next();
-  while (r < threshold) r = next();
+  uint64_t r = Next();
+  while (r < threshold) r = Next();
   return r % n;
 }
 
-int64_t Rng::between(int64_t lo, int64_t hi) {
+int64_t Rng::Between(int64_t lo, int64_t hi) {
   const uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
-  const uint64_t offset = span == UINT64_MAX ? next() : below(span + 1);
+  const uint64_t offset = span == UINT64_MAX ? Next() : Below(span + 1);
   return static_cast<int64_t>(static_cast<uint64_t>(lo) + offset);
 }
 
-void append_uuid(Rng& rng, std::string* out) {
+void AppendUuid(Rng& rng, std::string* out) {
   uint8_t b[16];
-  const uint64_t hi = rng.next(), lo = rng.next();
+  const uint64_t hi = rng.Next(), lo = rng.Next();
   for (int i = 0; i < 8; ++i) {
     b[i] = static_cast<uint8_t>(hi >> (8 * i));
     b[8 + i] = static_cast<uint8_t>(lo >> (8 * i));
@@ -73,23 +73,23 @@ void append_uuid(Rng& rng, std::string* out) {
   }
 }
 
-void append_random_string(Rng& rng, size_t n, std::string* out) {
-  for (size_t i = 0; i < n; ++i) out->push_back(kAlnum[rng.below(sizeof kAlnum - 1)]);
+void AppendRandomString(Rng& rng, size_t n, std::string* out) {
+  for (size_t i = 0; i < n; ++i) out->push_back(kAlnum[rng.Below(sizeof kAlnum - 1)]);
 }
 
-void append_decimal(int64_t v, std::string* out) {
+void AppendDecimal(int64_t v, std::string* out) {
   char buf[24];
   const auto r = std::to_chars(buf, buf + sizeof buf, v);
   out->append(buf, r.ptr);
 }
 
-void append_decimal(uint64_t v, std::string* out) {
+void AppendDecimal(uint64_t v, std::string* out) {
   char buf[24];
   const auto r = std::to_chars(buf, buf + sizeof buf, v);
   out->append(buf, r.ptr);
 }
 
-void append_json_escaped(std::string_view in, std::string* out) {
+void AppendJsonEscaped(std::string_view in, std::string* out) {
   for (char c : in) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
@@ -112,30 +112,30 @@ void append_json_escaped(std::string_view in, std::string* out) {
   }
 }
 
-void append_url_encoded(std::string_view in, std::string* out) {
+void AppendUrlEncoded(std::string_view in, std::string* out) {
   for (char c : in) {
     const auto u = static_cast<unsigned char>(c);
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
         c == '.' || c == '_' || c == '~') {
       out->push_back(c);
     } else {
-      append_percent(u, out);
+      AppendPercent(u, out);
     }
   }
 }
 
-void append_path_safe(std::string_view in, std::string* out) {
+void AppendPathSafe(std::string_view in, std::string* out) {
   for (char c : in) {
     const auto u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u >= 0x7f || c == '#') {
-      append_percent(u, out);
+      AppendPercent(u, out);
     } else {
       out->push_back(c);
     }
   }
 }
 
-int64_t unix_time_ns() {
+int64_t UnixTimeNs() {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;

@@ -14,11 +14,11 @@ namespace sp::http {
 class Rng {
  public:
   explicit Rng(uint64_t seed);
-  uint64_t next();
+  uint64_t Next();
   // Uniform in [0, n), n > 0, without modulo bias.
-  uint64_t below(uint64_t n);
+  uint64_t Below(uint64_t n);
   // Uniform in [lo, hi], lo <= hi.
-  int64_t between(int64_t lo, int64_t hi);
+  int64_t Between(int64_t lo, int64_t hi);
 
  private:
   uint64_t s_[4];
@@ -34,7 +34,7 @@ struct VuVars {
   size_t row = 0;
 };
 
-// The values one request renders with. Filled by VuSessions before Template::render.
+// The values one request renders with. Filled by VuSessions before Template::Render.
 struct RenderState {
   uint32_t vu = 0;
   uint64_t iteration = 0;
@@ -49,21 +49,21 @@ struct RenderState {
 };
 
 // Appends a random version 4 UUID, lowercase 8-4-4-4-12 hex.
-void append_uuid(Rng& rng, std::string* out);
+void AppendUuid(Rng& rng, std::string* out);
 // Appends n characters drawn from [A-Za-z0-9].
-void append_random_string(Rng& rng, size_t n, std::string* out);
-void append_decimal(int64_t v, std::string* out);
-void append_decimal(uint64_t v, std::string* out);
+void AppendRandomString(Rng& rng, size_t n, std::string* out);
+void AppendDecimal(int64_t v, std::string* out);
+void AppendDecimal(uint64_t v, std::string* out);
 
 // The `| json` filter: escapes for use inside a JSON string (no quotes added).
-void append_json_escaped(std::string_view in, std::string* out);
+void AppendJsonEscaped(std::string_view in, std::string* out);
 // The `| url` filter: percent-encodes everything but A-Z a-z 0-9 - . _ ~ (one query value).
-void append_url_encoded(std::string_view in, std::string* out);
+void AppendUrlEncoded(std::string_view in, std::string* out);
 // Values in `path`: percent-encodes what a request target cannot carry (space, control and
 // non-ASCII bytes, '#'); '/', '?', '&', '=', '%' and the rest are kept.
-void append_path_safe(std::string_view in, std::string* out);
+void AppendPathSafe(std::string_view in, std::string* out);
 
 // Wall-clock time, nanoseconds since the Unix epoch.
-int64_t unix_time_ns();
+int64_t UnixTimeNs();
 
 }  // namespace sp::http

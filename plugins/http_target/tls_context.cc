@@ -32,29 +32,29 @@ struct TlsContext::Impl {
 
 namespace {
 
-bool is_ip_literal(const std::string& host) {
+bool IsIpLiteral(const std::string& host) {
   unsigned char buf[16];
   return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
 // OpenSSL's new-session callback: the SSL's app data is its worker's TlsSessionCache.
-int keep_session(SSL* ssl, SSL_SESSION* session) {
+int KeepSession(SSL* ssl, SSL_SESSION* session) {
   auto* cache = static_cast<TlsSessionCache*>(SSL_get_app_data(ssl));
   if (cache == nullptr) return 0;  // OpenSSL frees it
-  cache->store(session);
+  cache->Store(session);
   return 1;  // we hold the reference now
 }
 
 }  // namespace
 
-std::unique_ptr<TlsContext> TlsContext::create(const TargetConfig& config, OptionError* err) {
+std::unique_ptr<TlsContext> TlsContext::Create(const TargetConfig& config, OptionError* err) {
   const TlsSettings& s = config.tls;
   std::unique_ptr<TlsContext> tls(new TlsContext());
   tls->impl_ = std::make_unique<Impl>();
   tls->verify_ = s.verify;
   tls->resume_ = s.resume;
   tls->verify_name_ = s.server_name.empty() ? config.url.host : s.server_name;
-  tls->sni_ = is_ip_literal(tls->verify_name_) ? "" : tls->verify_name_;
+  tls->sni_ = IsIpLiteral(tls->verify_name_) ? "" : tls->verify_name_;
 
   if (!s.ca_file.empty()) {
     struct stat st {};
@@ -86,7 +86,7 @@ std::unique_ptr<TlsContext> TlsContext::create(const TargetConfig& config, Optio
     return nullptr;
   }
 
-  SSL_CTX* ctx = tls->native();
+  SSL_CTX* ctx = tls->Native();
   SSL_CTX_set_verify(ctx, s.verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nullptr);
   if (s.verify) {
     X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx);
@@ -109,7 +109,7 @@ std::unique_ptr<TlsContext> TlsContext::create(const TargetConfig& config, Optio
   SSL_CTX_set_read_ahead(ctx, 1);  // fewer recv calls: whole socket reads, not record by record
   if (s.resume) {
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
-    SSL_CTX_sess_set_new_cb(ctx, keep_session);
+    SSL_CTX_sess_set_new_cb(ctx, KeepSession);
   } else {
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);  // full handshakes only
   }
@@ -118,13 +118,13 @@ std::unique_ptr<TlsContext> TlsContext::create(const TargetConfig& config, Optio
 
 TlsContext::~TlsContext() = default;
 
-SSL_CTX* TlsContext::native() const { return impl_->context->sslContext(); }
+SSL_CTX* TlsContext::Native() const { return impl_->context->sslContext(); }
 
 TlsSessionCache::~TlsSessionCache() {
   if (session_ != nullptr) SSL_SESSION_free(session_);
 }
 
-void TlsSessionCache::store(SSL_SESSION* session) {
+void TlsSessionCache::Store(SSL_SESSION* session) {
   if (session_ != nullptr) SSL_SESSION_free(session_);
   session_ = session;
 }

@@ -22,12 +22,12 @@ class TlsContext {
  public:
   // Builds the context for config.url (https://) and config.tls. A ca_file that does not exist
   // or holds no usable certificate is refused with option "ca_file".
-  static std::unique_ptr<TlsContext> create(const TargetConfig& config, OptionError* err);
+  static std::unique_ptr<TlsContext> Create(const TargetConfig& config, OptionError* err);
   ~TlsContext();
   TlsContext(const TlsContext&) = delete;
   TlsContext& operator=(const TlsContext&) = delete;
 
-  ssl_ctx_st* native() const;
+  ssl_ctx_st* Native() const;
   // The name sent as SNI: server_name or the URL's host; "" when that is an IP address (RFC 6066
   // allows no IP literals in SNI).
   const std::string& sni() const { return sni_; }
@@ -60,7 +60,7 @@ class TlsSessionCache {
   // Borrowed; nullptr when there is none yet.
   ssl_session_st* get() const { return session_; }
   // Takes over the caller's reference.
-  void store(ssl_session_st* session);
+  void Store(ssl_session_st* session);
 
  private:
   ssl_session_st* session_ = nullptr;

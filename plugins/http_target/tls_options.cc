@@ -7,12 +7,12 @@
 namespace sp::http {
 namespace {
 
-std::string_view text_of(const sp_option_value* v) {
+std::string_view TextOf(const sp_option_value* v) {
   return v == nullptr || v->s.ptr == nullptr ? std::string_view() : std::string_view(v->s.ptr, v->s.len);
 }
 
 // A DNS name or an IP literal: what SNI and the certificate check can use.
-bool is_server_name(std::string_view name) {
+bool IsServerName(std::string_view name) {
   if (name.empty() || name.size() > 253) return false;
   for (char c : name) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -24,12 +24,12 @@ bool is_server_name(std::string_view name) {
 
 }  // namespace
 
-bool read_tls_options(const sp_options* options, TlsSettings* out, OptionError* err) {
+bool ReadTlsOptions(const sp_options* options, TlsSettings* out, OptionError* err) {
   if (const sp_option_value* v = OptionValue(options, kInsecure)) out->verify = v->b == 0;
-  if (const sp_option_value* v = OptionValue(options, kCaFile)) out->ca_file = text_of(v);
+  if (const sp_option_value* v = OptionValue(options, kCaFile)) out->ca_file = TextOf(v);
   if (const sp_option_value* v = OptionValue(options, kServerName)) {
-    const std::string_view name = text_of(v);
-    if (!is_server_name(name)) {
+    const std::string_view name = TextOf(v);
+    if (!IsServerName(name)) {
       *err = {"server_name \"" + std::string(name) + "\" is not a host name (letters, digits, '-', "
               "'.'; no scheme, port or path)", "server_name", ""};
       return false;
@@ -37,7 +37,7 @@ bool read_tls_options(const sp_options* options, TlsSettings* out, OptionError* 
     out->server_name = name;
   }
   if (const sp_option_value* v = OptionValue(options, kTlsMinVersion)) {
-    const std::string_view version = text_of(v);
+    const std::string_view version = TextOf(v);
     if (version == "1.2") {
       out->min_version = 0x0303;
     } else if (version == "1.3") {

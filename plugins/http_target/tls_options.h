@@ -20,6 +20,6 @@ struct TlsSettings {
 
 // Reads the TLS options the host resolved against kTargetOptionDecls; unset ones keep the
 // defaults above.
-bool read_tls_options(const sp_options* options, TlsSettings* out, OptionError* err);
+bool ReadTlsOptions(const sp_options* options, TlsSettings* out, OptionError* err);
 
 }  // namespace sp::http

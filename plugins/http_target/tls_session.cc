@@ -19,14 +19,14 @@ namespace {
 
 // ---- the BIO: the session's socket, without SIGPIPE ---------------------------------------
 
-bool would_block(int err_no) { return err_no == EAGAIN || err_no == EWOULDBLOCK || err_no == EINTR; }
+bool WouldBlock(int err_no) { return err_no == EAGAIN || err_no == EWOULDBLOCK || err_no == EINTR; }
 
-int bio_write(BIO* bio, const char* data, int len) {
+int BioWrite(BIO* bio, const char* data, int len) {
   auto* s = static_cast<TlsSession::Socket*>(BIO_get_data(bio));
   BIO_clear_retry_flags(bio);
   const ssize_t n = ::send(s->fd, data, static_cast<size_t>(len), MSG_NOSIGNAL);
   if (n < 0) {
-    if (would_block(errno)) {
+    if (WouldBlock(errno)) {
       BIO_set_retry_write(bio);
     } else {
       s->err_no = errno;
@@ -35,13 +35,13 @@ int bio_write(BIO* bio, const char* data, int len) {
   return static_cast<int>(n);
 }
 
-int bio_read(BIO* bio, char* buf, int len) {
+int BioRead(BIO* bio, char* buf, int len) {
   auto* s = static_cast<TlsSession::Socket*>(BIO_get_data(bio));
   BIO_clear_retry_flags(bio);
   const ssize_t n = ::recv(s->fd, buf, static_cast<size_t>(len), 0);
   if (n == 0) s->eof = true;
   if (n < 0) {
-    if (would_block(errno)) {
+    if (WouldBlock(errno)) {
       BIO_set_retry_read(bio);
     } else {
       s->err_no = errno;
@@ -50,7 +50,7 @@ int bio_read(BIO* bio, char* buf, int len) {
   return static_cast<int>(n);
 }
 
-long bio_ctrl(BIO* bio, int cmd, long, void*) {
+long BioCtrl(BIO* bio, int cmd, long, void*) {
   switch (cmd) {
     case BIO_CTRL_FLUSH:
       return 1;  // nothing is buffered here
@@ -66,29 +66,31 @@ long bio_ctrl(BIO* bio, int cmd, long, void*) {
 struct SocketMethod {
   BIO_METHOD* method;
   SocketMethod() : method(BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "stressplan socket")) {
-    BIO_meth_set_write(method, bio_write);
-    BIO_meth_set_read(method, bio_read);
-    BIO_meth_set_ctrl(method, bio_ctrl);
+    BIO_meth_set_write(method, BioWrite);
+    BIO_meth_set_read(method, BioRead);
+    BIO_meth_set_ctrl(method, BioCtrl);
   }
   ~SocketMethod() { BIO_meth_free(method); }
 };
 
-BIO_METHOD* socket_method() {
+BIO_METHOD* SocketBioMethod() {
   static const SocketMethod instance;
   return instance.method;
 }
 
 // The reason of the newest OpenSSL error on this thread, e.g. "wrong version number".
-std::string last_ssl_reason(unsigned long* code) {
+std::string LastSslReason(unsigned long* code) {
   *code = ERR_peek_last_error();
   const char* reason = *code != 0 ? ERR_reason_error_string(*code) : nullptr;
   return reason != nullptr ? reason : "unknown error";
 }
 
 // OpenSSL could not allocate: the generator's machine is out of memory.
-bool out_of_memory(unsigned long code) { return code != 0 && ERR_GET_REASON(code) == ERR_R_MALLOC_FAILURE; }
+bool OutOfMemory(unsigned long code) {
+  return code != 0 && ERR_GET_REASON(code) == ERR_R_MALLOC_FAILURE;
+}
 
-uint64_t monotonic_ns() {
+uint64_t MonotonicNs() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
@@ -102,24 +104,25 @@ TlsSession::~TlsSession() {
   if (ssl_ != nullptr) SSL_free(ssl_);
 }
 
-bool TlsSession::resumed() const { return ssl_ != nullptr && SSL_session_reused(ssl_) == 1; }
+bool TlsSession::Resumed() const { return ssl_ != nullptr && SSL_session_reused(ssl_) == 1; }
 
-void TlsSession::fail(Failure failure, std::string text) {
+void TlsSession::Fail(Failure failure, std::string text) {
   failure_ = failure;
   error_ = std::move(text);
   broken_ = true;
 }
 
-TlsSession::Step TlsSession::handshake(const TlsContext& ctx, int fd, TlsSessionCache* cache) {
+TlsSession::Step TlsSession::Handshake(const TlsContext& ctx, int fd, TlsSessionCache* cache) {
   if (ssl_ == nullptr) {
     socket_ = Socket{fd, false, 0};
     verify_name_ = &ctx.verify_name();
-    ssl_ = SSL_new(ctx.native());
-    BIO* bio = ssl_ != nullptr ? BIO_new(socket_method()) : nullptr;
+    ssl_ = SSL_new(ctx.Native());
+    BIO* bio = ssl_ != nullptr ? BIO_new(SocketBioMethod()) : nullptr;
     if (bio == nullptr) {
       unsigned long code;
-      const std::string reason = last_ssl_reason(&code);
-      fail(out_of_memory(code) ? Failure::kLocalLimit : Failure::kOther, "TLS setup failed: " + reason);
+      const std::string reason = LastSslReason(&code);
+      Fail(OutOfMemory(code) ? Failure::kLocalLimit : Failure::kOther,
+           "TLS setup failed: " + reason);
       ERR_clear_error();
       return Step::kFailed;
     }
@@ -142,58 +145,59 @@ TlsSession::Step TlsSession::handshake(const TlsContext& ctx, int fd, TlsSession
   const int e = SSL_get_error(ssl_, rc);
   if (e == SSL_ERROR_WANT_READ) return Step::kWantRead;
   if (e == SSL_ERROR_WANT_WRITE) return Step::kWantWrite;
-  on_error(e, /*in_handshake=*/true);
+  OnError(e, /*in_handshake=*/true);
   return Step::kFailed;
 }
 
-int TlsSession::on_error(int ssl_error, bool in_handshake) {
+int TlsSession::OnError(int ssl_error, bool in_handshake) {
   broken_ = true;
   int err_no;
   if (ssl_error == SSL_ERROR_ZERO_RETURN ||
       (ssl_error == SSL_ERROR_SYSCALL && socket_.err_no == 0)) {
     err_no = 0;  // EOF: close_notify, or the peer closing the socket
-    if (in_handshake) fail(Failure::kOther, "TLS handshake failed: connection closed by the peer");
+    if (in_handshake) Fail(Failure::kOther, "TLS handshake failed: connection closed by the peer");
   } else if (ssl_error == SSL_ERROR_SYSCALL) {
     err_no = socket_.err_no;
     if (in_handshake) {
-      fail(is_local_limit(err_no) ? Failure::kLocalLimit : Failure::kOther,
-           std::string("TLS handshake failed: ") + errno_text(err_no));
+      Fail(IsLocalLimit(err_no) ? Failure::kLocalLimit : Failure::kOther,
+           std::string("TLS handshake failed: ") + ErrnoText(err_no));
     }
   } else {
     err_no = EPROTO;
     const long verify = SSL_get_verify_result(ssl_);
     unsigned long code = 0;
-    const std::string reason = last_ssl_reason(&code);
-    if (out_of_memory(code)) {
-      fail(Failure::kLocalLimit, "TLS: " + reason);
+    const std::string reason = LastSslReason(&code);
+    if (OutOfMemory(code)) {
+      Fail(Failure::kLocalLimit, "TLS: " + reason);
     } else if (in_handshake && verify != X509_V_OK) {
       const bool name = verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH;
       std::string text = std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
       if (name) text += " (the certificate is not for \"" + *verify_name_ + "\")";
-      fail(name ? Failure::kName : Failure::kCertificate, std::move(text));
+      Fail(name ? Failure::kName : Failure::kCertificate, std::move(text));
     } else if (in_handshake) {
       // What OpenSSL says when the first "record" reads "HTTP/1.1 400 ...".
       const bool plain = ERR_GET_LIB(code) == ERR_LIB_SSL &&
                          (ERR_GET_REASON(code) == SSL_R_WRONG_VERSION_NUMBER ||
                           ERR_GET_REASON(code) == SSL_R_PACKET_LENGTH_TOO_LONG);
-      fail(plain ? Failure::kNotTls : Failure::kOther,
-           "TLS handshake failed: " + reason + (plain ? " (is the server speaking plain HTTP?)" : ""));
+      Fail(plain ? Failure::kNotTls : Failure::kOther,
+           "TLS handshake failed: " + reason +
+               (plain ? " (is the server speaking plain HTTP?)" : ""));
     } else {
-      fail(Failure::kOther, "TLS: " + reason);
+      Fail(Failure::kOther, "TLS: " + reason);
     }
   }
   ERR_clear_error();
   return err_no;
 }
 
-ssize_t TlsSession::report_pending() {
+ssize_t TlsSession::ReportPending() {
   if (pending_ == Pending::kEof) return 0;
   errno = pending_errno_;
   return -1;
 }
 
-ssize_t TlsSession::recv(char* buf, size_t len) {
-  if (pending_ != Pending::kNone) return report_pending();
+ssize_t TlsSession::Recv(char* buf, size_t len) {
+  if (pending_ != Pending::kNone) return ReportPending();
   size_t total = 0;
   while (total < len) {
     size_t n = 0;
@@ -206,18 +210,18 @@ ssize_t TlsSession::recv(char* buf, size_t len) {
     // WANT_WRITE: a post-handshake message needs a write and the socket is full; the next
     // readable event retries it.
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) break;
-    const int err_no = on_error(e, /*in_handshake=*/false);
+    const int err_no = OnError(e, /*in_handshake=*/false);
     pending_ = err_no == 0 ? Pending::kEof : Pending::kError;
     pending_errno_ = err_no;
     break;
   }
   if (total > 0) return static_cast<ssize_t>(total);
-  if (pending_ != Pending::kNone) return report_pending();
+  if (pending_ != Pending::kNone) return ReportPending();
   errno = EAGAIN;
   return -1;
 }
 
-ssize_t TlsSession::send(const char* data, size_t len) {
+ssize_t TlsSession::Send(const char* data, size_t len) {
   size_t n = 0;
   ERR_clear_error();
   if (SSL_write_ex(ssl_, data, len, &n) == 1) return static_cast<ssize_t>(n);
@@ -226,7 +230,7 @@ ssize_t TlsSession::send(const char* data, size_t len) {
     errno = EAGAIN;
     return -1;
   }
-  const int err_no = on_error(e, /*in_handshake=*/false);
+  const int err_no = OnError(e, /*in_handshake=*/false);
   errno = err_no == 0 ? EPIPE : err_no;
   return -1;
 }
@@ -260,9 +264,9 @@ void TlsSession::reset() {
 namespace {
 
 // Waits until fd is ready for `events` or deadline_ns passes; false on timeout.
-bool wait_for(int fd, short events, uint64_t deadline_ns) {
+bool WaitFor(int fd, short events, uint64_t deadline_ns) {
   while (true) {
-    const uint64_t now = monotonic_ns();
+    const uint64_t now = MonotonicNs();
     if (now >= deadline_ns) return false;
     pollfd p{fd, events, 0};
     const int n = ::poll(&p, 1, static_cast<int>((deadline_ns - now + 999'999) / 1'000'000));
@@ -273,33 +277,33 @@ bool wait_for(int fd, short events, uint64_t deadline_ns) {
 
 }  // namespace
 
-bool probe_tls(const TlsContext& ctx, const Address& address, uint64_t timeout_ns,
-               const std::string& url_text, std::string* err) {
-  const uint64_t deadline = monotonic_ns() + timeout_ns;
+bool ProbeTls(const TlsContext& ctx, const Address& address, uint64_t timeout_ns,
+              const std::string& url_text, std::string* err) {
+  const uint64_t deadline = MonotonicNs() + timeout_ns;
   const std::string where = "base_url " + url_text + " (" + address.text + ")";
   int err_no = 0;
-  const int fd = open_tcp_socket(address.family, &err_no);
+  const int fd = OpenTcpSocket(address.family, &err_no);
   if (fd < 0) {
-    *err = "cannot connect to " + where + ": " + errno_text(err_no);
+    *err = "cannot connect to " + where + ": " + ErrnoText(err_no);
     return false;
   }
   if (::connect(fd, reinterpret_cast<const sockaddr*>(&address.storage), address.len) != 0) {
     err_no = errno;
     if (err_no == EINPROGRESS) {
-      err_no = wait_for(fd, POLLOUT, deadline) ? 0 : ETIMEDOUT;
+      err_no = WaitFor(fd, POLLOUT, deadline) ? 0 : ETIMEDOUT;
       socklen_t len = sizeof err_no;
       if (err_no == 0) getsockopt(fd, SOL_SOCKET, SO_ERROR, &err_no, &len);
     }
     if (err_no != 0) {
       close(fd);
-      *err = "cannot connect to " + where + ": " + errno_text(err_no);
+      *err = "cannot connect to " + where + ": " + ErrnoText(err_no);
       return false;
     }
   }
   TlsSession session;
   bool ok = false;
   while (true) {
-    const TlsSession::Step step = session.handshake(ctx, fd, nullptr);
+    const TlsSession::Step step = session.Handshake(ctx, fd, nullptr);
     if (step == TlsSession::Step::kDone) {
       ok = true;
       break;
@@ -323,7 +327,7 @@ bool probe_tls(const TlsContext& ctx, const Address& address, uint64_t timeout_n
       }
       break;
     }
-    if (!wait_for(fd, step == TlsSession::Step::kWantRead ? POLLIN : POLLOUT, deadline)) {
+    if (!WaitFor(fd, step == TlsSession::Step::kWantRead ? POLLIN : POLLOUT, deadline)) {
       *err = "TLS handshake with " + where + " not complete within " +
              std::to_string(timeout_ns / 1'000'000) + " ms (connect_timeout); is it a TLS port?";
       break;

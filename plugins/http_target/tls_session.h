@@ -38,29 +38,31 @@ class TlsSession {
   TlsSession& operator=(const TlsSession&) = delete;
 
   // From the first handshake step until reset(): the connection speaks TLS.
-  bool active() const { return ssl_ != nullptr; }
+  bool Active() const { return ssl_ != nullptr; }
   // The handshake completed.
   bool established() const { return established_; }
   // The session resumed an earlier one (an abbreviated handshake).
-  bool resumed() const;
+  bool Resumed() const;
 
   // Starts (first call) or continues the client handshake on the connected socket `fd`.
   // `cache` (may be nullptr) offers a session to resume and receives the ones the server issues.
   // kFailed: failed() and error() say why.
-  Step handshake(const TlsContext& ctx, int fd, TlsSessionCache* cache);
+  Step Handshake(const TlsContext& ctx, int fd, TlsSessionCache* cache);
 
   // As recv(2) and send(2) on the socket: > 0 bytes, 0 for EOF (recv only), or -1 with errno:
   // EAGAIN to wait for the socket, the socket's errno (ECONNRESET, EPIPE, ...), or EPROTO for a
   // TLS failure (failed() and error() say which). recv fills `buf` as far as the data goes.
-  ssize_t recv(char* buf, size_t len);
-  ssize_t send(const char* data, size_t len);
+  ssize_t Recv(char* buf, size_t len);
+  ssize_t Send(const char* data, size_t len);
   // recv has a result (EOF or an error) ready without waiting: found after data it returned.
-  bool has_buffered_result() const { return pending_ != Pending::kNone; }
+  bool HasBufferedResult() const { return pending_ != Pending::kNone; }
 
-  bool failed() const { return failure_ != Failure::kNone; }
+  bool Failed() const { return failure_ != Failure::kNone; }
   Failure failure() const { return failure_; }
   // The error kind a failed request reports: local_limit for kLocalLimit, else tls.
-  sp_error_kind error_kind() const { return failure_ == Failure::kLocalLimit ? SP_E_LOCAL_LIMIT : SP_E_TLS; }
+  sp_error_kind ErrorKind() const {
+    return failure_ == Failure::kLocalLimit ? SP_E_LOCAL_LIMIT : SP_E_TLS;
+  }
   // e.g. "certificate verify failed: self-signed certificate"; "" unless failed().
   const char* error() const { return error_.c_str(); }
 
@@ -77,10 +79,10 @@ class TlsSession {
 
  private:
   enum class Pending { kNone, kEof, kError };
-  void fail(Failure failure, std::string text);
+  void Fail(Failure failure, std::string text);
   // Classifies a failed SSL_* call; returns the errno for recv/send (0 for EOF).
-  int on_error(int ssl_error, bool in_handshake);
-  ssize_t report_pending();
+  int OnError(int ssl_error, bool in_handshake);
+  ssize_t ReportPending();
 
   ssl_st* ssl_ = nullptr;
   Socket socket_;
@@ -95,7 +97,7 @@ class TlsSession {
 
 // Preflight for https://: connects to `address` and completes a verified TLS handshake, blocking
 // for at most timeout_ns in all. On failure *err says what failed and how to fix it.
-bool probe_tls(const TlsContext& ctx, const Address& address, uint64_t timeout_ns,
-               const std::string& url_text, std::string* err);
+bool ProbeTls(const TlsContext& ctx, const Address& address, uint64_t timeout_ns,
+              const std::string& url_text, std::string* err);
 
 }  // namespace sp::http

@@ -10,16 +10,16 @@
 
 namespace sp::http {
 
-inline ssize_t transport_recv(Connection* c, char* buf, size_t len) {
-  return c->tls.active() ? c->tls.recv(buf, len) : ::recv(c->fd, buf, len, 0);
+inline ssize_t TransportRecv(Connection* c, char* buf, size_t len) {
+  return c->tls.Active() ? c->tls.Recv(buf, len) : ::recv(c->fd, buf, len, 0);
 }
 
-inline ssize_t transport_send(Connection* c, const char* data, size_t len) {
-  return c->tls.active() ? c->tls.send(data, len) : ::send(c->fd, data, len, MSG_NOSIGNAL);
+inline ssize_t TransportSend(Connection* c, const char* data, size_t len) {
+  return c->tls.Active() ? c->tls.Send(data, len) : ::send(c->fd, data, len, MSG_NOSIGNAL);
 }
 
 // A read would return at once (TLS found EOF or an error behind data it already returned), so
 // the reader must not wait for epoll, which knows nothing of it.
-inline bool transport_has_more(const Connection* c) { return c->tls.has_buffered_result(); }
+inline bool TransportHasMore(const Connection* c) { return c->tls.HasBufferedResult(); }
 
 }  // namespace sp::http

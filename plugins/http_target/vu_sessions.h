@@ -22,17 +22,17 @@ class VuSessions {
   // Renders `request` (which has a template) for this VU and iteration into *out. False with
   // *err set when it cannot be sent: a capture it uses is not set in this iteration, the VU has
   // no data row (unique mode), or a header value would carry a line break.
-  bool render(const CompiledRequest& request, uint32_t vu, uint64_t iteration, std::string* out,
+  bool Render(const CompiledRequest& request, uint32_t vu, uint64_t iteration, std::string* out,
               std::string* err);
 
   // Applies the step's checks, captures and rules to a complete response. The outcome stays
   // valid until the next call.
-  const ResponseOutcome& evaluate(const ResponseSpec& spec, uint32_t vu, uint64_t iteration,
+  const ResponseOutcome& Evaluate(const ResponseSpec& spec, uint32_t vu, uint64_t iteration,
                                   int status, sp_error_kind status_error, const ResponseTap& tap);
 
  private:
   // The VU's variables, cleared when `iteration` is not the one they were set in.
-  VuVars& vars(uint32_t vu, uint64_t iteration);
+  VuVars& Vars(uint32_t vu, uint64_t iteration);
 
   const DynamicConfig& config_;
   Rng rng_;

@@ -21,11 +21,11 @@ constexpr uint32_t kNoSlot = UINT32_MAX;
 // bounded (16 MiB) whatever ids a host hands over.
 constexpr uint32_t kMaxOwnerVu = 1u << 22;
 
-uint64_t epoll_key(const Connection* c) { return (uint64_t{c->generation} << 32) | c->slot; }
+uint64_t EpollKey(const Connection* c) { return (uint64_t{c->generation} << 32) | c->slot; }
 
-unsigned long long ms(uint64_t ns) { return static_cast<unsigned long long>(ns / 1'000'000); }
+unsigned long long Ms(uint64_t ns) { return static_cast<unsigned long long>(ns / 1'000'000); }
 
-sp_error_kind status_kind(int status) {
+sp_error_kind StatusKind(int status) {
   if (status >= 500 && status <= 599) return SP_E_HTTP_5XX;
   if (status >= 400 && status <= 499) return SP_E_HTTP_4XX;
   return SP_E_NONE;
@@ -40,8 +40,9 @@ Worker::Worker(const Instance& instance, const sp_worker_host& host)
 
 Worker::~Worker() {
   if (!connecting_.empty() || !active_.empty() || !done_.empty()) {
-    host_fns_.log(SP_LOG_WARN, "http target: worker closed with requests in flight; they are "
-                            "dropped without a result (call cancel_all first)");
+    host_fns_.Log(SP_LOG_WARN,
+                  "http target: worker closed with requests in flight; they are "
+                  "dropped without a result (call cancel_all first)");
   }
   for (auto& c : slots_) {
     if (c->state != Connection::State::kFree) close(c->fd);
@@ -49,15 +50,15 @@ Worker::~Worker() {
   if (epfd_ >= 0) close(epfd_);
 }
 
-bool Worker::open(std::string* err) {
+bool Worker::Open(std::string* err) {
   epfd_ = epoll_create1(EPOLL_CLOEXEC);
   if (epfd_ < 0) {
-    *err = std::string("epoll_create1: ") + errno_text(errno);
+    *err = std::string("epoll_create1: ") + ErrnoText(errno);
     return false;
   }
   if (addresses_->empty()) {
     const BaseUrl& url = instance_.config().url;
-    if (!resolve(url.host, url.port, &own_addresses_, &dns_error_)) {
+    if (!Resolve(url.host, url.port, &own_addresses_, &dns_error_)) {
       dns_error_ = "dns: cannot resolve \"" + url.host + "\": " + dns_error_;
     }
     addresses_ = &own_addresses_;
@@ -67,7 +68,7 @@ bool Worker::open(std::string* err) {
 
 // ---- connection slots -------------------------------------------------------------------
 
-Connection* Worker::allocate() {
+Connection* Worker::Allocate() {
   Connection* c;
   if (free_slots_.empty()) {
     slots_.push_back(std::make_unique<Connection>());
@@ -86,9 +87,9 @@ Connection* Worker::allocate() {
 
 void Worker::release(Connection* c) {
   switch (c->state) {
-    case Connection::State::kConnecting: connecting_.remove(c); break;
-    case Connection::State::kActive: active_.remove(c); break;
-    case Connection::State::kIdle: idle_.remove(c); break;
+    case Connection::State::kConnecting: connecting_.Remove(c); break;
+    case Connection::State::kActive: active_.Remove(c); break;
+    case Connection::State::kIdle: idle_.Remove(c); break;
     case Connection::State::kFree: return;
   }
   if (c->vu < vu_slot_.size() && vu_slot_[c->vu] == c->slot) vu_slot_[c->vu] = kNoSlot;
@@ -103,13 +104,13 @@ void Worker::release(Connection* c) {
 
 // ---- connections follow users ------------------------------------------------------------
 
-Connection* Worker::own_idle(uint32_t vu) const {
+Connection* Worker::OwnIdle(uint32_t vu) const {
   if (vu >= vu_slot_.size() || vu_slot_[vu] == kNoSlot) return nullptr;
   Connection* c = slots_[vu_slot_[vu]].get();
   return c->state == Connection::State::kIdle ? c : nullptr;
 }
 
-void Worker::set_owner(Connection* c) {
+void Worker::SetOwner(Connection* c) {
   // A user owns the connection its latest request went out on. Taking over another user's
   // idle connection leaves that user without one (it opens or takes another when it sends).
   const uint32_t vu = c->ex.vu;
@@ -123,16 +124,16 @@ void Worker::set_owner(Connection* c) {
   vu_slot_[vu] = c->slot;
 }
 
-Connection* Worker::take_idle() {
+Connection* Worker::TakeIdle() {
   // The most recently used, whoever owned it: the pool stays as small as the requests in
   // flight need (a user's own connection is not kept waiting while it thinks).
   Connection* c = idle_.back();
-  idle_.remove(c);
+  idle_.Remove(c);
   return c;
 }
 
-void Worker::release_vu(uint32_t vu) {
-  if (Connection* c = own_idle(vu)) {
+void Worker::ReleaseVu(uint32_t vu) {
+  if (Connection* c = OwnIdle(vu)) {
     release(c);
     return;
   }
@@ -149,16 +150,16 @@ void Worker::release_vu(uint32_t vu) {
   }
 }
 
-bool Worker::watch(Connection* c, uint32_t events) {
+bool Worker::Watch(Connection* c, uint32_t events) {
   if (c->events == events) return true;
   epoll_event ev{};
   ev.events = events;
-  ev.data.u64 = epoll_key(c);
+  ev.data.u64 = EpollKey(c);
   const int op = c->events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
   if (epoll_ctl(epfd_, op, c->fd, &ev) != 0) {
     // ENOSPC: the user's epoll watch limit (max_user_watches), a limit of this machine too.
-    fail(c, errno == ENOSPC ? SP_E_LOCAL_LIMIT : socket_error_kind(errno), "epoll_ctl: %s",
-         errno_text(errno));
+    Fail(c, errno == ENOSPC ? SP_E_LOCAL_LIMIT : SocketErrorKind(errno), "epoll_ctl: %s",
+         ErrnoText(errno));
     return false;
   }
   c->events = events;
@@ -167,7 +168,7 @@ bool Worker::watch(Connection* c, uint32_t events) {
 
 // ---- starting a request -----------------------------------------------------------------
 
-bool Worker::submit(const sp_request& request, std::string* err) {
+bool Worker::Submit(const sp_request& request, std::string* err) {
   const auto& requests = instance_.requests();
   if (request.request >= requests.size()) {
     *err = "request index " + std::to_string(request.request) + " is out of range (the target has " +
@@ -177,7 +178,7 @@ bool Worker::submit(const sp_request& request, std::string* err) {
   Exchange ex;
   ex.token = request.token;
   ex.request = &requests[request.request];
-  ex.start_ns = host_fns_.now_ns();
+  ex.start_ns = host_fns_.NowNs();
   if (request.struct_size >= offsetof(sp_request, iteration) + sizeof request.iteration) {
     ex.vu = request.vu;
     ex.iteration = request.iteration;
@@ -186,76 +187,76 @@ bool Worker::submit(const sp_request& request, std::string* err) {
     // Rendered into the worker's buffer, then copied into the connection's own (which keeps
     // its capacity); the buffer comes back for the next request.
     ex.rendered.swap(render_buffer_);
-    const bool ok = sessions_.render(*ex.request, ex.vu, ex.iteration, &ex.rendered, &render_error_);
+    const bool ok =
+        sessions_.Render(*ex.request, ex.vu, ex.iteration, &ex.rendered, &render_error_);
     if (ok) {
-      start(ex);
+      Start(ex);
     } else {
       ex.rendered.clear();
-      done_.push(ex, SP_E_OTHER, 0, host_fns_.now_ns(), "%s", render_error_.c_str());
+      done_.Push(ex, SP_E_OTHER, 0, host_fns_.NowNs(), "%s", render_error_.c_str());
     }
     render_buffer_.swap(ex.rendered);
     return true;
   }
-  start(ex);
+  Start(ex);
   return true;
 }
 
-void Worker::start(const Exchange& ex) {
+void Worker::Start(const Exchange& ex) {
   if (addresses_->empty()) {
-    done_.push(ex, SP_E_DNS, 0, host_fns_.now_ns(), "%s", dns_error_.c_str());
+    done_.Push(ex, SP_E_DNS, 0, host_fns_.NowNs(), "%s", dns_error_.c_str());
     return;
   }
   if (!idle_.empty()) {
-    Connection* c = take_idle();
+    Connection* c = TakeIdle();
     c->ex = ex;
     c->reused = true;
-    begin_request(c, ex.start_ns);
+    BeginRequest(c, ex.start_ns);
     return;
   }
   const uint32_t cap = instance_.config().max_connections;
-  if (cap > 0 && (open_connections() >= cap || !waiting_.empty())) {
+  if (cap > 0 && (OpenConnections() >= cap || !waiting_.empty())) {
     waiting_.push_back(ex);  // started by pump_waiting when a connection frees up
     return;
   }
-  connect_new(ex, preferred_address_, ex.start_ns);
+  ConnectNew(ex, preferred_address_, ex.start_ns);
 }
 
-void Worker::pump_waiting() {
+void Worker::PumpWaiting() {
   const uint32_t cap = instance_.config().max_connections;
-  while (!waiting_.empty() && (!idle_.empty() || open_connections() < cap)) {
+  while (!waiting_.empty() && (!idle_.empty() || OpenConnections() < cap)) {
     Exchange ex = std::move(waiting_.front());
     waiting_.pop_front();
     // Its service time starts now; the host measures latency from the intended start.
-    ex.start_ns = host_fns_.now_ns();
+    ex.start_ns = host_fns_.NowNs();
     if (!idle_.empty()) {
-      Connection* c = take_idle();
+      Connection* c = TakeIdle();
       c->ex = std::move(ex);
       c->reused = true;
-      begin_request(c, c->ex.start_ns);
+      BeginRequest(c, c->ex.start_ns);
     } else {
-      connect_new(ex, preferred_address_, ex.start_ns);
+      ConnectNew(ex, preferred_address_, ex.start_ns);
     }
   }
 }
 
-void Worker::connect_new(const Exchange& ex, uint32_t address, uint64_t now) {
+void Worker::ConnectNew(const Exchange& ex, uint32_t address, uint64_t now) {
   const Address& a = (*addresses_)[address];
   int err_no = 0;
-  const int fd = open_tcp_socket(a.family, &err_no);
+  const int fd = OpenTcpSocket(a.family, &err_no);
   if (fd < 0) {
-    done_.push(ex, socket_error_kind(err_no), 0, host_fns_.now_ns(), "socket: %s",
-               errno_text(err_no));
+    done_.Push(ex, SocketErrorKind(err_no), 0, host_fns_.NowNs(), "socket: %s", ErrnoText(err_no));
     return;
   }
-  if (long long limit = -1; in_fd_reserve(fd, &limit)) {
+  if (long long limit = -1; InFdReserve(fd, &limit)) {
     close(fd);
-    done_.push(ex, SP_E_LOCAL_LIMIT, 0, host_fns_.now_ns(),
+    done_.Push(ex, SP_E_LOCAL_LIMIT, 0, host_fns_.NowNs(),
                "socket: fewer than %d of the %lld file descriptors (RLIMIT_NOFILE) left; they "
                "are kept for stressplan's reports and journal (raise ulimit -n)",
                kReservedFds, limit);
     return;
   }
-  Connection* c = allocate();
+  Connection* c = Allocate();
   c->fd = fd;
   c->address = address;
   c->ex = ex;
@@ -266,48 +267,49 @@ void Worker::connect_new(const Exchange& ex, uint32_t address, uint64_t now) {
   c->deadline_ns = now + instance_.config().connect_timeout_ns;
   connecting_.push_back(c);
   if (::connect(fd, reinterpret_cast<const sockaddr*>(&a.storage), a.len) == 0) {
-    if (watch(c, EPOLLIN)) on_connect_ready(c);
+    if (Watch(c, EPOLLIN)) OnConnectReady(c);
   } else if (errno == EINPROGRESS) {
-    watch(c, EPOLLOUT);
+    Watch(c, EPOLLOUT);
   } else {
-    on_connect_failed(c, errno);
+    OnConnectFailed(c, errno);
   }
 }
 
-void Worker::on_connect_ready(Connection* c) {
+void Worker::OnConnectReady(Connection* c) {
   int err_no = 0;
   socklen_t len = sizeof err_no;
   // Once a TLS handshake runs, the session reads socket errors itself (they fail it as tls).
-  if (!c->tls.active() && getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err_no, &len) != 0) err_no = errno;
+  if (!c->tls.Active() && getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err_no, &len) != 0)
+    err_no = errno;
   if (err_no != 0) {
-    on_connect_failed(c, err_no);
+    OnConnectFailed(c, err_no);
     return;
   }
-  if (!connect_tls(c)) return;  // https: the handshake is part of connecting (worker_tls.cc)
-  const uint64_t now = host_fns_.now_ns();
-  connecting_.remove(c);
+  if (!ConnectTls(c)) return;  // https: the handshake is part of connecting (worker_tls.cc)
+  const uint64_t now = host_fns_.NowNs();
+  connecting_.Remove(c);
   c->ex.connect_ns = std::max<uint64_t>(1, now - c->connect_start_ns);
   preferred_address_ = c->address;
-  begin_request(c, now);
+  BeginRequest(c, now);
 }
 
-void Worker::on_connect_failed(Connection* c, int err_no) {
+void Worker::OnConnectFailed(Connection* c, int err_no) {
   const Exchange ex = c->ex;
   const uint32_t address = c->address;
   release(c);
   const auto count = static_cast<uint32_t>(addresses_->size());
   if (ex.addresses_tried < count) {  // e.g. localhost gave ::1 first but the server is on 127.0.0.1
-    connect_new(ex, (address + 1) % count, host_fns_.now_ns());
+    ConnectNew(ex, (address + 1) % count, host_fns_.NowNs());
     return;
   }
-  done_.push(ex, connect_error_kind(err_no), 0, host_fns_.now_ns(), "connect: %s (%s)",
-             errno_text(err_no), (*addresses_)[address].text.c_str());
+  done_.Push(ex, ConnectErrorKind(err_no), 0, host_fns_.NowNs(), "connect: %s (%s)",
+             ErrnoText(err_no), (*addresses_)[address].text.c_str());
 }
 
 // ---- one exchange on a connected socket -------------------------------------------------
 
-void Worker::begin_request(Connection* c, uint64_t now) {
-  set_owner(c);
+void Worker::BeginRequest(Connection* c, uint64_t now) {
+  SetOwner(c);
   c->state = Connection::State::kActive;
   c->deadline_ns = now + instance_.config().response_timeout_ns;
   active_.push_back(c);
@@ -316,30 +318,30 @@ void Worker::begin_request(Connection* c, uint64_t now) {
   const ResponseSpec* spec = c->ex.request->response.get();
   c->parser.SetSink(c->tap.begin(spec != nullptr ? &spec->tap : nullptr));
   c->carry.clear();
-  write_request(c);
+  WriteRequest(c);
 }
 
-void Worker::write_request(Connection* c) {
-  const std::string& bytes = c->ex.bytes();
+void Worker::WriteRequest(Connection* c) {
+  const std::string& bytes = c->ex.Bytes();
   while (c->write_offset < bytes.size()) {
-    const ssize_t n = transport_send(c, bytes.data() + c->write_offset,
-                                     bytes.size() - c->write_offset);
+    const ssize_t n =
+        TransportSend(c, bytes.data() + c->write_offset, bytes.size() - c->write_offset);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        watch(c, EPOLLIN | EPOLLOUT);
+        Watch(c, EPOLLIN | EPOLLOUT);
         return;
       }
-      on_peer_gone(c, errno, "send");
+      OnPeerGone(c, errno, "send");
       return;
     }
     c->write_offset += static_cast<size_t>(n);
     c->ex.bytes_sent += static_cast<uint64_t>(n);
   }
-  watch(c, EPOLLIN);
+  Watch(c, EPOLLIN);
 }
 
-void Worker::read_response(Connection* c) {
+void Worker::ReadResponse(Connection* c) {
   char* buf = read_buffer_.data();
   // An incomplete line from the last read goes in front; the parser caps it at max_line.
   size_t have = c->carry.size();
@@ -347,19 +349,19 @@ void Worker::read_response(Connection* c) {
   c->carry.clear();
   while (true) {
     const size_t room = read_buffer_.size() - have;
-    const ssize_t n = transport_recv(c, buf + have, room);
+    const ssize_t n = TransportRecv(c, buf + have, room);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-      on_peer_gone(c, errno, "recv");
+      OnPeerGone(c, errno, "recv");
       return;
     }
     if (n == 0) {
-      on_peer_gone(c, 0, "recv");
+      OnPeerGone(c, 0, "recv");
       return;
     }
     Exchange& ex = c->ex;
-    if (ex.bytes_received == 0) ex.ttfb_ns = std::max<uint64_t>(1, host_fns_.now_ns() - ex.start_ns);
+    if (ex.bytes_received == 0) ex.ttfb_ns = std::max<uint64_t>(1, host_fns_.NowNs() - ex.start_ns);
     ex.bytes_received += static_cast<uint64_t>(n);
     const size_t len = have + static_cast<size_t>(n);
     size_t used = 0;
@@ -367,13 +369,13 @@ void Worker::read_response(Connection* c) {
       case http1::Parser::Result::kDone:
         // A 101 switches protocols, which no request of ours asks for.
         if (c->parser.upgraded()) {
-          fail(c, SP_E_PROTOCOL, "protocol: unexpected 101 Switching Protocols");
+          Fail(c, SP_E_PROTOCOL, "protocol: unexpected 101 Switching Protocols");
         } else {
-          complete_response(c, used < len);
+          CompleteResponse(c, used < len);
         }
         return;
       case http1::Parser::Result::kError:
-        fail(c, SP_E_PROTOCOL, "protocol: %s", c->parser.error());
+        Fail(c, SP_E_PROTOCOL, "protocol: %s", c->parser.error());
         return;
       case http1::Parser::Result::kHeadDone:  // never: the worker does not SetStopAfterHead
       case http1::Parser::Result::kNeedMore:
@@ -381,36 +383,36 @@ void Worker::read_response(Connection* c) {
         std::memmove(buf, buf + used, have);
         break;
     }
-    if (static_cast<size_t>(n) < room && !transport_has_more(c)) break;  // the socket is drained
+    if (static_cast<size_t>(n) < room && !TransportHasMore(c)) break;  // the socket is drained
   }
   c->carry.assign(buf, have);
 }
 
-void Worker::complete_response(Connection* c, bool trailing_bytes) {
+void Worker::CompleteResponse(Connection* c, bool trailing_bytes) {
   const int status = c->parser.status();
   if (const ResponseSpec* spec = c->ex.request->response.get(); spec != nullptr) {
     // Checks, captures and rules decide the error kind and the events (response_rules.h).
-    const ResponseOutcome& o = sessions_.evaluate(*spec, c->ex.vu, c->ex.iteration, status,
-                                                  status_kind(status), c->tap);
-    done_.push(c->ex, o.error, status, host_fns_.now_ns(), o.detail.empty() ? nullptr : "%s",
+    const ResponseOutcome& o =
+        sessions_.Evaluate(*spec, c->ex.vu, c->ex.iteration, status, StatusKind(status), c->tap);
+    done_.Push(c->ex, o.error, status, host_fns_.NowNs(), o.detail.empty() ? nullptr : "%s",
                o.detail.c_str());
-    done_.annotate_last(o.failed_check, o.events, o.event_count);
+    done_.AnnotateLast(o.failed_check, o.events, o.event_count);
   } else {
-    done_.push(c->ex, status_kind(status), status, host_fns_.now_ns(), nullptr);
+    done_.Push(c->ex, StatusKind(status), status, host_fns_.NowNs(), nullptr);
   }
   ++c->served;
-  const bool reusable = c->parser.keep_alive() && !trailing_bytes &&
-                        c->write_offset == c->ex.bytes().size();
+  const bool reusable =
+      c->parser.keep_alive() && !trailing_bytes && c->write_offset == c->ex.Bytes().size();
   if (!reusable) {
     release(c);
     return;
   }
-  active_.remove(c);
+  active_.Remove(c);
   c->state = Connection::State::kIdle;
   idle_.push_back(c);
 }
 
-void Worker::on_peer_gone(Connection* c, int err_no, const char* op) {
+void Worker::OnPeerGone(Connection* c, int err_no, const char* op) {
   Exchange& ex = c->ex;
   if (ex.bytes_received == 0 && c->reused && !ex.retried) {
     // The server closed this keep-alive connection while it was idle, before our request
@@ -419,84 +421,84 @@ void Worker::on_peer_gone(Connection* c, int err_no, const char* op) {
     again.retried = true;
     again.addresses_tried = 0;
     release(c);
-    connect_new(again, preferred_address_, host_fns_.now_ns());
+    ConnectNew(again, preferred_address_, host_fns_.NowNs());
     return;
   }
-  if (c->tls.failed()) {  // https: a TLS failure after the handshake (bad record, alert)
-    fail(c, c->tls.error_kind(), "%s", c->tls.error());
+  if (c->tls.Failed()) {  // https: a TLS failure after the handshake (bad record, alert)
+    Fail(c, c->tls.ErrorKind(), "%s", c->tls.error());
     return;
   }
   if (err_no == 0) {
     if (c->parser.Finish() == http1::Parser::Result::kDone) {
-      complete_response(c, false);
+      CompleteResponse(c, false);
     } else if (ex.bytes_received == 0) {
-      fail(c, SP_E_RESET, "connection closed by the peer before any response byte");
+      Fail(c, SP_E_RESET, "connection closed by the peer before any response byte");
     } else {
-      fail(c, SP_E_RESET, "connection closed by the peer mid-response (%llu bytes received)",
+      Fail(c, SP_E_RESET, "connection closed by the peer mid-response (%llu bytes received)",
            static_cast<unsigned long long>(ex.bytes_received));
     }
     return;
   }
-  fail(c, io_error_kind(err_no), "%s: %s", op, errno_text(err_no));
+  Fail(c, IoErrorKind(err_no), "%s: %s", op, ErrnoText(err_no));
 }
 
-void Worker::fail(Connection* c, sp_error_kind kind, const char* detail_format, ...) {
+void Worker::Fail(Connection* c, sp_error_kind kind, const char* detail_format, ...) {
   const int status = c->state == Connection::State::kActive ? c->parser.status() : 0;
   va_list args;
   va_start(args, detail_format);
-  done_.vpush(c->ex, kind, status, host_fns_.now_ns(), detail_format, args);
+  done_.Vpush(c->ex, kind, status, host_fns_.NowNs(), detail_format, args);
   va_end(args);
   release(c);
 }
 
-void Worker::on_idle_event(Connection* c) {
+void Worker::OnIdleEvent(Connection* c) {
   // Nothing is expected on an idle connection: EOF, an error or stray bytes all end it.
   // (With TLS, a session ticket or key update is read here and leaves the connection idle.)
-  const ssize_t n = transport_recv(c, read_buffer_.data(), read_buffer_.size());
+  const ssize_t n = TransportRecv(c, read_buffer_.data(), read_buffer_.size());
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
   release(c);
 }
 
 // ---- the loop ---------------------------------------------------------------------------
 
-void Worker::expire_timers(uint64_t now) {
+void Worker::ExpireTimers(uint64_t now) {
   while (!connecting_.empty() && connecting_.front()->deadline_ns <= now) {
     Connection* c = connecting_.front();
-    fail(c, SP_E_CONNECT_TIMEOUT,
-         c->tls.active() ? "connect: TLS handshake with %s not complete within %llu ms"
+    Fail(c, SP_E_CONNECT_TIMEOUT,
+         c->tls.Active() ? "connect: TLS handshake with %s not complete within %llu ms"
                          : "connect: no connection to %s within %llu ms",
-         (*addresses_)[c->address].text.c_str(), ms(instance_.config().connect_timeout_ns));
+         (*addresses_)[c->address].text.c_str(), Ms(instance_.config().connect_timeout_ns));
   }
   while (!active_.empty() && active_.front()->deadline_ns <= now) {
-    fail(active_.front(), SP_E_RESPONSE_TIMEOUT, "no complete response within %llu ms",
-         ms(instance_.config().response_timeout_ns));
+    Fail(active_.front(), SP_E_RESPONSE_TIMEOUT, "no complete response within %llu ms",
+         Ms(instance_.config().response_timeout_ns));
   }
 }
 
-uint64_t Worker::next_timer() const {
+uint64_t Worker::NextTimer() const {
   uint64_t next = UINT64_MAX;
   if (!connecting_.empty()) next = connecting_.front()->deadline_ns;
   if (!active_.empty()) next = std::min(next, active_.front()->deadline_ns);
   return next;
 }
 
-int Worker::poll(uint64_t deadline_ns) {
+int Worker::Poll(uint64_t deadline_ns) {
   bool waited = false;
   while (true) {
-    pump_waiting();
-    if (const int n = done_.deliver(host_); n > 0) return n;
-    const uint64_t now = host_fns_.now_ns();
-    expire_timers(now);
+    PumpWaiting();
+    if (const int n = done_.Deliver(host_); n > 0) return n;
+    const uint64_t now = host_fns_.NowNs();
+    ExpireTimers(now);
     if (!done_.empty()) continue;
     if (waited && now >= deadline_ns) return 0;
-    const uint64_t wake = std::min(deadline_ns, next_timer());
+    const uint64_t wake = std::min(deadline_ns, NextTimer());
     const uint64_t timeout = wake > now ? std::min(wake - now, kMaxWaitNs) : 0;
-    if (!wait_and_dispatch(timeout)) return -1;
+    if (!WaitAndDispatch(timeout)) return -1;
     waited = true;
   }
 }
 
-bool Worker::wait_and_dispatch(uint64_t timeout_ns) {
+bool Worker::WaitAndDispatch(uint64_t timeout_ns) {
   int n = -1;
   if (have_pwait2_) {
     const timespec ts{static_cast<time_t>(timeout_ns / 1'000'000'000),
@@ -510,11 +512,11 @@ bool Worker::wait_and_dispatch(uint64_t timeout_ns) {
     n = epoll_wait(epfd_, events_.data(), static_cast<int>(events_.size()), timeout_ms);
   }
   if (n < 0) return errno == EINTR;
-  for (int i = 0; i < n; ++i) dispatch(events_[static_cast<size_t>(i)]);
+  for (int i = 0; i < n; ++i) Dispatch(events_[static_cast<size_t>(i)]);
   return true;
 }
 
-void Worker::dispatch(const epoll_event& ev) {
+void Worker::Dispatch(const epoll_event& ev) {
   const auto slot = static_cast<uint32_t>(ev.data.u64 & 0xffffffffu);
   const auto generation = static_cast<uint32_t>(ev.data.u64 >> 32);
   if (slot >= slots_.size()) return;
@@ -522,33 +524,29 @@ void Worker::dispatch(const epoll_event& ev) {
   // An earlier event of this batch may have closed the connection and reused the slot.
   if (c->generation != generation) return;
   switch (c->state) {
-    case Connection::State::kConnecting:
-      on_connect_ready(c);
-      break;
+    case Connection::State::kConnecting: OnConnectReady(c); break;
     case Connection::State::kActive:
-      if ((ev.events & EPOLLOUT) != 0 && c->write_offset < c->ex.bytes().size()) {
-        write_request(c);
+      if ((ev.events & EPOLLOUT) != 0 && c->write_offset < c->ex.Bytes().size()) {
+        WriteRequest(c);
         if (c->generation != generation || c->state != Connection::State::kActive) return;
       }
-      if ((ev.events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0) read_response(c);
+      if ((ev.events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0) ReadResponse(c);
       break;
-    case Connection::State::kIdle:
-      on_idle_event(c);
-      break;
+    case Connection::State::kIdle: OnIdleEvent(c); break;
     case Connection::State::kFree:
       break;
   }
 }
 
-void Worker::cancel_all() {
-  while (!connecting_.empty()) fail(connecting_.front(), SP_E_INTERRUPTED, "cancelled by the host");
-  while (!active_.empty()) fail(active_.front(), SP_E_INTERRUPTED, "cancelled by the host");
+void Worker::CancelAll() {
+  while (!connecting_.empty()) Fail(connecting_.front(), SP_E_INTERRUPTED, "cancelled by the host");
+  while (!active_.empty()) Fail(active_.front(), SP_E_INTERRUPTED, "cancelled by the host");
   while (!waiting_.empty()) {
-    done_.push(waiting_.front(), SP_E_INTERRUPTED, 0, host_fns_.now_ns(),
+    done_.Push(waiting_.front(), SP_E_INTERRUPTED, 0, host_fns_.NowNs(),
                "cancelled by the host while waiting for a connection");
     waiting_.pop_front();
   }
-  while (done_.deliver(host_) > 0) {
+  while (done_.Deliver(host_) > 0) {
   }
 }
 

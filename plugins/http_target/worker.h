@@ -30,54 +30,54 @@ class Worker {
   Worker& operator=(const Worker&) = delete;
 
   // Creates the epoll instance; resolves the host again if the instance could not.
-  bool open(std::string* err);
+  bool Open(std::string* err);
 
   // false only for an invalid request (unknown index); transport failures become results.
-  bool submit(const sp_request& request, std::string* err);
+  bool Submit(const sp_request& request, std::string* err);
 
   // Delivers at least one completion or returns at deadline_ns (host clock) with 0; always
   // does one non-blocking I/O pass. -1 if epoll itself failed.
-  int poll(uint64_t deadline_ns);
+  int Poll(uint64_t deadline_ns);
 
   // Completes every request in flight with SP_E_INTERRUPTED and delivers everything queued.
-  void cancel_all();
+  void CancelAll();
 
   // Virtual user `vu` left the load (target.h, release_vu): closes the idle connection it
   // owns, so the pool holds no more connections than the users still there.
-  void release_vu(uint32_t vu);
+  void ReleaseVu(uint32_t vu);
 
  private:
-  Connection* allocate();
+  Connection* Allocate();
   void release(Connection* c);
   // Connections follow users: a connection belongs to the user whose request it carried last.
-  Connection* own_idle(uint32_t vu) const;  // that user's, if it is idle
-  void set_owner(Connection* c);
+  Connection* OwnIdle(uint32_t vu) const;  // that user's, if it is idle
+  void SetOwner(Connection* c);
   // The idle connection a request goes out on: the most recently used.
-  Connection* take_idle();
-  bool watch(Connection* c, uint32_t events);
-  void start(const Exchange& ex);
+  Connection* TakeIdle();
+  bool Watch(Connection* c, uint32_t events);
+  void Start(const Exchange& ex);
   // Starts requests waiting for a connection (max_connections) while one can be had.
-  void pump_waiting();
-  size_t open_connections() const { return slots_.size() - free_slots_.size(); }
-  void connect_new(const Exchange& ex, uint32_t address, uint64_t now);
-  void on_connect_ready(Connection* c);
-  void on_connect_failed(Connection* c, int err_no);
+  void PumpWaiting();
+  size_t OpenConnections() const { return slots_.size() - free_slots_.size(); }
+  void ConnectNew(const Exchange& ex, uint32_t address, uint64_t now);
+  void OnConnectReady(Connection* c);
+  void OnConnectFailed(Connection* c, int err_no);
   // https: one TLS handshake step on a connected socket (worker_tls.cc). true once done (or for
   // http://); false while waiting for the socket, or after failing the request (SP_E_TLS, or
   // SP_E_LOCAL_LIMIT when this machine ran out of memory or buffers).
-  bool connect_tls(Connection* c);
-  void begin_request(Connection* c, uint64_t now);
-  void write_request(Connection* c);
-  void read_response(Connection* c);
-  void on_idle_event(Connection* c);
-  void on_peer_gone(Connection* c, int err_no, const char* op);
-  void complete_response(Connection* c, bool trailing_bytes);
-  void fail(Connection* c, sp_error_kind kind, const char* detail_format, ...)
+  bool ConnectTls(Connection* c);
+  void BeginRequest(Connection* c, uint64_t now);
+  void WriteRequest(Connection* c);
+  void ReadResponse(Connection* c);
+  void OnIdleEvent(Connection* c);
+  void OnPeerGone(Connection* c, int err_no, const char* op);
+  void CompleteResponse(Connection* c, bool trailing_bytes);
+  void Fail(Connection* c, sp_error_kind kind, const char* detail_format, ...)
       __attribute__((format(printf, 4, 5)));
-  void expire_timers(uint64_t now);
-  uint64_t next_timer() const;
-  bool wait_and_dispatch(uint64_t timeout_ns);
-  void dispatch(const epoll_event& ev);
+  void ExpireTimers(uint64_t now);
+  uint64_t NextTimer() const;
+  bool WaitAndDispatch(uint64_t timeout_ns);
+  void Dispatch(const epoll_event& ev);
 
   const Instance& instance_;
   const HostApi& host_fns_;

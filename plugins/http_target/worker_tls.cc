@@ -10,24 +10,20 @@
 
 namespace sp::http {
 
-bool Worker::connect_tls(Connection* c) {
+bool Worker::ConnectTls(Connection* c) {
   const TlsContext* tls = instance_.tls();
   if (tls == nullptr) return true;  // http://
-  switch (c->tls.handshake(*tls, c->fd, &tls_sessions_)) {
+  switch (c->tls.Handshake(*tls, c->fd, &tls_sessions_)) {
     case TlsSession::Step::kDone:
       return true;
-    case TlsSession::Step::kWantRead:
-      watch(c, EPOLLIN);
-      return false;
-    case TlsSession::Step::kWantWrite:
-      watch(c, EPOLLOUT);
-      return false;
+    case TlsSession::Step::kWantRead: Watch(c, EPOLLIN); return false;
+    case TlsSession::Step::kWantWrite: Watch(c, EPOLLOUT); return false;
     case TlsSession::Step::kFailed:
       break;
   }
   // Not another address: a TLS failure is the server's configuration (or ours), the same on
   // every address of the host.
-  fail(c, c->tls.error_kind(), "%s", c->tls.error());
+  Fail(c, c->tls.ErrorKind(), "%s", c->tls.error());
   return false;
 }
 

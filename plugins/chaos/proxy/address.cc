@@ -11,7 +11,7 @@
 
 namespace sp::proxy {
 
-bool resolve_address(std::string_view text, bool allow_port_zero, Address* out, std::string* why) {
+bool ResolveAddress(std::string_view text, bool allow_port_zero, Address* out, std::string* why) {
   std::string host;
   uint16_t port = 0;
   if (!net::SplitHostPort(text, allow_port_zero, &host, &port, why)) return false;
@@ -26,7 +26,7 @@ bool resolve_address(std::string_view text, bool allow_port_zero, Address* out, 
   return true;
 }
 
-int listen_on(const Address& at, Address* bound, std::string* why) {
+int ListenOn(const Address& at, Address* bound, std::string* why) {
   const int fd = socket(at.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     *why = std::string("cannot create a socket: ") + std::strerror(errno);

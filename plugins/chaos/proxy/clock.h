@@ -7,7 +7,7 @@
 
 namespace sp::proxy {
 
-inline uint64_t mono_now_ns() {
+inline uint64_t MonoNowNs() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);

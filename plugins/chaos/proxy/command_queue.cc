@@ -18,7 +18,7 @@ CommandQueue::CommandQueue() {
 
 CommandQueue::~CommandQueue() { close(wake_fd_); }
 
-void CommandQueue::post(std::shared_ptr<Command> command) {
+void CommandQueue::Post(std::shared_ptr<Command> command) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     queue_.push_back(std::move(command));
@@ -28,17 +28,17 @@ void CommandQueue::post(std::shared_ptr<Command> command) {
   [[maybe_unused]] const ssize_t n = write(wake_fd_, &one, sizeof one);
 }
 
-bool CommandQueue::wait(Command& command, uint64_t deadline_ns) {
+bool CommandQueue::Wait(Command& command, uint64_t deadline_ns) {
   std::unique_lock<std::mutex> lock(command.mu);
   while (!command.done) {
-    const uint64_t now = mono_now_ns();
+    const uint64_t now = MonoNowNs();
     if (now >= deadline_ns) return false;
     command.cv.wait_for(lock, std::chrono::nanoseconds(deadline_ns - now));
   }
   return true;
 }
 
-std::deque<std::shared_ptr<Command>> CommandQueue::take() {
+std::deque<std::shared_ptr<Command>> CommandQueue::Take() {
   uint64_t count = 0;
   [[maybe_unused]] const ssize_t n = read(wake_fd_, &count, sizeof count);
   std::deque<std::shared_ptr<Command>> out;
@@ -47,7 +47,7 @@ std::deque<std::shared_ptr<Command>> CommandQueue::take() {
   return out;
 }
 
-void CommandQueue::acknowledge(Command& command, std::string error) {
+void CommandQueue::Acknowledge(Command& command, std::string error) {
   {
     std::lock_guard<std::mutex> lock(command.mu);
     command.done = true;

@@ -37,13 +37,13 @@ class CommandQueue {
   int wake_fd() const { return wake_fd_; }
 
   // Caller side: queues the command and wakes the loop.
-  void post(std::shared_ptr<Command> command);
+  void Post(std::shared_ptr<Command> command);
   // Waits for the acknowledgement until deadline (CLOCK_MONOTONIC ns); false when it passed.
-  static bool wait(Command& command, uint64_t deadline_ns);
+  static bool Wait(Command& command, uint64_t deadline_ns);
 
   // Loop side: everything queued so far (clears the eventfd first, so no wake-up is lost).
-  std::deque<std::shared_ptr<Command>> take();
-  static void acknowledge(Command& command, std::string error);
+  std::deque<std::shared_ptr<Command>> Take();
+  static void Acknowledge(Command& command, std::string error);
 
  private:
   int wake_fd_ = -1;

@@ -34,21 +34,21 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   // Registers the client socket and starts the non-blocking connect to the upstream.
-  void start(uint64_t now_ns);
+  void Start(uint64_t now_ns);
 
-  void on_event(int side, uint32_t events, uint64_t now_ns);
-  void on_timer(uint64_t now_ns);
+  void OnEvent(int side, uint32_t events, uint64_t now_ns);
+  void OnTimer(uint64_t now_ns);
 
   // A toxic installed on the site: drawn once for this connection (HTTP toxics are drawn
   // per request instead).
-  void add_toxic(const ToxicPtr& toxic, uint64_t now_ns);
+  void AddToxic(const ToxicPtr& toxic, uint64_t now_ns);
   // A toxic removed: everything held is released now, in order.
-  void remove_toxic(uint64_t toxic_id, uint64_t now_ns);
+  void RemoveToxic(uint64_t toxic_id, uint64_t now_ns);
 
   uint64_t id() const { return id_; }
   bool closed() const { return closed_; }
   // The earliest time on_timer has something to do, or UINT64_MAX.
-  uint64_t next_deadline() const;
+  uint64_t NextDeadline() const;
 
   // The deadline the site's timer heap last scheduled for this connection.
   uint64_t scheduled_ns = std::numeric_limits<uint64_t>::max();
@@ -71,33 +71,33 @@ class Connection {
     std::string answer;
   };
 
-  static int flow_to(int side) { return 1 - side; }  // the flow that writes to `side`
-  static unsigned direction_bit(int flow) { return flow == kClient ? kDirUpstream : kDirDownstream; }
+  static int FlowTo(int side) { return 1 - side; }  // the flow that writes to `side`
+  static unsigned DirectionBit(int flow) { return flow == kClient ? kDirUpstream : kDirDownstream; }
 
-  void finish_connect(uint64_t now_ns);
-  void read_side(int side, bool ignore_high_water, uint64_t now_ns);
-  void on_data(int flow, std::string_view data, uint64_t now_ns);
-  void on_eof(int side, uint64_t now_ns);
+  void FinishConnect(uint64_t now_ns);
+  void ReadSide(int side, bool ignore_high_water, uint64_t now_ns);
+  void OnData(int flow, std::string_view data, uint64_t now_ns);
+  void OnEof(int side, uint64_t now_ns);
   // Passes data of `flow` through the TCP toxics into the flow, no earlier than extra_ns.
-  void shape(int flow, std::string_view data, uint64_t extra_ns, uint64_t now_ns);
+  void Shape(int flow, std::string_view data, uint64_t extra_ns, uint64_t now_ns);
   // Releases due data, writes, passes EOFs on, closes when done, and updates epoll interest.
-  void progress(uint64_t now_ns);
-  void update_interest();
-  void check_deadlines(uint64_t now_ns);
-  void start_closing() { closing_ = true; }
+  void Progress(uint64_t now_ns);
+  void UpdateInterest();
+  void CheckDeadlines(uint64_t now_ns);
+  void StartClosing() { closing_ = true; }
   // Closes both sockets with FIN (unread input drained first, so the kernel sends no RST).
-  void close_gracefully();
+  void CloseGracefully();
   // Closes both sockets, with an RST on the sides asked for.
-  void close_abruptly(bool reset_client, bool reset_server);
-  void set_interest(int side, uint32_t events);
+  void CloseAbruptly(bool reset_client, bool reset_server);
+  void SetInterest(int side, uint32_t events);
 
   // HTTP (connection_http.cc)
-  void http_data(int flow, std::string_view data, uint64_t now_ns);
-  void begin_request(uint64_t now_ns);
-  void end_request(uint64_t now_ns);
-  void response_done(uint64_t now_ns);
-  void send_ready_answers(uint64_t now_ns);
-  void stop_framing(uint64_t now_ns);
+  void HttpData(int flow, std::string_view data, uint64_t now_ns);
+  void BeginRequest(uint64_t now_ns);
+  void EndRequest(uint64_t now_ns);
+  void ResponseDone(uint64_t now_ns);
+  void SendReadyAnswers(uint64_t now_ns);
+  void StopFraming(uint64_t now_ns);
 
   LoopContext* ctx_;
   const uint64_t id_;

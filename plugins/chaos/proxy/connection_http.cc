@@ -7,14 +7,14 @@
 
 namespace sp::proxy {
 
-void Connection::http_data(int flow, std::string_view data, uint64_t now_ns) {
+void Connection::HttpData(int flow, std::string_view data, uint64_t now_ns) {
   HttpFramer& framer = flow == kClient ? requests_ : responses_;
   while (!data.empty()) {
     if (framer.opaque()) {
-      shape(flow, data, flow == kClient ? request_delay_ns_ : 0, now_ns);
+      Shape(flow, data, flow == kClient ? request_delay_ns_ : 0, now_ns);
       return;
     }
-    if (flow == kServer && responses_.in_head()) {
+    if (flow == kServer && responses_.InHead()) {
       // The response that starts now answers the oldest request the upstream has seen.
       bool head = false;
       for (const Exchange& e : exchanges_) {
@@ -23,48 +23,48 @@ void Connection::http_data(int flow, std::string_view data, uint64_t now_ns) {
           break;
         }
       }
-      responses_.set_answers_head(head);
+      responses_.SetAnswersHead(head);
     }
-    const bool was_head = framer.in_head();
+    const bool was_head = framer.InHead();
     unsigned events = 0;
-    const size_t n = framer.feed(data, &events);
+    const size_t n = framer.Feed(data, &events);
     const std::string_view segment = data.substr(0, n);
     data.remove_prefix(n);
     if (events & HttpFramer::kOpaque) {
       if (flow == kClient) {
         request_head_.append(segment);
-        shape(kClient, request_head_, request_delay_ns_, now_ns);
+        Shape(kClient, request_head_, request_delay_ns_, now_ns);
         request_head_.clear();
       } else {
-        shape(kServer, segment, 0, now_ns);
+        Shape(kServer, segment, 0, now_ns);
       }
-      stop_framing(now_ns);
+      StopFraming(now_ns);
       continue;
     }
     if (flow == kServer) {
-      shape(kServer, segment, 0, now_ns);
-      if (events & HttpFramer::kMessageComplete) response_done(now_ns);
+      Shape(kServer, segment, 0, now_ns);
+      if (events & HttpFramer::kMessageComplete) ResponseDone(now_ns);
       continue;
     }
     if (was_head) {
       request_head_.append(segment);
     } else if (!dropping_request_) {
-      shape(kClient, segment, request_delay_ns_, now_ns);
+      Shape(kClient, segment, request_delay_ns_, now_ns);
     }
-    if (events & HttpFramer::kHeadComplete) begin_request(now_ns);
-    if (events & HttpFramer::kMessageComplete) end_request(now_ns);
+    if (events & HttpFramer::kHeadComplete) BeginRequest(now_ns);
+    if (events & HttpFramer::kMessageComplete) EndRequest(now_ns);
     if (closed_) return;
   }
 }
 
-void Connection::begin_request(uint64_t now_ns) {
+void Connection::BeginRequest(uint64_t now_ns) {
   const HttpFramer::Head& head = requests_.head();
   const ToxicSpec* abort_spec = nullptr;
   uint64_t delay = 0;
   // Every HTTP toxic is drawn for every request, in injection order; the first abort wins.
   for (const Binding& b : bindings_) {
     const ToxicSpec& s = b.toxic->spec;
-    if (!s.is_http() || !ctx_->chance(s.probability)) continue;
+    if (!s.IsHttp() || !ctx_->Chance(s.probability)) continue;
     if (s.kind == ToxicKind::kHttpAbort && abort_spec == nullptr) abort_spec = &s;
     if (s.kind == ToxicKind::kHttpDelay) delay += s.delay_ns;
   }
@@ -82,7 +82,7 @@ void Connection::begin_request(uint64_t now_ns) {
     if (head.method != "HEAD") e.answer += abort_spec->abort_body;
     request_head_.clear();
     exchanges_.push_back(std::move(e));
-    send_ready_answers(now_ns);
+    SendReadyAnswers(now_ns);
     return;
   }
   dropping_request_ = false;
@@ -90,20 +90,20 @@ void Connection::begin_request(uint64_t now_ns) {
   e.head = head.method == "HEAD";
   e.connect = head.method == "CONNECT";
   exchanges_.push_back(std::move(e));
-  shape(kClient, request_head_, request_delay_ns_, now_ns);
+  Shape(kClient, request_head_, request_delay_ns_, now_ns);
   request_head_.clear();
 }
 
-void Connection::end_request(uint64_t now_ns) {
+void Connection::EndRequest(uint64_t now_ns) {
   if (dropping_request_ && !exchanges_.empty()) {
     exchanges_.back().ready = true;
-    send_ready_answers(now_ns);
+    SendReadyAnswers(now_ns);
   }
   dropping_request_ = false;
   request_delay_ns_ = 0;
 }
 
-void Connection::response_done(uint64_t now_ns) {
+void Connection::ResponseDone(uint64_t now_ns) {
   const int status = responses_.head().status;
   if (status >= 100 && status < 200 && status != 101) return;  // informational: more follows
   bool tunnel = status == 101;
@@ -113,23 +113,23 @@ void Connection::response_done(uint64_t now_ns) {
     exchanges_.erase(it);
     break;
   }
-  send_ready_answers(now_ns);
-  if (tunnel) stop_framing(now_ns);
+  SendReadyAnswers(now_ns);
+  if (tunnel) StopFraming(now_ns);
 }
 
-void Connection::send_ready_answers(uint64_t now_ns) {
+void Connection::SendReadyAnswers(uint64_t now_ns) {
   while (!exchanges_.empty() && exchanges_.front().answered_by_proxy && exchanges_.front().ready) {
     const Exchange& e = exchanges_.front();
     // After what the upstream already answered (Flow keeps the order), not shaped again.
-    flows_[kServer].push(e.answer, {{e.answer.size(), now_ns}}, now_ns);
-    if (e.close_after) start_closing();
+    flows_[kServer].Push(e.answer, {{e.answer.size(), now_ns}}, now_ns);
+    if (e.close_after) StartClosing();
     exchanges_.pop_front();
   }
 }
 
-void Connection::stop_framing(uint64_t now_ns) {
-  requests_.make_opaque();
-  responses_.make_opaque();
+void Connection::StopFraming(uint64_t now_ns) {
+  requests_.MakeOpaque();
+  responses_.MakeOpaque();
   dropping_request_ = false;
   // Answers the proxy owes go out; requests still waiting for the upstream are its business.
   for (Exchange& e : exchanges_) e.ready = e.ready || e.answered_by_proxy;
@@ -138,7 +138,7 @@ void Connection::stop_framing(uint64_t now_ns) {
     if (e.answered_by_proxy) owed.push_back(std::move(e));
   }
   exchanges_.swap(owed);
-  send_ready_answers(now_ns);
+  SendReadyAnswers(now_ns);
   exchanges_.clear();
 }
 

@@ -5,18 +5,18 @@
 namespace sp::proxy {
 
 FaultInstance::~FaultInstance() {
-  if (toxic_ != nullptr) site_->remove_later(toxic_);
+  if (toxic_ != nullptr) site_->RemoveLater(toxic_);
 }
 
-bool FaultInstance::inject(std::string* why) {
-  if (toxic_ == nullptr) toxic_ = std::make_shared<Toxic>(site_->new_toxic_id(), spec_);
+bool FaultInstance::Inject(std::string* why) {
+  if (toxic_ == nullptr) toxic_ = std::make_shared<Toxic>(site_->NewToxicId(), spec_);
   // On a timeout toxic_ stays: the loop installs it later, and revert removes it then.
-  return site_->apply(Command::Kind::kInstall, toxic_, mono_now_ns() + kAckTimeoutNs, why);
+  return site_->Apply(Command::Kind::kInstall, toxic_, MonoNowNs() + kAckTimeoutNs, why);
 }
 
-bool FaultInstance::revert(std::string* why) {
+bool FaultInstance::Revert(std::string* why) {
   if (toxic_ == nullptr) return true;
-  if (!site_->apply(Command::Kind::kRemove, toxic_, mono_now_ns() + kAckTimeoutNs, why)) return false;
+  if (!site_->Apply(Command::Kind::kRemove, toxic_, MonoNowNs() + kAckTimeoutNs, why)) return false;
   toxic_ = nullptr;
   return true;
 }

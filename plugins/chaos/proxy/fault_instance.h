@@ -19,11 +19,11 @@ class FaultInstance {
   FaultInstance(Site* site, ToxicSpec spec) : site_(site), spec_(std::move(spec)) {}
   ~FaultInstance();  // a toxic still installed is removed without waiting
 
-  bool inject(std::string* why);
+  bool Inject(std::string* why);
   // Safe when inject failed or never ran. False (toxic still in place) when the loop did not
   // acknowledge the removal in time or could not undo it (refuse: the port was taken).
-  bool revert(std::string* why);
-  bool is_active() const { return toxic_ != nullptr && toxic_->active.load(); }
+  bool Revert(std::string* why);
+  bool IsActive() const { return toxic_ != nullptr && toxic_->active.load(); }
 
  private:
   Site* site_;

@@ -10,7 +10,7 @@ namespace sp::proxy {
 namespace {
 
 // Compacting a buffer's consumed prefix costs a copy; do it only when that prefix is large.
-void compact(std::string* buf, size_t* off) {
+void Compact(std::string* buf, size_t* off) {
   if (*off == buf->size()) {
     buf->clear();
     *off = 0;
@@ -22,7 +22,7 @@ void compact(std::string* buf, size_t* off) {
 
 }  // namespace
 
-void Flow::push(std::string_view data, const std::vector<Piece>& pieces, uint64_t now_ns) {
+void Flow::Push(std::string_view data, const std::vector<Piece>& pieces, uint64_t now_ns) {
   if (data.empty()) return;
   size_t offset = 0;
   for (const Piece& p : pieces) {
@@ -30,7 +30,7 @@ void Flow::push(std::string_view data, const std::vector<Piece>& pieces, uint64_
     const std::string_view bytes = data.substr(offset, p.length);
     offset += p.length;
     if (marks_.empty() && p.release_ns <= now_ns) {
-      append_output(bytes);  // nothing held and nothing to wait for: straight through
+      AppendOutput(bytes);  // nothing held and nothing to wait for: straight through
       continue;
     }
     last_release_ = std::max(last_release_, p.release_ns);
@@ -40,7 +40,7 @@ void Flow::push(std::string_view data, const std::vector<Piece>& pieces, uint64_
   }
 }
 
-void Flow::push_eof(uint64_t release_ns, uint64_t now_ns) {
+void Flow::PushEof(uint64_t release_ns, uint64_t now_ns) {
   if (eof_queued_) return;
   eof_queued_ = true;
   if (marks_.empty() && release_ns <= now_ns) {
@@ -56,19 +56,19 @@ void Flow::release(uint64_t now_ns, bool all) {
     const Mark m = marks_.front();
     marks_.pop_front();
     const size_t n = static_cast<size_t>(m.end - held_start_);
-    append_output(std::string_view(held_).substr(held_off_, n));
+    AppendOutput(std::string_view(held_).substr(held_off_, n));
     held_off_ += n;
     held_start_ += n;
     if (m.eof) eof_released_ = true;
   }
-  compact(&held_, &held_off_);
+  Compact(&held_, &held_off_);
 }
 
-uint64_t Flow::next_release() const {
+uint64_t Flow::NextRelease() const {
   return marks_.empty() ? std::numeric_limits<uint64_t>::max() : marks_.front().release_ns;
 }
 
-bool Flow::write_to(int fd) {
+bool Flow::WriteTo(int fd) {
   while (out_off_ < out_.size()) {
     const ssize_t n = send(fd, out_.data() + out_off_, out_.size() - out_off_, MSG_NOSIGNAL);
     if (n > 0) {
@@ -79,12 +79,12 @@ bool Flow::write_to(int fd) {
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
     return false;
   }
-  compact(&out_, &out_off_);
+  Compact(&out_, &out_off_);
   return true;
 }
 
-void Flow::append_output(std::string_view data) {
-  compact(&out_, &out_off_);
+void Flow::AppendOutput(std::string_view data) {
+  Compact(&out_, &out_off_);
   out_.append(data);
 }
 

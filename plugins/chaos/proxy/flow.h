@@ -22,26 +22,26 @@ class Flow {
  public:
   // Queues `data`, cut into `pieces` (lengths summing to data.size()). Release times are
   // raised where needed so that nothing overtakes what was queued before it.
-  void push(std::string_view data, const std::vector<Piece>& pieces, uint64_t now_ns);
+  void Push(std::string_view data, const std::vector<Piece>& pieces, uint64_t now_ns);
   // Queues the end of the stream, due at release_ns (or after everything before it).
-  void push_eof(uint64_t release_ns, uint64_t now_ns);
+  void PushEof(uint64_t release_ns, uint64_t now_ns);
 
   // Moves what is due by now_ns to the output (everything when `all`: a toxic went away).
   void release(uint64_t now_ns, bool all = false);
   // When the next held piece is due, or UINT64_MAX when nothing is held.
-  uint64_t next_release() const;
+  uint64_t NextRelease() const;
 
   // Writes the output to fd (non-blocking). Returns false on a socket error (errno set);
   // true otherwise, also when the socket is full.
-  bool write_to(int fd);
+  bool WriteTo(int fd);
 
   // Bytes held or waiting to be written: reading the sender pauses while this is high.
-  size_t pending() const { return (held_.size() - held_off_) + (out_.size() - out_off_); }
-  bool has_output() const { return out_off_ < out_.size(); }
+  size_t Pending() const { return (held_.size() - held_off_) + (out_.size() - out_off_); }
+  bool HasOutput() const { return out_off_ < out_.size(); }
   // All data written and the EOF has been released: the receiver may be shut down for writing.
-  bool eof_due() const { return eof_released_ && !has_output(); }
+  bool EofDue() const { return eof_released_ && !HasOutput(); }
   bool eof_queued() const { return eof_queued_; }
-  bool empty() const { return pending() == 0 && marks_.empty(); }
+  bool empty() const { return Pending() == 0 && marks_.empty(); }
 
  private:
   struct Mark {
@@ -50,7 +50,7 @@ class Flow {
     bool eof;
   };
 
-  void append_output(std::string_view data);
+  void AppendOutput(std::string_view data);
 
   std::string held_;  // held_[held_off_] is at absolute stream offset held_start_
   size_t held_off_ = 0;

@@ -14,11 +14,11 @@ HttpFramer::HttpFramer(Role role)
   parser_.SetStopAfterHead(true);
 }
 
-size_t HttpFramer::feed(std::string_view data, unsigned* events) {
+size_t HttpFramer::Feed(std::string_view data, unsigned* events) {
   *events = 0;
   if (data.empty()) return 0;
   if (opaque_) return data.size();
-  if (!carry_.empty()) return feed_carried(data, events);
+  if (!carry_.empty()) return FeedCarried(data, events);
   const bool was_in_head = parser_.InHead();
   size_t used = 0;
   const Result result = parser_.Feed(data.data(), data.size(), &used);
@@ -26,12 +26,12 @@ size_t HttpFramer::feed(std::string_view data, unsigned* events) {
     carry_.assign(data.substr(used));  // an incomplete line: the parser wants it whole
     return data.size();
   }
-  *events = on_result(result, was_in_head);
+  *events = OnResult(result, was_in_head);
   // Given up: where exactly no longer matters, everything from here on is passed through.
   return result == Result::kError ? data.size() : used;
 }
 
-size_t HttpFramer::feed_carried(std::string_view data, unsigned* events) {
+size_t HttpFramer::FeedCarried(std::string_view data, unsigned* events) {
   const size_t nl = data.find('\n');
   const size_t take = nl == std::string_view::npos ? data.size() : nl + 1;
   carry_.append(data.substr(0, take));
@@ -43,13 +43,13 @@ size_t HttpFramer::feed_carried(std::string_view data, unsigned* events) {
     return take;
   }
   carry_.clear();
-  *events = on_result(result, was_in_head);  // the carried line ended at `take`
+  *events = OnResult(result, was_in_head);  // the carried line ended at `Take`
   return take;
 }
 
-unsigned HttpFramer::on_result(Result result, bool was_in_head) {
+unsigned HttpFramer::OnResult(Result result, bool was_in_head) {
   if (result == Result::kError) {
-    make_opaque();
+    MakeOpaque();
     return kOpaque;
   }
   unsigned events = 0;
@@ -69,14 +69,14 @@ unsigned HttpFramer::on_result(Result result, bool was_in_head) {
   return events;
 }
 
-bool HttpFramer::finish_at_eof() {
+bool HttpFramer::FinishAtEof() {
   if (opaque_ || !parser_.ReadsUntilClose()) return false;
   parser_.Finish();
   parser_.Reset();
   return true;
 }
 
-void HttpFramer::make_opaque() {
+void HttpFramer::MakeOpaque() {
   opaque_ = true;
   carry_.clear();
 }

@@ -19,7 +19,7 @@ class HttpFramer final : private http1::MessageSink {
  public:
   enum class Role { kRequest, kResponse };
 
-  // Bits of what happened at the end of the bytes one feed() consumed.
+  // Bits of what happened at the end of the bytes one Feed() consumed.
   enum Event : unsigned {
     kHeadComplete = 1,     // the message's head ended here (head() describes it)
     kMessageComplete = 2,  // the message ended here (with kHeadComplete when it has no body)
@@ -41,27 +41,27 @@ class HttpFramer final : private http1::MessageSink {
 
   // Consumes a prefix of `data` up to the next event (or all of it) and returns its length;
   // *events gets the Event bits at its end (0 if none). Never returns 0 for non-empty data.
-  size_t feed(std::string_view data, unsigned* events);
+  size_t Feed(std::string_view data, unsigned* events);
 
   // The peer closed: a body that runs until close ends here. True if a message completed.
-  bool finish_at_eof();
+  bool FinishAtEof();
 
   // Responses: whether the response now expected answers a HEAD request (no body). Set before
   // its head completes.
-  void set_answers_head(bool head) { parser_.SetHeadRequest(head); }
+  void SetAnswersHead(bool head) { parser_.SetHeadRequest(head); }
 
   // Everything from now on is opaque bytes (the other direction switched protocols).
-  void make_opaque();
+  void MakeOpaque();
 
-  bool in_head() const { return !opaque_ && parser_.InHead(); }
+  bool InHead() const { return !opaque_ && parser_.InHead(); }
   bool opaque() const { return opaque_; }
   const Head& head() const { return head_; }
 
  private:
   // Completes the incomplete line carried from the last feed with data's next line.
-  size_t feed_carried(std::string_view data, unsigned* events);
+  size_t FeedCarried(std::string_view data, unsigned* events);
   // The events of a parser result that ended a feed; `was_in_head`: the feed started in a head.
-  unsigned on_result(http1::Parser::Result result, bool was_in_head);
+  unsigned OnResult(http1::Parser::Result result, bool was_in_head);
 
   void OnRequestLine(std::string_view method, std::string_view target) override;
   void OnHeader(std::string_view name, std::string_view value) override;

@@ -2,7 +2,7 @@
 
 namespace sp::proxy {
 
-std::string_view http_status_text(int status) {
+std::string_view HttpStatusText(int status) {
   switch (status) {
     case 200: return "OK";
     case 201: return "Created";

@@ -6,6 +6,6 @@
 namespace sp::proxy {
 
 // "Service Unavailable" for 503; "Status" for codes without a well-known phrase.
-std::string_view http_status_text(int status);
+std::string_view HttpStatusText(int status);
 
 }  // namespace sp::proxy

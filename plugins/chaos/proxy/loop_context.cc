@@ -4,7 +4,7 @@
 
 namespace sp::proxy {
 
-void LoopContext::log(sp_log_level level, const std::string& message) const {
+void LoopContext::Log(sp_log_level level, const std::string& message) const {
   plugin_common::HostLog(host, host_ctx, level, message);
 }
 

@@ -19,10 +19,10 @@ struct LoopContext {
   void* host_ctx = nullptr;
 
   // A uniform draw in [0, 1).
-  double draw() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); }
+  double Draw() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); }
   // True with probability p (exactly never at 0, always at 1).
-  bool chance(double p) { return p >= 1.0 || (p > 0.0 && draw() < p); }
-  void log(sp_log_level level, const std::string& message) const;
+  bool Chance(double p) { return p >= 1.0 || (p > 0.0 && Draw() < p); }
+  void Log(sp_log_level level, const std::string& message) const;
 };
 
 // epoll tags: each socket's event data names the connection and the side, so an event for a
@@ -31,6 +31,6 @@ constexpr uint64_t kTagWake = 0;      // the command eventfd
 constexpr uint64_t kTagTimer = 1;     // the timerfd
 constexpr uint64_t kTagListener = 2;  // the listening socket
 constexpr uint64_t kFirstConnId = 8;
-inline uint64_t conn_tag(uint64_t id, int side) { return id * 2 + static_cast<uint64_t>(side); }
+inline uint64_t ConnTag(uint64_t id, int side) { return id * 2 + static_cast<uint64_t>(side); }
 
 }  // namespace sp::proxy

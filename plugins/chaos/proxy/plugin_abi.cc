@@ -27,7 +27,7 @@ sp_status Guarded(sp_error* err, Fn&& fn) noexcept {
 }
 
 // A step without `proxy:` has nothing to act on: create and check_options both refuse it.
-sp_status refuse_without_site(sp_error* err) {
+sp_status RefuseWithoutSite(sp_error* err) {
   WriteError(err,
              "a proxy fault acts on one of the plan's proxies: add `proxy: NAME` to the step, "
              "naming an entry of `proxies:`",
@@ -35,20 +35,20 @@ sp_status refuse_without_site(sp_error* err) {
   return SP_INVALID_ARGUMENT;
 }
 
-sp_status create(const sp_host_api*, void*, const sp_options*, void**, sp_error* err) {
-  return refuse_without_site(err);
+sp_status Create(const sp_host_api*, void*, const sp_options*, void**, sp_error* err) {
+  return RefuseWithoutSite(err);
 }
 
-sp_status check_options(const sp_host_api*, void*, const sp_options*, sp_error* err) {
-  return refuse_without_site(err);
+sp_status CheckOptions(const sp_host_api*, void*, const sp_options*, sp_error* err) {
+  return RefuseWithoutSite(err);
 }
 
 // The same reader open_site uses, without binding anything.
-sp_status check_site_options(const sp_host_api*, void*, const sp_options* site_options,
-                             sp_error* err) {
+sp_status CheckSiteOptions(const sp_host_api*, void*, const sp_options* site_options,
+                           sp_error* err) {
   return Guarded(err, [&] {
     OptionError refused;
-    if (read_site_config(site_options, &refused)) return SP_OK;
+    if (ReadSiteConfig(site_options, &refused)) return SP_OK;
     WriteError(err, refused);
     return SP_INVALID_ARGUMENT;
   });
@@ -57,33 +57,33 @@ sp_status check_site_options(const sp_host_api*, void*, const sp_options* site_o
 // The same reader create_on_site uses, with the protocol the site's options give. Site options
 // that are refused are reported by check_site_options; the step is then checked as if on an
 // HTTP proxy, so that only what is wrong with the step itself is reported here.
-sp_status check_options_on_site(const sp_host_api*, void*, const sp_options* site_options,
-                                const sp_options* options, sp_error* err) {
+sp_status CheckOptionsOnSite(const sp_host_api*, void*, const sp_options* site_options,
+                             const sp_options* options, sp_error* err) {
   return Guarded(err, [&] {
     OptionError ignored;
-    std::optional<SiteConfig> site = read_site_config(site_options, &ignored);
+    std::optional<SiteConfig> site = ReadSiteConfig(site_options, &ignored);
     OptionError refused;
-    if (read_toxic_spec(options, site ? site->protocol : Protocol::kHttp, &refused)) return SP_OK;
+    if (ReadToxicSpec(options, site ? site->protocol : Protocol::kHttp, &refused)) return SP_OK;
     WriteError(err, refused);
     return SP_INVALID_ARGUMENT;
   });
 }
 
-sp_status open_site(const sp_host_api* host, void* host_ctx, const sp_options* options, void** site,
-                    sp_error* err) {
+sp_status OpenSite(const sp_host_api* host, void* host_ctx, const sp_options* options, void** site,
+                   sp_error* err) {
   return Guarded(err, [&] {
     if (site == nullptr) {
       WriteError(err, "proxy: open_site called without a site pointer");
       return SP_INVALID_ARGUMENT;
     }
     OptionError refused;
-    std::optional<SiteConfig> config = read_site_config(options, &refused);
+    std::optional<SiteConfig> config = ReadSiteConfig(options, &refused);
     if (!config) {
       WriteError(err, refused);
       return SP_INVALID_ARGUMENT;
     }
     std::string why;
-    std::unique_ptr<Site> opened = Site::open(host, host_ctx, std::move(*config), &why);
+    std::unique_ptr<Site> opened = Site::Open(host, host_ctx, std::move(*config), &why);
     if (!opened) {
       WriteError(err, "proxy: " + why, "listen");
       return SP_ERROR;
@@ -93,10 +93,10 @@ sp_status open_site(const sp_host_api* host, void* host_ctx, const sp_options* o
   });
 }
 
-void close_site(void* site) { delete static_cast<Site*>(site); }
+void CloseSite(void* site) { delete static_cast<Site*>(site); }
 
-sp_status create_on_site(const sp_host_api*, void*, void* site, const sp_options* options,
-                         void** instance, sp_error* err) {
+sp_status CreateOnSite(const sp_host_api*, void*, void* site, const sp_options* options,
+                       void** instance, sp_error* err) {
   return Guarded(err, [&] {
     if (site == nullptr || instance == nullptr) {
       WriteError(err, "proxy: create_on_site called without a site or an instance pointer",
@@ -105,7 +105,7 @@ sp_status create_on_site(const sp_host_api*, void*, void* site, const sp_options
     }
     Site* s = static_cast<Site*>(site);
     OptionError refused;
-    std::optional<ToxicSpec> spec = read_toxic_spec(options, s->config().protocol, &refused);
+    std::optional<ToxicSpec> spec = ReadToxicSpec(options, s->config().protocol, &refused);
     if (!spec) {
       WriteError(err, refused);
       return SP_INVALID_ARGUMENT;
@@ -115,48 +115,48 @@ sp_status create_on_site(const sp_host_api*, void*, void* site, const sp_options
   });
 }
 
-sp_status inject(void* instance, sp_error* err) {
+sp_status Inject(void* instance, sp_error* err) {
   return Guarded(err, [&] {
     std::string why;
-    if (static_cast<FaultInstance*>(instance)->inject(&why)) return SP_OK;
+    if (static_cast<FaultInstance*>(instance)->Inject(&why)) return SP_OK;
     WriteError(err, "proxy: inject: " + why);
     return SP_ERROR;
   });
 }
 
-sp_status revert(void* instance, sp_error* err) {
+sp_status Revert(void* instance, sp_error* err) {
   return Guarded(err, [&] {
     if (instance == nullptr) return SP_OK;
     std::string why;
-    if (static_cast<FaultInstance*>(instance)->revert(&why)) return SP_OK;
+    if (static_cast<FaultInstance*>(instance)->Revert(&why)) return SP_OK;
     WriteError(err, "proxy: revert: " + why);
     return SP_ERROR;
   });
 }
 
-int is_active(void* instance) {
-  return instance != nullptr && static_cast<FaultInstance*>(instance)->is_active() ? 1 : 0;
+int IsActive(void* instance) {
+  return instance != nullptr && static_cast<FaultInstance*>(instance)->IsActive() ? 1 : 0;
 }
 
-void destroy(void* instance) { delete static_cast<FaultInstance*>(instance); }
+void Destroy(void* instance) { delete static_cast<FaultInstance*>(instance); }
 
 const sp_fault_vtable kVtable = {
     sizeof(sp_fault_vtable),
-    create,
-    inject,
-    revert,
-    is_active,
-    destroy,
+    Create,
+    Inject,
+    Revert,
+    IsActive,
+    Destroy,
     kSiteOptionDecls,
     kSiteOptionCount,
-    open_site,
-    close_site,
-    create_on_site,
+    OpenSite,
+    CloseSite,
+    CreateOnSite,
     nullptr,  // journal_record: a proxy fault dies with the process
     nullptr,  // recover: nothing to recover
-    check_options,
-    check_site_options,
-    check_options_on_site,
+    CheckOptions,
+    CheckSiteOptions,
+    CheckOptionsOnSite,
 };
 
 const sp_plugin_descriptor kDescriptor = plugin_common::MakeDescriptor(
@@ -167,6 +167,6 @@ const sp_plugin_descriptor kDescriptor = plugin_common::MakeDescriptor(
 
 }  // namespace
 
-const sp_plugin_descriptor* plugin_descriptor() { return &kDescriptor; }
+const sp_plugin_descriptor* PluginDescriptor() { return &kDescriptor; }
 
 }  // namespace sp::proxy

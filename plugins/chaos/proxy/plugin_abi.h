@@ -8,6 +8,6 @@
 
 namespace sp::proxy {
 
-const sp_plugin_descriptor* plugin_descriptor();
+const sp_plugin_descriptor* PluginDescriptor();
 
 }  // namespace sp::proxy

@@ -1,6 +1,6 @@
 // A proxy site: one `proxies:` entry at run time. A listener that forwards every accepted
 // connection to the upstream, served by an epoll event loop on a thread of its own, and the
-// toxics installed on it. The chaos thread changes toxics only through apply(), which hands
+// toxics installed on it. The chaos thread changes toxics only through Apply(), which hands
 // the change to the loop and waits for its acknowledgement with a deadline; it never takes a
 // lock the loop holds while doing I/O.
 #pragma once
@@ -27,7 +27,7 @@ class Site {
  public:
   // Binds the listener and starts the loop thread. nullptr with *why (about `listen`) when the
   // address cannot be listened on.
-  static std::unique_ptr<Site> open(const sp_host_api* host, void* host_ctx, SiteConfig config,
+  static std::unique_ptr<Site> Open(const sp_host_api* host, void* host_ctx, SiteConfig config,
                                     std::string* why);
   ~Site();  // stops the loop, closes every connection and the listener
   Site(const Site&) = delete;
@@ -36,30 +36,30 @@ class Site {
   const SiteConfig& config() const { return config_; }
   // The address actually listened on (the kernel's port when `listen` asked for port 0).
   const Address& bound() const { return bound_; }
-  uint64_t new_toxic_id() { return next_toxic_id_.fetch_add(1); }
+  uint64_t NewToxicId() { return next_toxic_id_.fetch_add(1); }
 
   // Installs or removes a toxic on the loop and waits until deadline_ns for it to be done.
   // False with *why when the loop refused it or did not answer in time (the change still
   // happens, in order, when the loop gets to it).
-  bool apply(Command::Kind kind, const ToxicPtr& toxic, uint64_t deadline_ns, std::string* why);
+  bool Apply(Command::Kind kind, const ToxicPtr& toxic, uint64_t deadline_ns, std::string* why);
   // Removes a toxic without waiting (an instance destroyed without a successful revert).
-  void remove_later(const ToxicPtr& toxic);
+  void RemoveLater(const ToxicPtr& toxic);
 
  private:
   Site(const sp_host_api* host, void* host_ctx, SiteConfig config);
 
-  void run();
-  void handle_commands(uint64_t now_ns);
-  std::string install(const ToxicPtr& toxic, uint64_t now_ns);
-  std::string remove(const ToxicPtr& toxic, uint64_t now_ns);
-  void accept_ready(uint64_t now_ns);
-  void on_connection_event(uint64_t tag, uint32_t events, uint64_t now_ns);
+  void Run();
+  void HandleCommands(uint64_t now_ns);
+  std::string Install(const ToxicPtr& toxic, uint64_t now_ns);
+  std::string Remove(const ToxicPtr& toxic, uint64_t now_ns);
+  void AcceptReady(uint64_t now_ns);
+  void OnConnectionEvent(uint64_t tag, uint32_t events, uint64_t now_ns);
   // After any call into a connection: forget it if it closed, else keep its timer current.
-  void settle(Connection& conn);
-  void run_timers(uint64_t now_ns);
-  void arm_timer();
-  void stop_listening();
-  bool listen_again(std::string* why);
+  void Settle(Connection& conn);
+  void RunTimers(uint64_t now_ns);
+  void ArmTimer();
+  void StopListening();
+  bool ListenAgain(std::string* why);
 
   SiteConfig config_;
   Address bound_;

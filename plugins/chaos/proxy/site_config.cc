@@ -8,8 +8,8 @@
 namespace sp::proxy {
 namespace {
 
-bool read_address(const sp_options* options, size_t k, bool allow_port_zero, Address* out,
-                  OptionError* error) {
+bool ReadAddress(const sp_options* options, size_t k, bool allow_port_zero, Address* out,
+                 OptionError* error) {
   const char* name = kSiteOptionDecls[k].name;
   const sp_option_value* v = OptionValue(options, k);
   if (v == nullptr || v->s.len == 0) {
@@ -18,7 +18,7 @@ bool read_address(const sp_options* options, size_t k, bool allow_port_zero, Add
     return false;
   }
   std::string why;
-  if (!resolve_address(OptionText(v), allow_port_zero, out, &why)) {
+  if (!ResolveAddress(OptionText(v), allow_port_zero, out, &why)) {
     *error = {"proxy: " + std::string(name) + ": " + why, name, ""};
     return false;
   }
@@ -27,10 +27,10 @@ bool read_address(const sp_options* options, size_t k, bool allow_port_zero, Add
 
 }  // namespace
 
-std::optional<SiteConfig> read_site_config(const sp_options* options, OptionError* error) {
+std::optional<SiteConfig> ReadSiteConfig(const sp_options* options, OptionError* error) {
   SiteConfig config;
-  if (!read_address(options, kListen, /*allow_port_zero=*/true, &config.listen, error) ||
-      !read_address(options, kUpstream, /*allow_port_zero=*/false, &config.upstream, error)) {
+  if (!ReadAddress(options, kListen, /*allow_port_zero=*/true, &config.listen, error) ||
+      !ReadAddress(options, kUpstream, /*allow_port_zero=*/false, &config.upstream, error)) {
     return std::nullopt;
   }
   // A proxy forwards whoever connects to its upstream: reachable from other machines, it

@@ -20,6 +20,6 @@ struct SiteConfig {
 };
 
 // Reads the site options (kSiteOptionDecls order); nullopt with *error naming the option.
-std::optional<SiteConfig> read_site_config(const sp_options* options, OptionError* error);
+std::optional<SiteConfig> ReadSiteConfig(const sp_options* options, OptionError* error);
 
 }  // namespace sp::proxy

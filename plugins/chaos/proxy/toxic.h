@@ -48,14 +48,14 @@ struct ToxicSpec {
   std::string abort_head;
   std::string abort_body;
 
-  bool acts_on(unsigned direction) const { return (directions & direction) != 0; }
-  bool is_http() const { return kind == ToxicKind::kHttpAbort || kind == ToxicKind::kHttpDelay; }
+  bool ActsOn(unsigned direction) const { return (directions & direction) != 0; }
+  bool IsHttp() const { return kind == ToxicKind::kHttpAbort || kind == ToxicKind::kHttpDelay; }
 };
 
 // Reads a step's options (kFaultOptionDecls order) for a site of `protocol`; nullopt with
 // *error naming the option at fault.
-std::optional<ToxicSpec> read_toxic_spec(const sp_options* options, Protocol protocol,
-                                         OptionError* error);
+std::optional<ToxicSpec> ReadToxicSpec(const sp_options* options, Protocol protocol,
+                                       OptionError* error);
 
 struct Toxic {
   Toxic(uint64_t toxic_id, ToxicSpec toxic_spec) : id(toxic_id), spec(std::move(toxic_spec)) {}

@@ -4,11 +4,11 @@
 
 namespace sp::proxy {
 
-void delay_pieces(std::vector<Piece>* pieces, uint64_t delay_ns) {
+void DelayPieces(std::vector<Piece>* pieces, uint64_t delay_ns) {
   for (Piece& p : *pieces) p.release_ns += delay_ns;
 }
 
-void throttle_pieces(std::vector<Piece>* pieces, double rate, uint64_t* cursor_ns) {
+void ThrottlePieces(std::vector<Piece>* pieces, double rate, uint64_t* cursor_ns) {
   // 10 ms worth per piece keeps the pace smooth; at most 64 pieces per chunk keeps the
   // bookkeeping small at very low rates (the average rate holds either way).
   std::vector<Piece> out;
@@ -25,8 +25,8 @@ void throttle_pieces(std::vector<Piece>* pieces, double rate, uint64_t* cursor_n
   pieces->swap(out);
 }
 
-void slice_pieces(std::vector<Piece>* pieces, uint64_t slice_size, uint64_t variation,
-                  uint64_t delay_ns, std::mt19937_64* rng, uint64_t* cursor_ns) {
+void SlicePieces(std::vector<Piece>* pieces, uint64_t slice_size, uint64_t variation,
+                 uint64_t delay_ns, std::mt19937_64* rng, uint64_t* cursor_ns) {
   std::vector<Piece> out;
   for (const Piece& p : *pieces) {
     uint64_t at = std::max(p.release_ns, *cursor_ns);
@@ -46,7 +46,7 @@ void slice_pieces(std::vector<Piece>* pieces, uint64_t slice_size, uint64_t vari
   pieces->swap(out);
 }
 
-uint64_t jittered(uint64_t latency_ns, uint64_t jitter_ns, std::mt19937_64* rng) {
+uint64_t Jittered(uint64_t latency_ns, uint64_t jitter_ns, std::mt19937_64* rng) {
   if (jitter_ns == 0) return latency_ns;
   std::uniform_int_distribution<int64_t> j(-static_cast<int64_t>(jitter_ns), static_cast<int64_t>(jitter_ns));
   const int64_t d = static_cast<int64_t>(latency_ns) + j(*rng);

@@ -3,32 +3,32 @@
 #include <catch2/catch.hpp>
 
 using sp::http::BaseUrl;
-using sp::http::parse_base_url;
+using sp::http::ParseBaseUrl;
 
 TEST_CASE("base_url: accepted forms", "[base_url]") {
   BaseUrl u;
   std::string err;
-  REQUIRE(parse_base_url("http://127.0.0.1:8080", &u, &err));
+  REQUIRE(ParseBaseUrl("http://127.0.0.1:8080", &u, &err));
   CHECK(u.host == "127.0.0.1");
   CHECK(u.port == 8080);
   CHECK(u.host_header == "127.0.0.1:8080");
   CHECK(u.prefix.empty());
   CHECK(u.text == "http://127.0.0.1:8080");
 
-  REQUIRE(parse_base_url("HTTP://Example.com/api/v1/", &u, &err));
+  REQUIRE(ParseBaseUrl("HTTP://Example.com/api/v1/", &u, &err));
   CHECK(u.host == "Example.com");
   CHECK(u.port == 80);
   CHECK(u.host_header == "Example.com");
   CHECK(u.prefix == "/api/v1");
 
-  REQUIRE(parse_base_url("http://[::1]:9000/x", &u, &err));
+  REQUIRE(ParseBaseUrl("http://[::1]:9000/x", &u, &err));
   CHECK(u.host == "::1");
   CHECK(u.port == 9000);
   CHECK(u.host_header == "[::1]:9000");
   CHECK(u.prefix == "/x");
   CHECK(u.text == "http://[::1]:9000/x");
 
-  REQUIRE(parse_base_url("http://localhost/", &u, &err));
+  REQUIRE(ParseBaseUrl("http://localhost/", &u, &err));
   CHECK(u.prefix.empty());
   CHECK_FALSE(u.tls);
 }
@@ -36,19 +36,19 @@ TEST_CASE("base_url: accepted forms", "[base_url]") {
 TEST_CASE("base_url: https", "[base_url][tls]") {
   BaseUrl u;
   std::string err;
-  REQUIRE(parse_base_url("https://example.com/api", &u, &err));
+  REQUIRE(ParseBaseUrl("https://example.com/api", &u, &err));
   CHECK(u.tls);
   CHECK(u.port == 443);
   CHECK(u.host_header == "example.com");  // the scheme's default port is left out
   CHECK(u.prefix == "/api");
   CHECK(u.text == "https://example.com:443/api");
 
-  REQUIRE(parse_base_url("HTTPS://127.0.0.1:8443", &u, &err));
+  REQUIRE(ParseBaseUrl("HTTPS://127.0.0.1:8443", &u, &err));
   CHECK(u.tls);
   CHECK(u.port == 8443);
   CHECK(u.host_header == "127.0.0.1:8443");
 
-  REQUIRE(parse_base_url("https://[::1]:80/", &u, &err));
+  REQUIRE(ParseBaseUrl("https://[::1]:80/", &u, &err));
   CHECK(u.host_header == "[::1]:80");  // 80 is not https's default
 }
 
@@ -73,7 +73,7 @@ TEST_CASE("base_url: refused forms say why", "[base_url]") {
     INFO(url);
     BaseUrl u;
     std::string err;
-    CHECK_FALSE(parse_base_url(url, &u, &err));
+    CHECK_FALSE(ParseBaseUrl(url, &u, &err));
     CHECK_THAT(err, Catch::Contains(why));
   }
 }

@@ -11,7 +11,7 @@ namespace {
 
 // Feeds `wire` to a parser with the tap attached, in pieces of `step` bytes (carrying
 // unconsumed bytes forward as the worker does).
-void feed(const std::string& wire, size_t step, sp::http1::Parser* parser) {
+void Feed(const std::string& wire, size_t step, sp::http1::Parser* parser) {
   std::string pending;
   for (size_t at = 0; at < wire.size(); at += step) {
     pending += wire.substr(at, step);
@@ -41,15 +41,15 @@ TEST_CASE("tap: kept headers, decoded chunked body, interim responses, any split
     sp::http1::Parser parser;
     parser.Reset(false);
     parser.SetSink(tap.begin(&spec));
-    feed(wire, step, &parser);
+    Feed(wire, step, &parser);
     CHECK(parser.status() == 200);
-    REQUIRE(tap.header("x-keep") != nullptr);
-    CHECK(*tap.header("x-keep") == "one, two");
-    CHECK(tap.header("Link") == nullptr);  // only on the 103
-    CHECK(*tap.header("transfer-encoding") == "chunked");
-    CHECK(tap.header("X-Other") == nullptr);  // not asked for
+    REQUIRE(tap.Header("x-keep") != nullptr);
+    CHECK(*tap.Header("x-keep") == "one, two");
+    CHECK(tap.Header("Link") == nullptr);  // only on the 103
+    CHECK(*tap.Header("transfer-encoding") == "chunked");
+    CHECK(tap.Header("X-Other") == nullptr);  // not asked for
     CHECK(tap.body() == "hello, world");
-    CHECK_FALSE(tap.body_over_limit());
+    CHECK_FALSE(tap.BodyOverLimit());
   }
 }
 
@@ -61,17 +61,17 @@ TEST_CASE("tap: the body cap keeps the start and flags the rest", "[tap]") {
   sp::http1::Parser parser;
   parser.Reset(false);
   parser.SetSink(tap.begin(&spec));
-  feed("HTTP/1.1 200 OK\r\nContent-Length: 26\r\n\r\nabcdefghijklmnopqrstuvwxyz", 4, &parser);
+  Feed("HTTP/1.1 200 OK\r\nContent-Length: 26\r\n\r\nabcdefghijklmnopqrstuvwxyz", 4, &parser);
   CHECK(tap.body() == "abcdefghij");
-  CHECK(tap.body_over_limit());
+  CHECK(tap.BodyOverLimit());
   CHECK(parser.body_bytes() == 26);  // the parser still reads all of it
 
   // Reused for the next response: cleared, capacity kept.
   parser.Reset(false);
   parser.SetSink(tap.begin(&spec));
-  feed("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", 100, &parser);
+  Feed("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", 100, &parser);
   CHECK(tap.body() == "abc");
-  CHECK_FALSE(tap.body_over_limit());
+  CHECK_FALSE(tap.BodyOverLimit());
 }
 
 TEST_CASE("tap: nothing asked, no sink", "[tap]") {
@@ -79,13 +79,13 @@ TEST_CASE("tap: nothing asked, no sink", "[tap]") {
   CHECK(tap.begin(nullptr) == nullptr);
   TapSpec none;
   CHECK(tap.begin(&none) == nullptr);
-  CHECK(tap.header("X") == nullptr);
+  CHECK(tap.Header("X") == nullptr);
   TapSpec headers_only;
   headers_only.header_names = {"X"};
   sp::http1::Parser parser;
   parser.Reset(false);
   parser.SetSink(tap.begin(&headers_only));
-  feed("HTTP/1.1 200 OK\r\nX: 1\r\nContent-Length: 3\r\n\r\nabc", 5, &parser);
-  CHECK(*tap.header("X") == "1");
+  Feed("HTTP/1.1 200 OK\r\nX: 1\r\nContent-Length: 3\r\n\r\nabc", 5, &parser);
+  CHECK(*tap.Header("X") == "1");
   CHECK(tap.body().empty());  // the body was not asked for
 }

@@ -10,20 +10,22 @@ using Mode = TestServer::Mode;
 
 namespace {
 
-std::string request_line(const std::string& request) { return request.substr(0, request.find("\r\n")); }
+std::string RequestLine(const std::string& request) {
+  return request.substr(0, request.find("\r\n"));
+}
 
 struct Refusal {
   std::string message, option, path;
 };
 
-Refusal refuse(const std::string& capture) {
+Refusal Refuse(const std::string& capture) {
   TargetSettings t;
   t.base_url = "http://127.0.0.1:1";
   RequestSettings r;
   r.capture = capture;
   Target target;
   INFO(capture);
-  CHECK(target.create(t, {RequestSettings{}, r}) == SP_INVALID_ARGUMENT);
+  CHECK(target.Create(t, {RequestSettings{}, r}) == SP_INVALID_ARGUMENT);
   return {target.error().message, target.error().option, target.error().path};
 }
 
@@ -32,7 +34,7 @@ Refusal refuse(const std::string& capture) {
 TEST_CASE("captures: JSON values feed the next step of the same iteration", "[captures]") {
   TestServer server({Mode::kEchoBody});
   TargetSettings t;
-  t.base_url = server.url();
+  t.base_url = server.Url();
   RequestSettings login;
   login.method = "POST";
   login.path = "/login";
@@ -44,52 +46,52 @@ TEST_CASE("captures: JSON values feed the next step of the same iteration", "[ca
   next.headers = R"({"X-Token": "{{ token }}"})";
   next.body = R"({"tags": {{ tags }}, "token": "{{ token | json }}"})";
   Target target;
-  REQUIRE(target.create(t, {login, next}) == SP_OK);
+  REQUIRE(target.Create(t, {login, next}) == SP_OK);
   Worker worker(target);
 
   // Two VUs interleaved: each sees its own values.
-  REQUIRE(worker.submit_as(1, 0, 1, 0) == SP_OK);
-  REQUIRE(worker.submit_as(2, 0, 2, 5) == SP_OK);
-  REQUIRE(worker.poll_until(2));
-  REQUIRE(worker.submit_as(3, 1, 2, 5) == SP_OK);
-  REQUIRE(worker.poll_until(3));
-  std::string got = server.last_request();
-  CHECK(request_line(got) == "POST /next/t-2-5?uid=7 HTTP/1.1");
+  REQUIRE(worker.SubmitAs(1, 0, 1, 0) == SP_OK);
+  REQUIRE(worker.SubmitAs(2, 0, 2, 5) == SP_OK);
+  REQUIRE(worker.PollUntil(2));
+  REQUIRE(worker.SubmitAs(3, 1, 2, 5) == SP_OK);
+  REQUIRE(worker.PollUntil(3));
+  std::string got = server.LastRequest();
+  CHECK(RequestLine(got) == "POST /next/t-2-5?uid=7 HTTP/1.1");
   CHECK_THAT(got, Catch::Contains("X-Token: t-2-5\r\n"));
   CHECK_THAT(got, Catch::EndsWith(R"({"tags": ["a b"], "token": "t-2-5"})"));
-  REQUIRE(worker.submit_as(4, 1, 1, 0) == SP_OK);
-  REQUIRE(worker.poll_until(4));
-  CHECK(request_line(server.last_request()) == "POST /next/t-1-0?uid=7 HTTP/1.1");
-  CHECK(worker.count(SP_E_NONE) == 4);
+  REQUIRE(worker.SubmitAs(4, 1, 1, 0) == SP_OK);
+  REQUIRE(worker.PollUntil(4));
+  CHECK(RequestLine(server.LastRequest()) == "POST /next/t-1-0?uid=7 HTTP/1.1");
+  CHECK(worker.Count(SP_E_NONE) == 4);
 
   // A new iteration starts without the old values: the dependent step is not sent.
   const int sent = server.requests();
-  REQUIRE(worker.submit_as(5, 1, 1, 1) == SP_OK);
-  REQUIRE(worker.poll_until(5));
+  REQUIRE(worker.SubmitAs(5, 1, 1, 1) == SP_OK);
+  REQUIRE(worker.PollUntil(5));
   const Completion& c = worker.completions()[4];
   CHECK(c.result.error == SP_E_OTHER);
   CHECK_THAT(c.detail, Catch::Contains("capture \"token\" is not set in this iteration"));
   CHECK(server.requests() == sent);
   // ... until the capturing step runs in that iteration.
-  REQUIRE(worker.submit_as(6, 0, 1, 1) == SP_OK);
-  REQUIRE(worker.submit_as(7, 1, 1, 1) == SP_OK);
-  REQUIRE(worker.poll_until(7));
+  REQUIRE(worker.SubmitAs(6, 0, 1, 1) == SP_OK);
+  REQUIRE(worker.SubmitAs(7, 1, 1, 1) == SP_OK);
+  REQUIRE(worker.PollUntil(7));
   // Token 7 was rendered at submit, before token 6's response: it could not see the capture.
   for (size_t i = 5; i < 7; ++i) {
     const sp_result& r = worker.completions()[i].result;
     CHECK(r.error == (r.token == 6 ? SP_E_NONE : SP_E_OTHER));
   }
-  REQUIRE(worker.submit_as(8, 1, 1, 1) == SP_OK);
-  REQUIRE(worker.poll_until(8));
+  REQUIRE(worker.SubmitAs(8, 1, 1, 1) == SP_OK);
+  REQUIRE(worker.PollUntil(8));
   CHECK(worker.completions().back().result.error == SP_E_NONE);
-  CHECK(request_line(server.last_request()) == "POST /next/t-1-1?uid=7 HTTP/1.1");
+  CHECK(RequestLine(server.LastRequest()) == "POST /next/t-1-1?uid=7 HTTP/1.1");
 }
 
 TEST_CASE("captures: header with regex, body regex, defaults", "[captures]") {
   TestServer server({Mode::kKeepAlive, 200, "<a href=\"/order/981\">order</a>",
                      "Set-Cookie: sid=abc123; Path=/\r\nX-Request-Id: r-1\r\n"});
   TargetSettings t;
-  t.base_url = server.url();
+  t.base_url = server.Url();
   RequestSettings first;
   first.capture = R"js({
     "session": {"header": "set-cookie", "regex": "sid=([^;]+)"},
@@ -103,22 +105,22 @@ TEST_CASE("captures: header with regex, body regex, defaults", "[captures]") {
   second.path = "/o/{{ order }}/{{ missing }}/{{ num }}";
   second.headers = R"({"Cookie": "sid={{ session }}", "X-Rid": "{{ rid }}", "X-Page": "{{ page | url }}"})";
   Target target;
-  REQUIRE(target.create(t, {first, second}) == SP_OK);
+  REQUIRE(target.Create(t, {first, second}) == SP_OK);
   Worker worker(target);
-  REQUIRE(worker.submit_as(1, 0, 0, 0) == SP_OK);
-  REQUIRE(worker.poll_until(1));
+  REQUIRE(worker.SubmitAs(1, 0, 0, 0) == SP_OK);
+  REQUIRE(worker.PollUntil(1));
   CHECK(worker.completions()[0].result.error == SP_E_NONE);
-  REQUIRE(worker.submit_as(2, 1, 0, 0) == SP_OK);
-  REQUIRE(worker.poll_until(2));
-  const std::string got = server.last_request();
-  CHECK(request_line(got) == "GET /o/981/none/5 HTTP/1.1");
+  REQUIRE(worker.SubmitAs(2, 1, 0, 0) == SP_OK);
+  REQUIRE(worker.PollUntil(2));
+  const std::string got = server.LastRequest();
+  CHECK(RequestLine(got) == "GET /o/981/none/5 HTTP/1.1");
   CHECK_THAT(got, Catch::Contains("Cookie: sid=abc123\r\nX-Rid: r-1\r\nX-Page: %3Ca%20href%3D%22%2Forder%2F981%22%3E\r\n"));
 }
 
 TEST_CASE("captures: nothing found fails the step as check \"capture <name>\"", "[captures]") {
   TestServer server({Mode::kKeepAlive, 200, R"({"other": 1})"});
   TargetSettings t;
-  t.base_url = server.url();
+  t.base_url = server.Url();
   RequestSettings r;
   r.capture = R"({"token": {"json": "$.token"}})";
   RequestSettings header_capture;
@@ -127,81 +129,82 @@ TEST_CASE("captures: nothing found fails the step as check \"capture <name>\"", 
   with_check.checks = R"([{"status": 201}])";
   with_check.capture = R"({"token": {"json": "$.token"}})";
   Target target;
-  REQUIRE(target.create(t, {r, header_capture, with_check}) == SP_OK);
+  REQUIRE(target.Create(t, {r, header_capture, with_check}) == SP_OK);
   Worker worker(target);
   for (uint32_t i = 0; i < 3; ++i) {
-    REQUIRE(worker.submit_as(i, i, 0, 0) == SP_OK);
-    REQUIRE(worker.poll_until(i + 1));
+    REQUIRE(worker.SubmitAs(i, i, 0, 0) == SP_OK);
+    REQUIRE(worker.PollUntil(i + 1));
   }
   const auto& c = worker.completions();
   CHECK(c[0].result.error == SP_E_CHECK_FAILED);
-  CHECK(interned_name(c[0].result.failed_check) == "capture token");
+  CHECK(InternedName(c[0].result.failed_check) == "capture token");
   CHECK(c[0].detail == "capture \"token\" found nothing at $.token");
-  CHECK(interned_name(c[1].result.failed_check) == "capture trace");
+  CHECK(InternedName(c[1].result.failed_check) == "capture trace");
   CHECK(c[1].detail == "capture \"trace\" found nothing in header X-Trace");
-  CHECK(interned_name(c[2].result.failed_check) == "status is 201");
+  CHECK(InternedName(c[2].result.failed_check) == "status is 201");
 
   // A 4xx without a status check stays http_4xx even when a capture finds nothing.
   TestServer missing({Mode::kKeepAlive, 404, "{}"});
   TargetSettings t2;
-  t2.base_url = missing.url();
+  t2.base_url = missing.Url();
   Target target2;
-  REQUIRE(target2.create(t2, {r}) == SP_OK);
+  REQUIRE(target2.Create(t2, {r}) == SP_OK);
   Worker w2(target2);
-  REQUIRE(w2.submit(1) == SP_OK);
-  REQUIRE(w2.poll_until(1));
+  REQUIRE(w2.Submit(1) == SP_OK);
+  REQUIRE(w2.PollUntil(1));
   CHECK(w2.completions()[0].result.error == SP_E_HTTP_4XX);
 }
 
 TEST_CASE("captures: a body over max_body_capture is not captured from", "[captures]") {
   TestServer server({Mode::kKeepAlive, 200, "id=7;" + std::string(5000, 'x'), "X-Id: 9\r\n"});
   TargetSettings t;
-  t.base_url = server.url();
+  t.base_url = server.Url();
   t.max_body_capture = 64;
   RequestSettings body, header;
   body.capture = R"js({"id": {"regex": "id=(\\d+)"}})js";
   header.capture = R"({"hid": {"header": "X-Id"}})";
   Target target;
-  REQUIRE(target.create(t, {body, header}) == SP_OK);
+  REQUIRE(target.Create(t, {body, header}) == SP_OK);
   Worker worker(target);
-  REQUIRE(worker.submit(1, 0) == SP_OK);
-  REQUIRE(worker.poll_until(1));
-  REQUIRE(worker.submit(2, 1) == SP_OK);
-  REQUIRE(worker.poll_until(2));
+  REQUIRE(worker.Submit(1, 0) == SP_OK);
+  REQUIRE(worker.PollUntil(1));
+  REQUIRE(worker.Submit(2, 1) == SP_OK);
+  REQUIRE(worker.PollUntil(2));
   CHECK(worker.completions()[0].result.error == SP_E_CHECK_FAILED);
-  CHECK(interned_name(worker.completions()[0].result.failed_check) == "response body over max_body_capture");
+  CHECK(InternedName(worker.completions()[0].result.failed_check) ==
+        "response body over max_body_capture");
   CHECK(worker.completions()[1].result.error == SP_E_NONE);
 }
 
 TEST_CASE("captures: option errors carry the JSON pointer", "[captures]") {
-  Refusal r = refuse(R"(["token"])");
+  Refusal r = Refuse(R"(["token"])");
   CHECK(r.option == "requests/1");
   CHECK(r.path == "/capture");
   CHECK_THAT(r.message, Catch::Contains("capture must be a map"));
-  r = refuse(R"({"1st": {"json": "$.a"}})");
+  r = Refuse(R"({"1st": {"json": "$.a"}})");
   CHECK(r.path == "/capture/1st");
   CHECK_THAT(r.message, Catch::Contains("must be letters, digits and _"));
-  r = refuse(R"({"seq": {"json": "$.a"}})");
+  r = Refuse(R"({"seq": {"json": "$.a"}})");
   CHECK(r.path == "/capture/seq");
   CHECK_THAT(r.message, Catch::Contains("is a built-in template value"));
-  r = refuse(R"({"a": "$.a"})");
+  r = Refuse(R"({"a": "$.a"})");
   CHECK(r.path == "/capture/a");
-  r = refuse(R"({"a": {}})");
+  r = Refuse(R"({"a": {}})");
   CHECK(r.path == "/capture/a");
   CHECK_THAT(r.message, Catch::Contains("needs a source: json, header or regex"));
-  r = refuse(R"({"a": {"json": "$.a", "header": "X"}})");
+  r = Refuse(R"({"a": {"json": "$.a", "header": "X"}})");
   CHECK(r.path == "/capture/a");
   CHECK_THAT(r.message, Catch::Contains("takes json alone"));
-  r = refuse(R"({"a": {"json": "a.b"}})");
+  r = Refuse(R"({"a": {"json": "a.b"}})");
   CHECK(r.path == "/capture/a/json");
-  r = refuse(R"({"a": {"regex": "(x"}})");
+  r = Refuse(R"({"a": {"regex": "(x"}})");
   CHECK(r.path == "/capture/a/regex");
   CHECK_THAT(r.message, Catch::Contains("invalid regular expression"));
-  r = refuse(R"({"a": {"header": "Bad Header"}})");
+  r = Refuse(R"({"a": {"header": "Bad Header"}})");
   CHECK(r.path == "/capture/a/header");
-  r = refuse(R"({"a": {"header": "X", "from": "body"}})");
+  r = Refuse(R"({"a": {"header": "X", "from": "body"}})");
   CHECK(r.path == "/capture/a/from");
   CHECK_THAT(r.message, Catch::Contains("known keys: json, header, regex, default"));
-  r = refuse(R"({"a": {"header": "X", "default": [1]}})");
+  r = Refuse(R"({"a": {"header": "X", "default": [1]}})");
   CHECK(r.path == "/capture/a/default");
 }

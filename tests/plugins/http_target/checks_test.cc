@@ -20,32 +20,32 @@ struct Outcome {
   std::string detail;
 };
 
-Outcome run_checks(TestServer& server, const std::string& checks) {
+Outcome RunChecks(TestServer& server, const std::string& checks) {
   TargetSettings t;
-  t.base_url = server.url();
+  t.base_url = server.Url();
   RequestSettings r;
   r.checks = checks;
   Target target;
   INFO(checks);
-  REQUIRE(target.create(t, {r}) == SP_OK);
+  REQUIRE(target.Create(t, {r}) == SP_OK);
   Worker worker(target);
-  REQUIRE(worker.submit(1) == SP_OK);
-  REQUIRE(worker.poll_until(1));
+  REQUIRE(worker.Submit(1) == SP_OK);
+  REQUIRE(worker.PollUntil(1));
   const Completion& c = worker.completions()[0];
   return {c.result.error, c.result.status,
-          c.result.error == SP_E_CHECK_FAILED ? interned_name(c.result.failed_check) : "", c.detail};
+          c.result.error == SP_E_CHECK_FAILED ? InternedName(c.result.failed_check) : "", c.detail};
 }
 
-void passes(TestServer& server, const std::string& checks) {
-  const Outcome o = run_checks(server, checks);
+void Passes(TestServer& server, const std::string& checks) {
+  const Outcome o = RunChecks(server, checks);
   INFO(checks << " -> " << o.detail);
   CHECK(o.error == SP_E_NONE);
   CHECK(o.detail.empty());
 }
 
-void fails(TestServer& server, const std::string& checks, const std::string& name,
+void Fails(TestServer& server, const std::string& checks, const std::string& name,
            const std::string& detail = "") {
-  const Outcome o = run_checks(server, checks);
+  const Outcome o = RunChecks(server, checks);
   INFO(checks);
   CHECK(o.error == SP_E_CHECK_FAILED);
   CHECK(o.failed == name);
@@ -56,7 +56,7 @@ struct Refusal {
   std::string message, option, path;
 };
 
-Refusal refuse(const std::string& checks, int index = 0) {
+Refusal Refuse(const std::string& checks, int index = 0) {
   TargetSettings t;
   t.base_url = "http://127.0.0.1:1";
   RequestSettings ok, r;
@@ -65,7 +65,7 @@ Refusal refuse(const std::string& checks, int index = 0) {
   steps.push_back(r);
   Target target;
   INFO(checks);
-  CHECK(target.create(t, steps) == SP_INVALID_ARGUMENT);
+  CHECK(target.Create(t, steps) == SP_INVALID_ARGUMENT);
   return {target.error().message, target.error().option, target.error().path};
 }
 
@@ -73,117 +73,128 @@ Refusal refuse(const std::string& checks, int index = 0) {
 
 TEST_CASE("checks: status", "[checks]") {
   TestServer server({Mode::kKeepAlive, 200, kBody, kHeaders});
-  passes(server, R"([{"status": 200}])");
-  passes(server, R"([{"status": "200"}])");
-  passes(server, R"([{"status": [201, 200]}])");
-  passes(server, R"([{"status": "2xx"}])");
-  passes(server, R"([{"status": ["4xx", "2XX"]}])");
-  passes(server, R"([{"status": {"min": 200, "max": 204}}])");
-  fails(server, R"([{"status": 201}])", "status is 201", "check \"status is 201\" failed: status 200");
-  fails(server, R"([{"status": [201, "3xx"]}])", "status in [201, 3xx]");
-  fails(server, R"([{"status": "5xx"}])", "status is 5xx");
-  fails(server, R"([{"status": {"min": 201, "max": 299}}])", "status in 201..299");
-  fails(server, R"([{"name": "created", "status": 201}])", "created",
+  Passes(server, R"([{"status": 200}])");
+  Passes(server, R"([{"status": "200"}])");
+  Passes(server, R"([{"status": [201, 200]}])");
+  Passes(server, R"([{"status": "2xx"}])");
+  Passes(server, R"([{"status": ["4xx", "2XX"]}])");
+  Passes(server, R"([{"status": {"min": 200, "max": 204}}])");
+  Fails(server, R"([{"status": 201}])", "status is 201",
+        "check \"status is 201\" failed: status 200");
+  Fails(server, R"([{"status": [201, "3xx"]}])", "status in [201, 3xx]");
+  Fails(server, R"([{"status": "5xx"}])", "status is 5xx");
+  Fails(server, R"([{"status": {"min": 201, "max": 299}}])", "status in 201..299");
+  Fails(server, R"([{"name": "created", "status": 201}])", "created",
         "check \"created\" failed: status 200");
 }
 
 TEST_CASE("checks: header", "[checks]") {
   TestServer server({Mode::kKeepAlive, 200, kBody, kHeaders});
-  passes(server, R"([{"header": {"name": "x-trace"}}])");
-  passes(server, R"([{"header": {"name": "X-Trace", "equals": "abc-123"}}])");
-  passes(server, R"([{"header": {"name": "X-Mode", "equals": "fast, steady"}}])");  // repeated: joined
-  passes(server, R"([{"header": {"name": "X-Trace", "contains": "c-1"}}])");
-  passes(server, R"([{"header": {"name": "X-Trace", "matches": "^[a-z]+-\\d+$"}}])");
-  fails(server, R"([{"header": {"name": "X-Missing"}}])", "header X-Missing is present",
+  Passes(server, R"([{"header": {"name": "x-trace"}}])");
+  Passes(server, R"([{"header": {"name": "X-Trace", "equals": "abc-123"}}])");
+  Passes(server,
+         R"([{"header": {"name": "X-Mode", "equals": "fast, steady"}}])");  // repeated: joined
+  Passes(server, R"([{"header": {"name": "X-Trace", "contains": "c-1"}}])");
+  Passes(server, R"([{"header": {"name": "X-Trace", "matches": "^[a-z]+-\\d+$"}}])");
+  Fails(server, R"([{"header": {"name": "X-Missing"}}])", "header X-Missing is present",
         "check \"header X-Missing is present\" failed: no X-Missing header");
-  fails(server, R"([{"header": {"name": "X-Trace", "equals": "abc"}}])", "header X-Trace equals \"abc\"",
+  Fails(server, R"([{"header": {"name": "X-Trace", "equals": "abc"}}])",
+        "header X-Trace equals \"abc\"",
         "check \"header X-Trace equals \"abc\"\" failed: X-Trace is \"abc-123\"");
-  fails(server, R"([{"header": {"name": "X-Trace", "contains": "zz"}}])", "header X-Trace contains \"zz\"");
-  fails(server, R"([{"header": {"name": "X-Trace", "matches": "^\\d"}}])", "header X-Trace matches \"^\\d\"");
+  Fails(server, R"([{"header": {"name": "X-Trace", "contains": "zz"}}])",
+        "header X-Trace contains \"zz\"");
+  Fails(server, R"([{"header": {"name": "X-Trace", "matches": "^\\d"}}])",
+        "header X-Trace matches \"^\\d\"");
 }
 
 TEST_CASE("checks: body_contains, body_matches, json", "[checks]") {
   TestServer server({Mode::kChunked, 200});  // chunked "hello": the body is decoded first
-  passes(server, R"([{"body_contains": "hello"}])");
-  passes(server, R"([{"body_matches": "^hel+o$"}])");
-  fails(server, R"([{"body_contains": "bye"}])", "body contains \"bye\"",
+  Passes(server, R"([{"body_contains": "hello"}])");
+  Passes(server, R"([{"body_matches": "^hel+o$"}])");
+  Fails(server, R"([{"body_contains": "bye"}])", "body contains \"bye\"",
         "check \"body contains \"bye\"\" failed: not in the body");
-  fails(server, R"([{"body_matches": "^lo"}])", "body matches \"^lo\"");
-  fails(server, R"([{"json": {"path": "$.ok"}}])", "json $.ok exists",
+  Fails(server, R"([{"body_matches": "^lo"}])", "body matches \"^lo\"");
+  Fails(server, R"([{"json": {"path": "$.ok"}}])", "json $.ok exists",
         "check \"json $.ok exists\" failed: the body is not JSON");
 
   TestServer json_server({Mode::kKeepAlive, 200, kBody});
-  passes(json_server, R"([{"json": {"path": "$.ok", "equals": true}}])");
-  passes(json_server, R"([{"json": {"path": "/ok", "equals": true}}])");
-  passes(json_server, R"([{"json": {"path": "$.id", "equals": 42.0}}])");
-  passes(json_server, R"([{"json": {"path": "$.user.name", "equals": "ann"}}])");
-  passes(json_server, R"([{"json": {"path": "$['user']['name']", "equals": "ann"}}])");
-  passes(json_server, R"([{"json": {"path": "$[\"us\\er\"]['na\\me']", "equals": "ann"}}])");
-  passes(json_server, R"([{"json": {"path": "$.items[1]", "equals": 2}}])");
-  passes(json_server, R"([{"json": {"path": "/items/0"}}])");
-  passes(json_server, R"([{"json": {"path": "$.n", "equals": null}}])");
-  passes(json_server, R"([{"json": {"path": "$.items", "equals": [1, 2]}}])");
-  fails(json_server, R"([{"json": {"path": "$.ok", "equals": false}}])", "json $.ok equals false",
+  Passes(json_server, R"([{"json": {"path": "$.ok", "equals": true}}])");
+  Passes(json_server, R"([{"json": {"path": "/ok", "equals": true}}])");
+  Passes(json_server, R"([{"json": {"path": "$.id", "equals": 42.0}}])");
+  Passes(json_server, R"([{"json": {"path": "$.user.name", "equals": "ann"}}])");
+  Passes(json_server, R"([{"json": {"path": "$['user']['name']", "equals": "ann"}}])");
+  Passes(json_server, R"([{"json": {"path": "$[\"us\\er\"]['na\\me']", "equals": "ann"}}])");
+  Passes(json_server, R"([{"json": {"path": "$.items[1]", "equals": 2}}])");
+  Passes(json_server, R"([{"json": {"path": "/items/0"}}])");
+  Passes(json_server, R"([{"json": {"path": "$.n", "equals": null}}])");
+  Passes(json_server, R"([{"json": {"path": "$.items", "equals": [1, 2]}}])");
+  Fails(json_server, R"([{"json": {"path": "$.ok", "equals": false}}])", "json $.ok equals false",
         "check \"json $.ok equals false\" failed: $.ok is true");
-  fails(json_server, R"([{"json": {"path": "$.id", "equals": "42"}}])", "json $.id equals \"42\"");
-  fails(json_server, R"([{"json": {"path": "$.items[2]"}}])", "json $.items[2] exists",
+  Fails(json_server, R"([{"json": {"path": "$.id", "equals": "42"}}])", "json $.id equals \"42\"");
+  Fails(json_server, R"([{"json": {"path": "$.items[2]"}}])", "json $.items[2] exists",
         "check \"json $.items[2] exists\" failed: $.items[2] not found");
-  fails(json_server, R"([{"json": {"path": "/user/age"}}])", "json /user/age exists");
+  Fails(json_server, R"([{"json": {"path": "/user/age"}}])", "json /user/age exists");
 }
 
 TEST_CASE("checks: the first failing check is reported", "[checks]") {
   TestServer server({Mode::kKeepAlive, 200, kBody, kHeaders});
-  passes(server, R"([{"status": 200}, {"body_contains": "ann"}, {"json": {"path": "$.ok", "equals": true}}])");
-  fails(server, R"([{"status": 200}, {"name": "second", "body_contains": "zzz"}, {"name": "third", "status": 500}])",
-        "second");
-  fails(server, R"([{"name": "third", "status": 500}, {"name": "second", "body_contains": "zzz"}])", "third");
+  Passes(
+      server,
+      R"([{"status": 200}, {"body_contains": "ann"}, {"json": {"path": "$.ok", "equals": true}}])");
+  Fails(
+      server,
+      R"([{"status": 200}, {"name": "second", "body_contains": "zzz"}, {"name": "third", "status": 500}])",
+      "second");
+  Fails(server, R"([{"name": "third", "status": 500}, {"name": "second", "body_contains": "zzz"}])",
+        "third");
 }
 
 TEST_CASE("checks: 4xx and 5xx with and without a status check", "[checks]") {
   TestServer not_found({Mode::kKeepAlive, 404, R"({"ok": false})"});
   // A status check that accepts 404 makes it a success.
-  Outcome o = run_checks(not_found, R"([{"status": 404}, {"json": {"path": "$.ok", "equals": false}}])");
+  Outcome o =
+      RunChecks(not_found, R"([{"status": 404}, {"json": {"path": "$.ok", "equals": false}}])");
   CHECK(o.error == SP_E_NONE);
   CHECK(o.status == 404);
-  o = run_checks(not_found, R"([{"status": "4xx"}])");
+  o = RunChecks(not_found, R"([{"status": "4xx"}])");
   CHECK(o.error == SP_E_NONE);
   // A status check that does not accept it: check_failed, naming it.
-  o = run_checks(not_found, R"([{"status": 200}])");
+  o = RunChecks(not_found, R"([{"status": 200}])");
   CHECK(o.error == SP_E_CHECK_FAILED);
   CHECK(o.failed == "status is 200");
   // Without a status check the 4xx stands, whatever the other checks would say.
-  o = run_checks(not_found, R"([{"body_contains": "zzz"}])");
+  o = RunChecks(not_found, R"([{"body_contains": "zzz"}])");
   CHECK(o.error == SP_E_HTTP_4XX);
   CHECK(o.detail.empty());
-  o = run_checks(not_found, R"([{"json": {"path": "$.ok", "equals": false}}])");
+  o = RunChecks(not_found, R"([{"json": {"path": "$.ok", "equals": false}}])");
   CHECK(o.error == SP_E_HTTP_4XX);
 
   TestServer unavailable({Mode::kKeepAlive, 503, "down"});
-  o = run_checks(unavailable, R"([{"body_contains": "down"}])");
+  o = RunChecks(unavailable, R"([{"body_contains": "down"}])");
   CHECK(o.error == SP_E_HTTP_5XX);
-  o = run_checks(unavailable, R"([{"status": [200, 503]}, {"body_contains": "down"}])");
+  o = RunChecks(unavailable, R"([{"status": [200, 503]}, {"body_contains": "down"}])");
   CHECK(o.error == SP_E_NONE);
 }
 
 TEST_CASE("checks: a body over max_body_capture fails body checks by name", "[checks]") {
   TestServer server({Mode::kKeepAlive, 200, std::string(3000, 'x') + "END"});
   TargetSettings t;
-  t.base_url = server.url();
+  t.base_url = server.Url();
   t.max_body_capture = 1000;
   RequestSettings body_check, status_only;
   body_check.checks = R"([{"status": 200}, {"body_contains": "END"}])";
   status_only.checks = R"([{"status": 200}, {"header": {"name": "Content-Length", "equals": "3003"}}])";
   Target target;
-  REQUIRE(target.create(t, {body_check, status_only}) == SP_OK);
+  REQUIRE(target.Create(t, {body_check, status_only}) == SP_OK);
   Worker worker(target);
-  REQUIRE(worker.submit(1, 0) == SP_OK);
-  REQUIRE(worker.submit(2, 1) == SP_OK);
-  REQUIRE(worker.poll_until(2));
+  REQUIRE(worker.Submit(1, 0) == SP_OK);
+  REQUIRE(worker.Submit(2, 1) == SP_OK);
+  REQUIRE(worker.PollUntil(2));
   for (const Completion& c : worker.completions()) {
     INFO("token " << c.result.token << ": " << c.detail);
     if (c.result.token == 1) {
       CHECK(c.result.error == SP_E_CHECK_FAILED);
-      CHECK(interned_name(c.result.failed_check) == "response body over max_body_capture");
+      CHECK(InternedName(c.result.failed_check) == "response body over max_body_capture");
       CHECK_THAT(c.detail, Catch::Contains("over max_body_capture (1000 bytes)"));
     } else {
       CHECK(c.result.error == SP_E_NONE);  // no body needed: no limit applies
@@ -195,82 +206,82 @@ TEST_CASE("checks: a body over max_body_capture fails body checks by name", "[ch
   TargetSettings roomy = t;
   roomy.max_body_capture = 4000;
   Target big;
-  REQUIRE(big.create(roomy, {body_check}) == SP_OK);
+  REQUIRE(big.Create(roomy, {body_check}) == SP_OK);
   Worker w(big);
-  REQUIRE(w.submit(1) == SP_OK);
-  REQUIRE(w.poll_until(1));
+  REQUIRE(w.Submit(1) == SP_OK);
+  REQUIRE(w.PollUntil(1));
   CHECK(w.completions()[0].result.error == SP_E_NONE);
 }
 
 TEST_CASE("checks: option errors carry the JSON pointer", "[checks]") {
-  Refusal r = refuse(R"([{"json": {"path": "$['a"}}])");
+  Refusal r = Refuse(R"([{"json": {"path": "$['a"}}])");
   CHECK(r.path == "/checks/0/json/path");
   CHECK_THAT(r.message, Catch::Contains("JSON path '$['a': unterminated quoted key at column 2"));
 
-  r = refuse(R"({"status": 200})");
+  r = Refuse(R"({"status": 200})");
   CHECK(r.option == "requests/0");
   CHECK(r.path == "/checks");
   CHECK_THAT(r.message, Catch::Contains("checks must be a list"));
 
-  r = refuse(R"([{"status": 200}, {"status": 200}, {"status": "abc"}])", 1);
+  r = Refuse(R"([{"status": 200}, {"status": 200}, {"status": "abc"}])", 1);
   CHECK(r.option == "requests/1");
   CHECK(r.path == "/checks/2/status");
   CHECK_THAT(r.message, Catch::Contains("status must be a code (200), a class (\"2xx\")"));
 
-  r = refuse(R"([{"status": [200, 1000]}])");
+  r = Refuse(R"([{"status": [200, 1000]}])");
   CHECK(r.path == "/checks/0/status/1");
-  r = refuse(R"([{"status": []}])");
+  r = Refuse(R"([{"status": []}])");
   CHECK(r.path == "/checks/0/status");
-  r = refuse(R"([{"status": {"min": 300, "max": 200}}])");
+  r = Refuse(R"([{"status": {"min": 300, "max": 200}}])");
   CHECK(r.path == "/checks/0/status/min");
   CHECK_THAT(r.message, Catch::Contains("min must not exceed max"));
-  r = refuse(R"([{"status": {"min": 200}}])");
+  r = Refuse(R"([{"status": {"min": 200}}])");
   CHECK(r.path == "/checks/0/status");
   CHECK_THAT(r.message, Catch::Contains("needs max"));
-  r = refuse(R"([{"status": {"low": 200}}])");
+  r = Refuse(R"([{"status": {"low": 200}}])");
   CHECK(r.path == "/checks/0/status/low");
 
-  r = refuse(R"([{"status": 200, "body_contains": "x"}])");
+  r = Refuse(R"([{"status": 200, "body_contains": "x"}])");
   CHECK_THAT(r.message, Catch::Contains("a check tests one thing"));
   CHECK(r.path.rfind("/checks/0/", 0) == 0);
-  r = refuse(R"([{"name": "x"}])");
+  r = Refuse(R"([{"name": "x"}])");
   CHECK(r.path == "/checks/0");
   CHECK_THAT(r.message, Catch::Contains("check has nothing to test"));
-  r = refuse(R"([{"stauts": 200}])");
+  r = Refuse(R"([{"stauts": 200}])");
   CHECK(r.path == "/checks/0/stauts");
   CHECK_THAT(r.message, Catch::Contains("unknown key \"stauts\" in a check"));
-  r = refuse(R"([200])");
+  r = Refuse(R"([200])");
   CHECK(r.path == "/checks/0");
-  r = refuse(R"([{"name": "", "status": 200}])");
+  r = Refuse(R"([{"name": "", "status": 200}])");
   CHECK(r.path == "/checks/0/name");
 
-  r = refuse(R"([{"header": {"equals": "x"}}])");
+  r = Refuse(R"([{"header": {"equals": "x"}}])");
   CHECK(r.path == "/checks/0/header");
   CHECK_THAT(r.message, Catch::Contains("header needs a name"));
-  r = refuse(R"([{"header": {"name": "Bad Name"}}])");
+  r = Refuse(R"([{"header": {"name": "Bad Name"}}])");
   CHECK(r.path == "/checks/0/header/name");
-  r = refuse(R"([{"header": {"name": "X", "equals": "a", "contains": "b"}}])");
+  r = Refuse(R"([{"header": {"name": "X", "equals": "a", "contains": "b"}}])");
   CHECK_THAT(r.message, Catch::Contains("one of equals, contains or matches"));
-  r = refuse(R"([{"header": {"name": "X", "matches": "(unclosed"}}])");
+  r = Refuse(R"([{"header": {"name": "X", "matches": "(unclosed"}}])");
   CHECK(r.path == "/checks/0/header/matches");
   CHECK_THAT(r.message, Catch::Contains("invalid regular expression \"(unclosed\""));
 
-  r = refuse(R"([{"body_contains": ""}])");
+  r = Refuse(R"([{"body_contains": ""}])");
   CHECK(r.path == "/checks/0/body_contains");
-  r = refuse(R"js([{"body_matches": "a)"}])js");
+  r = Refuse(R"js([{"body_matches": "a)"}])js");
   CHECK(r.path == "/checks/0/body_matches");
   CHECK_THAT(r.message, Catch::Contains("invalid regular expression"));
 
-  r = refuse(R"([{"json": {"equals": true}}])");
+  r = Refuse(R"([{"json": {"equals": true}}])");
   CHECK(r.path == "/checks/0/json");
   CHECK_THAT(r.message, Catch::Contains("json needs a path"));
-  r = refuse(R"([{"json": {"path": "ok"}}])");
+  r = Refuse(R"([{"json": {"path": "ok"}}])");
   CHECK(r.path == "/checks/0/json/path");
   CHECK_THAT(r.message, Catch::Contains("must start with '$'"));
-  r = refuse(R"([{"json": {"path": "$.a[x]"}}])");
+  r = Refuse(R"([{"json": {"path": "$.a[x]"}}])");
   CHECK(r.path == "/checks/0/json/path");
-  r = refuse(R"([{"json": {"path": "/a~2"}}])");
+  r = Refuse(R"([{"json": {"path": "/a~2"}}])");
   CHECK_THAT(r.message, Catch::Contains("'~' not followed by 0 or 1"));
-  r = refuse(R"([{"json": {"path": "$.a", "is": 1}}])");
+  r = Refuse(R"([{"json": {"path": "$.a", "is": 1}}])");
   CHECK(r.path == "/checks/0/json/is");
 }

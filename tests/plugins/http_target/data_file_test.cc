@@ -16,18 +16,18 @@ using Mode = TestServer::Mode;
 
 namespace {
 
-CsvTable parsed(std::string_view text) {
+CsvTable Parsed(std::string_view text) {
   CsvTable t;
   std::string err;
   INFO(text);
-  REQUIRE(parse_csv(text, &t, &err));
+  REQUIRE(ParseCsv(text, &t, &err));
   return t;
 }
 
-std::string csv_error(std::string_view text) {
+std::string CsvError(std::string_view text) {
   CsvTable t;
   std::string err;
-  CHECK_FALSE(parse_csv(text, &t, &err));
+  CHECK_FALSE(ParseCsv(text, &t, &err));
   return err;
 }
 
@@ -49,7 +49,7 @@ class TempCsv {
 };
 
 // The path of the request the server saw, e.g. "/u/ann".
-std::string request_path(const std::string& request) {
+std::string RequestPath(const std::string& request) {
   const size_t sp1 = request.find(' ');
   return request.substr(sp1 + 1, request.find(' ', sp1 + 1) - sp1 - 1);
 }
@@ -57,47 +57,48 @@ std::string request_path(const std::string& request) {
 }  // namespace
 
 TEST_CASE("csv: fields, quotes, line breaks", "[data]") {
-  CsvTable t = parsed("id,name,note\n1,ann,plain\n2,\"Smith, Bob\",\"said \"\"hi\"\"\"\n");
+  CsvTable t = Parsed("id,name,note\n1,ann,plain\n2,\"Smith, Bob\",\"said \"\"hi\"\"\"\n");
   REQUIRE(t.columns == std::vector<std::string>{"id", "name", "note"});
   REQUIRE(t.rows.size() == 2);
   CHECK(t.rows[0] == std::vector<std::string>{"1", "ann", "plain"});
   CHECK(t.rows[1] == std::vector<std::string>{"2", "Smith, Bob", "said \"hi\""});
 
-  t = parsed("a,b\r\n\"line\nbreak\",\"crlf\r\ninside\"\r\nx,\r\n,y");  // no final line break
+  t = Parsed("a,b\r\n\"line\nbreak\",\"crlf\r\ninside\"\r\nx,\r\n,y");  // no final line break
   REQUIRE(t.rows.size() == 3);
   CHECK(t.rows[0] == std::vector<std::string>{"line\nbreak", "crlf\r\ninside"});
   CHECK(t.rows[1] == std::vector<std::string>{"x", ""});
   CHECK(t.rows[2] == std::vector<std::string>{"", "y"});
 
-  t = parsed("\xEF\xBB\xBFname\n\nann\n\n\nbob\n");  // BOM and empty lines skipped
+  t = Parsed("\xEF\xBB\xBFname\n\nann\n\n\nbob\n");  // BOM and empty lines skipped
   CHECK(t.columns == std::vector<std::string>{"name"});
   CHECK(t.rows == std::vector<std::vector<std::string>>{{"ann"}, {"bob"}});
 
-  t = parsed("q\n\"\"\n\"a,\"\"b\"\"\"\n");
+  t = Parsed("q\n\"\"\n\"a,\"\"b\"\"\"\n");
   CHECK(t.rows == std::vector<std::vector<std::string>>{{""}, {"a,\"b\""}});
-  t = parsed("a,b\n , x \n");  // spaces are data
+  t = Parsed("a,b\n , x \n");  // spaces are data
   CHECK(t.rows[0] == std::vector<std::string>{" ", " x "});
 }
 
 TEST_CASE("csv: errors name the line and column", "[data]") {
-  CHECK(csv_error("a,b\n1,2\n3\n") == "line 3, column 1: row has 1 field(s), the header has 2");
-  CHECK(csv_error("a,b\n1,\"open\n2,3\n") ==
+  CHECK(CsvError("a,b\n1,2\n3\n") == "line 3, column 1: row has 1 field(s), the header has 2");
+  CHECK(CsvError("a,b\n1,\"open\n2,3\n") ==
         "line 2, column 3: quoted field is not closed; add the closing \"");
-  CHECK_THAT(csv_error("a\nab\"c\n"), Catch::StartsWith("line 2, column 3: quote inside an unquoted field"));
-  CHECK_THAT(csv_error("a,b\n\"x\"y,1\n"),
+  CHECK_THAT(CsvError("a\nab\"c\n"),
+             Catch::StartsWith("line 2, column 3: quote inside an unquoted field"));
+  CHECK_THAT(CsvError("a,b\n\"x\"y,1\n"),
              Catch::StartsWith("line 2, column 4: unexpected character after a closing quote"));
-  CHECK_THAT(csv_error("a,,c\n1,2,3\n"), Catch::Contains("column 2 of the header row has no name"));
-  CHECK_THAT(csv_error("a,b,a\n1,2,3\n"), Catch::Contains("column name \"a\" appears twice"));
-  CHECK_THAT(csv_error(""), Catch::Contains("the file is empty"));
-  CHECK_THAT(csv_error("a,b\n"), Catch::Contains("no data rows"));
-  CHECK_THAT(csv_error("a\n\"x\n\"\n1,2\n"), Catch::StartsWith("line 4, column 1: row has 2"));
+  CHECK_THAT(CsvError("a,,c\n1,2,3\n"), Catch::Contains("column 2 of the header row has no name"));
+  CHECK_THAT(CsvError("a,b,a\n1,2,3\n"), Catch::Contains("column name \"a\" appears twice"));
+  CHECK_THAT(CsvError(""), Catch::Contains("the file is empty"));
+  CHECK_THAT(CsvError("a,b\n"), Catch::Contains("no data rows"));
+  CHECK_THAT(CsvError("a\n\"x\n\"\n1,2\n"), Catch::StartsWith("line 4, column 1: row has 2"));
 }
 
 TEST_CASE("data: modes end to end", "[data]") {
   TempCsv file("name,city\nann,Oslo\nbob,\"New York\"\ncy,Rome\n");
   TestServer server({Mode::kEcho});
   TargetSettings t;
-  t.base_url = server.url();
+  t.base_url = server.Url();
   t.data_file = file.path();
   RequestSettings first;
   first.path = "/u/{{ data.name }}";
@@ -105,15 +106,15 @@ TEST_CASE("data: modes end to end", "[data]") {
   second.path = "/c/{{ data.city }}";
 
   const auto run = [&](Worker& w, uint64_t token, uint32_t step, uint32_t vu, uint64_t it) {
-    REQUIRE(w.submit_as(token, step, vu, it) == SP_OK);
-    REQUIRE(w.poll_until(w.completions().size() + 1));
-    return request_path(server.last_request());
+    REQUIRE(w.SubmitAs(token, step, vu, it) == SP_OK);
+    REQUIRE(w.PollUntil(w.completions().size() + 1));
+    return RequestPath(server.LastRequest());
   };
 
   SECTION("sequential: file order shared across VUs and workers, wrapping") {
     t.data_mode = "sequential";
     Target target;
-    REQUIRE(target.create(t, {first, second}) == SP_OK);
+    REQUIRE(target.Create(t, {first, second}) == SP_OK);
     Worker w1(target);
     Worker w2(target);
     CHECK(run(w1, 1, 0, 0, 0) == "/u/ann");
@@ -127,7 +128,7 @@ TEST_CASE("data: modes end to end", "[data]") {
   SECTION("random: any row, kept for the iteration") {
     t.data_mode = "random";
     Target target;
-    REQUIRE(target.create(t, {first, second}) == SP_OK);
+    REQUIRE(target.Create(t, {first, second}) == SP_OK);
     Worker w(target);
     std::set<std::string> names;
     const std::map<std::string, std::string> city{{"/u/ann", "/c/Oslo"}, {"/u/bob", "/c/New%20York"},
@@ -142,14 +143,14 @@ TEST_CASE("data: modes end to end", "[data]") {
   SECTION("unique: VU n reads row n in every iteration; VUs beyond the rows fail") {
     t.data_mode = "unique";
     Target target;
-    REQUIRE(target.create(t, {first, second}) == SP_OK);
+    REQUIRE(target.Create(t, {first, second}) == SP_OK);
     Worker w(target);
     CHECK(run(w, 1, 0, 2, 0) == "/u/cy");
     CHECK(run(w, 2, 0, 2, 7) == "/u/cy");
     CHECK(run(w, 3, 1, 0, 4) == "/c/Oslo");
     const int before = server.requests();
-    REQUIRE(w.submit_as(4, 0, 3, 0) == SP_OK);
-    REQUIRE(w.poll_until(4));
+    REQUIRE(w.SubmitAs(4, 0, 3, 0) == SP_OK);
+    REQUIRE(w.PollUntil(4));
     const Completion& c = w.completions()[3];
     CHECK(c.result.error == SP_E_OTHER);
     CHECK_THAT(c.detail, Catch::Contains("data_mode unique: VU 3 has no row of its own (data_file has 3 rows)"));
@@ -164,7 +165,7 @@ TEST_CASE("data: option errors", "[data]") {
   r.path = "/{{ data.name }}";
   const auto refuse = [&](const TargetSettings& ts) {
     Target target;
-    CHECK(target.create(ts, {r}) == SP_INVALID_ARGUMENT);
+    CHECK(target.Create(ts, {r}) == SP_INVALID_ARGUMENT);
     return std::array<std::string, 3>{target.error().message, target.error().option, target.error().path};
   };
   TargetSettings missing = t;

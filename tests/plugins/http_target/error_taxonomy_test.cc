@@ -34,37 +34,37 @@ using Conn = ScriptServer::Conn;
 
 namespace {
 
-TargetSettings settings_for(const ScriptServer& server) {
+TargetSettings SettingsFor(const ScriptServer& server) {
   TargetSettings t;
-  t.base_url = server.url();
+  t.base_url = server.Url();
   return t;
 }
 
 // One request against a server that answers it with `response` and then holds the connection
 // open (so what the client sees comes from the bytes, not from a close).
-Completion answer_once(const std::string& response, TargetSettings t = {}) {
+Completion AnswerOnce(const std::string& response, TargetSettings t = {}) {
   ScriptServer server([&response](Conn& c) {
     std::string request;
-    if (c.read_request(&request)) c.send(response);
-    c.wait_closed();
+    if (c.ReadRequest(&request)) c.Send(response);
+    c.WaitClosed();
   });
-  t.base_url = server.url();
+  t.base_url = server.Url();
   Target target;
-  REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
   Worker worker(target);
-  REQUIRE(worker.submit(1) == SP_OK);
-  REQUIRE(worker.poll_until(1));
+  REQUIRE(worker.Submit(1) == SP_OK);
+  REQUIRE(worker.PollUntil(1));
   return worker.completions()[0];
 }
 
 // 6 MiB and a bit: far more than a socket buffer, so it arrives over many reads.
-std::string big_body() {
+std::string BigBody() {
   std::string big(6 * 1024 * 1024 + 3, '\0');
   for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('0' + i % 10);
   return big;
 }
 
-RequestSettings step(std::string method, std::string path) {
+RequestSettings Step(std::string method, std::string path) {
   RequestSettings r;
   r.method = std::move(method);
   r.path = std::move(path);
@@ -75,24 +75,24 @@ RequestSettings step(std::string method, std::string path) {
 
 TEST_CASE("taxonomy: dns for a name under .invalid fails at once, without asking the network",
           "[taxonomy]") {
-  const uint64_t start = now_ns();
+  const uint64_t start = NowNs();
   TargetSettings t;
   t.base_url = "http://stressplan-test.invalid:8080";
   Target target;
-  REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
-  CHECK(target.preflight() == SP_ERROR);
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
+  CHECK(target.Preflight() == SP_ERROR);
   CHECK(std::string(target.error().message) ==
         "cannot resolve host \"stressplan-test.invalid\" of base_url "
         "http://stressplan-test.invalid:8080: Name or service not known");
   Worker worker(target);
-  REQUIRE(worker.submit(1) == SP_OK);
-  REQUIRE(worker.poll_until(1));
+  REQUIRE(worker.Submit(1) == SP_OK);
+  REQUIRE(worker.PollUntil(1));
   const Completion& c = worker.completions()[0];
   CHECK(c.result.error == SP_E_DNS);
   CHECK(c.result.status == 0);
   CHECK(c.detail == "dns: cannot resolve \"stressplan-test.invalid\": Name or service not known");
   // create, preflight and the worker each resolve: none of them may wait for a DNS server.
-  CHECK(now_ns() - start < 1'000 * kMs);
+  CHECK(NowNs() - start < 1'000 * kMs);
 }
 
 TEST_CASE("taxonomy: reset and close before any response byte on a fresh connection",
@@ -101,13 +101,13 @@ TEST_CASE("taxonomy: reset and close before any response byte on a fresh connect
   SECTION("RST after reading the request") {
     ScriptServer server([](Conn& c) {
       std::string request;
-      if (c.read_request(&request)) c.reset();
+      if (c.ReadRequest(&request)) c.reset();
     });
     Target target;
-    REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+    REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
     Worker worker(target);
-    REQUIRE(worker.submit(1) == SP_OK);
-    REQUIRE(worker.poll_until(1));
+    REQUIRE(worker.Submit(1) == SP_OK);
+    REQUIRE(worker.PollUntil(1));
     const Completion& c = worker.completions()[0];
     CHECK(c.result.error == SP_E_RESET);
     CHECK(c.detail == "recv: Connection reset by peer");
@@ -118,13 +118,13 @@ TEST_CASE("taxonomy: reset and close before any response byte on a fresh connect
   SECTION("FIN after reading the request") {
     ScriptServer server([](Conn& c) {
       std::string request;
-      c.read_request(&request);
+      c.ReadRequest(&request);
     });
     Target target;
-    REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+    REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
     Worker worker(target);
-    REQUIRE(worker.submit(1) == SP_OK);
-    REQUIRE(worker.poll_until(1));
+    REQUIRE(worker.Submit(1) == SP_OK);
+    REQUIRE(worker.PollUntil(1));
     const Completion& c = worker.completions()[0];
     CHECK(c.result.error == SP_E_RESET);
     CHECK(c.detail == "connection closed by the peer before any response byte");
@@ -137,7 +137,7 @@ TEST_CASE("taxonomy: a response that stalls after its head is response_timeout w
   const std::string sent = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst-bytes";
   TargetSettings t;
   t.response_timeout_ns = 200 * kMs;
-  const Completion c = answer_once(sent, t);
+  const Completion c = AnswerOnce(sent, t);
   CHECK(c.result.error == SP_E_RESPONSE_TIMEOUT);
   CHECK(c.result.status == 200);
   CHECK(c.result.bytes_received == sent.size());
@@ -167,7 +167,7 @@ TEST_CASE("taxonomy: malformed responses from a real server are protocol errors"
   };
   for (const auto& [response, why] : cases) {
     INFO(response);
-    const Completion c = answer_once(response);
+    const Completion c = AnswerOnce(response);
     CHECK(c.result.error == SP_E_PROTOCOL);
     CHECK(c.detail == "protocol: " + why);
   }
@@ -177,21 +177,21 @@ TEST_CASE("taxonomy: cancel_all mid-body is interrupted with the status", "[taxo
   std::atomic<bool> sent{false};
   ScriptServer server([&sent](Conn& c) {
     std::string request;
-    if (c.read_request(&request)) {
-      c.send("HTTP/1.1 203 Partial\r\nContent-Length: 100\r\n\r\nabc");
+    if (c.ReadRequest(&request)) {
+      c.Send("HTTP/1.1 203 Partial\r\nContent-Length: 100\r\n\r\nabc");
       sent = true;
     }
-    c.wait_closed();
+    c.WaitClosed();
   });
   Target target;
-  REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
   Worker worker(target);
-  REQUIRE(worker.submit(1) == SP_OK);
-  const uint64_t until = now_ns() + 5'000 * kMs;
-  while (!sent && now_ns() < until) CHECK(worker.poll_once(now_ns() + 5 * kMs) == 0);
+  REQUIRE(worker.Submit(1) == SP_OK);
+  const uint64_t until = NowNs() + 5'000 * kMs;
+  while (!sent && NowNs() < until) CHECK(worker.PollOnce(NowNs() + 5 * kMs) == 0);
   REQUIRE(sent);
-  CHECK(worker.poll_once(now_ns() + 50 * kMs) == 0);  // reads the head and the 3 bytes
-  worker.cancel_all();
+  CHECK(worker.PollOnce(NowNs() + 50 * kMs) == 0);  // reads the head and the 3 bytes
+  worker.CancelAll();
   REQUIRE(worker.completions().size() == 1);
   const Completion& c = worker.completions()[0];
   CHECK(c.result.error == SP_E_INTERRUPTED);
@@ -202,9 +202,9 @@ TEST_CASE("taxonomy: cancel_all mid-body is interrupted with the status", "[taxo
 
 TEST_CASE("taxonomy: local_limit: no file descriptor left for a socket", "[taxonomy]") {
   TargetSettings t;
-  t.base_url = "http://127.0.0.1:" + std::to_string(unused_port());
+  t.base_url = "http://127.0.0.1:" + std::to_string(UnusedPort());
   Target target;
-  REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
   Worker worker(target);  // its epoll descriptor exists before the limit is hit
 
   // Lower the soft limit just above the highest descriptor in use and fill every free one
@@ -230,13 +230,13 @@ TEST_CASE("taxonomy: local_limit: no file descriptor left for a socket", "[taxon
     }
     fillers.push_back(fd);
   }
-  const sp_status submitted = worker.submit(1);
+  const sp_status submitted = worker.Submit(1);
   for (int fd : fillers) close(fd);
   setrlimit(RLIMIT_NOFILE, &old);
 
   REQUIRE(fill_errno == EMFILE);
   REQUIRE(submitted == SP_OK);
-  REQUIRE(worker.poll_until(1));
+  REQUIRE(worker.PollUntil(1));
   const Completion& c = worker.completions()[0];
   CHECK(c.result.error == SP_E_LOCAL_LIMIT);  // the generator's limit, not the target's failure
   CHECK(c.detail == "socket: Too many open files");
@@ -245,9 +245,9 @@ TEST_CASE("taxonomy: local_limit: no file descriptor left for a socket", "[taxon
 TEST_CASE("taxonomy: local_limit: the last 32 descriptors are kept for stressplan itself",
           "[taxonomy]") {
   TargetSettings t;
-  t.base_url = "http://127.0.0.1:" + std::to_string(unused_port());
+  t.base_url = "http://127.0.0.1:" + std::to_string(UnusedPort());
   Target target;
-  REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
   Worker worker(target);
 
   // The lowest free descriptor is what socket() would get; a soft limit 20 above it leaves
@@ -260,11 +260,11 @@ TEST_CASE("taxonomy: local_limit: the last 32 descriptors are kept for stresspla
   rlimit low = old;
   low.rlim_cur = static_cast<rlim_t>(probe + 20);
   REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
-  const sp_status submitted = worker.submit(1);  // no Catch assertion while the limit is low
+  const sp_status submitted = worker.Submit(1);  // no Catch assertion while the limit is low
   setrlimit(RLIMIT_NOFILE, &old);
 
   REQUIRE(submitted == SP_OK);
-  REQUIRE(worker.poll_until(1));
+  REQUIRE(worker.PollUntil(1));
   const Completion& c = worker.completions()[0];
   CHECK(c.result.error == SP_E_LOCAL_LIMIT);
   CHECK(c.detail == "socket: fewer than 32 of the " + std::to_string(probe + 20) +
@@ -275,8 +275,8 @@ TEST_CASE("taxonomy: local_limit: the last 32 descriptors are kept for stresspla
   if (after >= 0) close(after);
 
   // With the limit back, the same worker connects (here: refused, the port is closed).
-  REQUIRE(worker.submit(2) == SP_OK);
-  REQUIRE(worker.poll_until(2));
+  REQUIRE(worker.Submit(2) == SP_OK);
+  REQUIRE(worker.PollUntil(2));
   CHECK(worker.completions()[1].result.error == SP_E_CONNECT_REFUSED);
 }
 
@@ -285,27 +285,28 @@ TEST_CASE("taxonomy: HEAD, 204 and 304 have no body and keep the connection", "[
   const std::string no_content = "HTTP/1.1 204 No Content\r\n\r\n";
   const std::string not_modified =
       "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nContent-Length: 1000\r\n\r\n";
-  const std::string after = fixed_response(200, "after");
+  const std::string after = FixedResponse(200, "after");
   ScriptServer server([&](Conn& c) {
     std::string request;
-    while (c.read_request(&request)) {
-      const std::string path = request_path(request);
+    while (c.ReadRequest(&request)) {
+      const std::string path = RequestPath(request);
       const std::string& response = path == "/head" ? head
                                     : path == "/204" ? no_content
                                     : path == "/304" ? not_modified
                                                      : after;
-      if (!c.send(response)) return;
+      if (!c.Send(response)) return;
     }
   });
   Target target;
-  REQUIRE(target.create(settings_for(server), {step("HEAD", "/head"), step("GET", "/204"),
-                                               step("GET", "/304"), step("GET", "/after")}) == SP_OK);
+  REQUIRE(target.Create(SettingsFor(server), {Step("HEAD", "/head"), Step("GET", "/204"),
+                                              Step("GET", "/304"), Step("GET", "/after")}) ==
+          SP_OK);
   Worker worker(target);
   const std::vector<std::pair<uint32_t, std::string>> sequence = {
       {0, head}, {3, after}, {1, no_content}, {3, after}, {2, not_modified}, {3, after}};
   for (size_t i = 0; i < sequence.size(); ++i) {
-    REQUIRE(worker.submit(i, sequence[i].first) == SP_OK);
-    REQUIRE(worker.poll_until(i + 1));
+    REQUIRE(worker.Submit(i, sequence[i].first) == SP_OK);
+    REQUIRE(worker.PollUntil(i + 1));
     const Completion& c = worker.completions().back();
     INFO("step " << i << ": " << c.detail);
     CHECK(c.result.error == SP_E_NONE);
@@ -321,28 +322,28 @@ TEST_CASE("taxonomy: 4xx and 5xx are complete responses: their connection is reu
           "[taxonomy]") {
   ScriptServer server([](Conn& c) {
     std::string request;
-    while (c.read_request(&request)) {
-      const int status = request_path(request) == "/missing" ? 404 : 500;
-      if (!c.send(fixed_response(status, "nope"))) return;
+    while (c.ReadRequest(&request)) {
+      const int status = RequestPath(request) == "/missing" ? 404 : 500;
+      if (!c.Send(FixedResponse(status, "nope"))) return;
     }
   });
   Target target;
-  REQUIRE(target.create(settings_for(server), {step("GET", "/missing"), step("GET", "/broken")}) ==
+  REQUIRE(target.Create(SettingsFor(server), {Step("GET", "/missing"), Step("GET", "/broken")}) ==
           SP_OK);
   Worker worker(target);
   for (uint32_t i = 0; i < 4; ++i) {
-    REQUIRE(worker.submit(i, i % 2) == SP_OK);
-    REQUIRE(worker.poll_until(i + 1));
+    REQUIRE(worker.Submit(i, i % 2) == SP_OK);
+    REQUIRE(worker.PollUntil(i + 1));
   }
-  CHECK(worker.count(SP_E_HTTP_4XX) == 2);
-  CHECK(worker.count(SP_E_HTTP_5XX) == 2);
+  CHECK(worker.Count(SP_E_HTTP_4XX) == 2);
+  CHECK(worker.Count(SP_E_HTTP_5XX) == 2);
   CHECK(worker.completions()[0].result.status == 404);
   CHECK(worker.completions()[1].result.status == 500);
   CHECK(server.connections() == 1);
 }
 
 TEST_CASE("taxonomy: multi-MiB bodies arrive whole with exact bytes_received", "[taxonomy]") {
-  const std::string big = big_body();
+  const std::string big = BigBody();
   // Chunks of uneven sizes, so chunk lines straddle every read boundary.
   std::string uneven = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
   char line[32];
@@ -353,28 +354,28 @@ TEST_CASE("taxonomy: multi-MiB bodies arrive whole with exact bytes_received", "
   }
   uneven += "0\r\nX-Trailer: done\r\n\r\n";
   const std::vector<std::pair<std::string, std::string>> routes = {
-      {"/length", fixed_response(200, big)},
-      {"/chunked", chunked_response(big, 64 * 1024)},
+      {"/length", FixedResponse(200, big)},
+      {"/chunked", ChunkedResponse(big, 64 * 1024)},
       {"/uneven", uneven},
   };
   ScriptServer server([&routes](Conn& c) {
     std::string request;
-    while (c.read_request(&request)) {
+    while (c.ReadRequest(&request)) {
       for (const auto& [path, response] : routes) {
-        if (request_path(request) == path && !c.send(response)) return;
+        if (RequestPath(request) == path && !c.Send(response)) return;
       }
     }
   });
   std::vector<RequestSettings> steps;
-  for (const auto& route : routes) steps.push_back(step("GET", route.first));
+  for (const auto& route : routes) steps.push_back(Step("GET", route.first));
   Target target;
-  REQUIRE(target.create(settings_for(server), steps) == SP_OK);
+  REQUIRE(target.Create(SettingsFor(server), steps) == SP_OK);
   Worker worker(target);
   uint64_t token = 0;
   for (int round = 0; round < 2; ++round) {
     for (uint32_t i = 0; i < routes.size(); ++i) {
-      REQUIRE(worker.submit(token, i) == SP_OK);
-      REQUIRE(worker.poll_until(++token, 20'000 * kMs));
+      REQUIRE(worker.Submit(token, i) == SP_OK);
+      REQUIRE(worker.PollUntil(++token, 20'000 * kMs));
       const Completion& c = worker.completions().back();
       INFO(routes[i].first << ": " << c.detail);
       CHECK(c.result.error == SP_E_NONE);
@@ -385,17 +386,17 @@ TEST_CASE("taxonomy: multi-MiB bodies arrive whole with exact bytes_received", "
 }
 
 TEST_CASE("taxonomy: a multi-MiB body delimited by the server closing", "[taxonomy]") {
-  const std::string until_close = "HTTP/1.1 200 OK\r\n\r\n" + big_body();
+  const std::string until_close = "HTTP/1.1 200 OK\r\n\r\n" + BigBody();
   ScriptServer server([&until_close](Conn& c) {
     std::string request;
-    if (c.read_request(&request)) c.send(until_close);
+    if (c.ReadRequest(&request)) c.Send(until_close);
   });
   Target target;
-  REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
   Worker worker(target);
   for (int i = 0; i < 2; ++i) {
-    REQUIRE(worker.submit(i) == SP_OK);
-    REQUIRE(worker.poll_until(i + 1, 20'000 * kMs));
+    REQUIRE(worker.Submit(i) == SP_OK);
+    REQUIRE(worker.PollUntil(i + 1, 20'000 * kMs));
     CHECK(worker.completions()[i].result.error == SP_E_NONE);
     CHECK(worker.completions()[i].result.bytes_received == until_close.size());
   }
@@ -407,17 +408,17 @@ TEST_CASE("taxonomy: a server that closes right after each keep-alive response",
   // after it has already written the next request (then that request is retried once).
   ScriptServer server([](Conn& c) {
     std::string request;
-    if (c.read_request(&request)) c.send(fixed_response(200, "bye"));
+    if (c.ReadRequest(&request)) c.Send(FixedResponse(200, "bye"));
   });
   Target target;
-  REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
   Worker worker(target);
   constexpr int kN = 20;
   for (int i = 0; i < kN; ++i) {
-    REQUIRE(worker.submit(i) == SP_OK);
-    REQUIRE(worker.poll_until(i + 1));
+    REQUIRE(worker.Submit(i) == SP_OK);
+    REQUIRE(worker.PollUntil(i + 1));
   }
-  CHECK(worker.count(SP_E_NONE) == kN);
+  CHECK(worker.Count(SP_E_NONE) == kN);
   CHECK(server.connections() == kN);
   for (const Completion& c : worker.completions()) CHECK(c.result.connect_ns > 0);
 }

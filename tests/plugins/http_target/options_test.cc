@@ -15,9 +15,9 @@ struct Refusal {
   std::string message, option, path;
 };
 
-Refusal refuse(const TargetSettings& t, const std::vector<RequestSettings>& r) {
+Refusal Refuse(const TargetSettings& t, const std::vector<RequestSettings>& r) {
   Target target;
-  const sp_status status = target.create(t, r);
+  const sp_status status = target.Create(t, r);
   CHECK(status == SP_INVALID_ARGUMENT);
   CHECK(target.instance() == nullptr);
   // check_options (ABI 1.2) refuses exactly what create refuses, with the same words.
@@ -28,13 +28,13 @@ Refusal refuse(const TargetSettings& t, const std::vector<RequestSettings>& r) {
   return {target.error().message, target.error().option, target.error().path};
 }
 
-TargetSettings local() {
+TargetSettings Local() {
   TargetSettings t;
   t.base_url = "http://127.0.0.1:1";
   return t;
 }
 
-RequestSettings request(std::string method, std::string path) {
+RequestSettings Request(std::string method, std::string path) {
   RequestSettings r;
   r.method = std::move(method);
   r.path = std::move(path);
@@ -44,7 +44,7 @@ RequestSettings request(std::string method, std::string path) {
 }  // namespace
 
 TEST_CASE("descriptor: name, kind, version and option tables", "[options]") {
-  const sp_plugin_descriptor* d = sp::http::plugin_descriptor();
+  const sp_plugin_descriptor* d = sp::http::PluginDescriptor();
   CHECK(d->struct_size == sizeof(sp_plugin_descriptor));
   CHECK(d->abi_major == SP_ABI_VERSION_MAJOR);
   CHECK(d->kind == SP_KIND_TARGET);
@@ -75,30 +75,30 @@ TEST_CASE("descriptor: name, kind, version and option tables", "[options]") {
 
 TEST_CASE("options: target-level errors name the option", "[options]") {
   TargetSettings t;
-  Refusal r = refuse(t, {});
+  Refusal r = Refuse(t, {});
   CHECK(r.option == "base_url");
   CHECK_THAT(r.message, Catch::Contains("base_url is required"));
 
   t.base_url = "ftp://example.com";
-  r = refuse(t, {});
+  r = Refuse(t, {});
   CHECK(r.option == "base_url");
   CHECK(r.path.empty());
   CHECK_THAT(r.message, Catch::Contains("use http:// or https://"));
 
-  t = local();
+  t = Local();
   t.connect_timeout_ns = 0;
-  r = refuse(t, {});
+  r = Refuse(t, {});
   CHECK(r.option == "connect_timeout");
   CHECK_THAT(r.message, Catch::Contains("greater than zero"));
 
-  t = local();
+  t = Local();
   t.headers = R"({"X-Ok": "1", "Bad Name": "x"})";
-  r = refuse(t, {});
+  r = Refuse(t, {});
   CHECK(r.option == "headers");
   CHECK(r.path == "/Bad Name");
 
   t.headers = R"(["not", "a", "map"])";
-  r = refuse(t, {});
+  r = Refuse(t, {});
   CHECK(r.option == "headers");
   CHECK(r.path.empty());
   CHECK_THAT(r.message, Catch::Contains("map of header name to value"));
@@ -106,112 +106,116 @@ TEST_CASE("options: target-level errors name the option", "[options]") {
 
 TEST_CASE("options: request errors name requests/<index> and a JSON pointer", "[options]") {
   const RequestSettings ok;
-  Refusal r = refuse(local(), {ok, request("GE T", "/")});
+  Refusal r = Refuse(Local(), {ok, Request("GE T", "/")});
   CHECK(r.option == "requests/1");
   CHECK(r.path == "/method");
   CHECK_THAT(r.message, Catch::Contains("not a valid HTTP method"));
 
-  r = refuse(local(), {request("GET", "users")});
+  r = Refuse(Local(), {Request("GET", "users")});
   CHECK(r.option == "requests/0");
   CHECK(r.path == "/path");
   CHECK_THAT(r.message, Catch::Contains("must start with '/'"));
 
-  r = refuse(local(), {request("GET", "/a b")});
+  r = Refuse(Local(), {Request("GET", "/a b")});
   CHECK(r.path == "/path");
   CHECK_THAT(r.message, Catch::Contains("percent-encode"));
 
   RequestSettings h;
   h.headers = R"({"X-Foo": "a\r\nInjected: yes"})";
-  r = refuse(local(), {ok, ok, h});
+  r = Refuse(Local(), {ok, ok, h});
   CHECK(r.option == "requests/2");
   CHECK(r.path == "/headers/X-Foo");
   CHECK_THAT(r.message, Catch::Contains("line break"));
 
   h.headers = R"({"Content-Length": "3"})";
-  r = refuse(local(), {h});
+  r = Refuse(Local(), {h});
   CHECK(r.path == "/headers/Content-Length");
   CHECK_THAT(r.message, Catch::Contains("set by the http target"));
 
   h.headers = R"({"a/b~c": "x"})";
-  r = refuse(local(), {h});
+  r = Refuse(Local(), {h});
   CHECK(r.path == "/headers/a~1b~0c");
 
   h.headers = R"({"X-Obj": {"nested": 1}})";
-  r = refuse(local(), {h});
+  r = Refuse(Local(), {h});
   CHECK(r.path == "/headers/X-Obj");
   CHECK_THAT(r.message, Catch::Contains("quote it"));
 
   h.headers = R"("X-Foo: 1")";
-  r = refuse(local(), {h});
+  r = Refuse(Local(), {h});
   CHECK(r.path == "/headers");
 }
 
 TEST_CASE("options: rendered requests as the server receives them", "[options]") {
   TestServer server({});
   TargetSettings t;
-  t.base_url = server.url() + "/api/";
+  t.base_url = server.Url() + "/api/";
   t.headers = R"({"X-Target": "t", "User-Agent": "custom/1", "X-Shared": "from-target"})";
 
-  RequestSettings get = request("GET", "/items?page=2");
+  RequestSettings get = Request("GET", "/items?page=2");
   get.headers = R"({"x-shared": "from-request", "X-Count": 3, "X-Flag": true})";
-  RequestSettings post = request("POST", "/items");
+  RequestSettings post = Request("POST", "/items");
   post.body = R"({"name": "a"})";
-  RequestSettings text = request("PUT", "/note");
+  RequestSettings text = Request("PUT", "/note");
   text.body = "plain words";
-  RequestSettings empty_post = request("POST", "/ping");
-  RequestSettings typed = request("PATCH", "/x");
+  RequestSettings empty_post = Request("POST", "/ping");
+  RequestSettings typed = Request("PATCH", "/x");
   typed.body = "[1,2]";
   typed.headers = R"({"Content-Type": "application/vnd.custom+json"})";
 
   Target target;
-  REQUIRE(target.create(t, {get, post, text, empty_post, typed}) == SP_OK);
+  REQUIRE(target.Create(t, {get, post, text, empty_post, typed}) == SP_OK);
   Worker worker(target);
   const std::string host = "Host: 127.0.0.1:" + std::to_string(server.port()) + "\r\n";
 
-  REQUIRE(worker.submit(1, 0) == SP_OK);
-  REQUIRE(worker.poll_until(1));
-  CHECK(server.last_request() ==
+  REQUIRE(worker.Submit(1, 0) == SP_OK);
+  REQUIRE(worker.PollUntil(1));
+  CHECK(server.LastRequest() ==
         "GET /api/items?page=2 HTTP/1.1\r\n" + host +
             "X-Target: t\r\nUser-Agent: custom/1\r\nx-shared: from-request\r\nX-Count: 3\r\n"
             "X-Flag: true\r\n\r\n");
 
-  REQUIRE(worker.submit(2, 1) == SP_OK);
-  REQUIRE(worker.poll_until(2));
-  CHECK(server.last_request() ==
+  REQUIRE(worker.Submit(2, 1) == SP_OK);
+  REQUIRE(worker.PollUntil(2));
+  CHECK(server.LastRequest() ==
         "POST /api/items HTTP/1.1\r\n" + host +
             "X-Target: t\r\nUser-Agent: custom/1\r\nX-Shared: from-target\r\n"
             "Content-Type: application/json\r\nContent-Length: 13\r\n\r\n{\"name\": \"a\"}");
-  CHECK(worker.completions()[1].result.bytes_sent == server.last_request().size());
+  CHECK(worker.completions()[1].result.bytes_sent == server.LastRequest().size());
 
-  REQUIRE(worker.submit(3, 2) == SP_OK);
-  REQUIRE(worker.poll_until(3));
-  CHECK_THAT(server.last_request(),
-             Catch::Contains("Content-Type: text/plain; charset=utf-8\r\nContent-Length: 11\r\n\r\nplain words"));
+  REQUIRE(worker.Submit(3, 2) == SP_OK);
+  REQUIRE(worker.PollUntil(3));
+  CHECK_THAT(
+      server.LastRequest(),
+      Catch::Contains(
+          "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 11\r\n\r\nplain words"));
 
-  REQUIRE(worker.submit(4, 3) == SP_OK);
-  REQUIRE(worker.poll_until(4));
-  CHECK_THAT(server.last_request(), Catch::EndsWith("X-Shared: from-target\r\nContent-Length: 0\r\n\r\n"));
+  REQUIRE(worker.Submit(4, 3) == SP_OK);
+  REQUIRE(worker.PollUntil(4));
+  CHECK_THAT(server.LastRequest(),
+             Catch::EndsWith("X-Shared: from-target\r\nContent-Length: 0\r\n\r\n"));
 
-  REQUIRE(worker.submit(5, 4) == SP_OK);
-  REQUIRE(worker.poll_until(5));
-  CHECK_THAT(server.last_request(),
-             Catch::Contains("Content-Type: application/vnd.custom+json\r\nContent-Length: 5\r\n\r\n[1,2]"));
-  CHECK(server.last_request().find("application/json") == std::string::npos);
+  REQUIRE(worker.Submit(5, 4) == SP_OK);
+  REQUIRE(worker.PollUntil(5));
+  CHECK_THAT(server.LastRequest(),
+             Catch::Contains(
+                 "Content-Type: application/vnd.custom+json\r\nContent-Length: 5\r\n\r\n[1,2]"));
+  CHECK(server.LastRequest().find("application/json") == std::string::npos);
 
-  CHECK(worker.count(SP_E_NONE) == 5);
+  CHECK(worker.Count(SP_E_NONE) == 5);
   CHECK(server.connections() == 1);
 }
 
 TEST_CASE("options: default User-Agent and Host", "[options]") {
   TestServer server({});
   TargetSettings t;
-  t.base_url = server.url();
+  t.base_url = server.Url();
   Target target;
-  REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
   Worker worker(target);
-  REQUIRE(worker.submit(1) == SP_OK);
-  REQUIRE(worker.poll_until(1));
-  CHECK(server.last_request() == "GET / HTTP/1.1\r\nHost: 127.0.0.1:" +
-                                     std::to_string(server.port()) +
-                                     "\r\nUser-Agent: stressplan/0.1.0\r\n\r\n");
+  REQUIRE(worker.Submit(1) == SP_OK);
+  REQUIRE(worker.PollUntil(1));
+  CHECK(server.LastRequest() ==
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(server.port()) +
+            "\r\nUser-Agent: stressplan/0.1.0\r\n\r\n");
 }

@@ -13,14 +13,14 @@ namespace {
 const char* kCircuitRule =
     R"([{"event": "circuit_open", "when": {"status": 503, "header": {"name": "X-Circuit-State", "equals": "open"}}}])";
 
-Completion run_one(TestServer& server, const TargetSettings& base, const RequestSettings& r) {
+Completion RunOne(TestServer& server, const TargetSettings& base, const RequestSettings& r) {
   TargetSettings t = base;
-  t.base_url = server.url();
+  t.base_url = server.Url();
   Target target;
-  REQUIRE(target.create(t, {r}) == SP_OK);
+  REQUIRE(target.Create(t, {r}) == SP_OK);
   Worker worker(target);
-  REQUIRE(worker.submit(1) == SP_OK);
-  REQUIRE(worker.poll_until(1));
+  REQUIRE(worker.Submit(1) == SP_OK);
+  REQUIRE(worker.PollUntil(1));
   return worker.completions()[0];
 }
 
@@ -28,11 +28,11 @@ struct Refusal {
   std::string message, option, path;
 };
 
-Refusal refuse(const TargetSettings& base, const RequestSettings& r) {
+Refusal Refuse(const TargetSettings& base, const RequestSettings& r) {
   TargetSettings t = base;
   t.base_url = "http://127.0.0.1:1";
   Target target;
-  CHECK(target.create(t, {r}) == SP_INVALID_ARGUMENT);
+  CHECK(target.Create(t, {r}) == SP_INVALID_ARGUMENT);
   return {target.error().message, target.error().option, target.error().path};
 }
 
@@ -42,18 +42,18 @@ TEST_CASE("rules: a target rule fires on a matching response", "[rules]") {
   TargetSettings t;
   t.rules = kCircuitRule;
   TestServer open({Mode::kKeepAlive, 503, "busy", "X-Circuit-State: open\r\n"});
-  Completion c = run_one(open, t, RequestSettings{});
+  Completion c = RunOne(open, t, RequestSettings{});
   CHECK(c.events == std::vector<std::string>{"circuit_open"});
   CHECK(c.result.error == SP_E_HTTP_5XX);  // rules do not decide errors
   CHECK(c.result.status == 503);
 
   TestServer closed({Mode::kKeepAlive, 503, "busy", "X-Circuit-State: closed\r\n"});
-  c = run_one(closed, t, RequestSettings{});
+  c = RunOne(closed, t, RequestSettings{});
   CHECK(c.events.empty());
   CHECK(c.result.event_count == 0);
 
   TestServer ok({Mode::kKeepAlive, 200, "fine", "X-Circuit-State: open\r\n"});
-  c = run_one(ok, t, RequestSettings{});
+  c = RunOne(ok, t, RequestSettings{});
   CHECK(c.events.empty());
   CHECK(c.result.error == SP_E_NONE);
 }
@@ -70,17 +70,17 @@ TEST_CASE("rules: target and step rules together, each event once", "[rules]") {
     {"event": "never", "when": {"status": 200, "body_contains": "busy"}}
   ])";
   TestServer server({Mode::kKeepAlive, 503, "busy", "X-Circuit-State: open\r\nX-Mode: slowdown\r\n"});
-  Completion c = run_one(server, t, r);
+  Completion c = RunOne(server, t, r);
   CHECK(c.events == std::vector<std::string>{"circuit_open", "slow_mode", "degraded"});
   CHECK(c.result.error == SP_E_HTTP_5XX);
 
   TestServer json_server({Mode::kKeepAlive, 200, R"({"error": "x"})"});
-  c = run_one(json_server, t, r);
+  c = RunOne(json_server, t, r);
   CHECK(c.events == std::vector<std::string>{"json_error"});
 
   // Rules and checks together: an accepted 503 with the event.
   r.checks = R"([{"status": 503}])";
-  c = run_one(server, t, r);
+  c = RunOne(server, t, r);
   CHECK(c.result.error == SP_E_NONE);
   CHECK(c.events.size() == 3);
 }
@@ -89,51 +89,51 @@ TEST_CASE("rules: no events without a complete response", "[rules]") {
   TargetSettings t;
   t.rules = R"([{"event": "any", "when": {"status": {"min": 100, "max": 999}}}])";
   TestServer garbage({Mode::kGarbage});
-  Completion c = run_one(garbage, t, RequestSettings{});
+  Completion c = RunOne(garbage, t, RequestSettings{});
   CHECK(c.result.error == SP_E_PROTOCOL);
   CHECK(c.events.empty());
   TestServer ok({});
-  c = run_one(ok, t, RequestSettings{});
+  c = RunOne(ok, t, RequestSettings{});
   CHECK(c.events == std::vector<std::string>{"any"});
 }
 
 TEST_CASE("rules: option errors", "[rules]") {
   TargetSettings t;
   t.rules = R"({"event": "x"})";
-  Refusal e = refuse(t, RequestSettings{});
+  Refusal e = Refuse(t, RequestSettings{});
   CHECK(e.option == "rules");
   CHECK(e.path.empty());
   CHECK_THAT(e.message, Catch::Contains("rules must be a list"));
 
   t.rules = R"([{"event": "ok", "when": {"status": 200}}, {"event": "x", "when": {"status": "abc"}}])";
-  e = refuse(t, RequestSettings{});
+  e = Refuse(t, RequestSettings{});
   CHECK(e.option == "rules");
   CHECK(e.path == "/1/when/status");
 
   t.rules = R"([{"when": {"status": 503}}])";
-  e = refuse(t, RequestSettings{});
+  e = Refuse(t, RequestSettings{});
   CHECK(e.path == "/0");
   CHECK_THAT(e.message, Catch::Contains("rule needs an event name"));
 
   TargetSettings none;
   RequestSettings r;
   r.rules = R"([{"event": "bad name", "when": {"status": 503}}])";
-  e = refuse(none, r);
+  e = Refuse(none, r);
   CHECK(e.option == "requests/0");
   CHECK(e.path == "/rules/0/event");
   r.rules = R"([{"event": "x"}])";
-  e = refuse(none, r);
+  e = Refuse(none, r);
   CHECK(e.path == "/rules/0");
   CHECK_THAT(e.message, Catch::Contains("rule needs when"));
   r.rules = R"([{"event": "x", "when": {}}])";
-  e = refuse(none, r);
+  e = Refuse(none, r);
   CHECK(e.path == "/rules/0/when");
   r.rules = R"([{"event": "x", "when": {"stat": 1}}])";
-  e = refuse(none, r);
+  e = Refuse(none, r);
   CHECK(e.path == "/rules/0/when/stat");
   CHECK_THAT(e.message, Catch::Contains("unknown condition \"stat\""));
   r.rules = R"([{"event": "x", "when": {"status": 503}, "then": 1}])";
-  e = refuse(none, r);
+  e = Refuse(none, r);
   CHECK(e.path == "/rules/0/then");
 
   std::string many = "[";
@@ -141,7 +141,7 @@ TEST_CASE("rules: option errors", "[rules]") {
     many += std::string(i ? "," : "") + R"({"event": "e)" + std::to_string(i) + R"(", "when": {"status": 200}})";
   }
   r.rules = many + "]";
-  e = refuse(none, r);
+  e = Refuse(none, r);
   CHECK(e.path == "/rules");
   CHECK_THAT(e.message, Catch::Contains("at most 32 distinct events"));
 }

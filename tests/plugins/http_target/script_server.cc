@@ -19,7 +19,7 @@
 namespace sp::http::test {
 namespace {
 
-int listen_on_loopback(uint16_t* port) {
+int ListenOnLoopback(uint16_t* port) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw std::runtime_error("socket failed");
   const int one = 1;
@@ -39,7 +39,7 @@ int listen_on_loopback(uint16_t* port) {
 
 using plugin_test::content_length;
 
-std::string ssl_reason() {
+std::string SslReason() {
   const unsigned long code = ERR_peek_last_error();
   const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
   return reason != nullptr ? reason : "no OpenSSL error (the peer closed or reset)";
@@ -49,7 +49,7 @@ std::string ssl_reason() {
 
 // ---- a connection -------------------------------------------------------------------------
 
-ssize_t ScriptServer::Conn::read_some(char* buf, size_t len) {
+ssize_t ScriptServer::Conn::ReadSome(char* buf, size_t len) {
   if (closed_) return -1;
   if (ssl_ == nullptr) return ::recv(fd_, buf, len, 0);
   size_t n = 0;
@@ -58,17 +58,17 @@ ssize_t ScriptServer::Conn::read_some(char* buf, size_t len) {
   return SSL_get_error(ssl_, 0) == SSL_ERROR_ZERO_RETURN ? 0 : -1;
 }
 
-bool ScriptServer::Conn::read_request(std::string* request) {
+bool ScriptServer::Conn::ReadRequest(std::string* request) {
   char buf[16384];
   size_t head_end;
   while ((head_end = pending_.find("\r\n\r\n")) == std::string::npos) {
-    const ssize_t n = read_some(buf, sizeof buf);
+    const ssize_t n = ReadSome(buf, sizeof buf);
     if (n <= 0) return false;
     pending_.append(buf, static_cast<size_t>(n));
   }
   const size_t total = head_end + 4 + content_length(pending_.substr(0, head_end + 2));
   while (pending_.size() < total) {
-    const ssize_t n = read_some(buf, sizeof buf);
+    const ssize_t n = ReadSome(buf, sizeof buf);
     if (n <= 0) return false;
     pending_.append(buf, static_cast<size_t>(n));
   }
@@ -78,15 +78,15 @@ bool ScriptServer::Conn::read_request(std::string* request) {
   return true;
 }
 
-bool ScriptServer::Conn::read_any(std::string* data) {
+bool ScriptServer::Conn::ReadAny(std::string* data) {
   char buf[16384];
-  const ssize_t n = read_some(buf, sizeof buf);
+  const ssize_t n = ReadSome(buf, sizeof buf);
   if (n <= 0) return false;
   data->assign(buf, static_cast<size_t>(n));
   return true;
 }
 
-bool ScriptServer::Conn::send(std::string_view data) {
+bool ScriptServer::Conn::Send(std::string_view data) {
   if (closed_) return false;
   size_t off = 0;
   while (off < data.size()) {
@@ -104,9 +104,9 @@ bool ScriptServer::Conn::send(std::string_view data) {
   return true;
 }
 
-void ScriptServer::Conn::wait_closed() {
+void ScriptServer::Conn::WaitClosed() {
   char buf[4096];
-  while (!closed_ && !server_->stopping_ && read_some(buf, sizeof buf) > 0) {
+  while (!closed_ && !server_->stopping_ && ReadSome(buf, sizeof buf) > 0) {
   }
 }
 
@@ -115,10 +115,10 @@ void ScriptServer::Conn::reset() {
   const linger abort{1, 0};
   setsockopt(fd_, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
   if (ssl_ != nullptr) SSL_set_quiet_shutdown(ssl_, 1);
-  close();
+  Close();
 }
 
-void ScriptServer::Conn::close() {
+void ScriptServer::Conn::Close() {
   if (closed_) return;
   closed_ = true;
   if (ssl_ != nullptr) {
@@ -138,8 +138,8 @@ void ScriptServer::Conn::close() {
 // ---- the server ---------------------------------------------------------------------------
 
 ScriptServer::ScriptServer(Script script, SSL_CTX* tls) : script_(std::move(script)), tls_(tls) {
-  listen_fd_ = listen_on_loopback(&port_);
-  acceptor_ = std::thread([this] { accept_loop(); });
+  listen_fd_ = ListenOnLoopback(&port_);
+  acceptor_ = std::thread([this] { AcceptLoop(); });
 }
 
 ScriptServer::~ScriptServer() {
@@ -156,21 +156,21 @@ ScriptServer::~ScriptServer() {
   for (auto& t : handlers) t.join();
 }
 
-std::string ScriptServer::url(const std::string& host) const {
+std::string ScriptServer::Url(const std::string& host) const {
   return std::string(tls_ != nullptr ? "https://" : "http://") + host + ":" + std::to_string(port_);
 }
 
-std::string ScriptServer::last_sni() const {
+std::string ScriptServer::LastSni() const {
   std::lock_guard<std::mutex> lock(mu_);
   return last_sni_;
 }
 
-std::string ScriptServer::last_handshake_error() const {
+std::string ScriptServer::LastHandshakeError() const {
   std::lock_guard<std::mutex> lock(mu_);
   return last_handshake_error_;
 }
 
-bool ScriptServer::wait_for_connections(int n) const {
+bool ScriptServer::WaitForConnections(int n) const {
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (connections_.load() < n) {
     if (std::chrono::steady_clock::now() > until) return false;
@@ -179,7 +179,7 @@ bool ScriptServer::wait_for_connections(int n) const {
   return true;
 }
 
-void ScriptServer::accept_loop() {
+void ScriptServer::AcceptLoop() {
   while (!stopping_) {
     const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) {
@@ -193,11 +193,11 @@ void ScriptServer::accept_loop() {
       return;
     }
     open_fds_.push_back(fd);
-    handlers_.emplace_back([this, fd, index] { run(fd, index); });
+    handlers_.emplace_back([this, fd, index] { Run(fd, index); });
   }
 }
 
-void ScriptServer::run(int fd, int index) {
+void ScriptServer::Run(int fd, int index) {
   // A write to a peer that is gone must fail with EPIPE, not kill the test: OpenSSL writes
   // with write(2), which raises SIGPIPE on this thread unless it is blocked here.
   sigset_t pipe;
@@ -217,10 +217,10 @@ void ScriptServer::run(int fd, int index) {
       ++handshake_failures_;
       {
         std::lock_guard<std::mutex> lock(mu_);
-        last_handshake_error_ = ssl_reason();
+        last_handshake_error_ = SslReason();
       }
       SSL_set_quiet_shutdown(conn.ssl_, 1);
-      conn.close();
+      conn.Close();
       ERR_clear_error();
       return;
     }
@@ -231,18 +231,18 @@ void ScriptServer::run(int fd, int index) {
     last_sni_ = sni != nullptr ? sni : "";
   }
   script_(conn);
-  conn.close();
+  conn.Close();
   ERR_clear_error();
 }
 
 // ---- responses ----------------------------------------------------------------------------
 
-std::string fixed_response(int status, std::string_view body, std::string_view extra_headers) {
+std::string FixedResponse(int status, std::string_view body, std::string_view extra_headers) {
   return "HTTP/1.1 " + std::to_string(status) + " Status\r\n" + std::string(extra_headers) +
          "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
 }
 
-std::string chunked_response(std::string_view body, size_t chunk_size) {
+std::string ChunkedResponse(std::string_view body, size_t chunk_size) {
   std::string out = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
   char size[32];
   for (size_t off = 0; off < body.size(); off += chunk_size) {
@@ -253,7 +253,7 @@ std::string chunked_response(std::string_view body, size_t chunk_size) {
   return out + "0\r\n\r\n";
 }
 
-std::string request_path(const std::string& request) {
+std::string RequestPath(const std::string& request) {
   const size_t sp1 = request.find(' ');
   const size_t sp2 = request.find(' ', sp1 + 1);
   return sp1 == std::string::npos || sp2 == std::string::npos ? "" : request.substr(sp1 + 1, sp2 - sp1 - 1);

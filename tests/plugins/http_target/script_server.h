@@ -21,17 +21,17 @@ class ScriptServer {
   class Conn {
    public:
     // Reads one request (head, plus a Content-Length body) into *request; false on EOF/error.
-    bool read_request(std::string* request);
+    bool ReadRequest(std::string* request);
     // Reads whatever arrives next (at least one byte) into *data; false on EOF/error.
-    bool read_any(std::string* data);
+    bool ReadAny(std::string* data);
     // Writes all of `data`; false if the peer is gone.
-    bool send(std::string_view data);
+    bool Send(std::string_view data);
     // Blocks until the peer closes or the server stops, discarding what arrives.
-    void wait_closed();
+    void WaitClosed();
     // Closes with a TCP reset (SO_LINGER 0), with no TLS close_notify.
     void reset();
     // Closes gracefully (TLS: close_notify first). Also what happens when the script returns.
-    void close();
+    void Close();
 
     int fd() const { return fd_; }
     SSL* ssl() const { return ssl_; }
@@ -39,7 +39,7 @@ class ScriptServer {
 
    private:
     friend class ScriptServer;
-    ssize_t read_some(char* buf, size_t len);
+    ssize_t ReadSome(char* buf, size_t len);
 
     ScriptServer* server_ = nullptr;
     int fd_ = -1;
@@ -58,20 +58,20 @@ class ScriptServer {
 
   uint16_t port() const { return port_; }
   // "http://127.0.0.1:<port>", or https:// for a TLS server; `host` replaces 127.0.0.1.
-  std::string url(const std::string& host = "127.0.0.1") const;
+  std::string Url(const std::string& host = "127.0.0.1") const;
   int connections() const { return connections_.load(); }
   int requests() const { return requests_.load(); }
   int handshakes() const { return handshakes_.load(); }          // completed TLS handshakes
   int resumed() const { return resumed_.load(); }                // of which resumed sessions
   int handshake_failures() const { return handshake_failures_.load(); }
-  std::string last_sni() const;                // "" when the client sent none
-  std::string last_handshake_error() const;    // OpenSSL's reason for the last failed handshake
+  std::string LastSni() const;             // "" when the client sent none
+  std::string LastHandshakeError() const;  // OpenSSL's reason for the last failed handshake
   // Waits (up to 5 s) until `n` connections were accepted.
-  bool wait_for_connections(int n) const;
+  bool WaitForConnections(int n) const;
 
  private:
-  void accept_loop();
-  void run(int fd, int index);
+  void AcceptLoop();
+  void Run(int fd, int index);
 
   Script script_;
   SSL_CTX* tls_;
@@ -92,10 +92,10 @@ class ScriptServer {
 };
 
 // An HTTP/1.1 response with a Content-Length body.
-std::string fixed_response(int status, std::string_view body, std::string_view extra_headers = "");
+std::string FixedResponse(int status, std::string_view body, std::string_view extra_headers = "");
 // An HTTP/1.1 chunked response carrying `body` in chunks of at most chunk_size bytes.
-std::string chunked_response(std::string_view body, size_t chunk_size);
-// The request line's path ("/x?y") of a request read by Conn::read_request.
-std::string request_path(const std::string& request);
+std::string ChunkedResponse(std::string_view body, size_t chunk_size);
+// The request line's path ("/x?y") of a request read by Conn::ReadRequest.
+std::string RequestPath(const std::string& request);
 
 }  // namespace sp::http::test

@@ -11,14 +11,14 @@
 namespace sp::http::test {
 namespace {
 
-uint64_t host_now(void*) { return now_ns(); }
-void host_log(void*, sp_log_level, const char*) {}
-void host_emit(void*, const char*, double) {}
+uint64_t HostNow(void*) { return NowNs(); }
+void HostLog(void*, sp_log_level, const char*) {}
+void HostEmit(void*, const char*, double) {}
 // A real interner, as the host's: the same small id for the same name, for the whole process.
 std::mutex g_intern_mu;
 std::vector<std::string> g_interned;
 
-uint32_t host_intern(void*, const char* name) {
+uint32_t HostIntern(void*, const char* name) {
   std::lock_guard<std::mutex> lock(g_intern_mu);
   const auto it = std::find(g_interned.begin(), g_interned.end(), name);
   if (it != g_interned.end()) return static_cast<uint32_t>(it - g_interned.begin());
@@ -29,15 +29,15 @@ uint32_t host_intern(void*, const char* name) {
 const sp_host_api kHost = {sizeof(sp_host_api),
                            SP_ABI_VERSION_MAJOR,
                            SP_ABI_VERSION_MINOR,
-                           host_log,
-                           host_now,
-                           host_emit,
-                           host_intern,
+                           HostLog,
+                           HostNow,
+                           HostEmit,
+                           HostIntern,
                            nullptr,
                            nullptr,
                            nullptr};
 
-sp_option_value string_value(const sp_option_decl& decl, const std::optional<std::string>& s) {
+sp_option_value StringValue(const sp_option_decl& decl, const std::optional<std::string>& s) {
   sp_option_value v{};
   v.name = decl.name;
   v.type = decl.type;
@@ -47,7 +47,7 @@ sp_option_value string_value(const sp_option_decl& decl, const std::optional<std
 }
 
 // Not through std::optional: a converted temporary would not outlive the call.
-sp_option_value string_value(const sp_option_decl& decl, const std::string& s) {
+sp_option_value StringValue(const sp_option_decl& decl, const std::string& s) {
   sp_option_value v{};
   v.name = decl.name;
   v.type = decl.type;
@@ -56,7 +56,7 @@ sp_option_value string_value(const sp_option_decl& decl, const std::string& s) {
   return v;
 }
 
-sp_option_value bool_value(const sp_option_decl& decl, std::optional<bool> b) {
+sp_option_value BoolValue(const sp_option_decl& decl, std::optional<bool> b) {
   sp_option_value v{};
   v.name = decl.name;
   v.type = decl.type;
@@ -65,7 +65,7 @@ sp_option_value bool_value(const sp_option_decl& decl, std::optional<bool> b) {
   return v;
 }
 
-sp_option_value duration_value(const sp_option_decl& decl, uint64_t ns) {
+sp_option_value DurationValue(const sp_option_decl& decl, uint64_t ns) {
   sp_option_value v{};
   v.name = decl.name;
   v.type = decl.type;
@@ -74,7 +74,7 @@ sp_option_value duration_value(const sp_option_decl& decl, uint64_t ns) {
   return v;
 }
 
-sp_option_value size_value(const sp_option_decl& decl, std::optional<uint64_t> bytes) {
+sp_option_value SizeValue(const sp_option_decl& decl, std::optional<uint64_t> bytes) {
   sp_option_value v{};
   v.name = decl.name;
   v.type = decl.type;
@@ -85,26 +85,27 @@ sp_option_value size_value(const sp_option_decl& decl, std::optional<uint64_t> b
 
 }  // namespace
 
-std::string interned_name(uint32_t id) {
+std::string InternedName(uint32_t id) {
   std::lock_guard<std::mutex> lock(g_intern_mu);
   return id < g_interned.size() ? g_interned[id] : std::string();
 }
 
-uint64_t now_ns() {
+uint64_t NowNs() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
 }
 
 Target::~Target() {
-  if (instance_ != nullptr) vtable()->destroy(instance_);
+  if (instance_ != nullptr) Vtable()->destroy(instance_);
 }
 
-const sp_target_vtable* Target::vtable() const {
-  return static_cast<const sp_target_vtable*>(plugin_descriptor()->vtable);
+const sp_target_vtable* Target::Vtable() const {
+  return static_cast<const sp_target_vtable*>(PluginDescriptor()->vtable);
 }
 
-sp_status Target::create(const TargetSettings& target, const std::vector<RequestSettings>& requests) {
+sp_status Target::Create(const TargetSettings& target,
+                         const std::vector<RequestSettings>& requests) {
   // Values in declaration order, as the host hands them over.
   const sp_option_decl* decls = kTargetOptionDecls;
   // Options the settings do not mention stay unset (is_set 0).
@@ -113,31 +114,32 @@ sp_status Target::create(const TargetSettings& target, const std::vector<Request
     target_values[k].name = decls[k].name;
     target_values[k].type = decls[k].type;
   }
-  target_values[kBaseUrl] = string_value(decls[kBaseUrl], target.base_url);
-  target_values[kConnectTimeout] = duration_value(decls[kConnectTimeout], target.connect_timeout_ns);
-  target_values[kResponseTimeout] = duration_value(decls[kResponseTimeout], target.response_timeout_ns);
-  target_values[kTargetHeaders] = string_value(decls[kTargetHeaders], target.headers);
-  target_values[kInsecure] = bool_value(decls[kInsecure], target.insecure);
-  target_values[kCaFile] = string_value(decls[kCaFile], target.ca_file);
-  target_values[kServerName] = string_value(decls[kServerName], target.server_name);
-  target_values[kTlsMinVersion] = string_value(decls[kTlsMinVersion], target.tls_min_version);
-  target_values[kTlsResume] = bool_value(decls[kTlsResume], target.tls_resume);
-  target_values[kDataFile] = string_value(decls[kDataFile], target.data_file);
-  target_values[kDataMode] = string_value(decls[kDataMode], target.data_mode);
-  target_values[kTargetRules] = string_value(decls[kTargetRules], target.rules);
-  target_values[kMaxBodyCapture] = size_value(decls[kMaxBodyCapture], target.max_body_capture);
-  target_values[kMaxConnections] = size_value(decls[kMaxConnections], target.max_connections);
+  target_values[kBaseUrl] = StringValue(decls[kBaseUrl], target.base_url);
+  target_values[kConnectTimeout] = DurationValue(decls[kConnectTimeout], target.connect_timeout_ns);
+  target_values[kResponseTimeout] =
+      DurationValue(decls[kResponseTimeout], target.response_timeout_ns);
+  target_values[kTargetHeaders] = StringValue(decls[kTargetHeaders], target.headers);
+  target_values[kInsecure] = BoolValue(decls[kInsecure], target.insecure);
+  target_values[kCaFile] = StringValue(decls[kCaFile], target.ca_file);
+  target_values[kServerName] = StringValue(decls[kServerName], target.server_name);
+  target_values[kTlsMinVersion] = StringValue(decls[kTlsMinVersion], target.tls_min_version);
+  target_values[kTlsResume] = BoolValue(decls[kTlsResume], target.tls_resume);
+  target_values[kDataFile] = StringValue(decls[kDataFile], target.data_file);
+  target_values[kDataMode] = StringValue(decls[kDataMode], target.data_mode);
+  target_values[kTargetRules] = StringValue(decls[kTargetRules], target.rules);
+  target_values[kMaxBodyCapture] = SizeValue(decls[kMaxBodyCapture], target.max_body_capture);
+  target_values[kMaxConnections] = SizeValue(decls[kMaxConnections], target.max_connections);
   const sp_options target_options{kTargetOptionCount, target_values.data()};
 
   std::vector<std::vector<sp_option_value>> request_values;
   std::vector<sp_request_spec> specs;
   for (const RequestSettings& r : requests) {
     const sp_option_decl* rd = kRequestOptionDecls;
-    request_values.push_back({string_value(rd[kMethod], r.method), string_value(rd[kPath], r.path),
-                              string_value(rd[kRequestHeaders], r.headers),
-                              string_value(rd[kBody], r.body), string_value(rd[kCapture], r.capture),
-                              string_value(rd[kChecks], r.checks),
-                              string_value(rd[kRequestRules], r.rules)});
+    request_values.push_back({StringValue(rd[kMethod], r.method), StringValue(rd[kPath], r.path),
+                              StringValue(rd[kRequestHeaders], r.headers),
+                              StringValue(rd[kBody], r.body), StringValue(rd[kCapture], r.capture),
+                              StringValue(rd[kChecks], r.checks),
+                              StringValue(rd[kRequestRules], r.rules)});
   }
   for (size_t i = 0; i < requests.size(); ++i) {
     specs.push_back({{requests[i].name.data(), requests[i].name.size()},
@@ -145,31 +147,31 @@ sp_status Target::create(const TargetSettings& target, const std::vector<Request
   }
   // check_options (ABI 1.2) on the same values first: tests compare its verdict with create's.
   check_error_ = sp_error{};
-  check_status_ = vtable()->check_options(&kHost, nullptr, &target_options, specs.data(), specs.size(),
-                                          &check_error_);
+  check_status_ = Vtable()->check_options(&kHost, nullptr, &target_options, specs.data(),
+                                          specs.size(), &check_error_);
   error_ = sp_error{};
-  return vtable()->create(&kHost, nullptr, &target_options, specs.data(), specs.size(),
-                          &instance_, &error_);
+  return Vtable()->create(&kHost, nullptr, &target_options, specs.data(), specs.size(), &instance_,
+                          &error_);
 }
 
-sp_status Target::preflight() {
+sp_status Target::Preflight() {
   error_ = sp_error{};
-  return vtable()->preflight(instance_, &error_);
+  return Vtable()->preflight(instance_, &error_);
 }
 
 Worker::Worker(Target& target) : target_(target) {
   host_.struct_size = sizeof host_;
   host_.ctx = this;
-  host_.complete = on_complete;
-  REQUIRE(target_.vtable()->worker_open(target_.instance(), &host_, &worker_, &error_) == SP_OK);
+  host_.complete = OnComplete;
+  REQUIRE(target_.Vtable()->worker_open(target_.instance(), &host_, &worker_, &error_) == SP_OK);
 }
 
 Worker::~Worker() {
-  cancel_all();
-  target_.vtable()->worker_close(worker_);
+  CancelAll();
+  target_.Vtable()->worker_close(worker_);
 }
 
-void Worker::on_complete(void* ctx, const sp_result* result) {
+void Worker::OnComplete(void* ctx, const sp_result* result) {
   auto* self = static_cast<Worker*>(ctx);
   // The ABI allows completions only from inside poll or cancel_all.
   CHECK(self->inside_poll_);
@@ -177,65 +179,65 @@ void Worker::on_complete(void* ctx, const sp_result* result) {
   self->completions_.back().result.detail = nullptr;
   CHECK((result->event_count == 0) == (result->events == nullptr));
   for (size_t i = 0; i < result->event_count; ++i) {
-    self->completions_.back().events.push_back(interned_name(result->events[i]));
+    self->completions_.back().events.push_back(InternedName(result->events[i]));
   }
   self->completions_.back().result.events = nullptr;
   ++self->per_token_[result->token];
 }
 
-sp_status Worker::submit(uint64_t token, uint32_t request) {
+sp_status Worker::Submit(uint64_t token, uint32_t request) {
   sp_request r{};
   r.struct_size = sizeof r;
   r.token = token;
   r.request = request;
-  r.intended_ns = now_ns();
+  r.intended_ns = NowNs();
   error_ = sp_error{};
-  return target_.vtable()->submit(worker_, &r, &error_);
+  return target_.Vtable()->submit(worker_, &r, &error_);
 }
 
-sp_status Worker::submit_as(uint64_t token, uint32_t request, uint32_t vu, uint64_t iteration) {
+sp_status Worker::SubmitAs(uint64_t token, uint32_t request, uint32_t vu, uint64_t iteration) {
   sp_request r{};
   r.struct_size = sizeof r;
   r.token = token;
   r.request = request;
   r.vu = vu;
   r.iteration = iteration;
-  r.intended_ns = now_ns();
+  r.intended_ns = NowNs();
   error_ = sp_error{};
-  return target_.vtable()->submit(worker_, &r, &error_);
+  return target_.Vtable()->submit(worker_, &r, &error_);
 }
 
-int Worker::poll_once(uint64_t deadline_ns) {
+int Worker::PollOnce(uint64_t deadline_ns) {
   inside_poll_ = true;
-  const int n = target_.vtable()->poll(worker_, deadline_ns);
+  const int n = target_.Vtable()->poll(worker_, deadline_ns);
   inside_poll_ = false;
   return n;
 }
 
-bool Worker::poll_until(size_t count, uint64_t timeout_ns) {
-  const uint64_t until = now_ns() + timeout_ns;
+bool Worker::PollUntil(size_t count, uint64_t timeout_ns) {
+  const uint64_t until = NowNs() + timeout_ns;
   while (completions_.size() < count) {
     const size_t before = completions_.size();
-    const int n = poll_once(until);
+    const int n = PollOnce(until);
     REQUIRE(n >= 0);
     REQUIRE(completions_.size() - before == static_cast<size_t>(n));
-    if (n == 0 && now_ns() >= until) return false;
+    if (n == 0 && NowNs() >= until) return false;
   }
   return completions_.size() == count;
 }
 
-void Worker::cancel_all() {
+void Worker::CancelAll() {
   inside_poll_ = true;
-  target_.vtable()->cancel_all(worker_);
+  target_.Vtable()->cancel_all(worker_);
   inside_poll_ = false;
 }
 
-void Worker::release_vu(uint32_t vu) {
-  REQUIRE(target_.vtable()->release_vu != nullptr);
-  target_.vtable()->release_vu(worker_, vu);
+void Worker::ReleaseVu(uint32_t vu) {
+  REQUIRE(target_.Vtable()->release_vu != nullptr);
+  target_.Vtable()->release_vu(worker_, vu);
 }
 
-size_t Worker::count(sp_error_kind kind) const {
+size_t Worker::Count(sp_error_kind kind) const {
   size_t n = 0;
   for (const Completion& c : completions_) n += c.result.error == kind;
   return n;

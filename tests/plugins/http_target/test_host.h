@@ -13,7 +13,7 @@
 
 namespace sp::http::test {
 
-uint64_t now_ns();
+uint64_t NowNs();
 constexpr uint64_t kMs = 1'000'000;
 
 struct TargetSettings {
@@ -47,7 +47,7 @@ struct RequestSettings {
 };
 
 // The name the test host interned as `id` ("" if none): check and event names in results.
-std::string interned_name(uint32_t id);
+std::string InternedName(uint32_t id);
 
 // create/destroy through the plugin's vtable.
 class Target {
@@ -57,10 +57,10 @@ class Target {
   Target(const Target&) = delete;
   Target& operator=(const Target&) = delete;
 
-  sp_status create(const TargetSettings& target, const std::vector<RequestSettings>& requests);
-  sp_status preflight();
+  sp_status Create(const TargetSettings& target, const std::vector<RequestSettings>& requests);
+  sp_status Preflight();
 
-  const sp_target_vtable* vtable() const;
+  const sp_target_vtable* Vtable() const;
   void* instance() const { return instance_; }
   const sp_error& error() const { return error_; }
   // What check_options said about the options of the last create, called just before it.
@@ -87,25 +87,25 @@ class Worker {
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
-  sp_status submit(uint64_t token, uint32_t request = 0);
+  sp_status Submit(uint64_t token, uint32_t request = 0);
   // As the host's load threads submit: on behalf of a VU in one of its iterations.
-  sp_status submit_as(uint64_t token, uint32_t request, uint32_t vu, uint64_t iteration);
+  sp_status SubmitAs(uint64_t token, uint32_t request, uint32_t vu, uint64_t iteration);
   // Polls until `count` completions in total arrived or `timeout_ns` passed; true if they did.
-  bool poll_until(size_t count, uint64_t timeout_ns = 5'000 * kMs);
+  bool PollUntil(size_t count, uint64_t timeout_ns = 5'000 * kMs);
   // Runs poll once with this deadline and returns its value.
-  int poll_once(uint64_t deadline_ns);
-  void cancel_all();
+  int PollOnce(uint64_t deadline_ns);
+  void CancelAll();
   // release_vu through the vtable (ABI 1.2): virtual user `vu` left the load.
-  void release_vu(uint32_t vu);
+  void ReleaseVu(uint32_t vu);
 
   const std::vector<Completion>& completions() const { return completions_; }
   // Completions per token; each must be 1.
   const std::map<uint64_t, int>& per_token() const { return per_token_; }
-  size_t count(sp_error_kind kind) const;
+  size_t Count(sp_error_kind kind) const;
   const sp_error& error() const { return error_; }
 
  private:
-  static void on_complete(void* ctx, const sp_result* result);
+  static void OnComplete(void* ctx, const sp_result* result);
 
   Target& target_;
   sp_worker_host host_{};

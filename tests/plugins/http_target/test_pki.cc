@@ -12,13 +12,13 @@
 namespace sp::http::test {
 namespace {
 
-EVP_PKEY* new_key() {
+EVP_PKEY* NewKey() {
   EVP_PKEY* key = EVP_EC_gen("P-256");
   if (key == nullptr) throw std::runtime_error("test_pki: EC key generation failed");
   return key;
 }
 
-void add_ext(X509* cert, X509V3_CTX* ctx, int nid, const char* value) {
+void AddExt(X509* cert, X509V3_CTX* ctx, int nid, const char* value) {
   X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, ctx, nid, value);
   if (ext == nullptr) throw std::runtime_error(std::string("test_pki: bad extension ") + value);
   X509_add_ext(cert, ext, -1);
@@ -26,8 +26,8 @@ void add_ext(X509* cert, X509V3_CTX* ctx, int nid, const char* value) {
 }
 
 // A certificate for `key`, signed by issuer_key (issuer nullptr: self-signed).
-X509* new_cert(EVP_PKEY* key, const char* cn, bool ca, const char* sans, X509* issuer,
-               EVP_PKEY* issuer_key) {
+X509* NewCert(EVP_PKEY* key, const char* cn, bool ca, const char* sans, X509* issuer,
+              EVP_PKEY* issuer_key) {
   static long serial = 1;
   X509* cert = X509_new();
   X509_set_version(cert, 2);
@@ -44,12 +44,12 @@ X509* new_cert(EVP_PKEY* key, const char* cn, bool ca, const char* sans, X509* i
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, issuer != nullptr ? issuer : cert, cert, nullptr, nullptr, 0);
-  add_ext(cert, &ctx, NID_basic_constraints, ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
-  add_ext(cert, &ctx, NID_key_usage,
-          ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature,keyEncipherment");
-  add_ext(cert, &ctx, NID_subject_key_identifier, "hash");
-  if (!ca) add_ext(cert, &ctx, NID_ext_key_usage, "serverAuth");
-  if (sans != nullptr) add_ext(cert, &ctx, NID_subject_alt_name, sans);
+  AddExt(cert, &ctx, NID_basic_constraints, ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
+  AddExt(cert, &ctx, NID_key_usage,
+         ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature,keyEncipherment");
+  AddExt(cert, &ctx, NID_subject_key_identifier, "hash");
+  if (!ca) AddExt(cert, &ctx, NID_ext_key_usage, "serverAuth");
+  if (sans != nullptr) AddExt(cert, &ctx, NID_subject_alt_name, sans);
   if (X509_sign(cert, issuer_key != nullptr ? issuer_key : key, EVP_sha256()) == 0) {
     throw std::runtime_error("test_pki: signing failed");
   }
@@ -66,13 +66,13 @@ struct Pki {
   std::string ca_file;
 
   Pki() {
-    ca_key = new_key();
-    ca = new_cert(ca_key, "stressplan test CA", true, nullptr, nullptr, nullptr);
-    server_key = new_key();
+    ca_key = NewKey();
+    ca = NewCert(ca_key, "stressplan test CA", true, nullptr, nullptr, nullptr);
+    server_key = NewKey();
     const char* local = "DNS:localhost,IP:127.0.0.1,IP:::1";
-    signed_cert = new_cert(server_key, "localhost", false, local, ca, ca_key);
-    self_signed = new_cert(server_key, "localhost", false, local, nullptr, nullptr);
-    other_name = new_cert(server_key, "stressplan.test", false, "DNS:stressplan.test", ca, ca_key);
+    signed_cert = NewCert(server_key, "localhost", false, local, ca, ca_key);
+    self_signed = NewCert(server_key, "localhost", false, local, nullptr, nullptr);
+    other_name = NewCert(server_key, "stressplan.test", false, "DNS:stressplan.test", ca, ca_key);
 
     char path[] = "/tmp/stressplan-test-ca-XXXXXX";
     const int fd = mkstemp(path);
@@ -87,17 +87,17 @@ struct Pki {
   ~Pki() { std::remove(ca_file.c_str()); }
 };
 
-Pki& pki() {
+Pki& SharedPki() {
   static Pki instance;
   return instance;
 }
 
 }  // namespace
 
-const std::string& test_ca_file() { return pki().ca_file; }
+const std::string& TestCaFile() { return SharedPki().ca_file; }
 
-SSL_CTX* make_server_ctx(ServerCert which, int max_version) {
-  Pki& p = pki();
+SSL_CTX* MakeServerCtx(ServerCert which, int max_version) {
+  Pki& p = SharedPki();
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
   X509* cert = which == ServerCert::kSelfSigned  ? p.self_signed
                : which == ServerCert::kOtherName ? p.other_name

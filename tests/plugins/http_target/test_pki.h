@@ -17,10 +17,10 @@ enum class ServerCert {
 };
 
 // The CA certificate as a PEM file (created once per test process, removed at exit).
-const std::string& test_ca_file();
+const std::string& TestCaFile();
 
 // A new server SSL_CTX presenting `cert`; the caller frees it (SSL_CTX_free). max_version 0
 // allows every version OpenSSL supports; TLS1_2_VERSION makes a TLS 1.2-only server.
-SSL_CTX* make_server_ctx(ServerCert cert, int max_version = 0);
+SSL_CTX* MakeServerCtx(ServerCert cert, int max_version = 0);
 
 }  // namespace sp::http::test

@@ -16,7 +16,7 @@
 namespace sp::http::test {
 namespace {
 
-int listen_on_loopback(uint16_t* port) {
+int ListenOnLoopback(uint16_t* port) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw std::runtime_error("socket failed");
   const int one = 1;
@@ -40,8 +40,8 @@ using plugin_test::send_all;
 }  // namespace
 
 TestServer::TestServer(Options options) : options_(std::move(options)) {
-  listen_fd_ = listen_on_loopback(&port_);
-  acceptor_ = std::thread([this] { accept_loop(); });
+  listen_fd_ = ListenOnLoopback(&port_);
+  acceptor_ = std::thread([this] { AcceptLoop(); });
 }
 
 TestServer::~TestServer() {
@@ -58,26 +58,26 @@ TestServer::~TestServer() {
   for (auto& t : handlers) t.join();
 }
 
-std::string TestServer::last_request() const {
+std::string TestServer::LastRequest() const {
   std::lock_guard<std::mutex> lock(mu_);
   return last_request_;
 }
 
-int TestServer::open_connections() const {
+int TestServer::OpenConnections() const {
   std::lock_guard<std::mutex> lock(mu_);
   return static_cast<int>(open_fds_.size());
 }
 
-bool TestServer::wait_for_open_connections(int n) const {
+bool TestServer::WaitForOpenConnections(int n) const {
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (open_connections() != n) {
+  while (OpenConnections() != n) {
     if (std::chrono::steady_clock::now() > until) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   return true;
 }
 
-bool TestServer::wait_for_requests(int n) const {
+bool TestServer::WaitForRequests(int n) const {
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (requests_.load() < n) {
     if (std::chrono::steady_clock::now() > until) return false;
@@ -86,7 +86,7 @@ bool TestServer::wait_for_requests(int n) const {
   return true;
 }
 
-void TestServer::accept_loop() {
+void TestServer::AcceptLoop() {
   while (!stopping_) {
     const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) {
@@ -100,11 +100,11 @@ void TestServer::accept_loop() {
       return;
     }
     open_fds_.push_back(fd);
-    handlers_.emplace_back([this, fd] { serve(fd); });
+    handlers_.emplace_back([this, fd] { Serve(fd); });
   }
 }
 
-bool TestServer::read_request(int fd, std::string* pending, std::string* out) {
+bool TestServer::ReadRequest(int fd, std::string* pending, std::string* out) {
   char buf[4096];
   size_t head_end;
   while ((head_end = pending->find("\r\n\r\n")) == std::string::npos) {
@@ -128,7 +128,7 @@ bool TestServer::read_request(int fd, std::string* pending, std::string* out) {
   return true;
 }
 
-void TestServer::serve(int fd) {
+void TestServer::Serve(int fd) {
   const std::string& body = options_.body;
   const std::string status_line =
       "HTTP/1.1 " + std::to_string(options_.status) + " Status\r\n";
@@ -140,7 +140,7 @@ void TestServer::serve(int fd) {
   };
   std::string pending, request;
   int served = 0;
-  while (!stopping_ && read_request(fd, &pending, &request)) {
+  while (!stopping_ && ReadRequest(fd, &pending, &request)) {
     bool keep_open = true;
     switch (options_.mode) {
       case Mode::kKeepAlive:
@@ -195,9 +195,9 @@ void TestServer::serve(int fd) {
   close(fd);
 }
 
-uint16_t unused_port() {
+uint16_t UnusedPort() {
   uint16_t port = 0;
-  close(listen_on_loopback(&port));
+  close(ListenOnLoopback(&port));
   return port;
 }
 

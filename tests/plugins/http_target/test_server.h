@@ -40,22 +40,22 @@ class TestServer {
   TestServer& operator=(const TestServer&) = delete;
 
   uint16_t port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   int connections() const { return connections_.load(); }
   int requests() const { return requests_.load(); }
   // Connections open now: accepted and not yet closed by the peer (or by the server's mode).
-  int open_connections() const;
+  int OpenConnections() const;
   // Waits (up to 5 s) until exactly `n` connections are open.
-  bool wait_for_open_connections(int n) const;
-  std::string last_request() const;
+  bool WaitForOpenConnections(int n) const;
+  std::string LastRequest() const;
   // Waits (up to 5 s) until `n` requests have been read.
-  bool wait_for_requests(int n) const;
+  bool WaitForRequests(int n) const;
 
  private:
-  void accept_loop();
-  void serve(int fd);
+  void AcceptLoop();
+  void Serve(int fd);
   // Reads one whole request (head + Content-Length body) into *out; false on EOF or error.
-  bool read_request(int fd, std::string* pending, std::string* out);
+  bool ReadRequest(int fd, std::string* pending, std::string* out);
 
   Options options_;
   int listen_fd_ = -1;
@@ -71,6 +71,6 @@ class TestServer {
 };
 
 // A port on 127.0.0.1 with nothing listening (bound then closed).
-uint16_t unused_port();
+uint16_t UnusedPort();
 
 }  // namespace sp::http::test

@@ -24,9 +24,11 @@ namespace {
 
 thread_local bool g_fail = false;
 
-void* failing_malloc(size_t n, const char*, int) { return g_fail ? nullptr : std::malloc(n); }
-void* failing_realloc(void* p, size_t n, const char*, int) { return g_fail ? nullptr : std::realloc(p, n); }
-void plain_free(void* p, const char*, int) { std::free(p); }
+void* FailingMalloc(size_t n, const char*, int) { return g_fail ? nullptr : std::malloc(n); }
+void* FailingRealloc(void* p, size_t n, const char*, int) {
+  return g_fail ? nullptr : std::realloc(p, n);
+}
+void PlainFree(void* p, const char*, int) { std::free(p); }
 
 // A listening socket that never accepts: the kernel completes TCP connects into its backlog,
 // so the client reaches its TLS handshake.
@@ -53,7 +55,7 @@ struct Listener {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (CRYPTO_set_mem_functions(failing_malloc, failing_realloc, plain_free) != 1) {
+  if (CRYPTO_set_mem_functions(FailingMalloc, FailingRealloc, PlainFree) != 1) {
     std::fprintf(stderr, "tls_out_of_memory_test: OpenSSL allocated before main\n");
     return 1;
   }
@@ -67,12 +69,12 @@ TEST_CASE("tls: OpenSSL out of memory on the generator is local_limit, not tls",
   t.base_url = "https://127.0.0.1:" + std::to_string(server.port);
   t.insecure = true;
   Target target;
-  REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
   Worker worker(target);
 
-  REQUIRE(worker.submit(1) == SP_OK);
+  REQUIRE(worker.Submit(1) == SP_OK);
   g_fail = true;  // from the connect on: the handshake's SSL_new cannot allocate
-  const bool done = worker.poll_until(1);
+  const bool done = worker.PollUntil(1);
   g_fail = false;
 
   REQUIRE(done);

@@ -16,13 +16,13 @@ using Mode = TestServer::Mode;
 
 namespace {
 
-TargetSettings settings_for(const TestServer& server) {
+TargetSettings SettingsFor(const TestServer& server) {
   TargetSettings t;
-  t.base_url = server.url();
+  t.base_url = server.Url();
   return t;
 }
 
-void check_once_each(const Worker& worker, size_t tokens) {
+void CheckOnceEach(const Worker& worker, size_t tokens) {
   CHECK(worker.per_token().size() == tokens);
   for (const auto& [token, n] : worker.per_token()) {
     INFO("token " << token);
@@ -35,17 +35,17 @@ void check_once_each(const Worker& worker, size_t tokens) {
 TEST_CASE("worker: sequential keep-alive requests share one connection", "[worker]") {
   TestServer server({});
   Target target;
-  REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
   Worker worker(target);
   constexpr size_t kN = 25;
   for (size_t i = 0; i < kN; ++i) {
-    REQUIRE(worker.submit(100 + i) == SP_OK);
-    REQUIRE(worker.poll_until(i + 1));
+    REQUIRE(worker.Submit(100 + i) == SP_OK);
+    REQUIRE(worker.PollUntil(i + 1));
   }
-  CHECK(worker.count(SP_E_NONE) == kN);
+  CHECK(worker.Count(SP_E_NONE) == kN);
   CHECK(server.connections() == 1);
   CHECK(server.requests() == static_cast<int>(kN));
-  check_once_each(worker, kN);
+  CheckOnceEach(worker, kN);
 
   const std::string response = "HTTP/1.1 200 Status\r\nContent-Length: 5\r\n\r\nhello";
   for (size_t i = 0; i < kN; ++i) {
@@ -74,81 +74,82 @@ TEST_CASE("worker: sequential keep-alive requests share one connection", "[worke
 TEST_CASE("worker: concurrent requests open one connection per request in flight", "[worker]") {
   TestServer server({});
   Target target;
-  REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
   Worker worker(target);
   constexpr int kUsers = 50;
   for (int round = 0; round < 3; ++round) {
-    for (int u = 0; u < kUsers; ++u) REQUIRE(worker.submit(round * kUsers + u) == SP_OK);
-    REQUIRE(worker.poll_until((round + 1) * kUsers));
+    for (int u = 0; u < kUsers; ++u) REQUIRE(worker.Submit(round * kUsers + u) == SP_OK);
+    REQUIRE(worker.PollUntil((round + 1) * kUsers));
   }
-  CHECK(worker.count(SP_E_NONE) == 3 * kUsers);
+  CHECK(worker.Count(SP_E_NONE) == 3 * kUsers);
   CHECK(server.requests() == 3 * kUsers);
   CHECK(server.connections() == kUsers);
-  check_once_each(worker, 3 * kUsers);
+  CheckOnceEach(worker, 3 * kUsers);
 }
 
 TEST_CASE("worker: a user that leaves closes its connection; the others keep theirs",
           "[worker][release_vu]") {
   TestServer server({});
   Target target;
-  REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
   Worker worker(target);
   constexpr uint32_t kUsers = 20;
   uint64_t token = 0;
   // Every user has a request in flight at once, twice: one connection each, kept.
   for (uint64_t iteration = 0; iteration < 2; ++iteration) {
     for (uint32_t vu = 0; vu < kUsers; ++vu) {
-      REQUIRE(worker.submit_as(token++, 0, vu, iteration) == SP_OK);
+      REQUIRE(worker.SubmitAs(token++, 0, vu, iteration) == SP_OK);
     }
-    REQUIRE(worker.poll_until(token));
+    REQUIRE(worker.PollUntil(token));
   }
   REQUIRE(server.connections() == static_cast<int>(kUsers));
-  REQUIRE(server.wait_for_open_connections(kUsers));
+  REQUIRE(server.WaitForOpenConnections(kUsers));
 
-  for (uint32_t vu = 2; vu < kUsers; ++vu) worker.release_vu(vu);
-  CHECK(server.wait_for_open_connections(2));  // the server sees the users that are left
-  worker.release_vu(7);                         // again, or never seen: nothing to close
-  worker.release_vu(1000);
+  for (uint32_t vu = 2; vu < kUsers; ++vu) worker.ReleaseVu(vu);
+  CHECK(server.WaitForOpenConnections(2));  // the server sees the users that are left
+  worker.ReleaseVu(7);                      // again, or never seen: nothing to close
+  worker.ReleaseVu(1000);
 
   // The two users still there carry on, each on its own connection.
   for (uint64_t iteration = 2; iteration < 5; ++iteration) {
-    for (uint32_t vu = 0; vu < 2; ++vu) REQUIRE(worker.submit_as(token++, 0, vu, iteration) == SP_OK);
-    REQUIRE(worker.poll_until(token));
+    for (uint32_t vu = 0; vu < 2; ++vu)
+      REQUIRE(worker.SubmitAs(token++, 0, vu, iteration) == SP_OK);
+    REQUIRE(worker.PollUntil(token));
   }
-  CHECK(worker.count(SP_E_NONE) == token);
+  CHECK(worker.Count(SP_E_NONE) == token);
   CHECK(server.connections() == static_cast<int>(kUsers));  // no new connection
-  CHECK(server.open_connections() == 2);
+  CHECK(server.OpenConnections() == 2);
   for (const Completion& c : worker.completions()) {
     if (c.result.token >= 2 * kUsers) CHECK(c.result.connect_ns == 0);
   }
-  check_once_each(worker, token);
+  CheckOnceEach(worker, token);
 }
 
 TEST_CASE("worker: a connection taken over by a new user stays with it when the old owner leaves",
           "[worker][release_vu]") {
   TestServer server({});
   Target target;
-  REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
   Worker worker(target);
   // Users 0 and 1 get a connection each; user 2 arrives while both are idle and takes one over.
-  REQUIRE(worker.submit_as(0, 0, 0, 0) == SP_OK);
-  REQUIRE(worker.submit_as(1, 0, 1, 0) == SP_OK);
-  REQUIRE(worker.poll_until(2));
-  REQUIRE(worker.submit_as(2, 0, 2, 0) == SP_OK);
-  REQUIRE(worker.poll_until(3));
+  REQUIRE(worker.SubmitAs(0, 0, 0, 0) == SP_OK);
+  REQUIRE(worker.SubmitAs(1, 0, 1, 0) == SP_OK);
+  REQUIRE(worker.PollUntil(2));
+  REQUIRE(worker.SubmitAs(2, 0, 2, 0) == SP_OK);
+  REQUIRE(worker.PollUntil(3));
   CHECK(worker.completions()[2].result.connect_ns == 0);
-  REQUIRE(server.wait_for_open_connections(2));
+  REQUIRE(server.WaitForOpenConnections(2));
 
   // Users 0 and 1 leave: one of them still owns its connection (closed), the other's is user
   // 2's now (kept).
-  worker.release_vu(0);
-  worker.release_vu(1);
-  CHECK(server.wait_for_open_connections(1));
-  REQUIRE(worker.submit_as(3, 0, 2, 1) == SP_OK);
-  REQUIRE(worker.poll_until(4));
+  worker.ReleaseVu(0);
+  worker.ReleaseVu(1);
+  CHECK(server.WaitForOpenConnections(1));
+  REQUIRE(worker.SubmitAs(3, 0, 2, 1) == SP_OK);
+  REQUIRE(worker.PollUntil(4));
   CHECK(worker.completions()[3].result.connect_ns == 0);  // user 2 kept it
   CHECK(server.connections() == 2);
-  CHECK(server.open_connections() == 1);
+  CHECK(server.OpenConnections() == 1);
 }
 
 TEST_CASE("worker: large requests and responses", "[worker]") {
@@ -160,15 +161,15 @@ TEST_CASE("worker: large requests and responses", "[worker]") {
   upload.path = "/upload";
   upload.body = std::string(8 << 20, 'b');
   Target target;
-  REQUIRE(target.create(settings_for(server), {upload}) == SP_OK);
+  REQUIRE(target.Create(SettingsFor(server), {upload}) == SP_OK);
   Worker worker(target);
   for (int i = 0; i < 3; ++i) {
-    REQUIRE(worker.submit(i) == SP_OK);
-    REQUIRE(worker.poll_until(i + 1));
+    REQUIRE(worker.Submit(i) == SP_OK);
+    REQUIRE(worker.PollUntil(i + 1));
   }
-  CHECK(worker.count(SP_E_NONE) == 3);
+  CHECK(worker.Count(SP_E_NONE) == 3);
   CHECK(server.connections() == 1);
-  const std::string& received = server.last_request();
+  const std::string& received = server.LastRequest();
   CHECK(received.size() > (8u << 20));
   for (const Completion& c : worker.completions()) {
     CHECK(c.result.bytes_sent == received.size());
@@ -179,26 +180,26 @@ TEST_CASE("worker: large requests and responses", "[worker]") {
 TEST_CASE("worker: chunked responses", "[worker]") {
   TestServer server({Mode::kChunked});
   Target target;
-  REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
   Worker worker(target);
   for (int i = 0; i < 5; ++i) {
-    REQUIRE(worker.submit(i) == SP_OK);
-    REQUIRE(worker.poll_until(i + 1));
+    REQUIRE(worker.Submit(i) == SP_OK);
+    REQUIRE(worker.PollUntil(i + 1));
   }
-  CHECK(worker.count(SP_E_NONE) == 5);
+  CHECK(worker.Count(SP_E_NONE) == 5);
   CHECK(server.connections() == 1);
 }
 
 TEST_CASE("worker: body until close", "[worker]") {
   TestServer server({Mode::kUntilClose, 200, "streamed"});
   Target target;
-  REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
   Worker worker(target);
   for (int i = 0; i < 3; ++i) {
-    REQUIRE(worker.submit(i) == SP_OK);
-    REQUIRE(worker.poll_until(i + 1));
+    REQUIRE(worker.Submit(i) == SP_OK);
+    REQUIRE(worker.PollUntil(i + 1));
   }
-  CHECK(worker.count(SP_E_NONE) == 3);
+  CHECK(worker.Count(SP_E_NONE) == 3);
   CHECK(worker.completions()[0].result.bytes_received ==
         std::string("HTTP/1.1 200 Status\r\n\r\nstreamed").size());
   CHECK(server.connections() == 3);
@@ -209,13 +210,13 @@ TEST_CASE("worker: the server closing connections is not an error", "[worker]") 
   SECTION("Connection: close after each response") {
     TestServer server({Mode::kCloseEach});
     Target target;
-    REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+    REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
     Worker worker(target);
     for (int i = 0; i < kN; ++i) {
-      REQUIRE(worker.submit(i) == SP_OK);
-      REQUIRE(worker.poll_until(i + 1));
+      REQUIRE(worker.Submit(i) == SP_OK);
+      REQUIRE(worker.PollUntil(i + 1));
     }
-    CHECK(worker.count(SP_E_NONE) == kN);
+    CHECK(worker.Count(SP_E_NONE) == kN);
     CHECK(server.connections() == kN);
     CHECK(server.requests() == kN);
   }
@@ -223,31 +224,31 @@ TEST_CASE("worker: the server closing connections is not an error", "[worker]") 
     // Each connection answers its first request and drops the second unanswered.
     TestServer server({Mode::kDropSecond});
     Target target;
-    REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+    REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
     Worker worker(target);
     for (int i = 0; i < kN; ++i) {
-      REQUIRE(worker.submit(i) == SP_OK);
-      REQUIRE(worker.poll_until(i + 1));
+      REQUIRE(worker.Submit(i) == SP_OK);
+      REQUIRE(worker.PollUntil(i + 1));
     }
-    CHECK(worker.count(SP_E_NONE) == kN);
+    CHECK(worker.Count(SP_E_NONE) == kN);
     CHECK(server.connections() == kN);
     CHECK(server.requests() == 2 * kN - 1);  // every reused connection saw one dropped request
     for (int i = 1; i < kN; ++i) CHECK(worker.completions()[i].result.connect_ns > 0);
-    check_once_each(worker, kN);
+    CheckOnceEach(worker, kN);
   }
   SECTION("idle connections closed by the server between requests") {
     TestServer server({Mode::kIdleClose});
     Target target;
-    REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+    REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
     Worker worker(target);
     for (int i = 0; i < kN; ++i) {
-      REQUIRE(worker.submit(i) == SP_OK);
-      REQUIRE(worker.poll_until(i + 1));
+      REQUIRE(worker.Submit(i) == SP_OK);
+      REQUIRE(worker.PollUntil(i + 1));
       // Alternate: sometimes let the close arrive while idle, sometimes race it.
-      if (i % 2 == 0) worker.poll_once(now_ns() + 60 * kMs);
+      if (i % 2 == 0) worker.PollOnce(NowNs() + 60 * kMs);
     }
-    CHECK(worker.count(SP_E_NONE) == kN);
-    check_once_each(worker, kN);
+    CHECK(worker.Count(SP_E_NONE) == kN);
+    CheckOnceEach(worker, kN);
   }
 }
 
@@ -255,10 +256,10 @@ TEST_CASE("worker: 4xx and 5xx are classified with their status", "[worker]") {
   for (int status : {404, 503, 302}) {
     TestServer server({Mode::kKeepAlive, status, "x"});
     Target target;
-    REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+    REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
     Worker worker(target);
-    REQUIRE(worker.submit(1) == SP_OK);
-    REQUIRE(worker.poll_until(1));
+    REQUIRE(worker.Submit(1) == SP_OK);
+    REQUIRE(worker.PollUntil(1));
     const sp_result& r = worker.completions()[0].result;
     CHECK(r.status == status);
     CHECK(r.error == (status == 404 ? SP_E_HTTP_4XX : status == 503 ? SP_E_HTTP_5XX : SP_E_NONE));
@@ -267,19 +268,19 @@ TEST_CASE("worker: 4xx and 5xx are classified with their status", "[worker]") {
 
 TEST_CASE("worker: connect_refused", "[worker]") {
   TargetSettings t;
-  t.base_url = "http://127.0.0.1:" + std::to_string(unused_port());
+  t.base_url = "http://127.0.0.1:" + std::to_string(UnusedPort());
   Target target;
-  REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
   Worker worker(target);
-  for (int i = 0; i < 3; ++i) REQUIRE(worker.submit(i) == SP_OK);
+  for (int i = 0; i < 3; ++i) REQUIRE(worker.Submit(i) == SP_OK);
   CHECK(worker.completions().empty());  // never from inside submit
-  REQUIRE(worker.poll_until(3));
-  CHECK(worker.count(SP_E_CONNECT_REFUSED) == 3);
+  REQUIRE(worker.PollUntil(3));
+  CHECK(worker.Count(SP_E_CONNECT_REFUSED) == 3);
   const Completion& c = worker.completions()[0];
   CHECK_THAT(c.detail, Catch::StartsWith("connect: Connection refused (127.0.0.1:"));
   CHECK(c.result.status == 0);
   CHECK(c.result.bytes_received == 0);
-  check_once_each(worker, 3);
+  CheckOnceEach(worker, 3);
 }
 
 TEST_CASE("worker: connect_timeout", "[worker]") {
@@ -307,11 +308,11 @@ TEST_CASE("worker: connect_timeout", "[worker]") {
   t.base_url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
   t.connect_timeout_ns = 150 * kMs;
   Target target;
-  REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
   {
     Worker worker(target);
-    REQUIRE(worker.submit(7) == SP_OK);
-    REQUIRE(worker.poll_until(1));
+    REQUIRE(worker.Submit(7) == SP_OK);
+    REQUIRE(worker.PollUntil(1));
     const sp_result& r = worker.completions()[0].result;
     CHECK(r.error == SP_E_CONNECT_TIMEOUT);
     CHECK(r.end_ns - r.start_ns >= 150 * kMs);
@@ -324,15 +325,15 @@ TEST_CASE("worker: connect_timeout", "[worker]") {
 
 TEST_CASE("worker: response_timeout", "[worker]") {
   TestServer server({Mode::kStall});
-  TargetSettings t = settings_for(server);
+  TargetSettings t = SettingsFor(server);
   t.response_timeout_ns = 200 * kMs;
   Target target;
-  REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
   Worker worker(target);
-  REQUIRE(worker.submit(1) == SP_OK);
-  REQUIRE(worker.submit(2) == SP_OK);
-  REQUIRE(worker.poll_until(2));
-  CHECK(worker.count(SP_E_RESPONSE_TIMEOUT) == 2);
+  REQUIRE(worker.Submit(1) == SP_OK);
+  REQUIRE(worker.Submit(2) == SP_OK);
+  REQUIRE(worker.PollUntil(2));
+  CHECK(worker.Count(SP_E_RESPONSE_TIMEOUT) == 2);
   for (const Completion& c : worker.completions()) {
     CHECK(c.result.end_ns - c.result.start_ns >= 200 * kMs);
     CHECK(c.result.end_ns - c.result.start_ns < 1500 * kMs);
@@ -344,13 +345,13 @@ TEST_CASE("worker: response_timeout", "[worker]") {
 TEST_CASE("worker: reset mid-response", "[worker]") {
   TestServer server({Mode::kResetMidResponse});
   Target target;
-  REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
   Worker worker(target);
   for (int i = 0; i < 3; ++i) {
-    REQUIRE(worker.submit(i) == SP_OK);
-    REQUIRE(worker.poll_until(i + 1));
+    REQUIRE(worker.Submit(i) == SP_OK);
+    REQUIRE(worker.PollUntil(i + 1));
   }
-  CHECK(worker.count(SP_E_RESET) == 3);
+  CHECK(worker.Count(SP_E_RESET) == 3);
   const sp_result& r = worker.completions()[0].result;
   CHECK(r.status == 200);  // the head had arrived
   CHECK(r.bytes_received > 0);
@@ -360,42 +361,42 @@ TEST_CASE("worker: reset mid-response", "[worker]") {
 TEST_CASE("worker: a malformed response is a protocol error", "[worker]") {
   TestServer server({Mode::kGarbage});
   Target target;
-  REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
   Worker worker(target);
-  REQUIRE(worker.submit(1) == SP_OK);
-  REQUIRE(worker.submit(2) == SP_OK);
-  REQUIRE(worker.poll_until(2));
-  CHECK(worker.count(SP_E_PROTOCOL) == 2);
+  REQUIRE(worker.Submit(1) == SP_OK);
+  REQUIRE(worker.Submit(2) == SP_OK);
+  REQUIRE(worker.PollUntil(2));
+  CHECK(worker.Count(SP_E_PROTOCOL) == 2);
   CHECK(worker.completions()[0].detail == "protocol: not an HTTP response");
 }
 
 TEST_CASE("worker: cancel_all completes every request in flight once, as interrupted", "[worker]") {
   TestServer server({Mode::kStall});
   Target target;
-  REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
   Worker worker(target);
   constexpr int kN = 6;
-  for (int i = 0; i < kN; ++i) REQUIRE(worker.submit(i) == SP_OK);
-  CHECK(worker.poll_once(now_ns() + 50 * kMs) == 0);
-  REQUIRE(server.wait_for_requests(kN));
-  worker.cancel_all();
+  for (int i = 0; i < kN; ++i) REQUIRE(worker.Submit(i) == SP_OK);
+  CHECK(worker.PollOnce(NowNs() + 50 * kMs) == 0);
+  REQUIRE(server.WaitForRequests(kN));
+  worker.CancelAll();
   REQUIRE(worker.completions().size() == kN);
-  CHECK(worker.count(SP_E_INTERRUPTED) == kN);
-  check_once_each(worker, kN);
+  CHECK(worker.Count(SP_E_INTERRUPTED) == kN);
+  CheckOnceEach(worker, kN);
   CHECK(worker.completions()[0].detail == "cancelled by the host");
   // Nothing more arrives afterwards.
-  CHECK(worker.poll_once(now_ns() + 30 * kMs) == 0);
+  CHECK(worker.PollOnce(NowNs() + 30 * kMs) == 0);
   CHECK(worker.completions().size() == kN);
 }
 
 TEST_CASE("worker: cancel_all also delivers failures queued by submit", "[worker]") {
   TargetSettings t;
-  t.base_url = "http://127.0.0.1:" + std::to_string(unused_port());
+  t.base_url = "http://127.0.0.1:" + std::to_string(UnusedPort());
   Target target;
-  REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
   Worker worker(target);
-  REQUIRE(worker.submit(1) == SP_OK);
-  worker.cancel_all();
+  REQUIRE(worker.Submit(1) == SP_OK);
+  worker.CancelAll();
   REQUIRE(worker.completions().size() == 1);
   CHECK(worker.per_token().at(1) == 1);
 }
@@ -403,41 +404,41 @@ TEST_CASE("worker: cancel_all also delivers failures queued by submit", "[worker
 TEST_CASE("worker: poll waits until the deadline when nothing completes", "[worker]") {
   TestServer server({});
   Target target;
-  REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
   Worker worker(target);
-  const uint64_t start = now_ns();
-  CHECK(worker.poll_once(start + 40 * kMs) == 0);
-  const uint64_t waited = now_ns() - start;
+  const uint64_t start = NowNs();
+  CHECK(worker.PollOnce(start + 40 * kMs) == 0);
+  const uint64_t waited = NowNs() - start;
   CHECK(waited >= 40 * kMs);
   CHECK(waited < 500 * kMs);
   // A deadline in the past still runs one I/O pass and returns at once.
-  const uint64_t again = now_ns();
-  CHECK(worker.poll_once(0) == 0);
-  CHECK(now_ns() - again < 200 * kMs);
+  const uint64_t again = NowNs();
+  CHECK(worker.PollOnce(0) == 0);
+  CHECK(NowNs() - again < 200 * kMs);
 }
 
 TEST_CASE("worker: submit refuses an unknown request index", "[worker]") {
   TestServer server({});
   Target target;
-  REQUIRE(target.create(settings_for(server), {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);
   Worker worker(target);
-  CHECK(worker.submit(1, 5) == SP_INVALID_ARGUMENT);
+  CHECK(worker.Submit(1, 5) == SP_INVALID_ARGUMENT);
   CHECK_THAT(std::string(worker.error().message), Catch::Contains("request index 5 is out of range"));
-  CHECK(worker.poll_once(now_ns() + 10 * kMs) == 0);
+  CHECK(worker.PollOnce(NowNs() + 10 * kMs) == 0);
 }
 
 TEST_CASE("worker: an unresolvable host fails requests with dns", "[worker]") {
   TargetSettings t;
   t.base_url = "http://no-such-host.invalid:8080";
   Target target;
-  REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
-  CHECK(target.preflight() == SP_ERROR);
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
+  CHECK(target.Preflight() == SP_ERROR);
   CHECK_THAT(std::string(target.error().message),
              Catch::Contains("cannot resolve host \"no-such-host.invalid\""));
   CHECK(std::string(target.error().option) == "base_url");
   Worker worker(target);
-  REQUIRE(worker.submit(1) == SP_OK);
-  REQUIRE(worker.poll_until(1));
+  REQUIRE(worker.Submit(1) == SP_OK);
+  REQUIRE(worker.PollUntil(1));
   CHECK(worker.completions()[0].result.error == SP_E_DNS);
   CHECK_THAT(worker.completions()[0].detail, Catch::StartsWith("dns: cannot resolve"));
 }
@@ -445,14 +446,14 @@ TEST_CASE("worker: an unresolvable host fails requests with dns", "[worker]") {
 TEST_CASE("preflight: reachable and refused targets", "[worker]") {
   TestServer server({});
   Target up;
-  REQUIRE(up.create(settings_for(server), {}) == SP_OK);
-  CHECK(up.preflight() == SP_OK);
+  REQUIRE(up.Create(SettingsFor(server), {}) == SP_OK);
+  CHECK(up.Preflight() == SP_OK);
 
   TargetSettings t;
-  t.base_url = "http://127.0.0.1:" + std::to_string(unused_port()) + "/api";
+  t.base_url = "http://127.0.0.1:" + std::to_string(UnusedPort()) + "/api";
   Target down;
-  REQUIRE(down.create(t, {}) == SP_OK);
-  CHECK(down.preflight() == SP_ERROR);
+  REQUIRE(down.Create(t, {}) == SP_OK);
+  CHECK(down.Preflight() == SP_ERROR);
   const std::string message = down.error().message;
   CHECK_THAT(message, Catch::Contains("cannot connect to base_url " + *t.base_url));
   CHECK_THAT(message, Catch::Contains("connection refused"));
@@ -465,28 +466,28 @@ TEST_CASE("worker: localhost falls back across its addresses", "[worker]") {
   TargetSettings t;
   t.base_url = "http://localhost:" + std::to_string(server.port());
   Target target;
-  REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
-  CHECK(target.preflight() == SP_OK);
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
+  CHECK(target.Preflight() == SP_OK);
   Worker worker(target);
-  for (int i = 0; i < 3; ++i) REQUIRE(worker.submit(i) == SP_OK);
-  REQUIRE(worker.poll_until(3));
-  CHECK(worker.count(SP_E_NONE) == 3);
+  for (int i = 0; i < 3; ++i) REQUIRE(worker.Submit(i) == SP_OK);
+  REQUIRE(worker.PollUntil(3));
+  CHECK(worker.Count(SP_E_NONE) == 3);
 }
 
 TEST_CASE("worker: max_connections queues requests in the target, in order", "[worker]") {
   TestServer server({});
   Target target;
-  TargetSettings settings = settings_for(server);
+  TargetSettings settings = SettingsFor(server);
   settings.max_connections = 3;
-  REQUIRE(target.create(settings, {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(settings, {RequestSettings{}}) == SP_OK);
   Worker worker(target);
   constexpr size_t kN = 40;
-  for (size_t i = 0; i < kN; ++i) REQUIRE(worker.submit(i) == SP_OK);
-  REQUIRE(worker.poll_until(kN));
-  CHECK(worker.count(SP_E_NONE) == kN);
+  for (size_t i = 0; i < kN; ++i) REQUIRE(worker.Submit(i) == SP_OK);
+  REQUIRE(worker.PollUntil(kN));
+  CHECK(worker.Count(SP_E_NONE) == kN);
   CHECK(server.connections() == 3);  // never more than the cap
   CHECK(server.requests() == static_cast<int>(kN));
-  check_once_each(worker, kN);
+  CheckOnceEach(worker, kN);
   // A queued request's service time starts when it gets a connection: later ones start later.
   uint64_t first_start = worker.completions()[0].result.start_ns;
   uint64_t last_start = 0;
@@ -497,13 +498,13 @@ TEST_CASE("worker: max_connections queues requests in the target, in order", "[w
 TEST_CASE("worker: cancel_all completes requests still waiting for a connection", "[worker]") {
   TestServer server({Mode::kStall});
   Target target;
-  TargetSettings settings = settings_for(server);
+  TargetSettings settings = SettingsFor(server);
   settings.max_connections = 1;
-  REQUIRE(target.create(settings, {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(settings, {RequestSettings{}}) == SP_OK);
   Worker worker(target);
-  for (uint64_t i = 0; i < 5; ++i) REQUIRE(worker.submit(i) == SP_OK);
-  CHECK_FALSE(worker.poll_until(1, 50 * kMs));  // the server never answers
-  worker.cancel_all();
-  CHECK(worker.count(SP_E_INTERRUPTED) == 5);
-  check_once_each(worker, 5);
+  for (uint64_t i = 0; i < 5; ++i) REQUIRE(worker.Submit(i) == SP_OK);
+  CHECK_FALSE(worker.PollUntil(1, 50 * kMs));  // the server never answers
+  worker.CancelAll();
+  CHECK(worker.Count(SP_E_INTERRUPTED) == 5);
+  CheckOnceEach(worker, 5);
 }

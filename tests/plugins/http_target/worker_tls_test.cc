@@ -24,45 +24,45 @@ namespace {
 
 using CtxPtr = std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)>;
 
-CtxPtr server_ctx(ServerCert cert, int max_version = 0) {
-  return CtxPtr(make_server_ctx(cert, max_version), SSL_CTX_free);
+CtxPtr ServerCtx(ServerCert cert, int max_version = 0) {
+  return CtxPtr(MakeServerCtx(cert, max_version), SSL_CTX_free);
 }
 
 // Answers every request of a connection with `response`, keeping it open.
-ScriptServer::Script keep_alive(std::string response) {
+ScriptServer::Script KeepAlive(std::string response) {
   return [response](Conn& c) {
     std::string request;
-    while (c.read_request(&request) && c.send(response)) {
+    while (c.ReadRequest(&request) && c.Send(response)) {
     }
   };
 }
 
-TargetSettings verified(const ScriptServer& server, const std::string& host = "127.0.0.1") {
+TargetSettings Verified(const ScriptServer& server, const std::string& host = "127.0.0.1") {
   TargetSettings t;
-  t.base_url = server.url(host);
-  t.ca_file = test_ca_file();
+  t.base_url = server.Url(host);
+  t.ca_file = TestCaFile();
   return t;
 }
 
 // Server threads count after the client is done with its side: wait (up to 5 s) for them.
 template <class Pred>
-bool eventually(Pred pred) {
-  const uint64_t until = now_ns() + 5'000 * kMs;
+bool Eventually(Pred pred) {
+  const uint64_t until = NowNs() + 5'000 * kMs;
   while (!pred()) {
-    if (now_ns() > until) return false;
+    if (NowNs() > until) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   return true;
 }
 
-std::string https_url(uint16_t port) { return "https://127.0.0.1:" + std::to_string(port); }
+std::string HttpsUrl(uint16_t port) { return "https://127.0.0.1:" + std::to_string(port); }
 
 // Runs `n` sequential requests and returns the worker's completions.
-std::vector<Completion> run_sequential(Target& target, int n, uint32_t request = 0) {
+std::vector<Completion> RunSequential(Target& target, int n, uint32_t request = 0) {
   Worker worker(target);
   for (int i = 0; i < n; ++i) {
-    REQUIRE(worker.submit(static_cast<uint64_t>(i), request) == SP_OK);
-    REQUIRE(worker.poll_until(static_cast<size_t>(i) + 1));
+    REQUIRE(worker.Submit(static_cast<uint64_t>(i), request) == SP_OK);
+    REQUIRE(worker.PollUntil(static_cast<size_t>(i) + 1));
   }
   return worker.completions();
 }
@@ -71,18 +71,18 @@ std::vector<Completion> run_sequential(Target& target, int n, uint32_t request =
 
 TEST_CASE("tls: a verified https request with ca_file; keep-alive reuses the TLS connection",
           "[tls]") {
-  CtxPtr ctx = server_ctx(ServerCert::kSignedByCa);
-  const std::string response = fixed_response(200, "hello over tls");
-  ScriptServer server(keep_alive(response), ctx.get());
+  CtxPtr ctx = ServerCtx(ServerCert::kSignedByCa);
+  const std::string response = FixedResponse(200, "hello over tls");
+  ScriptServer server(KeepAlive(response), ctx.get());
   Target target;
-  REQUIRE(target.create(verified(server), {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(Verified(server), {RequestSettings{}}) == SP_OK);
   constexpr int kN = 20;
-  const std::vector<Completion> done = run_sequential(target, kN);
+  const std::vector<Completion> done = RunSequential(target, kN);
   REQUIRE(done.size() == kN);
   CHECK(server.connections() == 1);
   CHECK(server.handshakes() == 1);
   CHECK(server.requests() == kN);
-  CHECK(server.last_sni().empty());  // no SNI for an IP address (RFC 6066)
+  CHECK(server.LastSni().empty());  // no SNI for an IP address (RFC 6066)
   for (size_t i = 0; i < done.size(); ++i) {
     const sp_result& r = done[i].result;
     INFO("request " << i << ": " << done[i].detail);
@@ -101,43 +101,44 @@ TEST_CASE("tls: a verified https request with ca_file; keep-alive reuses the TLS
 
 TEST_CASE("tls: https://localhost sends SNI and verifies the DNS name; preflight handshakes",
           "[tls]") {
-  CtxPtr ctx = server_ctx(ServerCert::kSignedByCa);
-  ScriptServer server(keep_alive(fixed_response(200, "x")), ctx.get());
+  CtxPtr ctx = ServerCtx(ServerCert::kSignedByCa);
+  ScriptServer server(KeepAlive(FixedResponse(200, "x")), ctx.get());
   Target target;
-  REQUIRE(target.create(verified(server, "localhost"), {RequestSettings{}}) == SP_OK);
-  CHECK(target.preflight() == SP_OK);
-  CHECK(eventually([&] { return server.handshakes() == 1; }));  // preflight's
-  const std::vector<Completion> done = run_sequential(target, 3);
+  REQUIRE(target.Create(Verified(server, "localhost"), {RequestSettings{}}) == SP_OK);
+  CHECK(target.Preflight() == SP_OK);
+  CHECK(Eventually([&] { return server.handshakes() == 1; }));  // preflight's
+  const std::vector<Completion> done = RunSequential(target, 3);
   for (const Completion& c : done) CHECK(c.result.error == SP_E_NONE);
-  CHECK(server.last_sni() == "localhost");
+  CHECK(server.LastSni() == "localhost");
   CHECK(server.handshakes() == 2);
 }
 
 TEST_CASE("tls: default verification rejects untrusted certificates with tls", "[tls]") {
   SECTION("a self-signed certificate") {
-    CtxPtr ctx = server_ctx(ServerCert::kSelfSigned);
-    ScriptServer server(keep_alive(fixed_response(200, "x")), ctx.get());
+    CtxPtr ctx = ServerCtx(ServerCert::kSelfSigned);
+    ScriptServer server(KeepAlive(FixedResponse(200, "x")), ctx.get());
     for (bool with_ca : {false, true}) {
       INFO("ca_file set: " << with_ca);
       TargetSettings t;
-      t.base_url = server.url();
-      if (with_ca) t.ca_file = test_ca_file();  // the CA did not sign it either
+      t.base_url = server.Url();
+      if (with_ca) t.ca_file = TestCaFile();  // the CA did not sign it either
       Target target;
-      REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
-      REQUIRE(target.preflight() == SP_ERROR);
+      REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
+      REQUIRE(target.Preflight() == SP_ERROR);
       const std::string message = target.error().message;
       const std::string port = std::to_string(server.port());
-      CHECK_THAT(message, Catch::StartsWith("TLS handshake with base_url " + server.url() +
-                                            " (127.0.0.1:" + port + ") failed: certificate "
+      CHECK_THAT(message, Catch::StartsWith("TLS handshake with base_url " + server.Url() +
+                                            " (127.0.0.1:" + port +
+                                            ") failed: certificate "
                                             "verify failed: self-signed certificate; set ca_file"));
       CHECK_THAT(message, Catch::Contains("insecure: true"));
       CHECK(std::string(target.error().option) == "base_url");
 
       Worker worker(target);
-      REQUIRE(worker.submit(1) == SP_OK);
-      REQUIRE(worker.submit(2) == SP_OK);
-      REQUIRE(worker.poll_until(2));
-      CHECK(worker.count(SP_E_TLS) == 2);
+      REQUIRE(worker.Submit(1) == SP_OK);
+      REQUIRE(worker.Submit(2) == SP_OK);
+      REQUIRE(worker.PollUntil(2));
+      CHECK(worker.Count(SP_E_TLS) == 2);
       for (const Completion& c : worker.completions()) {
         CHECK(c.detail == "certificate verify failed: self-signed certificate");
         CHECK(c.result.status == 0);
@@ -146,18 +147,18 @@ TEST_CASE("tls: default verification rejects untrusted certificates with tls", "
     }
     CHECK(server.requests() == 0);
     CHECK(server.handshakes() == 0);
-    CHECK(eventually([&] { return server.handshake_failures() >= 4; }));
+    CHECK(Eventually([&] { return server.handshake_failures() >= 4; }));
   }
   SECTION("a certificate from a CA the system store does not hold") {
-    CtxPtr ctx = server_ctx(ServerCert::kSignedByCa);
-    ScriptServer server(keep_alive(fixed_response(200, "x")), ctx.get());
+    CtxPtr ctx = ServerCtx(ServerCert::kSignedByCa);
+    ScriptServer server(KeepAlive(FixedResponse(200, "x")), ctx.get());
     TargetSettings t;
-    t.base_url = server.url();
+    t.base_url = server.Url();
     Target target;
-    REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
+    REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
     Worker worker(target);
-    REQUIRE(worker.submit(1) == SP_OK);
-    REQUIRE(worker.poll_until(1));
+    REQUIRE(worker.Submit(1) == SP_OK);
+    REQUIRE(worker.PollUntil(1));
     CHECK(worker.completions()[0].result.error == SP_E_TLS);
     CHECK_THAT(worker.completions()[0].detail,
                Catch::StartsWith("certificate verify failed: unable to get local issuer certificate"));
@@ -165,23 +166,23 @@ TEST_CASE("tls: default verification rejects untrusted certificates with tls", "
 }
 
 TEST_CASE("tls: insecure: true accepts a self-signed server under any name", "[tls]") {
-  CtxPtr ctx = server_ctx(ServerCert::kSelfSigned);
-  ScriptServer server(keep_alive(fixed_response(200, "x")), ctx.get());
+  CtxPtr ctx = ServerCtx(ServerCert::kSelfSigned);
+  ScriptServer server(KeepAlive(FixedResponse(200, "x")), ctx.get());
   TargetSettings t;
-  t.base_url = server.url();
+  t.base_url = server.Url();
   t.insecure = true;
   t.server_name = "not-the-certificate.example";
   Target target;
-  REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
-  CHECK(target.preflight() == SP_OK);
-  const std::vector<Completion> done = run_sequential(target, 5);
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
+  CHECK(target.Preflight() == SP_OK);
+  const std::vector<Completion> done = RunSequential(target, 5);
   for (const Completion& c : done) CHECK(c.result.error == SP_E_NONE);
-  CHECK(server.last_sni() == "not-the-certificate.example");
+  CHECK(server.LastSni() == "not-the-certificate.example");
 }
 
 TEST_CASE("tls: a name mismatch is rejected unless server_name matches", "[tls]") {
-  CtxPtr ctx = server_ctx(ServerCert::kOtherName);  // only for DNS:stressplan.test
-  ScriptServer server(keep_alive(fixed_response(200, "x")), ctx.get());
+  CtxPtr ctx = ServerCtx(ServerCert::kOtherName);  // only for DNS:stressplan.test
+  ScriptServer server(KeepAlive(FixedResponse(200, "x")), ctx.get());
 
   struct Case {
     std::string host;
@@ -200,45 +201,46 @@ TEST_CASE("tls: a name mismatch is rejected unless server_name matches", "[tls]"
   };
   for (const Case& k : cases) {
     INFO(k.host << " server_name " << k.server_name.value_or("(none)"));
-    TargetSettings t = verified(server, k.host);
+    TargetSettings t = Verified(server, k.host);
     t.server_name = k.server_name;
     Target target;
-    REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
+    REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
     Worker worker(target);
-    REQUIRE(worker.submit(1) == SP_OK);
-    REQUIRE(worker.poll_until(1));
+    REQUIRE(worker.Submit(1) == SP_OK);
+    REQUIRE(worker.PollUntil(1));
     const Completion& c = worker.completions()[0];
     if (k.detail.empty()) {
       CHECK(c.result.error == SP_E_NONE);
-      CHECK(target.preflight() == SP_OK);
+      CHECK(target.Preflight() == SP_OK);
     } else {
       CHECK(c.result.error == SP_E_TLS);
       CHECK(c.detail == k.detail);
-      CHECK(target.preflight() == SP_ERROR);
+      CHECK(target.Preflight() == SP_ERROR);
       CHECK_THAT(std::string(target.error().message), Catch::Contains("set server_name"));
     }
   }
-  CHECK(server.last_sni() == "STRESSPLAN.test");
+  CHECK(server.LastSni() == "STRESSPLAN.test");
 }
 
 TEST_CASE("tls: a plain HTTP server on an https:// URL fails with tls", "[tls]") {
   // What a plain server does with a ClientHello: answers 400 and closes.
   ScriptServer server([](Conn& c) {
     std::string hello;
-    if (c.read_any(&hello)) {
-      c.send("HTTP/1.1 400 Bad Request\r\nContent-Length: 11\r\nConnection: close\r\n\r\nBad Request");
+    if (c.ReadAny(&hello)) {
+      c.Send(
+          "HTTP/1.1 400 Bad Request\r\nContent-Length: 11\r\nConnection: close\r\n\r\nBad Request");
     }
   });
   TargetSettings t;
-  t.base_url = https_url(server.port());
+  t.base_url = HttpsUrl(server.port());
   Target target;
-  REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
-  REQUIRE(target.preflight() == SP_ERROR);
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Preflight() == SP_ERROR);
   CHECK_THAT(std::string(target.error().message), Catch::Contains("wrong version number"));
   CHECK_THAT(std::string(target.error().message), Catch::Contains("use http://"));
   Worker worker(target);
-  REQUIRE(worker.submit(1) == SP_OK);
-  REQUIRE(worker.poll_until(1));
+  REQUIRE(worker.Submit(1) == SP_OK);
+  REQUIRE(worker.PollUntil(1));
   const Completion& c = worker.completions()[0];
   CHECK(c.result.error == SP_E_TLS);
   CHECK(c.detail == "TLS handshake failed: wrong version number (is the server speaking plain HTTP?)");
@@ -250,18 +252,18 @@ TEST_CASE("tls: Content-Length, chunked and multi-MiB bodies over TLS with exact
   std::string big(5 * 1024 * 1024 + 17, '\0');
   for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i % 26);
   const std::vector<std::pair<std::string, std::string>> routes = {
-      {"/small", fixed_response(200, "hello")},
-      {"/chunked", chunked_response("hello chunked world", 4)},
-      {"/big", fixed_response(200, big)},
-      {"/bigchunked", chunked_response(big, 1000)},
+      {"/small", FixedResponse(200, "hello")},
+      {"/chunked", ChunkedResponse("hello chunked world", 4)},
+      {"/big", FixedResponse(200, big)},
+      {"/bigchunked", ChunkedResponse(big, 1000)},
   };
-  CtxPtr ctx = server_ctx(ServerCert::kSignedByCa);
+  CtxPtr ctx = ServerCtx(ServerCert::kSignedByCa);
   ScriptServer server(
       [&routes](Conn& c) {
         std::string request;
-        while (c.read_request(&request)) {
+        while (c.ReadRequest(&request)) {
           for (const auto& [path, response] : routes) {
-            if (request_path(request) == path && !c.send(response)) return;
+            if (RequestPath(request) == path && !c.Send(response)) return;
           }
         }
       },
@@ -273,13 +275,13 @@ TEST_CASE("tls: Content-Length, chunked and multi-MiB bodies over TLS with exact
     requests.push_back(r);
   }
   Target target;
-  REQUIRE(target.create(verified(server), requests) == SP_OK);
+  REQUIRE(target.Create(Verified(server), requests) == SP_OK);
   Worker worker(target);
   uint64_t token = 0;
   for (int round = 0; round < 2; ++round) {
     for (uint32_t i = 0; i < routes.size(); ++i) {
-      REQUIRE(worker.submit(token, i) == SP_OK);
-      REQUIRE(worker.poll_until(++token, 20'000 * kMs));
+      REQUIRE(worker.Submit(token, i) == SP_OK);
+      REQUIRE(worker.PollUntil(++token, 20'000 * kMs));
       const Completion& c = worker.completions().back();
       INFO(routes[i].first << ": " << c.detail);
       CHECK(c.result.error == SP_E_NONE);
@@ -290,35 +292,35 @@ TEST_CASE("tls: Content-Length, chunked and multi-MiB bodies over TLS with exact
 }
 
 TEST_CASE("tls: concurrent requests each get their own TLS connection", "[tls]") {
-  CtxPtr ctx = server_ctx(ServerCert::kSignedByCa);
-  ScriptServer server(keep_alive(fixed_response(200, "x")), ctx.get());
+  CtxPtr ctx = ServerCtx(ServerCert::kSignedByCa);
+  ScriptServer server(KeepAlive(FixedResponse(200, "x")), ctx.get());
   Target target;
-  REQUIRE(target.create(verified(server), {RequestSettings{}}) == SP_OK);
+  REQUIRE(target.Create(Verified(server), {RequestSettings{}}) == SP_OK);
   Worker worker(target);
   constexpr int kUsers = 20;
   for (int round = 0; round < 3; ++round) {
-    for (int u = 0; u < kUsers; ++u) REQUIRE(worker.submit(round * kUsers + u) == SP_OK);
-    REQUIRE(worker.poll_until((round + 1) * kUsers, 20'000 * kMs));
+    for (int u = 0; u < kUsers; ++u) REQUIRE(worker.Submit(round * kUsers + u) == SP_OK);
+    REQUIRE(worker.PollUntil((round + 1) * kUsers, 20'000 * kMs));
   }
-  CHECK(worker.count(SP_E_NONE) == 3 * kUsers);
+  CHECK(worker.Count(SP_E_NONE) == 3 * kUsers);
   CHECK(server.connections() == kUsers);
   CHECK(server.handshakes() == kUsers);
 }
 
 TEST_CASE("tls: a handshake that never completes", "[tls]") {
   // A TCP server that reads the ClientHello and never answers.
-  ScriptServer server([](Conn& c) { c.wait_closed(); });
+  ScriptServer server([](Conn& c) { c.WaitClosed(); });
   TargetSettings t;
-  t.base_url = https_url(server.port());
+  t.base_url = HttpsUrl(server.port());
   SECTION("fails with connect_timeout: the handshake is part of connecting") {
     t.connect_timeout_ns = 200 * kMs;
     Target target;
-    REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
-    REQUIRE(target.preflight() == SP_ERROR);
+    REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
+    REQUIRE(target.Preflight() == SP_ERROR);
     CHECK_THAT(std::string(target.error().message), Catch::Contains("not complete within 200 ms"));
     Worker worker(target);
-    REQUIRE(worker.submit(1) == SP_OK);
-    REQUIRE(worker.poll_until(1));
+    REQUIRE(worker.Submit(1) == SP_OK);
+    REQUIRE(worker.PollUntil(1));
     const sp_result& r = worker.completions()[0].result;
     CHECK(r.error == SP_E_CONNECT_TIMEOUT);
     CHECK(r.end_ns - r.start_ns >= 200 * kMs);
@@ -329,29 +331,29 @@ TEST_CASE("tls: a handshake that never completes", "[tls]") {
   }
   SECTION("cancel_all interrupts handshakes in progress") {
     Target target;
-    REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
+    REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
     Worker worker(target);
     constexpr int kN = 5;
-    for (int i = 0; i < kN; ++i) REQUIRE(worker.submit(i) == SP_OK);
-    CHECK(worker.poll_once(now_ns() + 50 * kMs) == 0);
-    REQUIRE(server.wait_for_connections(kN));
-    worker.cancel_all();
+    for (int i = 0; i < kN; ++i) REQUIRE(worker.Submit(i) == SP_OK);
+    CHECK(worker.PollOnce(NowNs() + 50 * kMs) == 0);
+    REQUIRE(server.WaitForConnections(kN));
+    worker.CancelAll();
     REQUIRE(worker.completions().size() == kN);
-    CHECK(worker.count(SP_E_INTERRUPTED) == kN);
+    CHECK(worker.Count(SP_E_INTERRUPTED) == kN);
     for (const auto& [token, n] : worker.per_token()) CHECK(n == 1);
     CHECK(worker.completions()[0].detail == "cancelled by the host");
-    CHECK(worker.poll_once(now_ns() + 30 * kMs) == 0);
+    CHECK(worker.PollOnce(NowNs() + 30 * kMs) == 0);
     CHECK(worker.completions().size() == kN);
   }
 }
 
 TEST_CASE("tls: new connections resume the worker's session unless tls_resume: false", "[tls]") {
-  CtxPtr ctx = server_ctx(ServerCert::kSignedByCa);
+  CtxPtr ctx = ServerCtx(ServerCert::kSignedByCa);
   // One response per connection, then close: every request needs a new handshake.
   ScriptServer server(
       [](Conn& c) {
         std::string request;
-        if (c.read_request(&request)) c.send(fixed_response(200, "x", "Connection: close\r\n"));
+        if (c.ReadRequest(&request)) c.Send(FixedResponse(200, "x", "Connection: close\r\n"));
       },
       ctx.get());
   constexpr int kN = 5;
@@ -359,11 +361,11 @@ TEST_CASE("tls: new connections resume the worker's session unless tls_resume: f
     INFO("tls_resume " << resume);
     const int before_handshakes = server.handshakes();
     const int before_resumed = server.resumed();
-    TargetSettings t = verified(server);
+    TargetSettings t = Verified(server);
     t.tls_resume = resume;
     Target target;
-    REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
-    const std::vector<Completion> done = run_sequential(target, kN);
+    REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
+    const std::vector<Completion> done = RunSequential(target, kN);
     for (const Completion& c : done) {
       CHECK(c.result.error == SP_E_NONE);
       CHECK(c.result.connect_ns > 0);
@@ -374,17 +376,17 @@ TEST_CASE("tls: new connections resume the worker's session unless tls_resume: f
 }
 
 TEST_CASE("tls: tls_min_version", "[tls]") {
-  CtxPtr ctx = server_ctx(ServerCert::kSignedByCa, TLS1_2_VERSION);  // a TLS 1.2-only server
-  ScriptServer server(keep_alive(fixed_response(200, "x")), ctx.get());
+  CtxPtr ctx = ServerCtx(ServerCert::kSignedByCa, TLS1_2_VERSION);  // a TLS 1.2-only server
+  ScriptServer server(KeepAlive(FixedResponse(200, "x")), ctx.get());
   for (const char* version : {"1.2", "1.3"}) {
     INFO("tls_min_version " << version);
-    TargetSettings t = verified(server);
+    TargetSettings t = Verified(server);
     t.tls_min_version = version;
     Target target;
-    REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
+    REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
     Worker worker(target);
-    REQUIRE(worker.submit(1) == SP_OK);
-    REQUIRE(worker.poll_until(1));
+    REQUIRE(worker.Submit(1) == SP_OK);
+    REQUIRE(worker.PollUntil(1));
     const Completion& c = worker.completions()[0];
     if (std::string(version) == "1.2") {
       CHECK(c.result.error == SP_E_NONE);
@@ -396,40 +398,40 @@ TEST_CASE("tls: tls_min_version", "[tls]") {
 }
 
 TEST_CASE("tls: servers closing connections between requests", "[tls]") {
-  CtxPtr ctx = server_ctx(ServerCert::kSignedByCa);
+  CtxPtr ctx = ServerCtx(ServerCert::kSignedByCa);
   constexpr int kN = 8;
   SECTION("idle connections closed (close_notify) by the server are replaced") {
     ScriptServer server(
         [](Conn& c) {
           std::string request;
-          if (c.read_request(&request)) c.send(fixed_response(200, "x"));
+          if (c.ReadRequest(&request)) c.Send(FixedResponse(200, "x"));
           std::this_thread::sleep_for(std::chrono::milliseconds(20));
         },
         ctx.get());
     Target target;
-    REQUIRE(target.create(verified(server), {RequestSettings{}}) == SP_OK);
+    REQUIRE(target.Create(Verified(server), {RequestSettings{}}) == SP_OK);
     Worker worker(target);
     for (int i = 0; i < kN; ++i) {
-      REQUIRE(worker.submit(i) == SP_OK);
-      REQUIRE(worker.poll_until(i + 1));
-      if (i % 2 == 0) worker.poll_once(now_ns() + 60 * kMs);  // sometimes see the close idle
+      REQUIRE(worker.Submit(i) == SP_OK);
+      REQUIRE(worker.PollUntil(i + 1));
+      if (i % 2 == 0) worker.PollOnce(NowNs() + 60 * kMs);  // sometimes see the close idle
     }
-    CHECK(worker.count(SP_E_NONE) == kN);
+    CHECK(worker.Count(SP_E_NONE) == kN);
   }
   SECTION("a request on a stale connection is retried once on a fresh one") {
     // Answers the first request of each connection, reads the second and resets.
     ScriptServer server(
         [](Conn& c) {
           std::string request;
-          if (c.read_request(&request) && c.send(fixed_response(200, "x")) &&
-              c.read_request(&request)) {
+          if (c.ReadRequest(&request) && c.Send(FixedResponse(200, "x")) &&
+              c.ReadRequest(&request)) {
             c.reset();
           }
         },
         ctx.get());
     Target target;
-    REQUIRE(target.create(verified(server), {RequestSettings{}}) == SP_OK);
-    const std::vector<Completion> done = run_sequential(target, kN);
+    REQUIRE(target.Create(Verified(server), {RequestSettings{}}) == SP_OK);
+    const std::vector<Completion> done = RunSequential(target, kN);
     for (size_t i = 0; i < done.size(); ++i) {
       INFO(i << ": " << done[i].detail);
       CHECK(done[i].result.error == SP_E_NONE);
@@ -440,20 +442,20 @@ TEST_CASE("tls: servers closing connections between requests", "[tls]") {
 }
 
 TEST_CASE("tls: failures after the handshake", "[tls]") {
-  CtxPtr ctx = server_ctx(ServerCert::kSignedByCa);
+  CtxPtr ctx = ServerCtx(ServerCert::kSignedByCa);
   SECTION("bytes that are not TLS records: tls") {
     ScriptServer server(
         [](Conn& c) {
           std::string request;
-          if (c.read_request(&request)) ::send(c.fd(), "HTTP/1.1 200 OK\r\n\r\n", 19, MSG_NOSIGNAL);
-          c.wait_closed();
+          if (c.ReadRequest(&request)) ::send(c.fd(), "HTTP/1.1 200 OK\r\n\r\n", 19, MSG_NOSIGNAL);
+          c.WaitClosed();
         },
         ctx.get());
     Target target;
-    REQUIRE(target.create(verified(server), {RequestSettings{}}) == SP_OK);
+    REQUIRE(target.Create(Verified(server), {RequestSettings{}}) == SP_OK);
     Worker worker(target);
-    REQUIRE(worker.submit(1) == SP_OK);
-    REQUIRE(worker.poll_until(1));
+    REQUIRE(worker.Submit(1) == SP_OK);
+    REQUIRE(worker.PollUntil(1));
     CHECK(worker.completions()[0].result.error == SP_E_TLS);
     CHECK_THAT(worker.completions()[0].detail, Catch::StartsWith("TLS: "));
   }
@@ -461,16 +463,16 @@ TEST_CASE("tls: failures after the handshake", "[tls]") {
     ScriptServer server(
         [](Conn& c) {
           std::string request;
-          if (c.read_request(&request)) c.send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc");
+          if (c.ReadRequest(&request)) c.Send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc");
           std::this_thread::sleep_for(std::chrono::milliseconds(50));
           c.reset();
         },
         ctx.get());
     Target target;
-    REQUIRE(target.create(verified(server), {RequestSettings{}}) == SP_OK);
+    REQUIRE(target.Create(Verified(server), {RequestSettings{}}) == SP_OK);
     Worker worker(target);
-    REQUIRE(worker.submit(1) == SP_OK);
-    REQUIRE(worker.poll_until(1));
+    REQUIRE(worker.Submit(1) == SP_OK);
+    REQUIRE(worker.PollUntil(1));
     const Completion& c = worker.completions()[0];
     CHECK(c.result.error == SP_E_RESET);
     CHECK(c.result.status == 200);
@@ -480,44 +482,44 @@ TEST_CASE("tls: failures after the handshake", "[tls]") {
     ScriptServer server(
         [](Conn& c) {
           std::string request;
-          if (c.read_request(&request)) c.send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc");
+          if (c.ReadRequest(&request)) c.Send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc");
         },
         ctx.get());
     Target target;
-    REQUIRE(target.create(verified(server), {RequestSettings{}}) == SP_OK);
+    REQUIRE(target.Create(Verified(server), {RequestSettings{}}) == SP_OK);
     Worker worker(target);
-    REQUIRE(worker.submit(1) == SP_OK);
-    REQUIRE(worker.poll_until(1));
+    REQUIRE(worker.Submit(1) == SP_OK);
+    REQUIRE(worker.PollUntil(1));
     const Completion& c = worker.completions()[0];
     CHECK(c.result.error == SP_E_RESET);
     CHECK_THAT(c.detail, Catch::StartsWith("connection closed by the peer mid-response"));
   }
   SECTION("a stalled response: response_timeout") {
-    ScriptServer server([](Conn& c) { c.wait_closed(); }, ctx.get());
-    TargetSettings t = verified(server);
+    ScriptServer server([](Conn& c) { c.WaitClosed(); }, ctx.get());
+    TargetSettings t = Verified(server);
     t.response_timeout_ns = 200 * kMs;
     Target target;
-    REQUIRE(target.create(t, {RequestSettings{}}) == SP_OK);
+    REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
     Worker worker(target);
-    REQUIRE(worker.submit(1) == SP_OK);
-    REQUIRE(worker.poll_until(1));
+    REQUIRE(worker.Submit(1) == SP_OK);
+    REQUIRE(worker.PollUntil(1));
     CHECK(worker.completions()[0].result.error == SP_E_RESPONSE_TIMEOUT);
     CHECK(worker.completions()[0].result.connect_ns > 0);
   }
   SECTION("a malformed response inside TLS: protocol") {
-    ScriptServer server(keep_alive("garbage\r\n\r\n"), ctx.get());
+    ScriptServer server(KeepAlive("garbage\r\n\r\n"), ctx.get());
     Target target;
-    REQUIRE(target.create(verified(server), {RequestSettings{}}) == SP_OK);
+    REQUIRE(target.Create(Verified(server), {RequestSettings{}}) == SP_OK);
     Worker worker(target);
-    REQUIRE(worker.submit(1) == SP_OK);
-    REQUIRE(worker.poll_until(1));
+    REQUIRE(worker.Submit(1) == SP_OK);
+    REQUIRE(worker.PollUntil(1));
     CHECK(worker.completions()[0].result.error == SP_E_PROTOCOL);
     CHECK(worker.completions()[0].detail == "protocol: not an HTTP response");
   }
 }
 
 TEST_CASE("tls: options", "[tls][options]") {
-  const sp_plugin_descriptor* d = sp::http::plugin_descriptor();
+  const sp_plugin_descriptor* d = sp::http::PluginDescriptor();
   auto decl = [d](const std::string& name) -> const sp_option_decl* {
     for (size_t i = 0; i < d->option_count; ++i) {
       if (name == d->options[i].name) return &d->options[i];
@@ -538,7 +540,7 @@ TEST_CASE("tls: options", "[tls][options]") {
 
   auto refused = [](const TargetSettings& t, const std::string& option, const std::string& text) {
     Target target;
-    CHECK(target.create(t, {}) == SP_INVALID_ARGUMENT);
+    CHECK(target.Create(t, {}) == SP_INVALID_ARGUMENT);
     CHECK(std::string(target.error().option) == option);
     CHECK_THAT(std::string(target.error().message), Catch::Contains(text));
   };
@@ -569,5 +571,5 @@ TEST_CASE("tls: options", "[tls][options]") {
   plain.insecure = true;
   plain.tls_min_version = "1.3";
   Target target;
-  CHECK(target.create(plain, {}) == SP_OK);
+  CHECK(target.Create(plain, {}) == SP_OK);
 }

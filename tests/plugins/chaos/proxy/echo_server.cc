@@ -41,7 +41,7 @@ EchoServer::EchoServer() {
   epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev);
   ev.data.fd = stop_fd_;
   epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, stop_fd_, &ev);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] { Run(); });
 }
 
 EchoServer::~EchoServer() {
@@ -53,7 +53,7 @@ EchoServer::~EchoServer() {
   close(stop_fd_);
 }
 
-void EchoServer::run() {
+void EchoServer::Run() {
   std::map<int, Peer> peers;
   epoll_event events[128];
   char buf[64 * 1024];

@@ -20,7 +20,7 @@ class EchoServer {
   int accepted() const { return accepted_.load(); }
 
  private:
-  void run();
+  void Run();
 
   int listen_fd_ = -1;
   int epoll_fd_ = -1;

@@ -10,38 +10,38 @@ namespace {
 std::mutex g_log_mu;
 std::vector<std::string> g_log;
 
-void host_log(void*, sp_log_level level, const char* message) {
+void HostLog(void*, sp_log_level level, const char* message) {
   static const char* const kLevels[] = {"DEBUG", "INFO", "WARN", "ERROR"};
   std::lock_guard<std::mutex> lock(g_log_mu);
   g_log.push_back(std::string(kLevels[level]) + " " + message);
 }
-uint64_t host_now(void*) { return now_ns(); }
-void host_emit(void*, const char*, double) {}
-uint32_t host_intern(void*, const char*) { return 0; }
+uint64_t HostNow(void*) { return NowNs(); }
+void HostEmit(void*, const char*, double) {}
+uint32_t HostIntern(void*, const char*) { return 0; }
 
 // service_pid, service_restart and service_declared stay NULL: the proxy never calls them.
 const sp_host_api kHost = {sizeof(sp_host_api),
                            SP_ABI_VERSION_MAJOR,
                            SP_ABI_VERSION_MINOR,
-                           host_log,
-                           host_now,
-                           host_emit,
-                           host_intern,
+                           HostLog,
+                           HostNow,
+                           HostEmit,
+                           HostIntern,
                            nullptr,
                            nullptr,
                            nullptr};
 
 }  // namespace
 
-uint64_t now_ns() {
+uint64_t NowNs() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
 }
 
-const sp_host_api* fake_host() { return &kHost; }
+const sp_host_api* FakeHost() { return &kHost; }
 
-std::vector<std::string> logged_lines() {
+std::vector<std::string> LoggedLines() {
   std::lock_guard<std::mutex> lock(g_log_mu);
   return g_log;
 }

@@ -13,11 +13,11 @@
 namespace sp::proxy::test {
 
 constexpr uint64_t kMs = 1'000'000;
-uint64_t now_ns();
+uint64_t NowNs();
 
-const sp_host_api* fake_host();
+const sp_host_api* FakeHost();
 // Every line logged through the fake host so far, "LEVEL message".
-std::vector<std::string> logged_lines();
+std::vector<std::string> LoggedLines();
 
 // Option values by name, in plan syntax already converted: strings as text, durations and
 // sizes as integers (ns / bytes), floats and ints as numbers. Built into an sp_options that

@@ -26,7 +26,7 @@ HttpServer::HttpServer() {
   socklen_t len = sizeof addr;
   getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
   port_ = ntohs(addr.sin_port);
-  acceptor_ = std::thread([this] { accept_loop(); });
+  acceptor_ = std::thread([this] { AcceptLoop(); });
 }
 
 HttpServer::~HttpServer() {
@@ -44,12 +44,12 @@ HttpServer::~HttpServer() {
   for (int fd : fds_) close(fd);
 }
 
-std::vector<std::string> HttpServer::request_lines() const {
+std::vector<std::string> HttpServer::RequestLines() const {
   std::lock_guard<std::mutex> lock(mu_);
   return lines_;
 }
 
-void HttpServer::accept_loop() {
+void HttpServer::AcceptLoop() {
   while (!stopping_) {
     const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) {
@@ -58,19 +58,19 @@ void HttpServer::accept_loop() {
     }
     std::lock_guard<std::mutex> lock(mu_);
     fds_.push_back(fd);
-    handlers_.emplace_back([this, fd] { serve(fd); });
+    handlers_.emplace_back([this, fd] { Serve(fd); });
   }
 }
 
-void HttpServer::serve(int fd) {
+void HttpServer::Serve(int fd) {
   Reader reader(fd, 30'000);
   for (;;) {
     std::string head;
-    if (!reader.read_head(&head)) return;
+    if (!reader.ReadHead(&head)) return;
     const std::string line = head.substr(0, head.find("\r\n"));
     const size_t length = content_length(head);
     std::string body;
-    if (length > 0 && !reader.read_exact(length, &body)) return;
+    if (length > 0 && !reader.ReadExact(length, &body)) return;
     {
       std::lock_guard<std::mutex> lock(mu_);
       lines_.push_back(line);

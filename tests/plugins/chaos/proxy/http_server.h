@@ -23,11 +23,11 @@ class HttpServer {
 
   uint16_t port() const { return port_; }
   int requests() const { return requests_.load(); }
-  std::vector<std::string> request_lines() const;
+  std::vector<std::string> RequestLines() const;
 
  private:
-  void accept_loop();
-  void serve(int fd);
+  void AcceptLoop();
+  void Serve(int fd);
 
   int listen_fd_ = -1;
   uint16_t port_ = 0;

@@ -19,7 +19,7 @@ std::string get(const std::string& path) {
   return "GET " + path + " HTTP/1.1\r\nHost: test\r\n\r\n";
 }
 
-FaultOptions abort_options(double probability) {
+FaultOptions AbortOptions(double probability) {
   return {{{"toxic", "http_abort"}, {"headers", R"({"Retry-After": "7"})"}, {"body", "slow down"}},
           {{"probability", probability}, {"status", 429}}};
 }
@@ -29,33 +29,33 @@ FaultOptions abort_options(double probability) {
 TEST_CASE("http_abort answers for the upstream, which never sees the request", "[http]") {
   HttpServer server;
   ProxySite proxy(server.port(), "http");
-  const int fd = connect_to(proxy.port());
+  const int fd = ConnectTo(proxy.Port());
   Reader reader(fd, 3000);
   HttpResponse r;
-  REQUIRE(http_exchange(fd, reader, get("/first"), &r));
+  REQUIRE(HttpExchange(fd, reader, get("/first"), &r));
   CHECK(r.body == "ok:/first");
 
-  Fault none(proxy, abort_options(0.0));
-  REQUIRE(none.inject() == SP_OK);
-  REQUIRE(http_exchange(fd, reader, get("/kept"), &r));
+  Fault none(proxy, AbortOptions(0.0));
+  REQUIRE(none.Inject() == SP_OK);
+  REQUIRE(HttpExchange(fd, reader, get("/kept"), &r));
   CHECK(r.status == 200);
-  REQUIRE(none.revert() == SP_OK);
+  REQUIRE(none.Revert() == SP_OK);
   CHECK(server.requests() == 2);
 
-  Fault fault(proxy, abort_options(1.0));
-  REQUIRE(fault.inject() == SP_OK);
-  REQUIRE(http_exchange(fd, reader, get("/aborted"), &r));
+  Fault fault(proxy, AbortOptions(1.0));
+  REQUIRE(fault.Inject() == SP_OK);
+  REQUIRE(HttpExchange(fd, reader, get("/aborted"), &r));
   CHECK(r.status == 429);
   CHECK(r.head.find("\r\nRetry-After: 7\r\n") != std::string::npos);
   CHECK(r.head.find("\r\nContent-Length: 9\r\n") != std::string::npos);
   CHECK(r.body == "slow down");
-  REQUIRE(http_exchange(fd, reader, "HEAD /aborted HTTP/1.1\r\nHost: t\r\n\r\n", &r, true));
+  REQUIRE(HttpExchange(fd, reader, "HEAD /aborted HTTP/1.1\r\nHost: t\r\n\r\n", &r, true));
   CHECK(r.status == 429);
   CHECK(server.requests() == 2);
-  REQUIRE(fault.revert() == SP_OK);
-  CHECK_FALSE(fault.active());
+  REQUIRE(fault.Revert() == SP_OK);
+  CHECK_FALSE(fault.Active());
 
-  REQUIRE(http_exchange(fd, reader, get("/after"), &r));
+  REQUIRE(HttpExchange(fd, reader, get("/after"), &r));
   CHECK(r.body == "ok:/after");
   CHECK(server.requests() == 3);
   close(fd);
@@ -64,20 +64,20 @@ TEST_CASE("http_abort answers for the upstream, which never sees the request", "
 TEST_CASE("http_delay delays the request", "[http]") {
   HttpServer server;
   ProxySite proxy(server.port(), "http");
-  const int fd = connect_to(proxy.port());
+  const int fd = ConnectTo(proxy.Port());
   Reader reader(fd, 3000);
   HttpResponse r;
   for (double p : {0.0, 1.0}) {
     INFO("probability " << p);
     Fault fault(proxy, {{{"toxic", "http_delay"}}, {{"probability", p}, {"delay", 300.0 * kMs}}});
-    REQUIRE(fault.inject() == SP_OK);
-    const uint64_t start = now_ns();
-    REQUIRE(http_exchange(fd, reader, get("/slow"), &r));
-    const double ms = static_cast<double>(now_ns() - start) / 1e6;
+    REQUIRE(fault.Inject() == SP_OK);
+    const uint64_t start = NowNs();
+    REQUIRE(HttpExchange(fd, reader, get("/slow"), &r));
+    const double ms = static_cast<double>(NowNs() - start) / 1e6;
     CHECK(r.body == "ok:/slow");
     if (p == 1.0) CHECK(ms >= 290);
     if (p == 0.0) CHECK(ms < 150);
-    REQUIRE(fault.revert() == SP_OK);
+    REQUIRE(fault.Revert() == SP_OK);
   }
   close(fd);
 }
@@ -85,32 +85,32 @@ TEST_CASE("http_delay delays the request", "[http]") {
 TEST_CASE("revert forwards requests held by http_delay", "[http]") {
   HttpServer server;
   ProxySite proxy(server.port(), "http");
-  const int fd = connect_to(proxy.port());
+  const int fd = ConnectTo(proxy.Port());
   Reader reader(fd, 3000);
   Fault fault(proxy, {{{"toxic", "http_delay"}}, {{"delay", 10'000.0 * kMs}}});
-  REQUIRE(fault.inject() == SP_OK);
+  REQUIRE(fault.Inject() == SP_OK);
   REQUIRE(send_all(fd, get("/held")));
   usleep(100 * 1000);
   CHECK(server.requests() == 0);
-  const uint64_t start = now_ns();
-  REQUIRE(fault.revert() == SP_OK);
+  const uint64_t start = NowNs();
+  REQUIRE(fault.Revert() == SP_OK);
   std::string head;
-  REQUIRE(reader.read_head(&head));
+  REQUIRE(reader.ReadHead(&head));
   CHECK(head.substr(0, 12) == "HTTP/1.1 200");
-  CHECK(now_ns() - start < 1000 * kMs);
+  CHECK(NowNs() - start < 1000 * kMs);
   close(fd);
 }
 
 TEST_CASE("http_abort is drawn for every request of a keep-alive connection", "[http]") {
   HttpServer server;
   ProxySite proxy(server.port(), "http");
-  const int fd = connect_to(proxy.port());
+  const int fd = ConnectTo(proxy.Port());
   Reader reader(fd, 3000);
   HttpResponse r;
-  REQUIRE(http_exchange(fd, reader, get("/open"), &r));  // the connection predates the fault
+  REQUIRE(HttpExchange(fd, reader, get("/open"), &r));  // the connection predates the fault
 
   Fault fault(proxy, {{{"toxic", "http_abort"}, {"body", "aborted"}}, {{"probability", 0.5}}});
-  REQUIRE(fault.inject() == SP_OK);
+  REQUIRE(fault.Inject() == SP_OK);
   int aborted = 0;
   int wrong = 0;
   // Requests of every framing kind, so that a desynchronised stream shows as wrong answers.
@@ -137,7 +137,7 @@ TEST_CASE("http_abort is drawn for every request of a keep-alive connection", "[
         head_request = true;
         break;
     }
-    REQUIRE(http_exchange(fd, reader, request, &r, head_request));
+    REQUIRE(HttpExchange(fd, reader, request, &r, head_request));
     if (r.status == 503) {
       ++aborted;
       wrong += r.body != (head_request ? "" : "aborted");
@@ -145,7 +145,7 @@ TEST_CASE("http_abort is drawn for every request of a keep-alive connection", "[
       wrong += r.body != expected;
     }
   }
-  REQUIRE(fault.revert() == SP_OK);
+  REQUIRE(fault.Revert() == SP_OK);
   CHECK(wrong == 0);
   CHECK(aborted >= 430);
   CHECK(aborted <= 570);
@@ -156,18 +156,18 @@ TEST_CASE("http_abort is drawn for every request of a keep-alive connection", "[
 TEST_CASE("pipelined requests are answered in order when some are aborted", "[http]") {
   HttpServer server;
   ProxySite proxy(server.port(), "http");
-  const int fd = connect_to(proxy.port());
+  const int fd = ConnectTo(proxy.Port());
   Reader reader(fd, 3000);
   Fault fault(proxy, {{{"toxic", "http_abort"}, {"body", "aborted"}}, {{"probability", 0.5}}});
-  REQUIRE(fault.inject() == SP_OK);
+  REQUIRE(fault.Inject() == SP_OK);
   std::string burst;
   for (int i = 0; i < 50; ++i) burst += get("/p" + std::to_string(i));
   REQUIRE(send_all(fd, burst));
   int answered = 0;
   for (int i = 0; i < 50; ++i) {
     std::string head, body;
-    REQUIRE(reader.read_head(&head));
-    REQUIRE(reader.read_exact(content_length(head), &body));
+    REQUIRE(reader.ReadHead(&head));
+    REQUIRE(reader.ReadExact(content_length(head), &body));
     if (head.substr(9, 3) == "200") {
       CHECK(body == "ok:/p" + std::to_string(i));
       ++answered;
@@ -176,6 +176,6 @@ TEST_CASE("pipelined requests are answered in order when some are aborted", "[ht
     }
   }
   CHECK(server.requests() == answered);
-  REQUIRE(fault.revert() == SP_OK);
+  REQUIRE(fault.Revert() == SP_OK);
   close(fd);
 }

@@ -24,28 +24,28 @@ struct OpenResult {
   sp_error error;
 };
 
-OpenResult open_with(std::map<std::string, std::string> text) {
+OpenResult OpenWith(std::map<std::string, std::string> text) {
   const OptionTable options(kSiteOptionDecls, kSiteOptionCount, std::move(text), {});
   OpenResult r{SP_OK, {}};
   void* site = nullptr;
-  r.status = vtable()->open_site(fake_host(), nullptr, options.get(), &site, &r.error);
-  if (site != nullptr) vtable()->close_site(site);
+  r.status = Vtable()->open_site(FakeHost(), nullptr, options.get(), &site, &r.error);
+  if (site != nullptr) Vtable()->close_site(site);
   return r;
 }
 
-bool contains(const char* text, const std::string& part) {
+bool Contains(const char* text, const std::string& part) {
   return std::string(text).find(part) != std::string::npos;
 }
 
 }  // namespace
 
 TEST_CASE("descriptor: a fault plugin named proxy with sites, ABI 1.2", "[options]") {
-  const sp_plugin_descriptor* d = plugin_descriptor();
+  const sp_plugin_descriptor* d = PluginDescriptor();
   CHECK(std::string(d->name) == "proxy");
   CHECK(d->kind == SP_KIND_FAULT);
   CHECK(d->abi_major == 1);
   CHECK(d->abi_minor == SP_ABI_VERSION_MINOR);
-  const sp_fault_vtable* v = vtable();
+  const sp_fault_vtable* v = Vtable();
   REQUIRE(v->site_option_count == 5);
   CHECK(std::string(v->site_options[0].name) == "listen");
   CHECK(std::string(v->site_options[1].name) == "upstream");
@@ -62,28 +62,30 @@ TEST_CASE("a proxy fault without a site is refused, naming `proxy`", "[options]"
                             {{"latency", 1e9}});
   void* instance = nullptr;
   sp_error err{};
-  CHECK(vtable()->create(fake_host(), nullptr, options.get(), &instance, &err) == SP_INVALID_ARGUMENT);
+  CHECK(Vtable()->create(FakeHost(), nullptr, options.get(), &instance, &err) ==
+        SP_INVALID_ARGUMENT);
   CHECK(std::string(err.option) == "proxy");
-  CHECK(contains(err.message, "proxy: NAME"));
+  CHECK(Contains(err.message, "proxy: NAME"));
 }
 
 TEST_CASE("site options: bad addresses and a taken port name listen or upstream", "[options]") {
-  OpenResult r = open_with({{"listen", "nonsense"}, {"upstream", "127.0.0.1:1"}});
+  OpenResult r = OpenWith({{"listen", "nonsense"}, {"upstream", "127.0.0.1:1"}});
   CHECK(r.status != SP_OK);
   CHECK(std::string(r.error.option) == "listen");
 
-  r = open_with({{"listen", "127.0.0.1:0"}, {"upstream", "127.0.0.1:0"}});
+  r = OpenWith({{"listen", "127.0.0.1:0"}, {"upstream", "127.0.0.1:0"}});
   CHECK(r.status != SP_OK);
   CHECK(std::string(r.error.option) == "upstream");
 
-  r = open_with({{"listen", "127.0.0.1:0"}, {"upstream", "127.0.0.1:80"}, {"protocol", "udp"}});
+  r = OpenWith({{"listen", "127.0.0.1:0"}, {"upstream", "127.0.0.1:80"}, {"protocol", "udp"}});
   CHECK(r.status != SP_OK);
   CHECK(std::string(r.error.option) == "protocol");
   // check_site_options (ABI 1.2) refuses it the same way, without opening anything.
   const OptionTable udp(kSiteOptionDecls, kSiteOptionCount,
                         {{"listen", "127.0.0.1:0"}, {"upstream", "127.0.0.1:80"}, {"protocol", "udp"}}, {});
   sp_error check{};
-  CHECK(vtable()->check_site_options(fake_host(), nullptr, udp.get(), &check) == SP_INVALID_ARGUMENT);
+  CHECK(Vtable()->check_site_options(FakeHost(), nullptr, udp.get(), &check) ==
+        SP_INVALID_ARGUMENT);
   CHECK(std::string(check.option) == "protocol");
   CHECK(std::string(check.message) == r.error.message);
 
@@ -97,14 +99,14 @@ TEST_CASE("site options: bad addresses and a taken port name listen or upstream"
   socklen_t len = sizeof addr;
   getsockname(taken, reinterpret_cast<sockaddr*>(&addr), &len);
   const std::string busy = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
-  r = open_with({{"listen", busy}, {"upstream", "127.0.0.1:80"}});
+  r = OpenWith({{"listen", busy}, {"upstream", "127.0.0.1:80"}});
   CHECK(r.status == SP_ERROR);
   CHECK(std::string(r.error.option) == "listen");
-  CHECK(contains(r.error.message, "in use"));
+  CHECK(Contains(r.error.message, "in use"));
   // A taken port is found by open_site only: the check binds nothing.
   const OptionTable on_busy(kSiteOptionDecls, kSiteOptionCount, {{"listen", busy}, {"upstream", "127.0.0.1:80"}}, {});
   check = sp_error{};
-  CHECK(vtable()->check_site_options(fake_host(), nullptr, on_busy.get(), &check) == SP_OK);
+  CHECK(Vtable()->check_site_options(FakeHost(), nullptr, on_busy.get(), &check) == SP_OK);
   close(taken);
 }
 
@@ -112,31 +114,31 @@ TEST_CASE("a listen address other machines can reach needs allow_remote", "[opti
   // Refused before anything listens: each of these would bind a wildcard or public address.
   for (const char* listen : {"0.0.0.0:0", "0:0", "*:0", "[::]:0", "[::ffff:10.0.0.1]:0"}) {
     INFO(listen);
-    const OpenResult r = open_with({{"listen", listen}, {"upstream", "127.0.0.1:80"}});
+    const OpenResult r = OpenWith({{"listen", listen}, {"upstream", "127.0.0.1:80"}});
     CHECK(r.status == SP_INVALID_ARGUMENT);
     CHECK(std::string(r.error.option) == "listen");
-    CHECK(contains(r.error.message, "not a loopback address"));
-    CHECK(contains(r.error.message, "allow_remote: true"));
+    CHECK(Contains(r.error.message, "not a loopback address"));
+    CHECK(Contains(r.error.message, "allow_remote: true"));
   }
   // `*` is every IPv4 interface, as the docs say: 0.0.0.0, not a host name to resolve.
-  const OpenResult star = open_with({{"listen", "*:0"}, {"upstream", "127.0.0.1:80"}});
-  CHECK(contains(star.error.message, "(0.0.0.0:0)"));
+  const OpenResult star = OpenWith({{"listen", "*:0"}, {"upstream", "127.0.0.1:80"}});
+  CHECK(Contains(star.error.message, "(0.0.0.0:0)"));
   // allow_remote: false is the default, written out or not.
   const OptionTable explicit_no(kSiteOptionDecls, kSiteOptionCount, {{"listen", "0.0.0.0:0"}, {"upstream", "127.0.0.1:80"}},
                                 {{"allow_remote", 0}});
   OptionError refused;
-  CHECK_FALSE(read_site_config(explicit_no.get(), &refused).has_value());
+  CHECK_FALSE(ReadSiteConfig(explicit_no.get(), &refused).has_value());
   CHECK(refused.option == "listen");
   // Loopback in any spelling needs nothing; allow_remote: true lets a wildcard through (parsed
   // only: nothing binds a wildcard address in a test).
   for (const char* listen : {"127.0.0.1:0", "127.0.0.2:0", "[::1]:0", "localhost:0", "[::ffff:127.0.0.1]:0"}) {
     INFO(listen);
     const OptionTable local(kSiteOptionDecls, kSiteOptionCount, {{"listen", listen}, {"upstream", "127.0.0.1:80"}}, {});
-    CHECK(read_site_config(local.get(), &refused).has_value());
+    CHECK(ReadSiteConfig(local.get(), &refused).has_value());
   }
   const OptionTable allowed(kSiteOptionDecls, kSiteOptionCount, {{"listen", "*:0"}, {"upstream", "127.0.0.1:80"}},
                             {{"allow_remote", 1}});
-  const std::optional<SiteConfig> wide = read_site_config(allowed.get(), &refused);
+  const std::optional<SiteConfig> wide = ReadSiteConfig(allowed.get(), &refused);
   REQUIRE(wide.has_value());
   CHECK(wide->listen.ToString() == "0.0.0.0:0");
 }
@@ -144,9 +146,9 @@ TEST_CASE("a listen address other machines can reach needs allow_remote", "[opti
 TEST_CASE("listening on port 0 logs the port the kernel chose", "[options]") {
   EchoServer echo;
   ProxySite proxy(echo.port());
-  const std::string expected = "INFO proxy listening on 127.0.0.1:" + std::to_string(proxy.port());
+  const std::string expected = "INFO proxy listening on 127.0.0.1:" + std::to_string(proxy.Port());
   bool found = false;
-  for (const std::string& line : logged_lines()) found = found || line.rfind(expected, 0) == 0;
+  for (const std::string& line : LoggedLines()) found = found || line.rfind(expected, 0) == 0;
   CHECK(found);
 }
 
@@ -179,7 +181,7 @@ TEST_CASE("fault options: what is refused names its option", "[options]") {
     INFO(c.option << ": " << fault.error().message);
     CHECK(fault.created() == SP_INVALID_ARGUMENT);
     CHECK(std::string(fault.error().option) == c.option);
-    CHECK(contains(fault.error().message, c.message_part));
+    CHECK(Contains(fault.error().message, c.message_part));
     // check_options_on_site (ABI 1.2), given the site's options instead of the open site,
     // refuses the same step with the same words.
     const OptionTable site_options(kSiteOptionDecls, kSiteOptionCount,
@@ -188,8 +190,8 @@ TEST_CASE("fault options: what is refused names its option", "[options]") {
                                    {});
     const OptionTable step(kFaultOptionDecls, kFaultOptionCount, c.options.text, c.options.numbers);
     sp_error check{};
-    CHECK(vtable()->check_options_on_site(fake_host(), nullptr, site_options.get(), step.get(), &check) ==
-          SP_INVALID_ARGUMENT);
+    CHECK(Vtable()->check_options_on_site(FakeHost(), nullptr, site_options.get(), step.get(),
+                                          &check) == SP_INVALID_ARGUMENT);
     CHECK(std::string(check.message) == fault.error().message);
     CHECK(std::string(check.option) == c.option);
   }
@@ -203,11 +205,11 @@ TEST_CASE("revert is safe before inject and twice", "[options]") {
   ProxySite proxy(echo.port());
   Fault fault(proxy, {{{"toxic", "latency"}}, {{"latency", 1e6}}});
   REQUIRE(fault.created() == SP_OK);
-  CHECK(fault.revert() == SP_OK);
-  CHECK_FALSE(fault.active());
-  REQUIRE(fault.inject() == SP_OK);
-  CHECK(fault.active());
-  CHECK(fault.revert() == SP_OK);
-  CHECK(fault.revert() == SP_OK);
-  CHECK_FALSE(fault.active());
+  CHECK(fault.Revert() == SP_OK);
+  CHECK_FALSE(fault.Active());
+  REQUIRE(fault.Inject() == SP_OK);
+  CHECK(fault.Active());
+  CHECK(fault.Revert() == SP_OK);
+  CHECK(fault.Revert() == SP_OK);
+  CHECK_FALSE(fault.Active());
 }

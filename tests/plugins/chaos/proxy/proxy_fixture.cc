@@ -9,8 +9,8 @@
 
 namespace sp::proxy::test {
 
-const sp_fault_vtable* vtable() {
-  return static_cast<const sp_fault_vtable*>(plugin_descriptor()->vtable);
+const sp_fault_vtable* Vtable() {
+  return static_cast<const sp_fault_vtable*>(PluginDescriptor()->vtable);
 }
 
 ProxySite::ProxySite(uint16_t upstream_port, const std::string& protocol) {
@@ -20,37 +20,38 @@ ProxySite::ProxySite(uint16_t upstream_port, const std::string& protocol) {
                              {"protocol", protocol}},
                             {{"connect_timeout", 2000.0 * kMs}});
   sp_error err{};
-  const sp_status st = vtable()->open_site(fake_host(), nullptr, options.get(), &site_, &err);
+  const sp_status st = Vtable()->open_site(FakeHost(), nullptr, options.get(), &site_, &err);
   INFO(err.message);
   REQUIRE(st == SP_OK);
 }
 
 ProxySite::~ProxySite() {
-  if (site_ != nullptr) vtable()->close_site(site_);
+  if (site_ != nullptr) Vtable()->close_site(site_);
 }
 
-uint16_t ProxySite::port() const { return static_cast<Site*>(site_)->bound().port(); }
+uint16_t ProxySite::Port() const { return static_cast<Site*>(site_)->bound().port(); }
 
 Fault::Fault(ProxySite& site, FaultOptions options) {
   const OptionTable table(kFaultOptionDecls, kFaultOptionCount, std::move(options.text),
                           std::move(options.numbers));
-  created_ = vtable()->create_on_site(fake_host(), nullptr, site.handle(), table.get(), &instance_, &error_);
+  created_ = Vtable()->create_on_site(FakeHost(), nullptr, site.Handle(), table.get(), &instance_,
+                                      &error_);
 }
 
 Fault::~Fault() {
-  if (instance_ != nullptr) vtable()->destroy(instance_);
+  if (instance_ != nullptr) Vtable()->destroy(instance_);
 }
 
-sp_status Fault::inject() {
+sp_status Fault::Inject() {
   error_ = sp_error{};
-  return vtable()->inject(instance_, &error_);
+  return Vtable()->inject(instance_, &error_);
 }
 
-sp_status Fault::revert() {
+sp_status Fault::Revert() {
   error_ = sp_error{};
-  return vtable()->revert(instance_, &error_);
+  return Vtable()->revert(instance_, &error_);
 }
 
-bool Fault::active() const { return vtable()->is_active(instance_) == 1; }
+bool Fault::Active() const { return Vtable()->is_active(instance_) == 1; }
 
 }  // namespace sp::proxy::test

@@ -10,7 +10,7 @@
 
 namespace sp::proxy::test {
 
-const sp_fault_vtable* vtable();
+const sp_fault_vtable* Vtable();
 
 class ProxySite {
  public:
@@ -20,8 +20,8 @@ class ProxySite {
   ProxySite(const ProxySite&) = delete;
   ProxySite& operator=(const ProxySite&) = delete;
 
-  void* handle() const { return site_; }
-  uint16_t port() const;
+  void* Handle() const { return site_; }
+  uint16_t Port() const;
 
  private:
   void* site_ = nullptr;
@@ -42,9 +42,9 @@ class Fault {
 
   sp_status created() const { return created_; }
   const sp_error& error() const { return error_; }
-  sp_status inject();
-  sp_status revert();
-  bool active() const;
+  sp_status Inject();
+  sp_status Revert();
+  bool Active() const;
 
  private:
   void* instance_ = nullptr;

@@ -22,12 +22,12 @@ namespace {
 
 // A client that keeps one connection busy, reconnecting whenever an exchange fails or takes
 // longer than 300 ms (a toxic is holding it), and counts the exchanges that worked.
-void hammer(uint16_t port, bool http, const std::atomic<bool>& stop, std::atomic<long>* done) {
+void Hammer(uint16_t port, bool http, const std::atomic<bool>& stop, std::atomic<long>* done) {
   int fd = -1;
   std::string payload(512, 'h');
   while (!stop) {
     if (fd < 0) {
-      fd = connect_to(port);
+      fd = ConnectTo(port);
       if (fd < 0) {
         usleep(1000);
         continue;
@@ -37,9 +37,10 @@ void hammer(uint16_t port, bool http, const std::atomic<bool>& stop, std::atomic
     if (http) {
       Reader reader(fd, 300);
       HttpResponse r;
-      ok = http_exchange(fd, reader, "GET /load HTTP/1.1\r\nHost: t\r\n\r\n", &r) && r.body == "ok:/load";
+      ok = HttpExchange(fd, reader, "GET /load HTTP/1.1\r\nHost: t\r\n\r\n", &r) &&
+           r.body == "ok:/load";
     } else {
-      ok = send_all(fd, payload) && read_some(fd, payload.size(), 300).data == payload;
+      ok = send_all(fd, payload) && ReadSome(fd, payload.size(), 300).data == payload;
     }
     if (ok) {
       ++*done;
@@ -62,8 +63,8 @@ TEST_CASE("revert under load returns promptly and traffic flows again", "[load]"
   std::atomic<long> tcp_done{0}, http_done{0};
   std::vector<std::thread> clients;
   for (int i = 0; i < 10; ++i) {
-    clients.emplace_back(hammer, tcp.port(), false, std::cref(stop), &tcp_done);
-    clients.emplace_back(hammer, http.port(), true, std::cref(stop), &http_done);
+    clients.emplace_back(Hammer, tcp.Port(), false, std::cref(stop), &tcp_done);
+    clients.emplace_back(Hammer, http.Port(), true, std::cref(stop), &http_done);
   }
   usleep(200 * 1000);
   CHECK(tcp_done > 0);
@@ -77,16 +78,16 @@ TEST_CASE("revert under load returns promptly and traffic flows again", "[load]"
                                    : FaultOptions{{{"toxic", "timeout"}, {"direction", "both"}}, {}};
     Fault on_tcp(tcp, options);
     Fault on_http(http, options);
-    REQUIRE(on_tcp.inject() == SP_OK);
-    REQUIRE(on_http.inject() == SP_OK);
+    REQUIRE(on_tcp.Inject() == SP_OK);
+    REQUIRE(on_http.Inject() == SP_OK);
     usleep(40 * 1000);
     for (Fault* f : {&on_tcp, &on_http}) {
-      const uint64_t start = now_ns();
-      REQUIRE(f->revert() == SP_OK);
-      const uint64_t took = now_ns() - start;
+      const uint64_t start = NowNs();
+      REQUIRE(f->Revert() == SP_OK);
+      const uint64_t took = NowNs() - start;
       slowest_revert = std::max(slowest_revert, took);
       CHECK(took < 1000 * kMs);
-      CHECK_FALSE(f->active());
+      CHECK_FALSE(f->Active());
     }
   }
   WARN("slowest revert under load: " << slowest_revert / 1000 << " us");

@@ -14,7 +14,7 @@
 
 namespace sp::proxy::test {
 
-int connect_to(uint16_t port) {
+int ConnectTo(uint16_t port) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -29,12 +29,12 @@ int connect_to(uint16_t port) {
   return fd;
 }
 
-ReadResult read_some(int fd, size_t want, int timeout_ms) {
+ReadResult ReadSome(int fd, size_t want, int timeout_ms) {
   ReadResult r;
-  const uint64_t until = now_ns() + static_cast<uint64_t>(timeout_ms) * kMs;
+  const uint64_t until = NowNs() + static_cast<uint64_t>(timeout_ms) * kMs;
   char buf[64 * 1024];
   while (want == 0 || r.data.size() < want) {
-    const uint64_t now = now_ns();
+    const uint64_t now = NowNs();
     if (now >= until) {
       r.timed_out = true;
       break;
@@ -56,8 +56,8 @@ ReadResult read_some(int fd, size_t want, int timeout_ms) {
   return r;
 }
 
-bool Reader::fill() {
-  const ReadResult r = read_some(fd_, 1, timeout_ms_);
+bool Reader::Fill() {
+  const ReadResult r = ReadSome(fd_, 1, timeout_ms_);
   if (r.data.empty()) return false;
   buf_ += r.data;
   // Take whatever else is already there without waiting.
@@ -67,53 +67,53 @@ bool Reader::fill() {
   return true;
 }
 
-bool Reader::read_head(std::string* head) {
+bool Reader::ReadHead(std::string* head) {
   size_t end;
   while ((end = buf_.find("\r\n\r\n")) == std::string::npos) {
-    if (!fill()) return false;
+    if (!Fill()) return false;
   }
   *head = buf_.substr(0, end + 4);
   buf_.erase(0, end + 4);
   return true;
 }
 
-bool Reader::read_exact(size_t n, std::string* out) {
+bool Reader::ReadExact(size_t n, std::string* out) {
   while (buf_.size() < n) {
-    if (!fill()) return false;
+    if (!Fill()) return false;
   }
   *out = buf_.substr(0, n);
   buf_.erase(0, n);
   return true;
 }
 
-bool Reader::read_line(std::string* line) {
+bool Reader::ReadLine(std::string* line) {
   size_t end;
   while ((end = buf_.find("\r\n")) == std::string::npos) {
-    if (!fill()) return false;
+    if (!Fill()) return false;
   }
   *line = buf_.substr(0, end);
   buf_.erase(0, end + 2);
   return true;
 }
 
-bool http_exchange(int fd, Reader& reader, const std::string& request, HttpResponse* response,
-                   bool head_request) {
+bool HttpExchange(int fd, Reader& reader, const std::string& request, HttpResponse* response,
+                  bool head_request) {
   if (!send_all(fd, request)) return false;
   *response = HttpResponse{};
-  if (!reader.read_head(&response->head)) return false;
+  if (!reader.ReadHead(&response->head)) return false;
   response->status = std::stoi(response->head.substr(9, 3));
   if (head_request || response->status == 204 || response->status == 304) return true;
   std::string lower(response->head);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
   if (lower.find("transfer-encoding: chunked") == std::string::npos) {
-    return reader.read_exact(content_length(response->head), &response->body);
+    return reader.ReadExact(content_length(response->head), &response->body);
   }
   for (;;) {
     std::string size_line, chunk, crlf;
-    if (!reader.read_line(&size_line)) return false;
+    if (!reader.ReadLine(&size_line)) return false;
     const size_t size = std::stoul(size_line, nullptr, 16);
-    if (size == 0) return reader.read_line(&crlf);  // no trailers from our servers
-    if (!reader.read_exact(size, &chunk) || !reader.read_line(&crlf)) return false;
+    if (size == 0) return reader.ReadLine(&crlf);  // no trailers from our servers
+    if (!reader.ReadExact(size, &chunk) || !reader.ReadLine(&crlf)) return false;
     response->body += chunk;
   }
 }

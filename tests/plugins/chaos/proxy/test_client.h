@@ -10,7 +10,7 @@
 namespace sp::proxy::test {
 
 // A connected TCP socket to 127.0.0.1:port, or -1 with errno from connect().
-int connect_to(uint16_t port);
+int ConnectTo(uint16_t port);
 using plugin_test::content_length;
 using plugin_test::send_all;
 
@@ -23,18 +23,18 @@ struct ReadResult {
 };
 
 // Reads until `want` bytes (0: until EOF), EOF, an error or timeout_ms.
-ReadResult read_some(int fd, size_t want, int timeout_ms);
+ReadResult ReadSome(int fd, size_t want, int timeout_ms);
 
 // Buffered reading of HTTP messages from one socket.
 class Reader {
  public:
   Reader(int fd, int timeout_ms) : fd_(fd), timeout_ms_(timeout_ms) {}
-  bool read_head(std::string* head);  // through the blank line
-  bool read_exact(size_t n, std::string* out);
-  bool read_line(std::string* line);  // without CRLF
+  bool ReadHead(std::string* head);  // through the blank line
+  bool ReadExact(size_t n, std::string* out);
+  bool ReadLine(std::string* line);  // without CRLF
 
  private:
-  bool fill();
+  bool Fill();
   int fd_;
   int timeout_ms_;
   std::string buf_;
@@ -48,7 +48,7 @@ struct HttpResponse {
 
 // Sends one request on fd and reads its response (Content-Length, chunked, or none for HEAD
 // and 204). False on a socket error, EOF or timeout.
-bool http_exchange(int fd, Reader& reader, const std::string& request, HttpResponse* response,
-                   bool head_request = false);
+bool HttpExchange(int fd, Reader& reader, const std::string& request, HttpResponse* response,
+                  bool head_request = false);
 
 }  // namespace sp::proxy::test

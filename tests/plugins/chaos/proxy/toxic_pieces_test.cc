@@ -8,7 +8,7 @@ using namespace sp::proxy;
 
 namespace {
 
-size_t total(const std::vector<Piece>& pieces) {
+size_t Total(const std::vector<Piece>& pieces) {
   size_t n = 0;
   for (const Piece& p : pieces) n += p.length;
   return n;
@@ -19,12 +19,12 @@ size_t total(const std::vector<Piece>& pieces) {
 TEST_CASE("bandwidth paces pieces at the rate and keeps the link busy across chunks", "[pieces]") {
   std::vector<Piece> pieces{{10'000, 1'000}};
   uint64_t cursor = 0;
-  throttle_pieces(&pieces, 100'000, &cursor);  // 1 kB per 10 ms piece
-  CHECK(total(pieces) == 10'000);
+  ThrottlePieces(&pieces, 100'000, &cursor);  // 1 kB per 10 ms piece
+  CHECK(Total(pieces) == 10'000);
   CHECK(pieces.size() == 10);
   CHECK(pieces.back().release_ns == 1'000 + 100'000'000);  // 10 kB at 100 kB/s
   std::vector<Piece> next{{1'000, 2'000}};
-  throttle_pieces(&next, 100'000, &cursor);
+  ThrottlePieces(&next, 100'000, &cursor);
   CHECK(next.front().release_ns == 1'000 + 110'000'000);  // after the first chunk
 }
 
@@ -32,8 +32,8 @@ TEST_CASE("slicer cuts slices of size +/- variation, delay apart", "[pieces]") {
   std::mt19937_64 rng(7);
   std::vector<Piece> pieces{{1'000, 0}};
   uint64_t cursor = 0;
-  slice_pieces(&pieces, 64, 16, 1'000'000, &rng, &cursor);
-  CHECK(total(pieces) == 1'000);
+  SlicePieces(&pieces, 64, 16, 1'000'000, &rng, &cursor);
+  CHECK(Total(pieces) == 1'000);
   for (size_t i = 0; i + 1 < pieces.size(); ++i) {
     CHECK(pieces[i].length >= 48);
     CHECK(pieces[i].length <= 80);
@@ -43,14 +43,14 @@ TEST_CASE("slicer cuts slices of size +/- variation, delay apart", "[pieces]") {
 
 TEST_CASE("latency adds the delay; jitter stays within its bound", "[pieces]") {
   std::vector<Piece> pieces{{5, 10}, {5, 20}};
-  delay_pieces(&pieces, 100);
+  DelayPieces(&pieces, 100);
   CHECK(pieces[0].release_ns == 110);
   CHECK(pieces[1].release_ns == 120);
   std::mt19937_64 rng(1);
   for (int i = 0; i < 1000; ++i) {
-    const uint64_t d = jittered(1'000, 200, &rng);
+    const uint64_t d = Jittered(1'000, 200, &rng);
     CHECK(d >= 800);
     CHECK(d <= 1'200);
   }
-  CHECK(jittered(100, 500, &rng) <= 600);  // never below zero
+  CHECK(Jittered(100, 500, &rng) <= 600);  // never below zero
 }
