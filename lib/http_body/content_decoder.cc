@@ -22,11 +22,16 @@ std::string_view TrimOws(std::string_view s) {
   return s;
 }
 
-// Appends without letting the string's capacity pass `ceiling` bytes (std::string doubles).
+// Appends without letting the string's capacity pass `ceiling` (or 30, std::string's least
+// heap capacity) for this growth: std::string doubles, and its reserve() rounds a request up
+// to twice the old capacity too, so the last step is made by hand.
 void AppendBounded(std::string* out, const uint8_t* data, size_t len, size_t ceiling) {
   const size_t need = out->size() + len;
-  if (need > out->capacity()) {
-    out->reserve(std::min(std::max(need, 2 * out->capacity()), std::max(need, ceiling)));
+  if (need > out->capacity() && out->capacity() > ceiling / 2) {
+    std::string grown;
+    grown.reserve(std::max(need, ceiling));
+    grown.append(*out);
+    out->swap(grown);
   }
   out->append(reinterpret_cast<const char*>(data), len);
 }
@@ -39,8 +44,7 @@ struct ContentDecoder::Link {
   uint8_t scratch[kScratch];
 };
 
-bool ParseContentEncoding(std::string_view value, std::vector<Coding>* codings,
-                          std::string* why) {
+bool ParseContentEncoding(std::string_view value, std::vector<Coding>* codings, std::string* why) {
   codings->clear();
   std::string_view rest = value;
   while (!rest.empty()) {
@@ -60,8 +64,8 @@ bool ParseContentEncoding(std::string_view value, std::vector<Coding>* codings,
       return false;
     }
     if (codings->size() > kMaxCodings) {
-      *why = "more than two content codings (\"" + std::string(value) +
-             "\"): at most two are decoded";
+      *why =
+          "more than two content codings (\"" + std::string(value) + "\"): at most two are decoded";
       return false;
     }
   }
@@ -123,10 +127,10 @@ bool ContentDecoder::Push(size_t index, const uint8_t* data, size_t len, std::st
                                  : 2 * limit_ + kInnerSlack;
   if (index > 0 && link.received > inner_cap) {
     const size_t inner = codings_.size() - 1 - index;
-    return Fail(DecodeError::kCorrupt,
-                "corrupt " + std::string(CodingName(codings_[inner])) + " data inside " +
-                    std::string(CodingName(codings_[inner + 1])) +
-                    " (far larger than what it decodes to)");
+    return Fail(DecodeError::kCorrupt, "corrupt " + std::string(CodingName(codings_[inner])) +
+                                           " data inside " +
+                                           std::string(CodingName(codings_[inner + 1])) +
+                                           " (far larger than what it decodes to)");
   }
   while (true) {
     uint8_t* next = link.scratch;

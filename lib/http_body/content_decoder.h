@@ -56,6 +56,10 @@ class ContentDecoder {
   // *out (the same string for the whole body) until `limit` of them have been appended; past
   // that nothing more is decoded and over_limit() is true. False once the data is corrupt
   // (error() kCorrupt, reason() says how); the decoded bytes before it stay in *out.
+  // The outcome does not depend on how the body is split, with one exception: libbrotli hands
+  // its output over in steps (at once when it needs more input), so br data that turns
+  // corrupt may leave more or fewer of the bytes before it in *out, and when those pass the
+  // limit, the body may be over the limit with one split and corrupt with another.
   bool Feed(const char* data, size_t len, std::string* out);
   // The body is complete. False when a stream stopped before its end (kTruncated), or after
   // an earlier error. True when over the limit (what was not decoded is not judged).

@@ -175,15 +175,10 @@ class BrotliStage final : public DecodeStage {
         return Step::kError;
       }
       switch (BrotliDecoderDecompressStream(state_, in_len, in, room, out, nullptr)) {
-        case BROTLI_DECODER_RESULT_SUCCESS:
-          ended_ = true;
-          continue;
-        case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:
-          return Step::kNeedInput;
-        case BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT:
-          return Step::kOutputFull;
-        case BROTLI_DECODER_RESULT_ERROR:
-          break;
+        case BROTLI_DECODER_RESULT_SUCCESS: ended_ = true; continue;
+        case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT: return Step::kNeedInput;
+        case BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT: return Step::kOutputFull;
+        case BROTLI_DECODER_RESULT_ERROR: break;
       }
       // libbrotli names the error without its prefix: "PADDING_1", "ALLOC_RING_BUFFER_1".
       const std::string code = BrotliDecoderErrorString(BrotliDecoderGetErrorCode(state_));
@@ -203,12 +198,9 @@ class BrotliStage final : public DecodeStage {
 
 std::string_view CodingName(Coding coding) {
   switch (coding) {
-    case Coding::kGzip:
-      return "gzip";
-    case Coding::kDeflate:
-      return "deflate";
-    case Coding::kBrotli:
-      return "br";
+    case Coding::kGzip: return "gzip";
+    case Coding::kDeflate: return "deflate";
+    case Coding::kBrotli: return "br";
   }
   return "?";
 }

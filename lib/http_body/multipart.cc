@@ -23,14 +23,14 @@ struct ExtensionType {
   std::string_view type;
 };
 constexpr std::array<ExtensionType, 26> kExtensionTypes = {{
-    {"txt", "text/plain"},        {"html", "text/html"},          {"htm", "text/html"},
-    {"css", "text/css"},          {"csv", "text/csv"},            {"js", "text/javascript"},
-    {"json", "application/json"}, {"xml", "application/xml"},     {"pdf", "application/pdf"},
-    {"zip", "application/zip"},   {"gz", "application/gzip"},     {"tar", "application/x-tar"},
-    {"png", "image/png"},         {"jpg", "image/jpeg"},          {"jpeg", "image/jpeg"},
-    {"gif", "image/gif"},         {"webp", "image/webp"},         {"svg", "image/svg+xml"},
-    {"ico", "image/x-icon"},      {"mp3", "audio/mpeg"},          {"wav", "audio/wav"},
-    {"mp4", "video/mp4"},         {"webm", "video/webm"},         {"wasm", "application/wasm"},
+    {"txt", "text/plain"},        {"html", "text/html"},       {"htm", "text/html"},
+    {"css", "text/css"},          {"csv", "text/csv"},         {"js", "text/javascript"},
+    {"json", "application/json"}, {"xml", "application/xml"},  {"pdf", "application/pdf"},
+    {"zip", "application/zip"},   {"gz", "application/gzip"},  {"tar", "application/x-tar"},
+    {"png", "image/png"},         {"jpg", "image/jpeg"},       {"jpeg", "image/jpeg"},
+    {"gif", "image/gif"},         {"webp", "image/webp"},      {"svg", "image/svg+xml"},
+    {"ico", "image/x-icon"},      {"mp3", "audio/mpeg"},       {"wav", "audio/wav"},
+    {"mp4", "video/mp4"},         {"webm", "video/webm"},      {"wasm", "application/wasm"},
     {"yaml", "application/yaml"}, {"yml", "application/yaml"},
 }};
 
@@ -176,8 +176,8 @@ bool MultipartLayout::Build(std::vector<MultipartPart> parts, MultipartLayout* o
     std::string head = delimiter + "\r\nContent-Disposition: form-data; name=\"" +
                        EscapeDispositionValue(p.name) + "\"";
     if (p.is_file) {
-      head += "; filename=\"" + EscapeDispositionValue(p.filename) + "\"\r\nContent-Type: " +
-              p.content_type;
+      head += "; filename=\"" + EscapeDispositionValue(p.filename) +
+              "\"\r\nContent-Type: " + p.content_type;
     }
     head += "\r\n\r\n";
     layout.AddText(head);
@@ -283,8 +283,7 @@ bool MultipartReader::ReadFile(const MultipartLayout::File& file, char* buf, siz
       *err = "multipart file \"" + file.path + "\": read: " + std::strerror(errno);
     } else if (n == 0) {
       *err = "multipart file \"" + file.path + "\" shrank while being sent (" +
-             std::to_string(segment_offset_) + " of " + std::to_string(file.size) +
-             " bytes read)";
+             std::to_string(segment_offset_) + " of " + std::to_string(file.size) + " bytes read)";
     } else {
       *got = static_cast<size_t>(n);
       return true;

@@ -36,8 +36,8 @@
 namespace sp::http_body {
 
 struct MultipartPart {
-  std::string name;          // the form field's name
-  std::string value;         // a text field's value; a file field's path on disk
+  std::string name;   // the form field's name
+  std::string value;  // a text field's value; a file field's path on disk
   bool is_file = false;
   std::string filename;      // files: the name sent; empty means the path's last component
   std::string content_type;  // files: empty means ContentTypeForFilename(filename)
@@ -123,7 +123,7 @@ class MultipartReader {
   void CloseFile();
 
   const MultipartLayout* layout_;
-  size_t segment_ = 0;          // the segment being produced
+  size_t segment_ = 0;           // the segment being produced
   uint64_t segment_offset_ = 0;  // bytes of it already produced
   uint64_t position_ = 0;
   int fd_ = -1;  // the open file of the current segment

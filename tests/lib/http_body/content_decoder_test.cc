@@ -111,8 +111,8 @@ TEST_CASE("ContentDecoder: every coding round-trips in every split", "[http_body
 
 TEST_CASE("ContentDecoder: gzip members in a row are one body; other trailing data is corrupt",
           "[http_body]") {
-  const std::string two = Deflate("first,", kGzipBits) + Deflate("", kGzipBits) +
-                          Deflate("second", kGzipBits);
+  const std::string two =
+      Deflate("first,", kGzipBits) + Deflate("", kGzipBits) + Deflate("second", kGzipBits);
   for (size_t split : {0, 1, 3}) {
     const Decoded r = Decode("gzip", two, split);
     CHECK(r.finished);
@@ -130,8 +130,7 @@ TEST_CASE("ContentDecoder: gzip members in a row are one body; other trailing da
   CHECK(r.reason == "data after the end of the br stream");
 }
 
-TEST_CASE("ContentDecoder: a bomb decodes only up to the limit, in bounded memory",
-          "[http_body]") {
+TEST_CASE("ContentDecoder: a bomb decodes only up to the limit, in bounded memory", "[http_body]") {
   const std::string zeros(10 * 1000 * 1000, '\0');
   const std::string gzip_bomb = Deflate(zeros, kGzipBits, 9);
   const std::string br_bomb = Brotli(zeros, 9, 22);
@@ -157,8 +156,7 @@ TEST_CASE("ContentDecoder: a bomb decodes only up to the limit, in bounded memor
   }
 }
 
-TEST_CASE("ContentDecoder: over the limit means more than `limit` decoded bytes",
-          "[http_body]") {
+TEST_CASE("ContentDecoder: over the limit means more than `limit` decoded bytes", "[http_body]") {
   const std::string data(1000, 'a');
   const std::string body = Deflate(data, kGzipBits);
   Decoded r = Decode("gzip", body, 0, 1000);
@@ -185,8 +183,10 @@ TEST_CASE("ContentDecoder: a stream cut short is truncated; an empty body is emp
     std::string body;
     const char* reason;
   } cases[] = {
-      {"gzip", Deflate(payload, kGzipBits), "the gzip stream is truncated (the body ended inside it)"},
-      {"deflate", Deflate(payload, kRawBits), "the deflate stream is truncated (the body ended inside it)"},
+      {"gzip", Deflate(payload, kGzipBits),
+       "the gzip stream is truncated (the body ended inside it)"},
+      {"deflate", Deflate(payload, kRawBits),
+       "the deflate stream is truncated (the body ended inside it)"},
       {"br", Brotli(payload), "the br stream is truncated (the body ended inside it)"},
       {"deflate", "\x78", "the deflate stream is truncated (the body ended inside it)"},
       {"gzip, br", Brotli(Deflate(payload, kGzipBits)),
@@ -266,7 +266,8 @@ TEST_CASE("ContentDecoder: codings parsed, unknown ones refused", "[http_body]")
   std::string out;
   CHECK_FALSE(d.Start("compress", 100));
   CHECK(d.error() == DecodeError::kUnknownCoding);
-  CHECK(d.reason() == "unknown content coding \"compress\" (gzip, deflate, br and identity are decoded)");
+  CHECK(d.reason() ==
+        "unknown content coding \"compress\" (gzip, deflate, br and identity are decoded)");
   CHECK_FALSE(d.identity());
   CHECK_FALSE(d.Feed("x", 1, &out));
   CHECK_FALSE(d.Finish());

@@ -69,11 +69,11 @@ TEST_CASE("MultipartLayout: the exact body of text and file fields", "[http_body
   const std::string data = dir.Write("data", "a,b\n");
   MultipartLayout layout;
   std::string err;
-  REQUIRE(MultipartLayout::Build({MultipartPart::Text("title", "Hello\r\nworld"),
-                                  MultipartPart::File("pic", png),
-                                  MultipartPart::File("sheet", data, "q\"1\r\n.csv", "text/csv"),
-                                  MultipartPart::Text("empty", "")},
-                                 &layout, &err, Fixed("XyZ")));
+  REQUIRE(MultipartLayout::Build(
+      {MultipartPart::Text("title", "Hello\r\nworld"), MultipartPart::File("pic", png),
+       MultipartPart::File("sheet", data, "q\"1\r\n.csv", "text/csv"),
+       MultipartPart::Text("empty", "")},
+      &layout, &err, Fixed("XyZ")));
   const std::string expected =
       "--XyZ\r\n"
       "Content-Disposition: form-data; name=\"title\"\r\n"
@@ -123,8 +123,7 @@ TEST_CASE("MultipartLayout: names escaped, no parts, the extension table", "[htt
   CHECK(ContentTypeForFilename("x.unknown") == "application/octet-stream");
 }
 
-TEST_CASE("MultipartLayout: the boundary is drawn again while a field contains it",
-          "[http_body]") {
+TEST_CASE("MultipartLayout: the boundary is drawn again while a field contains it", "[http_body]") {
   std::vector<std::string> offered = {"abc", "name", "xyz", "Q"};
   size_t calls = 0;
   const auto next = [&] { return offered[calls++]; };
@@ -133,14 +132,14 @@ TEST_CASE("MultipartLayout: the boundary is drawn again while a field contains i
   // "abc" is in a value, "name" in a name, "xyz" in a filename: "Q" is the first one free.
   TempDir dir;
   const std::string file = dir.Write("f.txt", "abc name xyz Q");  // files are not checked
-  REQUIRE(MultipartLayout::Build({MultipartPart::Text("the name", "--abc--"),
-                                  MultipartPart::File("f", file, "xyz.txt")},
-                                 &layout, &err, next));
+  REQUIRE(MultipartLayout::Build(
+      {MultipartPart::Text("the name", "--abc--"), MultipartPart::File("f", file, "xyz.txt")},
+      &layout, &err, next));
   CHECK(calls == 4);
   CHECK(layout.boundary() == "Q");
 
-  CHECK_FALSE(MultipartLayout::Build({MultipartPart::Text("n", "always")}, &layout, &err,
-                                     Fixed("way")));
+  CHECK_FALSE(
+      MultipartLayout::Build({MultipartPart::Text("n", "always")}, &layout, &err, Fixed("way")));
   CHECK(err == "multipart: no boundary found that the fields do not contain");
 
   const std::string a = RandomBoundary();
@@ -153,8 +152,7 @@ TEST_CASE("MultipartLayout: the boundary is drawn again while a field contains i
   CHECK(layout.boundary().size() == 46);
 }
 
-TEST_CASE("MultipartLayout: files that cannot be sent are refused with their path",
-          "[http_body]") {
+TEST_CASE("MultipartLayout: files that cannot be sent are refused with their path", "[http_body]") {
   TempDir dir;
   MultipartLayout layout;
   std::string err;
@@ -162,15 +160,15 @@ TEST_CASE("MultipartLayout: files that cannot be sent are refused with their pat
   CHECK_FALSE(MultipartLayout::Build(
       {MultipartPart::Text("a", "b"), MultipartPart::File("up", missing)}, &layout, &err));
   CHECK(err == "multipart part 2 (\"up\"): file \"" + missing + "\": No such file or directory");
-  CHECK_FALSE(MultipartLayout::Build({MultipartPart::File("d", dir.path.string())}, &layout,
-                                     &err));
+  CHECK_FALSE(MultipartLayout::Build({MultipartPart::File("d", dir.path.string())}, &layout, &err));
   CHECK(err == "multipart part 1 (\"d\"): file \"" + dir.path.string() +
                    "\": not a regular file (its size must be known before sending)");
   const std::string ok = dir.Write("ok.txt", "x");
   CHECK_FALSE(MultipartLayout::Build(
       {MultipartPart::File("f", ok, "", "text/plain\r\nX-Injected: 1")}, &layout, &err));
-  CHECK(err == "multipart part 1 (\"f\"): content type \"text/plain\r\nX-Injected: 1\" is not "
-               "a valid header value (no control characters such as CR or LF)");
+  CHECK(err ==
+        "multipart part 1 (\"f\"): content type \"text/plain\r\nX-Injected: 1\" is not "
+        "a valid header value (no control characters such as CR or LF)");
 }
 
 TEST_CASE("MultipartReader: files larger than the piece are streamed, empty ones too",
@@ -181,10 +179,10 @@ TEST_CASE("MultipartReader: files larger than the piece are streamed, empty ones
   const std::string empty_path = dir.Write("empty.txt", "");
   MultipartLayout layout;
   std::string err;
-  REQUIRE(MultipartLayout::Build({MultipartPart::File("big", big_path),
-                                  MultipartPart::File("none", empty_path),
-                                  MultipartPart::File("again", big_path, "b2")},
-                                 &layout, &err, Fixed("--b")));
+  REQUIRE(MultipartLayout::Build(
+      {MultipartPart::File("big", big_path), MultipartPart::File("none", empty_path),
+       MultipartPart::File("again", big_path, "b2")},
+      &layout, &err, Fixed("--b")));
   const std::string body = ReadAll(layout, 4096);
   CHECK(body.size() == layout.content_length());
   const std::string head1 =
@@ -194,8 +192,7 @@ TEST_CASE("MultipartReader: files larger than the piece are streamed, empty ones
   CHECK(body.compare(head1.size(), big.size(), big) == 0);
   CHECK(body.find("filename=\"empty.txt\"\r\nContent-Type: text/plain\r\n\r\n\r\n----b\r\n") !=
         std::string::npos);
-  CHECK(body.compare(body.size() - big.size() - 11, big.size() + 11, big + "\r\n----b--\r\n") ==
-        0);
+  CHECK(body.compare(body.size() - big.size() - 11, big.size() + 11, big + "\r\n----b--\r\n") == 0);
   for (size_t cap : {1, 7, 65536, 1 << 20}) CHECK(ReadAll(layout, cap) == body);
 
   // A reader starts over (the request is sent again).
@@ -234,16 +231,16 @@ TEST_CASE("MultipartReader: a file whose size changes is an error naming it", "[
     fs::resize_file(path, 5000);
     REQUIRE(reader.Read(buf.data(), 1000, &got, &err));  // bytes 4000..5000 are still there
     CHECK_FALSE(reader.Read(buf.data(), 1000, &got, &err));
-    CHECK(err == "multipart file \"" + path +
-                     "\" shrank while being sent (5000 of 10000 bytes read)");
+    CHECK(err ==
+          "multipart file \"" + path + "\" shrank while being sent (5000 of 10000 bytes read)");
   }
   SECTION("grew while being sent") {
     MultipartReader reader(layout);
     REQUIRE(reader.Read(buf.data(), head + 4000, &got, &err));
     std::ofstream(path, std::ios::binary | std::ios::app) << "more";
     CHECK_FALSE(reader.Read(buf.data(), 20000, &got, &err));
-    CHECK(err == "multipart file \"" + path +
-                     "\" grew while being sent (10000 bytes counted, 10004 now)");
+    CHECK(err ==
+          "multipart file \"" + path + "\" grew while being sent (10000 bytes counted, 10004 now)");
   }
   SECTION("removed before sending") {
     fs::remove(path);
