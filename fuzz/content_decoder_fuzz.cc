@@ -68,7 +68,8 @@ bool CorruptBrotliAlike(const Outcome& a, const Outcome& b) {
   };
   const std::string& shorter = a.out.size() < b.out.size() ? a.out : b.out;
   const std::string& longer = a.out.size() < b.out.size() ? b.out : a.out;
-  return bad(a) && bad(b) && (a.error == DecodeError::kCorrupt || b.error == DecodeError::kCorrupt) &&
+  return bad(a) && bad(b) &&
+         (a.error == DecodeError::kCorrupt || b.error == DecodeError::kCorrupt) &&
          longer.compare(0, shorter.size(), shorter) == 0;
 }
 
@@ -129,9 +130,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   const Outcome whole = Decode(coding, limit, body, body.size() + 1);
   const Outcome pieces = Decode(coding, limit, body, piece);
-  if (!Same(whole, pieces) &&
-      !(std::string_view(coding).find("br") != std::string_view::npos &&
-        CorruptBrotliAlike(whole, pieces))) {
+  if (!Same(whole, pieces) && !(std::string_view(coding).find("br") != std::string_view::npos &&
+                                CorruptBrotliAlike(whole, pieces))) {
     std::abort();
   }
   if (round_trip) {
