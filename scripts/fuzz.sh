@@ -19,7 +19,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${FUZZ_SECONDS:-20}"
 build="$root/build/fuzz"
 
-all=(plan_loader substitute template json_path response_parser http_framer prometheus csv cookie_jar)
+all=(plan_loader substitute template json_path response_parser http_framer prometheus csv
+     cookie_jar content_decoder)
 harnesses=("$@")
 [ ${#harnesses[@]} -gt 0 ] || harnesses=("${all[@]}")
 for h in "${harnesses[@]}"; do
