@@ -6,7 +6,7 @@
 
 namespace sp::http {
 
-http1::MessageSink* ResponseTap::begin(const TapSpec* spec) {
+http1::MessageSink* ResponseTap::Begin(const TapSpec* spec) {
   body_.clear();
   over_ = false;
   if (spec == nullptr || (spec->header_names.empty() && !spec->keep_body)) {

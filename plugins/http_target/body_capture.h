@@ -24,7 +24,7 @@ class ResponseTap final : public http1::MessageSink {
   // Prepares for the response to a request with `spec` (nullptr: nothing to keep). Returns the
   // sink to hand the parser, or nullptr when nothing of the response is needed. Buffers keep
   // their capacity from one response to the next.
-  http1::MessageSink* begin(const TapSpec* spec);
+  http1::MessageSink* Begin(const TapSpec* spec);
 
   void OnHeader(std::string_view name, std::string_view value) override;
   void OnBody(const char* data, size_t len) override;

@@ -1,6 +1,6 @@
 // A request step whose path, header values or body use {{ }}: its bytes as a template,
 // rendered per request into a buffer the worker reuses. Content-Length is computed from the
-// rendered body. Steps without templates keep the bytes compile_request rendered once.
+// rendered body. Steps without templates keep the bytes CompileRequest rendered once.
 #pragma once
 
 #include <string>
@@ -34,7 +34,7 @@ bool TemplateSample(std::string_view text, TemplateContext context, const Templa
 // True if the path, any header value or the body has markup.
 bool RequestHasMarkup(std::string_view path, const HeaderList& headers, std::string_view body);
 
-// Builds out->tmpl from the checked pieces compile_request layered: `headers` is the final
+// Builds out->tmpl from the checked pieces CompileRequest layered: `headers` is the final
 // list in wire order (a trailing Content-Length is left out: it is computed per request),
 // `own` the step's own headers (to tell which option a header error belongs to). A template
 // that turns out to have no slots ("{{{{" only) is rendered into out->bytes instead.

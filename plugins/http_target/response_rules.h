@@ -9,7 +9,7 @@
 // body_matches, json); the event fires when all of them hold.
 //
 // Also here: ResponseSpec, everything one request step does with its response, and
-// evaluate_response, which applies it when the response is complete.
+// EvaluateResponse, which applies it when the response is complete.
 #pragma once
 
 #include <cstdint>

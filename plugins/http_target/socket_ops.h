@@ -10,7 +10,7 @@ namespace sp::http {
 int OpenTcpSocket(int family, int* err_no);
 
 // The error kind of a failed socket() or epoll_ctl(): local_limit when the generator's own
-// machine ran out of descriptors, ports or buffers (is_local_limit), else other.
+// machine ran out of descriptors, ports or buffers (IsLocalLimit), else other.
 sp_error_kind SocketErrorKind(int err_no);
 
 // EMFILE, ENFILE, EADDRNOTAVAIL, ENOBUFS, ENOMEM: the generator hit a limit of its own machine.

@@ -235,7 +235,7 @@ ssize_t TlsSession::Send(const char* data, size_t len) {
   return -1;
 }
 
-void TlsSession::reset() {
+void TlsSession::Reset() {
   if (ssl_ == nullptr) return;
   if (established_ && !broken_) {
     ERR_clear_error();
@@ -333,7 +333,7 @@ bool ProbeTls(const TlsContext& ctx, const Address& address, uint64_t timeout_ns
       break;
     }
   }
-  session.reset();
+  session.Reset();
   close(fd);
   return ok;
 }

@@ -37,7 +37,7 @@ class TlsSession {
   TlsSession(const TlsSession&) = delete;
   TlsSession& operator=(const TlsSession&) = delete;
 
-  // From the first handshake step until reset(): the connection speaks TLS.
+  // From the first handshake step until Reset(): the connection speaks TLS.
   bool Active() const { return ssl_ != nullptr; }
   // The handshake completed.
   bool established() const { return established_; }
@@ -68,7 +68,7 @@ class TlsSession {
 
   // Sends close_notify if the session is healthy (best effort: one non-blocking write) and frees
   // it; the connection is plain again. Call before closing the socket.
-  void reset();
+  void Reset();
 
   // The socket as the BIO sees it (public for the BIO's callbacks in tls_session.cc).
   struct Socket {

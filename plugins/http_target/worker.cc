@@ -85,7 +85,7 @@ Connection* Worker::Allocate() {
   return c;
 }
 
-void Worker::release(Connection* c) {
+void Worker::Release(Connection* c) {
   switch (c->state) {
     case Connection::State::kConnecting: connecting_.Remove(c); break;
     case Connection::State::kActive: active_.Remove(c); break;
@@ -94,7 +94,7 @@ void Worker::release(Connection* c) {
   }
   if (c->vu < vu_slot_.size() && vu_slot_[c->vu] == c->slot) vu_slot_[c->vu] = kNoSlot;
   c->vu = UINT32_MAX;
-  c->tls.reset();  // https: close_notify, then the session is freed
+  c->tls.Reset();  // https: close_notify, then the session is freed
   close(c->fd);  // also removes it from the epoll set
   c->fd = -1;
   c->state = Connection::State::kFree;
@@ -134,7 +134,7 @@ Connection* Worker::TakeIdle() {
 
 void Worker::ReleaseVu(uint32_t vu) {
   if (Connection* c = OwnIdle(vu)) {
-    release(c);
+    Release(c);
     return;
   }
   if (vu < vu_slot_.size() && vu_slot_[vu] != kNoSlot) return;  // busy: the host broke the rule
@@ -144,7 +144,7 @@ void Worker::ReleaseVu(uint32_t vu) {
   for (Connection* c = idle_.front(); c != nullptr; c = c->next) {
     const bool owned = c->vu < vu_slot_.size() && vu_slot_[c->vu] == c->slot;
     if (!owned) {
-      release(c);
+      Release(c);
       return;
     }
   }
@@ -216,7 +216,7 @@ void Worker::Start(const Exchange& ex) {
   }
   const uint32_t cap = instance_.config().max_connections;
   if (cap > 0 && (OpenConnections() >= cap || !waiting_.empty())) {
-    waiting_.push_back(ex);  // started by pump_waiting when a connection frees up
+    waiting_.push_back(ex);  // started by PumpWaiting when a connection frees up
     return;
   }
   ConnectNew(ex, preferred_address_, ex.start_ns);
@@ -296,7 +296,7 @@ void Worker::OnConnectReady(Connection* c) {
 void Worker::OnConnectFailed(Connection* c, int err_no) {
   const Exchange ex = c->ex;
   const uint32_t address = c->address;
-  release(c);
+  Release(c);
   const auto count = static_cast<uint32_t>(addresses_->size());
   if (ex.addresses_tried < count) {  // e.g. localhost gave ::1 first but the server is on 127.0.0.1
     ConnectNew(ex, (address + 1) % count, host_fns_.NowNs());
@@ -316,7 +316,7 @@ void Worker::BeginRequest(Connection* c, uint64_t now) {
   c->write_offset = 0;
   c->parser.Reset(c->ex.request->head);
   const ResponseSpec* spec = c->ex.request->response.get();
-  c->parser.SetSink(c->tap.begin(spec != nullptr ? &spec->tap : nullptr));
+  c->parser.SetSink(c->tap.Begin(spec != nullptr ? &spec->tap : nullptr));
   c->carry.clear();
   WriteRequest(c);
 }
@@ -404,7 +404,7 @@ void Worker::CompleteResponse(Connection* c, bool trailing_bytes) {
   const bool reusable =
       c->parser.keep_alive() && !trailing_bytes && c->write_offset == c->ex.Bytes().size();
   if (!reusable) {
-    release(c);
+    Release(c);
     return;
   }
   active_.Remove(c);
@@ -420,7 +420,7 @@ void Worker::OnPeerGone(Connection* c, int err_no, const char* op) {
     Exchange again = ex;
     again.retried = true;
     again.addresses_tried = 0;
-    release(c);
+    Release(c);
     ConnectNew(again, preferred_address_, host_fns_.NowNs());
     return;
   }
@@ -448,7 +448,7 @@ void Worker::Fail(Connection* c, sp_error_kind kind, const char* detail_format, 
   va_start(args, detail_format);
   done_.Vpush(c->ex, kind, status, host_fns_.NowNs(), detail_format, args);
   va_end(args);
-  release(c);
+  Release(c);
 }
 
 void Worker::OnIdleEvent(Connection* c) {
@@ -456,7 +456,7 @@ void Worker::OnIdleEvent(Connection* c) {
   // (With TLS, a session ticket or key update is read here and leaves the connection idle.)
   const ssize_t n = TransportRecv(c, read_buffer_.data(), read_buffer_.size());
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
-  release(c);
+  Release(c);
 }
 
 // ---- the loop ---------------------------------------------------------------------------

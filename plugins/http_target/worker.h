@@ -48,7 +48,7 @@ class Worker {
 
  private:
   Connection* Allocate();
-  void release(Connection* c);
+  void Release(Connection* c);
   // Connections follow users: a connection belongs to the user whose request it carried last.
   Connection* OwnIdle(uint32_t vu) const;  // that user's, if it is idle
   void SetOwner(Connection* c);

@@ -2,7 +2,7 @@
 // the connection is in the connecting list, so connect_timeout bounds TCP connect + handshake
 // together and connect_ns includes the handshake; the handshake waits for the socket through
 // the same epoll set (EPOLLIN or EPOLLOUT, as OpenSSL asks) and dispatch brings every event
-// back to on_connect_ready, which calls connect_tls again.
+// back to OnConnectReady, which calls ConnectTls again.
 #include <sys/epoll.h>
 
 #include "plugins/http_target/tls_context.h"

@@ -207,8 +207,8 @@ void Connection::RemoveToxic(uint64_t toxic_id, uint64_t now_ns) {
   bindings_.erase(it);
   // What the toxic held back goes out now, in order (with what other toxics held: the
   // release is for the whole flow, which keeps the order simple and the revert prompt).
-  flows_[0].release(now_ns, /*all=*/true);
-  flows_[1].release(now_ns, /*all=*/true);
+  flows_[0].Release(now_ns, /*all=*/true);
+  flows_[1].Release(now_ns, /*all=*/true);
   Progress(now_ns);
 }
 
@@ -244,7 +244,7 @@ void Connection::Progress(uint64_t now_ns) {
   if (closed_) return;
   for (int flow = 0; flow < 2; ++flow) {
     const int to = 1 - flow;
-    flows_[flow].release(now_ns);
+    flows_[flow].Release(now_ns);
     if (to == kServer && !connected_) continue;
     if (flows_[flow].HasOutput() && !flows_[flow].WriteTo(fd_[to])) {
       // The receiver is gone (reset or closed): pass a reset on to the sender.

@@ -47,7 +47,7 @@ class Connection {
 
   uint64_t id() const { return id_; }
   bool closed() const { return closed_; }
-  // The earliest time on_timer has something to do, or UINT64_MAX.
+  // The earliest time OnTimer has something to do, or UINT64_MAX.
   uint64_t NextDeadline() const;
 
   // The deadline the site's timer heap last scheduled for this connection.

@@ -51,7 +51,7 @@ void Flow::PushEof(uint64_t release_ns, uint64_t now_ns) {
   marks_.push_back({held_start_ + (held_.size() - held_off_), last_release_, true});
 }
 
-void Flow::release(uint64_t now_ns, bool all) {
+void Flow::Release(uint64_t now_ns, bool all) {
   while (!marks_.empty() && (all || marks_.front().release_ns <= now_ns)) {
     const Mark m = marks_.front();
     marks_.pop_front();

@@ -27,7 +27,7 @@ class Flow {
   void PushEof(uint64_t release_ns, uint64_t now_ns);
 
   // Moves what is due by now_ns to the output (everything when `all`: a toxic went away).
-  void release(uint64_t now_ns, bool all = false);
+  void Release(uint64_t now_ns, bool all = false);
   // When the next held piece is due, or UINT64_MAX when nothing is held.
   uint64_t NextRelease() const;
 

@@ -40,7 +40,7 @@ TEST_CASE("tap: kept headers, decoded chunked body, interim responses, any split
     ResponseTap tap;
     sp::http1::Parser parser;
     parser.Reset(false);
-    parser.SetSink(tap.begin(&spec));
+    parser.SetSink(tap.Begin(&spec));
     Feed(wire, step, &parser);
     CHECK(parser.status() == 200);
     REQUIRE(tap.Header("x-keep") != nullptr);
@@ -60,7 +60,7 @@ TEST_CASE("tap: the body cap keeps the start and flags the rest", "[tap]") {
   ResponseTap tap;
   sp::http1::Parser parser;
   parser.Reset(false);
-  parser.SetSink(tap.begin(&spec));
+  parser.SetSink(tap.Begin(&spec));
   Feed("HTTP/1.1 200 OK\r\nContent-Length: 26\r\n\r\nabcdefghijklmnopqrstuvwxyz", 4, &parser);
   CHECK(tap.body() == "abcdefghij");
   CHECK(tap.BodyOverLimit());
@@ -68,7 +68,7 @@ TEST_CASE("tap: the body cap keeps the start and flags the rest", "[tap]") {
 
   // Reused for the next response: cleared, capacity kept.
   parser.Reset(false);
-  parser.SetSink(tap.begin(&spec));
+  parser.SetSink(tap.Begin(&spec));
   Feed("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", 100, &parser);
   CHECK(tap.body() == "abc");
   CHECK_FALSE(tap.BodyOverLimit());
@@ -76,15 +76,15 @@ TEST_CASE("tap: the body cap keeps the start and flags the rest", "[tap]") {
 
 TEST_CASE("tap: nothing asked, no sink", "[tap]") {
   ResponseTap tap;
-  CHECK(tap.begin(nullptr) == nullptr);
+  CHECK(tap.Begin(nullptr) == nullptr);
   TapSpec none;
-  CHECK(tap.begin(&none) == nullptr);
+  CHECK(tap.Begin(&none) == nullptr);
   CHECK(tap.Header("X") == nullptr);
   TapSpec headers_only;
   headers_only.header_names = {"X"};
   sp::http1::Parser parser;
   parser.Reset(false);
-  parser.SetSink(tap.begin(&headers_only));
+  parser.SetSink(tap.Begin(&headers_only));
   Feed("HTTP/1.1 200 OK\r\nX: 1\r\nContent-Length: 3\r\n\r\nabc", 5, &parser);
   CHECK(*tap.Header("X") == "1");
   CHECK(tap.body().empty());  // the body was not asked for

@@ -101,7 +101,7 @@ TEST_CASE("taxonomy: reset and close before any response byte on a fresh connect
   SECTION("RST after reading the request") {
     ScriptServer server([](Conn& c) {
       std::string request;
-      if (c.ReadRequest(&request)) c.reset();
+      if (c.ReadRequest(&request)) c.Reset();
     });
     Target target;
     REQUIRE(target.Create(SettingsFor(server), {RequestSettings{}}) == SP_OK);

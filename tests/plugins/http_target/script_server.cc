@@ -110,7 +110,7 @@ void ScriptServer::Conn::WaitClosed() {
   }
 }
 
-void ScriptServer::Conn::reset() {
+void ScriptServer::Conn::Reset() {
   if (closed_) return;
   const linger abort{1, 0};
   setsockopt(fd_, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);

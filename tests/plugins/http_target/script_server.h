@@ -29,7 +29,7 @@ class ScriptServer {
     // Blocks until the peer closes or the server stops, discarding what arrives.
     void WaitClosed();
     // Closes with a TCP reset (SO_LINGER 0), with no TLS close_notify.
-    void reset();
+    void Reset();
     // Closes gracefully (TLS: close_notify first). Also what happens when the script returns.
     void Close();
 

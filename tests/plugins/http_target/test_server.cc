@@ -176,7 +176,7 @@ void TestServer::Serve(int fd) {
         break;
       }
       case Mode::kStall:
-        break;  // the next read_request blocks until the client or the test gives up
+        break;  // the next ReadRequest blocks until the client or the test gives up
       case Mode::kGarbage:
         keep_open = send_all(fd, "garbage\r\n\r\n");
         break;

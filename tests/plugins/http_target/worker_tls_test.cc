@@ -425,7 +425,7 @@ TEST_CASE("tls: servers closing connections between requests", "[tls]") {
           std::string request;
           if (c.ReadRequest(&request) && c.Send(FixedResponse(200, "x")) &&
               c.ReadRequest(&request)) {
-            c.reset();
+            c.Reset();
           }
         },
         ctx.get());
@@ -465,7 +465,7 @@ TEST_CASE("tls: failures after the handshake", "[tls]") {
           std::string request;
           if (c.ReadRequest(&request)) c.Send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc");
           std::this_thread::sleep_for(std::chrono::milliseconds(50));
-          c.reset();
+          c.Reset();
         },
         ctx.get());
     Target target;
