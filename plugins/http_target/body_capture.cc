@@ -6,20 +6,25 @@
 
 namespace sp::http {
 
-http1::MessageSink* ResponseTap::Begin(const TapSpec* spec) {
+http1::MessageSink* ResponseTap::Begin(const TapSpec* spec, bool set_cookies) {
   body_.clear();
   over_ = false;
-  if (spec == nullptr || (spec->header_names.empty() && !spec->keep_body)) {
-    spec_ = nullptr;
-    return nullptr;
-  }
+  set_cookies_.clear();
+  keep_set_cookies_ = set_cookies;
+  if (spec != nullptr && spec->header_names.empty() && !spec->keep_body) spec = nullptr;
   spec_ = spec;
+  if (spec == nullptr) {
+    values_.clear();
+    present_.clear();
+    return set_cookies ? this : nullptr;
+  }
   values_.resize(spec->header_names.size());
   present_.assign(spec->header_names.size(), 0);
   return this;
 }
 
 void ResponseTap::OnHeader(std::string_view name, std::string_view value) {
+  if (keep_set_cookies_ && http1::IEquals(name, "set-cookie")) set_cookies_.emplace_back(value);
   if (spec_ == nullptr) return;
   for (size_t i = 0; i < spec_->header_names.size(); ++i) {
     if (!http1::IEquals(spec_->header_names[i], name)) continue;
@@ -46,6 +51,7 @@ void ResponseTap::OnBody(const char* data, size_t len) {
 
 void ResponseTap::OnInterim() {
   std::fill(present_.begin(), present_.end(), 0);
+  set_cookies_.clear();
   body_.clear();
   over_ = false;
 }

@@ -1,6 +1,7 @@
 // What a worker keeps of a response for checks, captures and rules: the header fields they
-// name and, when one of them reads the body, the (decoded) body up to max_body_capture.
-// Requests without checks, captures or rules keep nothing (the parser gets no sink).
+// name and, when one of them reads the body, the (decoded) body up to max_body_capture; and,
+// for the VU's cookie jar, every Set-Cookie field. Requests that need none of it keep nothing
+// (the parser gets no sink).
 #pragma once
 
 #include <cstdint>
@@ -21,10 +22,11 @@ struct TapSpec {
 
 class ResponseTap final : public http1::MessageSink {
  public:
-  // Prepares for the response to a request with `spec` (nullptr: nothing to keep). Returns the
-  // sink to hand the parser, or nullptr when nothing of the response is needed. Buffers keep
-  // their capacity from one response to the next.
-  http1::MessageSink* Begin(const TapSpec* spec);
+  // Prepares for the response to a request with `spec` (nullptr: nothing to keep), keeping its
+  // Set-Cookie fields too when `set_cookies`. Returns the sink to hand the parser, or nullptr
+  // when nothing of the response is needed. Buffers keep their capacity from one response to
+  // the next.
+  http1::MessageSink* Begin(const TapSpec* spec, bool set_cookies = false);
 
   void OnHeader(std::string_view name, std::string_view value) override;
   void OnBody(const char* data, size_t len) override;
@@ -36,9 +38,13 @@ class ResponseTap final : public http1::MessageSink {
   std::string_view body() const { return body_; }
   // The body was longer than max_body; body() holds only its start.
   bool BodyOverLimit() const { return over_; }
+  // Each Set-Cookie field's value, in order (not joined: a cookie's Expires has a comma).
+  const std::vector<std::string>& set_cookies() const { return set_cookies_; }
 
  private:
   const TapSpec* spec_ = nullptr;
+  bool keep_set_cookies_ = false;
+  std::vector<std::string> set_cookies_;
   std::vector<std::string> values_;  // by spec_->header_names index
   std::vector<uint8_t> present_;
   std::string body_;

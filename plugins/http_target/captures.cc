@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "plugins/http_target/body_capture.h"
+#include "lib/cookies/jar.h"
 #include "plugins/http_target/header_list.h"
 #include "lib/http1/syntax.h"
 #include "plugins/http_target/template.h"
@@ -19,11 +20,77 @@ bool Fail(OptionError* err, std::string message, const std::string& option, std:
 
 bool IsCaptureName(const std::string& name) {
   if (name.empty()) return false;
-  const auto start = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  const auto start = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  };
   if (!start(name[0])) return false;
   for (char c : name) {
     if (!start(c) && !(c >= '0' && c <= '9')) return false;
   }
+  return true;
+}
+
+// One capture's map, {json | header [+ regex] | cookie [+ regex] | regex, default?}, into *c
+// (named already). `at` is the map's JSON pointer.
+bool ParseCaptureSource(const std::string& name, const json& spec, const std::string& option,
+                        const std::string& at, Capture* c, OptionError* err) {
+  bool has_json = false, has_header = false, has_cookie = false, has_regex = false;
+  for (const auto& [key, v] : spec.items()) {
+    const std::string where = at + "/" + JsonPointerToken(key);
+    std::string why;
+    if (key == "json") {
+      if (!v.is_string())
+        return Fail(err, "json must be a path such as $.token or /token", option, where);
+      if (!c->path.Parse(v.get<std::string>(), &why))
+        return Fail(err, "JSON path " + why, option, where);
+      has_json = true;
+    } else if (key == "header") {
+      if (!v.is_string() || !http1::IsToken(v.get<std::string>())) {
+        return Fail(err, "header must be an HTTP field name such as X-Request-Id", option, where);
+      }
+      c->header = v.get<std::string>();
+      has_header = true;
+    } else if (key == "cookie") {
+      if (!v.is_string() || !http1::IsToken(v.get<std::string>())) {
+        return Fail(err, "cookie must be a cookie name such as sid", option, where);
+      }
+      c->cookie = v.get<std::string>();
+      has_cookie = true;
+    } else if (key == "regex") {
+      if (!v.is_string())
+        return Fail(err, "regex must be a regular expression (text)", option, where);
+      if (!c->regex.Compile(v.get<std::string>(), &why)) return Fail(err, why, option, where);
+      has_regex = true;
+    } else if (key == "default") {
+      if (v.is_string()) {
+        c->default_value = v.get<std::string>();
+      } else if (v.is_number() || v.is_boolean()) {
+        c->default_value = v.dump();
+      } else {
+        return Fail(err, "default must be text (or a number)", option, where);
+      }
+    } else {
+      return Fail(err,
+                  "unknown key \"" + key + "\" in capture " + name +
+                      "; known keys: json, header, cookie, regex, default",
+                  option, where);
+    }
+  }
+  if ((has_json && (has_header || has_cookie || has_regex)) || (has_header && has_cookie)) {
+    return Fail(err,
+                "capture " + name +
+                    " takes json alone, header or cookie (with an optional regex), "
+                    "or regex alone (on the body)",
+                option, at);
+  }
+  if (!has_json && !has_header && !has_cookie && !has_regex) {
+    return Fail(err, "capture " + name + " needs a source: json, header, cookie or regex", option,
+                at);
+  }
+  c->source = has_json     ? Capture::Source::kJson
+              : has_header ? Capture::Source::kHeader
+              : has_cookie ? Capture::Source::kCookie
+                           : Capture::Source::kBody;
   return true;
 }
 
@@ -54,66 +121,26 @@ bool ParseCaptures(const json& value, const std::string& option, const std::stri
       return Fail(err,
                   "capture " + name +
                       " must be a map: {json: $.path}, {header: Name}, "
-                      "{header: Name, regex: re} or {regex: re}",
+                      "{header: Name, regex: re}, {cookie: name} or {regex: re}",
                   option, at);
     }
     Capture c;
     c.name = name;
-    bool has_json = false, has_header = false, has_regex = false;
-    for (const auto& [key, v] : spec.items()) {
-      const std::string where = at + "/" + JsonPointerToken(key);
-      std::string why;
-      if (key == "json") {
-        if (!v.is_string())
-          return Fail(err, "json must be a path such as $.token or /token", option, where);
-        if (!c.path.Parse(v.get<std::string>(), &why))
-          return Fail(err, "JSON path " + why, option, where);
-        has_json = true;
-      } else if (key == "header") {
-        if (!v.is_string() || !http1::IsToken(v.get<std::string>())) {
-          return Fail(err, "header must be an HTTP field name such as X-Request-Id", option, where);
-        }
-        c.header = v.get<std::string>();
-        has_header = true;
-      } else if (key == "regex") {
-        if (!v.is_string())
-          return Fail(err, "regex must be a regular expression (text)", option, where);
-        if (!c.regex.Compile(v.get<std::string>(), &why)) return Fail(err, why, option, where);
-        has_regex = true;
-      } else if (key == "default") {
-        if (v.is_string()) {
-          c.default_value = v.get<std::string>();
-        } else if (v.is_number() || v.is_boolean()) {
-          c.default_value = v.dump();
-        } else {
-          return Fail(err, "default must be text (or a number)", option, where);
-        }
-      } else {
-        return Fail(err,
-                    "unknown key \"" + key + "\" in capture " + name +
-                        "; known keys: json, header, regex, default",
-                    option, where);
-      }
-    }
-    if (has_json && (has_header || has_regex)) {
-      return Fail(err,
-                  "capture " + name +
-                      " takes json alone, or header (with an optional regex), "
-                      "or regex alone (on the body)",
-                  option, at);
-    }
-    if (!has_json && !has_header && !has_regex) {
-      return Fail(err, "capture " + name + " needs a source: json, header or regex", option, at);
-    }
-    c.source = has_json ? Capture::Source::kJson
-                        : has_header ? Capture::Source::kHeader : Capture::Source::kBody;
+    if (!ParseCaptureSource(name, spec, option, at, &c, err)) return false;
     out->push_back(std::move(c));
   }
   return true;
 }
 
+// The whole of `value`, or the regex's match in it when there is a regex.
+bool Capture::FromText(std::string_view value, std::string* out) const {
+  std::string_view match = value;
+  if (!regex.empty() && !regex.Search(value, &match)) return false;
+  out->assign(match);
+  return true;
+}
+
 bool Capture::Extract(const ResponseView& r, std::string* out) const {
-  std::string_view match;
   switch (source) {
     case Source::kJson: {
       if (r.json == nullptr) return false;
@@ -124,19 +151,14 @@ bool Capture::Extract(const ResponseView& r, std::string* out) const {
     }
     case Source::kHeader: {
       const std::string* value = r.tap ? r.tap->Header(header) : nullptr;
-      if (value == nullptr) return false;
-      if (regex.empty()) {
-        out->assign(*value);
-        return true;
-      }
-      if (!regex.Search(*value, &match)) return false;
-      out->assign(match);
-      return true;
+      return value != nullptr && FromText(*value, out);
     }
-    case Source::kBody:
-      if (r.tap == nullptr || !regex.Search(r.tap->body(), &match)) return false;
-      out->assign(match);
-      return true;
+    case Source::kBody: return r.tap != nullptr && FromText(r.tap->body(), out);
+    case Source::kCookie: {
+      const std::optional<std::string_view> value =
+          r.jar != nullptr ? r.jar->FindLatest(cookie, r.now_s) : std::nullopt;
+      return value.has_value() && FromText(*value, out);
+    }
   }
   return false;
 }

@@ -24,6 +24,10 @@
 #include "plugins/http_target/option_error.h"
 #include "plugins/http_target/regex.h"
 
+namespace sp::cookies {
+class Jar;
+}
+
 namespace sp::http {
 
 class ResponseTap;
@@ -33,6 +37,8 @@ struct ResponseView {
   int status = 0;
   const ResponseTap* tap = nullptr;
   const nlohmann::json* json = nullptr;  // the parsed body; nullptr when it is not JSON
+  const cookies::Jar* jar = nullptr;     // the VU's cookies, this response's included
+  int64_t now_s = 0;                     // unix seconds, for the jar's expiry
 };
 
 struct Condition {

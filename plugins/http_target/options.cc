@@ -46,6 +46,12 @@ const sp_option_decl kTargetOptionDecls[kTargetOptionCount] = {
      "Most connections each load thread keeps open (0: as many as requests in flight). When all "
      "are busy, new requests wait in the target for a free one, in order; their latency counts "
      "the wait (from the intended start), their service time does not - as in wrk2."},
+    {"cookies", SP_OPT_BOOL, "true", 0,
+     "Keep a cookie jar per virtual user (RFC 6265): Set-Cookie of every response is stored and "
+     "the matching cookies are sent back in a Cookie header, as a browser would."},
+    {"cookies_reset", SP_OPT_STRING, "never", 0,
+     "When a virtual user's jar is emptied: never (it lives as long as the user), or iteration "
+     "(each iteration of its scenario starts with no cookies)."},
 };
 
 const sp_option_decl kRequestOptionDecls[kRequestOptionCount] = {
@@ -61,7 +67,8 @@ const sp_option_decl kRequestOptionDecls[kRequestOptionCount] = {
      "array body is sent as application/json, any other as text/plain; charset=utf-8. May use "
      "{{ }} templates; Content-Length is then computed per request."},
     {"capture", SP_OPT_JSON, nullptr, 0,
-     "Map of name to {json: $.path} | {header: Name, regex?: re} | {regex: re} (+ default): "
+     "Map of name to {json: $.path} | {header: Name, regex?: re} | {cookie: name, regex?: re} | "
+     "{regex: re} (+ default): "
      "values from the response that later steps of the same iteration use as {{ name }}."},
     {"checks", SP_OPT_JSON, nullptr, 0,
      "List of checks on the response, each {name?, status | header | body_contains | "
@@ -69,6 +76,9 @@ const sp_option_decl kRequestOptionDecls[kRequestOptionCount] = {
     {"rules", SP_OPT_JSON, nullptr, 0,
      "List of {event: name, when: {conditions}} for this step's responses (after the target's "
      "rules): a match reports the named event."},
+    {"cookies", SP_OPT_BOOL, nullptr, 0,
+     "false: this request neither sends the VU's cookies nor stores the ones its response sets "
+     "(default: the target's cookies option)."},
 };
 
 }  // namespace sp::http

@@ -11,15 +11,33 @@
 namespace sp::http {
 
 enum TargetOption : size_t {
-  kBaseUrl, kConnectTimeout, kResponseTimeout, kTargetHeaders,
-  kInsecure, kCaFile, kServerName, kTlsMinVersion, kTlsResume,  // https:// (tls_options.h)
-  kDataFile, kDataMode, kTargetRules, kMaxBodyCapture,  // templates and responses (dynamic_config.h)
+  kBaseUrl,
+  kConnectTimeout,
+  kResponseTimeout,
+  kTargetHeaders,
+  kInsecure,
+  kCaFile,
+  kServerName,
+  kTlsMinVersion,
+  kTlsResume,  // https:// (tls_options.h)
+  kDataFile,
+  kDataMode,
+  kTargetRules,
+  kMaxBodyCapture,  // templates and responses (dynamic_config.h)
   kMaxConnections,
+  kCookies,
+  kCookiesReset,  // the per-VU cookie jar (cookie_session.h)
   kTargetOptionCount
 };
 enum RequestOption : size_t {
-  kMethod, kPath, kRequestHeaders, kBody,
-  kCapture, kChecks, kRequestRules,  // what is done with the response (dynamic_config.h)
+  kMethod,
+  kPath,
+  kRequestHeaders,
+  kBody,
+  kCapture,
+  kChecks,
+  kRequestRules,  // what is done with the response (dynamic_config.h)
+  kRequestCookies,
   kRequestOptionCount
 };
 

@@ -100,6 +100,11 @@ bool CompileRequest(const sp_request_spec& spec, size_t index, const TargetConfi
   b.append("\r\n").append(body);
   out->name = std::string(spec.name.ptr ? std::string_view(spec.name.ptr, spec.name.len) : "");
   out->head = method == "HEAD";
+  out->store_cookies = target.cookies;
+  if (const sp_option_value* v = OptionValue(&spec.options, kRequestCookies)) {
+    out->store_cookies = v->b != 0;
+  }
+  out->send_cookies = out->store_cookies && FindHeader(headers, "cookie") == nullptr;
   if (RequestHasMarkup(path, headers, body)) {
     const bool content_length = FindHeader(headers, "content-length") != nullptr;
     return BuildRequestTemplate(method, target.url.prefix, path, headers, own, body, content_length,

@@ -21,6 +21,10 @@ struct CompiledRequest {
   std::string name;
   std::string bytes;   // request line, headers, blank line and body (empty when tmpl is set)
   bool head = false;   // a HEAD request: its response has no body
+  // The VU's cookie jar (cookie_session.h): its cookies are sent with this request (not when
+  // the request has a Cookie header of its own), and the response's Set-Cookie stored.
+  bool send_cookies = true;
+  bool store_cookies = true;
   std::shared_ptr<const RequestTemplate> tmpl;   // set when the bytes are rendered per request
   std::shared_ptr<const ResponseSpec> response;  // checks, captures, rules; null when none apply
 };

@@ -104,14 +104,15 @@ bool ParseRules(const json& value, const std::string& option, const std::string&
 }
 
 void EvaluateResponse(const ResponseSpec& spec, int status, sp_error_kind status_error,
-                      const ResponseTap& tap, VuVars* vars, ResponseOutcome* out) {
+                      const ResponseTap& tap, VuVars* vars, ResponseOutcome* out,
+                      const cookies::Jar* jar) {
   out->error = SP_E_NONE;
   out->failed_check = 0;
   out->event_count = 0;
   out->detail.clear();
 
   const bool body_usable = !tap.BodyOverLimit();
-  ResponseView view{status, &tap, nullptr};
+  ResponseView view{status, &tap, nullptr, jar, jar != nullptr ? UnixTimeNs() / 1'000'000'000 : 0};
   json doc;
   if (spec.needs_json && body_usable) {
     doc = json::parse(tap.body(), nullptr, /*allow_exceptions=*/false);

@@ -60,10 +60,12 @@ inline constexpr const char* kBodyOverLimitCheck = "response body over max_body_
 //     has no status check; with one, the status checks decide instead.
 //   vars: the VU's variables for this iteration (captures are stored there); may be nullptr
 //     when the step has no captures.
+//   jar: the VU's cookie jar, read by cookie captures; nullptr when it has none.
 // Checks run in order and the first failure is reported; captures that find nothing (and
 // have no default) fail the request as check "capture <name>" unless an earlier cause was
 // reported; every rule is tested whatever the outcome.
 void EvaluateResponse(const ResponseSpec& spec, int status, sp_error_kind status_error,
-                      const ResponseTap& tap, VuVars* vars, ResponseOutcome* out);
+                      const ResponseTap& tap, VuVars* vars, ResponseOutcome* out,
+                      const cookies::Jar* jar = nullptr);
 
 }  // namespace sp::http

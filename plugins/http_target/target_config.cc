@@ -18,6 +18,26 @@ bool ReadTimeout(const sp_options* options, TargetOption k, uint64_t* out, Optio
   return true;
 }
 
+// cookies and cookies_reset, and base_url's origin as the jar compares it.
+bool ReadCookieOptions(const sp_options* options, TargetConfig* out, OptionError* err) {
+  if (const sp_option_value* v = OptionValue(options, kCookies)) out->cookies = v->b != 0;
+  if (const sp_option_value* v = OptionValue(options, kCookiesReset); v != nullptr && v->s.ptr) {
+    const std::string_view text(v->s.ptr, v->s.len);
+    if (text != "iteration" && text != "never") {
+      *err = {"cookies_reset must be iteration or never, got \"" + std::string(text) + "\"",
+              "cookies_reset", ""};
+      return false;
+    }
+    out->cookies_reset_iteration = text == "iteration";
+  }
+  std::string why;
+  if (!cookies::Origin::Make(out->url.tls ? "https" : "http", out->url.host, &out->origin, &why)) {
+    *err = {why, "base_url", ""};
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool CompileTargetOptions(const sp_options* options, TargetConfig* out, OptionError* err) {
@@ -47,7 +67,7 @@ bool CompileTargetOptions(const sp_options* options, TargetConfig* out, OptionEr
     out->max_connections = static_cast<uint32_t>(m->i);
   }
   if (!ReadTlsOptions(options, &out->tls, err)) return false;
-  return true;
+  return ReadCookieOptions(options, out, err);
 }
 
 }  // namespace sp::http

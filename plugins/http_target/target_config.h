@@ -3,6 +3,7 @@
 
 #include <cstdint>
 
+#include "lib/cookies/origin.h"
 #include "plugins/http_target/base_url.h"
 #include "plugins/http_target/header_list.h"
 #include "plugins/http_target/option_error.h"
@@ -18,6 +19,9 @@ struct TargetConfig {
   uint32_t max_connections = 0;  // per worker; 0 = unlimited
   HeaderList headers;  // the target's `headers`, sent with every request
   TlsSettings tls;     // used when url.tls (https://)
+  bool cookies = true;                   // a cookie jar per VU (cookie_session.h)
+  bool cookies_reset_iteration = false;  // cookies_reset: iteration
+  cookies::Origin origin;                // base_url as the jar sees it
 };
 
 // Reads the values the host resolved against kTargetOptionDecls.

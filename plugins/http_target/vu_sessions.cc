@@ -81,9 +81,10 @@ bool VuSessions::Render(const CompiledRequest& request, uint32_t vu, uint64_t it
 
 const ResponseOutcome& VuSessions::Evaluate(const ResponseSpec& spec, uint32_t vu,
                                             uint64_t iteration, int status,
-                                            sp_error_kind status_error, const ResponseTap& tap) {
+                                            sp_error_kind status_error, const ResponseTap& tap,
+                                            const cookies::Jar* jar) {
   VuVars* v = spec.captures.empty() ? nullptr : &Vars(vu, iteration);
-  EvaluateResponse(spec, status, status_error, tap, v, &outcome_);
+  EvaluateResponse(spec, status, status_error, tap, v, &outcome_, jar);
   return outcome_;
 }
 

@@ -27,8 +27,10 @@ class VuSessions {
 
   // Applies the step's checks, captures and rules to a complete response. The outcome stays
   // valid until the next call.
+  // `jar`: the VU's cookies, for cookie captures (nullptr: none).
   const ResponseOutcome& Evaluate(const ResponseSpec& spec, uint32_t vu, uint64_t iteration,
-                                  int status, sp_error_kind status_error, const ResponseTap& tap);
+                                  int status, sp_error_kind status_error, const ResponseTap& tap,
+                                  const cookies::Jar* jar = nullptr);
 
  private:
   // The VU's variables, cleared when `iteration` is not the one they were set in.

@@ -36,7 +36,7 @@ sp_error_kind StatusKind(int status) {
 Worker::Worker(const Instance& instance, const sp_worker_host& host)
     : instance_(instance), host_fns_(instance.host()), host_(host),
       addresses_(&instance.addresses()), read_buffer_(kReadBufferSize),
-      sessions_(instance.dynamic()) {}
+      sessions_(instance.dynamic()), cookies_(instance.config()) {}
 
 Worker::~Worker() {
   if (!connecting_.empty() || !active_.empty() || !done_.empty()) {
@@ -133,6 +133,7 @@ Connection* Worker::TakeIdle() {
 }
 
 void Worker::ReleaseVu(uint32_t vu) {
+  cookies_.Forget(vu);
   if (Connection* c = OwnIdle(vu)) {
     Release(c);
     return;
@@ -190,7 +191,7 @@ bool Worker::Submit(const sp_request& request, std::string* err) {
     const bool ok =
         sessions_.Render(*ex.request, ex.vu, ex.iteration, &ex.rendered, &render_error_);
     if (ok) {
-      Start(ex);
+      StartWithCookies(&ex);
     } else {
       ex.rendered.clear();
       done_.Push(ex, SP_E_OTHER, 0, host_fns_.NowNs(), "%s", render_error_.c_str());
@@ -198,8 +199,21 @@ bool Worker::Submit(const sp_request& request, std::string* err) {
     render_buffer_.swap(ex.rendered);
     return true;
   }
-  Start(ex);
+  StartWithCookies(&ex);
   return true;
+}
+
+void Worker::StartWithCookies(Exchange* ex) {
+  if (!ex->request->send_cookies ||
+      !cookies_.AddCookieHeader(ex->vu, ex->iteration, ex->Bytes(), &cookie_buffer_)) {
+    Start(*ex);
+    return;
+  }
+  // The request with its Cookie header goes out as rendered bytes; the buffers swap back, so
+  // both keep their capacity for the next request.
+  ex->rendered.swap(cookie_buffer_);
+  Start(*ex);
+  ex->rendered.swap(cookie_buffer_);
 }
 
 void Worker::Start(const Exchange& ex) {
@@ -316,7 +330,8 @@ void Worker::BeginRequest(Connection* c, uint64_t now) {
   c->write_offset = 0;
   c->parser.Reset(c->ex.request->head);
   const ResponseSpec* spec = c->ex.request->response.get();
-  c->parser.SetSink(c->tap.Begin(spec != nullptr ? &spec->tap : nullptr));
+  c->parser.SetSink(
+      c->tap.Begin(spec != nullptr ? &spec->tap : nullptr, c->ex.request->store_cookies));
   c->carry.clear();
   WriteRequest(c);
 }
@@ -390,10 +405,13 @@ void Worker::ReadResponse(Connection* c) {
 
 void Worker::CompleteResponse(Connection* c, bool trailing_bytes) {
   const int status = c->parser.status();
+  // First, so that captures and later steps see the cookies this response set.
+  cookies_.Store(c->ex.vu, c->ex.iteration, c->ex.Bytes(), c->tap.set_cookies());
   if (const ResponseSpec* spec = c->ex.request->response.get(); spec != nullptr) {
     // Checks, captures and rules decide the error kind and the events (response_rules.h).
     const ResponseOutcome& o =
-        sessions_.Evaluate(*spec, c->ex.vu, c->ex.iteration, status, StatusKind(status), c->tap);
+        sessions_.Evaluate(*spec, c->ex.vu, c->ex.iteration, status, StatusKind(status), c->tap,
+                           cookies_.Find(c->ex.vu, c->ex.iteration));
     done_.Push(c->ex, o.error, status, host_fns_.NowNs(), o.detail.empty() ? nullptr : "%s",
                o.detail.c_str());
     done_.AnnotateLast(o.failed_check, o.events, o.event_count);

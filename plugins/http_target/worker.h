@@ -17,6 +17,7 @@
 
 #include "plugins/http_target/completion_queue.h"
 #include "plugins/http_target/connection.h"
+#include "plugins/http_target/cookie_session.h"
 #include "plugins/http_target/instance.h"
 #include "plugins/http_target/vu_sessions.h"
 
@@ -56,6 +57,8 @@ class Worker {
   Connection* TakeIdle();
   bool Watch(Connection* c, uint32_t events);
   void Start(const Exchange& ex);
+  // Start, with the VU's cookies added to the request when its jar has any for it.
+  void StartWithCookies(Exchange* ex);
   // Starts requests waiting for a connection (max_connections) while one can be had.
   void PumpWaiting();
   size_t OpenConnections() const { return slots_.size() - free_slots_.size(); }
@@ -108,6 +111,8 @@ class Worker {
   VuSessions sessions_;
   std::string render_buffer_;
   std::string render_error_;
+  CookieSessions cookies_;     // the VUs' cookie jars
+  std::string cookie_buffer_;  // a request with its Cookie header, before it moves to the exchange
 };
 
 }  // namespace sp::http

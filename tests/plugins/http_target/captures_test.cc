@@ -191,7 +191,7 @@ TEST_CASE("captures: option errors carry the JSON pointer", "[captures]") {
   CHECK(r.path == "/capture/a");
   r = Refuse(R"({"a": {}})");
   CHECK(r.path == "/capture/a");
-  CHECK_THAT(r.message, Catch::Contains("needs a source: json, header or regex"));
+  CHECK_THAT(r.message, Catch::Contains("needs a source: json, header, cookie or regex"));
   r = Refuse(R"({"a": {"json": "$.a", "header": "X"}})");
   CHECK(r.path == "/capture/a");
   CHECK_THAT(r.message, Catch::Contains("takes json alone"));
@@ -204,7 +204,13 @@ TEST_CASE("captures: option errors carry the JSON pointer", "[captures]") {
   CHECK(r.path == "/capture/a/header");
   r = Refuse(R"({"a": {"header": "X", "from": "body"}})");
   CHECK(r.path == "/capture/a/from");
-  CHECK_THAT(r.message, Catch::Contains("known keys: json, header, regex, default"));
+  CHECK_THAT(r.message, Catch::Contains("known keys: json, header, cookie, regex, default"));
   r = Refuse(R"({"a": {"header": "X", "default": [1]}})");
   CHECK(r.path == "/capture/a/default");
+  r = Refuse(R"({"a": {"cookie": "sid", "header": "Set-Cookie"}})");
+  CHECK(r.path == "/capture/a");
+  CHECK_THAT(r.message, Catch::Contains("header or cookie"));
+  r = Refuse(R"({"a": {"cookie": "s i d"}})");
+  CHECK(r.path == "/capture/a/cookie");
+  CHECK_THAT(r.message, Catch::Contains("cookie must be a cookie name"));
 }

@@ -129,17 +129,19 @@ sp_status Target::Create(const TargetSettings& target,
   target_values[kTargetRules] = StringValue(decls[kTargetRules], target.rules);
   target_values[kMaxBodyCapture] = SizeValue(decls[kMaxBodyCapture], target.max_body_capture);
   target_values[kMaxConnections] = SizeValue(decls[kMaxConnections], target.max_connections);
+  target_values[kCookies] = BoolValue(decls[kCookies], target.cookies);
+  target_values[kCookiesReset] = StringValue(decls[kCookiesReset], target.cookies_reset);
   const sp_options target_options{kTargetOptionCount, target_values.data()};
 
   std::vector<std::vector<sp_option_value>> request_values;
   std::vector<sp_request_spec> specs;
   for (const RequestSettings& r : requests) {
     const sp_option_decl* rd = kRequestOptionDecls;
-    request_values.push_back({StringValue(rd[kMethod], r.method), StringValue(rd[kPath], r.path),
-                              StringValue(rd[kRequestHeaders], r.headers),
-                              StringValue(rd[kBody], r.body), StringValue(rd[kCapture], r.capture),
-                              StringValue(rd[kChecks], r.checks),
-                              StringValue(rd[kRequestRules], r.rules)});
+    request_values.push_back(
+        {StringValue(rd[kMethod], r.method), StringValue(rd[kPath], r.path),
+         StringValue(rd[kRequestHeaders], r.headers), StringValue(rd[kBody], r.body),
+         StringValue(rd[kCapture], r.capture), StringValue(rd[kChecks], r.checks),
+         StringValue(rd[kRequestRules], r.rules), BoolValue(rd[kRequestCookies], r.cookies)});
   }
   for (size_t i = 0; i < requests.size(); ++i) {
     specs.push_back({{requests[i].name.data(), requests[i].name.size()},

@@ -33,6 +33,8 @@ struct TargetSettings {
   std::optional<std::string> rules;  // JSON
   std::optional<uint64_t> max_body_capture;
   std::optional<uint64_t> max_connections;
+  std::optional<bool> cookies;
+  std::optional<std::string> cookies_reset;
 };
 
 struct RequestSettings {
@@ -44,6 +46,7 @@ struct RequestSettings {
   std::optional<std::string> capture;  // JSON
   std::optional<std::string> checks;   // JSON
   std::optional<std::string> rules;    // JSON
+  std::optional<bool> cookies;
 };
 
 // The name the test host interned as `id` ("" if none): check and event names in results.
