@@ -21,7 +21,7 @@ CookieSessions::VuJar* CookieSessions::Lookup(uint32_t vu, uint64_t iteration, b
   auto it = jars_.find(vu);
   if (it == jars_.end()) {
     if (!create) return nullptr;
-    it = jars_.emplace(vu, VuJar{}).first;
+    it = jars_.try_emplace(vu).first;
     it->second.iteration = iteration;
   }
   VuJar& v = it->second;
