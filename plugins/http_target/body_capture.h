@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "lib/http1/parser.h"
+#include "lib/http_body/content_decoder.h"
 
 namespace sp::http {
 
@@ -18,6 +19,9 @@ struct TapSpec {
   std::vector<std::string> header_names;  // fields to keep (compared case-insensitively)
   bool keep_body = false;
   uint64_t max_body = 1 << 20;  // body bytes kept at most; more sets BodyOverLimit()
+  // The request sent Accept-Encoding: a kept body is decoded by its Content-Encoding (gzip,
+  // deflate, br), max_body counting decoded bytes.
+  bool decode = false;
 };
 
 class ResponseTap final : public http1::MessageSink {
@@ -40,6 +44,9 @@ class ResponseTap final : public http1::MessageSink {
   bool BodyOverLimit() const { return over_; }
   // Each Set-Cookie field's value, in order (not joined: a cookie's Expires has a comma).
   const std::vector<std::string>& set_cookies() const { return set_cookies_; }
+  // At the end of the response: false with *why when a decoded body could not be decoded (an
+  // unknown coding, corrupt data, a stream cut short). True when nothing was decoded.
+  bool FinishBody(std::string* why);
 
  private:
   const TapSpec* spec_ = nullptr;
@@ -49,6 +56,9 @@ class ResponseTap final : public http1::MessageSink {
   std::vector<uint8_t> present_;
   std::string body_;
   bool over_ = false;
+  std::string content_encoding_;  // decode: the response's Content-Encoding fields, joined
+  bool decoding_ = false;         // the decoder has started on this body
+  http_body::ContentDecoder decoder_;
 };
 
 }  // namespace sp::http

@@ -148,6 +148,7 @@ bool DynamicConfig::CompileRequest(const sp_request_spec& spec, size_t index, Co
   }
   if (!target_rules_.empty()) rs->target_rules = &target_rules_;
   rs->tap.max_body = max_body_;
+  rs->tap.decode = out->accepts_encoding;
   rs->over_limit_id = Intern(kBodyOverLimitCheck);
   out->response = std::move(rs);
   return true;

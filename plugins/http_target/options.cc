@@ -79,6 +79,9 @@ const sp_option_decl kRequestOptionDecls[kRequestOptionCount] = {
     {"cookies", SP_OPT_BOOL, nullptr, 0,
      "false: this request neither sends the VU's cookies nor stores the ones its response sets "
      "(default: the target's cookies option)."},
+    {"form", SP_OPT_JSON, nullptr, 0,
+     "Map of field name to value (or list of values) sent as an application/x-www-form-urlencoded "
+     "body, in order; instead of body. Values may use {{ }} templates (encoded per request)."},
 };
 
 }  // namespace sp::http

@@ -38,6 +38,7 @@ enum RequestOption : size_t {
   kChecks,
   kRequestRules,  // what is done with the response (dynamic_config.h)
   kRequestCookies,
+  kForm,  // a form body (form_body.h)
   kRequestOptionCount
 };
 

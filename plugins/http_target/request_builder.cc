@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "lib/http1/syntax.h"
+#include "plugins/http_target/form_body.h"
 #include "plugins/http_target/options.h"
 #include "plugins/http_target/request_template.h"
 
@@ -40,6 +41,26 @@ bool CheckPath(std::string_view path, std::string* why) {
   return true;
 }
 
+// The request's body: the `body` option as written, or the `form` option encoded (then
+// *content_type is its default Content-Type). *has_body when either is given.
+bool ReadBody(const sp_options* options, const std::string& option, std::string* body,
+              bool* has_body, const char** content_type, OptionError* err) {
+  const sp_option_value* text = OptionValue(options, kBody);
+  const sp_option_value* form = OptionValue(options, kForm);
+  *has_body = text != nullptr || form != nullptr;
+  if (text != nullptr && form != nullptr) {
+    *err = {"a request has a body or a form, not both", option, "/form"};
+    return false;
+  }
+  if (form != nullptr) {
+    *content_type = "application/x-www-form-urlencoded";
+    return FormBodyText(std::string_view(form->s.ptr ? form->s.ptr : "", form->s.len), option, body,
+                        err);
+  }
+  if (text != nullptr && text->s.ptr != nullptr) body->assign(text->s.ptr, text->s.len);
+  return true;
+}
+
 }  // namespace
 
 bool CompileRequest(const sp_request_spec& spec, size_t index, const TargetConfig& target,
@@ -69,12 +90,14 @@ bool CompileRequest(const sp_request_spec& spec, size_t index, const TargetConfi
       return false;
     }
   }
-  const sp_option_value* body_value = OptionValue(options, kBody);
-  const bool has_body = body_value != nullptr;
-  const std::string_view body =
-      has_body && body_value->s.ptr ? std::string_view(body_value->s.ptr, body_value->s.len) : "";
+  std::string body;
+  bool has_body = false;
+  const char* content_type = nullptr;
+  if (!ReadBody(options, option, &body, &has_body, &content_type, err)) return false;
   std::string body_sample;
-  if (!TemplateSample(body, TemplateContext::kBody, scope, option, "/body", &body_sample, err)) {
+  const char* body_pointer = content_type != nullptr ? "/form" : "/body";
+  if (!TemplateSample(body, TemplateContext::kBody, scope, option, body_pointer, &body_sample,
+                      err)) {
     return false;
   }
 
@@ -83,7 +106,8 @@ bool CompileRequest(const sp_request_spec& spec, size_t index, const TargetConfi
   OverlayHeaders(&headers, target.headers);
   OverlayHeaders(&headers, own);
   if (!body.empty() && FindHeader(headers, "content-type") == nullptr) {
-    headers.push_back({"Content-Type", LooksLikeJsonDocument(body_sample)
+    headers.push_back({"Content-Type", content_type != nullptr ? content_type
+                                       : LooksLikeJsonDocument(body_sample)
                                            ? "application/json"
                                            : "text/plain; charset=utf-8"});
   }
@@ -105,6 +129,7 @@ bool CompileRequest(const sp_request_spec& spec, size_t index, const TargetConfi
     out->store_cookies = v->b != 0;
   }
   out->send_cookies = out->store_cookies && FindHeader(headers, "cookie") == nullptr;
+  out->accepts_encoding = FindHeader(headers, "accept-encoding") != nullptr;
   if (RequestHasMarkup(path, headers, body)) {
     const bool content_length = FindHeader(headers, "content-length") != nullptr;
     return BuildRequestTemplate(method, target.url.prefix, path, headers, own, body, content_length,

@@ -25,6 +25,8 @@ struct CompiledRequest {
   // the request has a Cookie header of its own), and the response's Set-Cookie stored.
   bool send_cookies = true;
   bool store_cookies = true;
+  // It sends Accept-Encoding: checks, captures and rules read its response bodies decoded.
+  bool accepts_encoding = false;
   std::shared_ptr<const RequestTemplate> tmpl;   // set when the bytes are rendered per request
   std::shared_ptr<const ResponseSpec> response;  // checks, captures, rules; null when none apply
 };

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <utility>
 
+#include "lib/http_body/form.h"
 #include "plugins/http_target/data_file.h"
 
 namespace sp::http {
@@ -342,9 +343,11 @@ class TemplateParser {
         slot->filters.push_back(Template::Filter::kJson);
       } else if (f == "url") {
         slot->filters.push_back(Template::Filter::kUrl);
+      } else if (f == "form") {
+        slot->filters.push_back(Template::Filter::kForm);
       } else {
-        return Fail(fstart,
-                    "unknown filter \"" + std::string(f) + "\"; the filters are json and url");
+        return Fail(fstart, "unknown filter \"" + std::string(f) +
+                                "\"; the filters are json, url and form");
       }
     }
   }
@@ -443,10 +446,10 @@ bool Template::RenderSlot(const Slot& slot, RenderState& state, std::string* out
   std::string* tmp = &state.scratch[1];
   for (Filter f : slot.filters) {
     tmp->clear();
-    if (f == Filter::kJson) {
-      AppendJsonEscaped(*in, tmp);
-    } else {
-      AppendUrlEncoded(*in, tmp);
+    switch (f) {
+      case Filter::kJson: AppendJsonEscaped(*in, tmp); break;
+      case Filter::kUrl: AppendUrlEncoded(*in, tmp); break;
+      case Filter::kForm: http_body::AppendFormEncoded(*in, tmp); break;
     }
     std::swap(in, tmp);
   }

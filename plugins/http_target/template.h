@@ -80,7 +80,7 @@ class Template {
     kText, kVu, kIteration, kSeq, kTimestamp, kTimestampMs, kUuid, kRandomInt, kRandomString,
     kPick, kData, kCapture
   };
-  enum class Filter : uint8_t { kJson, kUrl };
+  enum class Filter : uint8_t { kJson, kUrl, kForm };
   struct Slot {
     Kind kind = Kind::kText;
     TemplateContext context = TemplateContext::kBody;

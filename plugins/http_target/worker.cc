@@ -407,6 +407,11 @@ void Worker::CompleteResponse(Connection* c, bool trailing_bytes) {
   const int status = c->parser.status();
   // First, so that captures and later steps see the cookies this response set.
   cookies_.Store(c->ex.vu, c->ex.iteration, c->ex.Bytes(), c->tap.set_cookies());
+  if (std::string why; !c->tap.FinishBody(&why)) {
+    // The framing was right but the body its checks read cannot be decoded.
+    Fail(c, SP_E_PROTOCOL, "protocol: content decoding: %s", why.c_str());
+    return;
+  }
   if (const ResponseSpec* spec = c->ex.request->response.get(); spec != nullptr) {
     // Checks, captures and rules decide the error kind and the events (response_rules.h).
     const ResponseOutcome& o =

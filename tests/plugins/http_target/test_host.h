@@ -47,6 +47,7 @@ struct RequestSettings {
   std::optional<std::string> checks;   // JSON
   std::optional<std::string> rules;    // JSON
   std::optional<bool> cookies;
+  std::optional<std::string> form;  // JSON
 };
 
 // The name the test host interned as `id` ("" if none): check and event names in results.
