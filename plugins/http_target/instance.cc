@@ -40,7 +40,7 @@ std::unique_ptr<Instance> Instance::Create(const sp_host_api* host, void* host_c
   std::unique_ptr<Instance> inst = Compile(host, host_ctx, options, requests, request_count, err);
   if (!inst) return nullptr;
   const BaseUrl& url = inst->config_.url;
-  if (!Resolve(url.host, url.port, &inst->addresses_, &inst->dns_error_)) {
+  if (!Resolve(inst->config_.connect_host, url.port, &inst->addresses_, &inst->dns_error_)) {
     const std::string msg = "http target: cannot resolve host \"" + url.host + "\" of " +
                             url.text + ": " + inst->dns_error_ +
                             "; requests fail with dns until it resolves";
@@ -51,7 +51,7 @@ std::unique_ptr<Instance> Instance::Create(const sp_host_api* host, void* host_c
 
 bool Instance::Preflight(std::string* err) {
   const BaseUrl& url = config_.url;
-  if (addresses_.empty() && !Resolve(url.host, url.port, &addresses_, &dns_error_)) {
+  if (addresses_.empty() && !Resolve(config_.connect_host, url.port, &addresses_, &dns_error_)) {
     *err = "cannot resolve host \"" + url.host + "\" of base_url " + url.text + ": " + dns_error_;
     return false;
   }

@@ -52,6 +52,9 @@ const sp_option_decl kTargetOptionDecls[kTargetOptionCount] = {
     {"cookies_reset", SP_OPT_STRING, "never", 0,
      "When a virtual user's jar is emptied: never (it lives as long as the user), or iteration "
      "(each iteration of its scenario starts with no cookies)."},
+    {"resolve", SP_OPT_JSON, nullptr, 0,
+     "Map of \"host:port\" to an IP address, like curl's --resolve: connections to base_url's "
+     "host and port go to that address, while Host, SNI and certificate checks keep the name."},
 };
 
 const sp_option_decl kRequestOptionDecls[kRequestOptionCount] = {

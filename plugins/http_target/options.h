@@ -27,6 +27,7 @@ enum TargetOption : size_t {
   kMaxConnections,
   kCookies,
   kCookiesReset,  // the per-VU cookie jar (cookie_session.h)
+  kResolve,       // base_url's host:port -> an address (target_config.h)
   kTargetOptionCount
 };
 enum RequestOption : size_t {

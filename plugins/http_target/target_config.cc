@@ -1,9 +1,20 @@
 #include "plugins/http_target/target_config.h"
 
+#include <arpa/inet.h>
+
+#include <nlohmann/json.hpp>
+
+#include "lib/http1/syntax.h"
 #include "plugins/http_target/options.h"
 
 namespace sp::http {
 namespace {
+
+// "host:port" as a `resolve` key names base_url ("[::1]:443" for an IPv6 literal).
+std::string HostPort(const BaseUrl& url) {
+  const bool v6 = url.host.find(':') != std::string::npos;
+  return (v6 ? "[" + url.host + "]" : url.host) + ":" + std::to_string(url.port);
+}
 
 bool ReadTimeout(const sp_options* options, TargetOption k, uint64_t* out, OptionError* err) {
   const sp_option_value* v = OptionValue(options, k);
@@ -38,6 +49,45 @@ bool ReadCookieOptions(const sp_options* options, TargetConfig* out, OptionError
   return true;
 }
 
+// `resolve`: {"host:port": "address"}. The one entry that names base_url's host and port sets
+// connect_host; an entry for any other host:port is refused (a target talks to one), as is an
+// address that is not an IP literal.
+bool ReadResolve(const sp_options* options, TargetConfig* out, OptionError* err) {
+  out->connect_host = out->url.host;
+  const sp_option_value* v = OptionValue(options, kResolve);
+  if (v == nullptr || v->s.ptr == nullptr) return true;
+  const auto map = nlohmann::json::parse(std::string_view(v->s.ptr, v->s.len), nullptr, false);
+  if (map.is_discarded() || !map.is_object()) {
+    *err = {
+        "resolve must be a map of \"host:port\" to an address, e.g. {\"shop.test:443\": "
+        "127.0.0.1}",
+        "resolve", ""};
+    return false;
+  }
+  const std::string wanted = HostPort(out->url);
+  for (const auto& [key, address] : map.items()) {
+    const std::string at = "/" + JsonPointerToken(key);
+    if (!http1::IEquals(key, wanted)) {
+      *err = {"resolve: \"" + key + "\" is not base_url's host and port (" + wanted + ")",
+              "resolve", at};
+      return false;
+    }
+    std::string text = address.is_string() ? address.get<std::string>() : "";
+    if (text.size() > 2 && text.front() == '[' && text.back() == ']') {
+      text = text.substr(1, text.size() - 2);
+    }
+    in6_addr probe{};
+    if (inet_pton(AF_INET, text.c_str(), &probe) != 1 &&
+        inet_pton(AF_INET6, text.c_str(), &probe) != 1) {
+      *err = {"resolve: the address for \"" + key + "\" must be an IPv4 or IPv6 address", "resolve",
+              at};
+      return false;
+    }
+    out->connect_host = text;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool CompileTargetOptions(const sp_options* options, TargetConfig* out, OptionError* err) {
@@ -67,7 +117,8 @@ bool CompileTargetOptions(const sp_options* options, TargetConfig* out, OptionEr
     out->max_connections = static_cast<uint32_t>(m->i);
   }
   if (!ReadTlsOptions(options, &out->tls, err)) return false;
-  return ReadCookieOptions(options, out, err);
+  if (!ReadCookieOptions(options, out, err)) return false;
+  return ReadResolve(options, out, err);
 }
 
 }  // namespace sp::http

@@ -22,6 +22,9 @@ struct TargetConfig {
   bool cookies = true;                   // a cookie jar per VU (cookie_session.h)
   bool cookies_reset_iteration = false;  // cookies_reset: iteration
   cookies::Origin origin;                // base_url as the jar sees it
+  // Where connections go: base_url's host, or the address `resolve` maps its host:port to
+  // (Host, SNI and certificate checks keep url.host).
+  std::string connect_host;
 };
 
 // Reads the values the host resolved against kTargetOptionDecls.

@@ -58,7 +58,7 @@ bool Worker::Open(std::string* err) {
   }
   if (addresses_->empty()) {
     const BaseUrl& url = instance_.config().url;
-    if (!Resolve(url.host, url.port, &own_addresses_, &dns_error_)) {
+    if (!Resolve(instance_.config().connect_host, url.port, &own_addresses_, &dns_error_)) {
       dns_error_ = "dns: cannot resolve \"" + url.host + "\": " + dns_error_;
     }
     addresses_ = &own_addresses_;

@@ -131,6 +131,7 @@ sp_status Target::Create(const TargetSettings& target,
   target_values[kMaxConnections] = SizeValue(decls[kMaxConnections], target.max_connections);
   target_values[kCookies] = BoolValue(decls[kCookies], target.cookies);
   target_values[kCookiesReset] = StringValue(decls[kCookiesReset], target.cookies_reset);
+  target_values[kResolve] = StringValue(decls[kResolve], target.resolve);
   const sp_options target_options{kTargetOptionCount, target_values.data()};
 
   std::vector<std::vector<sp_option_value>> request_values;

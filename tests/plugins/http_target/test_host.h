@@ -35,6 +35,7 @@ struct TargetSettings {
   std::optional<uint64_t> max_connections;
   std::optional<bool> cookies;
   std::optional<std::string> cookies_reset;
+  std::optional<std::string> resolve;  // JSON
 };
 
 struct RequestSettings {

@@ -222,6 +222,42 @@ TEST_CASE("tls: a name mismatch is rejected unless server_name matches", "[tls]"
   CHECK(server.LastSni() == "STRESSPLAN.test");
 }
 
+TEST_CASE("tls: resolve sends a virtual host's name to a loopback address", "[tls]") {
+  CtxPtr ctx = ServerCtx(ServerCert::kOtherName);  // only for DNS:stressplan.test
+  ScriptServer server(KeepAlive(FixedResponse(200, "x")), ctx.get());
+  const std::string key = "stressplan.test:" + std::to_string(server.port());
+  TargetSettings t = Verified(server, "stressplan.test");  // a name no resolver knows
+  t.resolve = R"({")" + key + R"(": "127.0.0.1"})";
+  Target target;
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
+  CHECK(target.Preflight() == SP_OK);
+  Worker worker(target);
+  REQUIRE(worker.Submit(1) == SP_OK);
+  REQUIRE(worker.PollUntil(1));
+  CHECK(worker.completions()[0].result.error == SP_E_NONE);
+  CHECK(server.LastSni() == "stressplan.test");  // the name, verified against the certificate
+
+  for (const std::string address : {"[::1]", "::1"}) {  // IPv6, with or without brackets
+    t.resolve = R"({")" + key + R"(": ")" + address + R"("})";
+    Target v6;
+    CHECK(v6.Create(t, {RequestSettings{}}) == SP_OK);
+  }
+
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {R"({"other.test:443": "127.0.0.1"})", "is not base_url's host and port (stressplan.test:"},
+      {R"({")" + key + R"(": "localhost"})", "must be an IPv4 or IPv6 address"},
+      {R"(["127.0.0.1"])", "resolve must be a map"},
+  };
+  for (const auto& [json, message] : refused) {
+    INFO(json);
+    t.resolve = json;
+    Target target;
+    CHECK(target.Create(t, {RequestSettings{}}) == SP_INVALID_ARGUMENT);
+    CHECK(std::string(target.error().option) == "resolve");
+    CHECK_THAT(std::string(target.error().message), Catch::Contains(message));
+  }
+}
+
 TEST_CASE("tls: a plain HTTP server on an https:// URL fails with tls", "[tls]") {
   // What a plain server does with a ClientHello: answers 400 and closes.
   ScriptServer server([](Conn& c) {
