@@ -139,6 +139,7 @@ bool DynamicConfig::CompileRequest(const sp_request_spec& spec, size_t index, Co
     if (c.source == Capture::Source::kHeader) AddName(&rs->tap.header_names, c.header);
     if (c.NeedsBody()) rs->tap.keep_body = true;
     if (c.source == Capture::Source::kJson) rs->needs_json = true;
+    if (c.source == Capture::Source::kCookie) rs->reads_cookies = true;
   }
   for (Rule& r : rs->rules) r.id = Intern(r.event);
   for (const std::vector<Rule>* rules : {&target_rules_, &rs->rules}) {

@@ -48,6 +48,7 @@ struct ResponseSpec {
   TapSpec tap;                                      // what the worker keeps of the response
   bool has_status_check = false;
   bool needs_json = false;
+  bool reads_cookies = false;  // a {cookie: name} capture: the VU's jar is looked up
   uint32_t over_limit_id = 0;  // interned "response body over max_body_capture"
 };
 

@@ -414,9 +414,9 @@ void Worker::CompleteResponse(Connection* c, bool trailing_bytes) {
   }
   if (const ResponseSpec* spec = c->ex.request->response.get(); spec != nullptr) {
     // Checks, captures and rules decide the error kind and the events (response_rules.h).
-    const ResponseOutcome& o =
-        sessions_.Evaluate(*spec, c->ex.vu, c->ex.iteration, status, StatusKind(status), c->tap,
-                           cookies_.Find(c->ex.vu, c->ex.iteration));
+    const ResponseOutcome& o = sessions_.Evaluate(
+        *spec, c->ex.vu, c->ex.iteration, status, StatusKind(status), c->tap,
+        spec->reads_cookies ? cookies_.Find(c->ex.vu, c->ex.iteration) : nullptr);
     done_.Push(c->ex, o.error, status, host_fns_.NowNs(), o.detail.empty() ? nullptr : "%s",
                o.detail.c_str());
     done_.AnnotateLast(o.failed_check, o.events, o.event_count);
