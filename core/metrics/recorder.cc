@@ -20,9 +20,11 @@ void Bump(std::vector<uint64_t>* v, uint32_t id) {
 
 const char* ErrorKindName(int kind) {
   static const char* const kNames[kErrorKinds] = {
-      "none",  "connect_refused",  "connect_timeout", "dns",      "tls",
-      "reset", "response_timeout", "protocol",        "http_4xx", "http_5xx",
-      "check_failed", "interrupted", "other", "local_limit"};
+      "none",        "connect_refused", "connect_timeout",    "dns",
+      "tls",         "reset",           "response_timeout",   "protocol",
+      "http_4xx",    "http_5xx",        "check_failed",       "interrupted",
+      "other",       "local_limit",     "too_many_redirects", "tls_client_cert",
+      "stream_reset"};
   return kind >= 0 && kind < kErrorKinds ? kNames[kind] : "other";
 }
 

@@ -13,7 +13,7 @@
 
 namespace sp::metrics {
 
-constexpr int kErrorKinds = SP_E_LOCAL_LIMIT + 1;
+constexpr int kErrorKinds = SP_E_STREAM_RESET + 1;
 
 // The name reports use for an error kind ("connect_refused", ...), "none" for SP_E_NONE.
 const char* ErrorKindName(int kind);

@@ -55,6 +55,7 @@ void LoadWorker::OnComplete(void* ctx, const sp_result* raw) {
   Vu& vu = self->vus_[local];
   const ScenarioModel& sc = self->model_.scenarios[vu.scenario];
   self->recorded_.Record(*r, sc.first_step + vu.step, vu.sent_stage, vu.intended_ns);
+  if (r->flags & SP_RESULT_MORE) return;  // a redirect followed: one exchange, the request goes on
   --self->in_flight_;
   self->AfterResult(local, r->end_ns);
 }

@@ -76,7 +76,7 @@ extern "C" {
 #endif
 
 #define SP_ABI_VERSION_MAJOR 1
-#define SP_ABI_VERSION_MINOR 3
+#define SP_ABI_VERSION_MINOR 4
 
 /* Name of the one symbol each plugin library exports. */
 #define SP_ENTRY_SYMBOL "stressplan_plugin_entry"

@@ -54,7 +54,20 @@ typedef enum sp_error_kind {
      * memory (ENOBUFS, ENOMEM). Not the target's failure: the host marks a run with any of
      * these untrustworthy. A host older than 1.2 counts it as "other".
      */
-    SP_E_LOCAL_LIMIT = 13
+    SP_E_LOCAL_LIMIT = 13,
+    /*
+     * ABI 1.4. A host older than 1.4 counts each of these as "other".
+     * "too_many_redirects": following the response's redirects would pass the request's limit
+     *   (a redirect loop ends here too).
+     * "tls_client_cert": the server refused the client certificate the target sent, or
+     *   required one and the target had none (mutual TLS).
+     * "stream_reset": the peer cancelled this request's stream (HTTP/2 RST_STREAM, or a
+     *   GOAWAY that left it unprocessed) while the connection itself stayed usable; "reset" is
+     *   for a connection that was lost.
+     */
+    SP_E_TOO_MANY_REDIRECTS = 14,
+    SP_E_TLS_CLIENT_CERT = 15,
+    SP_E_STREAM_RESET = 16
 } sp_error_kind;
 
 /*
@@ -85,6 +98,10 @@ typedef struct sp_request {
  *   events:         interned ids (sp_host_api.intern) of events the response fired.
  *   failed_check:   interned id of the first failed check when error == SP_E_CHECK_FAILED.
  *   detail:         optional NUL-terminated explanation of an error, or NULL.
+ * ABI 1.4 (a result with a smaller struct_size reads as 0 for both):
+ *   redirect:       how many redirects the target followed before this exchange: 0 for the
+ *                   request as the plan wrote it, k for the k-th redirect's request.
+ *   flags:          SP_RESULT_* bits below.
  */
 typedef struct sp_result {
     uint32_t struct_size;
@@ -101,13 +118,29 @@ typedef struct sp_result {
     size_t event_count;
     uint32_t failed_check;
     const char *detail;
+
+    /* ---- ABI 1.4 ---- */
+    uint32_t redirect;
+    uint32_t flags;
 } sp_result;
+
+/*
+ * sp_result.flags (ABI 1.4).
+ * SP_RESULT_MORE: this result reports one exchange of a request that goes on — the target
+ *   received a redirect and is following it — so the host records it as a request of its own
+ *   and keeps the token in flight; the token is completed again, finally, by a result without
+ *   this flag. A target sets it only when the host's abi_minor (sp_host_api) is 4 or more: an
+ *   older host would take the first result as the request's only one. Events and checks of
+ *   such a result are ignored; its error is SP_E_NONE.
+ */
+#define SP_RESULT_MORE 0x1u
 
 /*
  * What the host hands a worker to report completions.
  * THREADING: `complete` is called by the target on the worker's thread, and only from inside
  * `poll` or `cancel_all` — never from `submit`, so a request that fails at once is reported
- * at the next poll. Each submitted token is completed exactly once.
+ * at the next poll. Each submitted token is completed exactly once by a result without
+ * SP_RESULT_MORE (ABI 1.4), after any number of results with it.
  * OWNERSHIP: owned by the host, valid until worker_close returns.
  */
 typedef struct sp_worker_host {

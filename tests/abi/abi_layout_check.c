@@ -143,7 +143,17 @@ SP_FIELD(sp_result, events, 72, 8);
 SP_FIELD(sp_result, event_count, 80, 8);
 SP_FIELD(sp_result, failed_check, 88, 4);
 SP_FIELD(sp_result, detail, 96, 8);
+#if SP_ABI_VERSION_MINOR >= 4
+SP_FIELD(sp_result, redirect, 104, 4);
+SP_FIELD(sp_result, flags, 108, 4);
+#endif
+#if SP_ABI_VERSION_MINOR < 4
 SP_SIZE(sp_result, 104);
+#endif
+#if SP_ABI_VERSION_MINOR >= 4
+SP_SIZE(sp_result, 112);
+SP_VALUE(SP_RESULT_MORE, 1);
+#endif
 
 /* sp_worker_host */
 SP_FIELD(sp_worker_host, struct_size, 0, 4);
@@ -261,6 +271,11 @@ SP_VALUE(SP_E_INTERRUPTED, 11);
 SP_VALUE(SP_E_OTHER, 12);
 #if SP_ABI_VERSION_MINOR >= 2
 SP_VALUE(SP_E_LOCAL_LIMIT, 13);
+#endif
+#if SP_ABI_VERSION_MINOR >= 4
+SP_VALUE(SP_E_TOO_MANY_REDIRECTS, 14);
+SP_VALUE(SP_E_TLS_CLIENT_CERT, 15);
+SP_VALUE(SP_E_STREAM_RESET, 16);
 #endif
 SP_SIZE(sp_document_kind, 4);
 SP_VALUE(SP_DOC_RUN_START, 1);
