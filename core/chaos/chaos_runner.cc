@@ -33,24 +33,6 @@ std::string Failures(const std::vector<ProbeOutcome>& probes) {
   return text;
 }
 
-// The fault's journal record (snprintf's rule: the length needed comes back; a too small
-// buffer is asked again). False when it does not fit even then, with *needed its length.
-bool JournalRecordOf(const sp_fault_vtable& v, void* instance, std::string* record,
-                     size_t* needed) {
-  record->clear();
-  if (v.journal_record == nullptr) return true;
-  std::string buf(16384, '\0');
-  size_t n = v.journal_record(instance, buf.data(), buf.size());
-  if (n >= buf.size() && n < (16u << 20)) {
-    buf.assign(n + 1, '\0');
-    n = v.journal_record(instance, buf.data(), buf.size());
-  }
-  *needed = n;
-  if (n >= buf.size()) return false;
-  record->assign(buf.data(), n);
-  return true;
-}
-
 }  // namespace
 
 ChaosRunner::ChaosRunner(const plan::Plan& plan, ChaosSetup* setup, plugin::Host* host, Journal* journal,
