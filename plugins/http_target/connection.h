@@ -7,6 +7,7 @@
 #include <string>
 
 #include "plugins/http_target/body_capture.h"
+#include "plugins/http_target/body_stream.h"
 #include "plugins/http_target/request_builder.h"
 #include "lib/http1/parser.h"
 #include "plugins/http_target/tls_session.h"
@@ -58,7 +59,8 @@ struct Connection {
   uint64_t served = 0;      // requests completed on it: > 0 means a reused keep-alive connection
   bool reused = false;      // the current exchange started on a previously used connection
   uint32_t events = 0;      // the epoll interest registered for fd
-  size_t write_offset = 0;  // bytes of the request written so far
+  size_t write_offset = 0;  // bytes of the request's head (Exchange::Bytes) written so far
+  BodyStream body;          // a multipart body, streamed after the head
 
   Exchange ex;
   http1::Parser parser;

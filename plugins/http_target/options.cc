@@ -85,6 +85,11 @@ const sp_option_decl kRequestOptionDecls[kRequestOptionCount] = {
     {"form", SP_OPT_JSON, nullptr, 0,
      "Map of field name to value (or list of values) sent as an application/x-www-form-urlencoded "
      "body, in order; instead of body. Values may use {{ }} templates (encoded per request)."},
+    {"multipart", SP_OPT_JSON, nullptr, 0,
+     "Map of field name to text, {file: path, filename?, content_type?} or a list of those, sent "
+     "as a multipart/form-data body in order, files streamed from disk; instead of body."},
+    {"multipart_dir", SP_OPT_PATH, ".", 0,
+     "The folder relative multipart file paths start from (default: the plan's folder)."},
 };
 
 }  // namespace sp::http

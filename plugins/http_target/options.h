@@ -40,6 +40,8 @@ enum RequestOption : size_t {
   kRequestRules,  // what is done with the response (dynamic_config.h)
   kRequestCookies,
   kForm,  // a form body (form_body.h)
+  kMultipart,
+  kMultipartDir,  // a multipart/form-data body (multipart_body.h)
   kRequestOptionCount
 };
 

@@ -5,6 +5,7 @@
 
 #include "lib/http1/syntax.h"
 #include "plugins/http_target/form_body.h"
+#include "plugins/http_target/multipart_body.h"
 #include "plugins/http_target/options.h"
 #include "plugins/http_target/request_template.h"
 
@@ -41,23 +42,78 @@ bool CheckPath(std::string_view path, std::string* why) {
   return true;
 }
 
-// The request's body: the `body` option as written, or the `form` option encoded (then
-// *content_type is its default Content-Type). *has_body when either is given.
-bool ReadBody(const sp_options* options, const std::string& option, std::string* body,
-              bool* has_body, const char** content_type, OptionError* err) {
-  const sp_option_value* text = OptionValue(options, kBody);
-  const sp_option_value* form = OptionValue(options, kForm);
-  *has_body = text != nullptr || form != nullptr;
-  if (text != nullptr && form != nullptr) {
-    *err = {"a request has a body or a form, not both", option, "/form"};
+// What a step sends after its head: the `body` option as written, the `form` option encoded,
+// or the `multipart` option's layout (streamed by the worker, not part of the bytes).
+struct RequestBody {
+  std::string text;
+  bool given = false;                  // body, form or multipart is set
+  const char* content_type = nullptr;  // the default Content-Type of a form or multipart
+  std::string multipart_type;          // multipart/form-data; boundary=...
+  std::shared_ptr<const http_body::MultipartLayout> multipart;
+  const char* pointer = "/body";  // the option template errors point at
+};
+
+bool ReadMultipart(const sp_options* options, const sp_option_value& multipart,
+                   const std::string& option, RequestBody* body, OptionError* err) {
+  const std::string_view dir = StringOption(options, kMultipartDir);
+  if (!MultipartBodyLayout(
+          std::string_view(multipart.s.ptr ? multipart.s.ptr : "", multipart.s.len),
+          std::string(dir), option, &body->multipart, err)) {
     return false;
   }
-  if (form != nullptr) {
-    *content_type = "application/x-www-form-urlencoded";
-    return FormBodyText(std::string_view(form->s.ptr ? form->s.ptr : "", form->s.len), option, body,
-                        err);
+  body->multipart_type = body->multipart->content_type();
+  body->content_type = body->multipart_type.c_str();
+  body->pointer = "/multipart";
+  return true;
+}
+
+bool ReadBody(const sp_options* options, const std::string& option, RequestBody* body,
+              OptionError* err) {
+  const sp_option_value* text = OptionValue(options, kBody);
+  const sp_option_value* form = OptionValue(options, kForm);
+  const sp_option_value* multipart = OptionValue(options, kMultipart);
+  body->given = text != nullptr || form != nullptr || multipart != nullptr;
+  if ((text != nullptr) + (form != nullptr) + (multipart != nullptr) > 1) {
+    *err = {"a request has one of body, form or multipart, not several", option,
+            multipart != nullptr ? "/multipart" : "/form"};
+    return false;
   }
-  if (text != nullptr && text->s.ptr != nullptr) body->assign(text->s.ptr, text->s.len);
+  if (multipart != nullptr) return ReadMultipart(options, *multipart, option, body, err);
+  if (form != nullptr) {
+    body->content_type = "application/x-www-form-urlencoded";
+    body->pointer = "/form";
+    return FormBodyText(std::string_view(form->s.ptr ? form->s.ptr : "", form->s.len), option,
+                        &body->text, err);
+  }
+  if (text != nullptr && text->s.ptr != nullptr) body->text.assign(text->s.ptr, text->s.len);
+  return true;
+}
+
+// Content-Type (unless the step's headers set one) and Content-Length for the body. A
+// multipart body's type carries its boundary: a Content-Type of the step's own is refused.
+bool AddBodyHeaders(const RequestBody& body, std::string_view body_sample, std::string_view method,
+                    const std::string& option, HeaderList* headers, OptionError* err) {
+  const bool typed = FindHeader(*headers, "content-type") != nullptr;
+  if (body.multipart != nullptr && typed) {
+    *err = {
+        "a multipart request sets its own Content-Type (multipart/form-data with its "
+        "boundary); remove the Content-Type header",
+        option, "/headers"};
+    return false;
+  }
+  if ((!body.text.empty() || body.multipart != nullptr) && !typed) {
+    headers->push_back({"Content-Type", body.content_type != nullptr ? body.content_type
+                                        : LooksLikeJsonDocument(body_sample)
+                                            ? "application/json"
+                                            : "text/plain; charset=utf-8"});
+  }
+  // A body always carries its length; so do POST/PUT/PATCH without one, which some servers
+  // refuse otherwise (411 Length Required).
+  if (body.given || method == "POST" || method == "PUT" || method == "PATCH") {
+    const uint64_t length =
+        body.multipart != nullptr ? body.multipart->content_length() : uint64_t{body.text.size()};
+    headers->push_back({"Content-Length", std::to_string(length)});
+  }
   return true;
 }
 
@@ -90,14 +146,12 @@ bool CompileRequest(const sp_request_spec& spec, size_t index, const TargetConfi
       return false;
     }
   }
-  std::string body;
-  bool has_body = false;
-  const char* content_type = nullptr;
-  if (!ReadBody(options, option, &body, &has_body, &content_type, err)) return false;
+  RequestBody request_body;
+  if (!ReadBody(options, option, &request_body, err)) return false;
+  const std::string& body = request_body.text;
   std::string body_sample;
-  const char* body_pointer = content_type != nullptr ? "/form" : "/body";
-  if (!TemplateSample(body, TemplateContext::kBody, scope, option, body_pointer, &body_sample,
-                      err)) {
+  if (!TemplateSample(body, TemplateContext::kBody, scope, option, request_body.pointer,
+                      &body_sample, err)) {
     return false;
   }
 
@@ -105,17 +159,7 @@ bool CompileRequest(const sp_request_spec& spec, size_t index, const TargetConfi
   HeaderList headers{{"Host", target.url.host_header}, {"User-Agent", kUserAgent}};
   OverlayHeaders(&headers, target.headers);
   OverlayHeaders(&headers, own);
-  if (!body.empty() && FindHeader(headers, "content-type") == nullptr) {
-    headers.push_back({"Content-Type", content_type != nullptr ? content_type
-                                       : LooksLikeJsonDocument(body_sample)
-                                           ? "application/json"
-                                           : "text/plain; charset=utf-8"});
-  }
-  // A body always carries its length; so do POST/PUT/PATCH without one, which some servers
-  // refuse otherwise (411 Length Required).
-  if (has_body || method == "POST" || method == "PUT" || method == "PATCH") {
-    headers.push_back({"Content-Length", std::to_string(body.size())});
-  }
+  if (!AddBodyHeaders(request_body, body_sample, method, option, &headers, err)) return false;
 
   std::string& b = out->bytes;
   b.clear();
@@ -130,8 +174,11 @@ bool CompileRequest(const sp_request_spec& spec, size_t index, const TargetConfi
   }
   out->send_cookies = out->store_cookies && FindHeader(headers, "cookie") == nullptr;
   out->accepts_encoding = FindHeader(headers, "accept-encoding") != nullptr;
+  out->multipart = request_body.multipart;
   if (RequestHasMarkup(path, headers, body)) {
-    const bool content_length = FindHeader(headers, "content-length") != nullptr;
+    // A multipart body's length is fixed by its layout: the template keeps its Content-Length.
+    const bool content_length =
+        out->multipart == nullptr && FindHeader(headers, "content-length") != nullptr;
     return BuildRequestTemplate(method, target.url.prefix, path, headers, own, body, content_length,
                                 scope, option, out, err);
   }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "lib/http_body/multipart.h"
 #include "plugins/http_target/option_error.h"
 #include "plugins/http_target/target_config.h"
 #include "plugins/http_target/version.h"
@@ -20,6 +21,9 @@ struct TemplateScope;
 struct CompiledRequest {
   std::string name;
   std::string bytes;   // request line, headers, blank line and body (empty when tmpl is set)
+  // A multipart body (multipart_body.h): `bytes` is the head only, and the worker streams the
+  // body after it from a MultipartReader of this layout.
+  std::shared_ptr<const http_body::MultipartLayout> multipart;
   bool head = false;   // a HEAD request: its response has no body
   // The VU's cookie jar (cookie_session.h): its cookies are sent with this request (not when
   // the request has a Cookie header of its own), and the response's Set-Cookie stored.

@@ -61,7 +61,8 @@ bool BuildRequestTemplate(std::string_view method, std::string_view prefix, std:
   }
   t->head.AppendLiteral(" HTTP/1.1\r\n");
   for (const Header& h : headers) {
-    if (http1::IEquals(h.name, "content-length")) continue;  // computed per request
+    // Computed per request (a multipart body's, fixed by its layout, stays in the head).
+    if (content_length && http1::IEquals(h.name, "content-length")) continue;
     t->head.AppendLiteral(h.name);
     t->head.AppendLiteral(": ");
     if (!Template::Compile(h.value, TemplateContext::kHeader, scope, &t->head, &why)) {

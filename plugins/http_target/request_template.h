@@ -35,7 +35,8 @@ bool TemplateSample(std::string_view text, TemplateContext context, const Templa
 bool RequestHasMarkup(std::string_view path, const HeaderList& headers, std::string_view body);
 
 // Builds out->tmpl from the checked pieces CompileRequest layered: `headers` is the final
-// list in wire order (a trailing Content-Length is left out: it is computed per request),
+// list in wire order (with `content_length`, its Content-Length is left out: it is computed
+// per request),
 // `own` the step's own headers (to tell which option a header error belongs to). A template
 // that turns out to have no slots ("{{{{" only) is rendered into out->bytes instead.
 bool BuildRequestTemplate(std::string_view method, std::string_view prefix, std::string_view path,

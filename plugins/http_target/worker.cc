@@ -95,6 +95,7 @@ void Worker::Release(Connection* c) {
   if (c->vu < vu_slot_.size() && vu_slot_[c->vu] == c->slot) vu_slot_[c->vu] = kNoSlot;
   c->vu = UINT32_MAX;
   c->tls.Reset();  // https: close_notify, then the session is freed
+  c->body.Reset();
   close(c->fd);  // also removes it from the epoll set
   c->fd = -1;
   c->state = Connection::State::kFree;
@@ -328,6 +329,7 @@ void Worker::BeginRequest(Connection* c, uint64_t now) {
   c->deadline_ns = now + instance_.config().response_timeout_ns;
   active_.push_back(c);
   c->write_offset = 0;
+  c->body.Begin(c->ex.request->multipart.get());
   c->parser.Reset(c->ex.request->head);
   const ResponseSpec* spec = c->ex.request->response.get();
   c->parser.SetSink(
@@ -338,22 +340,49 @@ void Worker::BeginRequest(Connection* c, uint64_t now) {
 
 void Worker::WriteRequest(Connection* c) {
   const std::string& bytes = c->ex.Bytes();
-  while (c->write_offset < bytes.size()) {
-    const ssize_t n =
-        TransportSend(c, bytes.data() + c->write_offset, bytes.size() - c->write_offset);
+  if (!SendAll(c, bytes.data(), bytes.size(), &c->write_offset)) return;
+  if (c->body.Unfinished() && !WriteBody(c)) return;
+  Watch(c, EPOLLIN);
+}
+
+bool Worker::SendAll(Connection* c, const char* data, size_t len, size_t* offset) {
+  while (*offset < len) {
+    const ssize_t n = TransportSend(c, data + *offset, len - *offset);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
         Watch(c, EPOLLIN | EPOLLOUT);
-        return;
+        return false;
       }
       OnPeerGone(c, errno, "send");
-      return;
+      return false;
     }
-    c->write_offset += static_cast<size_t>(n);
+    *offset += static_cast<size_t>(n);
     c->ex.bytes_sent += static_cast<uint64_t>(n);
   }
-  Watch(c, EPOLLIN);
+  return true;
+}
+
+bool Worker::WriteBody(Connection* c) {
+  std::string_view chunk;
+  while (true) {
+    if (!c->body.Next(&chunk, &write_error_)) {
+      // Its Content-Length is on the wire: the request cannot be finished, nor the connection kept.
+      Fail(c, SP_E_OTHER, "multipart body: %s", write_error_.c_str());
+      return false;
+    }
+    if (chunk.empty()) return true;
+    size_t sent = 0;
+    const uint32_t generation = c->generation;
+    const bool all = SendAll(c, chunk.data(), chunk.size(), &sent);
+    if (!all && c->generation != generation) return false;  // failed: the slot was released
+    c->body.Consume(sent);
+    if (!all) return false;
+  }
+}
+
+bool Worker::WritePending(const Connection* c) {
+  return c->write_offset < c->ex.Bytes().size() || c->body.Unfinished();
 }
 
 void Worker::ReadResponse(Connection* c) {
@@ -424,8 +453,9 @@ void Worker::CompleteResponse(Connection* c, bool trailing_bytes) {
     done_.Push(c->ex, StatusKind(status), status, host_fns_.NowNs(), nullptr);
   }
   ++c->served;
-  const bool reusable =
-      c->parser.keep_alive() && !trailing_bytes && c->write_offset == c->ex.Bytes().size();
+  // A response that came before the whole request was sent (a 413 mid-upload) leaves the
+  // connection in the middle of a body: it is closed, not reused.
+  const bool reusable = c->parser.keep_alive() && !trailing_bytes && !WritePending(c);
   if (!reusable) {
     Release(c);
     return;
@@ -549,7 +579,7 @@ void Worker::Dispatch(const epoll_event& ev) {
   switch (c->state) {
     case Connection::State::kConnecting: OnConnectReady(c); break;
     case Connection::State::kActive:
-      if ((ev.events & EPOLLOUT) != 0 && c->write_offset < c->ex.Bytes().size()) {
+      if ((ev.events & EPOLLOUT) != 0 && WritePending(c)) {
         WriteRequest(c);
         if (c->generation != generation || c->state != Connection::State::kActive) return;
       }

@@ -71,6 +71,13 @@ class Worker {
   bool ConnectTls(Connection* c);
   void BeginRequest(Connection* c, uint64_t now);
   void WriteRequest(Connection* c);
+  // Sends data[*offset..len) until it is all sent (true) or the socket is full (false, with
+  // EPOLLOUT watched) or failed (false, the connection released).
+  bool SendAll(Connection* c, const char* data, size_t len, size_t* offset);
+  // Streams a multipart body after the head; false as SendAll, or when a file failed.
+  bool WriteBody(Connection* c);
+  // Bytes of the request (head or streamed body) are still to be written.
+  static bool WritePending(const Connection* c);
   void ReadResponse(Connection* c);
   void OnIdleEvent(Connection* c);
   void OnPeerGone(Connection* c, int err_no, const char* op);
@@ -111,6 +118,7 @@ class Worker {
   VuSessions sessions_;
   std::string render_buffer_;
   std::string render_error_;
+  std::string write_error_;    // why a streamed body could not be read
   CookieSessions cookies_;     // the VUs' cookie jars
   std::string cookie_buffer_;  // a request with its Cookie header, before it moves to the exchange
 };

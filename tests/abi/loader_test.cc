@@ -273,7 +273,8 @@ TEST_CASE("element sizes: required from 1.3, absent before, refused when the hos
   std::string err;
   CHECK(sp::plugin::ReadDescriptor(&d, &out, &err));
 
-  d.option_decl_size = d.option_value_size = d.request_spec_size = 0;  // a 1.3 plugin without them
+  d.abi_minor = 3;  // a 1.3 plugin without them
+  d.option_decl_size = d.option_value_size = d.request_spec_size = 0;
   CHECK_FALSE(sp::plugin::ReadDescriptor(&d, &out, &err));
   CHECK_THAT(err, Catch::Contains("(ABI 1.3) leaves an element size 0"));
   CHECK_THAT(err, Catch::Contains("SP_ELEMENT_SIZES"));

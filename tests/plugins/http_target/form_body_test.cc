@@ -65,7 +65,8 @@ TEST_CASE("form: the worker sends it rendered per request, with its Content-Type
   both.body = "x";
   Target refused;
   CHECK(refused.Create(t, {both}) == SP_INVALID_ARGUMENT);
-  CHECK_THAT(refused.error().message, Catch::Contains("a body or a form, not both"));
+  CHECK_THAT(refused.error().message,
+             Catch::Contains("one of body, form or multipart, not several"));
 
   Target target;
   REQUIRE(target.Create(t, {login}) == SP_OK);

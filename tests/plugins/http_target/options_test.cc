@@ -60,13 +60,16 @@ TEST_CASE("descriptor: name, kind, version and option tables", "[options]") {
   CHECK(d->options[3].type == SP_OPT_JSON);
   const auto* vt = static_cast<const sp_target_vtable*>(d->vtable);
   CHECK(vt->struct_size == sizeof(sp_target_vtable));
-  REQUIRE(vt->request_option_count == 9);
-  const char* names[] = {"method", "path",  "headers", "body", "capture",
-                         "checks", "rules", "cookies", "form"};
-  for (size_t i = 0; i < 9; ++i) CHECK(std::string(vt->request_options[i].name) == names[i]);
+  REQUIRE(vt->request_option_count == 11);
+  const char* names[] = {"method", "path",    "headers", "body",      "capture",      "checks",
+                         "rules",  "cookies", "form",    "multipart", "multipart_dir"};
+  for (size_t i = 0; i < 11; ++i) CHECK(std::string(vt->request_options[i].name) == names[i]);
   for (size_t i = 4; i < 7; ++i) CHECK(vt->request_options[i].type == SP_OPT_JSON);
   CHECK(vt->request_options[sp::http::kRequestCookies].type == SP_OPT_BOOL);
   CHECK(vt->request_options[sp::http::kForm].type == SP_OPT_JSON);
+  CHECK(vt->request_options[sp::http::kMultipart].type == SP_OPT_JSON);
+  CHECK(vt->request_options[sp::http::kMultipartDir].type == SP_OPT_PATH);
+  CHECK(std::string(vt->request_options[sp::http::kMultipartDir].default_value) == ".");
   CHECK(vt->request_options[sp::http::kRequestCookies].default_value == nullptr);  // the target's
   CHECK(std::string(d->options[sp::http::kCookies].name) == "cookies");
   CHECK(std::string(d->options[sp::http::kCookies].default_value) == "true");

@@ -143,7 +143,8 @@ sp_status Target::Create(const TargetSettings& target,
          StringValue(rd[kRequestHeaders], r.headers), StringValue(rd[kBody], r.body),
          StringValue(rd[kCapture], r.capture), StringValue(rd[kChecks], r.checks),
          StringValue(rd[kRequestRules], r.rules), BoolValue(rd[kRequestCookies], r.cookies),
-         StringValue(rd[kForm], r.form)});
+         StringValue(rd[kForm], r.form), StringValue(rd[kMultipart], r.multipart),
+         StringValue(rd[kMultipartDir], r.multipart_dir)});
   }
   for (size_t i = 0; i < requests.size(); ++i) {
     specs.push_back({{requests[i].name.data(), requests[i].name.size()},

@@ -49,6 +49,8 @@ struct RequestSettings {
   std::optional<std::string> rules;    // JSON
   std::optional<bool> cookies;
   std::optional<std::string> form;  // JSON
+  std::optional<std::string> multipart;      // JSON
+  std::optional<std::string> multipart_dir;  // path (unset: the declared default ".")
 };
 
 // The name the test host interned as `id` ("" if none): check and event names in results.
