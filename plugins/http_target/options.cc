@@ -29,6 +29,15 @@ const sp_option_decl kTargetOptionDecls[kTargetOptionCount] = {
     {"tls_resume", SP_OPT_BOOL, "true", 0,
      "https: resume the worker's last TLS session on new connections (abbreviated handshakes); "
      "false makes every new connection do a full handshake."},
+    {"client_cert", SP_OPT_PATH, nullptr, 0,
+     "https: PEM file of the client certificate presented to servers that ask for one (mutual "
+     "TLS), optionally followed by its intermediate CA certificates; relative to the plan's "
+     "folder."},
+    {"client_key", SP_OPT_PATH, nullptr, 0,
+     "https: PEM file of client_cert's private key (default: the key is in client_cert's file)."},
+    {"client_key_password", SP_OPT_STRING, nullptr, 0,
+     "https: the password of an encrypted client_key. Put it in a ${VARIABLE} listed in the "
+     "plan's secrets: so that it never appears in a report."},
     // Templates and responses (dynamic_config.cc reads them).
     {"data_file", SP_OPT_PATH, nullptr, 0,
      "CSV file (header row = column names) whose rows templates read as {{ data.<column> }}; "

@@ -19,7 +19,10 @@ enum TargetOption : size_t {
   kCaFile,
   kServerName,
   kTlsMinVersion,
-  kTlsResume,  // https:// (tls_options.h)
+  kTlsResume,
+  kClientCert,
+  kClientKey,
+  kClientKeyPassword,  // https:// (tls_options.h)
   kDataFile,
   kDataMode,
   kTargetRules,

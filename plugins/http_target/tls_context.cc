@@ -24,6 +24,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "plugins/http_target/client_cert.h"
+
 namespace sp::http {
 
 struct TlsContext::Impl {
@@ -87,6 +89,8 @@ std::unique_ptr<TlsContext> TlsContext::Create(const TargetConfig& config, Optio
   }
 
   SSL_CTX* ctx = tls->Native();
+  if (!s.client_cert.empty() && !InstallClientCertificate(s, ctx, err)) return nullptr;
+  tls->has_client_cert_ = !s.client_cert.empty();
   SSL_CTX_set_verify(ctx, s.verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nullptr);
   if (s.verify) {
     X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx);

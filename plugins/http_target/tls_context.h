@@ -21,7 +21,8 @@ namespace sp::http {
 class TlsContext {
  public:
   // Builds the context for config.url (https://) and config.tls. A ca_file that does not exist
-  // or holds no usable certificate is refused with option "ca_file".
+  // or holds no usable certificate is refused with option "ca_file"; a client certificate that
+  // cannot be used, with the option at fault (client_cert.h).
   static std::unique_ptr<TlsContext> Create(const TargetConfig& config, OptionError* err);
   ~TlsContext();
   TlsContext(const TlsContext&) = delete;
@@ -35,6 +36,8 @@ class TlsContext {
   const std::string& verify_name() const { return verify_name_; }
   bool verify() const { return verify_; }
   bool resume() const { return resume_; }
+  // client_cert is set: connections present it when the server asks.
+  bool has_client_cert() const { return has_client_cert_; }
 
  private:
   TlsContext() = default;
@@ -45,6 +48,7 @@ class TlsContext {
   std::string verify_name_;
   bool verify_ = true;
   bool resume_ = true;
+  bool has_client_cert_ = false;
 };
 
 // One worker's TLS session to resume on its next new connection: the newest one the server

@@ -22,6 +22,24 @@ bool IsServerName(std::string_view name) {
   return true;
 }
 
+// client_cert, client_key, client_key_password: a key or a password is of no use without the
+// certificate they go with.
+bool ReadClientCertOptions(const sp_options* options, TlsSettings* out, OptionError* err) {
+  out->client_cert = TextOf(OptionValue(options, kClientCert));
+  out->client_key = TextOf(OptionValue(options, kClientKey));
+  out->client_key_password = TextOf(OptionValue(options, kClientKeyPassword));
+  if (!out->client_cert.empty()) return true;
+  const char* orphan = !out->client_key.empty()            ? "client_key"
+                       : !out->client_key_password.empty() ? "client_key_password"
+                                                           : nullptr;
+  if (orphan == nullptr) return true;
+  *err = {std::string(orphan) +
+              " is set but client_cert is not; set client_cert to the PEM file "
+              "of the client certificate",
+          orphan, ""};
+  return false;
+}
+
 }  // namespace
 
 bool ReadTlsOptions(const sp_options* options, TlsSettings* out, OptionError* err) {
@@ -49,7 +67,7 @@ bool ReadTlsOptions(const sp_options* options, TlsSettings* out, OptionError* er
     }
   }
   if (const sp_option_value* v = OptionValue(options, kTlsResume)) out->resume = v->b != 0;
-  return true;
+  return ReadClientCertOptions(options, out, err);
 }
 
 }  // namespace sp::http

@@ -90,6 +90,25 @@ bool OutOfMemory(unsigned long code) {
   return code != 0 && ERR_GET_REASON(code) == ERR_R_MALLOC_FAILURE;
 }
 
+// OpenSSL's certificate callback, called on a client only when the server's CertificateRequest
+// arrives (TLS 1.2 and 1.3), whether or not a certificate is set: `arg` is the session.
+int OnCertificateRequest(SSL* /*ssl*/, void* arg) {
+  static_cast<TlsSession*>(arg)->NoteCertificateRequest();
+  return 1;  // go on: OpenSSL sends the context's certificate, or none
+}
+
+// The alerts a server sends about a certificate (RFC 8446 6.2), as OpenSSL's reasons for a
+// received alert: after a CertificateRequest they are about the client's.
+bool IsCertificateAlert(int reason) {
+  for (int r : {SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED, SSL_R_SSLV3_ALERT_BAD_CERTIFICATE,
+                SSL_R_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE, SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED,
+                SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED, SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN,
+                SSL_R_TLSV1_ALERT_UNKNOWN_CA}) {
+    if (reason == r) return true;
+  }
+  return false;
+}
+
 uint64_t MonotonicNs() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -116,6 +135,8 @@ TlsSession::Step TlsSession::Handshake(const TlsContext& ctx, int fd, TlsSession
   if (ssl_ == nullptr) {
     socket_ = Socket{fd, false, 0};
     verify_name_ = &ctx.verify_name();
+    has_client_cert_ = ctx.has_client_cert();
+    cert_requested_ = false;
     ssl_ = SSL_new(ctx.Native());
     BIO* bio = ssl_ != nullptr ? BIO_new(SocketBioMethod()) : nullptr;
     if (bio == nullptr) {
@@ -130,6 +151,7 @@ TlsSession::Step TlsSession::Handshake(const TlsContext& ctx, int fd, TlsSession
     BIO_set_init(bio, 1);
     SSL_set_bio(ssl_, bio, bio);  // one reference, owned by the session
     SSL_set_connect_state(ssl_);
+    SSL_set_cert_cb(ssl_, OnCertificateRequest, this);
     if (!ctx.sni().empty()) SSL_set_tlsext_host_name(ssl_, ctx.sni().c_str());
     if (ctx.resume() && cache != nullptr) {
       SSL_set_app_data(ssl_, cache);  // tls_context.cc's new-session callback stores into it
@@ -169,6 +191,9 @@ int TlsSession::OnError(int ssl_error, bool in_handshake) {
     const std::string reason = LastSslReason(&code);
     if (OutOfMemory(code)) {
       Fail(Failure::kLocalLimit, "TLS: " + reason);
+    } else if (ERR_GET_LIB(code) == ERR_LIB_SSL &&
+               FailOnClientCertAlert(ERR_GET_REASON(code), reason)) {
+      // With TLS 1.3 the verdict arrives after the client's handshake is done: on a later read.
     } else if (in_handshake && verify != X509_V_OK) {
       const bool name = verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH;
       std::string text = std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
@@ -188,6 +213,22 @@ int TlsSession::OnError(int ssl_error, bool in_handshake) {
   }
   ERR_clear_error();
   return err_no;
+}
+
+bool TlsSession::FailOnClientCertAlert(int reason, const std::string& text) {
+  if (!cert_requested_) return false;  // no certificate of ours was asked for: not about one
+  const bool about_client_cert =
+      IsCertificateAlert(reason) ||
+      // access_denied says something about the client only once it showed a certificate;
+      // handshake_failure is what OpenSSL-based servers answer a missing one with (TLS 1.2).
+      (reason == SSL_R_TLSV1_ALERT_ACCESS_DENIED && has_client_cert_) ||
+      (reason == SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE && !has_client_cert_);
+  if (!about_client_cert) return false;
+  Fail(Failure::kClientCert,
+       has_client_cert_
+           ? "the server refused the client certificate: " + text
+           : "the server requires a client certificate and none is set (client_cert): " + text);
+  return true;
 }
 
 ssize_t TlsSession::ReportPending() {
@@ -230,9 +271,26 @@ ssize_t TlsSession::Send(const char* data, size_t len) {
     errno = EAGAIN;
     return -1;
   }
-  const int err_no = OnError(e, /*in_handshake=*/false);
+  int err_no = OnError(e, /*in_handshake=*/false);
+  if (err_no != 0 && err_no != EPROTO && ReadClientCertAlert()) err_no = EPROTO;
   errno = err_no == 0 ? EPIPE : err_no;
   return -1;
+}
+
+bool TlsSession::ReadClientCertAlert() {
+  if (!cert_requested_ || !established_) return false;
+  char discard[512];
+  size_t n = 0;
+  ERR_clear_error();
+  bool found = false;
+  if (SSL_read_ex(ssl_, discard, sizeof discard, &n) != 1 &&
+      SSL_get_error(ssl_, 0) == SSL_ERROR_SSL) {
+    unsigned long code = 0;
+    const std::string reason = LastSslReason(&code);
+    found = ERR_GET_LIB(code) == ERR_LIB_SSL && FailOnClientCertAlert(ERR_GET_REASON(code), reason);
+  }
+  ERR_clear_error();
+  return found;
 }
 
 void TlsSession::Reset() {
@@ -253,6 +311,7 @@ void TlsSession::Reset() {
   socket_ = Socket{};
   established_ = false;
   broken_ = false;
+  cert_requested_ = false;
   failure_ = Failure::kNone;
   error_.clear();
   pending_ = Pending::kNone;
@@ -321,6 +380,11 @@ bool ProbeTls(const TlsContext& ctx, const Address& address, uint64_t timeout_ns
           break;
         case TlsSession::Failure::kNotTls:
           *err += "; if the server speaks plain HTTP there, use http://";
+          break;
+        case TlsSession::Failure::kClientCert:
+          *err +=
+              "; set client_cert (and client_key) to a certificate issued by a CA the server "
+              "trusts";
           break;
         default:
           break;

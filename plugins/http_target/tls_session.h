@@ -29,8 +29,9 @@ class TlsSession {
   enum class Step { kDone, kWantRead, kWantWrite, kFailed };
   // What kind of failure failed() was, for hints in messages. kLocalLimit: this machine ran
   // out of memory or buffers (OpenSSL's allocation failed, or the socket said ENOMEM/ENOBUFS):
-  // the generator's problem, not the server's TLS.
-  enum class Failure { kNone, kCertificate, kName, kNotTls, kLocalLimit, kOther };
+  // the generator's problem, not the server's TLS. kClientCert: the server asked for a client
+  // certificate and then refused ours, or the lack of one, with a fatal alert.
+  enum class Failure { kNone, kCertificate, kName, kNotTls, kLocalLimit, kClientCert, kOther };
 
   TlsSession() = default;
   ~TlsSession();  // frees the session without any I/O (the socket may already be closed)
@@ -59,9 +60,12 @@ class TlsSession {
 
   bool Failed() const { return failure_ != Failure::kNone; }
   Failure failure() const { return failure_; }
-  // The error kind a failed request reports: local_limit for kLocalLimit, else tls.
+  // The error kind a failed request reports: local_limit for kLocalLimit, tls_client_cert for
+  // kClientCert, else tls.
   sp_error_kind ErrorKind() const {
-    return failure_ == Failure::kLocalLimit ? SP_E_LOCAL_LIMIT : SP_E_TLS;
+    return failure_ == Failure::kLocalLimit   ? SP_E_LOCAL_LIMIT
+           : failure_ == Failure::kClientCert ? SP_E_TLS_CLIENT_CERT
+                                              : SP_E_TLS;
   }
   // e.g. "certificate verify failed: self-signed certificate"; "" unless failed().
   const char* error() const { return error_.c_str(); }
@@ -69,6 +73,9 @@ class TlsSession {
   // Sends close_notify if the session is healthy (best effort: one non-blocking write) and frees
   // it; the connection is plain again. Call before closing the socket.
   void Reset();
+
+  // OpenSSL's certificate callback (public for it): the server sent a CertificateRequest.
+  void NoteCertificateRequest() { cert_requested_ = true; }
 
   // The socket as the BIO sees it (public for the BIO's callbacks in tls_session.cc).
   struct Socket {
@@ -82,11 +89,20 @@ class TlsSession {
   void Fail(Failure failure, std::string text);
   // Classifies a failed SSL_* call; returns the errno for recv/send (0 for EOF).
   int OnError(int ssl_error, bool in_handshake);
+  // A fatal alert about the client certificate (reason: OpenSSL's for the received alert):
+  // fails the session as kClientCert and returns true.
+  bool FailOnClientCertAlert(int reason, const std::string& text);
+  // After a send failed on the socket (the server reset the connection): a TLS 1.3 server that
+  // refused our certificate sent its alert before closing, and it may still wait in the
+  // socket's receive queue. Reads it; true if it failed the session as kClientCert.
+  bool ReadClientCertAlert();
   ssize_t ReportPending();
 
   ssl_st* ssl_ = nullptr;
   Socket socket_;
   const std::string* verify_name_ = nullptr;  // the context's, for messages
+  bool has_client_cert_ = false;              // the context's client_cert is set
+  bool cert_requested_ = false;               // the server asked for a client certificate
   bool established_ = false;
   bool broken_ = false;  // an error or EOF was seen: no close_notify
   Failure failure_ = Failure::kNone;

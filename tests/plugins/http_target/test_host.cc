@@ -124,6 +124,10 @@ sp_status Target::Create(const TargetSettings& target,
   target_values[kServerName] = StringValue(decls[kServerName], target.server_name);
   target_values[kTlsMinVersion] = StringValue(decls[kTlsMinVersion], target.tls_min_version);
   target_values[kTlsResume] = BoolValue(decls[kTlsResume], target.tls_resume);
+  target_values[kClientCert] = StringValue(decls[kClientCert], target.client_cert);
+  target_values[kClientKey] = StringValue(decls[kClientKey], target.client_key);
+  target_values[kClientKeyPassword] =
+      StringValue(decls[kClientKeyPassword], target.client_key_password);
   target_values[kDataFile] = StringValue(decls[kDataFile], target.data_file);
   target_values[kDataMode] = StringValue(decls[kDataMode], target.data_mode);
   target_values[kTargetRules] = StringValue(decls[kTargetRules], target.rules);

@@ -27,6 +27,9 @@ struct TargetSettings {
   std::optional<std::string> server_name;
   std::optional<std::string> tls_min_version;
   std::optional<bool> tls_resume;
+  std::optional<std::string> client_cert;  // path
+  std::optional<std::string> client_key;   // path
+  std::optional<std::string> client_key_password;
   // Templates and responses (unset: the built-in defaults)
   std::optional<std::string> data_file;  // path
   std::optional<std::string> data_mode;

@@ -25,9 +25,10 @@ void AddExt(X509* cert, X509V3_CTX* ctx, int nid, const char* value) {
   X509_EXTENSION_free(ext);
 }
 
-// A certificate for `key`, signed by issuer_key (issuer nullptr: self-signed).
+// A certificate for `key`, signed by issuer_key (issuer nullptr: self-signed); a leaf is for
+// serverAuth unless `client`.
 X509* NewCert(EVP_PKEY* key, const char* cn, bool ca, const char* sans, X509* issuer,
-              EVP_PKEY* issuer_key) {
+              EVP_PKEY* issuer_key, bool client = false) {
   static long serial = 1;
   X509* cert = X509_new();
   X509_set_version(cert, 2);
@@ -48,13 +49,65 @@ X509* NewCert(EVP_PKEY* key, const char* cn, bool ca, const char* sans, X509* is
   AddExt(cert, &ctx, NID_key_usage,
          ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature,keyEncipherment");
   AddExt(cert, &ctx, NID_subject_key_identifier, "hash");
-  if (!ca) AddExt(cert, &ctx, NID_ext_key_usage, "serverAuth");
+  if (!ca) AddExt(cert, &ctx, NID_ext_key_usage, client ? "clientAuth" : "serverAuth");
   if (sans != nullptr) AddExt(cert, &ctx, NID_subject_alt_name, sans);
   if (X509_sign(cert, issuer_key != nullptr ? issuer_key : key, EVP_sha256()) == 0) {
     throw std::runtime_error("test_pki: signing failed");
   }
   return cert;
 }
+
+// Writes `write` into a new temporary file named after `stem`; returns its path.
+template <class Write>
+std::string TempPem(const char* stem, Write write) {
+  std::string path = std::string("/tmp/stressplan-test-") + stem + "-XXXXXX";
+  const int fd = mkstemp(path.data());
+  if (fd < 0) throw std::runtime_error("test_pki: mkstemp failed");
+  FILE* f = fdopen(fd, "w");
+  write(f);
+  fclose(f);
+  return path;
+}
+
+void WriteKey(FILE* f, EVP_PKEY* key, const char* password) {
+  const EVP_CIPHER* cipher = password != nullptr ? EVP_aes_256_cbc() : nullptr;
+  if (PEM_write_PKCS8PrivateKey(f, key, cipher, nullptr, 0, nullptr, const_cast<char*>(password)) !=
+      1) {
+    throw std::runtime_error("test_pki: cannot write a key");
+  }
+}
+
+// The client side of mutual TLS: a certificate from the test CA, and one from another CA.
+struct ClientPki {
+  ClientCertFiles files;
+
+  ClientPki(X509* ca, EVP_PKEY* ca_key) {
+    EVP_PKEY* key = NewKey();
+    X509* cert = NewCert(key, "stressplan test client", false, nullptr, ca, ca_key, true);
+    EVP_PKEY* other_ca_key = NewKey();
+    X509* other_ca = NewCert(other_ca_key, "another CA", true, nullptr, nullptr, nullptr);
+    EVP_PKEY* other_key = NewKey();
+    X509* other = NewCert(other_key, "stranger", false, nullptr, other_ca, other_ca_key, true);
+    files.cert = TempPem("client-cert", [&](FILE* f) { PEM_write_X509(f, cert); });
+    files.key = TempPem("client-key", [&](FILE* f) { WriteKey(f, key, nullptr); });
+    files.encrypted_key =
+        TempPem("client-key-enc", [&](FILE* f) { WriteKey(f, key, kClientKeyPassword); });
+    files.combined = TempPem("client-both", [&](FILE* f) {
+      WriteKey(f, key, nullptr);
+      PEM_write_X509(f, cert);
+    });
+    files.other_ca_cert = TempPem("stranger-cert", [&](FILE* f) { PEM_write_X509(f, other); });
+    files.other_ca_key = TempPem("stranger-key", [&](FILE* f) { WriteKey(f, other_key, nullptr); });
+    for (X509* c : {cert, other_ca, other}) X509_free(c);
+    for (EVP_PKEY* k : {key, other_ca_key, other_key}) EVP_PKEY_free(k);
+  }
+  ~ClientPki() {
+    for (const std::string* p : {&files.cert, &files.key, &files.encrypted_key, &files.combined,
+                                 &files.other_ca_cert, &files.other_ca_key}) {
+      std::remove(p->c_str());
+    }
+  }
+};
 
 struct Pki {
   EVP_PKEY* ca_key = nullptr;
@@ -74,13 +127,7 @@ struct Pki {
     self_signed = NewCert(server_key, "localhost", false, local, nullptr, nullptr);
     other_name = NewCert(server_key, "stressplan.test", false, "DNS:stressplan.test", ca, ca_key);
 
-    char path[] = "/tmp/stressplan-test-ca-XXXXXX";
-    const int fd = mkstemp(path);
-    if (fd < 0) throw std::runtime_error("test_pki: mkstemp failed");
-    FILE* f = fdopen(fd, "w");
-    PEM_write_X509(f, ca);
-    fclose(f);
-    ca_file = path;
+    ca_file = TempPem("ca", [this](FILE* f) { PEM_write_X509(f, ca); });
   }
   // Keys and certificates stay allocated until exit (reachable, so no leak report): freeing
   // them here could run after OpenSSL's own atexit cleanup.
@@ -95,6 +142,16 @@ Pki& SharedPki() {
 }  // namespace
 
 const std::string& TestCaFile() { return SharedPki().ca_file; }
+
+const ClientCertFiles& TestClientCerts() {
+  static const ClientPki instance(SharedPki().ca, SharedPki().ca_key);
+  return instance.files;
+}
+
+void RequireClientCert(SSL_CTX* ctx) {
+  X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), SharedPki().ca);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+}
 
 SSL_CTX* MakeServerCtx(ServerCert which, int max_version) {
   Pki& p = SharedPki();

@@ -1,7 +1,8 @@
 // Throwaway certificates for the TLS tests, made with OpenSSL's C API when first needed: a CA,
-// and server certificates (EC P-256) it signs or that sign themselves. Nothing touches the
-// network or the system's trust store; the CA certificate is written to a temporary PEM file for
-// the target's ca_file.
+// and server certificates (EC P-256) it signs or that sign themselves; for mutual TLS, a client
+// certificate the CA signs and one a second CA signs. Nothing touches the network or the
+// system's trust store; certificates and keys are written to temporary PEM files for the
+// target's ca_file, client_cert and client_key.
 #pragma once
 
 #include <openssl/ssl.h>
@@ -22,5 +23,21 @@ const std::string& TestCaFile();
 // A new server SSL_CTX presenting `cert`; the caller frees it (SSL_CTX_free). max_version 0
 // allows every version OpenSSL supports; TLS1_2_VERSION makes a TLS 1.2-only server.
 SSL_CTX* MakeServerCtx(ServerCert cert, int max_version = 0);
+
+// Client certificates as PEM files (created once per test process, removed at exit).
+struct ClientCertFiles {
+  std::string cert;           // signed by the test CA (TestCaFile)
+  std::string key;            // its key, unencrypted
+  std::string encrypted_key;  // the same key, encrypted with kClientKeyPassword
+  std::string combined;       // the key, then the certificate, in one file
+  std::string other_ca_cert;  // signed by a second CA that no test server trusts
+  std::string other_ca_key;   // its key
+};
+constexpr const char* kClientKeyPassword = "pw-3c1d9e-client-key";
+const ClientCertFiles& TestClientCerts();
+
+// Makes `ctx` (a server's) require a client certificate issued by the test CA: without one the
+// handshake fails, as with OpenSSL's SSL_VERIFY_FAIL_IF_NO_PEER_CERT.
+void RequireClientCert(SSL_CTX* ctx);
 
 }  // namespace sp::http::test

@@ -554,6 +554,126 @@ TEST_CASE("tls: failures after the handshake", "[tls]") {
   }
 }
 
+// ---- mutual TLS (client_cert) -------------------------------------------------------------
+
+namespace {
+
+// A server (TLS 1.2 only, or any version with max_version 0) that requires a client certificate
+// from the test CA, and answers with the certificate's subject CN.
+CtxPtr ClientCertServerCtx(int max_version) {
+  CtxPtr ctx = ServerCtx(ServerCert::kSignedByCa, max_version);
+  RequireClientCert(ctx.get());
+  return ctx;
+}
+
+ScriptServer::Script AnswerWithClientCn() {
+  return [](Conn& c) {
+    char cn[128] = "(no client certificate)";
+    if (X509* peer = SSL_get_peer_certificate(c.ssl())) {
+      X509_NAME_get_text_by_NID(X509_get_subject_name(peer), NID_commonName, cn, sizeof cn);
+      X509_free(peer);
+    }
+    std::string request;
+    while (c.ReadRequest(&request) && c.Send(FixedResponse(200, cn))) {
+    }
+  };
+}
+
+const char* VersionName(int max_version) { return max_version == TLS1_2_VERSION ? "1.2" : "1.3"; }
+
+}  // namespace
+
+TEST_CASE("tls: client_cert is presented to a server that requires one, on TLS 1.2 and 1.3",
+          "[tls][client_cert]") {
+  for (int max_version : {TLS1_2_VERSION, 0}) {
+    INFO("TLS " << VersionName(max_version));
+    CtxPtr ctx = ClientCertServerCtx(max_version);
+    ScriptServer server(AnswerWithClientCn(), ctx.get());
+    TargetSettings t = Verified(server);
+    t.client_cert = TestClientCerts().cert;
+    t.client_key = TestClientCerts().encrypted_key;
+    t.client_key_password = kClientKeyPassword;
+    t.tls_resume = false;  // a full handshake, with the certificate, on every connection
+    Target target;
+    REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
+    CHECK(target.Preflight() == SP_OK);
+    Worker worker(target);
+    for (uint64_t i = 0; i < 3; ++i) REQUIRE(worker.Submit(i) == SP_OK);
+    REQUIRE(worker.PollUntil(3));
+    for (const Completion& c : worker.completions()) {
+      INFO(c.detail);
+      CHECK(c.result.error == SP_E_NONE);
+    }
+    CHECK(server.requests() == 3);
+    // Preflight's, then one per concurrent request.
+    CHECK(Eventually([&] { return server.handshakes() == 4; }));
+    // The one failure: preflight's TCP probe, which connects and closes without TLS.
+    CHECK(server.handshake_failures() == 1);
+  }
+}
+
+TEST_CASE("tls: a client certificate does no harm with a server that does not ask for one",
+          "[tls][client_cert]") {
+  CtxPtr ctx = ServerCtx(ServerCert::kSignedByCa);
+  ScriptServer server(AnswerWithClientCn(), ctx.get());
+  TargetSettings t = Verified(server);
+  t.client_cert = TestClientCerts().combined;
+  Target target;
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
+  const std::vector<Completion> done = RunSequential(target, 2);
+  for (const Completion& c : done) CHECK(c.result.error == SP_E_NONE);
+}
+
+TEST_CASE("tls: a refused or missing client certificate fails requests as tls_client_cert",
+          "[tls][client_cert]") {
+  struct Case {
+    int max_version;
+    bool other_ca;       // false: no client_cert at all
+    std::string detail;  // what each request reports
+  };
+  const std::string none =
+      "the server requires a client certificate and none is set (client_cert): ";
+  const std::string refused = "the server refused the client certificate: ";
+  const std::vector<Case> cases = {
+      // TLS 1.3: the server's verdict arrives after the client's handshake, on the first read.
+      {0, false, none + "tlsv13 alert certificate required"},
+      {0, true, refused + "tlsv1 alert unknown ca"},
+      // TLS 1.2: in the handshake; OpenSSL servers answer a missing certificate with
+      // handshake_failure, which counts as about the certificate only because one was asked for.
+      {TLS1_2_VERSION, false, none + "sslv3 alert handshake failure"},
+      {TLS1_2_VERSION, true, refused + "tlsv1 alert unknown ca"},
+  };
+  for (const Case& k : cases) {
+    INFO("TLS " << VersionName(k.max_version)
+                << (k.other_ca ? ", another CA's certificate" : ", no certificate"));
+    CtxPtr ctx = ClientCertServerCtx(k.max_version);
+    ScriptServer server(AnswerWithClientCn(), ctx.get());
+    TargetSettings t = Verified(server);
+    if (k.other_ca) {
+      t.client_cert = TestClientCerts().other_ca_cert;
+      t.client_key = TestClientCerts().other_ca_key;
+    }
+    Target target;
+    REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
+    const std::vector<Completion> done = RunSequential(target, 3);
+    for (const Completion& c : done) {
+      CHECK(c.result.error == SP_E_TLS_CLIENT_CERT);
+      CHECK(c.detail == k.detail);
+      CHECK(c.result.status == 0);
+    }
+    CHECK(server.requests() == 0);
+    if (k.max_version == TLS1_2_VERSION) {
+      // Preflight sees a TLS 1.2 refusal in its handshake and stops the run with a hint.
+      REQUIRE(target.Preflight() == SP_ERROR);
+      CHECK_THAT(std::string(target.error().message),
+                 Catch::Contains("failed: " + k.detail + "; set client_cert"));
+    } else {
+      // A TLS 1.3 handshake completes before the verdict: preflight cannot tell.
+      CHECK(target.Preflight() == SP_OK);
+    }
+  }
+}
+
 TEST_CASE("tls: options", "[tls][options]") {
   const sp_plugin_descriptor* d = sp::http::PluginDescriptor();
   auto decl = [d](const std::string& name) -> const sp_option_decl* {
@@ -573,6 +693,13 @@ TEST_CASE("tls: options", "[tls][options]") {
   CHECK(std::string(decl("tls_min_version")->default_value) == "1.2");
   REQUIRE(decl("tls_resume") != nullptr);
   CHECK(std::string(decl("tls_resume")->default_value) == "true");
+  for (const char* path_option : {"client_cert", "client_key"}) {
+    REQUIRE(decl(path_option) != nullptr);
+    CHECK(decl(path_option)->type == SP_OPT_PATH);  // relative to the plan's folder
+    CHECK(decl(path_option)->default_value == nullptr);
+  }
+  REQUIRE(decl("client_key_password") != nullptr);
+  CHECK(decl("client_key_password")->type == SP_OPT_STRING);
 
   auto refused = [](const TargetSettings& t, const std::string& option, const std::string& text) {
     Target target;
