@@ -100,10 +100,29 @@ struct ClientPki {
     files.other_ca_key = TempPem("stranger-key", [&](FILE* f) { WriteKey(f, other_key, nullptr); });
     for (X509* c : {cert, other_ca, other}) X509_free(c);
     for (EVP_PKEY* k : {key, other_ca_key, other_key}) EVP_PKEY_free(k);
+    WriteChained(ca, ca_key);
+  }
+
+  // A leaf whose issuer is an intermediate CA: servers that trust only the test CA accept it
+  // when the intermediate is sent along.
+  void WriteChained(X509* ca, EVP_PKEY* ca_key) {
+    EVP_PKEY* middle_key = NewKey();
+    X509* middle = NewCert(middle_key, "intermediate CA", true, nullptr, ca, ca_key);
+    EVP_PKEY* key = NewKey();
+    X509* leaf = NewCert(key, "chained client", false, nullptr, middle, middle_key, true);
+    files.chained_cert = TempPem("chained-cert", [&](FILE* f) {
+      PEM_write_X509(f, leaf);
+      PEM_write_X509(f, middle);
+    });
+    files.unchained_cert = TempPem("unchained-cert", [&](FILE* f) { PEM_write_X509(f, leaf); });
+    files.chained_key = TempPem("chained-key", [&](FILE* f) { WriteKey(f, key, nullptr); });
+    for (X509* c : {middle, leaf}) X509_free(c);
+    for (EVP_PKEY* k : {middle_key, key}) EVP_PKEY_free(k);
   }
   ~ClientPki() {
-    for (const std::string* p : {&files.cert, &files.key, &files.encrypted_key, &files.combined,
-                                 &files.other_ca_cert, &files.other_ca_key}) {
+    for (const std::string* p :
+         {&files.cert, &files.key, &files.encrypted_key, &files.combined, &files.other_ca_cert,
+          &files.other_ca_key, &files.chained_cert, &files.unchained_cert, &files.chained_key}) {
       std::remove(p->c_str());
     }
   }

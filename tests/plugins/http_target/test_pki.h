@@ -32,6 +32,9 @@ struct ClientCertFiles {
   std::string combined;       // the key, then the certificate, in one file
   std::string other_ca_cert;  // signed by a second CA that no test server trusts
   std::string other_ca_key;   // its key
+  std::string chained_cert;   // signed by an intermediate CA the test CA signs, then that CA
+  std::string unchained_cert;  // the same leaf alone (a server cannot link it to the test CA)
+  std::string chained_key;     // their key
 };
 constexpr const char* kClientKeyPassword = "pw-3c1d9e-client-key";
 const ClientCertFiles& TestClientCerts();

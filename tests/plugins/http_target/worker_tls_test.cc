@@ -612,6 +612,27 @@ TEST_CASE("tls: client_cert is presented to a server that requires one, on TLS 1
   }
 }
 
+TEST_CASE("tls: the intermediate CAs after client_cert's leaf are sent with it",
+          "[tls][client_cert]") {
+  CtxPtr ctx = ClientCertServerCtx(0);  // trusts only the test CA, not the intermediate
+  ScriptServer server(AnswerWithClientCn(), ctx.get());
+  TargetSettings t = Verified(server);
+  t.client_key = TestClientCerts().chained_key;
+  t.client_cert = TestClientCerts().chained_cert;
+  {
+    Target target;
+    REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
+    const std::vector<Completion> done = RunSequential(target, 1);
+    CHECK(done[0].result.error == SP_E_NONE);
+  }
+  t.client_cert = TestClientCerts().unchained_cert;  // the leaf alone: the server cannot verify it
+  Target target;
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
+  const std::vector<Completion> done = RunSequential(target, 1);
+  CHECK(done[0].result.error == SP_E_TLS_CLIENT_CERT);
+  CHECK(done[0].detail == "the server refused the client certificate: tlsv1 alert unknown ca");
+}
+
 TEST_CASE("tls: a client certificate does no harm with a server that does not ask for one",
           "[tls][client_cert]") {
   CtxPtr ctx = ServerCtx(ServerCert::kSignedByCa);
