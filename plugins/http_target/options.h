@@ -28,6 +28,7 @@ enum TargetOption : size_t {
   kCookies,
   kCookiesReset,  // the per-VU cookie jar (cookie_session.h)
   kResolve,       // base_url's host:port -> an address (target_config.h)
+  kMaxRedirects,  // redirects followed per request (redirect.h)
   kTargetOptionCount
 };
 enum RequestOption : size_t {
@@ -40,6 +41,7 @@ enum RequestOption : size_t {
   kRequestRules,  // what is done with the response (dynamic_config.h)
   kRequestCookies,
   kForm,  // a form body (form_body.h)
+  kRequestMaxRedirects,
   kRequestOptionCount
 };
 
