@@ -6,19 +6,21 @@
 
 namespace sp::http {
 
-http1::MessageSink* ResponseTap::Begin(const TapSpec* spec, bool set_cookies) {
+http1::MessageSink* ResponseTap::Begin(const TapSpec* spec, bool set_cookies, bool location) {
   body_.clear();
   over_ = false;
   content_encoding_.clear();
   decoding_ = false;
   set_cookies_.clear();
   keep_set_cookies_ = set_cookies;
+  keep_location_ = location;
+  has_location_ = false;
   if (spec != nullptr && spec->header_names.empty() && !spec->keep_body) spec = nullptr;
   spec_ = spec;
   if (spec == nullptr) {
     values_.clear();
     present_.clear();
-    return set_cookies ? this : nullptr;
+    return set_cookies || location ? this : nullptr;
   }
   values_.resize(spec->header_names.size());
   present_.assign(spec->header_names.size(), 0);
@@ -27,6 +29,10 @@ http1::MessageSink* ResponseTap::Begin(const TapSpec* spec, bool set_cookies) {
 
 void ResponseTap::OnHeader(std::string_view name, std::string_view value) {
   if (keep_set_cookies_ && http1::IEquals(name, "set-cookie")) set_cookies_.emplace_back(value);
+  if (keep_location_ && http1::IEquals(name, "location")) {
+    location_.assign(value);
+    has_location_ = true;
+  }
   if (spec_ == nullptr) return;
   if (spec_->decode && spec_->keep_body && http1::IEquals(name, "content-encoding")) {
     if (!content_encoding_.empty()) content_encoding_.append(", ");
@@ -68,6 +74,7 @@ void ResponseTap::OnBody(const char* data, size_t len) {
 void ResponseTap::OnInterim() {
   std::fill(present_.begin(), present_.end(), 0);
   set_cookies_.clear();
+  has_location_ = false;
   content_encoding_.clear();
   decoding_ = false;
   body_.clear();

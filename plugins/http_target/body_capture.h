@@ -1,7 +1,7 @@
 // What a worker keeps of a response for checks, captures and rules: the header fields they
 // name and, when one of them reads the body, the (decoded) body up to max_body_capture; and,
-// for the VU's cookie jar, every Set-Cookie field. Requests that need none of it keep nothing
-// (the parser gets no sink).
+// for the VU's cookie jar, every Set-Cookie field; for redirects, the Location. Requests that need
+// none of it keep nothing (the parser gets no sink).
 #pragma once
 
 #include <cstdint>
@@ -27,10 +27,10 @@ struct TapSpec {
 class ResponseTap final : public http1::MessageSink {
  public:
   // Prepares for the response to a request with `spec` (nullptr: nothing to keep), keeping its
-  // Set-Cookie fields too when `set_cookies`. Returns the sink to hand the parser, or nullptr
-  // when nothing of the response is needed. Buffers keep their capacity from one response to
-  // the next.
-  http1::MessageSink* Begin(const TapSpec* spec, bool set_cookies = false);
+  // Set-Cookie fields too when `set_cookies`, and its Location when `location`. Returns the sink to
+  // hand the parser, or nullptr when nothing of the response is needed. Buffers keep their capacity
+  // from one response to the next.
+  http1::MessageSink* Begin(const TapSpec* spec, bool set_cookies = false, bool location = false);
 
   void OnHeader(std::string_view name, std::string_view value) override;
   void OnBody(const char* data, size_t len) override;
@@ -44,6 +44,8 @@ class ResponseTap final : public http1::MessageSink {
   bool BodyOverLimit() const { return over_; }
   // Each Set-Cookie field's value, in order (not joined: a cookie's Expires has a comma).
   const std::vector<std::string>& set_cookies() const { return set_cookies_; }
+  // The Location field's value (the last one), or nullptr when none was kept.
+  const std::string* location() const { return has_location_ ? &location_ : nullptr; }
   // At the end of the response: false with *why when a decoded body could not be decoded (an
   // unknown coding, corrupt data, a stream cut short). True when nothing was decoded.
   bool FinishBody(std::string* why);
@@ -52,6 +54,9 @@ class ResponseTap final : public http1::MessageSink {
   const TapSpec* spec_ = nullptr;
   bool keep_set_cookies_ = false;
   std::vector<std::string> set_cookies_;
+  bool keep_location_ = false;
+  bool has_location_ = false;
+  std::string location_;
   std::vector<std::string> values_;  // by spec_->header_names index
   std::vector<uint8_t> present_;
   std::string body_;

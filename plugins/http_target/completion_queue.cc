@@ -32,6 +32,7 @@ void CompletionQueue::Vpush(const Exchange& ex, sp_error_kind error, int status,
   e.result.ttfb_ns = ex.ttfb_ns;
   e.result.bytes_sent = ex.bytes_sent;
   e.result.bytes_received = ex.bytes_received;
+  e.result.redirect = ex.redirect;
   e.event_count = 0;
   e.has_detail = detail_format != nullptr;
   if (e.has_detail) std::vsnprintf(e.detail, sizeof e.detail, detail_format, args);
@@ -44,6 +45,17 @@ void CompletionQueue::AnnotateLast(uint32_t failed_check, const uint32_t* events
   e.result.failed_check = failed_check;
   e.event_count = std::min(event_count, kMaxResultEvents);
   std::copy(events, events + e.event_count, e.events);
+}
+
+void CompletionQueue::FlagLast(uint32_t flags) {
+  if (!queue_.empty()) queue_.back().result.flags = flags;
+}
+
+void CompletionQueue::NoteLast(const std::string& detail) {
+  if (queue_.empty() || queue_.back().has_detail || detail.empty()) return;
+  Entry& e = queue_.back();
+  e.has_detail = true;
+  std::snprintf(e.detail, sizeof e.detail, "%s", detail.c_str());
 }
 
 int CompletionQueue::Deliver(const sp_worker_host& host) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdarg>
+#include <string>
 #include <vector>
 
 #include "plugins/http_target/connection.h"
@@ -32,6 +33,10 @@ class CompletionQueue {
   // Adds the first failed check and the events checks and rules found to the result pushed
   // last (at most kMaxResultEvents events).
   void AnnotateLast(uint32_t failed_check, const uint32_t* events, size_t event_count);
+  // Sets sp_result.flags (SP_RESULT_MORE) of the result pushed last.
+  void FlagLast(uint32_t flags);
+  // Gives the result pushed last `detail` when it has none (and `detail` is not empty).
+  void NoteLast(const std::string& detail);
 
  private:
   struct Entry {

@@ -25,6 +25,8 @@ struct Exchange {
   uint64_t bytes_received = 0;
   uint32_t addresses_tried = 0;  // connect attempts, one per resolved address at most
   bool retried = false;          // already resent once after a stale keep-alive connection
+  uint32_t redirect = 0;         // redirects followed before this exchange (redirect.h)
+  bool body_dropped = false;     // a 301/302/303 hop: the request's multipart body is not sent
   uint32_t vu = 0;               // sp_request.vu and .iteration: templates and captures
   uint64_t iteration = 0;
   // A templated request's bytes, rendered at submit; empty for fixed requests. Its capacity

@@ -7,6 +7,7 @@ namespace sp::http {
 
 HostApi::HostApi(const sp_host_api* api, void* ctx) : ctx_(ctx) {
   if (api == nullptr) return;
+  if (api->abi_major == SP_ABI_VERSION_MAJOR) minor_ = api->abi_minor;
   if (api->struct_size >= offsetof(sp_host_api, now_ns) + sizeof api->now_ns) now_ = api->now_ns;
   if (api->struct_size >= offsetof(sp_host_api, log) + sizeof api->log) log_ = api->log;
 }

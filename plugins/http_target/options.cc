@@ -64,6 +64,10 @@ const sp_option_decl kTargetOptionDecls[kTargetOptionCount] = {
     {"resolve", SP_OPT_JSON, nullptr, 0,
      "Map of \"host:port\" to an IP address, like curl's --resolve: connections to base_url's "
      "host and port go to that address, while Host, SNI and certificate checks keep the name."},
+    {"max_redirects", SP_OPT_INT, "10", 0,
+     "Most redirects (301, 302, 303, 307, 308 to base_url's origin) followed per request, each "
+     "hop reported as a request of its own; one more fails the request with too_many_redirects. "
+     "0: redirects are not followed (the 3xx is the response). At most 1000."},
 };
 
 const sp_option_decl kRequestOptionDecls[kRequestOptionCount] = {
@@ -99,6 +103,8 @@ const sp_option_decl kRequestOptionDecls[kRequestOptionCount] = {
      "as a multipart/form-data body in order, files streamed from disk; instead of body."},
     {"multipart_dir", SP_OPT_PATH, ".", 0,
      "The folder relative multipart file paths start from (default: the plan's folder)."},
+    {"max_redirects", SP_OPT_INT, nullptr, 0,
+     "Most redirects this request follows (default: the target's max_redirects); 0: none."},
 };
 
 }  // namespace sp::http

@@ -31,6 +31,7 @@ enum TargetOption : size_t {
   kCookies,
   kCookiesReset,  // the per-VU cookie jar (cookie_session.h)
   kResolve,       // base_url's host:port -> an address (target_config.h)
+  kMaxRedirects,  // redirects followed per request (redirect.h)
   kTargetOptionCount
 };
 enum RequestOption : size_t {
@@ -45,6 +46,7 @@ enum RequestOption : size_t {
   kForm,  // a form body (form_body.h)
   kMultipart,
   kMultipartDir,  // a multipart/form-data body (multipart_body.h)
+  kRequestMaxRedirects,
   kRequestOptionCount
 };
 

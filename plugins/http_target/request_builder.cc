@@ -117,6 +117,21 @@ bool AddBodyHeaders(const RequestBody& body, std::string_view body_sample, std::
   return true;
 }
 
+// What the worker does around the request: cookies, encodings, redirects.
+bool ReadExchangeOptions(const sp_options* options, const TargetConfig& target,
+                         const HeaderList& headers, const std::string& option, CompiledRequest* out,
+                         OptionError* err) {
+  out->store_cookies = target.cookies;
+  if (const sp_option_value* v = OptionValue(options, kRequestCookies)) {
+    out->store_cookies = v->b != 0;
+  }
+  out->send_cookies = out->store_cookies && FindHeader(headers, "cookie") == nullptr;
+  out->accepts_encoding = FindHeader(headers, "accept-encoding") != nullptr;
+  out->max_redirects = target.max_redirects;
+  const sp_option_value* v = OptionValue(options, kRequestMaxRedirects);
+  return v == nullptr || ReadMaxRedirects(*v, option, "/max_redirects", &out->max_redirects, err);
+}
+
 }  // namespace
 
 bool CompileRequest(const sp_request_spec& spec, size_t index, const TargetConfig& target,
@@ -168,12 +183,7 @@ bool CompileRequest(const sp_request_spec& spec, size_t index, const TargetConfi
   b.append("\r\n").append(body);
   out->name = std::string(spec.name.ptr ? std::string_view(spec.name.ptr, spec.name.len) : "");
   out->head = method == "HEAD";
-  out->store_cookies = target.cookies;
-  if (const sp_option_value* v = OptionValue(&spec.options, kRequestCookies)) {
-    out->store_cookies = v->b != 0;
-  }
-  out->send_cookies = out->store_cookies && FindHeader(headers, "cookie") == nullptr;
-  out->accepts_encoding = FindHeader(headers, "accept-encoding") != nullptr;
+  if (!ReadExchangeOptions(options, target, headers, option, out, err)) return false;
   out->multipart = request_body.multipart;
   if (RequestHasMarkup(path, headers, body)) {
     // A multipart body's length is fixed by its layout: the template keeps its Content-Length.

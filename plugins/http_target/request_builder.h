@@ -31,6 +31,7 @@ struct CompiledRequest {
   bool store_cookies = true;
   // It sends Accept-Encoding: checks, captures and rules read its response bodies decoded.
   bool accepts_encoding = false;
+  uint32_t max_redirects = 10;  // redirects its responses may lead through (redirect.h)
   std::shared_ptr<const RequestTemplate> tmpl;   // set when the bytes are rendered per request
   std::shared_ptr<const ResponseSpec> response;  // checks, captures, rules; null when none apply
 };

@@ -90,6 +90,18 @@ bool ReadResolve(const sp_options* options, TargetConfig* out, OptionError* err)
 
 }  // namespace
 
+bool ReadMaxRedirects(const sp_option_value& v, const std::string& option,
+                      const std::string& pointer, uint32_t* out, OptionError* err) {
+  if (v.i < 0 || v.i > kMaxRedirectsLimit) {
+    *err = {"max_redirects must be between 0 (do not follow redirects) and " +
+                std::to_string(kMaxRedirectsLimit) + ", got " + std::to_string(v.i),
+            option, pointer};
+    return false;
+  }
+  *out = static_cast<uint32_t>(v.i);
+  return true;
+}
+
 bool CompileTargetOptions(const sp_options* options, TargetConfig* out, OptionError* err) {
   const sp_option_value* url = OptionValue(options, kBaseUrl);
   if (url == nullptr || url->s.ptr == nullptr) {
@@ -118,6 +130,9 @@ bool CompileTargetOptions(const sp_options* options, TargetConfig* out, OptionEr
   }
   if (!ReadTlsOptions(options, &out->tls, err)) return false;
   if (!ReadCookieOptions(options, out, err)) return false;
+  if (const sp_option_value* m = OptionValue(options, kMaxRedirects); m != nullptr) {
+    if (!ReadMaxRedirects(*m, "max_redirects", "", &out->max_redirects, err)) return false;
+  }
   return ReadResolve(options, out, err);
 }
 

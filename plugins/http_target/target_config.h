@@ -25,7 +25,13 @@ struct TargetConfig {
   // Where connections go: base_url's host, or the address `resolve` maps its host:port to
   // (Host, SNI and certificate checks keep url.host).
   std::string connect_host;
+  uint32_t max_redirects = 10;  // redirects followed per request (redirect.h)
 };
+
+// A max_redirects value (target or request option) in range: 0 to kMaxRedirectsLimit.
+constexpr int64_t kMaxRedirectsLimit = 1000;
+bool ReadMaxRedirects(const sp_option_value& v, const std::string& option,
+                      const std::string& pointer, uint32_t* out, OptionError* err);
 
 // Reads the values the host resolved against kTargetOptionDecls.
 bool CompileTargetOptions(const sp_options* options, TargetConfig* out, OptionError* err);

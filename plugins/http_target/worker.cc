@@ -329,11 +329,11 @@ void Worker::BeginRequest(Connection* c, uint64_t now) {
   c->deadline_ns = now + instance_.config().response_timeout_ns;
   active_.push_back(c);
   c->write_offset = 0;
-  c->body.Begin(c->ex.request->multipart.get());
+  c->body.Begin(c->ex.body_dropped ? nullptr : c->ex.request->multipart.get());
   c->parser.Reset(c->ex.request->head);
   const ResponseSpec* spec = c->ex.request->response.get();
-  c->parser.SetSink(
-      c->tap.Begin(spec != nullptr ? &spec->tap : nullptr, c->ex.request->store_cookies));
+  c->parser.SetSink(c->tap.Begin(spec != nullptr ? &spec->tap : nullptr,
+                                 c->ex.request->store_cookies, c->ex.request->max_redirects > 0));
   c->carry.clear();
   WriteRequest(c);
 }
@@ -436,6 +436,7 @@ void Worker::CompleteResponse(Connection* c, bool trailing_bytes) {
   const int status = c->parser.status();
   // First, so that captures and later steps see the cookies this response set.
   cookies_.Store(c->ex.vu, c->ex.iteration, c->ex.Bytes(), c->tap.set_cookies());
+  if (FollowsRedirect(c, status, trailing_bytes)) return;  // worker_redirect.cc
   if (std::string why; !c->tap.FinishBody(&why)) {
     // The framing was right but the body its checks read cannot be decoded.
     Fail(c, SP_E_PROTOCOL, "protocol: content decoding: %s", why.c_str());
@@ -452,6 +453,11 @@ void Worker::CompleteResponse(Connection* c, bool trailing_bytes) {
   } else {
     done_.Push(c->ex, StatusKind(status), status, host_fns_.NowNs(), nullptr);
   }
+  done_.NoteLast(redirect_note_);  // a redirect not followed says why
+  Recycle(c, trailing_bytes);
+}
+
+void Worker::Recycle(Connection* c, bool trailing_bytes) {
   ++c->served;
   // A response that came before the whole request was sent (a 413 mid-upload) leaves the
   // connection in the middle of a body: it is closed, not reused.

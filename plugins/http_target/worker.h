@@ -82,6 +82,14 @@ class Worker {
   void OnIdleEvent(Connection* c);
   void OnPeerGone(Connection* c, int err_no, const char* op);
   void CompleteResponse(Connection* c, bool trailing_bytes);
+  // After a complete response: the connection goes idle (keep-alive) or is closed.
+  void Recycle(Connection* c, bool trailing_bytes);
+  // worker_redirect.cc: a redirect to follow, or one too many, completes here (true); a
+  // response that is final goes on to checks (false), redirect_note_ saying why a redirect
+  // was not followed.
+  bool FollowsRedirect(Connection* c, int status, bool trailing_bytes);
+  // The exchange that follows `ex`'s redirect to `target` (ex's response had `status`).
+  Exchange NextHop(const Exchange& ex, int status, const std::string& target, uint64_t now);
   void Fail(Connection* c, sp_error_kind kind, const char* detail_format, ...)
       __attribute__((format(printf, 4, 5)));
   void ExpireTimers(uint64_t now);
@@ -121,6 +129,7 @@ class Worker {
   std::string write_error_;    // why a streamed body could not be read
   CookieSessions cookies_;     // the VUs' cookie jars
   std::string cookie_buffer_;  // a request with its Cookie header, before it moves to the exchange
+  std::string redirect_note_;  // why the last response's redirect was not followed, or ""
 };
 
 }  // namespace sp::http

@@ -2,7 +2,6 @@
 // back in the Cookie header of the same VU's later requests, through the worker and the
 // plugin's vtable, and what the options say turns it off or clears it.
 #include <catch2/catch.hpp>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -11,7 +10,6 @@
 #include "test_host.h"
 
 using namespace sp::http::test;
-using Conn = ScriptServer::Conn;
 
 namespace {
 
@@ -20,30 +18,21 @@ namespace {
 class CookieServer {
  public:
   CookieServer()
-      : server_([this](Conn& c) {
-          std::string request;
-          while (c.ReadRequest(&request)) {
-            Keep(request);
-            if (!c.Send(Answer(RequestPath(request)))) return;
-          }
-        }) {}
+      : server_([](const std::string& request) { return Answer(RequestPath(request)); }) {}
 
   std::string Url() const { return server_.Url(); }
 
   // The Cookie header of the n-th request (0-based), "" when it had none.
   std::string CookieOf(size_t n) const {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (n >= requests_.size()) return "<no request " + std::to_string(n) + ">";
-    const std::string& r = requests_[n];
+    const std::vector<std::string> requests = server_.Requests();
+    if (n >= requests.size()) return "<no request " + std::to_string(n) + ">";
+    const std::string& r = requests[n];
     const size_t at = r.find("\r\nCookie: ");
     if (at == std::string::npos) return "";
     const size_t start = at + 10;
     return r.substr(start, r.find("\r\n", start) - start);
   }
-  size_t Count() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return requests_.size();
-  }
+  size_t Count() const { return server_.Requests().size(); }
 
  private:
   static std::string Answer(const std::string& path) {
@@ -55,14 +44,7 @@ class CookieServer {
     if (path == "/logout") return FixedResponse(200, "out", "Set-Cookie: sid=; Max-Age=0\r\n");
     return FixedResponse(200, "ok");
   }
-  void Keep(const std::string& request) {
-    std::lock_guard<std::mutex> lock(mu_);
-    requests_.push_back(request);
-  }
-
-  mutable std::mutex mu_;
-  std::vector<std::string> requests_;
-  ScriptServer server_;
+  AnsweringServer server_;
 };
 
 RequestSettings Step(const std::string& path) {

@@ -60,10 +60,11 @@ TEST_CASE("descriptor: name, kind, version and option tables", "[options]") {
   CHECK(d->options[3].type == SP_OPT_JSON);
   const auto* vt = static_cast<const sp_target_vtable*>(d->vtable);
   CHECK(vt->struct_size == sizeof(sp_target_vtable));
-  REQUIRE(vt->request_option_count == 11);
-  const char* names[] = {"method", "path",    "headers", "body",      "capture",      "checks",
-                         "rules",  "cookies", "form",    "multipart", "multipart_dir"};
-  for (size_t i = 0; i < 11; ++i) CHECK(std::string(vt->request_options[i].name) == names[i]);
+  REQUIRE(vt->request_option_count == 12);
+  const char* names[] = {"method",    "path",          "headers",      "body",
+                         "capture",   "checks",        "rules",        "cookies",
+                         "form",      "multipart",     "multipart_dir", "max_redirects"};
+  for (size_t i = 0; i < 12; ++i) CHECK(std::string(vt->request_options[i].name) == names[i]);
   for (size_t i = 4; i < 7; ++i) CHECK(vt->request_options[i].type == SP_OPT_JSON);
   CHECK(vt->request_options[sp::http::kRequestCookies].type == SP_OPT_BOOL);
   CHECK(vt->request_options[sp::http::kForm].type == SP_OPT_JSON);
@@ -74,6 +75,11 @@ TEST_CASE("descriptor: name, kind, version and option tables", "[options]") {
   CHECK(std::string(d->options[sp::http::kCookies].name) == "cookies");
   CHECK(std::string(d->options[sp::http::kCookies].default_value) == "true");
   CHECK(std::string(d->options[sp::http::kCookiesReset].default_value) == "never");
+  CHECK(std::string(d->options[sp::http::kMaxRedirects].name) == "max_redirects");
+  CHECK(d->options[sp::http::kMaxRedirects].type == SP_OPT_INT);
+  CHECK(std::string(d->options[sp::http::kMaxRedirects].default_value) == "10");
+  CHECK(vt->request_options[sp::http::kRequestMaxRedirects].type == SP_OPT_INT);
+  CHECK(vt->request_options[sp::http::kRequestMaxRedirects].default_value == nullptr);
   CHECK(std::string(d->options[sp::http::kDataFile].name) == "data_file");
   CHECK(d->options[sp::http::kDataFile].type == SP_OPT_PATH);
   CHECK(std::string(d->options[sp::http::kDataMode].default_value) == "sequential");

@@ -237,6 +237,23 @@ void ScriptServer::Run(int fd, int index) {
 
 // ---- responses ----------------------------------------------------------------------------
 
+AnsweringServer::AnsweringServer(Answer answer)
+    : answer_(std::move(answer)), server_([this](ScriptServer::Conn& c) {
+        std::string request;
+        while (c.ReadRequest(&request)) {
+          {
+            std::lock_guard<std::mutex> lock(mu_);
+            requests_.push_back(request);
+          }
+          if (!c.Send(answer_(request))) return;
+        }
+      }) {}
+
+std::vector<std::string> AnsweringServer::Requests() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return requests_;
+}
+
 std::string FixedResponse(int status, std::string_view body, std::string_view extra_headers) {
   return "HTTP/1.1 " + std::to_string(status) + " Status\r\n" + std::string(extra_headers) +
          "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + std::string(body);

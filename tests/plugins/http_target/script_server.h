@@ -91,6 +91,23 @@ class ScriptServer {
   std::thread acceptor_;
 };
 
+// A plain ScriptServer whose script answers every request of every connection with
+// answer(request) (the whole request as read), keeping the requests in the order they arrived.
+class AnsweringServer {
+ public:
+  using Answer = std::function<std::string(const std::string& request)>;
+  explicit AnsweringServer(Answer answer);
+
+  std::string Url() const { return server_.Url(); }
+  std::vector<std::string> Requests() const;
+
+ private:
+  Answer answer_;
+  mutable std::mutex mu_;
+  std::vector<std::string> requests_;
+  ScriptServer server_;  // last: its threads stop before the members they use go
+};
+
 // An HTTP/1.1 response with a Content-Length body.
 std::string FixedResponse(int status, std::string_view body, std::string_view extra_headers = "");
 // An HTTP/1.1 chunked response carrying `body` in chunks of at most chunk_size bytes.

@@ -74,6 +74,15 @@ sp_option_value DurationValue(const sp_option_decl& decl, uint64_t ns) {
   return v;
 }
 
+sp_option_value IntValue(const sp_option_decl& decl, std::optional<int64_t> i) {
+  sp_option_value v{};
+  v.name = decl.name;
+  v.type = decl.type;
+  v.is_set = i.has_value();
+  v.i = i.value_or(0);
+  return v;
+}
+
 sp_option_value SizeValue(const sp_option_decl& decl, std::optional<uint64_t> bytes) {
   sp_option_value v{};
   v.name = decl.name;
@@ -136,6 +145,7 @@ sp_status Target::Create(const TargetSettings& target,
   target_values[kCookies] = BoolValue(decls[kCookies], target.cookies);
   target_values[kCookiesReset] = StringValue(decls[kCookiesReset], target.cookies_reset);
   target_values[kResolve] = StringValue(decls[kResolve], target.resolve);
+  target_values[kMaxRedirects] = IntValue(decls[kMaxRedirects], target.max_redirects);
   const sp_options target_options{kTargetOptionCount, target_values.data()};
 
   std::vector<std::vector<sp_option_value>> request_values;
@@ -148,19 +158,22 @@ sp_status Target::Create(const TargetSettings& target,
          StringValue(rd[kCapture], r.capture), StringValue(rd[kChecks], r.checks),
          StringValue(rd[kRequestRules], r.rules), BoolValue(rd[kRequestCookies], r.cookies),
          StringValue(rd[kForm], r.form), StringValue(rd[kMultipart], r.multipart),
-         StringValue(rd[kMultipartDir], r.multipart_dir)});
+         StringValue(rd[kMultipartDir], r.multipart_dir),
+         IntValue(rd[kRequestMaxRedirects], r.max_redirects)});
   }
   for (size_t i = 0; i < requests.size(); ++i) {
     specs.push_back({{requests[i].name.data(), requests[i].name.size()},
                      {request_values[i].size(), request_values[i].data()}});
   }
   // check_options (ABI 1.2) on the same values first: tests compare its verdict with create's.
+  host_api_ = kHost;
+  host_api_.abi_minor = target.host_abi_minor;
   check_error_ = sp_error{};
-  check_status_ = Vtable()->check_options(&kHost, nullptr, &target_options, specs.data(),
+  check_status_ = Vtable()->check_options(&host_api_, nullptr, &target_options, specs.data(),
                                           specs.size(), &check_error_);
   error_ = sp_error{};
-  return Vtable()->create(&kHost, nullptr, &target_options, specs.data(), specs.size(), &instance_,
-                          &error_);
+  return Vtable()->create(&host_api_, nullptr, &target_options, specs.data(), specs.size(),
+                          &instance_, &error_);
 }
 
 sp_status Target::Preflight() {

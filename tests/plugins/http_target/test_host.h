@@ -39,6 +39,9 @@ struct TargetSettings {
   std::optional<bool> cookies;
   std::optional<std::string> cookies_reset;
   std::optional<std::string> resolve;  // JSON
+  std::optional<int64_t> max_redirects;
+  // The minor of the host's ABI the target is created by (an older host: fewer features).
+  uint16_t host_abi_minor = SP_ABI_VERSION_MINOR;
 };
 
 struct RequestSettings {
@@ -54,6 +57,7 @@ struct RequestSettings {
   std::optional<std::string> form;  // JSON
   std::optional<std::string> multipart;      // JSON
   std::optional<std::string> multipart_dir;  // path (unset: the declared default ".")
+  std::optional<int64_t> max_redirects;
 };
 
 // The name the test host interned as `id` ("" if none): check and event names in results.
@@ -79,6 +83,7 @@ class Target {
 
  private:
   void* instance_ = nullptr;
+  sp_host_api host_api_{};  // the host table the instance holds on to
   sp_error error_{};
   sp_status check_status_ = SP_OK;
   sp_error check_error_{};
