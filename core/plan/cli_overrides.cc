@@ -81,6 +81,14 @@ bool ApplyCliOverrides(const LoadOptions& options, const ParsedCliFlags& parsed,
   }
   Profile& profile = it->second;
 
+  if ((options.users || parsed.duration) && !profile.workloads.empty()) {
+    return AddError(
+        errors, Flag(options.users ? "--users" : "--duration"), "",
+        "profile \"" + Excerpt(plan->profile) +
+            "\" has workloads; --users and --duration replace the stages of a profile written "
+            "with stages: - shape a workload with --set profiles." +
+            Excerpt(plan->profile) + ".workloads.NAME.stages.0.users=N (or .duration=T) instead");
+  }
   if (options.users || parsed.duration) {
     Stage stage;
     // --duration alone keeps the model of the profile: an all-open profile becomes one open
@@ -107,9 +115,13 @@ bool ApplyCliOverrides(const LoadOptions& options, const ParsedCliFlags& parsed,
     profile.stages.assign(1, stage);
   }
   if (parsed.spawn_rate) {
-    for (Stage& stage : profile.stages) {
-      if (!stage.open()) stage.spawn_rate = *parsed.spawn_rate;
-    }
+    auto set_spawn_rate = [&](std::vector<Stage>* stages) {
+      for (Stage& stage : *stages) {
+        if (!stage.open()) stage.spawn_rate = *parsed.spawn_rate;
+      }
+    };
+    set_spawn_rate(&profile.stages);
+    for (Workload& w : profile.workloads) set_spawn_rate(&w.stages);
   }
   return true;
 }

@@ -1,8 +1,10 @@
 // The load-shaping command-line flags, applied to a built Plan:
 //   --profile NAME     selects the profile (instead of the plan's `profile:`)
 //   --users N          \ replace the selected profile's stages by one stage of N users
-//   --duration T       / (default: its max users) for T (default: its total duration)
-//   --spawn-rate R     sets spawn_rate on every stage of the selected profile
+//   --duration T       / (default: its max users) for T (default: its total duration);
+//                        refused for a profile with workloads
+//   --spawn-rate R     sets spawn_rate on every closed stage of the selected profile (of
+//                      every workload)
 // (--host is a tree edit, applied with --set; see plan_loader.cc.)
 #pragma once
 

@@ -68,25 +68,6 @@ struct Stage {
   bool open() const { return rate.has_value(); }
 };
 
-struct Profile {
-  std::string name;
-  std::string description;
-  std::vector<Stage> stages;  // at least one
-  Location loc;
-};
-
-// A process the run starts before load and stops after it (e.g. the demo target).
-struct Service {
-  std::string name;
-  std::vector<std::string> command;  // argv; command[0] resolved through PATH or the plan's folder
-  std::map<std::string, std::string> env;  // added to the inherited environment
-  std::string workdir;  // absolute; default: the plan's folder
-  std::string health_url;  // http://host:port/path polled until it answers 2xx; empty: none
-  Duration start_timeout{std::chrono::seconds(10)};
-  Duration stop_timeout{std::chrono::seconds(5)};  // SIGTERM, then SIGKILL after this
-  Location loc;
-};
-
 // A pass/fail criterion (docs/plan.md, "thresholds"). Values are held in the metric's unit:
 // milliseconds for latency and service time, a ratio 0..1 for error_rate and checks, per
 // second for rps, a count otherwise.
@@ -98,12 +79,51 @@ struct Threshold {
   double value = 0;
   std::string value_text;  // "500ms", "1%"
   std::string request;    // scope: a "scenario/request" step name; empty = the whole run
+  std::string workload;   // scope: one of the selected profile's workloads; empty = all
+  Location workload_loc;  // where `workload:` was written (checked once the profile is chosen)
+  std::string workload_key;  // ... and its plan key, "thresholds.2.workload"
   Duration window{0};     // > 0: must hold over every `window` of the run ("for 10s")
   bool abort_on_fail = false;  // stop the run at the first failure
   Location loc;
   // Set by --mode and by chaos steps that cannot run (core/run/run_mode.cc): why this run
   // cannot judge it. A skipped threshold is reported as such and never fails the run.
   std::string skip_reason;
+};
+
+// One of a profile's workloads (docs/plan.md, "workloads"): its own mix of scenarios and its
+// own stages, starting `start` after the run's start, on the same load threads as the others.
+// A profile written with `stages:` is one workload without a name (WorkloadsOf, profiles.h).
+struct Workload {
+  std::string name;  // empty: the one workload of a `stages:` profile
+  // The scenarios it runs, each with its weight, in the plan's order; empty: every scenario
+  // with its own weight.
+  std::vector<std::pair<std::string, double>> mix;
+  Duration start{0};          // after the run's start
+  std::vector<Stage> stages;  // at least one
+  // Its own `thresholds:`, scoped to it; added to Plan::thresholds when its profile is the
+  // one selected (CheckThresholdScopes, threshold_schema.h).
+  std::vector<Threshold> thresholds;
+  Location loc;
+};
+
+struct Profile {
+  std::string name;
+  std::string description;
+  std::vector<Stage> stages;        // `stages:`: at least one; empty when the profile has workloads
+  std::vector<Workload> workloads;  // `workloads:`: at least one; empty when it has stages
+  Location loc;
+};
+
+// A process the run starts before load and stops after it (e.g. the demo target).
+struct Service {
+  std::string name;
+  std::vector<std::string> command;  // argv; command[0] resolved through PATH or the plan's folder
+  std::map<std::string, std::string> env;  // added to the inherited environment
+  std::string workdir;                     // absolute; default: the plan's folder
+  std::string health_url;  // http://host:port/path polled until it answers 2xx; empty: none
+  Duration start_timeout{std::chrono::seconds(10)};
+  Duration stop_timeout{std::chrono::seconds(5)};  // SIGTERM, then SIGKILL after this
+  Location loc;
 };
 
 // A `secrets:` entry. A value shorter than kMinSecretLength is refused when the plan is

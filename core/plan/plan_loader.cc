@@ -11,6 +11,7 @@
 #include "core/plan/probe_check.h"
 #include "core/plan/set_override.h"
 #include "core/plan/substitute.h"
+#include "core/plan/threshold_schema.h"
 #include "core/plan/typed_value.h"
 #include "core/plan/yaml_loader.h"
 
@@ -100,6 +101,7 @@ bool Process(Value root, const std::string& file, const std::string& dir, const 
     return false;
   }
   if (!ApplyCliOverrides(options, flags, profile_loc, &result, errors)) return false;
+  if (!CheckThresholdScopes(&result, errors)) return false;
   if (!CheckProbesAndObservers(result, errors)) return false;
   // A step past the end of the plan's own profile is a mistake in the plan; past the end of
   // a run shortened by a flag it is skipped (a quick --duration 10s of a chaos plan).

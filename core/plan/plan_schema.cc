@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "core/plan/suggest.h"
-#include "core/plan/threshold.h"
 
 #include <cctype>
 #include <cmath>
@@ -13,8 +12,10 @@
 
 #include "core/plan/chaos_schema.h"
 #include "core/plan/limits.h"
+#include "core/plan/profile_schema.h"
 #include "core/plan/profiles.h"
 #include "core/plan/schema_reader.h"
+#include "core/plan/threshold_schema.h"
 #include "core/plan/typed_value.h"
 
 namespace sp::plan {
@@ -68,7 +69,8 @@ class Schema : public SchemaReader {
       Missing(root, "scenarios", "a list of at least one scenario");
     }
 
-    if (const Value* v = Get(root, "profiles")) Profiles(*v);
+    if (const Value* v = Get(root, "profiles"))
+      Track(BuildProfiles(*v, zero_weight_, plan_, errors_));
 
     if (const Value* v = Get(root, "profile")) {
       *profile_loc = v->loc;
@@ -89,7 +91,9 @@ class Schema : public SchemaReader {
         }
       }
     }
-    if (const Value* v = Get(root, "thresholds")) Thresholds(*v);
+    if (const Value* v = Get(root, "thresholds")) {
+      Track(BuildThresholds(*v, "thresholds", *plan_, "", &plan_->thresholds, errors_));
+    }
     if (const Value* v = Get(root, "secrets")) Secrets(*v);
     // After services and scenarios: chaos steps refer to services and proxies by name.
     Track(BuildChaos(root, plan_, errors_));
@@ -113,56 +117,6 @@ class Schema : public SchemaReader {
   }
 
  private:
-  // thresholds: a list of "METRIC OP VALUE [for WINDOW]" strings, or maps
-  // {threshold: "...", request: scenario/request, abort_on_fail: true}.
-  void Thresholds(const Value& v) {
-    if (!IsList(v, "thresholds", "a list of thresholds (e.g. [\"latency.p95 < 500ms\"])")) return;
-    std::vector<std::string> steps;
-    for (const auto& sc : plan_->scenarios) {
-      for (const auto& r : sc.requests) steps.push_back(sc.name + "/" + r.name);
-    }
-    for (size_t i = 0; i < v.items.size(); ++i) {
-      const Value& item = v.items[i];
-      const std::string key = Index("thresholds", i);
-      Threshold t;
-      t.loc = item.loc;
-      const Value* expr = &item;
-      if (item.is_map()) {
-        Track(CheckKeys(item, key, {"threshold", "request", "abort_on_fail"}, "a threshold", errors_));
-        expr = Get(item, "threshold");
-        if (expr == nullptr) {
-          Missing(item, "threshold", "the expression, e.g. threshold: \"latency.p95 < 500ms\"", key);
-          continue;
-        }
-        if (const Value* r = Get(item, "request")) {
-          if (Text(*r, JoinKey(key, "request"), &t.request) &&
-              std::find(steps.begin(), steps.end(), t.request) == steps.end()) {
-            Fail(r->loc, JoinKey(key, "request"),
-                 "no request step \"" + t.request + "\"" + DidYouMean(t.request, steps) +
-                     "; steps are named scenario/request: " + JoinNames(steps));
-          }
-        }
-        if (const Value* a = Get(item, "abort_on_fail")) {
-          Track(ReadBool(*a, JoinKey(key, "abort_on_fail"), &t.abort_on_fail, errors_));
-        }
-      }
-      std::string text, err;
-      const std::string ekey = item.is_map() ? JoinKey(key, "threshold") : key;
-      if (!Text(*expr, ekey, &text)) continue;
-      if (!ParseThreshold(text, &t, &err)) {
-        Fail(expr->loc, ekey, err);
-        continue;
-      }
-      t.loc = expr->loc;
-      if (t.abort_on_fail && IsRunEndMetric(t.metric)) {
-        Fail(item.loc, JoinKey(key, "abort_on_fail"),
-             t.metric + " is only known at the end of the run, so it cannot stop the run early");
-        continue;
-      }
-      plan_->thresholds.push_back(std::move(t));
-    }
-  }
-
   void Plugins(const Value& v) {
     if (!IsList(v, "plugins", "a list of folders (e.g. [./build/lib/extra])")) return;
     for (size_t i = 0; i < v.items.size(); ++i) {
@@ -258,7 +212,11 @@ class Schema : public SchemaReader {
       return;
     }
     for (Scenario& s : all) {
-      if (s.weight > 0) plan_->scenarios.push_back(std::move(s));
+      if (s.weight > 0) {
+        plan_->scenarios.push_back(std::move(s));
+      } else {
+        zero_weight_.insert(s.name);
+      }
     }
   }
 
@@ -332,157 +290,6 @@ class Schema : public SchemaReader {
       }
       s->requests.push_back(std::move(req));
     }
-  }
-
-  void Profiles(const Value& v) {
-    if (!IsMap(v, "profiles", "a map of profile names to profiles")) return;
-    for (const auto& [name, p] : v.entries) {
-      const std::string key = JoinKey("profiles", name);
-      // Replaces a built-in of the same name. Inserted before it is checked, so that when it
-      // has errors (and the plan fails anyway) `profile: <name>` is not also reported unknown.
-      Profile& profile = plan_->profiles[name];
-      profile = Profile{};
-      profile.name = name;
-      profile.loc = p.loc;
-      if (!IsMap(p, key, "a profile (a map with stages:)")) continue;
-      Track(CheckKeys(p, key, {"description", "stages"}, "a profile", errors_));
-      if (const Value* d = Get(p, "description")) Text(*d, JoinKey(key, "description"), &profile.description);
-      const Value* stages = Get(p, "stages");
-      const std::string skey = JoinKey(key, "stages");
-      if (!stages) {
-        Missing(p, "stages", "a list of at least one stage ({duration: 30s, users: 10})", key);
-        continue;
-      }
-      if (!IsList(*stages, skey, "a list of stages")) continue;
-      if (stages->items.empty()) {
-        Fail(stages->loc, skey, "needs at least one stage");
-        continue;
-      }
-      Duration total{0};
-      for (size_t i = 0; i < stages->items.size(); ++i) {
-        Stage stage;
-        if (!StageValue(stages->items[i], Index(skey, i), &stage)) continue;
-        // Each stage is at most limits::kMaxDuration, so this sum cannot overflow before
-        // the check stops it.
-        total += stage.duration;
-        if (total > limits::kMaxDuration) {
-          const Value* d = Get(stages->items[i], "duration");
-          Fail(d ? d->loc : stage.loc, JoinKey(Index(skey, i), "duration"),
-               "the profile's stages add up to more than " + std::string(limits::kMaxDurationText) +
-                   " here, the longest a profile may run");
-          break;
-        }
-        profile.stages.push_back(stage);
-      }
-    }
-  }
-
-  bool StageValue(const Value& v, const std::string& key, Stage* stage) {
-    const bool before = ok_;
-    ok_ = true;
-    stage->loc = v.loc;
-    if (IsMap(v, key, "a stage (a map with duration: and users: or rate:)")) {
-      Track(CheckKeys(v, key,
-                      {"duration", "users", "spawn_rate", "iterations", "rate", "ramp_to",
-                       "max_concurrency"},
-                      "a stage", errors_));
-      if (const Value* d = Get(v, "duration")) {
-        Dur(*d, JoinKey(key, "duration"), &stage->duration, /*positive=*/true);
-      } else {
-        Missing(v, "duration", "how long the stage lasts (e.g. 30s)", key);
-      }
-      const Value* u = Get(v, "users");
-      const Value* r = Get(v, "rate");
-      if (u && r) {
-        Fail(r->loc, JoinKey(key, "rate"),
-             "a stage is either closed (users:) or open (rate:), not both; the users line is " +
-                 std::to_string(u->loc.line));
-      } else if (!u && !r) {
-        Missing(v, "users", "the number of users (closed model) or rate: iterations per second (open model)", key);
-      }
-      if (u) ClosedStage(v, *u, key, stage);
-      if (r) OpenStage(v, *r, key, stage);
-    }
-    const bool good = ok_;
-    ok_ = before && good;
-    return good;
-  }
-
-  // Keys that belong to the other model are refused with a pointer to the one that does.
-  void OnlyWith(const Value& v, const char* name, const char* model, const std::string& key) {
-    if (const Value* x = Get(v, name)) {
-      Fail(x->loc, JoinKey(key, name), std::string("only applies to ") + model + " stages");
-    }
-  }
-
-  void ClosedStage(const Value& v, const Value& u, const std::string& key, Stage* stage) {
-    int64_t users = 0;
-    if (Int(u, JoinKey(key, "users"), &users)) {
-      if (users < 0 || users > limits::kMaxUsers) {
-        Fail(u.loc, JoinKey(key, "users"),
-             "must be between 0 and " + std::to_string(limits::kMaxUsers) + ", got " + Excerpt(u.scalar));
-      } else {
-        stage->users = static_cast<int>(users);
-      }
-    }
-    if (const Value* r = Get(v, "spawn_rate")) {
-      double rate = 0;
-      if (Track(ReadRate(*r, JoinKey(key, "spawn_rate"), &rate, errors_))) {
-        if (rate <= 0) {
-          Fail(r->loc, JoinKey(key, "spawn_rate"),
-               "must be more than 0 users per second (leave it out to start users at once)");
-        } else {
-          stage->spawn_rate = rate;
-        }
-      }
-    }
-    if (const Value* it = Get(v, "iterations")) {
-      int64_t n = 0;
-      if (Int(*it, JoinKey(key, "iterations"), &n)) {
-        if (n < 1) {
-          Fail(it->loc, JoinKey(key, "iterations"), "must be at least 1 (leave it out to end by duration)");
-        } else {
-          stage->iterations = static_cast<uint64_t>(n);
-        }
-      }
-    }
-    OnlyWith(v, "ramp_to", "open (rate:)", key);
-    OnlyWith(v, "max_concurrency", "open (rate:)", key);
-  }
-
-  void OpenStage(const Value& v, const Value& r, const std::string& key, Stage* stage) {
-    double rate = 0;
-    if (Track(ReadRate(r, JoinKey(key, "rate"), &rate, errors_))) {
-      if (rate <= 0) {
-        Fail(r.loc, JoinKey(key, "rate"), "must be more than 0 iterations per second (e.g. 200/s)");
-      } else {
-        stage->rate = rate;
-      }
-    }
-    if (const Value* t = Get(v, "ramp_to")) {
-      double to = 0;
-      if (Track(ReadRate(*t, JoinKey(key, "ramp_to"), &to, errors_))) {
-        if (to < 0) {
-          Fail(t->loc, JoinKey(key, "ramp_to"), "must be 0 or more iterations per second");
-        } else {
-          stage->ramp_to = to;
-        }
-      }
-    }
-    stage->max_concurrency = 1000;
-    if (const Value* c = Get(v, "max_concurrency")) {
-      int64_t n = 0;
-      if (Int(*c, JoinKey(key, "max_concurrency"), &n)) {
-        if (n < 1 || n > limits::kMaxUsers) {
-          Fail(c->loc, JoinKey(key, "max_concurrency"),
-               "must be between 1 and " + std::to_string(limits::kMaxUsers) + ", got " + Excerpt(c->scalar));
-        } else {
-          stage->max_concurrency = static_cast<int>(n);
-        }
-      }
-    }
-    OnlyWith(v, "spawn_rate", "closed (users:)", key);
-    OnlyWith(v, "iterations", "closed (users:)", key);
   }
 
   void Reporters(const Value& v) {
@@ -578,6 +385,7 @@ class Schema : public SchemaReader {
   }
 
   Plan* plan_;
+  std::set<std::string> zero_weight_;  // scenarios left out for their weight 0
 };
 
 }  // namespace

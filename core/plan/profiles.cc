@@ -49,10 +49,28 @@ std::map<std::string, Profile> BuiltinProfiles() {
   return profiles;
 }
 
+std::vector<Workload> WorkloadsOf(const Profile& profile) {
+  if (!profile.workloads.empty()) return profile.workloads;
+  Workload one;
+  one.stages = profile.stages;
+  one.loc = profile.loc;
+  return {one};
+}
+
 Duration TotalDuration(const Profile& profile) {
-  Duration total{0};
-  for (const Stage& s : profile.stages) total += s.duration;
-  return total;
+  Duration end{0};
+  for (const Workload& w : WorkloadsOf(profile)) {
+    Duration total = w.start;
+    for (const Stage& s : w.stages) total += s.duration;
+    end = std::max(end, total);
+  }
+  return end;
+}
+
+int MaxSlots(const std::vector<Stage>& stages) {
+  int slots = 0;
+  for (const Stage& s : stages) slots = std::max(slots, s.open() ? s.max_concurrency : s.users);
+  return slots;
 }
 
 int MaxUsers(const Profile& profile) {

@@ -60,10 +60,37 @@ void PrintTotals(FILE* out, const RunEnd& end, const metrics::Recorder& t) {
                  Ms(sv.max()));
   }
   for (const StageResult& r : end.stages) {
-    if (r.open) {
+    if (r.open && r.workload.empty()) {
       std::fprintf(out, "  stage %zu       open: %.1f/s planned, %.1f/s started, %llu dropped\n",
                    r.index, r.planned_rate, r.achieved_rate,
                    static_cast<unsigned long long>(r.dropped));
+    }
+  }
+}
+
+// A profile with `workloads:`: a line per workload (requests, errors, latency, iterations),
+// then its open stages' rates.
+void PrintWorkloads(FILE* out, const RunEnd& end) {
+  for (const WorkloadResult& w : end.workloads) {
+    const metrics::StageStats& st = w.stats;
+    std::fprintf(
+        out,
+        "  workload %s (from %.1fs): requests %llu (%.1f/s), errors %llu (%.2f%%), "
+        "p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, iterations %llu, dropped %llu\n",
+        w.name.c_str(), w.start_s, static_cast<unsigned long long>(st.requests),
+        w.duration_s > 0 ? static_cast<double>(st.requests) / w.duration_s : 0.0,
+        static_cast<unsigned long long>(st.errors),
+        st.requests ? 100.0 * static_cast<double>(st.errors) / static_cast<double>(st.requests)
+                    : 0.0,
+        Ms(st.latency.Percentile(50)), Ms(st.latency.Percentile(95)), Ms(st.latency.Percentile(99)),
+        static_cast<unsigned long long>(st.iterations_completed),
+        static_cast<unsigned long long>(st.dropped));
+    for (const StageResult& r : end.stages) {
+      if (r.open && r.workload == w.name) {
+        std::fprintf(out, "    stage %zu     open: %.1f/s planned, %.1f/s started, %llu dropped\n",
+                     r.workload_stage, r.planned_rate, r.achieved_rate,
+                     static_cast<unsigned long long>(r.dropped));
+      }
     }
   }
 }
@@ -101,11 +128,12 @@ void PrintThresholds(FILE* out, const RunEnd& end) {
   std::fprintf(out, "  thresholds\n");
   for (const ThresholdResult& r : end.thresholds) {
     const plan::Threshold& th = *r.threshold;
+    const std::string scope = th.workload.empty() ? th.request : "workload " + th.workload;
     std::fprintf(out, "    %s %s%s%s: %s\n",
                  r.skipped  ? "skip"
                  : r.passed ? "pass"
                             : "FAIL",
-                 th.text.c_str(), th.request.empty() ? "" : " for ", th.request.c_str(),
+                 th.text.c_str(), scope.empty() ? "" : " for ", scope.c_str(),
                  ThresholdObserved(r).c_str());
   }
 }
@@ -163,6 +191,7 @@ void Console::PrintSummary(const RunEnd& end, const metrics::Recorder& t,
   std::fprintf(out_, "\nstressplan: %s, profile %s: %s in %.1fs\n", info_.plan->name.c_str(),
                info_.plan->profile.c_str(), RunStatusName(end.status), end.duration_s);
   PrintTotals(out_, end, t);
+  PrintWorkloads(out_, end);
   PrintCounts(out_, t, names);
   PrintThresholds(out_, end);
   PrintChaos(out_, end);
@@ -175,20 +204,32 @@ void Console::Tick(const SnapshotData& s, const metrics::Recorder& interval,
   if (quiet_) return;
   if (!tty_ && s.second % 10 != 0) return;
   char load[64];
-  if (s.planned_rate > 0) {
+  if (!s.workloads.empty()) {
+    // Several workloads: their users and open iterations together, and their rates.
+    std::snprintf(load, sizeof load, "users+running %d, planned users %d, rate %.0f/s",
+                  s.active_users, s.planned_users, s.planned_rate);
+  } else if (s.planned_rate > 0) {
     std::snprintf(load, sizeof load, "rate %.0f/s, %d running", s.planned_rate, s.active_users);
   } else {
     std::snprintf(load, sizeof load, "users %d/%d", s.active_users, s.planned_users);
   }
+  char where[64];
+  if (s.workloads.empty()) {
+    std::snprintf(where, sizeof where, "stage %zu/%zu", std::min(s.stage + 1, info_.stage_count),
+                  info_.stage_count);
+  } else {
+    const size_t running = static_cast<size_t>(
+        std::count_if(s.workloads.begin(), s.workloads.end(),
+                      [](const WorkloadSnapshot& w) { return w.started && !w.over; }));
+    std::snprintf(where, sizeof where, "workloads %zu/%zu running", running, s.workloads.size());
+  }
   char line[256];
-  std::snprintf(line, sizeof line,
-                "[%5.0fs/%.0fs] stage %zu/%zu  %s  %llu req/s  p95 %.1f ms  errors %llu (total %llu)",
-                s.elapsed_s, static_cast<double>(info_.planned_total_ns) / 1e9,
-                std::min(s.stage + 1, info_.stage_count), info_.stage_count, load,
-                static_cast<unsigned long long>(interval.requests()),
-                Ms(interval.latency().Percentile(95)),
-                static_cast<unsigned long long>(interval.errors()),
-                static_cast<unsigned long long>(total.errors()));
+  std::snprintf(
+      line, sizeof line, "[%5.0fs/%.0fs] %s  %s  %llu req/s  p95 %.1f ms  errors %llu (total %llu)",
+      s.elapsed_s, static_cast<double>(info_.planned_total_ns) / 1e9, where, load,
+      static_cast<unsigned long long>(interval.requests()), Ms(interval.latency().Percentile(95)),
+      static_cast<unsigned long long>(interval.errors()),
+      static_cast<unsigned long long>(total.errors()));
   std::string text = line;
   if (!s.active_chaos.empty()) {
     text += "  chaos:";

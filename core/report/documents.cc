@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/plan/json_value.h"
+#include "core/plan/profiles.h"
 #include "core/report/redact.h"
 
 namespace sp::report {
@@ -56,27 +57,64 @@ double Rate(uint64_t n, uint64_t d) { return d ? static_cast<double>(n) / static
 
 double Ms(uint64_t ns) { return std::round(static_cast<double>(ns) / 1e3) / 1e3; }
 
+namespace {
+
+// One planned stage of run_start; `index` among the run's stages.
+json PlannedStage(const plan::Stage& s, size_t index, uint64_t start_ns) {
+  json st{{"index", index},
+          {"model", s.open() ? "open" : "closed"},
+          {"start_s", start_ns / 1e9},
+          {"duration_s", static_cast<double>(s.duration.count()) / 1e9}};
+  if (s.open()) {
+    st["rate"] = *s.rate;
+    if (s.ramp_to) st["ramp_to"] = *s.ramp_to;
+    st["max_concurrency"] = s.max_concurrency;
+  } else {
+    st["users"] = s.users;
+    if (s.spawn_rate) st["spawn_rate"] = *s.spawn_rate;
+    if (s.iterations) st["iterations"] = s.iterations;
+  }
+  return st;
+}
+
+// The planned stages of every workload, numbered one after the other in the profile's order
+// (a stage of a named workload says which, and its index within it), and (a profile with
+// `workloads:`) each workload's plan.
+void AddPlannedLoad(const plan::Plan& p, json* d) {
+  json stages = json::array();
+  json workloads = json::array();
+  for (const plan::Workload& w : plan::WorkloadsOf(p.profiles.at(p.profile))) {
+    json indexes = json::array();
+    uint64_t offset = static_cast<uint64_t>(w.start.count());
+    for (size_t i = 0; i < w.stages.size(); ++i) {
+      json st = PlannedStage(w.stages[i], stages.size(), offset);
+      offset += static_cast<uint64_t>(w.stages[i].duration.count());
+      if (!w.name.empty()) {
+        st["workload"] = w.name;
+        st["workload_stage"] = i;
+      }
+      indexes.push_back(stages.size());
+      stages.push_back(st);
+    }
+    if (w.name.empty()) continue;
+    json mix = json::object();
+    for (const auto& [name, weight] : w.mix) mix[name] = weight;
+    if (w.mix.empty()) {
+      for (const auto& sc : p.scenarios) mix[sc.name] = sc.weight;
+    }
+    workloads.push_back({{"name", w.name},
+                         {"start_s", static_cast<double>(w.start.count()) / 1e9},
+                         {"scenarios", mix},
+                         {"stages", indexes}});
+  }
+  (*d)["stages"] = stages;
+  if (!workloads.empty()) (*d)["workloads"] = workloads;
+}
+
+}  // namespace
+
 std::string RunStartDocument(const RunInfo& info) {
   const plan::Plan& p = *info.plan;
-  json stages = json::array();
-  const plan::Profile& prof = p.profiles.at(p.profile);
-  uint64_t offset = 0;
-  for (size_t i = 0; i < prof.stages.size(); ++i) {
-    const plan::Stage& s = prof.stages[i];
-    json st{{"index", i}, {"model", s.open() ? "open" : "closed"}, {"start_s", offset / 1e9},
-            {"duration_s", static_cast<double>(s.duration.count()) / 1e9}};
-    offset += static_cast<uint64_t>(s.duration.count());
-    if (s.open()) {
-      st["rate"] = *s.rate;
-      if (s.ramp_to) st["ramp_to"] = *s.ramp_to;
-      st["max_concurrency"] = s.max_concurrency;
-    } else {
-      st["users"] = s.users;
-      if (s.spawn_rate) st["spawn_rate"] = *s.spawn_rate;
-      if (s.iterations) st["iterations"] = s.iterations;
-    }
-    stages.push_back(st);
-  }
   json scenarios = json::array();
   for (const auto& s : p.scenarios) {
     json reqs = json::array();
@@ -90,7 +128,7 @@ std::string RunStartDocument(const RunInfo& info) {
   d["started_at"] = info.started_at;
   d["stressplan_version"] = info.version;
   d["load_threads"] = info.threads;
-  d["stages"] = stages;
+  AddPlannedLoad(p, &d);
   d["scenarios"] = scenarios;
   d["planned_duration_s"] = info.planned_total_ns / 1e9;
   // The configuration the run used, for whoever reads the report later; credential-like
@@ -130,6 +168,20 @@ std::string SnapshotDocument(const SnapshotData& s, const metrics::Recorder& r,
   d["status_codes"] = StatusCodes(r);
   d["events"] = NamedCounts(r.events(), names);
   d["chaos"] = s.active_chaos;
+  if (!s.workloads.empty()) {
+    json workloads = json::array();
+    for (const WorkloadSnapshot& w : s.workloads) {
+      json entry{{"name", w.name},
+                 {"state", !w.started ? "waiting"
+                           : w.over   ? "over"
+                                      : "running"},
+                 {"stage", w.stage},
+                 {"users", {{"planned", w.planned_users}, {"active", w.active_users}}}};
+      if (w.planned_rate > 0) entry["planned_rate"] = w.planned_rate;
+      workloads.push_back(entry);
+    }
+    d["workloads"] = workloads;
+  }
   return Dump(d);
 }
 
@@ -267,6 +319,10 @@ json StageDocument(const StageResult& r) {
            {{"load_threads_busy_avg", r.cpu_busy_avg}, {"load_threads_busy_max", r.cpu_busy_max}}},
           {"trustworthy", r.problems.empty()},
           {"problems", r.problems}};
+  if (!r.workload.empty()) {
+    st["workload"] = r.workload;
+    st["workload_stage"] = r.workload_stage;
+  }
   if (r.open) {
     st["planned"] = {{"rate", r.planned_rate}, {"iterations", r.planned_iterations}};
     st["achieved"] = {{"rate", r.achieved_rate},
@@ -298,12 +354,37 @@ void AddStages(const RunEnd& end, json* d) {
   (*d)["untrustworthy_reasons"] = reasons;
 }
 
+// What each workload of a profile with `workloads:` did: its stages' requests, errors,
+// latency, rate and iterations together.
+void AddWorkloads(const RunEnd& end, json* d) {
+  if (end.workloads.empty()) return;
+  json workloads = json::array();
+  for (const WorkloadResult& w : end.workloads) {
+    const metrics::StageStats& st = w.stats;
+    workloads.push_back({{"name", w.name},
+                         {"start_s", w.start_s},
+                         {"duration_s", w.duration_s},
+                         {"stages", w.stages},
+                         {"requests", st.requests},
+                         {"errors", st.errors},
+                         {"error_rate", Rate(st.errors, st.requests)},
+                         {"throughput_rps",
+                          w.duration_s > 0 ? static_cast<double>(st.requests) / w.duration_s : 0.0},
+                         {"latency_ms", Latency(st.latency)},
+                         {"iterations_started", st.iterations_started},
+                         {"iterations_completed", st.iterations_completed},
+                         {"dropped", st.dropped}});
+  }
+  (*d)["workloads"] = workloads;
+}
+
 json ThresholdDocument(const ThresholdResult& r) {
   const plan::Threshold& th = *r.threshold;
   static const char* const kOps[] = {"<", "<=", ">", ">=", "==", "!="};
-  json entry{{"name", th.text + (th.request.empty() ? "" : " [" + th.request + "]")},
+  const std::string scope = th.workload.empty() ? th.request : "workload " + th.workload;
+  json entry{{"name", th.text + (scope.empty() ? "" : " [" + scope + "]")},
              {"metric", th.metric},
-             {"scope", th.request},
+             {"scope", scope},
              {"expected", std::string(kOps[static_cast<int>(th.op)]) + " " + th.value_text},
              {"observed_text", r.observed_text},
              {"passed", r.passed},
@@ -318,6 +399,7 @@ json ThresholdDocument(const ThresholdResult& r) {
   }
   if (th.window.count() > 0) entry["window_s"] = static_cast<double>(th.window.count()) / 1e9;
   if (r.failed_at_s >= 0) entry["failed_at_s"] = r.failed_at_s;
+  if (!th.workload.empty()) entry["workload"] = th.workload;
   return entry;
 }
 
@@ -341,6 +423,7 @@ std::string SummaryDocument(const RunInfo& info, const RunEnd& end, const metric
   AddTotals(t, end, names, emitted_events, &d);
   d["requests_by_name"] = RequestsByName(info, t);
   AddStages(end, &d);
+  AddWorkloads(end, &d);
   json thresholds = json::array();
   for (const ThresholdResult& r : end.thresholds) thresholds.push_back(ThresholdDocument(r));
   d["thresholds"] = thresholds;

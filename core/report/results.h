@@ -32,7 +32,7 @@ constexpr const char* RunStatusName(RunStatus s) {
 struct RunInfo {
   const plan::Plan* plan = nullptr;
   std::vector<std::string> step_names;  // "scenario/request", by request-table index
-  size_t stage_count = 0;               // the profile's stages
+  size_t stage_count = 0;               // the profile's stages (of every workload)
   uint64_t planned_total_ns = 0;        // ... end to end
   plan::RunMode mode = plan::RunMode::kFull;
   std::string started_at;               // ISO 8601 UTC
@@ -40,7 +40,19 @@ struct RunInfo {
   int threads = 0;
 };
 
-// One second of the run, for a snapshot document and the console's live line.
+// One workload at one second of the run (a profile with `workloads:`).
+struct WorkloadSnapshot {
+  std::string name;
+  bool started = false;     // its `start:` has come
+  bool over = false;        // its last stage ended
+  size_t stage = 0;         // the run's stage index of its current stage
+  int planned_users = 0;    // closed stage
+  double planned_rate = 0;  // open stage
+  int active_users = 0;     // closed: active users; open: iterations in progress
+};
+
+// One second of the run, for a snapshot document and the console's live line. With several
+// workloads, `stage` is the first running workload's and the users and rates are their sums.
 struct SnapshotData {
   uint64_t second = 0;        // 1 for the first second of the run
   double elapsed_s = 0;
@@ -50,11 +62,14 @@ struct SnapshotData {
   int active_users = 0;       // closed: active users; open: iterations in progress
   uint64_t in_flight = 0;
   std::vector<std::string> active_chaos;  // names of the chaos steps injected at this moment
+  std::vector<WorkloadSnapshot> workloads;  // empty for a `stages:` profile
 };
 
 // Planned versus achieved for one stage (core/run/stage_report.h judges it).
 struct StageResult {
-  size_t index = 0;
+  size_t index = 0;           // among the run's stages (every workload's, in the profile's order)
+  std::string workload;       // its workload; "" for a `stages:` profile
+  size_t workload_stage = 0;  // its index within its workload
   bool open = false;
   double started_s = 0;    // since the run's start
   double duration_s = 0;   // as run (a stage with iterations may end early)
@@ -72,6 +87,15 @@ struct StageResult {
   double cpu_busy_avg = 0;  // the load threads' average busy share over the stage (0..1)
   double cpu_busy_max = 0;  // the busiest second of the busiest load thread
   std::vector<std::string> problems;  // why it is untrustworthy; empty: trustworthy
+};
+
+// One workload of a profile with `workloads:`: what its stages did together.
+struct WorkloadResult {
+  std::string name;
+  double start_s = 0;          // planned, since the run's start
+  double duration_s = 0;       // its stages as run
+  std::vector<size_t> stages;  // StageResult::index of each of its stages that ran
+  metrics::StageStats stats;   // its stages' requests, latency, iterations, dropped
 };
 
 // The verdict on one of the plan's thresholds (core/run/thresholds.h judges it).
@@ -224,6 +248,7 @@ struct RunEnd {
   std::string reason;                 // e.g. "SIGINT", "target load thread broke"
   uint64_t reporter_documents_dropped = 0;
   std::vector<StageResult> stages;
+  std::vector<WorkloadResult> workloads;  // empty for a `stages:` profile
   std::vector<ThresholdResult> thresholds;
   double process_cpu_s = 0;  // the whole process's CPU time over the run
   ChaosReport chaos;

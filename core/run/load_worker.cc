@@ -17,17 +17,34 @@ constexpr uint64_t kSecondNs = 1'000'000'000;
 
 }  // namespace
 
-LoadWorker::LoadWorker(int index, int threads, const LoadModel& model, StageClock* clock,
+LoadWorker::LoadWorker(int index, int threads, const LoadModel& model, Timeline* timeline,
                        const plugin::TargetInstance& target, LoadControl* control)
-    : index_(index), threads_(threads), model_(model), clock_(clock), target_(target),
+    : index_(index), threads_(threads), model_(model), timeline_(timeline), target_(target),
       control_(control), rng_(0x5eed0000ull + static_cast<uint64_t>(index)),
-      recorded_(model.step_names.size(), clock->count()),
-      published_(model.step_names.size(), clock->count()) {
-  for (int id = index; id < clock->MaxSlots(); id += threads) {
-    Vu vu;
-    vu.id = static_cast<uint32_t>(id);
-    vus_.push_back(vu);
+      lane_active_(new std::atomic<int>[timeline->size()]),
+      recorded_(model.step_names.size(), timeline->stage_count()),
+      published_(model.step_names.size(), timeline->stage_count()) {
+  for (size_t w = 0; w < timeline->size(); ++w) {
+    Lane lane;
+    lane.model = &model.workloads[w];
+    lane.clock = &timeline->clock(w);
+    lane.first = static_cast<uint32_t>(vus_.size());
+    for (int slot = index; slot < lane.clock->MaxSlots(); slot += threads) {
+      Vu vu;
+      vu.id = lane.model->first_vu + static_cast<uint32_t>(slot);
+      vu.lane = static_cast<uint32_t>(w);
+      vus_.push_back(vu);
+    }
+    lane.count = static_cast<uint32_t>(vus_.size()) - lane.first;
+    lanes_.push_back(std::move(lane));
+    lane_active_[w] = 0;
   }
+}
+
+int LoadWorker::active_users() const {
+  int n = 0;
+  for (size_t w = 0; w < lanes_.size(); ++w) n += active_users(w);
+  return n;
 }
 
 std::string LoadWorker::Open() {
@@ -54,22 +71,24 @@ void LoadWorker::OnComplete(void* ctx, const sp_result* raw) {
   if (local >= self->vus_.size() || self->vus_[local].state != VuState::InFlight) return;
   Vu& vu = self->vus_[local];
   const ScenarioModel& sc = self->model_.scenarios[vu.scenario];
-  self->recorded_.Record(*r, sc.first_step + vu.step, vu.sent_stage, vu.intended_ns);
+  self->recorded_.Record(*r, sc.first_step + vu.step,
+                         self->lanes_[vu.lane].model->first_stage + vu.sent_stage, vu.intended_ns);
   if (r->flags & SP_RESULT_MORE) return;  // a redirect followed: one exchange, the request goes on
   --self->in_flight_;
   self->AfterResult(local, r->end_ns);
 }
 
 bool LoadWorker::StartIteration(Vu& vu, size_t stage) {
-  const plan::Stage& s = clock_->stages()[stage];
-  if (!s.open() && s.iterations > 0 && clock_->started(stage).fetch_add(1) >= s.iterations) {
+  const Lane& lane = lanes_[vu.lane];
+  const plan::Stage& s = lane.clock->stages()[stage];
+  if (!s.open() && s.iterations > 0 && lane.clock->started(stage).fetch_add(1) >= s.iterations) {
     return false;  // the stage's iterations are all taken
   }
   std::uniform_real_distribution<double> u(0.0, 1.0);
-  vu.scenario = model_.PickScenario(u(rng_));
+  vu.scenario = lane.model->PickScenario(u(rng_));
   vu.step = 0;
   vu.stage = static_cast<uint32_t>(stage);
-  recorded_.IterationStarted(vu.stage);
+  recorded_.IterationStarted(lane.model->first_stage + vu.stage);
   return true;
 }
 
@@ -84,7 +103,7 @@ void LoadWorker::Submit(uint32_t local, uint64_t intended_ns) {
   req.iteration = vu.iteration;
   req.intended_ns = intended_ns;
   vu.intended_ns = intended_ns;
-  vu.sent_stage = static_cast<uint32_t>(stage_);
+  vu.sent_stage = static_cast<uint32_t>(lanes_[vu.lane].stage);
   vu.state = VuState::InFlight;
   ++in_flight_;
   plugin::PluginError err;
@@ -101,10 +120,12 @@ void LoadWorker::Submit(uint32_t local, uint64_t intended_ns) {
 }
 
 void LoadWorker::Finish(Vu& vu, uint32_t local) {
+  Lane& lane = lanes_[vu.lane];
   if (vu.open) {
-    --open_running_;
+    --lane.open_running;
     vu.open = false;
-    if (stage_ < clock_->count() && clock_->stages()[stage_].open()) free_.push_back(local);
+    if (!lane.over && lane.stage < lane.clock->count() && lane.clock->stages()[lane.stage].open())
+      lane.free.push_back(local);
   } else if (control_->mode.load(std::memory_order_relaxed) == LoadControl::kRun) {
     Leave(vu);  // (at the end worker_close closes everything at once)
   }
@@ -137,14 +158,15 @@ void LoadWorker::AfterResult(uint32_t local, uint64_t now) {
     think = d(rng_);
   }
   if (++vu.step >= sc.step_count) {
-    recorded_.IterationCompleted(vu.stage);
-    if (clock_->stages()[vu.stage].iterations > 0) clock_->completed(vu.stage).fetch_add(1);
+    Lane& lane = lanes_[vu.lane];
+    recorded_.IterationCompleted(lane.model->first_stage + vu.stage);
+    if (lane.clock->stages()[vu.stage].iterations > 0) lane.clock->completed(vu.stage).fetch_add(1);
     ++vu.iteration;
     if (vu.open) {  // an open-model iteration runs once
       Finish(vu, local);
       return;
     }
-    if (stage_ >= clock_->count() || !StartIteration(vu, stage_)) {
+    if (lane.stage >= lane.clock->count() || !StartIteration(vu, lane.stage)) {
       Finish(vu, local);
       return;
     }
@@ -160,56 +182,58 @@ void LoadWorker::AfterResult(uint32_t local, uint64_t now) {
   }
 }
 
-void LoadWorker::EnterStage(size_t k) {
-  stage_ = k;
-  const plan::Stage& s = clock_->stages()[k];
+void LoadWorker::EnterStage(Lane& lane, size_t k) {
+  lane.stage = k;
+  const plan::Stage& s = lane.clock->stages()[k];
   if (s.open()) {
-    SetActive(0, k);  // closed users of an earlier stage finish their request and stop
-    open_cap_ = 0;
-    for (int id = index_; id < s.max_concurrency; id += threads_) ++open_cap_;
-    next_arrival_ = static_cast<uint64_t>(index_);
-    free_.clear();
-    for (uint32_t i = 0; i < vus_.size(); ++i) {
-      if (vus_[i].state == VuState::Off) free_.push_back(i);
+    SetActive(lane, 0, k);  // closed users of an earlier stage finish their request and stop
+    lane.open_cap = 0;
+    for (int id = index_; id < s.max_concurrency; id += threads_) ++lane.open_cap;
+    lane.next_arrival = static_cast<uint64_t>(index_);
+    lane.free.clear();
+    for (uint32_t i = lane.first; i < lane.first + lane.count; ++i) {
+      if (vus_[i].state == VuState::Off) lane.free.push_back(i);
     }
-    std::reverse(free_.begin(), free_.end());  // lowest slots first
+    std::reverse(lane.free.begin(), lane.free.end());  // lowest slots first
     return;
   }
-  free_.clear();
+  lane.free.clear();
   // Users that stopped because an earlier stage's iterations ran out start again.
-  for (int i = 0; i < local_active_; ++i) {
-    Vu& vu = vus_[i];
+  for (int i = 0; i < lane.local_active; ++i) {
+    const uint32_t local = lane.first + static_cast<uint32_t>(i);
+    Vu& vu = vus_[local];
     if (vu.state == VuState::Off && StartIteration(vu, k)) {
       vu.state = VuState::Ready;
       vu.intended_ns = plugin::NowNs();
-      ready_.push_back(static_cast<uint32_t>(i));
+      ready_.push_back(local);
     }
   }
 }
 
-void LoadWorker::SetActive(int users, size_t stage) {
-  // Our users are ids index_, index_+threads_, ... ; those below `users` are active.
+void LoadWorker::SetActive(Lane& lane, int users, size_t stage) {
+  // The lane's users are slots index_, index_+threads_, ... ; those below `users` are active.
   int want = users > index_ ? (users - index_ + threads_ - 1) / threads_ : 0;
-  want = std::min<int>(want, static_cast<int>(vus_.size()));
-  for (int i = local_active_; i < want; ++i) {
-    Vu& vu = vus_[i];
+  want = std::min<int>(want, static_cast<int>(lane.count));
+  for (int i = lane.local_active; i < want; ++i) {
+    const uint32_t local = lane.first + static_cast<uint32_t>(i);
+    Vu& vu = vus_[local];
     if (vu.state != VuState::Off) {
       // Still busy (a request of its last activation, or an open iteration): it carries on
       // as an active user of this stage.
       vu.retiring = false;
       if (vu.open) {
         vu.open = false;
-        --open_running_;
+        --lane.open_running;
       }
       continue;
     }
     if (!StartIteration(vu, stage)) continue;
     vu.state = VuState::Ready;
     vu.intended_ns = plugin::NowNs();
-    ready_.push_back(static_cast<uint32_t>(i));
+    ready_.push_back(local);
   }
-  for (int i = want; i < local_active_; ++i) {
-    Vu& vu = vus_[i];
+  for (int i = want; i < lane.local_active; ++i) {
+    Vu& vu = vus_[lane.first + static_cast<uint32_t>(i)];
     if (vu.state == VuState::InFlight) {
       vu.retiring = true;  // released once its result is in (Finish)
     } else if (vu.state != VuState::Off) {
@@ -217,16 +241,16 @@ void LoadWorker::SetActive(int users, size_t stage) {
       Leave(vu);
     }
   }
-  local_active_ = want;
+  lane.local_active = want;
 }
 
-void LoadWorker::Arrivals(size_t k, uint64_t now, uint64_t* next_due) {
-  const plan::Stage& s = clock_->stages()[k];
-  const uint64_t start = clock_->start_ns(k);
-  const uint64_t end = clock_->end_ns(k);
+void LoadWorker::Arrivals(Lane& lane, size_t k, uint64_t now, uint64_t* next_due) {
+  const plan::Stage& s = lane.clock->stages()[k];
+  const uint64_t start = lane.clock->start_ns(k);
+  const uint64_t end = lane.clock->end_ns(k);
   *next_due = UINT64_MAX;
   for (;;) {
-    double sec = ArrivalSeconds(s, next_arrival_);
+    double sec = ArrivalSeconds(s, lane.next_arrival);
     if (sec < 0) return;
     uint64_t due = start + static_cast<uint64_t>(sec * 1e9);
     if (due >= end) return;
@@ -234,18 +258,18 @@ void LoadWorker::Arrivals(size_t k, uint64_t now, uint64_t* next_due) {
       *next_due = due;
       return;
     }
-    next_arrival_ += static_cast<uint64_t>(threads_);
-    if (open_running_ >= open_cap_ || free_.empty()) {
-      recorded_.Dropped(static_cast<uint32_t>(k));
+    lane.next_arrival += static_cast<uint64_t>(threads_);
+    if (lane.open_running >= lane.open_cap || lane.free.empty()) {
+      recorded_.Dropped(lane.model->first_stage + static_cast<uint32_t>(k));
       continue;
     }
-    uint32_t local = free_.back();
-    free_.pop_back();
+    uint32_t local = lane.free.back();
+    lane.free.pop_back();
     Vu& vu = vus_[local];
     vu.open = true;
     vu.retiring = false;
     StartIteration(vu, k);
-    ++open_running_;
+    ++lane.open_running;
     Submit(local, due);  // intended at its due time: lateness counts in its latency
   }
 }
@@ -261,7 +285,7 @@ void LoadWorker::Publish() {
 metrics::Recorder LoadWorker::TakeRecorded() {
   std::lock_guard<std::mutex> lock(published_mu_);
   metrics::Recorder out = std::move(published_);
-  published_ = metrics::Recorder(model_.step_names.size(), clock_->count());
+  published_ = metrics::Recorder(model_.step_names.size(), timeline_->stage_count());
   return out;
 }
 
@@ -270,39 +294,21 @@ void LoadWorker::Loop() {
     if (control_->mode.load() != LoadControl::kRun) break;
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
-  uint64_t next_publish = clock_->start_ns(0) + kSecondNs;
+  uint64_t next_publish = timeline_->t0_ns() + kSecondNs;
   bool broken = false;
-  const size_t last = clock_->count() - 1;
 
   while (!broken && control_->go.load(std::memory_order_relaxed)) {
     if (control_->mode.load(std::memory_order_relaxed) != LoadControl::kRun) break;
-    size_t k = clock_->current();
-    if (k > last) break;
-    if (k != stage_) EnterStage(k);
     uint64_t now = plugin::NowNs();
-    const plan::Stage& s = clock_->stages()[k];
-    const uint64_t start = clock_->start_ns(k);
-    const uint64_t end = clock_->end_ns(k);
-    if (k == last && now >= end) break;  // the profile is over; no need to wait for the clock
-
-    uint64_t next_due = UINT64_MAX;
-    if (s.open()) {
-      if (now < end) Arrivals(k, now, &next_due);
-    } else {
-      SetActive(UsersWithin(s, clock_->from_users(k), std::min(now, end) - start), k);
+    uint64_t deadline = std::min(now + kMaxWaitNs, next_publish);
+    size_t running = 0;
+    for (size_t w = 0; w < lanes_.size(); ++w) running += Steer(w, now, &deadline) ? 1 : 0;
+    if (running == 0) break;  // every workload is over; no need to wait for the clock
+    for (size_t w = 0; w < lanes_.size(); ++w) {
+      if (lanes_[w].over && lanes_[w].count > 0) EndLane(w);
     }
-    active_.store(s.open() ? open_running_ : local_active_, std::memory_order_relaxed);
     ReleaseLeft();
-
-    while (!thinking_.empty() && thinking_.top().first <= now) {
-      auto [due, local] = thinking_.top();
-      thinking_.pop();
-      Vu& vu = vus_[local];
-      if (vu.state == VuState::Thinking && vu.intended_ns == due) {
-        vu.state = VuState::Ready;
-        ready_.push_back(local);
-      }
-    }
+    WakeThinking(now);
     // Submit never completes synchronously (ABI rule), so ready_ is stable while we walk it.
     std::vector<uint32_t> batch;
     batch.swap(ready_);
@@ -312,8 +318,8 @@ void LoadWorker::Loop() {
     if (now >= next_publish) {
       Publish();
       while (next_publish <= now) next_publish += kSecondNs;
+      deadline = std::min(deadline, next_publish);
     }
-    uint64_t deadline = std::min({now + kMaxWaitNs, next_publish, end, next_due});
     if (!thinking_.empty()) deadline = std::min(deadline, thinking_.top().first);
     if (!ready_.empty()) deadline = now;  // results arrived with think time 0: send at once
     if (worker_.Poll(deadline) < 0 || !failure_.empty()) broken = true;
@@ -326,6 +332,72 @@ void LoadWorker::Loop() {
   Drain(next_publish);
 }
 
+// One workload's turn of the loop: enters its current stage, moves its users or makes its
+// arrivals, and lowers *deadline to when it next needs the thread. False once it is over.
+bool LoadWorker::Steer(size_t w, uint64_t now, uint64_t* deadline) {
+  Lane& lane = lanes_[w];
+  if (lane.over) return false;
+  StageClock& clock = *lane.clock;
+  if (now < clock.start_ns(0)) {  // starts later (its `start:`)
+    *deadline = std::min(*deadline, clock.start_ns(0));
+    return true;
+  }
+  const size_t last = clock.count() - 1;
+  const size_t k = clock.current();
+  if (k > last) {
+    lane.over = true;
+    return false;
+  }
+  if (k != lane.stage) EnterStage(lane, k);
+  const plan::Stage& s = clock.stages()[k];
+  const uint64_t start = clock.start_ns(k);
+  const uint64_t end = clock.end_ns(k);
+  if (k == last && now >= end) {
+    lane.over = true;
+    return false;
+  }
+
+  uint64_t next_due = UINT64_MAX;
+  if (s.open()) {
+    if (now < end) Arrivals(lane, k, now, &next_due);
+  } else {
+    SetActive(lane, UsersWithin(s, clock.from_users(k), std::min(now, end) - start), k);
+  }
+  lane_active_[w].store(s.open() ? lane.open_running : lane.local_active,
+                        std::memory_order_relaxed);
+  *deadline = std::min({*deadline, end, next_due});
+  return true;
+}
+
+// A workload over while others go on: its users stop as at the end of the run - nothing new
+// starts, a request in flight finishes (its result is counted) and its user is then released.
+void LoadWorker::EndLane(size_t w) {
+  Lane& lane = lanes_[w];
+  for (uint32_t local = lane.first; local < lane.first + lane.count; ++local) {
+    Vu& vu = vus_[local];
+    if (vu.state == VuState::InFlight) {
+      vu.retiring = true;
+    } else if (vu.state != VuState::Off) {
+      Finish(vu, local);
+    }
+  }
+  lane.local_active = 0;
+  lane.count = 0;  // done: nothing of it is looked at again
+  lane_active_[w].store(0, std::memory_order_relaxed);
+}
+
+void LoadWorker::WakeThinking(uint64_t now) {
+  while (!thinking_.empty() && thinking_.top().first <= now) {
+    auto [due, local] = thinking_.top();
+    thinking_.pop();
+    Vu& vu = vus_[local];
+    if (vu.state == VuState::Thinking && vu.intended_ns == due) {
+      vu.state = VuState::Ready;
+      ready_.push_back(local);
+    }
+  }
+}
+
 void LoadWorker::Drain(uint64_t next_publish) {
   // Nothing new starts; requests in flight may finish within the grace period, then whatever
   // is left is interrupted - every request ends up counted exactly once.
@@ -333,7 +405,7 @@ void LoadWorker::Drain(uint64_t next_publish) {
     if (vu.state != VuState::InFlight) vu.state = VuState::Off;
     vu.retiring = true;
   }
-  active_.store(0, std::memory_order_relaxed);
+  for (size_t w = 0; w < lanes_.size(); ++w) lane_active_[w].store(0, std::memory_order_relaxed);
   uint64_t drain_end = plugin::NowNs() + control_->grace_ns;
   while (failure_.empty() && in_flight_ > 0 && control_->mode.load() != LoadControl::kCancel) {
     uint64_t now = plugin::NowNs();

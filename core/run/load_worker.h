@@ -1,6 +1,8 @@
 // One load thread: the virtual users it owns, the target worker that does their I/O, and the
-// metrics it records. User slot `id` belongs to thread id % threads, so threads follow the
-// shared StageClock without talking to each other.
+// metrics it records. Each workload of the profile is a lane of the thread: its user slot `n`
+// belongs to thread n % threads, so threads follow each workload's StageClock without
+// talking to each other, and every thread runs its share of every workload. A workload that
+// ends before the others stops like the run does: no new request, those in flight finish.
 //
 // Closed stages: the first N users (N from the stage and its spawn rate) loop their scenarios;
 // each has at most one request in flight: send, wait for the result, think, send the next step.
@@ -14,6 +16,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <queue>
 #include <random>
@@ -37,14 +40,14 @@ struct LoadControl {
 
 class LoadWorker {
  public:
-  LoadWorker(int index, int threads, const LoadModel& model, StageClock* clock,
+  LoadWorker(int index, int threads, const LoadModel& model, Timeline* timeline,
              const plugin::TargetInstance& target, LoadControl* control);
   LoadWorker(const LoadWorker&) = delete;
   LoadWorker& operator=(const LoadWorker&) = delete;
 
-  // The thread body: opens the target worker, waits for control->go, runs until the profile
-  // ends or control says stop, drains, closes. `opened` is called once after the open attempt
-  // (with an empty error on success).
+  // The thread body: opens the target worker, waits for control->go, runs until every
+  // workload ends or control says stop, drains, closes. `opened` is called once after the open
+  // attempt (with an empty error on success).
   template <typename OnOpened>
   void Run(OnOpened opened) {
     std::string err = Open();
@@ -55,7 +58,11 @@ class LoadWorker {
 
   // Moves out what the thread recorded since the last call (the bus calls this every second).
   metrics::Recorder TakeRecorded();
-  int active_users() const { return active_.load(std::memory_order_relaxed); }
+  int active_users() const;  // of every workload
+  // Closed stages: the workload's active users; open stages: its iterations in progress.
+  int active_users(size_t workload) const {
+    return lane_active_[workload].load(std::memory_order_relaxed);
+  }
   uint64_t in_flight() const { return in_flight_count_.load(std::memory_order_relaxed); }
   const std::string& failure() const { return failure_; }  // set if the target worker broke; read after join
   bool broken() const { return broken_.load(std::memory_order_acquire); }  // any thread, while it runs
@@ -67,59 +74,73 @@ class LoadWorker {
   enum class VuState : uint8_t { Off, Ready, Thinking, InFlight };
   struct Vu {
     uint32_t id = 0;
+    uint32_t lane = 0;  // its workload
     uint32_t scenario = 0;
     uint32_t step = 0;          // index within the scenario
-    uint32_t stage = 0;         // the stage its current iteration started in
-    uint32_t sent_stage = 0;    // the stage its request in flight was sent in
+    uint32_t stage = 0;         // the workload's stage its current iteration started in
+    uint32_t sent_stage = 0;    // the workload's stage its request in flight was sent in
     uint64_t iteration = 0;
     uint64_t intended_ns = 0;   // when the current step was (or, thinking, will be) due
     VuState state = VuState::Off;
     bool open = false;          // runs one open-model iteration, then frees its slot
     bool retiring = false;      // deactivated while in flight: stop after the result
   };
+  // One workload on this thread: its clock, its users (vus_[first, first + count)), and
+  // where this thread is in its stages.
+  struct Lane {
+    const WorkloadModel* model = nullptr;
+    StageClock* clock = nullptr;
+    uint32_t first = 0;
+    uint32_t count = 0;
+    size_t stage = SIZE_MAX;     // the stage this thread last entered
+    int local_active = 0;        // closed stages: its users with index < this are active
+    int open_cap = 0;            // open stages: this thread's share of max_concurrency
+    int open_running = 0;        // open iterations in progress
+    uint64_t next_arrival = 0;   // open stages: this thread's next arrival number
+    std::vector<uint32_t> free;  // open stages: slots free for the next arrival
+    bool over = false;           // its last stage ended
+  };
 
   std::string Open();
   void Loop();
+  bool Steer(size_t lane, uint64_t now, uint64_t* deadline);
+  void EndLane(size_t lane);
   void Drain(uint64_t next_publish);
-  void EnterStage(size_t stage);
-  void SetActive(int users, size_t stage);
-  void Arrivals(size_t stage, uint64_t now, uint64_t* next_due);
+  void EnterStage(Lane& lane, size_t stage);
+  void SetActive(Lane& lane, int users, size_t stage);
+  void Arrivals(Lane& lane, size_t stage, uint64_t now, uint64_t* next_due);
   bool StartIteration(Vu& vu, size_t stage);
   void Submit(uint32_t local, uint64_t intended_ns);
   void AfterResult(uint32_t local, uint64_t now);
   void Finish(Vu& vu, uint32_t local);
   void Leave(const Vu& vu);  // a closed-model user stops: release it in the target soon
   void ReleaseLeft();        // tells the target, outside its callbacks (target.h)
+  void WakeThinking(uint64_t now);
   void Publish();
   static void OnComplete(void* ctx, const sp_result* raw);
 
   const int index_;
   const int threads_;
   const LoadModel& model_;
-  StageClock* clock_;
+  Timeline* timeline_;
   const plugin::TargetInstance& target_;
   LoadControl* control_;
 
   plugin::TargetWorker worker_;  // opened and closed on this thread
   sp_worker_host host_{};
   std::vector<Vu> vus_;
+  std::vector<Lane> lanes_;
   std::vector<uint32_t> ready_;  // local indexes of users ready to send
-  std::vector<uint32_t> free_;   // open stages: slots free for the next arrival
   std::vector<uint32_t> left_;   // vu ids of users that left since the last ReleaseLeft
   using Timer = std::pair<uint64_t, uint32_t>;  // wake time, local index
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> thinking_;
-  size_t stage_ = SIZE_MAX;      // the stage this thread last entered
-  int local_active_ = 0;         // closed stages: our users with index < this are active
-  int open_cap_ = 0;             // open stages: our share of max_concurrency
-  int open_running_ = 0;         // open iterations in progress on this thread
-  uint64_t next_arrival_ = 0;    // open stages: our next arrival number
   uint64_t in_flight_ = 0;
   std::mt19937_64 rng_;
 
   metrics::Recorder recorded_;  // since the last Publish, owned by this thread
   std::mutex published_mu_;
   metrics::Recorder published_;  // handed over to the bus
-  std::atomic<int> active_{0};
+  std::unique_ptr<std::atomic<int>[]> lane_active_;  // active_users(workload)
   std::atomic<uint64_t> in_flight_count_{0};
   std::atomic<uint64_t> cpu_ns_{0};
   std::atomic<uint64_t> cpu_at_ns_{0};

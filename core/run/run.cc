@@ -18,6 +18,7 @@
 
 #include "core/chaos/chaos_report.h"
 #include "core/chaos/probe.h"
+#include "core/plan/profiles.h"
 #include "core/plugin/reporter_instance.h"
 #include "core/plugin/target_instance.h"
 #include "core/report/documents.h"
@@ -241,8 +242,8 @@ bool Run::OpenReports() {
 // console, the signal watcher, and the host's way to the services.
 void Run::BuildTimeline() {
   model_ = LoadModel::FromPlan(plan_);
-  clock_ = std::make_unique<StageClock>(plan_.profiles.at(plan_.profile).stages);
-  threads_ = LoadThreads(plan_, clock_->MaxSlots());
+  timeline_ = std::make_unique<Timeline>(plan::WorkloadsOf(plan_.profiles.at(plan_.profile)));
+  threads_ = LoadThreads(plan_, timeline_->total_slots());
   control_.grace_ns = static_cast<uint64_t>(plan_.grace.count());
   chaos_metrics_ = std::make_unique<ChaosMetrics>(
       plan_, observers_.get(),
@@ -254,9 +255,14 @@ void Run::BuildTimeline() {
       std::make_unique<ChaosRunner>(plan_, &chaos_setup_, &host_, &journal_, chaos_metrics_.get());
   live_->fault_instances.emplace([this] { runner_->DestroyInstances(); });
   // started_at is set when the load starts.
-  info_ =
-      RunInfo{&plan_, model_.step_names, clock_->count(), clock_->planned_total_ns(), options_.mode,
-              "",     options_.version,  threads_};
+  info_ = RunInfo{&plan_,
+                  model_.step_names,
+                  timeline_->stage_count(),
+                  timeline_->planned_total_ns(),
+                  options_.mode,
+                  "",
+                  options_.version,
+                  threads_};
   // Messages while the run goes (signals, aborts, plugins' logs) go through the console, which
   // keeps them off its live line.
   console_ = std::make_unique<Console>(options_.quiet, info_);
@@ -340,7 +346,7 @@ void Run::StartLoad() {
   cpu_.resize(live_->workers.size());
   process_cpu_.emplace();
   t0_ = plugin::NowNs();
-  clock_->Start(t0_);
+  timeline_->Start(t0_);
   t0_for_events_.store(t0_);
   if (!open_failure.empty()) {
     open_failure_ = open_failure;
@@ -350,9 +356,12 @@ void Run::StartLoad() {
   control_.go.store(true, std::memory_order_release);
   observers_->Start(t0_);
   runner_->Start(t0_);
-  tracker_ = std::make_unique<StageTracker>(*clock_);
+  for (size_t w = 0; w < timeline_->size(); ++w) {
+    trackers_.push_back(std::make_unique<StageTracker>(
+        timeline_->clock(w), model_.workloads[w].first_stage, model_.workloads[w].name));
+  }
   thresholds_ = std::make_unique<ThresholdEvaluator>(plan_.thresholds, model_);
-  total_ = std::make_unique<metrics::Recorder>(model_.step_names.size(), clock_->count());
+  total_ = std::make_unique<metrics::Recorder>(model_.step_names.size(), timeline_->stage_count());
 }
 
 void Run::OnEvent(const std::string& who, const std::string& name, double value) {
@@ -371,7 +380,7 @@ std::string Run::OpenLoadThreads() {
   live_->open_errors.assign(threads_, "");
   live_->opened.emplace(threads_);
   for (int i = 0; i < threads_; ++i) {
-    live_->workers.push_back(std::make_unique<LoadWorker>(i, threads_, model_, clock_.get(),
+    live_->workers.push_back(std::make_unique<LoadWorker>(i, threads_, model_, timeline_.get(),
                                                           live_->target.instance, &control_));
   }
   for (int i = 0; i < threads_; ++i) {
@@ -417,7 +426,7 @@ void Run::Wait() {
     live_->service_control.Pump();
     StopChaosIfBroken(&broken_reported);
     const uint64_t now = plugin::NowNs();
-    clock_->Advance(now);
+    timeline_->Advance(now);
     const uint64_t next = t0_ + (second_ + 1) * 1'000'000'000ull + kCollectDelayNs;
     if (now >= next) {
       ++second_;
@@ -431,7 +440,7 @@ void Run::Wait() {
   StopChaosIfBroken(&broken_reported);
   t_end_ = plugin::NowNs();
   // What the threads published after the last whole second.
-  clock_->Advance(t_end_);
+  timeline_->Advance(t_end_);
   Collect(second_ + 1, t_end_, true);
 }
 
@@ -439,16 +448,13 @@ void Run::Wait() {
 // not judged): merged, judged, fed to the stage tracker and the chaos measures, sent as a
 // snapshot and shown.
 void Run::Collect(uint64_t second, uint64_t now, bool last) {
-  metrics::Recorder interval(model_.step_names.size(), clock_->count());
+  metrics::Recorder interval(model_.step_names.size(), timeline_->stage_count());
   std::vector<double> busy;
-  SnapshotData s = SnapshotOf(second, now, &interval, &busy);
+  std::vector<report::WorkloadSnapshot> workloads;
+  SnapshotData s = SnapshotOf(second, now, &interval, &busy, &workloads);
   RefreshNames();
   if (!last) JudgeSecond(interval, s.elapsed_s);
-  if (!last && clock_->current() < clock_->count()) {
-    const uint64_t start = clock_->start_ns(s.stage);
-    const double in_stage_s = now > start ? static_cast<double>(now - start) / 1e9 : 0.0;
-    tracker_->Sample(s.stage, in_stage_s, s.planned_users, s.active_users, busy);
-  }
+  if (!last) SampleStages(now, workloads, busy);
   const double start_s = static_cast<double>(second - 1);
   chaos_metrics_->OnSecond(start_s, std::clamp(s.elapsed_s, start_s, start_s + 1.0), interval,
                            names_);
@@ -457,15 +463,30 @@ void Run::Collect(uint64_t second, uint64_t now, bool last) {
   console_->Tick(s, interval, *total_);
 }
 
+// Each running workload's stage tracker gets the second: planned and active users, and how
+// busy the load threads were.
+void Run::SampleStages(uint64_t now, const std::vector<report::WorkloadSnapshot>& workloads,
+                       const std::vector<double>& busy) {
+  for (size_t w = 0; w < timeline_->size(); ++w) {
+    const StageClock& clock = timeline_->clock(w);
+    if (!workloads[w].started || clock.current() >= clock.count()) continue;
+    const uint64_t start = clock.start_ns(clock.current());
+    const double in_stage_s = now > start ? static_cast<double>(now - start) / 1e9 : 0.0;
+    trackers_[w]->Sample(clock.current(), in_stage_s, workloads[w].planned_users,
+                         workloads[w].active_users, busy);
+  }
+}
+
 // What the load threads published since the last second, merged into *interval (and the
-// run's total), with each thread's busy share and the plan's users or rate at `now`.
+// run's total), with each thread's busy share and each workload's users or rate at `now`
+// (*workloads); the snapshot adds them up over the workloads running.
 SnapshotData Run::SnapshotOf(uint64_t second, uint64_t now, metrics::Recorder* interval,
-                             std::vector<double>* busy) {
+                             std::vector<double>* busy,
+                             std::vector<report::WorkloadSnapshot>* workloads) {
   SnapshotData s;
   for (size_t i = 0; i < live_->workers.size(); ++i) {
     LoadWorker& w = *live_->workers[i];
     interval->Merge(w.TakeRecorded());
-    s.active_users += w.active_users();
     s.in_flight += w.in_flight();
   }
   total_->Merge(*interval);
@@ -475,19 +496,52 @@ SnapshotData Run::SnapshotOf(uint64_t second, uint64_t now, metrics::Recorder* i
   }
   s.second = second;
   s.elapsed_s = SecondsSinceStart(now);
-  s.stage = std::min(clock_->current(), clock_->count() - 1);
-  const plan::Stage& st = clock_->stages()[s.stage];
-  const uint64_t in_stage = now > clock_->start_ns(s.stage) ? now - clock_->start_ns(s.stage) : 0;
+  for (size_t w = 0; w < timeline_->size(); ++w) workloads->push_back(WorkloadAt(w, now));
+  if (workloads->size() == 1 && workloads->front().name.empty()) {  // a `stages:` profile, as it is
+    const report::WorkloadSnapshot& one = workloads->front();
+    s.stage = one.stage;
+    s.planned_users = one.planned_users;
+    s.planned_rate = one.planned_rate;
+    s.active_users = one.active_users;
+    return s;
+  }
+  bool first = true;
+  for (const report::WorkloadSnapshot& ws : *workloads) {
+    s.active_users += ws.active_users;
+    if (!ws.started || ws.over) continue;
+    if (first) s.stage = ws.stage;
+    first = false;
+    s.planned_users += ws.planned_users;
+    s.planned_rate += ws.planned_rate;
+  }
+  s.workloads = *workloads;
+  return s;
+}
+
+// Workload w at `now`: its stage, its active users, and the users or rate its plan wants.
+report::WorkloadSnapshot Run::WorkloadAt(size_t w, uint64_t now) const {
+  const StageClock& clock = timeline_->clock(w);
+  report::WorkloadSnapshot ws;
+  ws.name = model_.workloads[w].name;
+  ws.started = now >= clock.start_ns(0);
+  ws.over = clock.current() >= clock.count();
+  const size_t k = std::min(clock.current(), clock.count() - 1);
+  ws.stage = model_.workloads[w].first_stage + k;
+  for (const auto& worker : live_->workers) ws.active_users += worker->active_users(w);
+  if (!ws.started) return ws;
+  const plan::Stage& st = clock.stages()[k];
+  const uint64_t in_stage = now > clock.start_ns(k) ? now - clock.start_ns(k) : 0;
   if (st.open()) {
     const double sec = static_cast<double>(in_stage) / 1e9;
     const double d = static_cast<double>(st.duration.count()) / 1e9;
-    s.planned_rate = *st.rate + (st.ramp_to.value_or(*st.rate) - *st.rate) * std::min(1.0, sec / d);
+    ws.planned_rate =
+        *st.rate + (st.ramp_to.value_or(*st.rate) - *st.rate) * std::min(1.0, sec / d);
   } else {
     // Judged 20 ms back: the load threads apply a spawn-rate step within 5 ms of it.
-    s.planned_users = UsersWithin(st, clock_->from_users(s.stage),
-                                  in_stage > 20'000'000 ? in_stage - 20'000'000 : 0);
+    ws.planned_users =
+        UsersWithin(st, clock.from_users(k), in_stage > 20'000'000 ? in_stage - 20'000'000 : 0);
   }
-  return s;
+  return ws;
 }
 
 void Run::RefreshNames() {
@@ -521,7 +575,7 @@ void Run::Judge() {
   end_.duration_s = SecondsSinceStart(t_end_);
   EndStatus();
   end_.reporter_documents_dropped = bus_->dropped();
-  end_.stages = tracker_->Evaluate(*total_, t0_, t_end_);
+  EvaluateWorkloads();
   end_.process_cpu_s = process_cpu_->Seconds();
   end_.chaos = ChaosReportOf(plan_, *runner_, *chaos_metrics_, *observers_);
   if (!runner_->empty() && !options_.quiet) {
@@ -534,6 +588,30 @@ void Run::Judge() {
     events_at_end_ = emitted_events_;
   }
   end_.thresholds = thresholds_->Final(*total_, end_.duration_s, names_, events_at_end_);
+}
+
+// Each workload's stages, planned versus achieved, and (a profile with `workloads:`) what
+// each workload did, for the summary and for its scoped thresholds.
+void Run::EvaluateWorkloads() {
+  std::vector<double> seconds;
+  for (size_t w = 0; w < timeline_->size(); ++w) {
+    const WorkloadModel& wm = model_.workloads[w];
+    report::WorkloadResult r;
+    r.name = wm.name;
+    r.start_s = static_cast<double>(timeline_->offset_ns(w)) / 1e9;
+    for (StageResult& st : trackers_[w]->Evaluate(*total_, t0_, t_end_)) {
+      r.stages.push_back(st.index);
+      r.duration_s += st.duration_s;
+      end_.stages.push_back(std::move(st));
+    }
+    for (uint32_t k = wm.first_stage;
+         k < wm.first_stage + wm.stage_count && k < total_->stages().size(); ++k) {
+      r.stats.Merge(total_->stages()[k]);
+    }
+    seconds.push_back(r.duration_s);
+    if (!wm.name.empty()) end_.workloads.push_back(std::move(r));
+  }
+  thresholds_->SetWorkloadSeconds(std::move(seconds));
 }
 
 // Why the run ended, when it did not end as planned: a load thread first, then abort_on_fail,

@@ -100,7 +100,12 @@ class Run {
   void OnEvent(const std::string& who, const std::string& name, double value);
   void Collect(uint64_t second, uint64_t now, bool last);
   report::SnapshotData SnapshotOf(uint64_t second, uint64_t now, metrics::Recorder* interval,
-                                  std::vector<double>* busy);
+                                  std::vector<double>* busy,
+                                  std::vector<report::WorkloadSnapshot>* workloads);
+  report::WorkloadSnapshot WorkloadAt(size_t workload, uint64_t now) const;
+  void SampleStages(uint64_t now, const std::vector<report::WorkloadSnapshot>& workloads,
+                    const std::vector<double>& busy);
+  void EvaluateWorkloads();
   void JudgeSecond(const metrics::Recorder& interval, double elapsed_s);
   void RefreshNames();
   void EndStatus();
@@ -127,7 +132,7 @@ class Run {
 
   // The timeline and what watches it.
   LoadModel model_;
-  std::unique_ptr<StageClock> clock_;
+  std::unique_ptr<Timeline> timeline_;  // the profile's workloads, each on its StageClock
   LoadControl control_;
   int threads_ = 1;
   report::RunInfo info_;
@@ -149,7 +154,7 @@ class Run {
   std::atomic<uint64_t> t0_for_events_{0};
   std::vector<BusyMeter> cpu_;
   std::optional<ProcessCpu> process_cpu_;
-  std::unique_ptr<StageTracker> tracker_;
+  std::vector<std::unique_ptr<StageTracker>> trackers_;  // one per workload
   std::unique_ptr<ThresholdEvaluator> thresholds_;
   const plan::Threshold* aborted_by_ = nullptr;
   std::unique_ptr<metrics::Recorder> total_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/plan/profiles.h"
 #include "core/plan/threshold.h"
 
 namespace sp::run {
@@ -37,8 +38,7 @@ bool ApplyMode(plan::RunMode mode, plan::Plan* plan, plan::Diagnostics* errors) 
   if (mode == plan::RunMode::kFull) {
     // A step past the profile's end is skipped (reported as such), not an error: a quick
     // `--duration 10s` of a chaos plan still runs its load.
-    plan::Duration total{0};
-    for (const plan::Stage& st : plan->profiles.at(plan->profile).stages) total += st.duration;
+    const plan::Duration total = plan::TotalDuration(plan->profiles.at(plan->profile));
     bool any_runs = false;
     for (const plan::ChaosStep& s : plan->chaos.steps) {
       any_runs = any_runs || s.at < total;

@@ -86,4 +86,26 @@ bool StageClock::Advance(uint64_t now) {
   return k >= stages_.size();
 }
 
+Timeline::Timeline(const std::vector<plan::Workload>& workloads) {
+  for (const plan::Workload& w : workloads) {
+    clocks_.push_back(std::make_unique<StageClock>(w.stages));
+    offsets_.push_back(static_cast<uint64_t>(w.start.count()));
+    stage_count_ += w.stages.size();
+    planned_total_ns_ =
+        std::max(planned_total_ns_, offsets_.back() + clocks_.back()->planned_total_ns());
+    total_slots_ += clocks_.back()->MaxSlots();
+  }
+}
+
+void Timeline::Start(uint64_t t0) {
+  t0_ = t0;
+  for (size_t w = 0; w < clocks_.size(); ++w) clocks_[w]->Start(t0 + offsets_[w]);
+}
+
+bool Timeline::Advance(uint64_t now) {
+  bool over = true;
+  for (auto& clock : clocks_) over = clock->Advance(now) && over;
+  return over;
+}
+
 }  // namespace sp::run

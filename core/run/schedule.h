@@ -65,4 +65,34 @@ class StageClock {
   int max_slots_ = 0;
 };
 
+// The profile's workloads on the run's clock: one StageClock each, its stage 0 starting at
+// the run's start plus the workload's `start`. The workloads move on independently; the run is
+// over when the last one is. Written by the orchestrator thread only, like StageClock.
+class Timeline {
+ public:
+  explicit Timeline(const std::vector<plan::Workload>& workloads);
+
+  size_t size() const { return clocks_.size(); }
+  StageClock& clock(size_t w) { return *clocks_[w]; }
+  const StageClock& clock(size_t w) const { return *clocks_[w]; }
+  uint64_t offset_ns(size_t w) const { return offsets_[w]; }
+  uint64_t t0_ns() const { return t0_; }
+  size_t stage_count() const { return stage_count_; }              // every workload's stages
+  uint64_t planned_total_ns() const { return planned_total_ns_; }  // when the last one ends
+  int total_slots() const { return total_slots_; }  // user slots of all workloads together
+
+  // Orchestrator: the run starts at t0; each workload at t0 + its offset.
+  void Start(uint64_t t0_ns);
+  // Orchestrator: moves each workload on (StageClock::Advance). True when all are over.
+  bool Advance(uint64_t now_ns);
+
+ private:
+  std::vector<std::unique_ptr<StageClock>> clocks_;
+  std::vector<uint64_t> offsets_;
+  uint64_t t0_ = 0;
+  size_t stage_count_ = 0;
+  uint64_t planned_total_ns_ = 0;
+  int total_slots_ = 0;
+};
+
 }  // namespace sp::run

@@ -44,22 +44,31 @@ void StageTracker::Sample(size_t stage, double second_in_stage, int planned_user
   }
 }
 
+std::string StageTracker::Label(size_t stage) const {
+  return (workload_.empty() ? "" : "workload " + workload_ + " ") + "stage " +
+         std::to_string(stage);
+}
+
 std::vector<StageResult> StageTracker::Evaluate(const metrics::Recorder& total, uint64_t t0,
                                                 uint64_t end) const {
   std::vector<StageResult> out;
+  if (clock_.start_ns(0) > t0 && clock_.start_ns(0) >= end) return out;  // its start: never came
   size_t ran = std::min(clock_.current() + 1, clock_.count());
   for (size_t i = 0; i < ran; ++i) {
     const plan::Stage& st = clock_.stages()[i];
     StageResult r;
-    r.index = i;
+    r.index = first_stage_ + i;
+    r.workload = workload_;
+    r.workload_stage = i;
     r.open = st.open();
+    const std::string label = Label(i);
     uint64_t start = clock_.start_ns(i);
     uint64_t stop = i + 1 < clock_.count() && i + 1 <= clock_.current() ? clock_.start_ns(i + 1)
                                                                         : std::min(end, clock_.end_ns(i));
     if (stop < start) stop = start;
     r.started_s = static_cast<double>(start - t0) / 1e9;
     r.duration_s = static_cast<double>(stop - start) / 1e9;
-    if (i < total.stages().size()) r.stats = total.stages()[i];
+    if (r.index < total.stages().size()) r.stats = total.stages()[r.index];
     const Samples& s = samples_[i];
     r.cpu_busy_avg = s.seconds ? s.busy_sum / s.seconds : 0.0;
     r.cpu_busy_max = s.busy_max;
@@ -71,8 +80,9 @@ std::vector<StageResult> StageTracker::Evaluate(const metrics::Recorder& total, 
       r.achieved_rate = r.duration_s > 0 ? static_cast<double>(r.stats.iterations_started) / r.duration_s : 0;
       if (r.achieved_rate < r.planned_rate * (1.0 - kRateMissTolerance)) {
         std::snprintf(buf, sizeof buf,
-                      "stage %zu: started %.1f iterations/s of the %.1f/s planned (%llu dropped at max_concurrency %d)",
-                      i, r.achieved_rate, r.planned_rate,
+                      "%s: started %.1f iterations/s of the %.1f/s planned (%llu dropped at "
+                      "max_concurrency %d)",
+                      label.c_str(), r.achieved_rate, r.planned_rate,
                       static_cast<unsigned long long>(r.dropped), st.max_concurrency);
         r.problems.push_back(buf);
       }
@@ -82,7 +92,7 @@ std::vector<StageResult> StageTracker::Evaluate(const metrics::Recorder& total, 
       r.users_min = s.users_min == INT32_MAX ? 0 : s.users_min;
       r.users_max = s.users_max;
       if (s.users_short) {
-        std::snprintf(buf, sizeof buf, "stage %zu: %d users active where %d were planned", i,
+        std::snprintf(buf, sizeof buf, "%s: %d users active where %d were planned", label.c_str(),
                       s.short_active, s.short_planned);
         r.problems.push_back(buf);
       }
@@ -91,18 +101,18 @@ std::vector<StageResult> StageTracker::Evaluate(const metrics::Recorder& total, 
       // The generator's machine, not the target, failed these requests: the load the target
       // saw is not the load the plan describes.
       std::snprintf(buf, sizeof buf,
-                    "stage %zu: %llu requests failed on the generator's own limits (local_limit: "
+                    "%s: %llu requests failed on the generator's own limits (local_limit: "
                     "out of file descriptors, local ports or socket buffers; RLIMIT_NOFILE is %s): "
                     "raise ulimit -n or run fewer users per machine",
-                    i, static_cast<unsigned long long>(r.stats.local_limit),
+                    label.c_str(), static_cast<unsigned long long>(r.stats.local_limit),
                     OpenFilesLimit().c_str());
       r.problems.push_back(buf);
     }
     if (r.cpu_busy_avg >= kCpuSaturated) {
       std::snprintf(buf, sizeof buf,
-                    "stage %zu: the load threads were busy %.0f%% of the time: the generator, not "
+                    "%s: the load threads were busy %.0f%% of the time: the generator, not "
                     "the target, may have set the pace",
-                    i, r.cpu_busy_avg * 100.0);
+                    label.c_str(), r.cpu_busy_avg * 100.0);
       r.problems.push_back(buf);
     }
     out.push_back(std::move(r));

@@ -1,10 +1,11 @@
 // Planned versus achieved, per stage: what the profile asked for, what the generator managed,
-// how busy the load threads were, and whether the result can be trusted. Fed once a second by
-// the orchestrator; evaluated at the end of the run.
+// how busy the load threads were, and whether the result can be trusted. One tracker per
+// workload (its StageClock); fed once a second by the orchestrator; evaluated at the end.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/metrics/recorder.h"
@@ -22,13 +23,18 @@ using report::StageResult;
 
 class StageTracker {
  public:
-  explicit StageTracker(const StageClock& clock) : clock_(clock), samples_(clock.count()) {}
+  // `workload`: its name ("" for a `stages:` profile); its stage k is the run's stage
+  // first_stage + k (StageResult::index, the Recorder's stage table).
+  explicit StageTracker(const StageClock& clock, size_t first_stage = 0, std::string workload = "")
+      : clock_(clock), first_stage_(first_stage), workload_(std::move(workload)),
+        samples_(clock.count()) {}
 
-  // One second of the run: the stage it fell in, the users planned and active at its end (closed)
-  // and each load thread's busy share over it.
+  // One second of the run: the workload's stage it fell in, the users planned and active at
+  // its end (closed) and each load thread's busy share over it.
   void Sample(size_t stage, double second_in_stage, int planned_users, int active_users,
               const std::vector<double>& thread_busy);
 
+  // The stages that ran (none when the workload was to start after the run ended).
   std::vector<StageResult> Evaluate(const metrics::Recorder& total, uint64_t t0_ns,
                                     uint64_t end_ns) const;
 
@@ -43,7 +49,11 @@ class StageTracker {
     double busy_max = 0;
     int seconds = 0;
   };
+  std::string Label(size_t stage) const;  // "stage 2", "workload api stage 0"
+
   const StageClock& clock_;
+  const size_t first_stage_;
+  const std::string workload_;
   std::vector<Samples> samples_;
 };
 

@@ -78,6 +78,11 @@ ThresholdEvaluator::ThresholdEvaluator(const std::vector<plan::Threshold>& thres
         if (model.step_names[i] == t.request) s.step = static_cast<int>(i);
       }
     }
+    // The plan checked the name against the selected profile (threshold_schema.h).
+    if (const int w = t.workload.empty() ? -1 : model.WorkloadIndex(t.workload); w >= 0) {
+      s.workload = &model.workloads[static_cast<size_t>(w)];
+      s.workload_index = static_cast<size_t>(w);
+    }
     max_window_s_ = std::max<size_t>(max_window_s_, static_cast<size_t>(t.window.count() / 1'000'000'000));
     states_.push_back(s);
   }
@@ -92,10 +97,19 @@ bool ThresholdEvaluator::Observe(const State& s, const metrics::Recorder& r, dou
     if (it == run_end_values_.end()) return false;
     return *out = it->second, true;
   }
-  // Scoped to one request step: its own requests, errors and latency.
+  // Scoped to one request step: its own requests, errors and latency. Scoped to a workload:
+  // its stages' (and the stages' dropped starts).
   const metrics::StepStats* step = nullptr;
   metrics::StepStats empty;
+  metrics::StageStats workload;
   if (s.step >= 0) step = static_cast<size_t>(s.step) < r.steps().size() ? &r.steps()[s.step] : &empty;
+  if (s.workload != nullptr) {
+    const uint32_t end = s.workload->first_stage + s.workload->stage_count;
+    for (uint32_t k = s.workload->first_stage; k < end && k < r.stages().size(); ++k)
+      workload.Merge(r.stages()[k]);
+    step = &workload;
+    if (m == "dropped") return *out = static_cast<double>(workload.dropped), true;
+  }
   const uint64_t requests = step ? step->requests : r.requests();
   const uint64_t errors = step ? step->errors : r.errors();
   if (StartsWith(m, "latency.")) return Stat(step ? step->latency : r.latency(), m.substr(8), out);
@@ -183,12 +197,15 @@ const plan::Threshold* ThresholdEvaluator::OnSecond(const metrics::Recorder& int
   return abort;
 }
 
-std::vector<ThresholdResult> ThresholdEvaluator::Final(const metrics::Recorder& total, double duration_s,
-                                                       const std::vector<std::string>& names,
-                                                       const std::map<std::string, uint64_t>& emitted) {
+std::vector<ThresholdResult> ThresholdEvaluator::Final(
+    const metrics::Recorder& total, double run_s, const std::vector<std::string>& names,
+    const std::map<std::string, uint64_t>& emitted) {
   std::vector<ThresholdResult> out;
   for (State& s : states_) {
     const plan::Threshold& t = *s.result.threshold;
+    const double duration_s = s.workload != nullptr && s.workload_index < workload_seconds_.size()
+                                  ? workload_seconds_[s.workload_index]
+                                  : run_s;
     if (s.result.skipped) {
       s.result.observed_text = "skipped";
       out.push_back(s.result);

@@ -33,6 +33,10 @@ class ThresholdEvaluator {
   // data. Set before Final.
   void SetRunEndValues(std::map<std::string, double> values) { run_end_values_ = std::move(values); }
 
+  // How long each workload ran (LoadModel::workloads' order): a workload-scoped rps is its
+  // requests per second of its own run. Set before Final; left out, the run's duration.
+  void SetWorkloadSeconds(std::vector<double> seconds) { workload_seconds_ = std::move(seconds); }
+
   // The verdicts at the end of the run.
   std::vector<ThresholdResult> Final(const metrics::Recorder& total, double duration_s,
                                      const std::vector<std::string>& names,
@@ -42,6 +46,8 @@ class ThresholdEvaluator {
   struct State {
     ThresholdResult result;
     int step = -1;  // request scope: index into the request table; -1 = whole run
+    const WorkloadModel* workload = nullptr;  // workload scope: its stages; nullptr = all
+    size_t workload_index = 0;
   };
   bool Observe(const State& s, const metrics::Recorder& r, double seconds,
                const std::vector<std::string>& names,
@@ -51,6 +57,7 @@ class ThresholdEvaluator {
   std::deque<metrics::Recorder> recent_;  // the last seconds, as long as the longest window
   size_t max_window_s_ = 0;
   std::map<std::string, double> run_end_values_;
+  std::vector<double> workload_seconds_;
 };
 
 // One threshold judged once over `seconds` of recorded load, as a whole-run threshold with

@@ -329,3 +329,36 @@ TEST_CASE("html: writes through a temporary file; a document that is not JSON is
   CHECK(o.step == "on_document");
   CHECK(std::string(o.err.message).find("bad document") == 0);
 }
+
+TEST_CASE("html: a profile's workloads get a table, and each stage names its workload", "[html]") {
+  json documents = Fixture();
+  json& s = Summary(documents);
+  CHECK(!Has(HtmlFor(documents), "id=\"workloads\""));  // a stages: profile has none
+  s["stages"][0]["workload"] = "browse";
+  s["stages"][0]["workload_stage"] = 0;
+  s["workloads"] = json::array({{{"name", "browse"},
+                                 {"start_s", 0.0},
+                                 {"duration_s", 5.0},
+                                 {"stages", {0}},
+                                 {"requests", 1200},
+                                 {"errors", 3},
+                                 {"error_rate", 0.0025},
+                                 {"throughput_rps", 240.0},
+                                 {"latency_ms",
+                                  {{"min", 1.0},
+                                   {"mean", 2.0},
+                                   {"p50", 2.0},
+                                   {"p90", 3.0},
+                                   {"p95", 4.5},
+                                   {"p99", 9.25},
+                                   {"max", 20.0}}},
+                                 {"iterations_started", 1200},
+                                 {"iterations_completed", 1199},
+                                 {"dropped", 0}}});
+  const std::string html = HtmlFor(documents);
+  CHECK(Has(html, "<table class=\"sortable\" id=\"workloads-table\">"));
+  CHECK(Has(html, "<tr><td>browse</td>"));
+  CHECK(Has(html, ">240.0</td>"));
+  CHECK(Has(html, ">9.25</td>"));
+  CHECK(Has(html, "<td>closed, workload browse</td>"));
+}

@@ -281,3 +281,48 @@ TEST_CASE("junit: a document that is not JSON is refused with a message", "[juni
   CHECK(o.step == "on_document");
   CHECK(std::string(o.err.message).find("bad document") == 0);
 }
+
+TEST_CASE("junit: a testcase per workload, failed by its thresholds and its stages' problems",
+          "[junit]") {
+  json documents = Fixture();
+  json& s = Summary(documents);
+  auto workload = [](const char* name) {
+    return json{{"name", name},
+                {"start_s", 0.0},
+                {"duration_s", 5.0},
+                {"stages", json::array()},
+                {"requests", 100},
+                {"errors", 0},
+                {"error_rate", 0.0},
+                {"throughput_rps", 20.0},
+                {"latency_ms", {{"p50", 1.0}, {"p95", 2.0}, {"p99", 3.0}, {"max", 4.0}}},
+                {"iterations_started", 100},
+                {"iterations_completed", 100},
+                {"dropped", 0}};
+  };
+  s["workloads"] = json::array({workload("browse"), workload("api")});
+  s["thresholds"][0]["workload"] = "api";     // the passing one
+  s["thresholds"][1]["workload"] = "browse";  // the failing one
+  s["stages"][1]["workload"] = "api";
+  s["stages"][1]["problems"] =
+      json::array({"workload api stage 0: started 90.0 iterations/s of the 100.0/s planned"});
+  const std::string xml = JunitFor(documents);
+  CHECK(xml.find("tests=\"7\" failures=\"3\"") != std::string::npos);
+  const std::string browse = Testcase(xml, "browse");
+  CHECK(
+      browse.find(
+          "classname=\"checkout &quot;quotes&quot; &amp; ampersands.workloads\" time=\"5.000\"") !=
+      std::string::npos);
+  CHECK(browse.find("<failure type=\"workload\" message=\"threshold error_rate &lt; 0.1%") !=
+        std::string::npos);
+  const std::string api = Testcase(xml, "api");
+  CHECK(api.find("<failure type=\"workload\" message=\"workload api stage 0: started 90.0") !=
+        std::string::npos);
+  CHECK(api.find("requests 100 (20.0/s), errors 0 (0.00%)") != std::string::npos);
+  CHECK(xml.find("workload browse: requests 100 (20.0/s), errors 0 (0.00%), latency ms p95 2\n") !=
+        std::string::npos);
+  // Without problems a workload passes.
+  s["thresholds"][1].erase("workload");
+  s["stages"][1].erase("workload");
+  CHECK(Testcase(JunitFor(documents), "api").find("/>") != std::string::npos);
+}

@@ -340,8 +340,8 @@ std::string RenderPage(const RunData& run, const PageOptions& options) {
            "users show its worst second.</p>";
   }
   out += "</section>\n";
-  out += ThresholdsTable(run) + ExperimentsTable(run) + CircuitTable(run) + RequestsTable(run) + ErrorsTables(run) +
-         StagesTable(run) + EventsTables(run);
+  out += ThresholdsTable(run) + ExperimentsTable(run) + CircuitTable(run) + WorkloadsTable(run) +
+         RequestsTable(run) + ErrorsTables(run) + StagesTable(run) + EventsTables(run);
   out += "</main>\n<footer>Written by <span class=\"generator\">" + Html(options.generator) +
          "</span> from the run's documents. Latency counts from each request's intended start; service time "
          "from "

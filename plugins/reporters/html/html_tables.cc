@@ -56,6 +56,8 @@ std::string Empty(const char* text) { return std::string("<p class=\"empty\">") 
 
 double Requests(const RunData& run) { return NumberOr(run.summary, "requests", 0); }
 
+std::string PerSecond(double v) { return Decimal(v, 1); }
+
 // A name -> count object as table rows, largest first, with each count's share of `total`.
 std::string CountRows(const json& counts, double total) {
   std::vector<std::pair<std::string, double>> rows;
@@ -130,6 +132,32 @@ std::string RequestsTable(const RunData& run) {
   return Section("requests", "Requests by name", out + kTableEnd);
 }
 
+std::string WorkloadsTable(const RunData& run) {
+  const json& workloads = Field(run.summary, "workloads");
+  if (!workloads.is_array() || workloads.empty()) return "";
+  std::string out = TableStart("workloads-table", {{"Workload"},
+                                                   {"Start", true},
+                                                   {"Duration", true},
+                                                   {"Requests", true},
+                                                   {"Throughput /s", true},
+                                                   {"Error rate", true},
+                                                   {"p50 ms", true},
+                                                   {"p95 ms", true},
+                                                   {"p99 ms", true},
+                                                   {"Iterations", true},
+                                                   {"Dropped", true}});
+  for (const json& w : workloads) {
+    const json& l = Field(w, "latency_ms");
+    out += "<tr>" + Td(Text(w, "name")) + TdNum(Number(w, "start_s"), Seconds) +
+           TdNum(Number(w, "duration_s"), Seconds) + TdNum(Number(w, "requests"), Count) +
+           TdNum(Number(w, "throughput_rps"), PerSecond) + TdNum(Number(w, "error_rate"), Percent) +
+           TdNum(Number(l, "p50"), Ms) + TdNum(Number(l, "p95"), Ms) + TdNum(Number(l, "p99"), Ms) +
+           TdNum(Number(w, "iterations_completed"), Count) + TdNum(Number(w, "dropped"), Count) +
+           "</tr>\n";
+  }
+  return Section("workloads", "Workloads", out + kTableEnd);
+}
+
 std::string ErrorsTables(const RunData& run) {
   if (!run.summary.is_object()) return "";
   const double total = Requests(run);
@@ -192,11 +220,14 @@ std::string StagesTable(const RunData& run) {
     std::optional<double> start = Number(st, "started_s");
     if (!start) start = Number(st, "start_s");
     out += std::string(trustworthy == false ? "<tr class=\"bad\">" : "<tr>") +
-           TdNum(Count(static_cast<double>(index)), static_cast<double>(index)) + Td(Text(st, "model")) +
-           TdNum(start, Seconds) + TdNum(Number(st, "duration_s"), Seconds) + Td(Planned(st, planned)) +
-           Td(Achieved(st)) + TdNum(Number(st, "requests"), Count) +
-           TdNum(Number(st, "error_rate"), Percent) + TdNum(Number(Field(st, "latency_ms"), "p99"), Ms) +
-           TdNum(busy_text, busy) + Td(trust) + "</tr>\n";
+           TdNum(Count(static_cast<double>(index)), static_cast<double>(index)) +
+           Td(Text(st, "model") +
+              (Text(st, "workload").empty() ? "" : ", workload " + Text(st, "workload"))) +
+           TdNum(start, Seconds) + TdNum(Number(st, "duration_s"), Seconds) +
+           Td(Planned(st, planned)) + Td(Achieved(st)) + TdNum(Number(st, "requests"), Count) +
+           TdNum(Number(st, "error_rate"), Percent) +
+           TdNum(Number(Field(st, "latency_ms"), "p99"), Ms) + TdNum(busy_text, busy) + Td(trust) +
+           "</tr>\n";
   }
   return Section("stages", "Stages: planned and achieved", out + kTableEnd);
 }

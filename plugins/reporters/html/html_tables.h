@@ -1,5 +1,5 @@
-// The page's tables, each a <section> (empty when there is nothing to show): requests by name,
-// errors by type and failed checks, status codes, stages planned vs achieved, thresholds,
+// The page's tables, each a <section> (empty when there is nothing to show): workloads, requests by
+// name, errors by type and failed checks, status codes, stages planned vs achieved, thresholds,
 // chaos experiments, and events.
 #pragma once
 
@@ -9,6 +9,7 @@
 
 namespace sp::html {
 
+std::string WorkloadsTable(const RunData& run);  // summary.workloads: a profile's workloads
 std::string RequestsTable(const RunData& run);
 std::string ErrorsTables(const RunData& run);  // errors by type, failed checks, status codes
 std::string StagesTable(const RunData& run);

@@ -200,6 +200,53 @@ Case ExperimentCase(const json& e, size_t index, const std::string& suite) {
   return c;
 }
 
+// "requests 120 (12.0/s), errors 3 (2.50%)": a breakdown's counts (the summary, a workload).
+std::string RequestsLine(const json& j) {
+  return "requests " + Count(j, "requests") + " (" +
+         Fixed(Number(j, "throughput_rps").value_or(0), 1) + "/s), errors " + Count(j, "errors") +
+         " (" + Fixed(Number(j, "error_rate").value_or(0) * 100, 2) + "%)";
+}
+
+// A workload of a profile with `workloads:` (summary.workloads[]): it passes when every
+// threshold scoped to it passed and each of its stages is trustworthy.
+Case WorkloadCase(const json& w, size_t index, const json& summary, const std::string& suite) {
+  const std::string name = Text(w, "name");
+  Case c(name.empty() ? "workload " + std::to_string(index + 1) : name, suite + ".workloads");
+  c.time = Number(w, "duration_s");
+  const json& latency = Field(w, "latency_ms");
+  c.text = RequestsLine(w) + "\nlatency ms";
+  for (const char* key : {"p50", "p95", "p99", "max"}) {
+    std::optional<double> v = Number(latency, key);
+    c.text += std::string(" ") + key + " " + (v ? Plain(*v) : "?");
+  }
+  c.text += "\niterations " + Count(w, "iterations_completed") + ", dropped " +
+            Count(w, "dropped") + "\n";
+  std::vector<std::string> problems;
+  const json& thresholds = Field(summary, "thresholds");
+  for (const json& t : thresholds.is_array() ? thresholds : json::array()) {
+    const json& passed = Field(t, "passed");
+    if (Text(t, "workload") == name && passed.is_boolean() && !passed.get<bool>())
+      problems.push_back("threshold " + Text(t, "name") + " failed (observed " +
+                         Text(t, "observed_text") + ")");
+  }
+  const json& stages = Field(summary, "stages");
+  for (const json& st : stages.is_array() ? stages : json::array()) {
+    const json& problems_of_stage = Field(st, "problems");
+    if (Text(st, "workload") != name || !problems_of_stage.is_array()) continue;
+    for (const json& p : problems_of_stage) {
+      if (p.is_string()) problems.push_back(p.get<std::string>());
+    }
+  }
+  if (problems.empty()) return c;
+  c.outcome = Outcome::kFailure;
+  c.type = "workload";
+  c.message =
+      problems.front() +
+      (problems.size() > 1 ? " (and " + std::to_string(problems.size() - 1) + " more)" : "");
+  for (const std::string& p : problems) c.text += "  - " + p + "\n";
+  return c;
+}
+
 std::string SystemOut(const SuiteInput& in, const std::vector<Case>& cases) {
   const json& s = in.summary;
   const json& plan = Field(in.run_start, "plan").is_object() ? Field(in.run_start, "plan") : Field(s, "plan");
@@ -211,9 +258,7 @@ std::string SystemOut(const SuiteInput& in, const std::vector<Case>& cases) {
   const json& trustworthy = Field(s, "trustworthy");
   out += "status " + Text(s, "status") + " in " + Fixed(Number(s, "duration_s").value_or(0), 3) + " s, " +
          (trustworthy.is_boolean() && !trustworthy.get<bool>() ? "UNTRUSTWORTHY" : "trustworthy") + "\n";
-  out += "requests " + Count(s, "requests") + " (" + Fixed(Number(s, "throughput_rps").value_or(0), 1) +
-         "/s), errors " + Count(s, "errors") + " (" + Fixed(Number(s, "error_rate").value_or(0) * 100, 2) +
-         "%), interrupted " + Count(s, "interrupted") + "\n";
+  out += RequestsLine(s) + ", interrupted " + Count(s, "interrupted") + "\n";
   const json& latency = Field(s, "latency_ms");
   out += "latency ms";
   for (const char* key : {"p50", "p95", "p99", "max"}) {
@@ -222,6 +267,11 @@ std::string SystemOut(const SuiteInput& in, const std::vector<Case>& cases) {
   }
   std::optional<double> service_p99 = Number(Field(s, "service_time_ms"), "p99");
   out += "\nservice time ms p99 " + (service_p99 ? Plain(*service_p99) : std::string("?")) + "\n";
+  const json& workloads = Field(s, "workloads");
+  for (const json& w : workloads.is_array() ? workloads : json::array()) {
+    out += "workload " + Text(w, "name") + ": " + RequestsLine(w) + ", latency ms p95 " +
+           Plain(Number(Field(w, "latency_ms"), "p95").value_or(0)) + "\n";
+  }
   size_t thresholds = 0, thresholds_failed = 0, thresholds_skipped = 0, experiments = 0, experiments_failed = 0;
   for (const Case& c : cases) {
     const bool bad = c.outcome == Outcome::kFailure || c.outcome == Outcome::kError;
@@ -277,6 +327,11 @@ std::string JunitDocument(const SuiteInput& in) {
   const json& experiments = Field(s, "experiments");
   if (experiments.is_array()) {
     for (size_t i = 0; i < experiments.size(); ++i) cases.push_back(ExperimentCase(experiments[i], i, suite));
+  }
+  const json& workloads = Field(s, "workloads");
+  if (workloads.is_array()) {
+    for (size_t i = 0; i < workloads.size(); ++i)
+      cases.push_back(WorkloadCase(workloads[i], i, s, suite));
   }
   size_t failures = 0, errors = 0, skipped = 0;
   for (const Case& c : cases) {

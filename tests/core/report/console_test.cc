@@ -362,3 +362,63 @@ TEST_CASE("the summary and live messages leave out secret values") {
   CHECK(out.text().find("rotate [redacted] (command)") != std::string::npos);
   CHECK(out.text().find("inject command failed: [redacted] rejected") != std::string::npos);
 }
+
+TEST_CASE("with workloads, the live line counts the running ones and the summary has a line each") {
+  const sp::plan::Plan plan = MakePlan();
+  sp::run::StageClock clock({Closed(10s, 20)});
+  Captured out, err;
+  const sp::report::RunInfo info = Info(plan, clock);
+  Console console(false, info, out.file(), err.file(), true);
+  sp::metrics::Recorder interval = Second();
+  sp::report::SnapshotData s;
+  s.second = 3;
+  s.elapsed_s = 3.0;
+  s.planned_users = 20;
+  s.planned_rate = 100;
+  s.active_users = 27;
+  s.workloads.resize(3);
+  s.workloads[0].started = s.workloads[1].started = true;  // the third one starts later
+  console.Tick(s, interval, interval);
+  CHECK(err.text() ==
+        "\r\033[K[    3s/10s] workloads 2/3 running  users+running 27, planned users 20, rate "
+        "100/s  50 req/s  "
+        "p95 20.0 ms  errors 2 (total 2)");
+
+  sp::report::RunEnd end;
+  end.duration_s = 10.0;
+  sp::report::StageResult open;
+  open.open = true;
+  open.workload = "api";
+  open.index = 1;
+  open.workload_stage = 0;
+  open.planned_rate = 100;
+  open.achieved_rate = 99.5;
+  end.stages.push_back(open);
+  sp::report::WorkloadResult api;
+  api.name = "api";
+  api.start_s = 2;
+  api.duration_s = 5;
+  api.stats = interval.stages()[0];  // 50 requests of 20 ms, 2 errors
+  api.stats.iterations_completed = 50;
+  end.workloads.push_back(api);
+  const sp::plan::Threshold t = [] {
+    sp::plan::Threshold x = T("error_rate < 1%");
+    x.workload = "api";
+    return x;
+  }();
+  sp::report::ThresholdResult verdict;
+  verdict.threshold = &t;
+  verdict.passed = false;
+  verdict.observed_text = "4.000%";
+  end.thresholds.push_back(verdict);
+  console.Summary(end, interval, {});
+  const std::string text = out.text();
+  CHECK(text.find("\n  workload api (from 2.0s): requests 50 (10.0/s), errors 2 (4.00%), p50 ") !=
+        std::string::npos);
+  CHECK(text.find(" ms, iterations 50, dropped 0\n"
+                  "    stage 0     open: 100.0/s planned, 99.5/s started, 0 dropped\n") !=
+        std::string::npos);
+  CHECK(text.find("  stage 1 ") == std::string::npos);  // not among the run's own stage lines
+  CHECK(text.find("    FAIL error_rate < 1% for workload api: observed 4.000%\n") !=
+        std::string::npos);
+}

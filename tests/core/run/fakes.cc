@@ -16,6 +16,13 @@ namespace {
 
 std::mutex documents_mu;
 std::vector<std::string> documents;
+std::mutex submits_mu;
+std::vector<Submitted> submits;
+
+void RecordSubmit(const Submitted& s) {
+  std::lock_guard<std::mutex> lock(submits_mu);
+  submits.push_back(s);
+}
 
 uint64_t MonotonicNs() {
   timespec ts;
@@ -84,6 +91,7 @@ sp_status TargetSubmit(void* worker, const sp_request* request, sp_error*) {
   if (t.stop_seen.load()) ++t.submitted_after_stop;
   const uint64_t now = w->target->Now();
   w->pending.push_back({request->token, now, t.hold ? kHeld : now + t.latency_ns});
+  RecordSubmit({request->vu, request->request, now});
   return SP_OK;
 }
 
@@ -333,8 +341,17 @@ std::vector<std::string> Documents() {
   return documents;
 }
 
+std::vector<Submitted> Submits() {
+  std::lock_guard<std::mutex> lock(submits_mu);
+  return submits;
+}
+
 void Reset() {
   Calls().Clear();
+  {
+    std::lock_guard<std::mutex> lock(submits_mu);
+    submits.clear();
+  }
   TargetScript& t = Target();
   t.latency_ns = 2'000'000;
   t.error = SP_E_NONE;

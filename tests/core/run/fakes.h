@@ -55,8 +55,16 @@ struct FaultScript {
   std::atomic<bool> fail_inject{false};
 };
 
+// One request the fake target was given: its user, its request step, when (host clock).
+struct Submitted {
+  uint64_t vu = 0;
+  uint32_t request = 0;
+  uint64_t at_ns = 0;
+};
+
 // The fakes' shared state, reset by Reset() before each run.
 CallLog& Calls();
+std::vector<Submitted> Submits();  // in the order the target got them
 TargetScript& Target();
 FaultScript& Fault();
 // The JSON of each document the fake reporter received, in order.

@@ -27,6 +27,18 @@ namespace {
 
 constexpr uint64_t kClockFactor = 20;
 
+// The plan `text` (plan.yaml in /tmp), which must load.
+sp::plan::Plan Loaded(const std::string& text) {
+  sp::plan::LoadOptions options;
+  options.process_env.emplace();
+  sp::plan::Plan plan;
+  sp::plan::Diagnostics errors;
+  const bool ok = sp::plan::LoadPlanFromString(text, "plan.yaml", "/tmp", options, &plan, &errors);
+  for (const auto& e : errors) UNSCOPED_INFO(e.str());
+  REQUIRE(ok);
+  return plan;
+}
+
 // A plan on the fakes: one scenario of one request step, `stages` as the profile, the fake
 // reporter, and `extra` keys (thresholds, chaos).
 sp::plan::Plan PlanOf(const std::string& stages, const std::string& extra = "") {
@@ -47,14 +59,7 @@ sp::plan::Plan PlanOf(const std::string& stages, const std::string& extra = "") 
       "reporters:\n"
       "  - {plugin: fake_reporter}\n" +
       extra;
-  sp::plan::LoadOptions options;
-  options.process_env.emplace();
-  sp::plan::Plan plan;
-  sp::plan::Diagnostics errors;
-  const bool ok = sp::plan::LoadPlanFromString(text, "plan.yaml", "/tmp", options, &plan, &errors);
-  for (const auto& e : errors) UNSCOPED_INFO(e.str());
-  REQUIRE(ok);
-  return plan;
+  return Loaded(text);
 }
 
 // A fault in from the start of a profile of `seconds` to its end.
@@ -352,4 +357,109 @@ TEST_CASE("run: a phase that fails returns, and the Run's destruction undoes wha
   Reset();
   Run again(plan, Options(), Seams());
   CHECK(again.Execute() == sp::kExitPassed);
+}
+
+namespace {
+
+// Two scenarios, one request step each (request table: 0 = a/r, 1 = b/r), and a profile of two
+// workloads on two load threads: `closed` runs a with 2 users for 4 s; `open` runs b at
+// 20/s for 2 s from 2 s on.
+sp::plan::Plan TwoWorkloads(const std::string& thresholds) {
+  const std::string text =
+      "target: {plugin: fake_target}\n"
+      "scenarios:\n"
+      "  - {name: a, think_time: 20ms, requests: [{name: r}]}\n"
+      "  - {name: b, requests: [{name: r}]}\n"
+      "profiles:\n"
+      "  two:\n"
+      "    workloads:\n"
+      "      closed: {scenarios: [a], stages: [{duration: 4s, users: 2}]}\n"
+      "      open: {scenarios: [b], start: 2s, stages: [{duration: 2s, rate: 20/s}]}\n"
+      "profile: two\n"
+      "grace: 1s\n"
+      "workers: 2\n"
+      "reporters:\n"
+      "  - {plugin: fake_reporter}\n" +
+      thresholds;
+  return Loaded(text);
+}
+
+}  // namespace
+
+TEST_CASE("run: two workloads run at once, each with its own model, start and users") {
+  Reset();
+  FastClock clock(kClockFactor);
+  Run run(TwoWorkloads(""), Options(), Seams());
+  const uint64_t t0 = sp::plugin::NowNs();
+  CHECK(run.Execute() == sp::kExitPassed);
+
+  // What the target saw: a's requests from users 0 and 1 (closed's slots), b's from users
+  // 2 on (open's slots come after them), b's only from its start, and a's still going then.
+  uint64_t first_b = UINT64_MAX, last_a = 0, a_count = 0, b_count = 0;
+  for (const Submitted& s : Submits()) {
+    if (s.request == 0) {
+      CHECK(s.vu < 2);
+      last_a = std::max(last_a, s.at_ns);
+      ++a_count;
+    } else {
+      CHECK(s.vu >= 2);
+      first_b = std::min(first_b, s.at_ns);
+      ++b_count;
+    }
+  }
+  CHECK(first_b >= t0 + 2'000'000'000);
+  CHECK(last_a > first_b + 500'000'000);  // concurrently, on the same load threads
+  CHECK(b_count >= 36);                   // 20/s for 2 s, give or take a busy machine at the edges
+  CHECK(b_count <= 40);
+
+  // Reported separately and together: the run's totals are the sum of the workloads'.
+  const json summary = ParsedDocuments().back();
+  REQUIRE(TypeOf(summary) == "summary");
+  const json& workloads = summary.at("workloads");
+  REQUIRE(workloads.size() == 2);
+  CHECK(workloads[0].at("name") == "closed");
+  CHECK(workloads[1].at("name") == "open");
+  CHECK(workloads[0].at("requests").get<uint64_t>() == a_count);
+  CHECK(workloads[1].at("requests").get<uint64_t>() == b_count);
+  CHECK(summary.at("requests").get<uint64_t>() == a_count + b_count);
+  CHECK(workloads[1].at("iterations_started").get<uint64_t>() == b_count);
+  CHECK(workloads[1].at("start_s").get<double>() == 2.0);
+  CHECK(workloads[1].at("duration_s").get<double>() == Approx(2.0).margin(0.3));
+  // Stages are numbered across the workloads; each says its workload.
+  const json& stages = summary.at("stages");
+  REQUIRE(stages.size() == 2);
+  CHECK(stages[0].at("workload") == "closed");
+  CHECK(stages[1].at("workload") == "open");
+  CHECK(stages[1].at("workload_stage") == 0);
+  CHECK(stages[1].at("started_s").get<double>() == Approx(2.0).margin(0.2));
+  CHECK(stages[1].at("model") == "open");
+  CHECK(workloads[1].at("stages") == json::array({1}));
+  CHECK(run.end().duration_s == Approx(4.0).margin(1.0));  // until the last workload ends
+}
+
+TEST_CASE("run: a workload-scoped threshold judges only its workload's requests") {
+  Reset();
+  FastClock clock(kClockFactor);
+  Run run(TwoWorkloads("thresholds:\n"
+                       "  - {threshold: \"requests < 60\", workload: open}\n"
+                       "  - {threshold: \"requests > 60\", workload: open}\n"
+                       "  - {threshold: \"rps < 25\", workload: open}\n"
+                       "  - \"requests > 60\"\n"),
+          Options(), Seams());
+  CHECK(run.Execute() == sp::kExitFailed);  // the second threshold
+  const auto& t = run.end().thresholds;
+  REQUIRE(t.size() == 4);
+  const double open_requests = t[0].observed;
+  CHECK(open_requests >= 36);
+  CHECK(t[0].passed);
+  CHECK_FALSE(t[1].passed);
+  CHECK(t[1].observed == open_requests);
+  // Its requests per second of its own 2 s, not of the run's 4 s.
+  CHECK(t[2].observed == Approx(open_requests / 2.0).epsilon(0.15));
+  CHECK(t[2].passed);
+  CHECK(t[3].passed);  // the whole run's: both workloads
+  CHECK(t[3].observed > open_requests + 100);
+  const json summary = ParsedDocuments().back();
+  CHECK(summary.at("thresholds")[0].at("scope") == "workload open");
+  CHECK(summary.at("thresholds")[0].at("name") == "requests < 60 [workload open]");
 }

@@ -123,12 +123,58 @@ TEST_CASE("scenarios are picked in proportion to their weights") {
     sc.requests[1].name = "two";
     plan.scenarios.push_back(sc);
   }
+  plan.profile = "p";
+  plan.profiles["p"].stages = {MakeStage(10s, 5)};
   auto m = sp::run::LoadModel::FromPlan(plan);
   REQUIRE(m.step_names.size() == 4);
   CHECK(m.step_names[2] == "b/one");
   CHECK(m.scenarios[1].first_step == 2);
+  REQUIRE(m.workloads.size() == 1);  // a stages: profile is one workload of every scenario
+  const sp::run::WorkloadModel& w = m.workloads[0];
   int a = 0;
-  for (int i = 0; i < 1000; ++i) a += m.PickScenario(i / 1000.0) == 0;
+  for (int i = 0; i < 1000; ++i) a += w.PickScenario(i / 1000.0) == 0;
   CHECK(a == 800);
-  CHECK(m.PickScenario(0.999999) == 1);
+  CHECK(w.PickScenario(0.999999) == 1);
+}
+
+TEST_CASE("each workload picks from its own mix and has its own stages and user ids") {
+  sp::plan::Plan plan;
+  for (const char* name : {"a", "b", "c"}) {
+    sp::plan::Scenario sc;
+    sc.name = name;
+    sc.weight = 5;
+    sc.requests.resize(1);
+    sc.requests[0].name = "r";
+    plan.scenarios.push_back(sc);
+  }
+  sp::plan::Workload only_c;  // the list form: its scenario with its own weight
+  only_c.name = "only_c";
+  only_c.mix = {{"c", 5.0}};
+  only_c.stages = {MakeStage(10s, 3), MakeStage(10s, 7)};
+  sp::plan::Workload a_and_b;  // the map form: weights of its own
+  a_and_b.name = "a_and_b";
+  a_and_b.mix = {{"a", 1.0}, {"b", 3.0}};
+  a_and_b.stages = {MakeStage(5s, 4)};
+  plan.profile = "p";
+  plan.profiles["p"].workloads = {only_c, a_and_b};
+  auto m = sp::run::LoadModel::FromPlan(plan);
+  REQUIRE(m.workloads.size() == 2);
+  CHECK(m.WorkloadIndex("a_and_b") == 1);
+  CHECK(m.WorkloadIndex("nope") == -1);
+  const auto& c = m.workloads[0];
+  const auto& ab = m.workloads[1];
+  CHECK(c.first_stage == 0);
+  CHECK(c.stage_count == 2);
+  CHECK(ab.first_stage == 2);
+  CHECK(c.first_vu == 0);
+  CHECK(ab.first_vu == 7);  // after only_c's 7 user slots: vu ids never collide
+  for (int i = 0; i < 100; ++i) CHECK(c.PickScenario(i / 100.0) == 2);
+  int a = 0, b = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const uint32_t pick = ab.PickScenario(i / 1000.0);
+    a += pick == 0;
+    b += pick == 1;
+  }
+  CHECK(a == 250);
+  CHECK(b == 750);
 }
