@@ -32,6 +32,7 @@ void StepStats::Merge(const StepStats& o) {
   latency.Merge(o.latency);
   requests += o.requests;
   errors += o.errors;
+  redirects += o.redirects;
 }
 
 void StageStats::Merge(const StageStats& o) {
@@ -68,6 +69,7 @@ void Recorder::Record(const sp_result& r, uint32_t step, uint32_t stage, uint64_
   StepStats& s = steps_[step];
   ++s.requests;
   s.errors += error;
+  s.redirects += r.redirect > 0;
   if (kind != SP_E_INTERRUPTED) s.latency.Record(latency);
   StageStats& g = StageOf(stage);
   ++g.requests;

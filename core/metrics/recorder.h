@@ -22,6 +22,9 @@ struct StepStats {
   Histogram latency;
   uint64_t requests = 0;
   uint64_t errors = 0;
+  // Of `requests`, those a target sent to follow a redirect (sp_result.redirect > 0): what
+  // tells them from the step's own requests. Counted per request step only.
+  uint64_t redirects = 0;
   void Merge(const StepStats& o);
 };
 

@@ -297,8 +297,11 @@ json RequestsByName(const RunInfo& info, const metrics::Recorder& t) {
   json steps = json::array();
   for (size_t i = 0; i < info.step_names.size(); ++i) {
     metrics::StepStats s = i < t.steps().size() ? t.steps()[i] : metrics::StepStats{};
-    steps.push_back({{"name", info.step_names[i]}, {"requests", s.requests},
-                     {"errors", s.errors}, {"error_rate", Rate(s.errors, s.requests)},
+    steps.push_back({{"name", info.step_names[i]},
+                     {"requests", s.requests},
+                     {"redirects", s.redirects},
+                     {"errors", s.errors},
+                     {"error_rate", Rate(s.errors, s.requests)},
                      {"latency_ms", Latency(s.latency)}});
   }
   return steps;

@@ -49,6 +49,8 @@ const std::set<std::string_view> kToolKeys = {
     "untrustworthy_reasons", "users", "valid", "value", "weight", "window", "window_s",
     // a profile's workloads (docs/plan.md#workloads)
     "workload", "workload_stage", "workloads",
+    // requests_by_name: a step's redirect hops
+    "redirects",
     // journal lines (journal.h)
     "id", "pid", "start_time", "step", "plugin_file", "record", "by_pid"};
 

@@ -86,8 +86,11 @@ class TempDirTest(unittest.TestCase):
 
 class Nginx:
     """A private nginx on 127.0.0.1:<port> (Debian's nginx-light, from scripts/install-deps.sh)
-    whose access log counts exactly what it served. Use as a context manager."""
+    whose access log counts exactly what it served. Use as a context manager. A subclass may
+    set LOG_FORMAT (the access log's format, "" for nginx's own) and LOCATIONS."""
 
+    LOG_FORMAT = ""
+    LOCATIONS = 'location /hello { return 200 "hello"; }'
     CONF = """
 worker_processes 1;
 daemon off;
@@ -95,7 +98,8 @@ pid {dir}/nginx.pid;
 error_log {dir}/error.log warn;
 events {{ worker_connections 4096; }}
 http {{
-  access_log {dir}/access.log;
+  {log_format}
+  access_log {dir}/access.log{log_name};
   client_body_temp_path {dir}/body;
   proxy_temp_path {dir}/proxy;
   fastcgi_temp_path {dir}/fastcgi;
@@ -104,7 +108,7 @@ http {{
   keepalive_requests 1000000;
   server {{
     listen 127.0.0.1:{port};
-    location /hello {{ return 200 "hello"; }}
+    {locations}
   }}
 }}
 """
@@ -119,7 +123,10 @@ http {{
     def __enter__(self):
         conf = os.path.join(self.dir, "nginx.conf")
         with open(conf, "w") as f:
-            f.write(self.CONF.format(dir=self.dir, port=self.port))
+            f.write(self.CONF.format(dir=self.dir, port=self.port, locations=self.LOCATIONS,
+                                     log_format="log_format custom '%s';" % self.LOG_FORMAT
+                                     if self.LOG_FORMAT else "",
+                                     log_name=" custom" if self.LOG_FORMAT else ""))
         self.proc = subprocess.Popen(["nginx", "-p", self.dir, "-c", conf],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 10
