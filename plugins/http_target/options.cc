@@ -55,6 +55,13 @@ const sp_option_decl kTargetOptionDecls[kTargetOptionCount] = {
     {"resolve", SP_OPT_JSON, nullptr, 0,
      "Map of \"host:port\" to an IP address, like curl's --resolve: connections to base_url's "
      "host and port go to that address, while Host, SNI and certificate checks keep the name."},
+    {"protocol", SP_OPT_STRING, "http1", 0,
+     "http1 (HTTP/1.1) or http2: HTTP/2 negotiated by ALPN (\"h2\") for https://, prior-knowledge "
+     "h2c for http://."},
+    {"max_streams", SP_OPT_INT, "1", 0,
+     "http2: most requests in flight at once on one connection (concurrent streams, also bounded "
+     "by the server's SETTINGS_MAX_CONCURRENT_STREAMS); a new connection opens only when every "
+     "open one is full."},
 };
 
 const sp_option_decl kRequestOptionDecls[kRequestOptionCount] = {

@@ -28,6 +28,8 @@ enum TargetOption : size_t {
   kCookies,
   kCookiesReset,  // the per-VU cookie jar (cookie_session.h)
   kResolve,       // base_url's host:port -> an address (target_config.h)
+  kProtocol,
+  kMaxStreams,  // HTTP/2 (target_config.h, h2_pool.h)
   kTargetOptionCount
 };
 enum RequestOption : size_t {

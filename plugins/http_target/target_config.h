@@ -25,6 +25,8 @@ struct TargetConfig {
   // Where connections go: base_url's host, or the address `resolve` maps its host:port to
   // (Host, SNI and certificate checks keep url.host).
   std::string connect_host;
+  bool http2 = false;        // protocol: http2 (h2_pool.h)
+  uint32_t max_streams = 1;  // http2: concurrent streams per connection
 };
 
 // Reads the values the host resolved against kTargetOptionDecls.
