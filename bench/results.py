@@ -15,8 +15,12 @@ HEADER = ["case", "tool", "rep", "attempt", "status", "rc", "rps", "requests", "
           "cpu_s", "rss_kb", "wall_s", "client_util", "nginx_util", "foreign_util",
           "idle_before", "conns_mid", "extra", "note"]
 
-TOOL_ORDER = ["stressplan", "wrk", "locust"]
-CASE_ORDER = ["c50", "c1000", "c10000-rss", "open20k", "soak"]
+TOOL_ORDER = ["stressplan", "wrk", "locust", "h2load"]
+CASE_ORDER = ["c50", "c1000", "h2c50", "h2c50m10", "c10000-rss", "open20k", "soak"]
+# The tool each throughput case compares stressplan with, the ratio it must reach, and the
+# connections the case holds open.
+REFERENCE = {"c50": ("wrk", 0.9, 50), "c1000": ("wrk", 0.8, 1000),
+             "h2c50": ("h2load", 0.9, 50), "h2c50m10": ("h2load", 0.9, 50)}
 MIB = 1024.0
 
 
@@ -87,6 +91,21 @@ def parse_wrk(base, out, a):
     r["errors"] = (sum(map(int, e.groups())) if e else 0) + (int(n.group(1)) if n else 0)
     notes = [e.group(0)] if e else []
     return r, {}, notes
+
+
+def parse_h2load(base, out, a):
+    # finished in 10.00s, 95012.30 req/s, 3.08MB/s
+    # requests: 950123 total, 950173 started, 950123 done, 950123 succeeded, 0 failed, 0 errored, 0 timeout
+    m = re.search(r"finished in [\d.]+\w*, ([\d.]+) req/s", out)
+    n = re.search(r"requests: \d+ total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, "
+                  r"(\d+) errored, (\d+) timeout", out)
+    if not m or not n:
+        raise ValueError("no h2load summary in the output")
+    done, failed, errored, timeout = int(n.group(1)), int(n.group(3)), int(n.group(4)), int(n.group(5))
+    s = re.search(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", out)
+    non2xx = sum(map(int, s.groups()[2:])) if s else 0
+    return {"rps": float(m.group(1)), "requests": done,
+            "errors": failed + errored + timeout + non2xx}, {}, []
 
 
 def parse_locust(base, out, a):
@@ -223,11 +242,12 @@ def cmd_summary(args):
         return med([num(r, "rps") for r in good if r["case"] == case and r["tool"] == tool])
 
     p("| tool | case | runs | requests/s (median) | requests/s min–max | peak RSS MiB (median) "
-      "| CPU seconds (median) | ratio vs wrk (req/s) | connections mid-run | nginx count − tool count | errors | notes |")
+      "| CPU seconds (median) | ratio vs wrk / h2load (req/s) | connections mid-run | nginx count − tool count | errors | notes |")
     p("|---|---|---|---|---|---|---|---|---|---|---|---|")
     cases = [c for c in CASE_ORDER if any(r["case"] == c for r in rows)]
     for case in cases:
-        wrk = medrps(case, "wrk")
+        ref_tool, _, expected = REFERENCE.get(case, ("wrk", None, None))
+        wrk = medrps(case, ref_tool)
         for tool in TOOL_ORDER:
             all_rs = [r for r in rows if r["case"] == case and r["tool"] == tool]
             if not all_rs:
@@ -244,7 +264,6 @@ def cmd_summary(args):
                 p("| %s | %s | 0 of %d | – | – | – | – | – | – | – | – | %s |" % (
                     tool, case, len(all_rs), "; ".join(notes)))
                 continue
-            expected = {"c50": 50, "c1000": 1000}.get(case)
             short = [int(num(r, "conns_mid")) for r in rs
                      if expected and num(r, "conns_mid") is not None and num(r, "conns_mid") < expected]
             if short:
@@ -252,7 +271,7 @@ def cmd_summary(args):
                     "/".join(map(str, short)), expected, len(short)))
             rps = [num(r, "rps") for r in rs]
             m = med(rps)
-            ratio = "%.2f" % (m / wrk) if (wrk and m is not None and case in ("c50", "c1000")) else "–"
+            ratio = "%.2f" % (m / wrk) if (wrk and m is not None and case in REFERENCE) else "–"
             conns = [num(r, "conns_mid") for r in rs]
             conns = [c for c in conns if c is not None]
             cstr = "%d–%d" % (min(conns), max(conns)) if conns and min(conns) != max(conns) else (
@@ -269,9 +288,10 @@ def cmd_summary(args):
                 ratio, cstr, dstr, sum(int(float(r["errors"] or 0)) for r in rs), "; ".join(notes)))
     p("")
     p("requests/s: stressplan `summary.throughput_rps` from its JSON report, wrk `Requests/sec`, "
-      "locust the `Aggregated` req/s of `--only-summary`. Peak RSS and CPU seconds (user+sys, "
+      "locust the `Aggregated` req/s of `--only-summary`, h2load the req/s of its `finished in` "
+      "line (h2 cases: ratio vs h2load). Peak RSS and CPU seconds (user+sys, "
       "start-up included) from `/usr/bin/time -v`. Connections mid-run: established sockets on "
-      "nginx's side of 127.0.0.1:%s (`ss`), sampled in the middle of the run (the largest sample "
+      "nginx's side of 127.0.0.1:%s (18081 for the h2 cases) (`ss`), sampled in the middle of the run (the largest sample "
       "for c10000-rss). nginx count − tool count: the requests nginx counted during the run "
       "(stub_status, its own probes taken out) minus the requests the tool reported, per run: a "
       "tool that stops its clock with requests in flight does not count those (at most one per "
@@ -279,32 +299,32 @@ def cmd_summary(args):
 
     verdicts = []
 
-    # --- ratios (paired by repetition: rep k of stressplan against rep k of wrk)
-    for case, target in (("c50", 0.9), ("c1000", 0.8)):
-        sp, wrk = medrps(case, "stressplan"), medrps(case, "wrk")
+    # --- ratios (paired by repetition: rep k of stressplan against rep k of wrk or h2load)
+    for case, (ref, target, _) in REFERENCE.items():
+        sp, wrk = medrps(case, "stressplan"), medrps(case, ref)
         if not any(r["case"] == case for r in rows):
             verdicts.append("- %s: not run (not in CASES)" % case)
             continue
         if sp is None or wrk is None:
-            verdicts.append("- %s: stressplan ≥ %.1f × wrk — NOT MEASURED (%s)" % (
-                case, target, "no stressplan run" if sp is None else "no wrk run"))
+            verdicts.append("- %s: stressplan ≥ %.1f × %s — NOT MEASURED (%s)" % (
+                case, target, ref, "no stressplan run" if sp is None else "no %s run" % ref))
             continue
         paired = []  # "1.08" or "0.83*" when either run of the pair was contended
         for rep in sorted({r["rep"] for r in good if r["case"] == case}, key=int):
             s = [r for r in good if r["case"] == case and r["tool"] == "stressplan" and r["rep"] == rep]
-            w = [r for r in good if r["case"] == case and r["tool"] == "wrk" and r["rep"] == rep]
+            w = [r for r in good if r["case"] == case and r["tool"] == ref and r["rep"] == rep]
             if s and w:
                 star = "*" if "contended" in (s[-1]["status"], w[-1]["status"]) else ""
                 paired.append("%.2f%s" % (num(s[-1], "rps") / num(w[-1], "rps"), star))
         ratio = sp / wrk
         verdict = "PASS" if ratio >= target else "FAIL"
-        used = [r for r in good if r["case"] == case and r["tool"] in ("stressplan", "wrk")]
+        used = [r for r in good if r["case"] == case and r["tool"] in ("stressplan", ref)]
         cont = sum(r["status"] == "contended" for r in used)
         if cont:  # other processes shared the CPUs: the ratio says little either way
             verdict = "INCONCLUSIVE (would be %s; %d of the %d runs compared were contended)" % (
                 verdict, cont, len(used))
-        verdicts.append("- %s: stressplan %s req/s vs wrk %s req/s = **%.2f × wrk** (target ≥ %.1f) — **%s**%s" % (
-            case, n0(sp), n0(wrk), ratio, target, verdict,
+        verdicts.append("- %s: stressplan %s req/s vs %s %s req/s = **%.2f × %s** (target ≥ %.1f) — **%s**%s" % (
+            case, n0(sp), ref, n0(wrk), ratio, ref, target, verdict,
             "; per repetition: " + ", ".join(paired) + (" (* = a contended pair)" if any(
                 x.endswith("*") for x in paired) else "") if paired else ""))
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# bench/run.sh - stressplan's HTTP load generator against wrk and locust on one core, plus its
-# memory at 10 000 connections, its open-model accuracy and (optionally) its memory over a soak.
+# bench/run.sh - stressplan's HTTP load generator against wrk and locust on one core, its HTTP/2
+# against h2load, plus its memory at 10 000 connections, its open-model accuracy and
+# (optionally) its memory over a soak.
 # See docs/benchmarks.md.
 #
-# Starts its own nginx (1 worker, pinned to CPU 0) on 127.0.0.1:18080 serving GET /hello and
+# Starts its own nginx (1 worker, pinned to CPU 0) on 127.0.0.1:18080 serving GET /hello (and
+# the same in h2c, prior-knowledge HTTP/2, on 127.0.0.1:18081) and
 # runs each generator pinned to CPU 1 inside `/usr/bin/time -v` (peak RSS, CPU seconds) and
 # `timeout` (hard limit). Each case runs REPS times, interleaved (rep 1 of every tool, then rep 2,
 # ...), after waiting for the machine to be idle; the table gives medians. Every process it
@@ -21,8 +23,8 @@
 #                       `scripts/build.sh release` when the default is missing)
 #   WORKDIR             results and scratch (/tmp/stressplan-bench): summary.md, runs.tsv,
 #                       discarded.tsv, versions.txt, raw/ (every run's output and report)
-#   CASES               c50 c1000 c10000-rss open20k (soak is added by BENCH_SOAK=1)
-#   TOOLS               stressplan wrk locust
+#   CASES               c50 c1000 h2c50 h2c50m10 c10000-rss open20k (soak is added by BENCH_SOAK=1)
+#   TOOLS               stressplan wrk locust h2load
 #   BENCH_SOAK (0)      1 = also run the soak (SOAK_USERS users, RSS at 1 min and SOAK_SECONDS)
 #   SOAK_USERS (1000)  SOAK_SECONDS (600)
 #   RSS_USERS (10000)   users held open by the c10000-rss case
@@ -32,7 +34,8 @@
 #   FOREIGN_MAX (0.10)  cores used by other processes during a run that make it "contended"
 #   RETRIES (1)         reruns of a contended run (the last attempt counts)
 # Needs (installed here with apt-get when missing): nginx-light (through
-# scripts/install-deps.sh), wrk, python3-locust, time, iproute2, procps, curl.
+# scripts/install-deps.sh), wrk, python3-locust, nghttp2-client (h2load), time, iproute2,
+# procps, curl.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,8 +55,8 @@ DUR=${DUR:-10}
 WORKDIR=${WORKDIR:-/tmp/stressplan-bench}
 STRESSPLAN=${STRESSPLAN:-build/release/bin/stressplan}
 BENCH_SOAK=${BENCH_SOAK:-0}
-CASES=${CASES:-c50 c1000 c10000-rss open20k}
-TOOLS=${TOOLS:-stressplan wrk locust}
+CASES=${CASES:-c50 c1000 h2c50 h2c50m10 c10000-rss open20k}
+TOOLS=${TOOLS:-stressplan wrk locust h2load}
 SOAK_USERS=${SOAK_USERS:-1000}
 SOAK_SECONDS=${SOAK_SECONDS:-600}
 RSS_USERS=${RSS_USERS:-10000}
@@ -67,6 +70,8 @@ RETRIES=${RETRIES:-1}
 HOST=127.0.0.1
 PORT=18080
 URL=http://$HOST:$PORT
+H2PORT=18081             # the same nginx server, h2c (prior knowledge)
+H2URL=http://$HOST:$H2PORT
 SRV_CPU=0
 CLI_CPU=1
 PLAN=plans/bench.yaml
@@ -82,10 +87,13 @@ is_uint "$SOAK_SECONDS" && [ "$SOAK_SECONDS" -gt 60 ] || die "SOAK_SECONDS must 
 is_uint "$RETRIES" || die "RETRIES must be a whole number, got '$RETRIES'"
 [ "$BENCH_SOAK" = 1 ] && [[ " $CASES " != *" soak "* ]] && CASES="$CASES soak"
 for c in $CASES; do
-  case $c in c50|c1000|c10000-rss|open20k|soak) ;; *) die "unknown case '$c' (c50 c1000 c10000-rss open20k soak)" ;; esac
+  case $c in
+    c50|c1000|h2c50|h2c50m10|c10000-rss|open20k|soak) ;;
+    *) die "unknown case '$c' (c50 c1000 h2c50 h2c50m10 c10000-rss open20k soak)" ;;
+  esac
 done
 for t in $TOOLS; do
-  case $t in stressplan|wrk|locust) ;; *) die "unknown tool '$t' (stressplan wrk locust)" ;; esac
+  case $t in stressplan|wrk|locust|h2load) ;; *) die "unknown tool '$t' (stressplan wrk locust h2load)" ;; esac
 done
 [ "$(nproc)" -ge 2 ] || die "needs 2 CPUs (nginx on CPU $SRV_CPU, the generator on CPU $CLI_CPU)"
 has() { [[ " $2 " == *" $1 "* ]]; }
@@ -107,6 +115,7 @@ pkg_installed nginx-light || scripts/install-deps.sh   # the project's own deps 
 pkgs=(time iproute2 procps util-linux coreutils curl python3)
 has wrk "$TOOLS" && pkgs+=(wrk)
 has locust "$TOOLS" && pkgs+=(python3-locust)
+has h2load "$TOOLS" && pkgs+=(nghttp2-client)
 ensure_packages "${pkgs[@]}"
 for t in nginx taskset timeout ss pgrep curl; do command -v "$t" >/dev/null || die "missing tool: $t"; done
 [ -x /usr/bin/time ] || die "missing /usr/bin/time"
@@ -174,7 +183,7 @@ fi
   echo "stressplan: $SP_ORIG ($("$SP" version 2>&1 | head -1)), built $(date -u -r "$SP_ORIG" +%FT%TZ), run as $SP"
   echo "tree at the start of the run (the binary may be older, see its build time): HEAD $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(git status --porcelain -- core plugins include 2>/dev/null | wc -l) modified file(s) under core/ plugins/ include/"
   echo "nginx: $(nginx -v 2>&1 | sed 's/^nginx version: //')"
-  dpkg-query -W -f='deb: ${Package} ${Version}\n' nginx-light wrk python3-locust python3-geventhttpclient 2>/dev/null || true
+  dpkg-query -W -f='deb: ${Package} ${Version}\n' nginx-light wrk python3-locust python3-geventhttpclient nghttp2-client 2>/dev/null || true
   echo "open files: $NOFILE; nginx worker_connections $WCONN"
 } > "$WORKDIR/versions.txt"
 
@@ -199,6 +208,7 @@ http {
   scgi_temp_path $NGX/tmp/scgi;
   server {
     listen $HOST:$PORT backlog=4096;
+    listen $HOST:$H2PORT http2 backlog=4096;
     location /hello { default_type text/plain; return 200 "hello"; }
     location = /nginx_status { stub_status; }
   }
@@ -213,6 +223,7 @@ alive() {  # a running (not zombie) process
 }
 start_nginx() {
   [ -z "$(ss -Hltn "( sport = :$PORT )" 2>/dev/null)" ] || die "something already listens on $HOST:$PORT"
+  [ -z "$(ss -Hltn "( sport = :$H2PORT )" 2>/dev/null)" ] || die "something already listens on $HOST:$H2PORT"
   taskset -c "$SRV_CPU" nginx -p "$NGX/" -e "$NGX/error.log" -c "$NGX/nginx.conf" > "$NGX/stdout" 2>&1 &
   NGINX_PID=$!
   local i
@@ -295,7 +306,8 @@ wait_idle() {  # until less than IDLE_CORES cores are busy over one second, at m
   done
 }
 
-established() { ss -Htn state established "( sport = :$PORT )" 2>/dev/null | wc -l; }
+established() { ss -Htn state established "( sport = :${1:-$PORT} )" 2>/dev/null | wc -l; }
+case_port() { case $1 in h2*) echo "$H2PORT" ;; *) echo "$PORT" ;; esac; }
 nginx_active() {  # connections nginx holds, minus the probe's own
   curl -s --max-time 2 "$URL/nginx_status" 2>/dev/null | awk '/^Active connections/{print $3 - 1}'
 }
@@ -311,6 +323,9 @@ client_cmd() {  # case tool base -> CMD, LIMIT (timeout seconds), RUN_S (seconds
   case $case in
     c50) users=50 ;;
     c1000) users=1000 ;;
+    h2c50) users=50 ;;
+    # 500 users' requests packed 10 streams to a connection: 50 connections, as h2load -c50 -m10
+    h2c50m10) users=500 ;;
     c10000-rss) users=$RSS_USERS ;;
     soak) users=$SOAK_USERS; RUN_S=$((SOAK_SECONDS + 15)) ;;
     open20k) users=0 ;;
@@ -321,11 +336,20 @@ client_cmd() {  # case tool base -> CMD, LIMIT (timeout seconds), RUN_S (seconds
       if [ "$case" = open20k ]; then
         CMD+=(--set "$OPEN_SET")   # no --users/--duration: they would replace the open stage
       else
+        case $case in
+          h2c50) CMD+=(--set target.protocol=http2 --set "target.base_url=$H2URL") ;;
+          h2c50m10) CMD+=(--set target.protocol=http2 --set "target.base_url=$H2URL"
+                          --set target.max_streams=10) ;;
+        esac
         CMD+=(--users "$users" --duration "${RUN_S}s")
       fi
       LIMIT=$((RUN_S + 40)) ;;
     wrk)
       CMD=(wrk -t1 -c"$users" -d"${DUR}s" --latency "$URL/hello")
+      LIMIT=$((DUR + 20)) ;;
+    h2load)
+      local streams=1; [ "$case" = h2c50m10 ] && streams=10
+      CMD=(h2load -t1 -c50 -m"$streams" -D "$DUR" "$H2URL/hello")
       LIMIT=$((DUR + 20)) ;;
     locust)
       CMD=("$PY" "$LOCUST" -f "$ROOT/bench/locustfile.py" --headless -u "$users" -r "$users"
@@ -337,6 +361,7 @@ tools_for() {  # the tools a case runs, in order, filtered by TOOLS
   local t
   case $1 in
     c50|c1000) for t in stressplan wrk locust; do has "$t" "$TOOLS" && echo "$t"; done ;;
+    h2c50|h2c50m10) for t in stressplan h2load; do has "$t" "$TOOLS" && echo "$t"; done ;;
     *) has stressplan "$TOOLS" && echo stressplan ;;
   esac
   return 0
@@ -379,7 +404,7 @@ run_once() {  # case tool rep attempt -> $WORKDIR/last.row
     if [ -n "$w0" ] && [ -z "$w1" ] && [ "$el" -ge "$win1" ]; then
       wt1=$(now_ns); wb1=$(busy_ticks); wn1=$(proc_ticks "$NGINX_WORKER"); wc1=$(proc_ticks "$cpid"); ws1=$(steal_ticks); w1=1
     fi
-    if [ -z "$conns_mid" ] && [ "$el" -ge "$mid" ]; then conns_mid=$(established); fi
+    if [ -z "$conns_mid" ] && [ "$el" -ge "$mid" ]; then conns_mid=$(established "$(case_port "$case")"); fi
     if [ "$case" = c10000-rss ] && [ "$el" -ge 1000 ] && [ "$el" -le $((RUN_S * 950)) ] &&
        [ $((el - last_poll)) -ge 1000 ]; then   # every second while the load runs
       last_poll=$el

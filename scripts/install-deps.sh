@@ -9,6 +9,7 @@ packages=(
   libyaml-cpp-dev libpoco-dev libboost-dev libboost-filesystem-dev nlohmann-json3-dev catch2
   libssl-dev
   zlib1g-dev libbrotli-dev  # gzip/deflate and br response decoding (lib/http_body)
+  libnghttp2-dev  # HTTP/2 in the http target (plugins/http_target/h2_session.h)
   nginx-light   # a real server for the integration tests
   libxml2-utils chromium  # xmllint and headless Chromium check the JUnit and HTML reports (tests/reporters)
   python3-jsonschema  # validates reports against docs/report-schema.json in the tests

@@ -68,6 +68,13 @@ const sp_option_decl kTargetOptionDecls[kTargetOptionCount] = {
      "Most redirects (301, 302, 303, 307, 308 to base_url's origin) followed per request, each "
      "hop reported as a request of its own; one more fails the request with too_many_redirects. "
      "0: redirects are not followed (the 3xx is the response). At most 1000."},
+    {"protocol", SP_OPT_STRING, "http1", 0,
+     "http1 (HTTP/1.1) or http2: HTTP/2 negotiated by ALPN (\"h2\") for https://, prior-knowledge "
+     "h2c for http://."},
+    {"max_streams", SP_OPT_INT, "1", 0,
+     "http2: most requests in flight at once on one connection (concurrent streams, also bounded "
+     "by the server's SETTINGS_MAX_CONCURRENT_STREAMS); a new connection opens only when every "
+     "open one is full."},
 };
 
 const sp_option_decl kRequestOptionDecls[kRequestOptionCount] = {

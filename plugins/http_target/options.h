@@ -32,6 +32,8 @@ enum TargetOption : size_t {
   kCookiesReset,  // the per-VU cookie jar (cookie_session.h)
   kResolve,       // base_url's host:port -> an address (target_config.h)
   kMaxRedirects,  // redirects followed per request (redirect.h)
+  kProtocol,
+  kMaxStreams,  // HTTP/2 (target_config.h, h2_pool.h)
   kTargetOptionCount
 };
 enum RequestOption : size_t {

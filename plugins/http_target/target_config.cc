@@ -88,6 +88,34 @@ bool ReadResolve(const sp_options* options, TargetConfig* out, OptionError* err)
   return true;
 }
 
+// protocol and max_streams (HTTP/2).
+bool ReadProtocol(const sp_options* options, TargetConfig* out, OptionError* err) {
+  if (const sp_option_value* v = OptionValue(options, kProtocol); v != nullptr && v->s.ptr) {
+    const std::string_view text(v->s.ptr, v->s.len);
+    if (text != "http1" && text != "http2") {
+      *err = {"protocol must be http1 or http2, got \"" + std::string(text) + "\"", "protocol", ""};
+      return false;
+    }
+    out->http2 = text == "http2";
+  }
+  if (const sp_option_value* v = OptionValue(options, kMaxStreams); v != nullptr) {
+    if (v->i < 1 || v->i > 1'000'000) {
+      *err = {"max_streams must be between 1 and 1000000, got " + std::to_string(v->i),
+              "max_streams", ""};
+      return false;
+    }
+    if (v->i > 1 && !out->http2) {
+      *err = {
+          "max_streams above 1 needs protocol: http2 (HTTP/1.1 carries one request at a time "
+          "per connection)",
+          "max_streams", ""};
+      return false;
+    }
+    out->max_streams = static_cast<uint32_t>(v->i);
+  }
+  return true;
+}
+
 }  // namespace
 
 bool ReadMaxRedirects(const sp_option_value& v, const std::string& option,
@@ -133,6 +161,7 @@ bool CompileTargetOptions(const sp_options* options, TargetConfig* out, OptionEr
   if (const sp_option_value* m = OptionValue(options, kMaxRedirects); m != nullptr) {
     if (!ReadMaxRedirects(*m, "max_redirects", "", &out->max_redirects, err)) return false;
   }
+  if (!ReadProtocol(options, out, err)) return false;
   return ReadResolve(options, out, err);
 }
 

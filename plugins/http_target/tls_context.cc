@@ -111,6 +111,15 @@ std::unique_ptr<TlsContext> TlsContext::Create(const TargetConfig& config, Optio
   SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
   SSL_CTX_set_read_ahead(ctx, 1);  // fewer recv calls: whole socket reads, not record by record
+  if (config.http2) {
+    // protocol: http2 offers only "h2" by ALPN; a server that selects nothing is refused by the
+    // worker (h2_pool_io.cc), never spoken to in HTTP/1.1.
+    static const unsigned char kH2[] = {2, 'h', '2'};
+    if (SSL_CTX_set_alpn_protos(ctx, kH2, sizeof kH2) != 0) {
+      *err = {"https: cannot offer ALPN h2 (OpenSSL)", "protocol", ""};
+      return nullptr;
+    }
+  }
   if (s.resume) {
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
     SSL_CTX_sess_set_new_cb(ctx, KeepSession);

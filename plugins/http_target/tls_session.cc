@@ -125,6 +125,14 @@ TlsSession::~TlsSession() {
 
 bool TlsSession::Resumed() const { return ssl_ != nullptr && SSL_session_reused(ssl_) == 1; }
 
+std::string_view TlsSession::AlpnSelected() const {
+  const unsigned char* data = nullptr;
+  unsigned int len = 0;
+  if (ssl_ != nullptr) SSL_get0_alpn_selected(ssl_, &data, &len);
+  return data == nullptr ? std::string_view()
+                         : std::string_view(reinterpret_cast<const char*>(data), len);
+}
+
 void TlsSession::Fail(Failure failure, std::string text) {
   failure_ = failure;
   error_ = std::move(text);
@@ -387,6 +395,11 @@ bool ProbeTls(const TlsContext& ctx, const Address& address, uint64_t timeout_ns
               "trusts";
           break;
         default:
+          if (session.RefusedAlpn()) {
+            *err +=
+                "; the server does not speak HTTP/2 there (it refused ALPN h2): use protocol: "
+                "http1, or enable http2 on the server";
+          }
           break;
       }
       break;

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "stressplan/target.h"
 
@@ -44,6 +45,11 @@ class TlsSession {
   bool established() const { return established_; }
   // The session resumed an earlier one (an abbreviated handshake).
   bool Resumed() const;
+  // The protocol the server selected by ALPN ("h2"), "" when none.
+  std::string_view AlpnSelected() const;
+  // The handshake failed because the server accepts none of the ALPN protocols we offered
+  // (its no_application_protocol alert): with protocol: http2, the server does not speak h2.
+  bool RefusedAlpn() const { return error_.find("no application protocol") != std::string::npos; }
 
   // Starts (first call) or continues the client handshake on the connected socket `fd`.
   // `cache` (may be nullptr) offers a session to resume and receives the ones the server issues.

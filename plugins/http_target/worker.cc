@@ -8,6 +8,7 @@
 #include <cstdarg>
 #include <cstring>
 
+#include "plugins/http_target/h2_pool.h"
 #include "plugins/http_target/socket_ops.h"
 #include "plugins/http_target/transport.h"
 
@@ -62,6 +63,10 @@ bool Worker::Open(std::string* err) {
       dns_error_ = "dns: cannot resolve \"" + url.host + "\": " + dns_error_;
     }
     addresses_ = &own_addresses_;
+  }
+  if (instance_.config().http2) {
+    h2_ = std::make_unique<H2Pool>(
+        H2Pool::Shared{instance_, epfd_, *addresses_, done_, sessions_, cookies_});
   }
   return true;
 }
@@ -135,6 +140,10 @@ Connection* Worker::TakeIdle() {
 
 void Worker::ReleaseVu(uint32_t vu) {
   cookies_.Forget(vu);
+  if (h2_) {
+    h2_->ReleaseVu(vu);
+    return;
+  }
   if (Connection* c = OwnIdle(vu)) {
     Release(c);
     return;
@@ -220,6 +229,10 @@ void Worker::StartWithCookies(Exchange* ex) {
 void Worker::Start(const Exchange& ex) {
   if (addresses_->empty()) {
     done_.Push(ex, SP_E_DNS, 0, host_fns_.NowNs(), "%s", dns_error_.c_str());
+    return;
+  }
+  if (h2_) {
+    h2_->Start(ex);
     return;
   }
   if (!idle_.empty()) {
@@ -521,6 +534,7 @@ void Worker::OnIdleEvent(Connection* c) {
 // ---- the loop ---------------------------------------------------------------------------
 
 void Worker::ExpireTimers(uint64_t now) {
+  if (h2_) h2_->ExpireTimers(now);
   while (!connecting_.empty() && connecting_.front()->deadline_ns <= now) {
     Connection* c = connecting_.front();
     Fail(c, SP_E_CONNECT_TIMEOUT,
@@ -538,6 +552,7 @@ uint64_t Worker::NextTimer() const {
   uint64_t next = UINT64_MAX;
   if (!connecting_.empty()) next = connecting_.front()->deadline_ns;
   if (!active_.empty()) next = std::min(next, active_.front()->deadline_ns);
+  if (h2_) next = std::min(next, h2_->NextTimer());
   return next;
 }
 
@@ -576,6 +591,10 @@ bool Worker::WaitAndDispatch(uint64_t timeout_ns) {
 }
 
 void Worker::Dispatch(const epoll_event& ev) {
+  if ((ev.data.u64 & H2Pool::kEpollTag) != 0) {
+    h2_->Dispatch(ev.data.u64, ev.events);
+    return;
+  }
   const auto slot = static_cast<uint32_t>(ev.data.u64 & 0xffffffffu);
   const auto generation = static_cast<uint32_t>(ev.data.u64 >> 32);
   if (slot >= slots_.size()) return;
@@ -600,6 +619,7 @@ void Worker::Dispatch(const epoll_event& ev) {
 void Worker::CancelAll() {
   while (!connecting_.empty()) Fail(connecting_.front(), SP_E_INTERRUPTED, "cancelled by the host");
   while (!active_.empty()) Fail(active_.front(), SP_E_INTERRUPTED, "cancelled by the host");
+  if (h2_) h2_->CancelAll();
   while (!waiting_.empty()) {
     done_.Push(waiting_.front(), SP_E_INTERRUPTED, 0, host_fns_.NowNs(),
                "cancelled by the host while waiting for a connection");

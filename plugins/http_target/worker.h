@@ -23,6 +23,8 @@
 
 namespace sp::http {
 
+class H2Pool;
+
 class Worker {
  public:
   Worker(const Instance& instance, const sp_worker_host& host);
@@ -130,6 +132,10 @@ class Worker {
   CookieSessions cookies_;     // the VUs' cookie jars
   std::string cookie_buffer_;  // a request with its Cookie header, before it moves to the exchange
   std::string redirect_note_;  // why the last response's redirect was not followed, or ""
+
+  // protocol: http2 — its connections and streams, driven from this loop (h2_pool.h); nullptr
+  // for HTTP/1.1, which then pays one test per request and per event.
+  std::unique_ptr<H2Pool> h2_;
 };
 
 }  // namespace sp::http

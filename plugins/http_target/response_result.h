@@ -1,0 +1,24 @@
+// The result of a complete response, whatever protocol carried it: the Set-Cookie fields go
+// into the VU's jar, the kept body is decoded, and the step's checks, captures and rules decide
+// the error kind and events (response_rules.h) — or the status alone does.
+#pragma once
+
+#include <cstdint>
+
+#include "plugins/http_target/body_capture.h"
+#include "plugins/http_target/completion_queue.h"
+#include "plugins/http_target/connection.h"
+#include "plugins/http_target/cookie_session.h"
+#include "plugins/http_target/vu_sessions.h"
+#include "stressplan/target.h"
+
+namespace sp::http {
+
+// http_4xx / http_5xx by status, else none.
+sp_error_kind StatusKind(int status);
+
+// Queues the result of `ex`, whose response (status and tap) is complete, into `done`.
+void PushResponse(const Exchange& ex, int status, ResponseTap& tap, uint64_t end_ns,
+                  VuSessions& sessions, CookieSessions& cookies, CompletionQueue& done);
+
+}  // namespace sp::http
