@@ -59,10 +59,11 @@ class Uploads(harness.TempDirTest):
         self.thread.join(timeout=5)
         super().tearDown()
 
-    def plan(self, photo_path):
+    def plan(self, photo_path, **target):
         doc = {
             "name": "uploads",
-            "target": {"plugin": "http", "base_url": "http://127.0.0.1:%d" % self.server.server_port},
+            "target": dict({"plugin": "http", "base_url": "http://127.0.0.1:%d" % self.server.server_port},
+                           **target),
             "scenarios": [{"name": "album", "requests": [
                 {"name": "upload", "method": "POST", "path": "/photos",
                  "multipart": {"title": "Our cat", "tags": ["pets", "cats"],
@@ -98,6 +99,13 @@ class Uploads(harness.TempDirTest):
         self.assertIn("missing.jpg", r.stderr)
         self.assertIn("No such file or directory", r.stderr)
         self.assertEqual(self.server.uploads, [])
+
+    def test_http2_is_refused_before_the_run(self):
+        plan = self.plan("fixtures/photo.jpg", protocol="http2")
+        r = harness.run(["validate", plan])
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("multipart uploads are sent over HTTP/1.1 only", r.stderr)
+        self.assertIn("plan.yaml:", r.stderr)
 
 
 if __name__ == "__main__":
