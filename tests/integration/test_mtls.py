@@ -18,24 +18,18 @@ KEY_PASSWORD = "kp-51e0c7-mtls-secret"
 
 
 def mtls_conf():
-    """harness.Nginx's configuration, serving https that requires client certificates, and
-    logging each request's status, protocol and $ssl_client_verify."""
-    conf = harness.Nginx.CONF
-    for old, new in (
-            ("access_log {dir}/access.log;",
-             "log_format mtls '$status|$ssl_protocol|$ssl_client_verify';\n"
-             "  access_log {dir}/access.log mtls;"),
-            ("listen 127.0.0.1:{port};",
-             "listen 127.0.0.1:{port} ssl;\n"
-             "    ssl_certificate @PKI@/server.crt;\n"
-             "    ssl_certificate_key @PKI@/server.key;\n"
-             "    ssl_protocols @PROTOCOLS@;\n"
-             "    ssl_client_certificate @PKI@/ca.crt;\n"
-             "    ssl_verify_client on;\n"
-             "    @EXTRA@")):
-        assert old in conf, old
-        conf = conf.replace(old, new)
-    return conf
+    """harness.Nginx's configuration, serving https that requires client certificates (the
+    log format is MtlsNginx.LOG_FORMAT)."""
+    old = "listen 127.0.0.1:{port};"
+    assert old in harness.Nginx.CONF, old
+    return harness.Nginx.CONF.replace(old,
+                                      "listen 127.0.0.1:{port} ssl;\n"
+                                      "    ssl_certificate @PKI@/server.crt;\n"
+                                      "    ssl_certificate_key @PKI@/server.key;\n"
+                                      "    ssl_protocols @PROTOCOLS@;\n"
+                                      "    ssl_client_certificate @PKI@/ca.crt;\n"
+                                      "    ssl_verify_client on;\n"
+                                      "    @EXTRA@")
 
 
 PLAN = """\
@@ -98,8 +92,10 @@ def make_pki(folder):
 
 
 class MtlsNginx(harness.Nginx):
-    """harness.Nginx serving https with client certificates required."""
+    """harness.Nginx serving https with client certificates required, logging each request's
+    status, protocol and $ssl_client_verify."""
 
+    LOG_FORMAT = "$status|$ssl_protocol|$ssl_client_verify"
     started = 0
 
     def __init__(self, workdir, pki, protocols, extra=""):
