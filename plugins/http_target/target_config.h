@@ -26,8 +26,8 @@ struct TargetConfig {
   // (Host, SNI and certificate checks keep url.host).
   std::string connect_host;
   uint32_t max_redirects = 10;  // redirects followed per request (redirect.h)
-  bool http2 = false;        // protocol: http2 (h2_pool.h)
-  uint32_t max_streams = 1;  // http2: concurrent streams per connection
+  bool http2 = false;           // protocol: http2 (h2_pool.h)
+  uint32_t max_streams = 1;     // http2: concurrent streams per connection
 };
 
 // A max_redirects value (target or request option) in range: 0 to kMaxRedirectsLimit.
