@@ -20,7 +20,7 @@ seconds="${FUZZ_SECONDS:-20}"
 build="$root/build/fuzz"
 
 all=(plan_loader substitute template json_path response_parser http_framer prometheus csv
-     cookie_jar content_decoder)
+     cookie_jar content_decoder redirect)
 harnesses=("$@")
 [ ${#harnesses[@]} -gt 0 ] || harnesses=("${all[@]}")
 for h in "${harnesses[@]}"; do
