@@ -16,11 +16,12 @@ HEADER = ["case", "tool", "rep", "attempt", "status", "rc", "rps", "requests", "
           "idle_before", "conns_mid", "extra", "note"]
 
 TOOL_ORDER = ["stressplan", "wrk", "locust", "h2load"]
-CASE_ORDER = ["c50", "c1000", "h2c50", "h2c50m10", "c10000-rss", "open20k", "soak"]
+CASE_ORDER = ["c50", "c1000", "h2c50", "h2c50m10", "tls50", "h2tls50", "c10000-rss", "open20k", "soak"]
 # The tool each throughput case compares stressplan with, the ratio it must reach, and the
 # connections the case holds open.
 REFERENCE = {"c50": ("wrk", 0.9, 50), "c1000": ("wrk", 0.8, 1000),
-             "h2c50": ("h2load", 0.9, 50), "h2c50m10": ("h2load", 0.9, 50)}
+             "h2c50": ("h2load", 0.9, 50), "h2c50m10": ("h2load", 0.9, 50),
+             "tls50": ("wrk", 0.9, 50), "h2tls50": ("h2load", 0.9, 50)}
 MIB = 1024.0
 
 
@@ -289,9 +290,10 @@ def cmd_summary(args):
     p("")
     p("requests/s: stressplan `summary.throughput_rps` from its JSON report, wrk `Requests/sec`, "
       "locust the `Aggregated` req/s of `--only-summary`, h2load the req/s of its `finished in` "
-      "line (h2 cases: ratio vs h2load). Peak RSS and CPU seconds (user+sys, "
+      "line (h2 cases: ratio vs h2load; tls50 is HTTP/1.1 over TLS vs wrk on https, h2tls50 "
+      "HTTP/2 over TLS by ALPN vs h2load, neither side verifying the self-signed certificate). Peak RSS and CPU seconds (user+sys, "
       "start-up included) from `/usr/bin/time -v`. Connections mid-run: established sockets on "
-      "nginx's side of 127.0.0.1:%s (18081 for the h2 cases) (`ss`), sampled in the middle of the run (the largest sample "
+      "nginx's side of 127.0.0.1:%s (18081 for h2c50 and h2c50m10, 18443 for tls50, 18444 for h2tls50) (`ss`), sampled in the middle of the run (the largest sample "
       "for c10000-rss). nginx count − tool count: the requests nginx counted during the run "
       "(stub_status, its own probes taken out) minus the requests the tool reported, per run: a "
       "tool that stops its clock with requests in flight does not count those (at most one per "

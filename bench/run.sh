@@ -23,7 +23,8 @@
 #                       `scripts/build.sh release` when the default is missing)
 #   WORKDIR             results and scratch (/tmp/stressplan-bench): summary.md, runs.tsv,
 #                       discarded.tsv, versions.txt, raw/ (every run's output and report)
-#   CASES               c50 c1000 h2c50 h2c50m10 c10000-rss open20k (soak is added by BENCH_SOAK=1)
+#   CASES               c50 c1000 h2c50 h2c50m10 tls50 h2tls50 c10000-rss open20k (soak is added
+#                       by BENCH_SOAK=1)
 #   TOOLS               stressplan wrk locust h2load
 #   BENCH_SOAK (0)      1 = also run the soak (SOAK_USERS users, RSS at 1 min and SOAK_SECONDS)
 #   SOAK_USERS (1000)  SOAK_SECONDS (600)
@@ -55,7 +56,7 @@ DUR=${DUR:-10}
 WORKDIR=${WORKDIR:-/tmp/stressplan-bench}
 STRESSPLAN=${STRESSPLAN:-build/release/bin/stressplan}
 BENCH_SOAK=${BENCH_SOAK:-0}
-CASES=${CASES:-c50 c1000 h2c50 h2c50m10 c10000-rss open20k}
+CASES=${CASES:-c50 c1000 h2c50 h2c50m10 tls50 h2tls50 c10000-rss open20k}
 TOOLS=${TOOLS:-stressplan wrk locust h2load}
 SOAK_USERS=${SOAK_USERS:-1000}
 SOAK_SECONDS=${SOAK_SECONDS:-600}
@@ -72,6 +73,10 @@ PORT=18080
 URL=http://$HOST:$PORT
 H2PORT=18081             # the same nginx server, h2c (prior knowledge)
 H2URL=http://$HOST:$H2PORT
+TLSPORT=18443            # the same server over TLS: HTTP/1.1 (tls50) ...
+TLSURL=https://$HOST:$TLSPORT
+H2TLSPORT=18444          # ... and HTTP/2 negotiated by ALPN (h2tls50)
+H2TLSURL=https://$HOST:$H2TLSPORT
 SRV_CPU=0
 CLI_CPU=1
 PLAN=plans/bench.yaml
@@ -88,8 +93,8 @@ is_uint "$RETRIES" || die "RETRIES must be a whole number, got '$RETRIES'"
 [ "$BENCH_SOAK" = 1 ] && [[ " $CASES " != *" soak "* ]] && CASES="$CASES soak"
 for c in $CASES; do
   case $c in
-    c50|c1000|h2c50|h2c50m10|c10000-rss|open20k|soak) ;;
-    *) die "unknown case '$c' (c50 c1000 h2c50 h2c50m10 c10000-rss open20k soak)" ;;
+    c50|c1000|h2c50|h2c50m10|tls50|h2tls50|c10000-rss|open20k|soak) ;;
+    *) die "unknown case '$c' (c50 c1000 h2c50 h2c50m10 tls50 h2tls50 c10000-rss open20k soak)" ;;
   esac
 done
 for t in $TOOLS; do
@@ -112,12 +117,12 @@ ensure_packages() {
   } > "$WORKDIR/apt.log" 2>&1 || { tail -20 "$WORKDIR/apt.log" >&2; die "apt-get install ${missing[*]} failed"; }
 }
 pkg_installed nginx-light || scripts/install-deps.sh   # the project's own deps bring nginx-light
-pkgs=(time iproute2 procps util-linux coreutils curl python3)
+pkgs=(time iproute2 procps util-linux coreutils curl python3 openssl)
 has wrk "$TOOLS" && pkgs+=(wrk)
 has locust "$TOOLS" && pkgs+=(python3-locust)
 has h2load "$TOOLS" && pkgs+=(nghttp2-client)
 ensure_packages "${pkgs[@]}"
-for t in nginx taskset timeout ss pgrep curl; do command -v "$t" >/dev/null || die "missing tool: $t"; done
+for t in nginx taskset timeout ss pgrep curl openssl; do command -v "$t" >/dev/null || die "missing tool: $t"; done
 [ -x /usr/bin/time ] || die "missing /usr/bin/time"
 [ -x "$PY" ] || die "missing $PY"
 if has locust "$TOOLS"; then
@@ -188,6 +193,13 @@ fi
 } > "$WORKDIR/versions.txt"
 
 # ------------------------------------------------------------------ nginx
+# The TLS cases' certificate: self-signed for 127.0.0.1, made once per run. No client verifies it
+# (wrk and h2load never do; stressplan gets --set target.insecure=true), so all pay the same:
+# one handshake per connection (ECDSA P-256, TLS 1.3), then AES-GCM on every request.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+  -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+  -keyout "$NGX/server.key" -out "$NGX/server.crt" > "$NGX/openssl.log" 2>&1 ||
+  { cat "$NGX/openssl.log" >&2; die "openssl could not make the TLS cases' certificate"; }
 cat > "$NGX/nginx.conf" <<EOF
 daemon off;
 master_process on;
@@ -209,6 +221,10 @@ http {
   server {
     listen $HOST:$PORT backlog=4096;
     listen $HOST:$H2PORT http2 backlog=4096;
+    listen $HOST:$TLSPORT ssl backlog=4096;
+    listen $HOST:$H2TLSPORT ssl http2 backlog=4096;
+    ssl_certificate $NGX/server.crt;
+    ssl_certificate_key $NGX/server.key;
     location /hello { default_type text/plain; return 200 "hello"; }
     location = /nginx_status { stub_status; }
   }
@@ -222,8 +238,10 @@ alive() {  # a running (not zombie) process
   [ -n "$s" ] && [ "$s" != Z ]
 }
 start_nginx() {
-  [ -z "$(ss -Hltn "( sport = :$PORT )" 2>/dev/null)" ] || die "something already listens on $HOST:$PORT"
-  [ -z "$(ss -Hltn "( sport = :$H2PORT )" 2>/dev/null)" ] || die "something already listens on $HOST:$H2PORT"
+  local p
+  for p in "$PORT" "$H2PORT" "$TLSPORT" "$H2TLSPORT"; do
+    [ -z "$(ss -Hltn "( sport = :$p )" 2>/dev/null)" ] || die "something already listens on $HOST:$p"
+  done
   taskset -c "$SRV_CPU" nginx -p "$NGX/" -e "$NGX/error.log" -c "$NGX/nginx.conf" > "$NGX/stdout" 2>&1 &
   NGINX_PID=$!
   local i
@@ -307,7 +325,7 @@ wait_idle() {  # until less than IDLE_CORES cores are busy over one second, at m
 }
 
 established() { ss -Htn state established "( sport = :${1:-$PORT} )" 2>/dev/null | wc -l; }
-case_port() { case $1 in h2*) echo "$H2PORT" ;; *) echo "$PORT" ;; esac; }
+case_port() { case $1 in h2tls*) echo "$H2TLSPORT" ;; tls*) echo "$TLSPORT" ;; h2*) echo "$H2PORT" ;; *) echo "$PORT" ;; esac; }
 nginx_active() {  # connections nginx holds, minus the probe's own
   curl -s --max-time 2 "$URL/nginx_status" 2>/dev/null | awk '/^Active connections/{print $3 - 1}'
 }
@@ -323,7 +341,7 @@ client_cmd() {  # case tool base -> CMD, LIMIT (timeout seconds), RUN_S (seconds
   case $case in
     c50) users=50 ;;
     c1000) users=1000 ;;
-    h2c50) users=50 ;;
+    h2c50|tls50|h2tls50) users=50 ;;
     # 500 users' requests packed 10 streams to a connection: 50 connections, as h2load -c50 -m10
     h2c50m10) users=500 ;;
     c10000-rss) users=$RSS_USERS ;;
@@ -340,16 +358,22 @@ client_cmd() {  # case tool base -> CMD, LIMIT (timeout seconds), RUN_S (seconds
           h2c50) CMD+=(--set target.protocol=http2 --set "target.base_url=$H2URL") ;;
           h2c50m10) CMD+=(--set target.protocol=http2 --set "target.base_url=$H2URL"
                           --set target.max_streams=10) ;;
+          tls50) CMD+=(--set "target.base_url=$TLSURL" --set target.insecure=true) ;;
+          h2tls50) CMD+=(--set target.protocol=http2 --set "target.base_url=$H2TLSURL"
+                         --set target.insecure=true) ;;
         esac
         CMD+=(--users "$users" --duration "${RUN_S}s")
       fi
       LIMIT=$((RUN_S + 40)) ;;
     wrk)
-      CMD=(wrk -t1 -c"$users" -d"${DUR}s" --latency "$URL/hello")
+      local wurl=$URL; [ "$case" = tls50 ] && wurl=$TLSURL
+      CMD=(wrk -t1 -c"$users" -d"${DUR}s" --latency "$wurl/hello")
       LIMIT=$((DUR + 20)) ;;
     h2load)
-      local streams=1; [ "$case" = h2c50m10 ] && streams=10
-      CMD=(h2load -t1 -c50 -m"$streams" -D "$DUR" "$H2URL/hello")
+      local streams=1 hurl=$H2URL
+      [ "$case" = h2c50m10 ] && streams=10
+      [ "$case" = h2tls50 ] && hurl=$H2TLSURL   # https: h2load offers h2 by ALPN
+      CMD=(h2load -t1 -c50 -m"$streams" -D "$DUR" "$hurl/hello")
       LIMIT=$((DUR + 20)) ;;
     locust)
       CMD=("$PY" "$LOCUST" -f "$ROOT/bench/locustfile.py" --headless -u "$users" -r "$users"
@@ -361,7 +385,8 @@ tools_for() {  # the tools a case runs, in order, filtered by TOOLS
   local t
   case $1 in
     c50|c1000) for t in stressplan wrk locust; do has "$t" "$TOOLS" && echo "$t"; done ;;
-    h2c50|h2c50m10) for t in stressplan h2load; do has "$t" "$TOOLS" && echo "$t"; done ;;
+    tls50) for t in stressplan wrk; do has "$t" "$TOOLS" && echo "$t"; done ;;
+    h2c50|h2c50m10|h2tls50) for t in stressplan h2load; do has "$t" "$TOOLS" && echo "$t"; done ;;
     *) has stressplan "$TOOLS" && echo stressplan ;;
   esac
   return 0
