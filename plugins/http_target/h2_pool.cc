@@ -11,6 +11,8 @@
 #include <cstring>
 
 #include "plugins/http_target/h2_pool_state.h"
+#include "plugins/http_target/redirect_hop.h"
+#include "plugins/http_target/response_result.h"
 #include "plugins/http_target/response_result.h"
 #include "plugins/http_target/response_rules.h"
 #include "plugins/http_target/socket_ops.h"
@@ -149,7 +151,8 @@ void H2Pool::Submit(Conn* c, Stream* s) {
   }
   s->body = scratch_.body;
   const ResponseSpec* spec = s->ex.request->response.get();
-  s->sink = s->tap.Begin(spec != nullptr ? &spec->tap : nullptr, s->ex.request->store_cookies);
+  s->sink = s->tap.Begin(spec != nullptr ? &spec->tap : nullptr, s->ex.request->store_cookies,
+                         s->ex.request->max_redirects > 0);
   if (!c->session->Submit(scratch_.fields.data(), scratch_.fields.size(), s, &why_)) {
     shared_.done.Push(s->ex, SP_E_OTHER, 0, host_.NowNs(), "%s", why_.c_str());
     FinishStream(s);
@@ -231,8 +234,28 @@ void H2Pool::OnStreamEnd(H2Stream* base, H2End end, uint32_t code) {
 }
 
 void H2Pool::CompleteResponse(Stream* s) {
-  PushResponse(s->ex, s->status, s->tap, host_.NowNs(), shared_.sessions, shared_.cookies,
-               shared_.done);
+  const uint64_t now = host_.NowNs();
+  // First, so that captures, later steps and a redirect's next hop see the cookies it set.
+  shared_.cookies.Store(s->ex.vu, s->ex.iteration, s->ex.Bytes(), s->tap.set_cookies());
+  Exchange next;
+  const HopContext context{shared_.instance.config().url, host_.AtLeastMinor(4), now};
+  switch (NextRedirectHop(s->ex, s->status, s->tap.location(), context, shared_.done, &next,
+                          &redirect_note_)) {
+    case HopOutcome::kFinal: break;
+    case HopOutcome::kFailed: return;
+    case HopOutcome::kFollow: hops_.push_back(std::move(next)); return;
+  }
+  if (PushFinalResponse(s->ex, s->status, s->tap, now, shared_.sessions, shared_.cookies,
+                        shared_.done)) {
+    shared_.done.NoteLast(redirect_note_);  // a redirect not followed says why
+  }
+}
+
+bool H2Pool::TakeHop(Exchange* out) {
+  if (hops_.empty()) return false;
+  *out = std::move(hops_.front());
+  hops_.pop_front();
+  return true;
 }
 
 // ---- timers and the host ----------------------------------------------------------------
@@ -278,6 +301,10 @@ void H2Pool::CancelAll() {
     shared_.done.Push(waiting_.front(), SP_E_INTERRUPTED, 0, host_.NowNs(),
                       "cancelled by the host while waiting for a connection");
     waiting_.pop_front();
+  }
+  for (; !hops_.empty(); hops_.pop_front()) {
+    shared_.done.Push(hops_.front(), SP_E_INTERRUPTED, 0, host_.NowNs(),
+                      "cancelled by the host before a redirect was followed");
   }
 }
 

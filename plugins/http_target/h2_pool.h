@@ -4,7 +4,10 @@
 // Everything runs inside the worker's event loop, on its thread (worker.h): the worker hands
 // over each request (Start), each epoll event whose key carries kEpollTag (Dispatch) and the
 // clock (ExpireTimers, NextTimer). Results go into the worker's completion queue, after the same
-// cookies, checks, captures and rules as HTTP/1.1 (response_result.h).
+// cookies, redirects, checks, captures and rules as HTTP/1.1 (redirect_hop.h,
+// response_result.h). A followed redirect's next hop is handed back to the worker (TakeHop),
+// which adds the VU's cookies and starts it like a new request: never from inside nghttp2's
+// callbacks.
 //
 // Placement: a request goes on its user's own connection (the one the user opened, or the idle
 // one it took over) while that has room, else on any connection with room, and opens a new
@@ -52,6 +55,8 @@ class H2Pool final : private H2Listener {
 
   void Start(const Exchange& ex);
   void Dispatch(uint64_t key, uint32_t events);
+  // The next hop of a redirect a response asked for, to start (false: none left).
+  bool TakeHop(Exchange* out);
   // Also writes the streams submitted since the last call (the worker calls it before waiting).
   void ExpireTimers(uint64_t now);
   uint64_t NextTimer() const;
@@ -105,6 +110,8 @@ class H2Pool final : private H2Listener {
   std::vector<Stream*> free_streams_;
   std::vector<uint32_t> vu_conn_;  // by vu: the slot of its own connection, or kNone
   std::deque<Exchange> waiting_;   // max_connections reached and no room
+  std::deque<Exchange> hops_;      // redirects' next hops, for the worker to start
+  std::string redirect_note_;      // why the last response's redirect was not followed, or ""
   // Connections with streams submitted but not yet written (slot, generation).
   std::vector<std::pair<uint32_t, uint32_t>> unflushed_;
   uint32_t preferred_address_ = 0;

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "plugins/http_target/h2_pool.h"
+#include "plugins/http_target/response_result.h"
 #include "plugins/http_target/socket_ops.h"
 #include "plugins/http_target/transport.h"
 
@@ -25,12 +26,6 @@ constexpr uint32_t kMaxOwnerVu = 1u << 22;
 uint64_t EpollKey(const Connection* c) { return (uint64_t{c->generation} << 32) | c->slot; }
 
 unsigned long long Ms(uint64_t ns) { return static_cast<unsigned long long>(ns / 1'000'000); }
-
-sp_error_kind StatusKind(int status) {
-  if (status >= 500 && status <= 599) return SP_E_HTTP_5XX;
-  if (status >= 400 && status <= 499) return SP_E_HTTP_4XX;
-  return SP_E_NONE;
-}
 
 }  // namespace
 
@@ -450,21 +445,9 @@ void Worker::CompleteResponse(Connection* c, bool trailing_bytes) {
   // First, so that captures and later steps see the cookies this response set.
   cookies_.Store(c->ex.vu, c->ex.iteration, c->ex.Bytes(), c->tap.set_cookies());
   if (FollowsRedirect(c, status, trailing_bytes)) return;  // worker_redirect.cc
-  if (std::string why; !c->tap.FinishBody(&why)) {
-    // The framing was right but the body its checks read cannot be decoded.
-    Fail(c, SP_E_PROTOCOL, "protocol: content decoding: %s", why.c_str());
+  if (!PushFinalResponse(c->ex, status, c->tap, host_fns_.NowNs(), sessions_, cookies_, done_)) {
+    Release(c);  // as after any failure: the connection is not reused
     return;
-  }
-  if (const ResponseSpec* spec = c->ex.request->response.get(); spec != nullptr) {
-    // Checks, captures and rules decide the error kind and the events (response_rules.h).
-    const ResponseOutcome& o = sessions_.Evaluate(
-        *spec, c->ex.vu, c->ex.iteration, status, StatusKind(status), c->tap,
-        spec->reads_cookies ? cookies_.Find(c->ex.vu, c->ex.iteration) : nullptr);
-    done_.Push(c->ex, o.error, status, host_fns_.NowNs(), o.detail.empty() ? nullptr : "%s",
-               o.detail.c_str());
-    done_.AnnotateLast(o.failed_check, o.events, o.event_count);
-  } else {
-    done_.Push(c->ex, StatusKind(status), status, host_fns_.NowNs(), nullptr);
   }
   done_.NoteLast(redirect_note_);  // a redirect not followed says why
   Recycle(c, trailing_bytes);
@@ -534,7 +517,10 @@ void Worker::OnIdleEvent(Connection* c) {
 // ---- the loop ---------------------------------------------------------------------------
 
 void Worker::ExpireTimers(uint64_t now) {
-  if (h2_) h2_->ExpireTimers(now);
+  if (h2_) {
+    h2_->ExpireTimers(now);
+    StartH2Hops();
+  }
   while (!connecting_.empty() && connecting_.front()->deadline_ns <= now) {
     Connection* c = connecting_.front();
     Fail(c, SP_E_CONNECT_TIMEOUT,
@@ -593,6 +579,7 @@ bool Worker::WaitAndDispatch(uint64_t timeout_ns) {
 void Worker::Dispatch(const epoll_event& ev) {
   if ((ev.data.u64 & H2Pool::kEpollTag) != 0) {
     h2_->Dispatch(ev.data.u64, ev.events);
+    StartH2Hops();
     return;
   }
   const auto slot = static_cast<uint32_t>(ev.data.u64 & 0xffffffffu);

@@ -90,8 +90,8 @@ class Worker {
   // response that is final goes on to checks (false), redirect_note_ saying why a redirect
   // was not followed.
   bool FollowsRedirect(Connection* c, int status, bool trailing_bytes);
-  // The exchange that follows `ex`'s redirect to `target` (ex's response had `status`).
-  Exchange NextHop(const Exchange& ex, int status, const std::string& target, uint64_t now);
+  // Starts the next hops of the redirects HTTP/2 responses asked for (h2_pool.h TakeHop).
+  void StartH2Hops();
   void Fail(Connection* c, sp_error_kind kind, const char* detail_format, ...)
       __attribute__((format(printf, 4, 5)));
   void ExpireTimers(uint64_t now);

@@ -87,9 +87,11 @@ class TempDirTest(unittest.TestCase):
 class Nginx:
     """A private nginx on 127.0.0.1:<port> (Debian's nginx-light, from scripts/install-deps.sh)
     whose access log counts exactly what it served. Use as a context manager. A subclass may
-    set LOG_FORMAT (the access log's format, "" for nginx's own) and LOCATIONS."""
+    set LOG_FORMAT (the access log's format, "" for nginx's own), LOCATIONS and LISTEN (the
+    listen directive's parameters, e.g. "http2" for prior-knowledge h2c)."""
 
     LOG_FORMAT = ""
+    LISTEN = ""
     LOCATIONS = 'location /hello { return 200 "hello"; }'
     CONF = """
 worker_processes 1;
@@ -107,7 +109,7 @@ http {{
   scgi_temp_path {dir}/scgi;
   keepalive_requests 1000000;
   server {{
-    listen 127.0.0.1:{port};
+    listen 127.0.0.1:{port}{listen};
     {locations}
   }}
 }}
@@ -124,6 +126,7 @@ http {{
         conf = os.path.join(self.dir, "nginx.conf")
         with open(conf, "w") as f:
             f.write(self.CONF.format(dir=self.dir, port=self.port, locations=self.LOCATIONS,
+                                     listen=" " + self.LISTEN if self.LISTEN else "",
                                      log_format="log_format custom '%s';" % self.LOG_FORMAT
                                      if self.LOG_FORMAT else "",
                                      log_name=" custom" if self.LOG_FORMAT else ""))
