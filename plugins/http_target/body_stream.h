@@ -1,7 +1,8 @@
-// The body a connection streams after a request's head: today a multipart body
-// (multipart_body.h), read from its layout in pieces of one buffer as the socket takes them,
-// so a 2 GiB upload costs 64 KiB per connection. One per connection, reused request after
-// request; the buffer is allocated the first time a connection carries such a body.
+// The body a request streams after its head: today a multipart body (multipart_body.h), read
+// from its layout in pieces of one buffer as the socket (HTTP/1.1) or the stream's
+// flow-control window (HTTP/2, h2_session.h) takes them, so a 2 GiB upload costs 64 KiB. One per
+// HTTP/1.1 connection or HTTP/2 stream object, reused request after request; the buffer is
+// allocated the first time it carries such a body.
 #pragma once
 
 #include <cstddef>

@@ -150,6 +150,8 @@ void H2Pool::Submit(Conn* c, Stream* s) {
     return;
   }
   s->body = scratch_.body;
+  s->upload.Begin(s->ex.body_dropped ? nullptr : s->ex.request->multipart.get());
+  s->streamed = s->upload.Unfinished() ? &s->upload : nullptr;
   const ResponseSpec* spec = s->ex.request->response.get();
   s->sink = s->tap.Begin(spec != nullptr ? &spec->tap : nullptr, s->ex.request->store_cookies,
                          s->ex.request->max_redirects > 0);
@@ -170,6 +172,8 @@ void H2Pool::FinishStream(Stream* s) {
   UpdateRoom(c);
   s->conn = nullptr;
   s->ex.rendered.clear();
+  s->upload.Reset();  // closes its file
+  s->streamed = nullptr;
   free_streams_.push_back(s);
 }
 
@@ -227,6 +231,10 @@ void H2Pool::OnStreamEnd(H2Stream* base, H2End end, uint32_t code) {
         break;
       case H2End::kConnectionLost:
         shared_.done.Push(s->ex, c->fail_kind, s->status, now, "%s", c->fail_detail);
+        break;
+      case H2End::kBodyFailed:
+        shared_.done.Push(s->ex, SP_E_OTHER, s->status, now, "multipart body: %s",
+                          s->body_error.c_str());
         break;
     }
   }

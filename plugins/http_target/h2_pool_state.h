@@ -83,6 +83,7 @@ struct H2Pool::Stream : H2Stream {
   bool body_started = false;
   http1::MessageSink* sink = nullptr;
   ResponseTap tap;
+  BodyStream upload;  // a multipart body, streamed (h2_session.h H2Stream::streamed)
   Stream* pending_next = nullptr;
   uint64_t deadline_ns = 0;  // the response deadline
   Stream* tprev = nullptr;

@@ -88,7 +88,9 @@ int OnStreamClose(nghttp2_session* session, int32_t stream_id, uint32_t error_co
   H2Stream* s = StreamOf(session, stream_id);
   if (s == nullptr) return 0;
   H2Session* self = Self(user_data);
-  if (s->end_received) {
+  if (!s->body_error.empty()) {
+    self->End(s, H2End::kBodyFailed, error_code);
+  } else if (s->end_received) {
     self->End(s, H2End::kComplete, error_code);
   } else if (s->reset_by_peer) {
     self->End(s, H2End::kPeerReset, s->peer_error);
@@ -110,9 +112,25 @@ int OnError(nghttp2_session* /*session*/, int /*lib_error*/, const char* msg, si
   return 0;
 }
 
+// A multipart body's next piece (body_stream.h): what the window allows of its buffer.
+ssize_t ReadStreamedBody(H2Stream* s, uint8_t* buf, size_t length, uint32_t* data_flags) {
+  std::string_view chunk;
+  if (!s->streamed->Next(&chunk, &s->body_error)) {
+    // Its Content-Length is sent: the request cannot be finished. nghttp2 resets the stream.
+    s->streamed = nullptr;
+    return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+  }
+  const size_t n = std::min(length, chunk.size());
+  std::memcpy(buf, chunk.data(), n);
+  s->streamed->Consume(n);
+  if (!s->streamed->Unfinished()) *data_flags |= NGHTTP2_DATA_FLAG_EOF;
+  return static_cast<ssize_t>(n);
+}
+
 ssize_t ReadBody(nghttp2_session* /*session*/, int32_t /*stream_id*/, uint8_t* buf, size_t length,
                  uint32_t* data_flags, nghttp2_data_source* source, void* /*user_data*/) {
   auto* s = static_cast<H2Stream*>(source->ptr);
+  if (s->streamed != nullptr) return ReadStreamedBody(s, buf, length, data_flags);
   const size_t n = std::min(length, s->body.size() - s->body_sent);
   std::memcpy(buf, s->body.data() + s->body_sent, n);
   s->body_sent += n;
@@ -167,10 +185,12 @@ bool H2Session::Submit(const nghttp2_nv* fields, size_t count, H2Stream* s, std:
   body.source.ptr = s;
   body.read_callback = ReadBody;
   s->body_sent = 0;
+  s->body_error.clear();
   s->end_received = s->reset_by_peer = false;
   s->peer_error = 0;
-  const int32_t id = nghttp2_submit_request(session_, nullptr, fields, count,
-                                            s->body.empty() ? nullptr : &body, s);
+  const int32_t id =
+      nghttp2_submit_request(session_, nullptr, fields, count,
+                             s->body.empty() && s->streamed == nullptr ? nullptr : &body, s);
   if (id < 0) {
     *err = std::string("http2: cannot start a stream: ") + nghttp2_strerror(id);
     return false;

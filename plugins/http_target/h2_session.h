@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 
+#include "plugins/http_target/body_stream.h"
+
 namespace sp::http {
 
 // How a stream ended.
@@ -26,6 +28,7 @@ enum class H2End {
   kRefused,         // above a GOAWAY's last stream id, or never sent because of one
   kProtocol,        // nghttp2 found the response or the connection malformed and reset it
   kConnectionLost,  // CloseAll: the connection went away with the stream open
+  kBodyFailed,      // the streamed request body could not be read (body_error); stream reset
 };
 
 // The session's part of a stream; the caller's stream object derives from it.
@@ -33,6 +36,10 @@ struct H2Stream {
   int32_t id = 0;
   std::string_view body;  // the request body to send (DATA frames), borrowed until the end
   size_t body_sent = 0;
+  // Or a body read in pieces as the flow-control window opens (multipart), borrowed until the
+  // end; nullptr for none. A failed read resets the stream: kBodyFailed, body_error says why.
+  BodyStream* streamed = nullptr;
+  std::string body_error;
   bool end_received = false;  // END_STREAM arrived: the response is complete
   bool reset_by_peer = false;
   uint32_t peer_error = 0;   // the RST_STREAM's error code

@@ -163,11 +163,6 @@ bool CompileRequest(const sp_request_spec& spec, size_t index, const TargetConfi
   }
   RequestBody request_body;
   if (!ReadBody(options, option, &request_body, err)) return false;
-  if (request_body.multipart != nullptr && target.http2) {
-    *err = {"multipart uploads are sent over HTTP/1.1 only: use protocol: http1 for this target",
-            option, "/multipart"};
-    return false;
-  }
   const std::string& body = request_body.text;
   std::string body_sample;
   if (!TemplateSample(body, TemplateContext::kBody, scope, option, request_body.pointer,

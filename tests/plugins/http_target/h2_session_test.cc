@@ -3,13 +3,20 @@
 // without a socket.
 #include "plugins/http_target/h2_session.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "lib/http_body/multipart.h"
+#include "plugins/http_target/body_stream.h"
 #include "plugins/http_target/h2_request.h"
 
+using sp::http::BodyStream;
 using sp::http::H2End;
 using sp::http::H2Listener;
 using sp::http::H2Request;
@@ -70,7 +77,7 @@ class Server {
 
   nghttp2_session* session_ = nullptr;
   std::map<int32_t, std::string> paths;
-  std::map<int32_t, size_t> request_body;
+  std::map<int32_t, std::string> request_body;
 
  private:
   static int OnHeader(nghttp2_session*, const nghttp2_frame* f, const uint8_t* n, size_t nl,
@@ -81,8 +88,9 @@ class Server {
     }
     return 0;
   }
-  static int OnData(nghttp2_session*, uint8_t, int32_t id, const uint8_t*, size_t len, void* self) {
-    static_cast<Server*>(self)->request_body[id] += len;
+  static int OnData(nghttp2_session*, uint8_t, int32_t id, const uint8_t* data, size_t len,
+                    void* self) {
+    static_cast<Server*>(self)->request_body[id].append(reinterpret_cast<const char*>(data), len);
     return 0;
   }
   static ssize_t ReadBody(nghttp2_session*, int32_t, uint8_t* buf, size_t len, uint32_t* flags,
@@ -179,10 +187,94 @@ TEST_CASE("h2 session: a response larger than every flow-control window streams 
   CHECK(get.frames_in >= big);  // DATA payloads plus the HEADERS block
   CHECK(get.frames_out > 0);
   CHECK(post.end == H2End::kComplete);
-  CHECK(server.request_body[post.id] == body.size());
+  CHECK(server.request_body[post.id] == body);
   CHECK(post.frames_out >= body.size());
   CHECK(server.paths[get.id] == "/big");
   CHECK(client.open_streams() == 0);
+}
+
+// A client session started with a 1 MiB stream window, and nghttp2's server.
+struct Sessions {
+  Sessions() {
+    std::string err;
+    REQUIRE(client.Start(1 << 20, &err));
+  }
+  Client listener;
+  H2Session client{&listener};
+  Server server{10};
+};
+
+// A multipart layout of a text field and a file, and the body it stands for (read apart).
+struct Upload {
+  explicit Upload(const std::string& file_bytes) {
+    char name[] = "/tmp/sp-h2-upload-XXXXXX";
+    const int fd = mkstemp(name);
+    REQUIRE(fd >= 0);
+    close(fd);
+    path = name;
+    std::ofstream(path, std::ios::binary) << file_bytes;
+    std::string err;
+    REQUIRE(sp::http_body::MultipartLayout::Build(
+        {sp::http_body::MultipartPart::Text("title", "cat"),
+         sp::http_body::MultipartPart::File("photo", path, "photo.bin")},
+        &layout, &err, [] { return std::string("b0undary"); }));
+    sp::http_body::MultipartReader reader(layout);
+    char buf[4096];
+    for (size_t got = 1; got > 0;) {
+      REQUIRE(reader.Read(buf, sizeof buf, &got, &err));
+      body.append(buf, got);
+    }
+  }
+  ~Upload() { std::remove(path.c_str()); }
+  std::string head() const {
+    return "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Type: " + layout.content_type() +
+           "\r\nContent-Length: " + std::to_string(layout.content_length()) + "\r\n\r\n";
+  }
+
+  // Submits it on `client`, the body streamed from the file through `stream`.
+  void Submit(H2Session& client, Heard* post, BodyStream* stream) const {
+    stream->Begin(&layout);
+    post->streamed = stream;
+    ::Submit(client, post, head());
+  }
+
+  std::string path;
+  sp::http_body::MultipartLayout layout;
+  std::string body;
+};
+
+TEST_CASE("h2 session: a streamed multipart body goes out whole through the window", "[h2]") {
+  std::string file(300'000, '\0');  // over the server's 64 KiB window: WINDOW_UPDATEs needed
+  for (size_t i = 0; i < file.size(); ++i) file[i] = static_cast<char>(i * 7);
+  Upload upload(file);
+  Sessions h2;
+  BodyStream stream;
+  Heard post;
+  upload.Submit(h2.client, &post, &stream);
+  Exchange(h2.client, h2.server);
+  CHECK(post.end == H2End::kComplete);
+  CHECK(post.body_error.empty());
+  CHECK(h2.server.request_body[post.id].size() == upload.layout.content_length());
+  CHECK(h2.server.request_body[post.id] == upload.body);
+  CHECK(upload.body.find(file) != std::string::npos);
+  CHECK(post.frames_out >= upload.body.size());
+}
+
+TEST_CASE("h2 session: a file that changed size resets its stream as kBodyFailed", "[h2]") {
+  Upload upload(std::string(100'000, 'f'));
+  std::ofstream(upload.path, std::ios::binary | std::ios::trunc) << "shorter";
+  Sessions h2;
+  BodyStream stream;
+  Heard post;
+  upload.Submit(h2.client, &post, &stream);
+  Heard other;
+  Submit(h2.client, &other, "GET /ok HTTP/1.1\r\nHost: a\r\n\r\n");
+  Exchange(h2.client, h2.server);
+  CHECK(post.ends == 1);
+  CHECK(post.end == H2End::kBodyFailed);
+  CHECK(post.body_error.find("size") != std::string::npos);
+  CHECK(other.end == H2End::kComplete);  // the connection goes on
+  CHECK(h2.client.open_streams() == 0);
 }
 
 TEST_CASE("h2 session: the server's RST_STREAM ends that stream only", "[h2]") {
