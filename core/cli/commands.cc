@@ -8,6 +8,7 @@
 #include <Poco/Util/OptionSet.h>
 
 #include "core/chaos/recover.h"
+#include "core/compare/rule.h"
 #include "core/cli/arguments.h"
 #include "core/exit_codes.h"
 #include "core/plan/limits.h"
@@ -69,7 +70,9 @@ bool LoadPlanFromArgs(const ParsedArguments& a, const std::string& command, plan
   if (a.has("host")) lo.host = a.last("host");
   lo.mode = mode;
   plan::Diagnostics errors;
-  if (!plan::LoadPlan(a.positional[0], lo, plan, &errors)) {
+  // The plan's compare: rules are checked here, by the layer that knows the report's metrics.
+  if (!plan::LoadPlan(a.positional[0], lo, plan, &errors) ||
+      !compare::CheckPlanRules(*plan, &errors)) {
     for (const auto& d : errors) std::fprintf(stderr, "%s\n", d.str().c_str());
     std::fprintf(stderr, "stressplan %s: %zu error(s) in %s; nothing was run\n", command.c_str(),
                  errors.size(), a.positional[0].c_str());

@@ -209,6 +209,16 @@ struct Observer {
   Location loc;
 };
 
+// One of the plan's `compare:` rules, as written: `stressplan compare` judges a later run's
+// report against a baseline's with them. The plan keeps the text; the commands that load a
+// plan check it with core/compare/rule.h (the plan language does not know the report's
+// metrics), and the run_start document carries it.
+struct CompareRuleText {
+  std::string text;
+  Location loc;
+  std::string key;  // "compare.2"
+};
+
 struct Plan {
   std::string file;  // as given on the command line
   std::string dir;  // absolute folder of the plan file; relative paths resolve against it
@@ -233,6 +243,7 @@ struct Plan {
   std::vector<ProxySite> proxies;
   Chaos chaos;
   std::vector<Observer> observers;
+  std::vector<CompareRuleText> compare;
 };
 
 }  // namespace sp::plan

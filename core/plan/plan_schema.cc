@@ -95,8 +95,21 @@ class Schema : public SchemaReader {
       Track(BuildThresholds(*v, "thresholds", *plan_, "", &plan_->thresholds, errors_));
     }
     if (const Value* v = Get(root, "secrets")) Secrets(*v);
+    if (const Value* v = Get(root, "compare")) CompareRules(*v);
     // After services and scenarios: chaos steps refer to services and proxies by name.
     Track(BuildChaos(root, plan_, errors_));
+  }
+
+  // compare: rules for `stressplan compare`, kept as text (checked by the commands).
+  void CompareRules(const Value& v) {
+    if (!IsList(v, "compare",
+                "a list of rules (e.g. [\"latency.p95 +10%\", \"error_rate +0.5pp\"])")) {
+      return;
+    }
+    for (size_t i = 0; i < v.items.size(); ++i) {
+      CompareRuleText rule{"", v.items[i].loc, Index("compare", i)};
+      if (Text(v.items[i], rule.key, &rule.text)) plan_->compare.push_back(std::move(rule));
+    }
   }
 
   // secrets: names of variables whose values are redacted from every report.
@@ -392,9 +405,9 @@ class Schema : public SchemaReader {
 
 const std::vector<std::string>& PlanKeys() {
   static const std::vector<std::string> keys = {
-      "name",      "description", "plugins",  "target",   "scenarios",    "profiles", "profile",
-      "reporters", "services",    "grace",    "workers",  "environments", "chaos",    "thresholds",
-      "secrets",   "proxies",     "observers"};
+      "name",    "description", "plugins",  "target",  "scenarios", "profiles",
+      "profile", "reporters",   "services", "grace",   "workers",   "environments",
+      "chaos",   "thresholds",  "secrets",  "proxies", "observers", "compare"};
   return keys;
 }
 

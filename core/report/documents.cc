@@ -141,6 +141,11 @@ std::string RunStartDocument(const RunInfo& info) {
     for (const auto& r : s.requests) requests[s.name + "/" + r.name] = config(r.spec);
   }
   d["target"] = {{"plugin", p.target.plugin}, {"options", config(p.target.options)}, {"requests", requests}};
+  if (!p.compare.empty()) {  // the plan's rules for `stressplan compare`
+    json rules = json::array();
+    for (const auto& r : p.compare) rules.push_back(r.text);
+    d["compare"] = rules;
+  }
   return Dump(d);
 }
 

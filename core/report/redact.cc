@@ -51,6 +51,9 @@ const std::set<std::string_view> kToolKeys = {
     "workload", "workload_stage", "workloads",
     // requests_by_name: a step's redirect hops
     "redirects",
+    // run_start: the plan's rules for `stressplan compare` (their texts are the plan's, not
+    // secrets)
+    "compare",
     // journal lines (journal.h)
     "id", "pid", "start_time", "step", "plugin_file", "record", "by_pid"};
 

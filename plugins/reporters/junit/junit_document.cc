@@ -6,10 +6,13 @@
 #include <vector>
 
 #include "plugins/reporters/common/document_fields.h"
-#include "plugins/reporters/junit/xml_text.h"
+#include "lib/xml/xml_text.h"
 
 namespace sp::junit {
 namespace {
+
+using xml::XmlAttr;
+using xml::XmlText;
 
 using nlohmann::json;
 

@@ -16,7 +16,8 @@ struct SuiteInput {
 };
 
 // The whole file, UTF-8, starting with the XML declaration and ending with a newline. Every
-// string from the documents is escaped (xml_text.h); missing or mistyped fields read as absent.
+// string from the documents is escaped (lib/xml/xml_text.h); missing or mistyped fields read as
+// absent.
 std::string JunitDocument(const SuiteInput& in);
 
 }  // namespace sp::junit

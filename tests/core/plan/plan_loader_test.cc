@@ -123,7 +123,7 @@ TEST_CASE("loader: unknown keys with did-you-mean at the key", "[loader]") {
   CHECK(l.errors[0].str() ==
         "plan.yaml:1:1: tagret: unknown key in the plan (did you mean \"target\"?); known keys: "
         "name, description, plugins, target, scenarios, profiles, profile, reporters, services, "
-        "grace, workers, environments, chaos, thresholds, secrets, proxies, observers");
+        "grace, workers, environments, chaos, thresholds, secrets, proxies, observers, compare");
   CHECK(l.errors[1].str() == "plan.yaml:1:1: target: missing; expected the target plugin block, e.g. target: {plugin: http, base_url: ...}");
   CHECK(l.errors[2].str() ==
         "plan.yaml:4:5: scenarios.0.wieght: unknown key in a scenario (did you mean \"weight\"?); "

@@ -1,8 +1,8 @@
-#include "plugins/reporters/junit/xml_text.h"
+#include "lib/xml/xml_text.h"
 
 #include <cstdint>
 
-namespace sp::junit {
+namespace sp::xml {
 namespace {
 
 // Decodes the UTF-8 sequence at text[*i], advancing *i past it. Malformed input (bad lead or
@@ -92,4 +92,4 @@ std::string Escape(std::string_view text, bool attribute) {
 std::string XmlText(std::string_view text) { return Escape(text, false); }
 std::string XmlAttr(std::string_view text) { return Escape(text, true); }
 
-}  // namespace sp::junit
+}  // namespace sp::xml
