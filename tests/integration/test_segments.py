@@ -5,6 +5,7 @@ stage - and `--start-at` makes the processes begin together. Each report says wh
 it ran and when it started."""
 import datetime
 import os
+import re
 import time
 import unittest
 import urllib.request
@@ -16,6 +17,7 @@ class StatusNginx(harness.Nginx):
     """nginx with /hello and stub_status on /status (its Active connections)."""
 
     LOCATIONS = ('location /hello { return 200 "hello"; }\n'
+                 '    location /segment { return 200 "hello"; }\n'
                  '    location /status { stub_status; access_log off; }')
 
     def active_connections(self):
@@ -54,6 +56,7 @@ def parse_time(text):
 class Segments(harness.TempDirTest):
     def run_segments(self, plan, count, url, start_at=None, extra=(), during=None):
         """Runs `plan` as `count` segment processes at once; returns their reports, by index.
+        `url` is the target's base URL, or a function of the segment's index giving it.
         `during(runs)` is called while they run."""
         runs = []
         for i in range(count):
@@ -63,7 +66,8 @@ class Segments(harness.TempDirTest):
                     "--segment", "%d/%d" % (i, count)] + list(extra)
             if start_at is not None:
                 args += ["--start-at", start_at]
-            runs.append(harness.BackgroundRun(args, work, env={"TARGET_URL": url}))
+            base = url(i) if callable(url) else url
+            runs.append(harness.BackgroundRun(args, work, env={"TARGET_URL": base}))
         reports = []
         try:
             for r in runs:
@@ -139,6 +143,31 @@ class Segments(harness.TempDirTest):
         started = sum(s["achieved"]["iterations"] for s in stages)
         self.assertLessEqual(abs(started - 12000), 120, started)  # within 1% of the plan
         self.assertEqual(sum(r["summary"]["requests"] for r in reports), served)
+
+
+    def test_unique_data_rows_are_each_used_by_one_segment(self):
+        # 7 users over 3 segments, data_mode unique with 7 rows: every row is read, each by
+        # one segment only (each segment's requests go to its own path prefix, /segment<I>).
+        self.write("rows.csv", "id\n" + "".join("row%d\n" % n for n in range(7)))
+        plan = self.write("plan.yaml", PLAN.format(
+            think="100ms", stages="      - {duration: 1s, users: 7}").replace(
+            "    requests: [{name: get, path: /hello}]",
+            "    requests: [{name: get, path: \"/hello?id={{ data.id }}\"}]").replace(
+            '  base_url: "${TARGET_URL}"',
+            '  base_url: "${TARGET_URL}"\n  data_file: rows.csv\n  data_mode: unique'))
+        with StatusNginx(self.tmp) as nginx:
+            reports = self.run_segments(plan, 3, lambda i: "%s/segment%d" % (nginx.url, i))
+            with open(os.path.join(nginx.dir, "access.log"), encoding="utf-8") as f:
+                log = f.read()
+        rows = {}
+        for line in log.splitlines():
+            m = re.search(r"/segment(\d)/hello\?id=(row\d+)", line)
+            if m:
+                rows.setdefault(m.group(2), set()).add(int(m.group(1)))
+        self.assertEqual(sorted(rows), ["row%d" % n for n in range(7)])
+        # The plan's users 0..6 dealt round-robin: segment I has users I, I+3, ...
+        self.assertEqual(rows, {"row%d" % n: {n % 3} for n in range(7)})
+        self.assertEqual(sum(r["summary"]["errors"] for r in reports), 0)
 
 
 if __name__ == "__main__":
