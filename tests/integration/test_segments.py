@@ -170,5 +170,22 @@ class Segments(harness.TempDirTest):
         self.assertEqual(sum(r["summary"]["errors"] for r in reports), 0)
 
 
+    def test_a_bad_segment_or_start_is_an_error_naming_the_setting_before_anything_runs(self):
+        plan = os.path.join(harness.PLANS, "bench.yaml")
+        out = os.path.join(self.tmp, "out")
+        cases = [
+            (["--segment", "4/4"], {}, "--segment: segment index 4 is out of range"),
+            ([], {"STRESSPLAN_SEGMENT": "1-4"}, "STRESSPLAN_SEGMENT: expected I/N"),
+            ([], {"JOB_COMPLETION_INDEX": "2"}, "but STRESSPLAN_SEGMENTS"),
+            (["--start-at", "2020-01-01T00:00:00Z"], {}, "--start-at: \"2020-01-01T00:00:00Z\" is"),
+            (["--start-at", "noon"], {}, "--start-at: expected an RFC 3339 time"),
+        ]
+        for flags, env, message in cases:
+            r = harness.run(["run", plan, "--report", out] + flags, env=env)
+            self.assertEqual(r.returncode, 2, (flags, env, r.stderr))
+            self.assertIn(message, r.stderr)
+            self.assertFalse(os.path.exists(out), "nothing runs: no report folder")
+
+
 if __name__ == "__main__":
     unittest.main()
