@@ -302,13 +302,43 @@ void ChaosRunner::Inject(size_t i, std::vector<ProbeOutcome> before) {
 }
 
 void ChaosRunner::BeginStep(size_t i) {
+  if (!windows_only_.empty()) {
+    OpenWindow(i);
+    return;
+  }
   std::vector<ProbeOutcome> before;
   if (!SteadyBefore(i, &before)) return;
   if (!CreateAndJournal(i, &before)) return;
   Inject(i, std::move(before));
 }
 
+void ChaosRunner::OpenWindow(size_t i) {
+  StepState& s = steps_[i];
+  const double t = Now();
+  metrics_->MarkInjected(i, t);
+  std::lock_guard<std::mutex> lock(mu_);
+  s.result.start_s = t;
+  s.result.message = windows_only_;
+  s.phase = Phase::Injected;
+  injected_order_.push_back(i);
+}
+
+void ChaosRunner::CloseWindow(size_t i) {
+  StepState& s = steps_[i];
+  const double t = Now();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    s.result.end_s = t;
+    s.phase = Phase::Done;  // the after-probes are the injecting generator's
+  }
+  metrics_->MarkReverted(i, t);
+}
+
 void ChaosRunner::RevertStep(size_t i, const std::string& why) {
+  if (!windows_only_.empty()) {
+    CloseWindow(i);
+    return;
+  }
   StepState& s = steps_[i];
   plugin::PluginError e;
   bool reverted = s.instance.Revert(&e);
@@ -380,7 +410,8 @@ void ChaosRunner::StopAll(Outcome outcome, const std::string& why) {
   std::lock_guard<std::mutex> lock(mu_);
   for (StepState& s : steps_) {
     if (s.phase == Phase::Done && s.result.outcome != Outcome::kCompleted) continue;
-    if (s.phase == Phase::Done && s.result.injected) continue;  // finished before the stop
+    // Finished before the stop (injected and reverted, or a window followed and closed).
+    if (s.phase == Phase::Done && (s.result.injected || s.result.end_s >= 0)) continue;
     if (s.phase == Phase::Pending) {
       s.result.outcome = outcome;
       s.result.message = "not run: " + why;

@@ -45,6 +45,11 @@ class ChaosRunner {
 
   // Where the thread's own messages go (a revert that failed); stderr until set. Set before Start.
   void SetMessageSink(std::function<void(const std::string&)> sink) { message_ = std::move(sink); }
+  // A generator that runs a segment other than 0 of the plan (docs/distributed.md): the faults
+  // are another generator's to inject, so this one only follows their planned windows - no
+  // probe, no fault instance, no journal entry - and its report attributes its own load to
+  // them. `why` becomes each experiment's message. Set before Start.
+  void SetWindowsOnly(std::string why) { windows_only_ = std::move(why); }
 
   // After Finish: destroys the fault instances (before their sites close). Results stay.
   void DestroyInstances();
@@ -75,6 +80,9 @@ class ChaosRunner {
   void EndBeforeInject(size_t i, std::vector<ProbeOutcome> before, Outcome outcome,
                        std::string message);
   void RevertStep(size_t i, const std::string& why);
+  // Windows only: the planned window opens and closes on the timeline, nothing is touched.
+  void OpenWindow(size_t i);
+  void CloseWindow(size_t i);
   void AfterProbes(size_t i);
   std::vector<ProbeOutcome> RunProbes();
   void StopAll(Outcome outcome, const std::string& why);
@@ -83,6 +91,7 @@ class ChaosRunner {
 
   const plan::Plan& plan_;
   std::function<void(const std::string&)> message_;
+  std::string windows_only_;  // set: follow the windows, inject nothing (SetWindowsOnly)
   ChaosSetup* setup_;
   plugin::Host* host_;
   Journal* journal_;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include <Poco/Util/Option.h>
@@ -16,6 +17,8 @@
 #include "core/plugin/descriptor.h"
 #include "core/plugin/loader.h"
 #include "core/run/run.h"
+#include "core/run/segment.h"
+#include "core/run/start_at.h"
 
 #ifndef STRESSPLAN_VERSION
 #define STRESSPLAN_VERSION "0.0.0"
@@ -97,6 +100,36 @@ void PrintOptions(const sp_option_decl* decls, size_t n, const char* title) {
   }
 }
 
+// Running one slice of the plan among several generators (docs/distributed.md).
+void AddSegmentOptions(OptionSet& set) {
+  set.addOption(Valued("segment", "I/N",
+                       "run segment I (from 0) of N of the plan's load (default: the "
+                       "environment's STRESSPLAN_SEGMENT or JOB_COMPLETION_INDEX, else 0/1)"));
+  set.addOption(Valued("start-at", "TIME",
+                       "start the load at this wall-clock instant: RFC 3339 (2026-01-02T03:04:05Z) "
+                       "or epoch seconds"));
+}
+
+// --segment (or the environment) and --start-at into *ro; prints the error naming the flag or
+// the variable.
+bool SegmentOptionsFromArgs(const ParsedArguments& a, run::RunOptions* ro) {
+  std::string err;
+  if (!run::SegmentFromSettings(
+          a.last("segment"), [](const char* name) { return std::getenv(name); }, &ro->segment,
+          &err)) {
+    std::fprintf(stderr, "%s\n", err.c_str());
+    return false;
+  }
+  if (!a.has("start-at")) return true;
+  double at = 0;
+  if (!run::StartAtFromFlag(a.last("start-at"), run::WallClockNow(), &at, &err)) {
+    std::fprintf(stderr, "--start-at: %s\n", err.c_str());
+    return false;
+  }
+  ro->start_at_unix_s = at;
+  return true;
+}
+
 }  // namespace
 
 const char* Version() { return STRESSPLAN_VERSION; }
@@ -107,6 +140,7 @@ int RunCommand(const std::vector<std::string>& args) {
   set.addOption(Valued("mode", "MODE", "load (no faults), chaos (experiments only) or full (both; default)"));
   set.addOption(Valued("report", "DIR", "folder for reports; reporters' relative paths go there (default: .)"));
   set.addOption(Option("quiet", "q", "no progress lines and no summary on the console"));
+  AddSegmentOptions(set);
   ParsedArguments a;
   std::string err;
   if (!ParseArguments(args, set, &a, &err)) {
@@ -129,6 +163,7 @@ int RunCommand(const std::vector<std::string>& args) {
   ro.quiet = a.has("quiet");
   ro.plugin_paths = PluginPaths(a);
   ro.version = Version();
+  if (!SegmentOptionsFromArgs(a, &ro)) return kExitUsage;
   plan::Plan plan;
   if (!LoadPlanFromArgs(a, "run", ro.mode, &plan)) return kExitUsage;
   return run::RunPlan(plan, ro);

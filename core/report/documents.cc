@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 
 #include <nlohmann/json.hpp>
 
@@ -263,6 +265,35 @@ void AddChaos(const ChaosReport& chaos, const std::vector<std::string>& names, j
 
 // The summary's parts, one function a part.
 
+// RFC 3339 UTC with milliseconds: 2026-01-02T03:04:05.250Z.
+std::string Rfc3339Ms(double unix_s) {
+  const double whole = std::floor(unix_s);
+  int ms = static_cast<int>(std::lround((unix_s - whole) * 1000.0));
+  std::time_t t = static_cast<std::time_t>(whole);
+  if (ms == 1000) {
+    ms = 0;
+    ++t;
+  }
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  return buf;
+}
+
+// The segment this generator ran and when its load began (docs/distributed.md): what
+// `stressplan merge` reads to put the segments' reports together.
+void AddSegmentStart(const SegmentStart& s, json* d) {
+  (*d)["segment"] = {{"index", s.index}, {"count", s.count}};
+  json start = {{"actual", Rfc3339Ms(s.actual_unix_s)}};
+  if (s.requested_unix_s) {
+    start["requested"] = Rfc3339Ms(*s.requested_unix_s);
+    start["skew_ms"] = std::round((s.actual_unix_s - *s.requested_unix_s) * 1e6) / 1e3;
+  }
+  (*d)["start"] = start;
+}
+
 // Which plan ran, how, and how it ended.
 void AddRunOutline(const RunInfo& info, const RunEnd& end, json* d) {
   const plan::Plan& p = *info.plan;
@@ -274,6 +305,7 @@ void AddRunOutline(const RunInfo& info, const RunEnd& end, json* d) {
   (*d)["status"] = RunStatusName(end.status);
   if (!end.reason.empty()) (*d)["status_reason"] = end.reason;
   (*d)["duration_s"] = end.duration_s;
+  AddSegmentStart(info.segment_start, d);
 }
 
 // The whole run's counts, latencies, errors, status codes, events and failed checks.

@@ -21,8 +21,9 @@ using nlohmann::json;
 // mode, a recovery's state, the histogram's encoding and unit, timestamps and versions, a
 // journal line's op. Redacting inside them could only change a verdict, never hide a secret.
 const std::set<std::string_view> kToolValueFields = {
-    "type",  "status",   "outcome", "model",      "mode",  "state",
-    "encoding", "unit",  "started_at", "stressplan_version", "op", "observed_text"};
+    "type",  "status",        "outcome",   "model",      "mode",
+    "state", "encoding",      "unit",      "started_at", "stressplan_version",
+    "op",    "observed_text", "requested", "actual"};
 
 // The key names the tool writes in its documents (every property of docs/report-schema.json;
 // redact_test.cc checks this list against the schema) and in its journal lines. Keys that
@@ -54,6 +55,8 @@ const std::set<std::string_view> kToolKeys = {
     // run_start: the plan's rules for `stressplan compare` (their texts are the plan's, not
     // secrets)
     "compare",
+    // the segment a generator ran and when it started (docs/distributed.md)
+    "segment", "count", "start", "requested", "actual", "skew_ms",
     // journal lines (journal.h)
     "id", "pid", "start_time", "step", "plugin_file", "record", "by_pid"};
 

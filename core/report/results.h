@@ -29,6 +29,15 @@ constexpr const char* RunStatusName(RunStatus s) {
 }
 
 // The run as it starts, for run_start and the summary's header.
+// Which slice of the plan this generator ran (--segment) and when its load began: the
+// wall-clock instant asked for (--start-at) and the actual one (docs/distributed.md).
+struct SegmentStart {
+  uint32_t index = 0;  // 0/1: the whole plan
+  uint32_t count = 1;
+  std::optional<double> requested_unix_s;
+  double actual_unix_s = 0;
+};
+
 struct RunInfo {
   const plan::Plan* plan = nullptr;
   std::vector<std::string> step_names;  // "scenario/request", by request-table index
@@ -38,6 +47,7 @@ struct RunInfo {
   std::string started_at;               // ISO 8601 UTC
   std::string version;                  // stressplan version
   int threads = 0;
+  SegmentStart segment_start;  // actual_unix_s set when the load starts
 };
 
 // One workload at one second of the run (a profile with `workloads:`).

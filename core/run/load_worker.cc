@@ -31,7 +31,10 @@ LoadWorker::LoadWorker(int index, int threads, const LoadModel& model, Timeline*
     lane.first = static_cast<uint32_t>(vus_.size());
     for (int slot = index; slot < lane.clock->MaxSlots(); slot += threads) {
       Vu vu;
-      vu.id = lane.model->first_vu + static_cast<uint32_t>(slot);
+      // The plan's slot number, so that vu ids (and what the target derives from them, such as
+      // unique data rows) are unique across the segments too.
+      vu.id = lane.model->first_vu + static_cast<uint32_t>(GlobalNumber(static_cast<uint64_t>(slot),
+                                                                        lane.clock->segment()));
       vu.lane = static_cast<uint32_t>(w);
       vus_.push_back(vu);
     }
@@ -81,7 +84,9 @@ void LoadWorker::OnComplete(void* ctx, const sp_result* raw) {
 bool LoadWorker::StartIteration(Vu& vu, size_t stage) {
   const Lane& lane = lanes_[vu.lane];
   const plan::Stage& s = lane.clock->stages()[stage];
-  if (!s.open() && s.iterations > 0 && lane.clock->started(stage).fetch_add(1) >= s.iterations) {
+  const uint64_t limit = lane.clock->IterationLimit(stage);
+  if (!s.open() && limit != StageClock::kNoIterationLimit &&
+      lane.clock->started(stage).fetch_add(1) >= limit) {
     return false;  // the stage's iterations are all taken
   }
   std::uniform_real_distribution<double> u(0.0, 1.0);
@@ -160,7 +165,8 @@ void LoadWorker::AfterResult(uint32_t local, uint64_t now) {
   if (++vu.step >= sc.step_count) {
     Lane& lane = lanes_[vu.lane];
     recorded_.IterationCompleted(lane.model->first_stage + vu.stage);
-    if (lane.clock->stages()[vu.stage].iterations > 0) lane.clock->completed(vu.stage).fetch_add(1);
+    if (lane.clock->IterationLimit(vu.stage) != StageClock::kNoIterationLimit)
+      lane.clock->completed(vu.stage).fetch_add(1);
     ++vu.iteration;
     if (vu.open) {  // an open-model iteration runs once
       Finish(vu, local);
@@ -188,7 +194,7 @@ void LoadWorker::EnterStage(Lane& lane, size_t k) {
   if (s.open()) {
     SetActive(lane, 0, k);  // closed users of an earlier stage finish their request and stop
     lane.open_cap = 0;
-    for (int id = index_; id < s.max_concurrency; id += threads_) ++lane.open_cap;
+    for (int id = index_; id < lane.clock->MaxConcurrency(k); id += threads_) ++lane.open_cap;
     lane.next_arrival = static_cast<uint64_t>(index_);
     lane.free.clear();
     for (uint32_t i = lane.first; i < lane.first + lane.count; ++i) {
@@ -245,12 +251,11 @@ void LoadWorker::SetActive(Lane& lane, int users, size_t stage) {
 }
 
 void LoadWorker::Arrivals(Lane& lane, size_t k, uint64_t now, uint64_t* next_due) {
-  const plan::Stage& s = lane.clock->stages()[k];
   const uint64_t start = lane.clock->start_ns(k);
   const uint64_t end = lane.clock->end_ns(k);
   *next_due = UINT64_MAX;
   for (;;) {
-    double sec = ArrivalSeconds(s, lane.next_arrival);
+    double sec = lane.clock->ArrivalDue(k, lane.next_arrival);
     if (sec < 0) return;
     uint64_t due = start + static_cast<uint64_t>(sec * 1e9);
     if (due >= end) return;
@@ -361,7 +366,7 @@ bool LoadWorker::Steer(size_t w, uint64_t now, uint64_t* deadline) {
   if (s.open()) {
     if (now < end) Arrivals(lane, k, now, &next_due);
   } else {
-    SetActive(lane, UsersWithin(s, clock.from_users(k), std::min(now, end) - start), k);
+    SetActive(lane, clock.UsersAt(k, std::min(now, end) - start), k);
   }
   lane_active_[w].store(s.open() ? lane.open_running : lane.local_active,
                         std::memory_order_relaxed);

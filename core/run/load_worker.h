@@ -10,6 +10,9 @@
 // n % threads); each takes a free slot and runs its scenario once. With no free slot (the
 // stage's max_concurrency reached) the start is dropped and counted. Requests carry their
 // intended start, so latency includes any delay the schedule suffered (coordinated omission).
+// With a segment (segment.h), slots and arrivals are numbered within the segment, and the
+// StageClock gives this segment's part of every count: local slot n is the plan's slot
+// GlobalNumber(n), whose vu id the target sees.
 // A closed-model user that leaves (fewer users, or its stage's iterations done) is released in
 // the target (release_vu), which closes its connection: the server sees the plan's users.
 #pragma once

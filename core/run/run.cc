@@ -24,6 +24,7 @@
 #include "core/report/documents.h"
 #include "core/run/plugin_setup.h"
 #include "core/run/run_mode.h"
+#include "core/run/start_at.h"
 #include "core/services/service_control.h"
 #include "core/services/service_set.h"
 
@@ -165,7 +166,8 @@ Run::Run(const plan::Plan& plan, RunOptions options, RunSeams seams)
 Run::~Run() = default;
 
 int Run::Execute() {
-  if (!Check() || !OpenReports() || !OpenSites() || !StartServices()) return exit_code_;
+  if (!Check() || !OpenReports() || !OpenSites() || !StartServices() || !AwaitStart())
+    return exit_code_;
   StartLoad();
   Wait();
   Judge();
@@ -223,14 +225,15 @@ bool Run::OpenReports() {
     return Fail(kExitUsage);
   }
   observers_ = std::make_unique<ObserverSet>(
-      plan_.observers,
+      LeadsChaos() ? plan_.observers : std::vector<plan::Observer>{},
       [](const std::string& url, double timeout_s, std::string* body, std::string* why) {
         return chaos::HttpGetText(url, timeout_s, body, why);
       });
   if (!plan_.secrets.empty()) journal_.SetSecrets(redactor_.get());
   const std::string journal_file =
       (std::filesystem::path(report_dir_) / "chaos-journal.jsonl").string();
-  if (!plan_.chaos.steps.empty() && !journal_.Open(journal_file, plan_.file, IsoNow(), &err)) {
+  if (LeadsChaos() && !plan_.chaos.steps.empty() &&
+      !journal_.Open(journal_file, plan_.file, IsoNow(), &err)) {
     Say(*redactor_, "stressplan: " + err);
     return Fail(kExitRuntime);
   }
@@ -242,7 +245,8 @@ bool Run::OpenReports() {
 // console, the signal watcher, and the host's way to the services.
 void Run::BuildTimeline() {
   model_ = LoadModel::FromPlan(plan_);
-  timeline_ = std::make_unique<Timeline>(plan::WorkloadsOf(plan_.profiles.at(plan_.profile)));
+  timeline_ = std::make_unique<Timeline>(plan::WorkloadsOf(plan_.profiles.at(plan_.profile)),
+                                         options_.segment);
   threads_ = LoadThreads(plan_, timeline_->total_slots());
   control_.grace_ns = static_cast<uint64_t>(plan_.grace.count());
   chaos_metrics_ = std::make_unique<ChaosMetrics>(
@@ -254,6 +258,12 @@ void Run::BuildTimeline() {
   runner_ =
       std::make_unique<ChaosRunner>(plan_, &chaos_setup_, &host_, &journal_, chaos_metrics_.get());
   live_->fault_instances.emplace([this] { runner_->DestroyInstances(); });
+  if (!LeadsChaos()) {
+    runner_->SetWindowsOnly("segment " + std::to_string(options_.segment.index) + "/" +
+                            std::to_string(options_.segment.count) +
+                            ": the fault is segment 0's to inject; this report counts this "
+                            "segment's load during its planned window");
+  }
   // started_at is set when the load starts.
   info_ = RunInfo{&plan_,
                   model_.step_names,
@@ -262,7 +272,8 @@ void Run::BuildTimeline() {
                   options_.mode,
                   "",
                   options_.version,
-                  threads_};
+                  threads_,
+                  {options_.segment.index, options_.segment.count, options_.start_at_unix_s, 0}};
   // Messages while the run goes (signals, aborts, plugins' logs) go through the console, which
   // keeps them off its live line.
   console_ = std::make_unique<Console>(options_.quiet, info_);
@@ -309,7 +320,12 @@ void Run::Interrupt(int count, const char* name) {
   runner_->Stop(Outcome::kInterrupted, name);
 }
 
+// Segment 0 of a segmented run (and an unsegmented one) owns what is global to the system under
+// test: the services, the fault proxies, the observers and the faults (docs/distributed.md).
+bool Run::LeadsChaos() const { return options_.segment.index == 0; }
+
 bool Run::OpenSites() {
+  if (!LeadsChaos()) return true;
   plan::Diagnostics errors;
   if (chaos_setup_.OpenSites(&host_, &errors)) return true;
   PrintDiagnostics(errors, *redactor_);
@@ -317,11 +333,13 @@ bool Run::OpenSites() {
 }
 
 bool Run::StartServices() {
-  if (!plan_.services.empty() && !options_.quiet) {
-    std::fprintf(stderr, "stressplan: starting %zu service(s)\n", plan_.services.size());
+  const std::vector<plan::Service> none;
+  const std::vector<plan::Service>& services = LeadsChaos() ? plan_.services : none;
+  if (!services.empty() && !options_.quiet) {
+    std::fprintf(stderr, "stressplan: starting %zu service(s)\n", services.size());
   }
   std::string err;
-  if (!live_->services.Start(plan_.services, &err)) {
+  if (!live_->services.Start(services, &err)) {
     Say(*redactor_, "stressplan: " + err);
     return Fail(kExitRuntime);
   }
@@ -335,6 +353,32 @@ bool Run::StartServices() {
   return true;
 }
 
+// --start-at: the load begins at that wall-clock instant, on every generator. Ctrl-C while
+// waiting ends the run as during StartServices: nothing was sent to the reporters yet.
+bool Run::AwaitStart() {
+  if (!options_.start_at_unix_s) return true;
+  const double at = *options_.start_at_unix_s;
+  const double ahead = at - WallClockNow();
+  char line[160];
+  if (ahead < -1.0) {
+    std::snprintf(line, sizeof line,
+                  "stressplan: warning: --start-at was %.1f s ago when the load could start: "
+                  "starting now (start.skew_ms in the report)",
+                  -ahead);
+    Say(*redactor_, line);
+  } else if (ahead > 0 && !options_.quiet) {
+    std::snprintf(line, sizeof line, "stressplan: waiting %.1f s to start the load (--start-at)",
+                  ahead);
+    Say(*redactor_, line);
+  }
+  for (;;) {
+    if (signals_.load() > 0) return Fail(kExitInterrupted);
+    const double left = at - WallClockNow();
+    if (left <= 0) return true;
+    std::this_thread::sleep_for(std::chrono::duration<double>(std::min(left, 0.05)));
+  }
+}
+
 void Run::StartLoad() {
   info_.started_at = IsoNow();
   host_.SetEventSink([this](const std::string& who, const std::string& name, double value) {
@@ -346,6 +390,7 @@ void Run::StartLoad() {
   cpu_.resize(live_->workers.size());
   process_cpu_.emplace();
   t0_ = plugin::NowNs();
+  info_.segment_start.actual_unix_s = WallClockNow();
   timeline_->Start(t0_);
   t0_for_events_.store(t0_);
   if (!open_failure.empty()) {
@@ -534,12 +579,13 @@ report::WorkloadSnapshot Run::WorkloadAt(size_t w, uint64_t now) const {
   if (st.open()) {
     const double sec = static_cast<double>(in_stage) / 1e9;
     const double d = static_cast<double>(st.duration.count()) / 1e9;
+    // This segment's part of the plan's rate (the whole of it unsegmented).
     ws.planned_rate =
-        *st.rate + (st.ramp_to.value_or(*st.rate) - *st.rate) * std::min(1.0, sec / d);
+        (*st.rate + (st.ramp_to.value_or(*st.rate) - *st.rate) * std::min(1.0, sec / d)) /
+        clock.segment().count;
   } else {
     // Judged 20 ms back: the load threads apply a spawn-rate step within 5 ms of it.
-    ws.planned_users =
-        UsersWithin(st, clock.from_users(k), in_stage > 20'000'000 ? in_stage - 20'000'000 : 0);
+    ws.planned_users = clock.UsersAt(k, in_stage > 20'000'000 ? in_stage - 20'000'000 : 0);
   }
   return ws;
 }
@@ -578,7 +624,7 @@ void Run::Judge() {
   EvaluateWorkloads();
   end_.process_cpu_s = process_cpu_->Seconds();
   end_.chaos = ChaosReportOf(plan_, *runner_, *chaos_metrics_, *observers_);
-  if (!runner_->empty() && !options_.quiet) {
+  if (!runner_->empty() && journal_.is_open() && !options_.quiet) {
     console_->Message("stressplan: chaos journal: " + journal_.path());
   }
   thresholds_->SetRunEndValues(RunEndValues(end_.chaos));

@@ -50,6 +50,8 @@ struct RunOptions {
   bool quiet = false;                      // no console summary
   std::vector<std::string> plugin_paths;   // --plugin-path
   std::string version;                     // stressplan's version, for reports
+  Segment segment;                         // --segment: the slice of the plan to run (segment.h)
+  std::optional<double> start_at_unix_s;   // --start-at: when the load starts (wall clock)
 };
 
 // What an in-process test of the orchestrator replaces (tests/core/run/run_test.cc; the clock is
@@ -77,6 +79,7 @@ class Run {
   bool OpenReports();    // report folder locked, reporters created, chaos journal opened
   bool OpenSites();      // the fault proxies listening
   bool StartServices();  // the plan's services healthy, the target's preflight passed
+  bool AwaitStart();     // --start-at: the instant has come (false: interrupted while waiting)
   void StartLoad();      // run_start sent, load threads opened and let go, chaos and observers on
   void Wait();           // stages moved on, a snapshot each second, until every load thread ended
   void Judge();          // faults out, after-probes, thresholds judged: end()
@@ -93,6 +96,7 @@ class Run {
  private:
   struct Live;
   bool Fail(int exit_code);
+  bool LeadsChaos() const;
   void BuildTimeline();
   std::string OpenLoadThreads();
   void JoinLoadThreads();

@@ -36,8 +36,8 @@ double PlannedArrivals(const plan::Stage& s) {
   return (r0 + r1) / 2.0 * static_cast<double>(s.duration.count()) / 1e9;
 }
 
-StageClock::StageClock(std::vector<plan::Stage> stages)
-    : stages_(std::move(stages)),
+StageClock::StageClock(std::vector<plan::Stage> stages, Segment segment)
+    : stages_(std::move(stages)), segment_(segment),
       starts_(new std::atomic<uint64_t>[stages_.size() + 1]),
       from_(new std::atomic<int>[stages_.size() + 1]),
       started_(new std::atomic<uint64_t>[stages_.size() + 1]),
@@ -51,7 +51,32 @@ StageClock::StageClock(std::vector<plan::Stage> stages)
   for (const auto& s : stages_) {
     planned_total_ns_ += static_cast<uint64_t>(s.duration.count());
     max_slots_ = std::max(max_slots_, s.open() ? s.max_concurrency : s.users);
+    iteration_limits_.push_back(s.iterations > 0 && !s.open()
+                                    ? IterationShare(s.iterations, s.users, segment_)
+                                    : kNoIterationLimit);
   }
+  max_slots_ = ShareOf(max_slots_, segment_);
+}
+
+int StageClock::UsersAt(size_t k, uint64_t elapsed_ns) const {
+  return ShareOf(UsersWithin(stages_[k], from_users(k), elapsed_ns), segment_);
+}
+
+double StageClock::ArrivalDue(size_t k, uint64_t local) const {
+  return SegmentArrivalSeconds(stages_[k], local, segment_);
+}
+
+int StageClock::MaxConcurrency(size_t k) const {
+  return ShareOf(stages_[k].max_concurrency, segment_);
+}
+
+uint64_t StageClock::PlannedStarts(size_t k) const {
+  return ShareOf(static_cast<uint64_t>(std::llround(PlannedArrivals(stages_[k]))), segment_);
+}
+
+double StageClock::PlannedRate(size_t k) const {
+  const plan::Stage& s = stages_[k];
+  return PlannedArrivals(s) / segment_.count / (static_cast<double>(s.duration.count()) / 1e9);
 }
 
 uint64_t StageClock::end_ns(size_t i) const {
@@ -72,7 +97,8 @@ bool StageClock::Advance(uint64_t now) {
     uint64_t next_start;
     if (now >= end) {
       next_start = end;  // exact, so the next stage's schedule does not drift
-    } else if (s.iterations > 0 && completed_[k].load() >= s.iterations) {
+    } else if (iteration_limits_[k] != kNoIterationLimit &&
+               completed_[k].load() >= iteration_limits_[k]) {
       next_start = now;
     } else {
       break;
@@ -86,9 +112,9 @@ bool StageClock::Advance(uint64_t now) {
   return k >= stages_.size();
 }
 
-Timeline::Timeline(const std::vector<plan::Workload>& workloads) {
+Timeline::Timeline(const std::vector<plan::Workload>& workloads, Segment segment) {
   for (const plan::Workload& w : workloads) {
-    clocks_.push_back(std::make_unique<StageClock>(w.stages));
+    clocks_.push_back(std::make_unique<StageClock>(w.stages, segment));
     offsets_.push_back(static_cast<uint64_t>(w.start.count()));
     stage_count_ += w.stages.size();
     planned_total_ns_ =

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/plan/plan.h"
+#include "core/run/segment.h"
 
 namespace sp::run {
 
@@ -28,15 +29,38 @@ double PlannedArrivals(const plan::Stage& stage);
 
 // The stages as the orchestrator runs them. Written by the orchestrator thread only; read by
 // the load threads (acquire/release on `current`).
+//
+// The stages stay the plan's; `segment` is the slice of them this generator runs (segment.h),
+// and the load threads and the stage reports read their counts through the accessors below,
+// which give this segment's part (the whole plan's when the segment is 0/1). The stage starts
+// and from_users are the plan's: every segment follows the same line.
 class StageClock {
  public:
-  explicit StageClock(std::vector<plan::Stage> stages);
+  explicit StageClock(std::vector<plan::Stage> stages, Segment segment = {});
 
   const std::vector<plan::Stage>& stages() const { return stages_; }
   size_t count() const { return stages_.size(); }
+  Segment segment() const { return segment_; }
   uint64_t planned_total_ns() const { return planned_total_ns_; }
-  // The most virtual-user slots any stage needs: closed users or open max_concurrency.
+  // The most virtual-user slots any stage needs: closed users or open max_concurrency (this
+  // segment's share). Slot n is the plan's slot GlobalNumber(n, segment()).
   int MaxSlots() const { return max_slots_; }
+
+  // This segment's users of closed stage k, `elapsed_ns` after its start: its share of the
+  // plan's line at that moment.
+  int UsersAt(size_t k, uint64_t elapsed_ns) const;
+  // Seconds after open stage k's start at which this segment's arrival `local` is due (the
+  // plan's arrival GlobalNumber(local)); negative when the stage never reaches it.
+  double ArrivalDue(size_t k, uint64_t local) const;
+  // Open stage k: this segment's share of max_concurrency.
+  int MaxConcurrency(size_t k) const;
+  // Closed stage k ends once this many iterations finished here; kNoIterationLimit without
+  // `iterations`.
+  static constexpr uint64_t kNoIterationLimit = UINT64_MAX;
+  uint64_t IterationLimit(size_t k) const { return iteration_limits_[k]; }
+  // Open stage k: the iterations this segment plans to start, in total and per second.
+  uint64_t PlannedStarts(size_t k) const;
+  double PlannedRate(size_t k) const;
 
   // The stage now running, count() once the profile is over.
   size_t current() const { return current_.load(std::memory_order_acquire); }
@@ -56,6 +80,8 @@ class StageClock {
 
  private:
   std::vector<plan::Stage> stages_;
+  Segment segment_;
+  std::vector<uint64_t> iteration_limits_;
   std::unique_ptr<std::atomic<uint64_t>[]> starts_;
   std::unique_ptr<std::atomic<int>[]> from_;
   std::unique_ptr<std::atomic<uint64_t>[]> started_;
@@ -67,10 +93,11 @@ class StageClock {
 
 // The profile's workloads on the run's clock: one StageClock each, its stage 0 starting at
 // the run's start plus the workload's `start`. The workloads move on independently; the run is
-// over when the last one is. Written by the orchestrator thread only, like StageClock.
+// over when the last one is. Written by the orchestrator thread only, like StageClock. Every
+// workload runs the same `segment` of its stages.
 class Timeline {
  public:
-  explicit Timeline(const std::vector<plan::Workload>& workloads);
+  explicit Timeline(const std::vector<plan::Workload>& workloads, Segment segment = {});
 
   size_t size() const { return clocks_.size(); }
   StageClock& clock(size_t w) { return *clocks_[w]; }

@@ -1,5 +1,6 @@
 #include "core/run/segment.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/run/schedule.h"
@@ -88,6 +89,13 @@ uint64_t ShareOf(uint64_t total, Segment s) {
 int ShareOf(int total, Segment s) {
   if (total <= 0) return 0;
   return static_cast<int>(ShareOf(static_cast<uint64_t>(total), s));
+}
+
+uint64_t IterationShare(uint64_t iterations, int users, Segment s) {
+  if (users <= 0) return ShareOf(iterations, s);  // no user anywhere: the stage runs its time
+  const uint32_t with_users = std::min<uint32_t>(s.count, static_cast<uint32_t>(users));
+  if (s.index >= with_users) return 0;
+  return ShareOf(iterations, Segment{s.index, with_users});
 }
 
 uint64_t GlobalNumber(uint64_t local, Segment s) { return local * s.count + s.index; }

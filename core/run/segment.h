@@ -47,6 +47,12 @@ bool SegmentFromSettings(std::string_view flag,
 uint64_t ShareOf(uint64_t total, Segment s);
 int ShareOf(int total, Segment s);
 
+// Segment s's part of a closed stage's `iterations` (shared by its users, the stage ends when
+// they are done): dealt like ShareOf, but only over the segments that have users at the stage's
+// `users` (the first min(N, users)), so that no segment waits for iterations it has no user to
+// run. The parts add up to `iterations` whenever the stage has a user.
+uint64_t IterationShare(uint64_t iterations, int users, Segment s);
+
 // The global number of segment s's local thing `local`.
 uint64_t GlobalNumber(uint64_t local, Segment s);
 

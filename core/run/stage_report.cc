@@ -74,8 +74,8 @@ std::vector<StageResult> StageTracker::Evaluate(const metrics::Recorder& total, 
     r.cpu_busy_max = s.busy_max;
     char buf[256];
     if (st.open()) {
-      r.planned_rate = PlannedArrivals(st) / (static_cast<double>(st.duration.count()) / 1e9);
-      r.planned_iterations = static_cast<uint64_t>(std::llround(PlannedArrivals(st)));
+      r.planned_rate = clock_.PlannedRate(i);  // this segment's (segment.h)
+      r.planned_iterations = clock_.PlannedStarts(i);
       r.dropped = r.stats.dropped;
       r.achieved_rate = r.duration_s > 0 ? static_cast<double>(r.stats.iterations_started) / r.duration_s : 0;
       if (r.achieved_rate < r.planned_rate * (1.0 - kRateMissTolerance)) {
@@ -83,12 +83,13 @@ std::vector<StageResult> StageTracker::Evaluate(const metrics::Recorder& total, 
                       "%s: started %.1f iterations/s of the %.1f/s planned (%llu dropped at "
                       "max_concurrency %d)",
                       label.c_str(), r.achieved_rate, r.planned_rate,
-                      static_cast<unsigned long long>(r.dropped), st.max_concurrency);
+                      static_cast<unsigned long long>(r.dropped), clock_.MaxConcurrency(i));
         r.problems.push_back(buf);
       }
     } else {
-      r.planned_users = st.users;
-      r.planned_iterations = st.iterations;
+      r.planned_users = ShareOf(st.users, clock_.segment());
+      const uint64_t limit = clock_.IterationLimit(i);
+      r.planned_iterations = limit == StageClock::kNoIterationLimit ? 0 : limit;
       r.users_min = s.users_min == INT32_MAX ? 0 : s.users_min;
       r.users_max = s.users_max;
       if (s.users_short) {

@@ -91,6 +91,10 @@ struct JsonReporter {
                    {"summary", summary},
                    {"timeseries", timeseries.ReadAll()},
                    {"events", events.ReadAll()}};
+    // Where a merge looks first: which segment of the plan this is, and when it started.
+    for (const char* key : {"segment", "start"}) {
+      if (summary.contains(key)) report[key] = summary[key];
+    }
     return sp::reporters::WriteReportFile(path, report.dump(pretty ? 2 : -1) + "\n", why);
   }
 };

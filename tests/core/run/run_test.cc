@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "core/exit_codes.h"
 #include "core/plan/plan_loader.h"
 #include "core/run/run.h"
+#include "core/run/start_at.h"
 #include "fakes.h"
 
 using nlohmann::json;
@@ -462,4 +464,72 @@ TEST_CASE("run: a workload-scoped threshold judges only its workload's requests"
   const json summary = ParsedDocuments().back();
   CHECK(summary.at("thresholds")[0].at("scope") == "workload open");
   CHECK(summary.at("thresholds")[0].at("name") == "requests < 60 [workload open]");
+}
+
+TEST_CASE(
+    "run: segment 1 of 3 runs its share of the users, with the plan's vu ids, and only "
+    "follows the fault's window") {
+  Reset();
+  FastClock clock(kClockFactor);
+  RunOptions options = Options();
+  options.segment = {1, 3};
+  Run run(PlanOf("      - {duration: 2s, users: 10}\n", FaultAllAlong(2)), options, Seams());
+  CHECK(run.Execute() == sp::kExitPassed);
+
+  std::set<uint64_t> vus;
+  for (const Submitted& s : Submits()) vus.insert(s.vu);
+  CHECK(vus == std::set<uint64_t>{1, 4, 7});  // users 1, 4 and 7 of the plan's 10
+  // The fault is segment 0's: nothing of it is created or injected here.
+  CHECK(Calls().Count("fault.create") == 0);
+  CHECK(Calls().Count("fault.inject") == 0);
+  const json summary = ParsedDocuments().back();
+  REQUIRE(TypeOf(summary) == "summary");
+  CHECK(summary.at("segment") == json({{"index", 1}, {"count", 3}}));
+  CHECK_FALSE(summary.at("start").contains("requested"));
+  CHECK(summary.at("stages")[0].at("planned").at("users") == 3);
+  REQUIRE(run.end().chaos.experiments.size() == 1);
+  const sp::report::ExperimentResult& step = run.end().chaos.experiments[0].result;
+  CHECK(step.outcome == sp::report::Outcome::kCompleted);
+  CHECK_FALSE(step.injected);
+  CHECK(step.start_s == Approx(0.0).margin(0.5));  // the window, on this segment's timeline
+  CHECK(step.end_s > step.start_s);
+  CHECK_THAT(step.message, Catch::StartsWith("segment 1/3: the fault is segment 0's"));
+}
+
+TEST_CASE("run: --start-at waits for the wall-clock instant before the load") {
+  Reset();
+  FastClock clock(kClockFactor);
+  RunOptions options = Options();
+  const double at = sp::run::WallClockNow() + 0.3;
+  options.start_at_unix_s = at;
+  Run run(PlanOf("      - {duration: 1s, users: 1}\n"), options, Seams());
+  CHECK(run.Execute() == sp::kExitPassed);
+  const json start = ParsedDocuments().back().at("start");
+  CHECK(start.at("skew_ms").get<double>() >= 0);
+  CHECK(start.at("skew_ms").get<double>() < 1000);               // generous: a busy machine
+  CHECK(start.at("requested").get<std::string>().size() == 24);  // 2026-01-02T03:04:05.250Z
+  CHECK(ParsedDocuments().back().at("segment") == json({{"index", 0}, {"count", 1}}));
+}
+
+TEST_CASE("run: an interrupt while waiting for --start-at ends the run before any load") {
+  Reset();
+  FastClock clock(kClockFactor);
+  RunOptions options = Options();
+  options.start_at_unix_s = sp::run::WallClockNow() + 60;
+  Run run(PlanOf("      - {duration: 1s, users: 1}\n"), options, Seams());
+  REQUIRE(run.Check());
+  REQUIRE(run.OpenReports());
+  REQUIRE(run.OpenSites());
+  REQUIRE(run.StartServices());
+  std::thread signal([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    run.Interrupt(1, "SIGINT");
+  });
+  const auto waited_from = std::chrono::steady_clock::now();
+  CHECK_FALSE(run.AwaitStart());
+  signal.join();
+  CHECK(std::chrono::steady_clock::now() - waited_from < std::chrono::seconds(10));
+  CHECK(run.exit_code() == sp::kExitInterrupted);
+  CHECK(Target().submitted.load() == 0);
+  CHECK(Documents().empty());  // the reporters got nothing: no report is half-written
 }

@@ -178,3 +178,71 @@ TEST_CASE("each workload picks from its own mix and has its own stages and user 
   CHECK(a == 250);
   CHECK(b == 750);
 }
+
+// A segmented StageClock (segment.h) against the whole plan's: across every segment, the users
+// at each moment, the open slots and starts, the iteration limits add up to the plan's.
+TEST_CASE("a segmented stage clock gives each segment its part of every count", "[segment]") {
+  using sp::run::Segment;
+  Stage ramp = MakeStage(4s, 10, 3.0);  // 0 -> 10 users at 3/s
+  Stage bounded = MakeStage(5s, 7);
+  bounded.iterations = 100;
+  Stage open;
+  open.duration = 3s;
+  open.rate = 1000.0;
+  open.ramp_to = 3000.0;
+  open.max_concurrency = 5;
+  const std::vector<Stage> stages{ramp, bounded, open};
+  const StageClock whole(stages);
+  for (uint32_t n : {1u, 3u, 7u, 12u}) {
+    INFO("segments: " << n);
+    std::vector<std::unique_ptr<StageClock>> clocks;
+    for (uint32_t i = 0; i < n; ++i)
+      clocks.push_back(std::make_unique<StageClock>(stages, Segment{i, n}));
+    for (uint64_t t = 0; t <= 4 * kSec; t += kSec / 100) {
+      int users = 0;
+      for (const auto& c : clocks) users += c->UsersAt(0, t);
+      REQUIRE(users == whole.UsersAt(0, t));
+    }
+    int slots = 0, concurrency = 0;
+    uint64_t starts = 0, iterations = 0;
+    double rate = 0;
+    for (const auto& c : clocks) {
+      slots += c->MaxSlots();
+      concurrency += c->MaxConcurrency(2);
+      starts += c->PlannedStarts(2);
+      rate += c->PlannedRate(2);
+      iterations += c->IterationLimit(1);
+      // A segment with a part of the iterations has a user to run them.
+      if (c->IterationLimit(1) > 0) CHECK(sp::run::ShareOf(7, c->segment()) > 0);
+      CHECK(c->IterationLimit(0) == StageClock::kNoIterationLimit);
+    }
+    CHECK(slots == whole.MaxSlots());
+    CHECK(concurrency == 5);
+    CHECK(starts == whole.PlannedStarts(2));
+    CHECK(starts == 6000);
+    CHECK(rate == Approx(2000.0));
+    CHECK(iterations == 100);
+  }
+}
+
+TEST_CASE("a segmented stage clock ends a bounded stage at its own part of the iterations",
+          "[segment]") {
+  Stage bounded = MakeStage(10s, 2);
+  bounded.iterations = 5;
+  // 2 users over 4 segments: segments 0 and 1 have a user and 3 and 2 of the iterations; 2 and
+  // 3 have neither, and their stage is over at once instead of waiting out its 10 s.
+  StageClock first({bounded, MakeStage(1s, 1)}, sp::run::Segment{0, 4});
+  StageClock idle({bounded, MakeStage(1s, 1)}, sp::run::Segment{3, 4});
+  CHECK(first.IterationLimit(0) == 3);
+  CHECK(idle.IterationLimit(0) == 0);
+  first.Start(0);
+  idle.Start(0);
+  first.completed(0) = 2;
+  CHECK_FALSE(first.Advance(kSec));
+  CHECK(first.current() == 0);
+  first.completed(0) = 3;
+  first.Advance(2 * kSec);
+  CHECK(first.current() == 1);
+  idle.Advance(1);
+  CHECK(idle.current() == 1);
+}

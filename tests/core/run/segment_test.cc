@@ -155,3 +155,23 @@ TEST_CASE("segments: parsing I/N and the environment of an Indexed Job", "[segme
   CHECK_FALSE(sp::run::SegmentFromSettings("5/5", getenv, &s, &err));
   CHECK_THAT(err, Catch::StartsWith("--segment: "));
 }
+
+TEST_CASE("segments: a stage's iterations go to the segments with users, adding up", "[segment]") {
+  for (uint32_t n : {1u, 3u, 7u, 16u}) {
+    for (int users : {0, 1, 2, 5, 7, 40}) {
+      for (uint64_t iterations : {1ull, 5ull, 100ull, 1001ull}) {
+        uint64_t sum = 0;
+        for (Segment s : All(n)) {
+          const uint64_t part = sp::run::IterationShare(iterations, users, s);
+          sum += part;
+          INFO("n=" << n << " users=" << users << " iterations=" << iterations);
+          // No segment gets iterations without a user to run them (unless no one has any).
+          if (users > 0 && sp::run::ShareOf(users, s) == 0) CHECK(part == 0);
+        }
+        REQUIRE(sum == iterations);
+      }
+    }
+  }
+  CHECK(sp::run::IterationShare(10, 2, Segment{0, 4}) == 5);
+  CHECK(sp::run::IterationShare(10, 2, Segment{2, 4}) == 0);
+}
