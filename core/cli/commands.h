@@ -11,6 +11,7 @@ int RunCommand(const std::vector<std::string>& args);
 int ValidateCommand(const std::vector<std::string>& args);
 int PluginsCommand(const std::vector<std::string>& args);
 int RecoverCommand(const std::vector<std::string>& args);
+int MergeCommand(const std::vector<std::string>& args);
 int VersionCommand(const std::vector<std::string>& args);
 
 const char* Version();

@@ -71,4 +71,33 @@ std::vector<std::pair<int, uint64_t>> Histogram::Buckets() const {
   return out;
 }
 
+bool Histogram::Restore(const std::vector<std::pair<int, uint64_t>>& buckets, uint64_t min,
+                        uint64_t max, double sum, std::string* err) {
+  Histogram h;
+  int previous = -1;
+  for (const auto& [b, n] : buckets) {
+    if (b <= previous || b >= kBuckets || n == 0) {
+      *err = "bucket " + std::to_string(b) + " (count " + std::to_string(n) +
+             ") is out of range, repeated, out of order or empty";
+      return false;
+    }
+    h.counts_[b] = n;
+    h.count_ += n;
+    previous = b;
+  }
+  if (h.count_ > 0) {
+    if (min > max || BucketOf(min) != buckets.front().first ||
+        BucketOf(max) != buckets.back().first) {
+      *err = "min " + std::to_string(min) + " and max " + std::to_string(max) +
+             " do not lie in the first and last buckets";
+      return false;
+    }
+    h.min_ = min;
+    h.max_ = max;
+    h.sum_ = sum;
+  }
+  *this = h;
+  return true;
+}
+
 }  // namespace sp::metrics

@@ -26,6 +26,7 @@ class Histogram {
   uint64_t min() const { return count_ ? min_ : 0; }
   uint64_t max() const { return max_; }
   double mean() const { return count_ ? sum_ / static_cast<double>(count_) : 0.0; }
+  double sum() const { return sum_; }
 
   // The value at percentile p (0 < p <= 100): the smallest recorded value v such that at
   // least p% of values are <= v, reported as its bucket's midpoint, clamped to [min, max].
@@ -34,6 +35,13 @@ class Histogram {
 
   // Sparse encoding for reports and later merging: [[bucket_index, count], ...].
   std::vector<std::pair<int, uint64_t>> Buckets() const;
+
+  // The inverse of Buckets() with min(), max() and sum(): a histogram a report carries, read
+  // back to be merged (core/report/recorder_json.h). Refuses, saying why, a bucket index out of
+  // range, a repeated or unordered bucket, a zero count, or min/max outside the first and last
+  // buckets; *this is unchanged then.
+  bool Restore(const std::vector<std::pair<int, uint64_t>>& buckets, uint64_t min, uint64_t max,
+               double sum, std::string* err);
 
   static int BucketOf(uint64_t value);
   static uint64_t BucketLow(int bucket);

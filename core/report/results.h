@@ -38,6 +38,7 @@ struct RunInfo {
   std::string started_at;               // ISO 8601 UTC
   std::string version;                  // stressplan version
   int threads = 0;
+  uint64_t started_unix_ms = 0;  // started_at in milliseconds since the epoch
 };
 
 // One workload at one second of the run (a profile with `workloads:`).
