@@ -119,7 +119,8 @@ void AddPlannedLoad(const plan::Plan& p, json* d) {
 void AddMergePlan(const plan::Plan& p, json* d) {
   json record = PlanRecord(p);
   json resolved = *d;
-  for (const char* volatile_member : {"started_at", "stressplan_version", "load_threads"})
+  for (const char* volatile_member :
+       {"started_at", "stressplan_version", "load_threads", "segment", "start"})
     resolved.erase(volatile_member);
   resolved["plan"].erase("file");
   resolved["thresholds"] = record["thresholds"];

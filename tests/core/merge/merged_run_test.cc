@@ -211,6 +211,36 @@ TEST_CASE("merge: N random segments equal one recorder of every sample", "[merge
   REQUIRE(per_second == all.requests());
 }
 
+TEST_CASE("merge: segment 0's experiments carry every segment's traffic in their window",
+          "[merge]") {
+  const sp::plan::Plan plan = LoadedPlan(kPlan);
+  std::mt19937_64 rng(9);
+  Scratch scratch;
+  Recorder all(2, 2);
+  std::vector<Recording> segs(2);
+  std::vector<std::string> paths;
+  for (size_t i = 0; i < 2; ++i) {
+    RecordRandom(&rng, 400, &segs[i], &all);
+    json report = json::parse(ReportText(plan, segs[i], {{"index", i}, {"count", 2}}, 1000));
+    // Segment 0 ran the chaos: one fault in from 1.2 s to 2.5 s (the seconds 2 and 3).
+    if (i == 0) {
+      report["summary"]["experiments"] =
+          json::array({{{"name", "latency"}, {"window", {{"start_s", 1.2}, {"end_s", 2.5}}}}});
+    }
+    paths.push_back(scratch.Write("seg" + std::to_string(i), report.dump()));
+  }
+  std::vector<std::string> names;
+  std::vector<sp::merge::SegmentReport> reports;
+  std::string err;
+  REQUIRE(ReadAll(paths, &names, &reports, &err));
+  const json summary = json::parse(sp::merge::MergeSegments(reports, names, plan).summary);
+  const json& during = summary.at("experiments").at(0).at("during");
+  const uint64_t expected = segs[0].seconds[1].requests() + segs[0].seconds[2].requests() +
+                            segs[1].seconds[1].requests() + segs[1].seconds[2].requests();
+  REQUIRE(during.at("requests") == expected);
+  REQUIRE(during.at("throughput_rps") == Approx(static_cast<double>(expected) / 2));
+}
+
 TEST_CASE("merge: late segments land in the second their load mostly ran in", "[merge]") {
   std::vector<sp::merge::SegmentReport> reports(3);
   reports[0].started_unix_ms = 10'000;
