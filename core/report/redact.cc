@@ -51,6 +51,10 @@ const std::set<std::string_view> kToolKeys = {
     "workload", "workload_stage", "workloads",
     // requests_by_name: a step's redirect hops
     "redirects",
+    // the lossless recorders and what `stressplan merge` reads (docs/reports.md)
+    "column", "count", "emitted_events", "latency", "line", "local_limit", "merge_plan", "offset_s",
+    "op", "plan_id", "plugin_paths", "recorder", "reporters", "request", "segment", "segments",
+    "service_time", "started_unix_ms", "steps", "sum", "value_text", "window_ns",
     // journal lines (journal.h)
     "id", "pid", "start_time", "step", "plugin_file", "record", "by_pid"};
 
