@@ -12,6 +12,7 @@
 #include "core/compare/rule.h"
 #include "core/cli/arguments.h"
 #include "core/exit_codes.h"
+#include "core/merge/merge_reports.h"
 #include "core/plan/limits.h"
 #include "core/plan/plan_loader.h"
 #include "core/plugin/descriptor.h"
@@ -273,6 +274,38 @@ int RecoverCommand(const std::vector<std::string>& args) {
   ro.plugin_paths = PluginPaths(a);
   ro.force = a.has("force");
   return chaos::Recover(ro);
+}
+
+int MergeCommand(const std::vector<std::string>& args) {
+  OptionSet set;
+  set.addOption(Valued("report", "OUT", "the folder the merged reports are written to (required)"));
+  set.addOption(Valued("plugin-path", "DIR", "also search DIR for plugins", true));
+  ParsedArguments a;
+  std::string err;
+  if (!ParseArguments(args, set, &a, &err)) {
+    std::fprintf(stderr, "stressplan merge: %s\n", err.c_str());
+    return kExitUsage;
+  }
+  if (a.help) {
+    PrintHelp(
+        set, "merge", "--report OUT DIR...",
+        "Merges the JSON reports of the segments of one plan (run --segment I/N; DIR is a report "
+        "folder or a report.json) into one run's reports, written by the plan's reporters into "
+        "OUT.",
+        "as run: 0 passed, 1 thresholds or experiments failed, 4 untrustworthy, 130 a segment was "
+        "interrupted; 2 the reports were refused (different plans or segment counts, a segment "
+        "missing or twice, unreadable or too old), 3 OUT or a reporter failed");
+    return kExitPassed;
+  }
+  if (!a.has("report")) {
+    std::fprintf(stderr, "stressplan merge: --report OUT is required (see --help)\n");
+    return kExitUsage;
+  }
+  merge::MergeOptions mo;
+  mo.out_dir = a.last("report");
+  mo.inputs = a.positional;
+  mo.plugin_paths = PluginPaths(a);
+  return merge::MergeReports(mo);
 }
 
 int VersionCommand(const std::vector<std::string>& args) {

@@ -12,6 +12,7 @@ int ValidateCommand(const std::vector<std::string>& args);
 int PluginsCommand(const std::vector<std::string>& args);
 int RecoverCommand(const std::vector<std::string>& args);
 int CompareCommand(const std::vector<std::string>& args);  // compare_command.cc
+int MergeCommand(const std::vector<std::string>& args);
 int VersionCommand(const std::vector<std::string>& args);
 
 const char* Version();

@@ -22,6 +22,7 @@ void Usage(FILE* out) {
                "  plugins        list the plugins found and their options\n"
                "  recover        revert the faults a killed run left behind (its chaos journal)\n"
                "  compare A B    compare two runs' reports: does B regress from the baseline A?\n"
+               "  merge          merge the reports of a plan's segments into one run's reports\n"
                "  version        print the version and plugin ABI version\n\n"
                "Exit codes: 0 passed, 1 thresholds or experiments failed, 2 plan or usage error,\n"
                "3 runtime error, 4 untrustworthy results, 130 interrupted. See docs/cli.md.\n");
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
     if (command == "plugins") return sp::cli::PluginsCommand(args);
     if (command == "recover") return sp::cli::RecoverCommand(args);
     if (command == "compare") return sp::cli::CompareCommand(args);
+    if (command == "merge") return sp::cli::MergeCommand(args);
     if (command == "version" || command == "--version") return sp::cli::VersionCommand(args);
     if (command == "help" || command == "--help" || command == "-h") {
       Usage(stdout);

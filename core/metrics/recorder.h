@@ -67,6 +67,22 @@ class Recorder {
   const std::vector<StepStats>& steps() const { return steps_; }
   const std::vector<StageStats>& stages() const { return stages_; }
 
+  // For decoding a recorder a report carries (core/report/recorder_json.h): what Record and
+  // the iteration calls accumulate, set directly. The load threads never use these.
+  Histogram& mutable_latency() { return latency_; }
+  Histogram& mutable_service_time() { return service_; }
+  void set_totals(uint64_t requests, uint64_t errors, uint64_t bytes_sent,
+                  uint64_t bytes_received) {
+    requests_ = requests, errors_ = errors, bytes_sent_ = bytes_sent,
+    bytes_received_ = bytes_received;
+  }
+  std::array<uint64_t, kErrorKinds>& mutable_errors_by_kind() { return by_kind_; }
+  std::array<uint64_t, 600>& mutable_status_codes() { return status_; }
+  std::vector<uint64_t>& mutable_events() { return events_; }
+  std::vector<uint64_t>& mutable_failed_checks() { return checks_; }
+  std::vector<StepStats>& mutable_steps() { return steps_; }
+  std::vector<StageStats>& mutable_stages() { return stages_; }
+
  private:
   StageStats& StageOf(uint32_t i) {
     if (i >= stages_.size()) stages_.resize(i + 1);

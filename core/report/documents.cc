@@ -9,6 +9,8 @@
 
 #include "core/plan/json_value.h"
 #include "core/plan/profiles.h"
+#include "core/report/plan_record.h"
+#include "core/report/recorder_json.h"
 #include "core/report/redact.h"
 
 namespace sp::report {
@@ -113,6 +115,22 @@ void AddPlannedLoad(const plan::Plan& p, json* d) {
   if (!workloads.empty()) (*d)["workloads"] = workloads;
 }
 
+// What `stressplan merge` needs of the plan, and the plan's identity: run_start's description
+// of the resolved plan without what differs between the segments of one run (when, which
+// version, how many threads, the file's path) plus the thresholds and reporters.
+void AddMergePlan(const plan::Plan& p, json* d) {
+  json record = PlanRecord(p);
+  json resolved = *d;
+  for (const char* volatile_member :
+       {"started_at", "stressplan_version", "load_threads", "segment", "start"})
+    resolved.erase(volatile_member);
+  resolved["plan"].erase("file");
+  resolved["thresholds"] = record["thresholds"];
+  resolved["reporters"] = record["reporters"];
+  (*d)["plan_id"] = PlanIdentity(resolved);
+  (*d)["merge_plan"] = record;
+}
+
 }  // namespace
 
 std::string RunStartDocument(const RunInfo& info) {
@@ -148,6 +166,8 @@ std::string RunStartDocument(const RunInfo& info) {
     for (const auto& r : p.compare) rules.push_back(r.text);
     d["compare"] = rules;
   }
+  AddMergePlan(p, &d);
+  d["started_unix_ms"] = info.started_unix_ms;
   return Dump(d);
 }
 
@@ -175,6 +195,7 @@ std::string SnapshotDocument(const SnapshotData& s, const metrics::Recorder& r,
   d["status_codes"] = StatusCodes(r);
   d["events"] = NamedCounts(r.events(), names);
   d["chaos"] = s.active_chaos;
+  d["recorder"] = RecorderToJson(r, names);
   if (!s.workloads.empty()) {
     json workloads = json::array();
     for (const WorkloadSnapshot& w : s.workloads) {
@@ -445,6 +466,11 @@ json ThresholdDocument(const ThresholdResult& r) {
 
 }  // namespace
 
+std::string TrafficDocument(const metrics::Recorder& r, double seconds,
+                            const std::vector<std::string>& names) {
+  return Dump(Breakdown(r, seconds, names));
+}
+
 std::string EventDocument(double elapsed_s, const std::string& source, const std::string& name,
                           double value) {
   json d = Header("event");
@@ -472,6 +498,8 @@ std::string SummaryDocument(const RunInfo& info, const RunEnd& end, const metric
   json hist = json::array();
   for (const auto& [b, n] : t.latency().Buckets()) hist.push_back({b, n});
   d["latency_histogram"] = {{"unit", "ns"}, {"encoding", "hdr-log-linear-7"}, {"buckets", hist}};
+  d["recorder"] = RecorderToJson(t, names);
+  d["emitted_events"] = emitted_events;
   d["reporter_documents_dropped"] = end.reporter_documents_dropped;
   AddChaos(end.chaos, names, &d);
   d["experiments_passed"] = end.chaos.experiments_passed();

@@ -29,6 +29,12 @@ std::string SummaryDocument(const RunInfo& info, const RunEnd& end, const metric
                             const std::vector<std::string>& names,
                             const std::map<std::string, uint64_t>& emitted_events);
 
+// The traffic of `r` over `seconds` as the summary describes an experiment's `during`:
+// requests, errors, rates, latency, errors by type, status codes, events (`stressplan merge`
+// recomputes it from the merged seconds).
+std::string TrafficDocument(const metrics::Recorder& r, double seconds,
+                            const std::vector<std::string>& names);
+
 // Milliseconds with microsecond precision, for report values.
 double Ms(uint64_t ns);
 

@@ -57,6 +57,10 @@ const std::set<std::string_view> kToolKeys = {
     "compare",
     // the segment a generator ran and when it started (docs/distributed.md)
     "segment", "count", "start", "requested", "actual", "skew_ms",
+    // the lossless recorders and what `stressplan merge` reads (docs/reports.md)
+    "column", "emitted_events", "latency", "line", "local_limit", "merge_plan", "offset_s",
+    "op", "plan_id", "plugin_paths", "recorder", "reporters", "request", "segments",
+    "service_time", "started_unix_ms", "steps", "sum", "value_text", "window_ns",
     // journal lines (journal.h)
     "id", "pid", "start_time", "step", "plugin_file", "record", "by_pid"};
 

@@ -48,6 +48,7 @@ struct RunInfo {
   std::string version;                  // stressplan version
   int threads = 0;
   SegmentStart segment_start;  // actual_unix_s set when the load starts
+  uint64_t started_unix_ms = 0;  // started_at in milliseconds since the epoch
 };
 
 // One workload at one second of the run (a profile with `workloads:`).

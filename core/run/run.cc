@@ -381,6 +381,10 @@ bool Run::AwaitStart() {
 
 void Run::StartLoad() {
   info_.started_at = IsoNow();
+  info_.started_unix_ms =
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count());
   host_.SetEventSink([this](const std::string& who, const std::string& name, double value) {
     OnEvent(who, name, value);
   });
