@@ -51,6 +51,8 @@ const std::set<std::string_view> kToolKeys = {
     "workload", "workload_stage", "workloads",
     // requests_by_name: a step's redirect hops
     "redirects",
+    // the service-time histogram of the snapshots and the summary (the Prometheus reporter)
+    "service_time_histogram",
     // journal lines (journal.h)
     "id", "pid", "start_time", "step", "plugin_file", "record", "by_pid"};
 
