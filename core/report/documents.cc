@@ -191,6 +191,7 @@ std::string SnapshotDocument(const SnapshotData& s, const metrics::Recorder& r,
   d["status_codes"] = StatusCodes(r);
   d["events"] = NamedCounts(r.events(), names);
   d["chaos"] = s.active_chaos;
+  d["circuit_open"] = s.circuit_open;
   if (!s.workloads.empty()) {
     json workloads = json::array();
     for (const WorkloadSnapshot& w : s.workloads) {

@@ -52,7 +52,7 @@ const std::set<std::string_view> kToolKeys = {
     // requests_by_name: a step's redirect hops
     "redirects",
     // the service-time histogram of the snapshots and the summary (the Prometheus reporter)
-    "service_time_histogram",
+    "service_time_histogram", "circuit_open",
     // journal lines (journal.h)
     "id", "pid", "start_time", "step", "plugin_file", "record", "by_pid"};
 

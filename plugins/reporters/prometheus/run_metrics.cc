@@ -118,6 +118,7 @@ void RunMetrics::OnSnapshot(const json& d) {
   gauges_.users_planned = NumberOr(Field(d, "users"), "planned", 0);
   gauges_.rate_planned = NumberOr(d, "planned_rate", 0);
   gauges_.in_flight = NumberOr(d, "in_flight", 0);
+  gauges_.circuit_open = reporters::Bool(d, "circuit_open").value_or(false) ? 1 : 0;
   for (auto& [step, active] : gauges_.chaos_active) active = false;
   const json& chaos = Field(d, "chaos");
   if (chaos.is_array()) {
@@ -144,6 +145,7 @@ void RunMetrics::OnSummary(const json& d) {
   gauges_.in_flight = 0;
   gauges_.rate_planned = 0;
   gauges_.rate_achieved = 0;
+  gauges_.circuit_open = 0;
   for (auto& [step, active] : gauges_.chaos_active) active = false;
   gauges_.finished = 1;
 }
@@ -207,6 +209,9 @@ void RunMetrics::AddGaugeFamilies(Exposition* e) const {
   for (const auto& [step, active] : g.chaos_active)
     chaos.samples.push_back({"", {{"step", step}}, active ? 1.0 : 0.0});
   e->families.push_back(std::move(chaos));
+  e->families.push_back(Scalar("stressplan_circuit_open", "gauge",
+                               "1 while the circuit breaker is open (responses or an observer).",
+                               g.circuit_open));
   e->families.push_back(Scalar("stressplan_run_elapsed_seconds", "gauge",
                                "Seconds since the run's start, as of the last snapshot.",
                                g.elapsed_s));

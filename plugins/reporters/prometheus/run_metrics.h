@@ -45,7 +45,7 @@ class RunMetrics {
   };
   struct Gauges {
     double users_active = 0, users_planned = 0, rate_planned = 0, rate_achieved = 0, in_flight = 0,
-           elapsed_s = 0, finished = 0;
+           elapsed_s = 0, finished = 0, circuit_open = 0;
     std::map<std::string, bool> chaos_active;  // every step seen, true while its fault is in
   };
 

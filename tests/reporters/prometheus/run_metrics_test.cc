@@ -35,7 +35,8 @@ json Snapshot(double elapsed, json by_name, json hist, std::vector<std::string> 
           {"latency_histogram", hist},
           {"service_time_ms", {{"mean", 1.0}}},
           {"service_time_histogram", hist},
-          {"chaos", chaos}};
+          {"chaos", chaos},
+          {"circuit_open", !chaos.empty()}};
 }
 
 // The value of the sample whose line starts with `prefix` (name and labels after the constant
@@ -63,6 +64,9 @@ TEST_CASE("counters add the snapshots up, and the summary sets the run's totals"
                 {"started_at", "2026-01-01T00:00:00Z"}});
   const json by_name = json::array({{{"name", "s/get"}, {"requests", 3}, {"errors", 1}}});
   m.OnSnapshot(Snapshot(1.0, by_name, Hist({500'000, 2'000'000, 9'000'000}), {"kill"}));
+  REQUIRE(Value(TextExposition(m.Expose()), S("stressplan_circuit_open")) == 1);
+  REQUIRE(Value(TextExposition(m.Expose()), S("stressplan_chaos_step_active", "step=\"kill\"")) ==
+          1);
   m.OnSnapshot(Snapshot(2.0, by_name, Hist({500'000, 2'000'000, 9'000'000}), {}));
   std::string text = TextExposition(m.Expose());
   REQUIRE(Value(text, S("stressplan_requests_total", "request=\"s/get\"")) == 6);
@@ -78,6 +82,7 @@ TEST_CASE("counters add the snapshots up, and the summary sets the run's totals"
   REQUIRE(Value(text, S("stressplan_rate_achieved")) == 4);
   REQUIRE(Value(text, S("stressplan_users_active")) == 8);
   REQUIRE(Value(text, S("stressplan_chaos_step_active", "step=\"kill\"")) == 0);
+  REQUIRE(Value(text, S("stressplan_circuit_open")) == 0);
   REQUIRE(Value(text, S("stressplan_run_finished")) == 0);
 
   // A snapshot the bus dropped is in the summary: the counters jump to the totals.
