@@ -15,6 +15,10 @@ packages=(
   python3-jsonschema  # validates reports against docs/report-schema.json in the tests
   universal-ctags     # scripts/function-lengths.py measures the functions (a test)
   clang-format-14     # scripts/check-format.sh checks the layout of changed lines (CI, a test)
+  # The Prometheus reporter's remote write (plugins/reporters/prometheus): its wire format is
+  # protobuf (protoc compiles remote_write.proto) compressed with snappy.
+  libprotobuf-dev protobuf-compiler libsnappy-dev
+  prometheus  # a real Prometheus scrapes and receives the reporter (tests/integration/test_prometheus.py)
 )
 packages+=("$@")  # extra packages a caller needs (scripts/fuzz.sh: clang 14 and libFuzzer)
 

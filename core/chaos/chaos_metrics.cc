@@ -66,6 +66,7 @@ void ChaosMetrics::OnSecond(double start_s, double end_s, const metrics::Recorde
   saw_circuit_event_ = saw_circuit_event_ || responses_open;
   response_circuit_.OnSample(start_s, responses_open ? 1.0 : 0.0);  // open from the start of the second
   sec.breaker_open = responses_open || (observers_ != nullptr && observers_->OpenWithin(start_s, end_s));
+  breaker_open_ = sec.breaker_open;
 
   if (history_max_ > 0) {
     sec.interval = interval;
@@ -186,6 +187,11 @@ chaos::CircuitTracker ChaosMetrics::ResponseCircuit() const {
 bool ChaosMetrics::saw_circuit_event() const {
   std::lock_guard<std::mutex> lock(mu_);
   return saw_circuit_event_;
+}
+
+bool ChaosMetrics::breaker_open() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return breaker_open_;
 }
 
 }  // namespace sp::chaos

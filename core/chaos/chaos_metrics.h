@@ -71,6 +71,9 @@ class ChaosMetrics {
   // The breaker as the response rules saw it (seconds with circuit_event responses).
   chaos::CircuitTracker ResponseCircuit() const;
   bool saw_circuit_event() const;
+  // Whether the breaker was open in the last second OnSecond saw: by the responses
+  // (circuit_event) or a gauge observer. Main thread, for the snapshot.
+  bool breaker_open() const;
 
  private:
   struct Second {
@@ -89,6 +92,7 @@ class ChaosMetrics {
   std::vector<StepMeasure> steps_;
   chaos::CircuitTracker response_circuit_;
   bool saw_circuit_event_ = false;
+  bool breaker_open_ = false;       // in the last second
   std::vector<std::string> names_;  // latest interned names, for metric probes
 };
 

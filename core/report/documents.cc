@@ -45,6 +45,25 @@ json StatusCodes(const metrics::Recorder& r) {
   return out;
 }
 
+// A histogram, sparse and lossless: [[bucket, count], ...] in the hdr-log-linear-7 encoding
+// (histogram.h), so a reader can merge it or derive other buckets from it.
+json HistogramDocument(const metrics::Histogram& h) {
+  json buckets = json::array();
+  for (const auto& [b, n] : h.Buckets()) buckets.push_back({b, n});
+  return {{"unit", "ns"}, {"encoding", "hdr-log-linear-7"}, {"buckets", buckets}};
+}
+
+// Requests and errors per request step, for the steps that had any.
+json StepCounts(const metrics::Recorder& r, const std::vector<std::string>& step_names) {
+  json out = json::array();
+  for (size_t i = 0; i < r.steps().size() && i < step_names.size(); ++i) {
+    const metrics::StepStats& st = r.steps()[i];
+    if (st.requests == 0 && st.errors == 0) continue;
+    out.push_back({{"name", step_names[i]}, {"requests", st.requests}, {"errors", st.errors}});
+  }
+  return out;
+}
+
 json NamedCounts(const std::vector<uint64_t>& counts, const std::vector<std::string>& names) {
   json out = json::object();
   for (size_t i = 0; i < counts.size(); ++i) {
@@ -172,7 +191,8 @@ std::string RunStartDocument(const RunInfo& info) {
 }
 
 std::string SnapshotDocument(const SnapshotData& s, const metrics::Recorder& r,
-                             const std::vector<std::string>& names) {
+                             const std::vector<std::string>& names,
+                             const std::vector<std::string>& step_names) {
   json d = Header("snapshot");
   d["second"] = s.second;
   d["elapsed_s"] = s.elapsed_s;
@@ -191,11 +211,15 @@ std::string SnapshotDocument(const SnapshotData& s, const metrics::Recorder& r,
   d["errors"] = r.errors();
   d["latency_ms"] = Latency(r.latency());
   d["service_time_ms"] = Latency(r.service_time());
+  d["latency_histogram"] = HistogramDocument(r.latency());
+  d["service_time_histogram"] = HistogramDocument(r.service_time());
+  d["requests_by_name"] = StepCounts(r, step_names);
   d["errors_by_type"] = ErrorsByType(r);
   d["status_codes"] = StatusCodes(r);
   d["events"] = NamedCounts(r.events(), names);
   d["chaos"] = s.active_chaos;
   d["recorder"] = RecorderToJson(r, names);
+  d["circuit_open"] = s.circuit_open;
   if (!s.workloads.empty()) {
     json workloads = json::array();
     for (const WorkloadSnapshot& w : s.workloads) {
@@ -495,9 +519,8 @@ std::string SummaryDocument(const RunInfo& info, const RunEnd& end, const metric
   d["thresholds"] = thresholds;
   d["thresholds_passed"] = end.thresholds_passed();
   d["generator_cpu_s"] = end.process_cpu_s;
-  json hist = json::array();
-  for (const auto& [b, n] : t.latency().Buckets()) hist.push_back({b, n});
-  d["latency_histogram"] = {{"unit", "ns"}, {"encoding", "hdr-log-linear-7"}, {"buckets", hist}};
+  d["latency_histogram"] = HistogramDocument(t.latency());
+  d["service_time_histogram"] = HistogramDocument(t.service_time());
   d["recorder"] = RecorderToJson(t, names);
   d["emitted_events"] = emitted_events;
   d["reporter_documents_dropped"] = end.reporter_documents_dropped;

@@ -18,8 +18,10 @@ constexpr int kReportSchemaVersion = 1;
 
 std::string RunStartDocument(const RunInfo& info);
 
+// `names`: interned names by id (events); `step_names`: the request steps' names by index.
 std::string SnapshotDocument(const SnapshotData& s, const metrics::Recorder& interval,
-                             const std::vector<std::string>& names);
+                             const std::vector<std::string>& names,
+                             const std::vector<std::string>& step_names);
 
 std::string EventDocument(double elapsed_s, const std::string& source, const std::string& name,
                           double value);

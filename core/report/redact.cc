@@ -61,6 +61,8 @@ const std::set<std::string_view> kToolKeys = {
     "column", "emitted_events", "latency", "line", "local_limit", "merge_plan", "offset_s",
     "op", "plan_id", "plugin_paths", "recorder", "reporters", "request", "segments",
     "service_time", "started_unix_ms", "steps", "sum", "value_text", "window_ns",
+    // the service-time histogram of the snapshots and the summary (the Prometheus reporter)
+    "service_time_histogram", "circuit_open",
     // journal lines (journal.h)
     "id", "pid", "start_time", "step", "plugin_file", "record", "by_pid"};
 

@@ -73,6 +73,7 @@ struct SnapshotData {
   int active_users = 0;       // closed: active users; open: iterations in progress
   uint64_t in_flight = 0;
   std::vector<std::string> active_chaos;  // names of the chaos steps injected at this moment
+  bool circuit_open = false;  // the breaker was open this second (responses or an observer)
   std::vector<WorkloadSnapshot> workloads;  // empty for a `stages:` profile
 };
 

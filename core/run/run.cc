@@ -508,7 +508,8 @@ void Run::Collect(uint64_t second, uint64_t now, bool last) {
   chaos_metrics_->OnSecond(start_s, std::clamp(s.elapsed_s, start_s, start_s + 1.0), interval,
                            names_);
   s.active_chaos = runner_->Active();
-  bus_->Post(SP_DOC_SNAPSHOT, SnapshotDocument(s, interval, names_));
+  s.circuit_open = chaos_metrics_->breaker_open();
+  bus_->Post(SP_DOC_SNAPSHOT, SnapshotDocument(s, interval, names_, model_.step_names));
   console_->Tick(s, interval, *total_);
 }
 

@@ -9,6 +9,8 @@
 //   void OnEvent(nlohmann::json document);     // optional, with OnSnapshot
 //   void OnSummary(nlohmann::json document);
 //   bool Finish(std::string* why);             // writes the report; false with *why
+//   bool Open(std::string* why);               // optional: what `create` starts (a listening
+//                                              // socket, a thread); never run by check_options
 //
 //   constexpr char kWho[] = "json reporter";
 //   constexpr sp_reporter_vtable kVtable = sp::plugin_common::ReporterEdge<R, kWho>::MakeVtable();
@@ -20,6 +22,7 @@
 
 #include <stressplan/reporter.h>
 
+#include <concepts>
 #include <exception>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -35,6 +38,10 @@ namespace sp::plugin_common {
 template <class R>
 concept ReadsSnapshots = requires(R& r, nlohmann::json d) {
   r.OnSnapshot(std::move(d));
+};
+template <class R>
+concept OpensAtCreate = requires(R& r, std::string* why) {
+  { r.Open(why) } -> std::same_as<bool>;
 };
 template <class R>
 concept ReadsEvents = requires(R& r, nlohmann::json d) {
@@ -79,6 +86,13 @@ struct ReporterEdge {
       OptionError refused;
       std::unique_ptr<R> reporter = R::FromOptions(options, &refused);
       if (!reporter) return Refuse(err, refused);
+      if constexpr (OpensAtCreate<R>) {
+        std::string why;
+        if (!reporter->Open(&why)) {
+          WriteError(err, why);
+          return SP_ERROR;
+        }
+      }
       *instance = reporter.release();
       return SP_OK;
     });

@@ -172,6 +172,7 @@ TEST_CASE("run: the stages follow one another and each snapshot names the stage 
   int most_users_in_stage_1 = 0;
   for (const json& d : ParsedDocuments()) {
     if (TypeOf(d) != "snapshot") continue;
+    CHECK(d.at("circuit_open") == false);  // the fake target's answers never say open
     stages.push_back(d.at("stage").get<int>());
     if (stages.back() == 1)
       most_users_in_stage_1 =

@@ -1,0 +1,70 @@
+// Pushes remote write bodies (remote_write_encoding.h) to a Prometheus-compatible receiver
+// from a thread of its own, so the bus thread never waits for the network.
+//
+// The bus thread enqueues one body per document; the queue holds at most `queue_limit`. When
+// it is full the *oldest* body is dropped and counted: the counters are cumulative, so a newer
+// body supersedes an older one. A body is retried with doubling backoff (100 ms up to 5 s)
+// after a connection error, a timeout, a 5xx or a 429 answer, until it is sent, it has failed
+// `max_attempts` times (then it is dropped and counted), or the flush's deadline passes. Any
+// other 4xx answer is not retried: the receiver refuses that body (counted as dropped).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace sp::prometheus_reporter {
+
+struct RemoteWriteConfig {
+  std::string url;  // http://host:port/path
+  size_t queue_limit = 60;
+  int max_attempts = 8;
+  std::chrono::milliseconds timeout{5000};  // per request
+};
+
+class RemoteWriter {
+ public:
+  // Starts the sending thread. Throws std::invalid_argument when the URL is not http://.
+  explicit RemoteWriter(RemoteWriteConfig config);
+  ~RemoteWriter();  // stops at once: what is still queued is dropped
+  RemoteWriter(const RemoteWriter&) = delete;
+  RemoteWriter& operator=(const RemoteWriter&) = delete;
+
+  // Bus thread. Never blocks on the network.
+  void Enqueue(std::string body);
+  // Bus thread, at the end: waits until everything queued is sent or dropped, at most
+  // `deadline`; then what is left is dropped. True when nothing was left.
+  bool Flush(std::chrono::milliseconds deadline);
+
+  uint64_t dropped() const;
+  uint64_t sent() const;
+
+  // "" when `url` can be pushed to, else why not.
+  static std::string CheckUrl(const std::string& url);
+
+ private:
+  void Loop();
+  // Sends one body, retrying as the header says; true when the receiver took it.
+  bool SendWithRetries(const std::string& body);
+  // One POST: 2xx -> 0, 4xx -> 4, anything else (5xx, connection error, timeout) -> 5.
+  int PostOnce(const std::string& body);
+  // Waits `d` unless stopping; false when told to stop.
+  bool Backoff(std::chrono::milliseconds d);
+
+  RemoteWriteConfig config_;
+  std::string host_, path_;
+  uint16_t port_ = 0;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<std::string> queue_;
+  bool busy_ = false;  // the thread holds a body it took from the queue
+  bool stop_ = false;
+  uint64_t dropped_ = 0, sent_ = 0;
+  std::thread thread_;  // last: started after everything it uses
+};
+
+}  // namespace sp::prometheus_reporter

@@ -1,0 +1,153 @@
+// The remote writer against a receiver on loopback that answers what the test scripts:
+// retries after 5xx and 429, no retry after 400, the bounded queue, the flush's deadline.
+#include "plugins/reporters/prometheus/remote_writer.h"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/StreamCopier.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace sp::prometheus_reporter;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Answers each POST with the next scripted status (204 once the script is used up) and keeps
+// what it received.
+struct Receiver {
+  std::mutex mu;
+  std::deque<int> script;
+  std::vector<std::string> bodies;  // every attempt, in order
+  std::vector<std::string> headers;
+  std::chrono::milliseconds delay{0};
+
+  class Handler : public Poco::Net::HTTPRequestHandler {
+   public:
+    explicit Handler(Receiver* r) : r_(r) {}
+    void handleRequest(Poco::Net::HTTPServerRequest& req,
+                       Poco::Net::HTTPServerResponse& resp) override {
+      std::ostringstream body;
+      Poco::StreamCopier::copyStream(req.stream(), body);
+      int status = 204;
+      std::chrono::milliseconds delay;
+      {
+        std::lock_guard<std::mutex> lock(r_->mu);
+        r_->bodies.push_back(body.str());
+        r_->headers.push_back(req.getContentType() + "|" + req.get("Content-Encoding", "") + "|" +
+                              req.get("X-Prometheus-Remote-Write-Version", ""));
+        if (!r_->script.empty()) {
+          status = r_->script.front();
+          r_->script.pop_front();
+        }
+        delay = r_->delay;
+      }
+      std::this_thread::sleep_for(delay);
+      resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+      resp.setContentLength(0);
+      resp.send();
+    }
+
+   private:
+    Receiver* r_;
+  };
+  struct Factory : Poco::Net::HTTPRequestHandlerFactory {
+    explicit Factory(Receiver* receiver) : r(receiver) {}
+    Poco::Net::HTTPRequestHandler* createRequestHandler(
+        const Poco::Net::HTTPServerRequest&) override {
+      return new Handler(r);
+    }
+    Receiver* r;
+  };
+
+  Poco::Net::ServerSocket socket{Poco::Net::SocketAddress("127.0.0.1:0")};
+  Poco::Net::HTTPServer server{new Factory(this), socket, new Poco::Net::HTTPServerParams};
+
+  Receiver() { server.start(); }
+  ~Receiver() { server.stopAll(true); }
+  std::string url() const { return "http://" + socket.address().toString() + "/api/v1/write"; }
+  size_t attempts() {
+    std::lock_guard<std::mutex> lock(mu);
+    return bodies.size();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("remote write: the headers; 5xx and 429 are retried until taken", "[prometheus]") {
+  Receiver rx;
+  rx.script = {503, 429, 500};
+  RemoteWriter w({rx.url(), 10, 8, 2000ms});
+  w.Enqueue("body-1");
+  w.Enqueue("body-2");
+  REQUIRE(w.Flush(10s));
+  REQUIRE(w.sent() == 2);
+  REQUIRE(w.dropped() == 0);
+  REQUIRE(rx.bodies == std::vector<std::string>{"body-1", "body-1", "body-1", "body-1", "body-2"});
+  REQUIRE(rx.headers[0] == "application/x-protobuf|snappy|0.1.0");
+}
+
+TEST_CASE("remote write: a 400 is not retried, and is counted as dropped", "[prometheus]") {
+  Receiver rx;
+  rx.script = {400};
+  RemoteWriter w({rx.url(), 10, 8, 2000ms});
+  w.Enqueue("refused");
+  w.Enqueue("taken");
+  REQUIRE(w.Flush(10s));
+  REQUIRE(rx.bodies == std::vector<std::string>{"refused", "taken"});
+  REQUIRE(w.sent() == 1);
+  REQUIRE(w.dropped() == 1);
+}
+
+TEST_CASE("remote write: a full queue drops the oldest, never blocks the caller", "[prometheus]") {
+  Receiver rx;
+  rx.delay = 300ms;  // the first body keeps the thread busy while the queue fills
+  RemoteWriter w({rx.url(), 2, 8, 2000ms});
+  w.Enqueue("first");
+  while (rx.attempts() == 0) std::this_thread::sleep_for(5ms);
+  const auto start = std::chrono::steady_clock::now();
+  for (const char* b : {"a", "b", "c", "d"}) w.Enqueue(b);
+  REQUIRE(std::chrono::steady_clock::now() - start < 100ms);
+  REQUIRE(w.Flush(10s));
+  REQUIRE(rx.bodies == std::vector<std::string>{"first", "c", "d"});
+  REQUIRE(w.dropped() == 2);
+  REQUIRE(w.sent() == 3);
+}
+
+TEST_CASE("remote write: nobody listening - the flush gives up at its deadline", "[prometheus]") {
+  std::string url;
+  {
+    Receiver gone;
+    url = gone.url();
+  }
+  RemoteWriter w({url, 10, 100, 500ms});
+  w.Enqueue("x");
+  w.Enqueue("y");
+  const auto start = std::chrono::steady_clock::now();
+  REQUIRE_FALSE(w.Flush(700ms));
+  REQUIRE(std::chrono::steady_clock::now() - start < 1500ms);
+  REQUIRE(w.dropped() == 2);
+}
+
+TEST_CASE("remote write URLs other than http:// are refused", "[prometheus]") {
+  REQUIRE(RemoteWriter::CheckUrl("http://127.0.0.1:9090/api/v1/write").empty());
+  REQUIRE(RemoteWriter::CheckUrl("https://x/api/v1/write")
+              .find("remote_write must be an http:// URL") == 0);
+  REQUIRE(RemoteWriter::CheckUrl("127.0.0.1:9090").find("remote_write must be an http:// URL") ==
+          0);
+  REQUIRE_THROWS_AS(RemoteWriter({"ftp://x", 1, 1, 1s}), std::invalid_argument);
+}
