@@ -342,7 +342,7 @@ MergedDocuments MergeSegments(const std::vector<SegmentReport>& reports,
   MergedDocuments out;
   out.run_start = MergedRunStart(info, reports);
   for (const MergedSecond& s : seconds)
-    out.snapshots.push_back(report::SnapshotDocument(s.data, s.interval, names));
+    out.snapshots.push_back(report::SnapshotDocument(s.data, s.interval, names, model.step_names));
   out.events = ShiftedEvents(reports, offsets);
   json summary = json::parse(report::SummaryDocument(info, t.end, t.total, names, t.emitted));
   AddChaos(summary0, offsets.front(), seconds, names, &summary);

@@ -1,13 +1,13 @@
-"""`stressplan merge`: the reports of several runs of one small plan against nginx, merged into
-one run's reports. The merged count must equal nginx's access log, the merged percentiles those
-computed here from the segments' summed histogram buckets, and the plan's HTML and JUnit files
-must be written (the JUnit valid).
-
-Stop-gap until `run --segment I/N` is on main: the plan is run N times whole and a `segment`
-member is written into each report here, which is what `--segment` will write itself."""
+"""`stressplan merge`: one small plan run against nginx as 4 segments at once (`run --segment
+I/4 --start-at T`, 4 processes), their reports merged into one run's reports. The merged count
+must equal nginx's access log, the merged percentiles those computed here from the segments'
+summed histogram buckets, the planned users the plan's, and the plan's HTML and JUnit files must
+be written (the JUnit valid)."""
 import json
 import math
 import os
+import subprocess
+import time
 import unittest
 
 import harness
@@ -24,7 +24,7 @@ scenarios:
 profiles:
   small:
     stages:
-      - {{duration: 2s, users: 2}}
+      - {{duration: 2s, users: 6}}
 profile: small
 workers: 1
 thresholds:
@@ -36,7 +36,7 @@ reporters:
   - {{plugin: junit, path: junit.xml}}
 """
 
-SEGMENTS = 3
+SEGMENTS = 4  # 6 users: 2 + 2 + 1 + 1
 
 
 def bucket_low(b):
@@ -66,18 +66,18 @@ def percentile_ms(buckets, count, lo, hi, p):
 class MergeTest(harness.TempDirTest):
     def run_segments(self, url):
         plan = self.write("plan.yaml", PLAN.format(url=url))
-        folders = []
+        start_at = "%.3f" % (time.time() + 2)  # epoch seconds: all four begin together
+        runs = []
         for i in range(SEGMENTS):
             folder = os.path.join(self.tmp, "seg%d" % i)
-            r = harness.run(["run", plan, "--report", folder, "--quiet"])
-            self.assertEqual(r.returncode, 0, r.stderr)
-            path = os.path.join(folder, "report.json")
-            report = harness.read_json(path)
-            report["run"]["segment"] = {"index": i, "count": SEGMENTS}  # the stop-gap above
-            with open(path, "w") as f:
-                json.dump(report, f)
-            folders.append(folder)
-        return folders
+            args = [harness.STRESSPLAN, "run", plan, "--segment", "%d/%d" % (i, SEGMENTS),
+                    "--start-at", start_at, "--report", folder, "--quiet"]
+            runs.append((folder, subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                                  text=True)))
+        for folder, proc in runs:
+            _, err = proc.communicate(timeout=120)
+            self.assertEqual(proc.returncode, 0, err)
+        return [folder for folder, _ in runs]
 
     def test_merged_counts_and_percentiles_are_exact(self):
         with harness.Nginx(self.tmp) as nginx:
@@ -106,6 +106,7 @@ class MergeTest(harness.TempDirTest):
                                    places=9, msg="p%d" % p)
 
         self.assertEqual([t["passed"] for t in s["thresholds"]], [True, True])
+        self.assertEqual(s["stages"][0]["planned"]["users"], 6)
         self.assertEqual(sum(snap["requests"] for snap in merged["timeseries"]), served)
         self.assertEqual([seg["index"] for seg in s["segments"]], list(range(SEGMENTS)))
         self.assertTrue(os.path.getsize(os.path.join(out, "report.html")) > 0)

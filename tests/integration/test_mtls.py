@@ -20,7 +20,7 @@ KEY_PASSWORD = "kp-51e0c7-mtls-secret"
 def mtls_conf():
     """harness.Nginx's configuration, serving https that requires client certificates (the
     log format is MtlsNginx.LOG_FORMAT)."""
-    old = "listen 127.0.0.1:{port};"
+    old = "listen 127.0.0.1:{port}{listen};"
     assert old in harness.Nginx.CONF, old
     return harness.Nginx.CONF.replace(old,
                                       "listen 127.0.0.1:{port} ssl;\n"

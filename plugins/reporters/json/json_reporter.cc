@@ -124,8 +124,7 @@ struct JsonReporter {
       if (summary.contains(key)) report[key] = summary[key];
     }
     return sp::reporters::WriteReportFile(
-        path, (pretty ? PrettyWithCompactRecorders(std::move(report)) : report.dump()) + "
-", why);
+        path, (pretty ? PrettyWithCompactRecorders(std::move(report)) : report.dump()) + "\n", why);
   }
 };
 

@@ -107,7 +107,8 @@ std::string ReportText(const sp::plan::Plan& plan, const Recording& rec, const j
     sp::report::SnapshotData d;
     d.second = s + 1;
     d.planned_users = s < 2 ? 4 : 8;
-    timeseries.push_back(json::parse(sp::report::SnapshotDocument(d, rec.seconds[s], names)));
+    timeseries.push_back(
+        json::parse(sp::report::SnapshotDocument(d, rec.seconds[s], names, info.step_names)));
   }
   json report{
       {"type", "report"},
