@@ -19,6 +19,7 @@ packages=(
   # protobuf (protoc compiles remote_write.proto) compressed with snappy.
   libprotobuf-dev protobuf-compiler libsnappy-dev
   prometheus  # a real Prometheus scrapes and receives the reporter (tests/integration/test_prometheus.py)
+  python3-kubernetes python3-yaml  # deploy/kubernetes is checked against the API models (tests)
 )
 packages+=("$@")  # extra packages a caller needs (scripts/fuzz.sh: clang 14 and libFuzzer)
 
