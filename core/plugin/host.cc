@@ -115,6 +115,14 @@ int ApiServiceDeclared(void* ctx, const char* name) noexcept {
   return 0;
 }
 
+void ApiSegment(void* ctx, uint32_t* index, uint32_t* count) noexcept {
+  uint32_t i = 0, n = 1;
+  if (auto* c = static_cast<HostContext*>(ctx); c != nullptr && c->host != nullptr)
+    c->host->Segment(&i, &n);
+  if (index) *index = i;
+  if (count) *count = n;
+}
+
 const char* LevelName(sp_log_level level) {
   switch (level) {
     case SP_LOG_DEBUG: return "debug";
@@ -138,6 +146,17 @@ Host::Host() {
   api_.service_pid = ApiServicePid;
   api_.service_restart = ApiServiceRestart;
   api_.service_declared = ApiServiceDeclared;
+  api_.segment = ApiSegment;
+}
+
+void Host::SetSegment(uint32_t index, uint32_t count) {
+  segment_index_ = index;
+  segment_count_ = count;
+}
+
+void Host::Segment(uint32_t* index, uint32_t* count) const {
+  *index = segment_index_;
+  *count = segment_count_;
 }
 
 void Host::SetDeclaredServices(std::vector<std::string> names) {

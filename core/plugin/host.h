@@ -86,6 +86,10 @@ class Host {
   // soon as the plan is known, before any plugin check, since validate starts no service.
   void SetDeclaredServices(std::vector<std::string> names);
   bool ServiceDeclared(const std::string& name);
+  // What segment answers (ABI 1.5): the execution segment this run is (core/run/segment.h).
+  // Set before any plugin check or create; 0 of 1 (the whole plan) until then.
+  void SetSegment(uint32_t index, uint32_t count);
+  void Segment(uint32_t* index, uint32_t* count) const;
   int64_t ServicePid(const std::string& name);
   bool ServiceRestart(const std::string& name, std::string* err);
 
@@ -103,6 +107,8 @@ class Host {
   ServiceControl services_;
   std::vector<std::string> declared_services_;
   std::atomic<int> min_level_{SP_LOG_INFO};
+  std::atomic<uint32_t> segment_index_{0};
+  std::atomic<uint32_t> segment_count_{1};
 };
 
 }  // namespace sp::plugin

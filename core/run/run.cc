@@ -194,6 +194,7 @@ bool Run::Check() {
   redactor_ = std::make_unique<Redactor>(SecretValues(plan_));
   private_files_ = std::make_unique<PrivateFiles>(!plan_.secrets.empty());
   host_.SetLogRedaction([this](std::string line) { return redactor_->Text(std::move(line)); });
+  host_.SetSegment(options_.segment.index, options_.segment.count);  // ABI 1.5, before any create
   loader_.SetSearchPath(plugin::SearchPath(options_.plugin_paths, plan_.plugin_paths));
   live_ = std::make_unique<Live>(report_dir_, &services_killed_);
   bus_ = std::make_unique<ReportBus>(&live_->reporters, redactor_.get());

@@ -76,7 +76,7 @@ extern "C" {
 #endif
 
 #define SP_ABI_VERSION_MAJOR 1
-#define SP_ABI_VERSION_MINOR 4
+#define SP_ABI_VERSION_MINOR 5
 
 /* Name of the one symbol each plugin library exports. */
 #define SP_ENTRY_SYMBOL "stressplan_plugin_entry"
@@ -274,6 +274,19 @@ typedef struct sp_host_api {
      * THREADING: any thread.
      */
     int (*service_declared)(void *host_ctx, const char *name);
+
+    /* ---- ABI 1.5 (check struct_size before use) ---- */
+
+    /*
+     * The execution segment this process runs (`stressplan run --segment I/N`,
+     * docs/distributed.md): writes I to *index and N to *count, 0 and 1 for a whole run. Fixed
+     * before the first `create` (and `check_options`) and for the whole run. A plugin that
+     * numbers things across the run (a sequence, a position in a file) gives segment I the
+     * global numbers n with n % N == I — its local number l is l * N + I — so the segments'
+     * values stay disjoint and together are the single machine's.
+     * THREADING: any thread.
+     */
+    void (*segment)(void *host_ctx, uint32_t *index, uint32_t *count);
 } sp_host_api;
 
 /*

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "plugins/http_target/host_segment.h"
+
 namespace sp::http {
 
 struct CsvTable {
@@ -24,7 +26,8 @@ struct CsvTable {
 bool ParseCsv(std::string_view text, CsvTable* out, std::string* err);
 
 enum class DataMode {
-  kSequential,  // rows in file order, shared by every VU and worker, wrapping around
+  kSequential,  // rows in file order, shared by every VU and worker, wrapping around; in
+                //   segment I of N, rows I, I + N, I + 2N, ... (the plan's draws I, I + N, ...)
   kRandom,      // a row drawn at random
   kUnique,      // VU n always reads row n; a VU without a row of its own fails its requests
 };
@@ -35,8 +38,8 @@ bool ParseDataMode(std::string_view text, DataMode* out);
 // A loaded data file. Each VU draws one row per iteration (see vu_sessions.h).
 class DataSet {
  public:
-  DataSet(CsvTable table, DataMode mode, std::string file)
-      : table_(std::move(table)), mode_(mode), file_(std::move(file)) {}
+  DataSet(CsvTable table, DataMode mode, std::string file, HostSegment segment = {})
+      : table_(std::move(table)), mode_(mode), file_(std::move(file)), segment_(segment) {}
 
   const std::vector<std::string>& Columns() const { return table_.columns; }
   size_t RowCount() const { return table_.rows.size(); }
@@ -46,15 +49,19 @@ class DataSet {
   // The column's index, or -1.
   int Column(std::string_view name) const;
 
-  // sequential mode: the next row, shared by all threads (one relaxed atomic per draw).
+  // sequential mode: the next row, shared by all threads (one relaxed atomic per draw). This
+  // segment's draw l is the plan's draw segment.Global(l), so segments never read the same
+  // row where one machine would have read two.
   size_t NextSequential() const {
-    return static_cast<size_t>(next_.fetch_add(1, std::memory_order_relaxed) % table_.rows.size());
+    const uint64_t draw = segment_.Global(next_.fetch_add(1, std::memory_order_relaxed));
+    return static_cast<size_t>(draw % table_.rows.size());
   }
 
  private:
   CsvTable table_;
   DataMode mode_;
   std::string file_;
+  HostSegment segment_;
   mutable std::atomic<uint64_t> next_{0};
 };
 

@@ -52,6 +52,7 @@ bool DynamicConfig::CompileTarget(const sp_host_api* host, void* host_ctx,
                                   const sp_options* options, OptionError* err) {
   host_ = host;
   host_ctx_ = host_ctx;
+  segment_ = SegmentOf(host, host_ctx);
 
   DataMode mode = DataMode::kSequential;
   if (const sp_option_value* m = OptionValue(options, kDataMode); m != nullptr && m->s.ptr) {
@@ -70,7 +71,7 @@ bool DynamicConfig::CompileTarget(const sp_host_api* host, void* host_ctx,
       *err = {why, "data_file", ""};
       return false;
     }
-    data_ = std::make_unique<DataSet>(std::move(table), mode, path);
+    data_ = std::make_unique<DataSet>(std::move(table), mode, path, segment_);
   }
   if (const sp_option_value* r = OptionValue(options, kTargetRules); r != nullptr) {
     json doc;

@@ -1,7 +1,9 @@
 // The instance-level half of templating, data files, captures, checks and rules: compiled at
 // create from the target options (data_file, data_mode, rules, max_body_capture) and each
 // step's options (capture, checks, rules), then read by every worker. The only mutable state
-// is two atomics: the `seq` counter (taken in blocks) and the `sequential` data position.
+// is two atomics: the `seq` counter (taken in blocks) and the `sequential` data position. Both
+// number run-wide things, so in segment I of N they give the plan's numbers I, I + N, ...
+// (host_segment.h).
 #pragma once
 
 #include <atomic>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "plugins/http_target/data_file.h"
+#include "plugins/http_target/host_segment.h"
 #include "plugins/http_target/option_error.h"
 #include "plugins/http_target/request_builder.h"
 #include "plugins/http_target/response_rules.h"
@@ -44,10 +47,14 @@ class DynamicConfig {
   const std::vector<std::string>& capture_names() const { return capture_names_; }
   uint64_t MaxBodyCapture() const { return max_body_; }
 
-  // Reserves n consecutive `seq` values and returns the first; values start at 1.
+  // Reserves n consecutive local `seq` numbers and returns the first (from 0); SeqValue turns
+  // one into the value templates see.
   uint64_t TakeSeqBlock(uint64_t n) const {
     return seq_next_.fetch_add(n, std::memory_order_relaxed);
   }
+  // The `seq` value of local number l: l + 1 in a whole run, the plan's value in a segment, so
+  // values start at 1 and no two segments send the same one.
+  uint64_t SeqValue(uint64_t local) const { return segment_.Global(local) + 1; }
 
  private:
   uint32_t Intern(const std::string& name) const;
@@ -59,7 +66,8 @@ class DynamicConfig {
   std::map<std::string, uint32_t, std::less<>> captures_;  // name -> slot
   std::vector<std::string> capture_names_;                 // by slot
   uint64_t max_body_ = 1 << 20;
-  mutable std::atomic<uint64_t> seq_next_{1};
+  HostSegment segment_;
+  mutable std::atomic<uint64_t> seq_next_{0};
 };
 
 }  // namespace sp::http

@@ -47,7 +47,7 @@ bool VuSessions::Render(const CompiledRequest& request, uint32_t vu, uint64_t it
       seq_next_ = config_.TakeSeqBlock(kSeqBlock);
       seq_end_ = seq_next_ + kSeqBlock;
     }
-    state_.seq = seq_next_++;
+    state_.seq = config_.SeqValue(seq_next_++);
   }
   if ((t.uses & kUsesTime) != 0) state_.unix_ns = UnixTimeNs();
   if ((t.uses & (kUsesCaptures | kUsesData)) != 0) {

@@ -84,14 +84,20 @@ SP_FIELD(sp_host_api, service_restart, 48, 8);
 #if SP_ABI_VERSION_MINOR >= 3
 SP_FIELD(sp_host_api, service_declared, 56, 8);
 #endif
+#if SP_ABI_VERSION_MINOR >= 5
+SP_FIELD(sp_host_api, segment, 64, 8);
+#endif
 #if SP_ABI_VERSION_MINOR < 1
 SP_SIZE(sp_host_api, 40);
 #endif
 #if SP_ABI_VERSION_MINOR >= 1 && SP_ABI_VERSION_MINOR < 3
 SP_SIZE(sp_host_api, 56);
 #endif
-#if SP_ABI_VERSION_MINOR >= 3
+#if SP_ABI_VERSION_MINOR >= 3 && SP_ABI_VERSION_MINOR < 5
 SP_SIZE(sp_host_api, 64);
+#endif
+#if SP_ABI_VERSION_MINOR >= 5
+SP_SIZE(sp_host_api, 72);
 #endif
 
 /* sp_plugin_descriptor */

@@ -1,5 +1,5 @@
 """Plugins built against the frozen headers of every released plugin ABI (tests/abi/headers:
-1.0, 1.1, 1.2, 1.3, 1.4) in a real `stressplan run`: the version's target serves the load, its fault
+1.0, 1.1, 1.2, 1.3, 1.4, 1.5) in a real `stressplan run`: the version's target serves the load, its fault
 is injected and reverted on the chaos timeline, its reporter receives the run's documents. The
 fixtures (tests/abi/versioned) refuse option tables that do not line up with their
 declarations, so a host that misread an older layout fails here. And a target whose results
@@ -9,7 +9,7 @@ import unittest
 
 import harness
 
-VERSIONS = ["1_0", "1_1", "1_2", "1_3", "1_4"]
+VERSIONS = ["1_0", "1_1", "1_2", "1_3", "1_4", "1_5"]
 
 PLAN = """\
 target: {plugin: abi%(tag)s_target, status: 202, latency: 2ms, label: fixture}

@@ -144,31 +144,52 @@ class Segments(harness.TempDirTest):
         self.assertLessEqual(abs(started - 12000), 120, started)  # within 1% of the plan
         self.assertEqual(sum(r["summary"]["requests"] for r in reports), served)
 
-
-    def test_unique_data_rows_are_each_used_by_one_segment(self):
-        # 7 users over 3 segments, data_mode unique with 7 rows: every row is read, each by
-        # one segment only (each segment's requests go to its own path prefix, /segment<I>).
-        self.write("rows.csv", "id\n" + "".join("row%d\n" % n for n in range(7)))
+    def run_data_plan(self, rows, mode, think, users, path):
+        """Runs a plan reading a data file of `rows` rows ("row0", ...) in `mode` at `path`, as
+        3 segments, each sending to its own prefix /segment<I>. Returns the reports and the
+        access log's lines (path) of the segments' requests, as (segment, path)."""
+        self.write("rows.csv", "id\n" + "".join("row%d\n" % n for n in range(rows)))
         plan = self.write("plan.yaml", PLAN.format(
-            think="100ms", stages="      - {duration: 1s, users: 7}").replace(
+            think=think, stages="      - {duration: 1s, users: %d}" % users).replace(
             "    requests: [{name: get, path: /hello}]",
-            "    requests: [{name: get, path: \"/hello?id={{ data.id }}\"}]").replace(
+            "    requests: [{name: get, path: \"%s\"}]" % path).replace(
             '  base_url: "${TARGET_URL}"',
-            '  base_url: "${TARGET_URL}"\n  data_file: rows.csv\n  data_mode: unique'))
+            '  base_url: "${TARGET_URL}"\n  data_file: rows.csv\n  data_mode: ' + mode))
         with StatusNginx(self.tmp) as nginx:
             reports = self.run_segments(plan, 3, lambda i: "%s/segment%d" % (nginx.url, i))
             with open(os.path.join(nginx.dir, "access.log"), encoding="utf-8") as f:
                 log = f.read()
+        seen = [(int(m.group(1)), m.group(2)) for m in re.finditer(r"/segment(\d)(/hello\S*)", log)]
+        self.assertEqual(len(seen), sum(r["summary"]["requests"] for r in reports))
+        self.assertEqual(sum(r["summary"]["errors"] for r in reports), 0)
+        return reports, seen
+
+    def test_unique_data_rows_are_each_used_by_one_segment(self):
+        # 7 users over 3 segments, data_mode unique with 7 rows: every row is read, each by
+        # one segment only.
+        _, seen = self.run_data_plan(7, "unique", "100ms", 7, "/hello?id={{ data.id }}")
         rows = {}
-        for line in log.splitlines():
-            m = re.search(r"/segment(\d)/hello\?id=(row\d+)", line)
-            if m:
-                rows.setdefault(m.group(2), set()).add(int(m.group(1)))
-        self.assertEqual(sorted(rows), ["row%d" % n for n in range(7)])
+        for segment, path in seen:
+            rows.setdefault(path.split("id=")[1], set()).add(segment)
         # The plan's users 0..6 dealt round-robin: segment I has users I, I+3, ...
         self.assertEqual(rows, {"row%d" % n: {n % 3} for n in range(7)})
-        self.assertEqual(sum(r["summary"]["errors"] for r in reports), 0)
 
+    def test_seq_and_sequential_rows_are_the_plans_across_segments(self):
+        # 5 users over 3 segments, data_mode sequential over 6 rows and {{ seq }} in the path:
+        # segment I sends the plan's seq values I+1, I+1+3, ... and draws rows I, I+3 (6 is a
+        # multiple of 3), so no value is sent twice and every row is read by one segment only.
+        _, seen = self.run_data_plan(6, "sequential", "50ms", 5,
+                                     "/hello?id={{ data.id }}&seq={{ seq }}")
+        seqs, rows = [], {}
+        for segment, path in seen:
+            m = re.match(r"/hello\?id=row(\d+)&seq=(\d+)$", path)
+            row, seq = int(m.group(1)), int(m.group(2))
+            self.assertEqual((seq - 1) % 3, segment, path)
+            seqs.append(seq)
+            rows.setdefault(row, set()).add(segment)
+        self.assertGreater(len(seqs), 30)
+        self.assertEqual(len(set(seqs)), len(seqs))  # unique across the segments
+        self.assertEqual(rows, {n: {n % 3} for n in range(6)})
 
     def test_a_bad_segment_or_start_is_an_error_naming_the_setting_before_anything_runs(self):
         plan = os.path.join(harness.PLANS, "bench.yaml")

@@ -6,6 +6,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* nanosleep */
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -62,6 +63,19 @@ static sp_status target_create(const sp_host_api *host, void *host_ctx, const sp
             return SP_INVALID_ARGUMENT;
         }
     }
+#if SP_ABI_VERSION_MINOR >= 5
+    /* A 1.5 host says which segment the run is: 0 of 1 for the whole plan, I < N otherwise. */
+    if (host->struct_size >= offsetof(sp_host_api, segment) + sizeof host->segment &&
+        host->segment) {
+        uint32_t index = UINT32_MAX, count = 0;
+        host->segment(host_ctx, &index, &count);
+        if (count == 0 || index >= count) {
+            snprintf(err->message, sizeof err->message, "the host's segment is %u of %u", index,
+                     count);
+            return SP_ERROR;
+        }
+    }
+#endif
     t = (target *)calloc(1, sizeof *t);
     if (t == NULL) return SP_ERROR;
     t->bytes = (uint64_t *)calloc(request_count + 1, sizeof *t->bytes);

@@ -125,6 +125,28 @@ TEST_CASE("data: modes end to end", "[data]") {
     CHECK(run(w1, 6, 0, 2, 0) == "/u/ann");  // wrapped
     CHECK(run(w1, 7, 1, 0, 1) == "/c/Rome");  // VU 0 keeps its iteration-1 row
   }
+  SECTION("sequential in segment I of N: the plan's draws I, I + N, ... (rows disjoint)") {
+    // Segment 1 of 2 reads rows 1, 3 % 3 = 0, 5 % 3 = 2, 7 % 3 = 1; segment 0 reads 0, 2, 1, 0:
+    // together the plan's sequence ann bob cy ann bob cy ann bob.
+    t.data_mode = "sequential";
+    t.segment_count = 2;
+    t.segment_index = 1;
+    Target target;
+    REQUIRE(target.Create(t, {first, second}) == SP_OK);
+    Worker w(target);
+    CHECK(run(w, 1, 0, 1, 0) == "/u/bob");
+    CHECK(run(w, 2, 1, 1, 0) == "/c/New%20York");  // the iteration keeps its row
+    CHECK(run(w, 3, 0, 3, 0) == "/u/ann");
+    CHECK(run(w, 4, 0, 5, 0) == "/u/cy");
+    CHECK(run(w, 5, 0, 1, 1) == "/u/bob");
+    t.segment_index = 0;
+    Target zero;
+    REQUIRE(zero.Create(t, {first, second}) == SP_OK);
+    Worker w0(zero);
+    CHECK(run(w0, 1, 0, 0, 0) == "/u/ann");
+    CHECK(run(w0, 2, 0, 2, 0) == "/u/cy");
+    CHECK(run(w0, 3, 0, 4, 0) == "/u/bob");
+  }
   SECTION("random: any row, kept for the iteration") {
     t.data_mode = "random";
     Target target;

@@ -249,6 +249,51 @@ TEST_CASE("template: rendered requests on the wire, Content-Length after renderi
   CHECK(server.connections() == 1);
 }
 
+TEST_CASE(
+    "template: seq in segment I of N is the plan's I+1, I+1+N, ...: disjoint, and all together",
+    "[template]") {
+  TestServer server({Mode::kEcho});
+  RequestSettings r;
+  r.path = "/s/{{ seq }}";
+  // Each segment draws 300 values over two workers (more than one block of each worker).
+  const auto values = [&](uint32_t index, uint32_t count) {
+    TargetSettings t;
+    t.base_url = server.Url();
+    t.segment_index = index;
+    t.segment_count = count;
+    Target target;
+    REQUIRE(target.Create(t, {r}) == SP_OK);
+    Worker w1(target);
+    Worker w2(target);
+    std::vector<uint64_t> got;
+    for (uint64_t token = 0; token < 300; ++token) {
+      Worker& w = token % 2 == 0 ? w1 : w2;
+      REQUIRE(w.SubmitAs(token, 0, 0, token) == SP_OK);
+      REQUIRE(w.PollUntil(w.completions().size() + 1));
+      const std::string line = server.LastRequest();
+      got.push_back(std::stoull(line.substr(line.find("/s/") + 3)));
+    }
+    return got;
+  };
+  std::set<uint64_t> whole;
+  for (uint64_t v : values(0, 1)) whole.insert(v);
+  CHECK(whole.size() == 300);
+  CHECK(*whole.begin() == 1);
+
+  std::set<uint64_t> all;
+  for (uint32_t index = 0; index < 3; ++index) {
+    for (uint64_t v : values(index, 3)) {
+      CHECK(v >= 1);
+      CHECK((v - 1) % 3 == index);  // the plan's value I+1 + kN
+      CHECK(all.insert(v).second);  // no other segment sent it
+    }
+  }
+  CHECK(all.size() == 900);
+  CHECK(all.count(1) == 1);  // segment 0 starts where a whole run does
+  CHECK(all.count(2) == 1);
+  CHECK(all.count(3) == 1);
+}
+
 TEST_CASE("template: only {{{{ escapes keeps fixed bytes", "[template]") {
   TestServer server({Mode::kEcho});
   TargetSettings t;

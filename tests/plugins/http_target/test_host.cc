@@ -18,6 +18,13 @@ void HostEmit(void*, const char*, double) {}
 std::mutex g_intern_mu;
 std::vector<std::string> g_interned;
 
+// ctx is the Target's segment_ pair.
+void HostSegment(void* ctx, uint32_t* index, uint32_t* count) {
+  const auto* segment = static_cast<const uint32_t*>(ctx);
+  *index = segment[0];
+  *count = segment[1];
+}
+
 uint32_t HostIntern(void*, const char* name) {
   std::lock_guard<std::mutex> lock(g_intern_mu);
   const auto it = std::find(g_interned.begin(), g_interned.end(), name);
@@ -35,7 +42,8 @@ const sp_host_api kHost = {sizeof(sp_host_api),
                            HostIntern,
                            nullptr,
                            nullptr,
-                           nullptr};
+                           nullptr,
+                           HostSegment};
 
 sp_option_value StringValue(const sp_option_decl& decl, const std::optional<std::string>& s) {
   sp_option_value v{};
@@ -168,11 +176,13 @@ sp_status Target::Create(const TargetSettings& target,
   // check_options (ABI 1.2) on the same values first: tests compare its verdict with create's.
   host_api_ = kHost;
   host_api_.abi_minor = target.host_abi_minor;
+  segment_[0] = target.segment_index;
+  segment_[1] = target.segment_count;
   check_error_ = sp_error{};
-  check_status_ = Vtable()->check_options(&host_api_, nullptr, &target_options, specs.data(),
+  check_status_ = Vtable()->check_options(&host_api_, segment_, &target_options, specs.data(),
                                           specs.size(), &check_error_);
   error_ = sp_error{};
-  return Vtable()->create(&host_api_, nullptr, &target_options, specs.data(), specs.size(),
+  return Vtable()->create(&host_api_, segment_, &target_options, specs.data(), specs.size(),
                           &instance_, &error_);
 }
 

@@ -42,6 +42,9 @@ struct TargetSettings {
   std::optional<int64_t> max_redirects;
   // The minor of the host's ABI the target is created by (an older host: fewer features).
   uint16_t host_abi_minor = SP_ABI_VERSION_MINOR;
+  // The execution segment the host says the run is (ABI 1.5 segment): I of N.
+  uint32_t segment_index = 0;
+  uint32_t segment_count = 1;
 };
 
 struct RequestSettings {
@@ -84,6 +87,7 @@ class Target {
  private:
   void* instance_ = nullptr;
   sp_host_api host_api_{};  // the host table the instance holds on to
+  uint32_t segment_[2] = {0, 1};  // its host_ctx: what host_api_.segment answers
   sp_error error_{};
   sp_status check_status_ = SP_OK;
   sp_error check_error_{};
