@@ -6,6 +6,8 @@
 #include <fstream>
 #include <limits>
 
+#include "core/report/recorder_json.h"
+
 namespace sp::compare {
 namespace {
 
@@ -73,13 +75,57 @@ std::optional<metrics::Histogram> HistogramOf(const json* h) {
   return out;
 }
 
+// The scope's lossless histogram from the summary's `recorder` (docs/reports.md): the run's
+// latency or service time, a request name's latency (recorder.steps, indexed like
+// requests_by_name) or a stage's (recorder.stages, by stage index). Nothing when the report
+// has no recorder for the scope (a workload; an older report).
+std::optional<metrics::Histogram> RecorderHistogram(const json& summary, const json& scope,
+                                                    const Rule& r) {
+  const json* recorder = Member(summary, "recorder");
+  if (recorder == nullptr) return std::nullopt;
+  const bool latency = r.metric == Metric::kLatency;
+  const json* h = nullptr;
+  const auto indexed = [&](const char* list, int64_t index) -> const json* {
+    const json* entries = Member(*recorder, list);
+    if (entries == nullptr || !entries->is_array()) return nullptr;
+    for (const json& e : *entries) {
+      const json* i = Member(e, "index");
+      if (i != nullptr && i->is_number_integer() && i->get<int64_t>() == index)
+        return Member(e, "latency");
+    }
+    return nullptr;
+  };
+  switch (r.scope.kind) {
+    case ScopeKind::kRun: h = Member(*recorder, latency ? "latency" : "service_time"); break;
+    case ScopeKind::kRequest: {
+      const json* names = Member(summary, "requests_by_name");
+      if (!latency || names == nullptr || !names->is_array()) break;
+      for (size_t i = 0; i < names->size(); ++i) {
+        if (&(*names)[i] == &scope) h = indexed("steps", static_cast<int64_t>(i));
+      }
+      break;
+    }
+    case ScopeKind::kStage: {
+      const json* index = Member(scope, "index");
+      if (latency && index != nullptr && index->is_number_integer())
+        h = indexed("stages", index->get<int64_t>());
+      break;
+    }
+    case ScopeKind::kWorkload: break;
+  }
+  metrics::Histogram out;
+  std::string err;
+  if (h == nullptr || !report::HistogramFromJson(*h, &out, &err)) return std::nullopt;
+  return out;
+}
+
 std::string PercentileKey(double p) {
   char key[32];
   std::snprintf(key, sizeof key, "p%g", p);
   return key;
 }
 
-Reading Time(const json& scope, const Rule& r) {
+Reading Time(const json& summary, const json& scope, const Rule& r) {
   const bool latency = r.metric == Metric::kLatency;
   Reading out;
   const json* stats = Member(scope, latency ? "latency_ms" : "service_time_ms");
@@ -87,7 +133,8 @@ Reading Time(const json& scope, const Rule& r) {
   if (NumberOf(scope, "requests", &requests)) out.requests = static_cast<uint64_t>(requests);
   if (r.percentile > 0) {
     const char* hist_key = latency ? "latency_histogram" : "service_time_histogram";
-    out.histogram = HistogramOf(Member(scope, hist_key));
+    out.histogram = RecorderHistogram(summary, scope, r);
+    if (!out.histogram) out.histogram = HistogramOf(Member(scope, hist_key));
     if (out.histogram && out.histogram->count() > 0) {
       out.present = true;
       out.value = static_cast<double>(out.histogram->Percentile(r.percentile)) / 1e9;
@@ -237,7 +284,7 @@ Reading Read(const LoadedReport& report, const Rule& rule) {
   if (scope == nullptr) return {};
   switch (rule.metric) {
     case Metric::kLatency:
-    case Metric::kServiceTime: return Time(*scope, rule);
+    case Metric::kServiceTime: return Time(summary, *scope, rule);
     case Metric::kErrorRate:
     case Metric::kErrorKind: return Rate(*scope, rule);
     case Metric::kThroughput: return Throughput(summary, *scope, rule);
