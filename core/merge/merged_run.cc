@@ -57,6 +57,9 @@ void AddSnapshot(const json& s, bool first_segment, MergedSecond* m) {
   d.planned_rate += s.value("planned_rate", 0.0);
   d.in_flight += s.at("in_flight").get<uint64_t>();
   if (first_segment) d.active_chaos = s.at("chaos").get<std::vector<std::string>>();
+  // Open in the merged second when any segment saw it open: by its responses, or segment 0's
+  // observer.
+  d.circuit_open = d.circuit_open || s.value("circuit_open", false);
   for (const json& w : s.value("workloads", json::array())) {
     report::WorkloadSnapshot& to = m->workloads[w.at("name").get<std::string>()];
     to.name = w.at("name").get<std::string>();

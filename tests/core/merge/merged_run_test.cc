@@ -212,8 +212,10 @@ TEST_CASE("merge: N random segments equal one recorder of every sample", "[merge
   REQUIRE(per_second == all.requests());
 }
 
-TEST_CASE("merge: segment 0's experiments carry every segment's traffic in their window",
-          "[merge]") {
+TEST_CASE(
+    "merge: segment 0's experiments carry every segment's traffic in their window; a "
+    "second is circuit_open when any segment saw the breaker open",
+    "[merge]") {
   const sp::plan::Plan plan = LoadedPlan(kPlan);
   std::mt19937_64 rng(9);
   Scratch scratch;
@@ -227,6 +229,8 @@ TEST_CASE("merge: segment 0's experiments carry every segment's traffic in their
     if (i == 0) {
       report["summary"]["experiments"] =
           json::array({{{"name", "latency"}, {"window", {{"start_s", 1.2}, {"end_s", 2.5}}}}});
+    } else {
+      report["timeseries"][2]["circuit_open"] = true;  // segment 1's responses, second 3
     }
     paths.push_back(scratch.Write("seg" + std::to_string(i), report.dump()));
   }
@@ -234,7 +238,11 @@ TEST_CASE("merge: segment 0's experiments carry every segment's traffic in their
   std::vector<sp::merge::SegmentReport> reports;
   std::string err;
   REQUIRE(ReadAll(paths, &names, &reports, &err));
-  const json summary = json::parse(sp::merge::MergeSegments(reports, names, plan).summary);
+  const sp::merge::MergedDocuments merged = sp::merge::MergeSegments(reports, names, plan);
+  const json summary = json::parse(merged.summary);
+  REQUIRE(merged.snapshots.size() >= 3);
+  for (size_t k = 0; k < merged.snapshots.size(); ++k)
+    REQUIRE(json::parse(merged.snapshots[k]).at("circuit_open") == (k == 2));
   const json& during = summary.at("experiments").at(0).at("during");
   const uint64_t expected = segs[0].seconds[1].requests() + segs[0].seconds[2].requests() +
                             segs[1].seconds[1].requests() + segs[1].seconds[2].requests();
