@@ -78,18 +78,20 @@ void RunMetrics::OnRunStart(const json& d) {
   }
 }
 
-// Adds the document's `histogram` (sparse HDR buckets) to `into`, and its sum from the mean
-// of `summary_ms` (milliseconds, microsecond precision) times the histogram's count.
-void RunMetrics::AddHistogram(const json& d, const char* histogram, const char* summary_ms,
-                              BucketCounts* into) const {
+// Adds a lossless histogram ({"buckets": [[bucket, count], ...], "sum": ns, ...}) to `into`:
+// its buckets in the layout's `le` slots, its exact sum.
+void RunMetrics::AddHistogram(const json& h, BucketCounts* into) const {
   std::vector<uint64_t> added(layout_.slots(), 0);
-  layout_.Add(Field(Field(d, histogram), "buckets"), &added);
-  uint64_t count = 0;
-  for (size_t i = 0; i < added.size(); ++i) {
-    into->slots[i] += added[i];
-    count += added[i];
-  }
-  into->sum_s += NumberOr(Field(d, summary_ms), "mean", 0) / 1e3 * static_cast<double>(count);
+  layout_.Add(Field(h, "buckets"), &added);
+  for (size_t i = 0; i < added.size(); ++i) into->slots[i] += added[i];
+  into->sum_s += NumberOr(h, "sum", 0) / 1e9;
+}
+
+// A snapshot's or the summary's latency and service time, from its `recorder`.
+void RunMetrics::AddRecorderHistograms(const json& d) {
+  const json& recorder = Field(d, "recorder");
+  AddHistogram(Field(recorder, "latency"), &latency_);
+  AddHistogram(Field(recorder, "service_time"), &service_time_);
 }
 
 // The counts by request, error kind, status and event that snapshots and the summary share.
@@ -106,8 +108,7 @@ void RunMetrics::OnSnapshot(const json& d) {
   const uint64_t started = Count(Field(d, "iterations_started"));
   counters_.iterations_started += started;
   counters_.dropped += Count(Field(d, "dropped"));
-  AddHistogram(d, "latency_histogram", "latency_ms", &latency_);
-  AddHistogram(d, "service_time_histogram", "service_time_ms", &service_time_);
+  AddRecorderHistograms(d);
 
   const double elapsed = NumberOr(d, "elapsed_s", gauges_.elapsed_s);
   const double interval = elapsed - gauges_.elapsed_s;
@@ -139,8 +140,7 @@ void RunMetrics::OnSummary(const json& d) {
   counters_.dropped = Count(Field(d, "dropped_iterations"));
   latency_ = {std::vector<uint64_t>(layout_.slots(), 0), 0};
   service_time_ = {std::vector<uint64_t>(layout_.slots(), 0), 0};
-  AddHistogram(d, "latency_histogram", "latency_ms", &latency_);
-  AddHistogram(d, "service_time_histogram", "service_time_ms", &service_time_);
+  AddRecorderHistograms(d);
   gauges_.users_active = 0;
   gauges_.in_flight = 0;
   gauges_.rate_planned = 0;

@@ -51,8 +51,9 @@ class RunMetrics {
 
   // Adds the document's counts by name (`replace`: puts them in place of those so far).
   void FoldNamedCounts(const nlohmann::json& d, bool replace);
-  void AddHistogram(const nlohmann::json& d, const char* histogram, const char* summary_ms,
-                    BucketCounts* into) const;
+  // Adds one of a document's recorder histograms (`recorder.latency`, docs/reports.md) to `into`.
+  void AddHistogram(const nlohmann::json& h, BucketCounts* into) const;
+  void AddRecorderHistograms(const nlohmann::json& d);
   void AddCounterFamilies(Exposition* e) const;
   void AddGaugeFamilies(Exposition* e) const;
   Family HistogramFamily(const char* name, const char* help, const BucketCounts& h) const;
