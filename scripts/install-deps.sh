@@ -34,10 +34,13 @@ echo "install-deps: installing ${missing[*]}"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
-# The nginx package starts a system nginx on port 80; the tests start their own. Stop the one
-# the install started, and nothing else (scripts/package-nginx.sh).
-nginx_before=""
-if [[ " ${missing[*]} " == *" nginx-light "* ]]; then nginx_before="$("$(dirname "$0")/package-nginx.sh" state)"; fi
+# The nginx and prometheus packages start a system daemon (ports 80 and 9090); the tests start
+# their own. Stop the ones the install started, and nothing else (scripts/package-service.sh).
+package_service="$(dirname "$0")/package-service.sh"
+declare -A before=()
+for pair in nginx-light:nginx prometheus:prometheus; do
+  if [[ " ${missing[*]} " == *" ${pair%%:*} "* ]]; then before[${pair#*:}]="$("$package_service" "${pair#*:}" state)"; fi
+done
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-if [ -n "$nginx_before" ]; then "$(dirname "$0")/package-nginx.sh" stop-new "$nginx_before"; fi
+for service in "${!before[@]}"; do "$package_service" "$service" stop-new "${before[$service]}"; done
