@@ -1,13 +1,17 @@
 """The Prometheus reporter read by the real thing: Debian's prometheus (scripts/install-deps.sh)
 started on loopback with its own config and storage, once scraping the reporter's /metrics
-during a run against nginx, once receiving the series by remote write. After each run the test
-asks Prometheus' HTTP API for the final values and compares them with the JSON report: the
-counters exactly, the p95 from histogram_quantile within the bucket it falls in.
+during a run against nginx, once receiving the series by remote write, and once receiving them
+over https with basic authentication (its --web.config.file: a certificate of a CA the test
+makes, a bcrypt password). After each run the test asks Prometheus' HTTP API for the final
+values and compares them with the JSON report: the counters exactly, the p95 from
+histogram_quantile within the bucket it falls in.
 """
+import base64
 import json
 import os
 import shutil
 import signal
+import ssl
 import subprocess
 import time
 import unittest
@@ -40,16 +44,71 @@ reporters:
 """
 
 
-class Prometheus:
-    """Debian's prometheus on 127.0.0.1:<port>, its storage in `workdir`; stopped by pid."""
+PASSWORD = "push-secret-7"
 
-    def __init__(self, workdir, scrape_target=None):
+
+def openssl(*args):
+    subprocess.run(["openssl"] + list(args), check=True, capture_output=True, timeout=60)
+
+
+def make_server_pki(folder):
+    """A CA and a certificate it signs for 127.0.0.1; returns (ca.crt, server.crt, server.key)."""
+    os.makedirs(folder)
+    p = lambda name: os.path.join(folder, name)  # noqa: E731
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", p("ca.key"), "-out", p("ca.crt"), "-subj", "/CN=test-ca", "-days", "2")
+    with open(p("server.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
+    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", p("server.key"), "-out", p("server.csr"), "-subj", "/CN=127.0.0.1")
+    openssl("x509", "-req", "-in", p("server.csr"), "-CA", p("ca.crt"), "-CAkey", p("ca.key"),
+            "-CAcreateserial", "-out", p("server.crt"), "-days", "2", "-extfile", p("server.ext"))
+    return p("ca.crt"), p("server.crt"), p("server.key")
+
+
+def bcrypt_hash(password):
+    """What Prometheus' basic_auth_users wants. glibc's crypt (libxcrypt) does bcrypt; the
+    crypt module is in Debian's python 3.11, run as a separate process so a python without it
+    still runs the other tests."""
+    code = ("import crypt, sys; "
+            "print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))")
+    r = subprocess.run(["/usr/bin/python3", "-W", "ignore", "-c", code, password],
+                       capture_output=True, text=True, timeout=60, check=True)
+    return r.stdout.strip()
+
+
+class Prometheus:
+    """Debian's prometheus on 127.0.0.1:<port>, its storage in `workdir`; stopped by pid. With
+    `tls` = (ca, cert, key) it serves https and wants basic authentication (stressplan,
+    PASSWORD)."""
+
+    def __init__(self, workdir, scrape_target=None, tls=None):
         self.dir = os.path.join(workdir, "prometheus")
         os.makedirs(self.dir, exist_ok=True)
         self.port = harness.free_port()
-        self.url = "http://127.0.0.1:%d" % self.port
+        self.url = "%s://127.0.0.1:%d" % ("https" if tls else "http", self.port)
         self.scrape_target = scrape_target
+        self.tls = tls
         self.proc = None
+
+    def open(self, url, timeout):
+        if not self.tls:
+            return urllib.request.urlopen(url, timeout=timeout)
+        request = urllib.request.Request(url, headers={
+            "Authorization": "Basic " + base64.b64encode(("stressplan:" + PASSWORD).encode()).decode()})
+        return urllib.request.urlopen(request, timeout=timeout,
+                                      context=ssl.create_default_context(cafile=self.tls[0]))
+
+    def web_config(self):
+        """--web.config.file's arguments: https and basic authentication, when `tls`."""
+        if not self.tls:
+            return []
+        path = os.path.join(self.dir, "web.yml")
+        with open(path, "w") as f:
+            f.write("tls_server_config: {cert_file: '%s', key_file: '%s'}\n"
+                    "basic_auth_users: {stressplan: '%s'}\n"
+                    % (self.tls[1], self.tls[2], bcrypt_hash(PASSWORD)))
+        return ["--web.config.file=" + path]
 
     def __enter__(self):
         config = "global: {scrape_interval: 500ms, scrape_timeout: 400ms}\n"
@@ -63,7 +122,7 @@ class Prometheus:
             ["prometheus", "--config.file=" + os.path.join(self.dir, "prometheus.yml"),
              "--storage.tsdb.path=" + os.path.join(self.dir, "data"),
              "--web.listen-address=127.0.0.1:%d" % self.port,
-             "--web.enable-remote-write-receiver"],
+             "--web.enable-remote-write-receiver"] + self.web_config(),
             stdout=self.log, stderr=subprocess.STDOUT)
         try:
             harness.wait_until(self.ready, 20, interval=0.1, what="prometheus to be ready")
@@ -78,12 +137,12 @@ class Prometheus:
 
     def ready(self):
         try:
-            return urllib.request.urlopen(self.url + "/-/ready", timeout=1).status == 200
+            return self.open(self.url + "/-/ready", timeout=1).status == 200
         except OSError:
             return False
 
     def scraping(self):
-        doc = json.loads(urllib.request.urlopen(self.url + "/api/v1/targets", timeout=5).read())
+        doc = json.loads(self.open(self.url + "/api/v1/targets", timeout=5).read())
         return any(t["health"] != "unknown" for t in doc["data"]["activeTargets"])
 
     def __exit__(self, *exc):
@@ -99,7 +158,7 @@ class Prometheus:
     def query(self, promql):
         """The instant vector of `promql` now: [(labels, value), ...]."""
         url = self.url + "/api/v1/query?" + urllib.parse.urlencode({"query": promql})
-        doc = json.loads(urllib.request.urlopen(url, timeout=10).read())
+        doc = json.loads(self.open(url, timeout=10).read())
         assert doc["status"] == "success", doc
         return [(r["metric"], float(r["value"][1])) for r in doc["data"]["result"]]
 
@@ -109,12 +168,14 @@ class Prometheus:
 
 @unittest.skipUnless(shutil.which("prometheus"), "prometheus is not installed (scripts/install-deps.sh)")
 class PrometheusReporter(harness.TempDirTest):
-    def run_plan(self, nginx, reporter_lines, run_id):
-        plan = self.write("plan.yaml", PLAN % (reporter_lines, BUCKETS))
-        out = os.path.join(self.tmp, "out")
-        r = harness.run(["run", plan, "--report", out], env={"TARGET_URL": nginx.url, "RUN_ID": run_id},
+    def run_plan(self, nginx, reporter_lines, run_id, password=PASSWORD, expect=0):
+        plan = self.write("plan.yaml", PLAN % (reporter_lines, BUCKETS) + "secrets: [PROM_PASSWORD]\n")
+        out = os.path.join(self.tmp, "out-" + run_id)
+        r = harness.run(["run", plan, "--report", out],
+                        env={"TARGET_URL": nginx.url, "RUN_ID": run_id, "PROM_PASSWORD": password},
                         timeout=60)
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(r.returncode, expect, r.stdout + r.stderr)
+        self.run_output = r.stdout + r.stderr
         harness.validate_report(self, os.path.join(out, "report.json"))
         return harness.read_json(os.path.join(out, "report.json"))["summary"], out
 
@@ -189,6 +250,49 @@ class PrometheusReporter(harness.TempDirTest):
                 # One push per document: about one a second, so more than the run's four.
                 pushes = prom.query('count_over_time(stressplan_run_finished{run_id="push-1"}[10m])')
                 self.assertGreaterEqual(pushes[0][1], 5)
+
+    def test_remote_write_over_https_with_basic_authentication(self):
+        tls = make_server_pki(os.path.join(self.tmp, "pki"))
+        with harness.Nginx(self.tmp) as nginx:
+            with Prometheus(self.tmp, tls=tls) as prom:
+                lines = ('listen: "off"\n    remote_write: "%s/api/v1/write"\n'
+                         '    remote_write_ca_file: "%s"\n    remote_write_username: stressplan\n'
+                         '    remote_write_password: "${PROM_PASSWORD}"\n'
+                         '    remote_write_headers: {X-Scope-OrgID: team-a}' % (prom.url, tls[0]))
+                summary, out = self.run_plan(nginx, lines, "tls-1")
+                self.check_final_values(prom, summary, "tls-1")
+                # The password is a secret: nowhere in the reports.
+                for name in os.listdir(out):
+                    with open(os.path.join(out, name), "rb") as f:
+                        self.assertNotIn(PASSWORD.encode(), f.read(), name)
+
+                # A wrong password: every push refused, and the run says so at its end.
+                # Exit 3: a report (this reporter's push) could not be written.
+                self.run_plan(nginx, lines, "tls-2", password="wrong-password", expect=3)
+                self.assertIn("refused", self.run_output)
+                self.assertIn("401 Unauthorized", self.run_output)
+                self.assertNotIn("wrong-password", self.run_output)
+                self.assertEqual(prom.query('stressplan_run_finished{run_id="tls-2"}'), [])
+
+                # Without the CA, the receiver's certificate is not trusted: nothing is pushed.
+                self.run_plan(nginx, lines.replace(tls[0], os.path.join(self.tmp, "pki", "server.crt"))
+                              + "\n    remote_write_flush: 2s", "tls-3", expect=3)
+                self.assertIn("certificate verify failed", self.run_output)
+                self.assertEqual(prom.query('stressplan_run_finished{run_id="tls-3"}'), [])
+
+    def test_validate_refuses_half_credentials_and_a_missing_ca_file(self):
+        for lines, expected in (
+                ('remote_write: "https://127.0.0.1:1/w"\n    remote_write_username: u',
+                 "remote_write_username and remote_write_password go together"),
+                ('remote_write: "https://127.0.0.1:1/w"\n    remote_write_ca_file: nowhere.pem',
+                 "nowhere.pem is not a file"),
+                ('remote_write: "http://127.0.0.1:1/w"\n    remote_write_headers: {X-A: [1]}',
+                 'remote_write_headers: "X-A" must be a header name with a string value')):
+            plan = self.write("plan.yaml", PLAN % (lines, BUCKETS))
+            r = harness.run(["validate", plan], env={"TARGET_URL": "http://127.0.0.1:1", "RUN_ID": "v"},
+                            timeout=60)
+            self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+            self.assertIn(expected, r.stdout + r.stderr)
 
 
 if __name__ == "__main__":

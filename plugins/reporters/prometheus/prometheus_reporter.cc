@@ -46,8 +46,18 @@ const sp_option_decl kOptions[] = {
     {"address_file", SP_OPT_PATH, nullptr, 0,
      "file to write the bound host:port to (relative paths go under --report)"},
     {"remote_write", SP_OPT_STRING, nullptr, 0,
-     "http:// URL of a remote write receiver to push the series to, e.g. "
+     "http:// or https:// URL of a remote write receiver to push the series to, e.g. "
      "http://127.0.0.1:9090/api/v1/write"},
+    {"remote_write_ca_file", SP_OPT_PATH, nullptr, 0,
+     "https: PEM certificates to verify the receiver with (default: the system's)"},
+    {"remote_write_username", SP_OPT_STRING, nullptr, 0,
+     "basic authentication user for remote_write (with remote_write_password)"},
+    {"remote_write_password", SP_OPT_STRING, nullptr, 0,
+     "basic authentication password; write it as a ${VARIABLE} listed in secrets:"},
+    {"remote_write_bearer_token", SP_OPT_STRING, nullptr, 0,
+     "sent as Authorization: Bearer TOKEN; write it as a ${VARIABLE} listed in secrets:"},
+    {"remote_write_headers", SP_OPT_JSON, nullptr, 0,
+     "more headers for every push, a map of strings, e.g. {X-Scope-OrgID: team-a}"},
     {"remote_write_queue", SP_OPT_INT, "60", 0,
      "requests waiting to be pushed at most; when full the oldest is dropped (and counted)"},
     {"remote_write_flush", SP_OPT_DURATION, "10s", 0,
@@ -69,6 +79,44 @@ struct Settings {
   int64_t flush_ns = 0;
 };
 
+// remote_write_headers, then the authorization options: Settings' remote.headers.
+bool ReadRemoteHeaders(const sp_options* options, Settings* s, OptionError* err) {
+  if (const sp_option_value* h = FindOption(options, "remote_write_headers")) {
+    const json doc = json::parse(OptionText(h), nullptr, false);
+    if (!doc.is_object()) {
+      *err = {"remote_write_headers must be a map of header names to strings",
+              "remote_write_headers", ""};
+      return false;
+    }
+    for (const auto& [name, value] : doc.items()) {
+      if (!value.is_string() || name.empty() || name.find_first_of(" :\r\n") != std::string::npos) {
+        *err = {"remote_write_headers: \"" + name + "\" must be a header name with a string value",
+                "remote_write_headers", "/" + sp::plugin_common::JsonPointerToken(name)};
+        return false;
+      }
+      s->remote.headers.emplace_back(name, value.get<std::string>());
+    }
+  }
+  const std::string user = Str(FindOption(options, "remote_write_username"));
+  const std::string password = Str(FindOption(options, "remote_write_password"));
+  const std::string token = Str(FindOption(options, "remote_write_bearer_token"));
+  if (user.empty() != password.empty()) {
+    *err = {"remote_write_username and remote_write_password go together",
+            user.empty() ? "remote_write_password" : "remote_write_username", ""};
+    return false;
+  }
+  if (!user.empty() && !token.empty()) {
+    *err = {"remote_write_bearer_token and remote_write_username: choose one way to authenticate",
+            "remote_write_bearer_token", ""};
+    return false;
+  }
+  if (!user.empty())
+    s->remote.headers.emplace_back("Authorization",
+                                   RemoteWriter::BasicAuthorization(user, password));
+  if (!token.empty()) s->remote.headers.emplace_back("Authorization", "Bearer " + token);
+  return true;
+}
+
 bool ReadRemoteWrite(const sp_options* options, Settings* s, OptionError* err) {
   s->remote.url = Str(FindOption(options, "remote_write"));
   if (FindOption(options, "remote_write")) {
@@ -78,6 +126,13 @@ bool ReadRemoteWrite(const sp_options* options, Settings* s, OptionError* err) {
       return false;
     }
   }
+  s->remote.ca_file = Str(FindOption(options, "remote_write_ca_file"));
+  if (const std::string why = RemoteWriter::CheckTls(s->remote.url, s->remote.ca_file);
+      !why.empty()) {
+    *err = {why, "remote_write_ca_file", ""};
+    return false;
+  }
+  if (!ReadRemoteHeaders(options, s, err)) return false;
   const sp_option_value* queue = FindOption(options, "remote_write_queue");
   const int64_t limit = queue ? queue->i : 60;
   if (limit < 1 || limit > 100000) {
@@ -177,10 +232,18 @@ class PrometheusReporter {
     }
     std::this_thread::sleep_until(start + std::chrono::nanoseconds(settings_.linger_ns));
     server_.reset();
+    if (!remote_) return true;
+    const std::string last = remote_->last_error();
+    if (remote_->refused() > 0) {
+      *why = "remote write: " + settings_.remote.url + " refused " +
+             std::to_string(remote_->refused()) + " of the pushes (last: " + last +
+             "); check remote_write's URL and credentials";
+      return false;
+    }
     if (flushed) return true;
     *why = "remote write: the queue was not pushed within remote_write_flush; " +
            std::to_string(remote_->dropped()) + " requests dropped in all (is " +
-           settings_.remote.url + " up?)";
+           settings_.remote.url + " up?" + (last.empty() ? "" : " last error: " + last) + ")";
     return false;
   }
 

@@ -6,29 +6,44 @@
 // body supersedes an older one. A body is retried with doubling backoff (100 ms up to 5 s)
 // after a connection error, a timeout, a 5xx or a 429 answer, until it is sent, it has failed
 // `max_attempts` times (then it is dropped and counted), or the flush's deadline passes. Any
-// other 4xx answer is not retried: the receiver refuses that body (counted as dropped).
+// other 4xx answer is not retried: the receiver refuses that body (counted as dropped, and
+// remembered: refused() and last_error() say why, so a wrong password is an error at the end,
+// not a silent loss).
+//
+// https:// receivers are verified like the HTTP target's (tls_context.h there): the chain
+// against `ca_file` or the system's trust store, and the URL's host name or IP address against
+// the certificate, by OpenSSL during the handshake. `headers` (authorization included) go with
+// every push.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace sp::prometheus_reporter {
 
+struct RemoteTls;  // the https client context (remote_writer.cc: Poco stays out of headers)
+
 struct RemoteWriteConfig {
-  std::string url;  // http://host:port/path
+  std::string url;  // http:// or https://host:port/path
   size_t queue_limit = 60;
   int max_attempts = 8;
   std::chrono::milliseconds timeout{5000};  // per request
+  std::string ca_file;                      // https: the PEM trust store; "" = the system's
+  std::vector<std::pair<std::string, std::string>> headers;  // sent with every push
 };
 
 class RemoteWriter {
  public:
-  // Starts the sending thread. Throws std::invalid_argument when the URL is not http://.
+  // Starts the sending thread. Throws std::invalid_argument when the URL is not http:// or
+  // https://, or the TLS setup (ca_file) cannot be made.
   explicit RemoteWriter(RemoteWriteConfig config);
   ~RemoteWriter();  // stops at once: what is still queued is dropped
   RemoteWriter(const RemoteWriter&) = delete;
@@ -42,9 +57,18 @@ class RemoteWriter {
 
   uint64_t dropped() const;
   uint64_t sent() const;
+  // Bodies the receiver answered with a 4xx other than 429 (never retried).
+  uint64_t refused() const;
+  // The last failure of any attempt: "401 Unauthorized", or the connection's or TLS's error.
+  std::string last_error() const;
 
   // "" when `url` can be pushed to, else why not.
   static std::string CheckUrl(const std::string& url);
+  // "" when an https:// receiver can be verified with `ca_file` ("" = the system's), else why
+  // not (the file is missing or holds no certificate). Makes no connection.
+  static std::string CheckTls(const std::string& url, const std::string& ca_file);
+  // The Authorization value of HTTP basic authentication (RFC 7617): "Basic base64(user:pw)".
+  static std::string BasicAuthorization(const std::string& user, const std::string& password);
 
  private:
   void Loop();
@@ -52,18 +76,22 @@ class RemoteWriter {
   bool SendWithRetries(const std::string& body);
   // One POST: 2xx -> 0, 4xx -> 4, anything else (5xx, connection error, timeout) -> 5.
   int PostOnce(const std::string& body);
+  int Post(const std::string& body);  // PostOnce without the exception handling
+  void Failed(std::string why);
   // Waits `d` unless stopping; false when told to stop.
   bool Backoff(std::chrono::milliseconds d);
 
   RemoteWriteConfig config_;
   std::string host_, path_;
   uint16_t port_ = 0;
+  std::shared_ptr<const RemoteTls> tls_;  // https only
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::deque<std::string> queue_;
   bool busy_ = false;  // the thread holds a body it took from the queue
   bool stop_ = false;
-  uint64_t dropped_ = 0, sent_ = 0;
+  uint64_t dropped_ = 0, sent_ = 0, refused_ = 0;
+  std::string last_error_;
   std::thread thread_;  // last: started after everything it uses
 };
 

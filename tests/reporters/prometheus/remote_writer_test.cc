@@ -49,7 +49,8 @@ struct Receiver {
         std::lock_guard<std::mutex> lock(r_->mu);
         r_->bodies.push_back(body.str());
         r_->headers.push_back(req.getContentType() + "|" + req.get("Content-Encoding", "") + "|" +
-                              req.get("X-Prometheus-Remote-Write-Version", ""));
+                              req.get("X-Prometheus-Remote-Write-Version", "") + "|" +
+                              req.get("Authorization", "") + "|" + req.get("X-Scope-OrgID", ""));
         if (!r_->script.empty()) {
           status = r_->script.front();
           r_->script.pop_front();
@@ -57,7 +58,7 @@ struct Receiver {
         delay = r_->delay;
       }
       std::this_thread::sleep_for(delay);
-      resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+      resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
       resp.setContentLength(0);
       resp.send();
     }
@@ -98,19 +99,38 @@ TEST_CASE("remote write: the headers; 5xx and 429 are retried until taken", "[pr
   REQUIRE(w.sent() == 2);
   REQUIRE(w.dropped() == 0);
   REQUIRE(rx.bodies == std::vector<std::string>{"body-1", "body-1", "body-1", "body-1", "body-2"});
-  REQUIRE(rx.headers[0] == "application/x-protobuf|snappy|0.1.0");
+  REQUIRE(rx.headers[0] == "application/x-protobuf|snappy|0.1.0||");
 }
 
-TEST_CASE("remote write: a 400 is not retried, and is counted as dropped", "[prometheus]") {
+TEST_CASE("remote write: a 4xx is not retried, and is counted as dropped and refused",
+          "[prometheus]") {
   Receiver rx;
-  rx.script = {400};
+  rx.script = {401};
   RemoteWriter w({rx.url(), 10, 8, 2000ms});
+  REQUIRE(w.last_error().empty());
   w.Enqueue("refused");
   w.Enqueue("taken");
   REQUIRE(w.Flush(10s));
   REQUIRE(rx.bodies == std::vector<std::string>{"refused", "taken"});
   REQUIRE(w.sent() == 1);
   REQUIRE(w.dropped() == 1);
+  REQUIRE(w.refused() == 1);
+  REQUIRE(w.last_error() == "401 Unauthorized");
+}
+
+TEST_CASE("remote write: the configured headers go with every push", "[prometheus]") {
+  Receiver rx;
+  RemoteWriteConfig config{rx.url(), 10, 8, 2000ms};
+  config.headers = {{"Authorization", RemoteWriter::BasicAuthorization("Aladdin", "open sesame")},
+                    {"X-Scope-OrgID", "team-a"}};
+  RemoteWriter w(config);
+  w.Enqueue("one");
+  w.Enqueue("two");
+  REQUIRE(w.Flush(10s));
+  // RFC 7617's example.
+  const std::string expected =
+      "application/x-protobuf|snappy|0.1.0|Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==|team-a";
+  REQUIRE(rx.headers == std::vector<std::string>{expected, expected});
 }
 
 TEST_CASE("remote write: a full queue drops the oldest, never blocks the caller", "[prometheus]") {
@@ -141,13 +161,28 @@ TEST_CASE("remote write: nobody listening - the flush gives up at its deadline",
   REQUIRE_FALSE(w.Flush(700ms));
   REQUIRE(std::chrono::steady_clock::now() - start < 1500ms);
   REQUIRE(w.dropped() == 2);
+  REQUIRE(w.refused() == 0);
+  REQUIRE(w.last_error().find("Connection refused") != std::string::npos);
 }
 
-TEST_CASE("remote write URLs other than http:// are refused", "[prometheus]") {
+TEST_CASE("remote write URLs other than http:// and https:// are refused", "[prometheus]") {
   REQUIRE(RemoteWriter::CheckUrl("http://127.0.0.1:9090/api/v1/write").empty());
-  REQUIRE(RemoteWriter::CheckUrl("https://x/api/v1/write")
-              .find("remote_write must be an http:// URL") == 0);
-  REQUIRE(RemoteWriter::CheckUrl("127.0.0.1:9090").find("remote_write must be an http:// URL") ==
-          0);
+  REQUIRE(RemoteWriter::CheckUrl("https://x/api/v1/write").empty());
+  REQUIRE(RemoteWriter::CheckUrl("127.0.0.1:9090")
+              .find("remote_write must be an http:// or https:// URL") == 0);
   REQUIRE_THROWS_AS(RemoteWriter({"ftp://x", 1, 1, 1s}), std::invalid_argument);
+}
+
+TEST_CASE("remote write over https: a missing or empty ca_file is refused before any push",
+          "[prometheus]") {
+  REQUIRE(RemoteWriter::CheckTls("https://127.0.0.1:1/w", "").empty());  // the system's store
+  REQUIRE(RemoteWriter::CheckTls("http://127.0.0.1:1/w", "/nonexistent.pem").empty());  // unused
+  REQUIRE(RemoteWriter::CheckTls("https://127.0.0.1:1/w", "/nonexistent.pem") ==
+          "remote_write_ca_file /nonexistent.pem is not a file");
+  REQUIRE(
+      RemoteWriter::CheckTls("https://127.0.0.1:1/w", "/dev/null").find("remote_write_ca_file") ==
+      0);
+  RemoteWriteConfig config{"https://127.0.0.1:1/w", 1, 1, 1s};
+  config.ca_file = "/nonexistent.pem";
+  REQUIRE_THROWS_AS(RemoteWriter(config), std::invalid_argument);
 }
