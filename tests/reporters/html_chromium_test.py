@@ -190,10 +190,11 @@ class HtmlChromiumTest(unittest.TestCase):
                 for key in ("errors_by_type", "requests_by_name", "recorder", "latency_histogram"):
                     doc.pop(key, None)
 
-        # Per variant: the charts, and the workloads' strips on them.
-        for name, change, charts, strips in [("no_summary", no_summary, 6, 0), ("bad_run", bad_run, 7, 0),
-                                             ("long_run", long_run, 7, 0), ("workloads", workloads, 7, 12),
-                                             ("no_breakdowns", no_breakdowns, 4, 0)]:
+        # Per variant: the charts, the workloads' strips and the chaos bands on them (the summary's
+        # window, or without a summary the snapshots' seconds with the step in).
+        for name, change, charts, strips, chaos in [("no_summary", no_summary, 6, 0, 6), ("bad_run", bad_run, 7, 0, 0),
+                                                    ("long_run", long_run, 7, 0, 6), ("workloads", workloads, 7, 12, 6),
+                                                    ("no_breakdowns", no_breakdowns, 4, 0, 4)]:
             with self.subTest(name):
                 out, console = self.browse(self.render(consumers.variant(change), name + ".html"))
                 dom = Dom(out)
@@ -201,6 +202,7 @@ class HtmlChromiumTest(unittest.TestCase):
                 self.assertEqual(len(dom.with_class("svg", "chart")), charts)
                 self.assertEqual(body.get("data-selftest"), "%d/%d charts" % (charts, charts))
                 self.assertEqual(len(dom.with_class("rect", "workload-band")), strips)
+                self.assertEqual(len(dom.with_class("rect", "chaos-band")), chaos)
 
     def test_the_error_trap_is_not_vacuous(self):
         """A broken script and a fetch the CSP blocks both show up, so "no errors" above means it."""

@@ -367,6 +367,11 @@ TEST_CASE("html: untrustworthy, interrupted and incomplete runs say so first", "
     const std::string html = HtmlFor(documents);
     CHECK(Has(html, "<span class=\"verdict warn\" id=\"verdict\">INCOMPLETE</span>"));
     CHECK(Occurrences(html, "<svg class=\"chart\"") == 6);  // no summary, no distribution
+    // The chaos window from the snapshots that had the step in (seconds 3 and 4).
+    CHECK(Has(
+        html,
+        "<rect class=\"band chaos-band\" x=\"329.7\" y=\"12.0\" width=\"271.7\" height=\"188.0\">"
+        "<title>chaos: kill one replica (in during these seconds)</title></rect>"));
     CHECK(Has(html, "data-points=\"5\""));
     CHECK(!Has(html, "id=\"summary\""));
   }

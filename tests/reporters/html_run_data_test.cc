@@ -141,3 +141,26 @@ TEST_CASE("html run data: merging samples sums kinds and names and keeps the wor
   CHECK(merged[1].by_name[1].requests == 7);
   CHECK(std::isnan(merged[1].by_name[1].p95));
 }
+
+TEST_CASE("html run data: the seconds each chaos step was in, from the snapshots", "[html]") {
+  RunData run;
+  const std::vector<json> active = {json::array(), {"a"}, {"a"}, {"b", "a"},
+                                    json::array(), {"a"}, {7}};
+  for (size_t i = 0; i < active.size(); ++i) {
+    run.AddSnapshot(json{{"elapsed_s", static_cast<double>(i + 1)}, {"chaos", active[i]}});
+  }
+  REQUIRE(run.chaos_spans.size() == 3);  // a number is not a step's name
+  CHECK(run.chaos_spans[0].name == "a");
+  CHECK(run.chaos_spans[0].start_s == 1);
+  CHECK(run.chaos_spans[0].end_s == 4);
+  CHECK(run.chaos_spans[1].name == "b");
+  CHECK(run.chaos_spans[1].start_s == 3);
+  CHECK(run.chaos_spans[1].end_s == 4);
+  CHECK(run.chaos_spans[2].start_s == 5);  // in again after a second out: a span of its own
+  CHECK(run.chaos_spans[2].end_s == 6);
+
+  RunData many;
+  for (int i = 1; i <= 500; ++i)
+    many.AddSnapshot(json{{"elapsed_s", i}, {"chaos", i % 2 ? json{"x"} : json::array()}});
+  CHECK(many.chaos_spans.size() == RunData::kMaxChaosSpans);
+}

@@ -129,3 +129,16 @@ TEST_CASE("html bands: a profile without workloads has its stages and no strips"
   CHECK(bands[1].start_s == 3);
   CHECK(bands[1].end_s == 5);
 }
+
+TEST_CASE("html bands: without a summary the chaos bands are the snapshots' spans", "[html]") {
+  RunData run;
+  run.chaos_spans = {{"kill", 2, 4}};
+  std::vector<Band> bands = sp::html::TimeBands(run);
+  REQUIRE(bands.size() == 1);
+  CHECK(bands[0].kind == BandKind::kChaos);
+  CHECK(bands[0].start_s == 2);
+  CHECK(bands[0].end_s == 4);
+  CHECK(bands[0].title == "chaos: kill (in during these seconds)");
+  run.summary = json::object();  // with a summary its experiments' windows are the truth
+  CHECK(sp::html::TimeBands(run).empty());
+}

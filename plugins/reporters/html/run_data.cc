@@ -32,6 +32,7 @@ void RunData::AddSnapshot(const json& snapshot) {
   if (std::isnan(s.planned_rate)) s.users_planned = NumberOr(users, "planned", kNaN);
   AddErrorKinds(Field(snapshot, "errors_by_type"), &s);
   AddRequestNames(snapshot, &s);
+  AddChaos(Field(snapshot, "chaos"), previous, s.t);
   samples.push_back(std::move(s));
   // Halve the resolution of what is kept rather than grow: the page draws far fewer points.
   if (samples.size() >= kMaxSamples) samples = Downsample(samples, kMaxSamples / 2);
@@ -121,6 +122,22 @@ void RunData::AddRequestNames(const json& snapshot, Sample* s) {
         sp::reporters::HdrPercentile(sp::reporters::ReadHdrBuckets(Field(latency, "buckets")), 95,
                                      NumberOr(latency, "min", 0), NumberOr(latency, "max", kInf));
     if (std::isfinite(p95_ns)) NameEntry(&s->by_name, id).p95 = p95_ns / 1e6;
+  }
+}
+
+void RunData::AddChaos(const json& active, double start_s, double end_s) {
+  for (const json& name : active.is_array() ? active : json::array()) {
+    if (!name.is_string()) continue;
+    // A span of the step that ended where this snapshot starts goes on.
+    const auto open =
+        std::find_if(chaos_spans.rbegin(), chaos_spans.rend(), [&](const ChaosSpan& c) {
+          return c.name == name.get<std::string>() && c.end_s == start_s;
+        });
+    if (open != chaos_spans.rend()) {
+      open->end_s = end_s;
+    } else if (chaos_spans.size() < kMaxChaosSpans) {
+      chaos_spans.push_back({name.get<std::string>(), start_s, end_s});
+    }
   }
 }
 

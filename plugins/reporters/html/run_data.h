@@ -49,6 +49,14 @@ struct Sample {
   std::vector<NameSample> by_name;        // the request names that had requests or errors
 };
 
+// A stretch of snapshots in which a chaos step's fault was in (their `chaos` lists): what the
+// page shades when the run ended without a summary, whose experiments' windows are exact.
+struct ChaosSpan {
+  std::string name;
+  double start_s = 0;
+  double end_s = 0;
+};
+
 struct EventRow {
   double t = 0;
   std::string source;
@@ -67,10 +75,12 @@ struct RunData {
   std::vector<std::string> error_kinds;
   std::vector<std::string> request_names;
   bool request_names_not_kept = false;
+  std::vector<ChaosSpan> chaos_spans;  // at most kMaxChaosSpans
 
   static constexpr size_t kMaxEvents = 10000;
   static constexpr size_t kMaxErrorKinds = 24;
   static constexpr size_t kMaxRequestNames = 16;
+  static constexpr size_t kMaxChaosSpans = 100;
   // 2 h 40 min of one-second samples; four times the points a chart draws (html_page.cc).
   static constexpr size_t kMaxSamples = 9600;
 
@@ -83,6 +93,8 @@ struct RunData {
  private:
   void AddErrorKinds(const json& errors_by_type, Sample* s);
   void AddRequestNames(const json& snapshot, Sample* s);
+  // The steps in `active` were in during (start_s, end_s].
+  void AddChaos(const json& active, double start_s, double end_s);
   // The request step names "scenario/request" in run_start's order: what a recorder's step
   // index refers to. Read from run_start once, when the first snapshot needs it.
   const std::vector<std::string>& StepNames();

@@ -28,8 +28,17 @@ std::vector<Band> StageBands(const RunData& run) {
   return out;
 }
 
+// The experiments' windows from the summary; without a summary, the stretches of snapshots in
+// which each step's fault was in.
 std::vector<Band> ChaosBands(const RunData& run) {
   std::vector<Band> out;
+  if (!run.summary.is_object()) {
+    for (const ChaosSpan& c : run.chaos_spans) {
+      out.push_back({c.start_s, c.end_s, c.name, "chaos: " + c.name + " (in during these seconds)",
+                     BandKind::kChaos});
+    }
+    return out;
+  }
   const json& experiments = Field(run.summary, "experiments");
   for (const json& e : experiments.is_array() ? experiments : json::array()) {
     const json& w = Field(e, "window");

@@ -9,7 +9,8 @@
 
 namespace sp::html {
 
-// Every band of the run, in drawing order: stages, workloads, chaos windows. The stages come
+// Every band of the run, in drawing order: stages, workloads, chaos windows (the summary's
+// experiments' windows; without a summary, the snapshots' RunData::chaos_spans). The stages come
 // from the summary as run (`started_s`, `duration_s`), else as planned in run_start (`start_s`);
 // they are left out when two of them overlap (workloads running side by side), since full-height
 // shades would then hide each other; the workloads' strips show the run's shape instead.
