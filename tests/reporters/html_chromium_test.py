@@ -110,7 +110,7 @@ class HtmlChromiumTest(unittest.TestCase):
         out, console = self.browse(path)
         dom = Dom(out)
         body = self.assert_clean(dom, console)
-        self.assertEqual(body.get("data-selftest"), "4/4 charts", "hovering a chart gave no read-out")
+        self.assertEqual(body.get("data-selftest"), "7/7 charts", "hovering a chart gave no read-out")
 
         # The summary numbers.
         text = " ".join(dom.text)
@@ -119,20 +119,40 @@ class HtmlChromiumTest(unittest.TestCase):
         self.assertIn("FAILED", text)
         self.assertIn("1 of 2 thresholds failed.", text)
 
-        # Four charts, each with lines through the five snapshots.
+        # Six time charts, each with lines through the five snapshots, and the latency distribution.
         charts = dom.with_class("svg", "chart")
-        self.assertEqual([c["id"] for c in charts], ["chart-throughput", "chart-latency", "chart-errors", "chart-users"])
+        self.assertEqual([c["id"] for c in charts],
+                         ["chart-throughput", "chart-latency", "chart-errors", "chart-users", "chart-request-throughput",
+                          "chart-request-latency", "chart-distribution"])
+        self.assertEqual([c["id"] for c in charts if c.get("data-scale") == "log"],
+                         ["chart-latency", "chart-request-latency", "chart-distribution"])
         paths = dom.with_class("path", "series")
-        self.assertGreaterEqual(len(paths), 4)
         for p in paths:
             self.assertRegex(p["d"], r"^M[0-9.]+ [0-9.]+( L[0-9.]+ [0-9.]+)+$")
-        self.assertEqual(sum(1 for p in paths if p["data-points"] == "5"), 6)  # rps, p50/p95/p99, errors, users
-        self.assertEqual(len(dom.with_class("rect", "chaos-band")), 4)
+        # rps, p50/p95/p99, three error kinds, users, and three request names twice.
+        self.assertEqual(sum(1 for p in paths if p["data-points"] == "5"), 14)
+        self.assertEqual(len(dom.with_class("rect", "chaos-band")), 6)
+        self.assertEqual(len(dom.with_class("rect", "stage-band")), 12)
+        legend = " ".join(dom.text)
+        for key in ["http_5xx", "response_timeout", "connect_refused", "message/send", "command/start"]:
+            self.assertIn(key, legend)
+
+        # The distribution: bars, each sized, and the run's percentiles as lines.
+        bars = dom.with_class("rect", "bar")
+        self.assertGreater(len(bars), 10)
+        for bar in bars:
+            self.assertGreater(float(bar["height"]), 0)
+            self.assertGreater(float(bar["width"]), 0)
+        self.assertEqual([m["data-mark"] for m in dom.with_class("line", "mark")], ["p50", "p95", "p99"])
 
         # <script>alert(1)</script> from the plan is text in a cell, not a script.
         self.assertIn("message/<script>alert(1)</script>", dom.text)
         self.assertEqual(len(dom.scripts), 3)
-        self.assertFalse(any("alert(" in s for s in dom.scripts))
+        # In the chart data the name is a string (its "<" escaped), in the code nowhere.
+        data = [s for s in dom.scripts if s.startswith('{"charts"')]
+        self.assertEqual(len(data), 1)
+        self.assertNotIn("<script>alert", data[0])
+        self.assertFalse(any("alert(" in s for s in dom.scripts if s not in data))
         self.assertIn('checkout "quotes" & ampersands', dom.text)
 
         # A table sorted by the self-test: the second column's header is marked.
@@ -157,12 +177,32 @@ class HtmlChromiumTest(unittest.TestCase):
             summary["duration_s"] = 3600.0
             d.append(summary)
 
-        for name, change in [("no_summary", no_summary), ("bad_run", bad_run), ("long_run", long_run)]:
+        def workloads(d):
+            start = d[0]
+            start["stages"][0]["workload"] = "browse"
+            start["stages"][1].update(workload="checkout", start_s=1.0)
+            start["workloads"] = [{"name": "browse", "start_s": 0.0, "stages": [0]},
+                                  {"name": "checkout", "start_s": 1.0, "stages": [1]}]
+            d[-1].pop("stages")
+
+        def no_breakdowns(d):
+            for doc in d:
+                for key in ("errors_by_type", "requests_by_name", "recorder", "latency_histogram"):
+                    doc.pop(key, None)
+
+        # Per variant: the charts, the workloads' strips and the chaos bands on them (the summary's
+        # window, or without a summary the snapshots' seconds with the step in).
+        for name, change, charts, strips, chaos in [("no_summary", no_summary, 6, 0, 6), ("bad_run", bad_run, 7, 0, 0),
+                                                    ("long_run", long_run, 7, 0, 6), ("workloads", workloads, 7, 12, 6),
+                                                    ("no_breakdowns", no_breakdowns, 4, 0, 4)]:
             with self.subTest(name):
                 out, console = self.browse(self.render(consumers.variant(change), name + ".html"))
                 dom = Dom(out)
-                self.assert_clean(dom, console)
-                self.assertEqual(len(dom.with_class("svg", "chart")), 4)
+                body = self.assert_clean(dom, console)
+                self.assertEqual(len(dom.with_class("svg", "chart")), charts)
+                self.assertEqual(body.get("data-selftest"), "%d/%d charts" % (charts, charts))
+                self.assertEqual(len(dom.with_class("rect", "workload-band")), strips)
+                self.assertEqual(len(dom.with_class("rect", "chaos-band")), chaos)
 
     def test_the_error_trap_is_not_vacuous(self):
         """A broken script and a fetch the CSP blocks both show up, so "no errors" above means it."""

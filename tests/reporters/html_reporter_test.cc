@@ -1,6 +1,7 @@
 // The HTML reporter plugin, loaded from the build and driven through its vtable with the fixed
 // stream in fixtures/run.json and variations of it. That the page renders in a real browser
 // without errors is html_chromium_test.py.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <filesystem>
@@ -102,26 +103,144 @@ TEST_CASE("html: the summary numbers and the run's identity are on the page", "[
   CHECK(Has(html, "id=\"trust-banner\"><strong>Trustworthy.</strong>"));
 }
 
-TEST_CASE("html: four charts with a point per snapshot, stage bands and the chaos window", "[html]") {
+TEST_CASE("html: six time charts with a point per snapshot, stage bands and the chaos window",
+          "[html]") {
   const std::string html = HtmlFor(Fixture());
-  CHECK(Occurrences(html, "<svg class=\"chart\"") == 4);
-  for (const char* id : {"throughput", "latency", "errors", "users"}) {
+  CHECK(Occurrences(html, "<svg class=\"chart\"") == 7);  // and the latency distribution
+  for (const char* id :
+       {"throughput", "latency", "errors", "users", "request-throughput", "request-latency"}) {
     const std::string svg =
         Between(html, std::string("<svg class=\"chart\" id=\"chart-") + id + "\"", "</svg>");
     INFO(id);
     REQUIRE(!svg.empty());
     CHECK(Occurrences(svg, "class=\"band stage-band") == 2);
     CHECK(Occurrences(svg, "class=\"band chaos-band\"") == 1);
+    CHECK(Occurrences(svg, "class=\"band workload-band") == 0);  // a stages: profile
     CHECK(Occurrences(svg, "class=\"event-marker\"") == 1);
     CHECK(AttrAfter(svg, "<path class=\"series", "data-points") == "5");
     CHECK(IsPolyline(AttrAfter(svg, "<path class=\"series", "d"), 5));
   }
   const std::string latency = Between(html, "id=\"chart-latency\"", "</svg>");
   CHECK(Occurrences(latency, "<path class=\"series") == 3);
+  CHECK(Has(html,
+            "id=\"chart-latency\" viewBox=\"0 0 760.0 230.0\" role=\"img\" "
+            "aria-label=\"Latency percentiles (ms) over time\" data-scale=\"log\">"));
   const std::string throughput = Between(html, "id=\"chart-throughput\"", "</svg>");
   CHECK(Has(throughput, "data-series=\"planned-rate\" data-points=\"2\""));  // the open stage only
   const std::string users = Between(html, "id=\"chart-users\"", "</svg>");
   CHECK(Has(users, "data-series=\"planned-users\" data-points=\"3\""));  // the closed stage only
+}
+
+TEST_CASE("html: errors per second by kind, from each snapshot's errors_by_type", "[html]") {
+  const std::string html = HtmlFor(Fixture());
+  const std::string errors = Between(html, "<svg class=\"chart\" id=\"chart-errors\"", "</figure>");
+  CHECK(Occurrences(errors, "<path class=\"series") == 3);
+  // Kinds in the order the run met them; a second without a kind is 0 for it.
+  CHECK(Has(errors,
+            "<span class=\"key p0\"><i></i>http_5xx</span>"
+            "<span class=\"key p1\"><i></i>response_timeout</span>"
+            "<span class=\"key p2\"><i></i>connect_refused</span>"));
+  CHECK(Has(errors, "<title>4s: http_5xx 3 errors/s</title>"));
+  CHECK(Has(errors, "<title>3s: response_timeout 1 errors/s</title>"));
+  CHECK(Has(errors, "<title>1s: connect_refused 0 errors/s</title>"));
+  // The fifth second covers 1.05 s: a rate, not a count.
+  const json data =
+      json::parse(Between(html, "<script type=\"application/json\" id=\"sp-data\">", "</script>"));
+  CHECK(data["charts"]["errors"]["series"][0]["values"] == json::array({0, 2, 2, 3, 0}));
+  CHECK(data["charts"]["errors"]["title"] == "Errors by kind");
+
+  json documents = Fixture();  // snapshots without errors_by_type: one series of all errors
+  for (json& d : documents) d.erase("errors_by_type");
+  const std::string plain = HtmlFor(documents);
+  CHECK(Has(Between(plain, "id=\"chart-errors\"", "</svg>"),
+            "data-series=\"errors\" data-points=\"5\""));
+  CHECK(Has(plain, "<figcaption>Errors <span class=\"unit\">(errors/s)</span>"));
+}
+
+TEST_CASE("html: throughput and latency p95 per request name", "[html]") {
+  const std::string html = HtmlFor(Fixture());
+  CHECK(Has(html, "<h3 id=\"by-request\">By request</h3>"));
+  const std::string rate =
+      Between(html, "<svg class=\"chart\" id=\"chart-request-throughput\"", "</figure>");
+  CHECK(Occurrences(rate, "<path class=\"series") == 3);
+  CHECK(Has(rate,
+            "<span class=\"key p1\"><i></i>message/&lt;script&gt;alert(1)&lt;/script&gt;</span>"));
+  CHECK(Has(rate, "<title>2s: message/send 592 req/s</title>"));
+  const std::string p95 =
+      Between(html, "<svg class=\"chart\" id=\"chart-request-latency\"", "</figure>");
+  CHECK(Has(p95, "data-scale=\"log\""));
+  CHECK(Occurrences(p95, "<path class=\"series") == 3);
+  const json data =
+      json::parse(Between(html, "<script type=\"application/json\" id=\"sp-data\">", "</script>"));
+  const json& series = data["charts"]["request-latency"]["series"];
+  REQUIRE(series.size() == 3);
+  CHECK(series[2]["label"] == "command/start");
+  for (const json& s : series) {
+    for (const json& v : s["values"])
+      CHECK((v.get<double>() > 2 && v.get<double>() < 421));  // within min .. max
+  }
+
+  json documents = Fixture();  // snapshots without per-name data: no such charts
+  for (json& d : documents) d.erase("requests_by_name"), d.erase("recorder");
+  const std::string without = HtmlFor(documents);
+  CHECK(!Has(without, "id=\"chart-request-throughput\""));
+  CHECK(!Has(without, "id=\"by-request\""));
+  CHECK(Occurrences(without, "<svg class=\"chart\"") == 5);
+}
+
+TEST_CASE("html: the latency distribution is drawn from the summary's histogram", "[html]") {
+  const std::string html = HtmlFor(Fixture());
+  const std::string svg = Between(html, "<svg class=\"chart\" id=\"chart-distribution\"", "</svg>");
+  REQUIRE(!svg.empty());
+  CHECK(Has(html, "<section id=\"distribution\"><h2>Latency distribution</h2>"));
+  // Every request of the run is in a bar: the bars' counts add up to the summary's 2,625.
+  double counted = 0;
+  for (size_t at = svg.find("<rect class=\"bar\""); at != std::string::npos;
+       at = svg.find("<rect class=\"bar\"", at + 1)) {
+    const size_t colon = svg.find(" ms: ", at) + 5;
+    std::string count = svg.substr(colon, svg.find(" requests", colon) - colon);
+    count.erase(std::remove(count.begin(), count.end(), ','), count.end());  // "1,234"
+    counted += std::stod(count);
+  }
+  CHECK(counted == 2625);
+  for (const char* mark : {"p50", "p95", "p99"})
+    CHECK(Has(svg, std::string("data-mark=\"") + mark + "\""));
+  CHECK(Has(svg, "<title>p99 120 ms</title>"));
+
+  // The lossless recorder's histogram comes first: one value, one bar.
+  json documents = Fixture();
+  Summary(documents)["recorder"] = {{"latency", {{"buckets", {{1100, 7}}}}}};
+  const std::string one = Between(HtmlFor(documents), "id=\"chart-distribution\"", "</svg>");
+  CHECK(Occurrences(one, "<rect class=\"bar\"") == 1);
+  CHECK(Has(one, ": 7 requests, 100.00%</title>"));
+
+  Summary(documents).erase("recorder");  // no histogram at all: no section
+  Summary(documents).erase("latency_histogram");
+  CHECK(!Has(HtmlFor(documents), "id=\"distribution\""));
+}
+
+TEST_CASE("html: a profile's workloads are strips on every time chart", "[html]") {
+  json documents = Fixture();
+  json& start = documents.front();
+  start["stages"][0]["workload"] = "browse";
+  start["stages"][1]["workload"] = "checkout";
+  start["stages"][1]["start_s"] = 1.0;  // side by side with browse
+  start["workloads"] = json::array({{{"name", "browse"}, {"start_s", 0.0}, {"stages", {0}}},
+                                    {{"name", "checkout"}, {"start_s", 1.0}, {"stages", {1}}}});
+  Summary(documents).erase("stages");  // the planned stages then
+  const std::string html = HtmlFor(documents);
+  const std::string svg = Between(html, "<svg class=\"chart\" id=\"chart-throughput\"", "</svg>");
+  CHECK(Occurrences(svg, "class=\"band stage-band") == 0);  // they overlap
+  CHECK(Has(
+      svg,
+      "<rect class=\"band workload-band p0\" x=\"58.0\" y=\"12.0\" width=\"407.5\" height=\"13.0\">"
+      "<title>workload browse: 0s – 3s</title></rect><text class=\"band-label workload-label\""));
+  CHECK(Has(svg,
+            "<rect class=\"band workload-band p1\" x=\"193.8\" y=\"25.0\" width=\"271.7\" "
+            "height=\"13.0\">"
+            "<title>workload checkout: 1s – 3s</title></rect>"));
+  CHECK(Occurrences(html, "class=\"band workload-band p0\"") == 6);  // on each time chart
+  CHECK(Occurrences(Between(html, "id=\"chart-distribution\"", "</svg>"), "workload-band") == 0);
 }
 
 TEST_CASE("html: strings from the plan and the server are escaped everywhere", "[html]") {
@@ -247,7 +366,12 @@ TEST_CASE("html: untrustworthy, interrupted and incomplete runs say so first", "
     documents.erase(documents.size() - 1);
     const std::string html = HtmlFor(documents);
     CHECK(Has(html, "<span class=\"verdict warn\" id=\"verdict\">INCOMPLETE</span>"));
-    CHECK(Occurrences(html, "<svg class=\"chart\"") == 4);
+    CHECK(Occurrences(html, "<svg class=\"chart\"") == 6);  // no summary, no distribution
+    // The chaos window from the snapshots that had the step in (seconds 3 and 4).
+    CHECK(Has(
+        html,
+        "<rect class=\"band chaos-band\" x=\"329.7\" y=\"12.0\" width=\"271.7\" height=\"188.0\">"
+        "<title>chaos: kill one replica (in during these seconds)</title></rect>"));
     CHECK(Has(html, "data-points=\"5\""));
     CHECK(!Has(html, "id=\"summary\""));
   }

@@ -7,7 +7,8 @@ const char kPageStyle[] = R"css(
   --fg: #1f2933; --muted: #616e7c; --line: #d9dee5; --bg: #ffffff; --panel: #f5f7fa;
   --ok: #1b7f4c; --ok-bg: #e6f4ec; --warn: #8a5a00; --warn-bg: #fff4db; --bad: #b42318; --bad-bg: #fdecea;
   --c-rps: #2563eb; --c-p50: #2563eb; --c-p95: #d97706; --c-p99: #dc2626; --c-errors: #dc2626;
-  --c-users: #059669; --c-planned: #7b8794;
+  --c-users: #059669; --c-planned: #7b8794; --c-bar: #60a5fa;
+  --p0: #2563eb; --p1: #d97706; --p2: #059669; --p3: #9333ea; --p4: #dc2626; --p5: #0891b2; --p6: #a16207; --p7: #db2777;
 }
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--fg); background: var(--bg);
@@ -41,6 +42,7 @@ h3 { font-size: 14px; margin: 14px 0 6px; color: var(--muted); text-transform: u
 .tile .sub { font-size: 12px; color: var(--muted); }
 .note { color: var(--muted); font-size: 13px; margin: 4px 0 10px; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 14px 22px; }
+.charts.single { grid-template-columns: repeat(auto-fit, minmax(520px, 620px)); }
 .chart-figure { margin: 0; }
 .chart-figure figcaption { font-weight: 600; margin-bottom: 2px; }
 .chart-figure .unit { color: var(--muted); font-weight: 400; }
@@ -53,7 +55,11 @@ svg.chart .frame { fill: none; stroke: #aab4bf; stroke-width: 1; }
 svg.chart .stage-band { fill: #eef1f5; }
 svg.chart .stage-band.odd { fill: #e1e6ec; }
 svg.chart .chaos-band { fill: rgba(220, 38, 38, .12); stroke: rgba(220, 38, 38, .5); stroke-dasharray: 4 3; }
+svg.chart .workload-band { fill-opacity: .2; stroke: none; }
 svg.chart .band-label { fill: #52606d; font-size: 10px; }
+svg.chart .workload-label { fill: var(--fg); }
+svg.chart .bar { fill: var(--c-bar); }
+svg.chart .mark { stroke-width: 1.5; stroke-dasharray: 5 3; }
 svg.chart .chaos-label { fill: var(--bad); }
 svg.chart .event-marker { stroke: #7b8794; stroke-width: 1.2; stroke-dasharray: 1 3; }
 svg.chart .series { fill: none; stroke-width: 2; stroke-linejoin: round; stroke-linecap: round; }
@@ -68,6 +74,15 @@ svg.chart .no-data { text-anchor: middle; font-size: 13px; }
 .s-errors { stroke: var(--c-errors); fill: var(--c-errors); color: var(--c-errors); }
 .s-users { stroke: var(--c-users); fill: var(--c-users); color: var(--c-users); }
 .s-planned-rate, .s-planned-users { stroke: var(--c-planned); fill: var(--c-planned); color: var(--c-planned); }
+.s-bar { color: var(--c-bar); }
+.p0 { stroke: var(--p0); fill: var(--p0); color: var(--p0); }
+.p1 { stroke: var(--p1); fill: var(--p1); color: var(--p1); }
+.p2 { stroke: var(--p2); fill: var(--p2); color: var(--p2); }
+.p3 { stroke: var(--p3); fill: var(--p3); color: var(--p3); }
+.p4 { stroke: var(--p4); fill: var(--p4); color: var(--p4); }
+.p5 { stroke: var(--p5); fill: var(--p5); color: var(--p5); }
+.p6 { stroke: var(--p6); fill: var(--p6); color: var(--p6); }
+.p7 { stroke: var(--p7); fill: var(--p7); color: var(--p7); }
 svg.chart path.series { fill: none; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 12px; color: var(--muted); min-height: 18px; }
 .legend .key i { display: inline-block; width: 18px; height: 0; border-top: 3px solid currentColor; vertical-align: middle; margin-right: 5px; }
@@ -146,25 +161,39 @@ const char kPageScript[] = R"js(
     return lo > 0 && x - xs[lo - 1] < xs[lo] - x ? lo - 1 : lo;
   }
 
+  // The read-out at bar or point i of a chart: time charts share data.x; the latency
+  // distribution has its own bars (data.distribution).
+  function reader(svg) {
+    var chart = data.charts[svg.id.replace(/^chart-/, '')];
+    if (chart) {
+      return { x: data.x, text: function (i) {
+        var parts = chart.series.map(function (s) { return s.label + ' ' + format(s.values[i]); });
+        return clock(data.t[i]) + ': ' + parts.join(', ') + ' ' + chart.unit;
+      } };
+    }
+    var dist = data.distribution;
+    if (svg.id === 'chart-distribution' && dist) return { x: dist.x, text: function (i) { return dist.text[i]; } };
+    return null;
+  }
+
   var charts = document.querySelectorAll('svg.chart');
   Array.prototype.forEach.call(charts, function (svg) {
-    var chart = data.charts[svg.id.replace(/^chart-/, '')];
+    var read = reader(svg);
     var cursor = svg.querySelector('.cursor');
     var readout = svg.parentNode.querySelector('.readout');
-    if (!chart || !cursor || !readout) return;
+    if (!read || !cursor || !readout) return;
     svg.addEventListener('mousemove', function (e) {
       var matrix = svg.getScreenCTM();
       if (!matrix) return;
       var p = svg.createSVGPoint();
       p.x = e.clientX;
       p.y = e.clientY;
-      var i = nearest(data.x, p.matrixTransform(matrix.inverse()).x);
+      var i = nearest(read.x, p.matrixTransform(matrix.inverse()).x);
       if (i < 0) return;
-      cursor.setAttribute('x1', data.x[i]);
-      cursor.setAttribute('x2', data.x[i]);
+      cursor.setAttribute('x1', read.x[i]);
+      cursor.setAttribute('x2', read.x[i]);
       cursor.setAttribute('visibility', 'visible');
-      var parts = chart.series.map(function (s) { return s.label + ' ' + format(s.values[i]); });
-      readout.textContent = clock(data.t[i]) + ': ' + parts.join(', ') + ' ' + chart.unit;
+      readout.textContent = read.text(i);
     });
     svg.addEventListener('mouseleave', function () {
       cursor.setAttribute('visibility', 'hidden');

@@ -4,10 +4,13 @@
 #include <cmath>
 #include <vector>
 
+#include "plugins/reporters/common/hdr_buckets.h"
+#include "plugins/reporters/html/distribution.h"
 #include "plugins/reporters/html/html_assets.h"
 #include "plugins/reporters/html/html_charts.h"
 #include "plugins/reporters/html/html_tables.h"
 #include "plugins/reporters/html/html_text.h"
+#include "plugins/reporters/html/time_bands.h"
 
 namespace sp::html {
 namespace {
@@ -211,28 +214,7 @@ TimeAxis MakeAxis(const RunData& run, const std::vector<Sample>& samples) {
   axis.t_max =
       std::max({1.0, samples.empty() ? 0.0 : samples.back().t, NumberOr(run.summary, "duration_s", 0),
                 NumberOr(run.run_start, "planned_duration_s", 0)});
-  const json& ran = Field(run.summary, "stages");
-  const json& stages = ran.is_array() && !ran.empty() ? ran : Field(run.run_start, "stages");
-  if (stages.is_array()) {
-    for (size_t i = 0; i < stages.size(); ++i) {
-      const json& st = stages[i];
-      const double start = NumberOr(st, "started_s", NumberOr(st, "start_s", kNaN));
-      const double index = NumberOr(st, "index", static_cast<double>(i));
-      const std::string name = "stage " + Count(index);
-      axis.bands.push_back({start, start + NumberOr(st, "duration_s", 0), name,
-                            name + " (" + Text(st, "model") + ")", "stage", static_cast<int>(index)});
-    }
-  }
-  const json& experiments = Field(run.summary, "experiments");
-  if (experiments.is_array()) {
-    for (const json& e : experiments) {
-      const json& w = Field(e, "window");
-      std::optional<double> start = Number(w, "start_s"), end = Number(w, "end_s");
-      if (!start || !end) continue;
-      axis.bands.push_back({*start, *end, Text(e, "name"),
-                            "chaos: " + Text(e, "name") + " (" + Text(e, "outcome") + ")", "chaos", 0});
-    }
-  }
+  axis.bands = TimeBands(run);
   for (const EventRow& e : run.events) {
     axis.markers.push_back(
         {e.t, Decimal(e.t, 1) + " s, " + e.source + ": " + e.name + " = " + Plain(e.value)});
@@ -240,35 +222,110 @@ TimeAxis MakeAxis(const RunData& run, const std::vector<Sample>& samples) {
   return axis;
 }
 
-std::vector<Chart> MakeCharts(const std::vector<Sample>& samples) {
+// A sample's count as a rate, NaN when the sample is too short to give one.
+double RateOf(const Sample& s, double count) {
+  return s.interval >= kMinRateInterval ? count / s.interval : kNaN;
+}
+
+// Errors per second, one series per error kind (errors_by_type), or of all errors when the
+// snapshots say no kind.
+Chart ErrorsChart(const RunData& run, const std::vector<Sample>& samples) {
+  Chart errors{"errors", "Errors by kind", "errors/s", {}};
+  for (size_t k = 0; k < run.error_kinds.size(); ++k) {
+    Series series{
+        "error-kind-" + std::to_string(k), run.error_kinds[k], false, {}, static_cast<int>(k)};
+    for (const Sample& s : samples) {
+      const auto it = std::find_if(s.errors_by_kind.begin(), s.errors_by_kind.end(),
+                                   [&](const KindCount& c) { return c.kind == k; });
+      series.y.push_back(RateOf(s, it == s.errors_by_kind.end() ? 0 : it->count));
+    }
+    errors.series.push_back(std::move(series));
+  }
+  if (errors.series.empty()) {
+    errors.title = "Errors";
+    errors.series.push_back({"errors", "errors", false, {}});
+    for (const Sample& s : samples) errors.series[0].y.push_back(RateOf(s, s.errors));
+  }
+  return errors;
+}
+
+// Per request name (requests_by_name and the recorder's steps): completed requests per second,
+// and latency p95 on a log scale. None when the snapshots carry no names.
+std::vector<Chart> RequestCharts(const RunData& run, const std::vector<Sample>& samples) {
+  if (run.request_names.empty()) return {};
+  Chart rate{"request-throughput", "Throughput by request", "req/s", {}};
+  Chart p95{"request-latency", "Latency p95 by request", "ms", {}, true};
+  for (size_t n = 0; n < run.request_names.size(); ++n) {
+    const std::string key = "request-" + std::to_string(n);
+    Series r{key, run.request_names[n], false, {}, static_cast<int>(n)};
+    Series l{key, run.request_names[n], false, {}, static_cast<int>(n)};
+    for (const Sample& s : samples) {
+      const auto it = std::find_if(s.by_name.begin(), s.by_name.end(),
+                                   [&](const NameSample& x) { return x.name == n; });
+      r.y.push_back(RateOf(s, it == s.by_name.end() ? 0 : it->requests));
+      l.y.push_back(it == s.by_name.end() ? kNaN : it->p95);
+    }
+    rate.series.push_back(std::move(r));
+    p95.series.push_back(std::move(l));
+  }
+  return {rate, p95};
+}
+
+std::vector<Chart> MakeCharts(const RunData& run, const std::vector<Sample>& samples) {
   Chart throughput{"throughput",
                    "Throughput",
                    "req/s",
                    {{"rps", "completed", false, {}}, {"planned-rate", "planned rate", true, {}}}};
+  // Log scale: a one-second p99 spike must not flatten p50 onto the axis.
   Chart latency{"latency",
                 "Latency percentiles",
                 "ms",
-                {{"p50", "p50", false, {}}, {"p95", "p95", false, {}}, {"p99", "p99", false, {}}}};
-  Chart errors{"errors", "Errors", "errors/s", {{"errors", "errors", false, {}}}};
+                {{"p50", "p50", false, {}}, {"p95", "p95", false, {}}, {"p99", "p99", false, {}}},
+                true};
   Chart users{"users",
               "Active users",
               "users",
               {{"users", "active", false, {}}, {"planned-users", "planned", true, {}}}};
   bool any_planned_rate = false;
   for (const Sample& s : samples) {
-    const bool rate_ok = s.interval >= kMinRateInterval;
-    throughput.series[0].y.push_back(rate_ok ? s.requests / s.interval : kNaN);
+    throughput.series[0].y.push_back(RateOf(s, s.requests));
     throughput.series[1].y.push_back(s.planned_rate);
     any_planned_rate |= std::isfinite(s.planned_rate);
     latency.series[0].y.push_back(s.p50);
     latency.series[1].y.push_back(s.p95);
     latency.series[2].y.push_back(s.p99);
-    errors.series[0].y.push_back(rate_ok ? s.errors / s.interval : kNaN);
     users.series[0].y.push_back(s.users_active);
     users.series[1].y.push_back(s.users_planned);
   }
   if (!any_planned_rate) throughput.series.pop_back();
-  return {throughput, latency, errors, users};
+  std::vector<Chart> charts{throughput, latency, ErrorsChart(run, samples), users};
+  for (Chart& c : RequestCharts(run, samples)) charts.push_back(std::move(c));
+  return charts;
+}
+
+// The run's latency histogram: the summary's lossless recorder, else its latency_histogram.
+Distribution RunDistribution(const RunData& run) {
+  std::vector<sp::reporters::HdrBucket> buckets = sp::reporters::ReadHdrBuckets(
+      Field(Field(Field(run.summary, "recorder"), "latency"), "buckets"));
+  if (buckets.empty())
+    buckets =
+        sp::reporters::ReadHdrBuckets(Field(Field(run.summary, "latency_histogram"), "buckets"));
+  return BinLatency(buckets);
+}
+
+// The section of the latency distribution; none without a histogram in the summary.
+std::string DistributionSection(const RunData& run, const Distribution& d) {
+  if (d.bins.empty()) return "";
+  const json& latency = Field(run.summary, "latency_ms");
+  std::vector<DistributionMark> marks;
+  for (const char* p : {"p50", "p95", "p99"}) marks.push_back({p, NumberOr(latency, p, kNaN)});
+  return "<section id=\"distribution\"><h2>Latency distribution</h2><p class=\"note\">"
+         "Every request of the run by its latency (from the intended start), from the run's "
+         "histogram: each bar is the share of requests in a latency range, the ranges " +
+         std::to_string(d.per_decade) +
+         " to a power of ten on a log scale. Dashed lines are the run's percentiles.</p>"
+         "<div class=\"charts single\">" +
+         RenderDistribution(d, marks) + "</div></section>\n";
 }
 
 // What the page's script needs for the read-outs: the shared x axis and each chart's values.
@@ -292,6 +349,33 @@ json ChartData(const TimeAxis& axis, const std::vector<Chart>& charts) {
   return {{"x", x}, {"t", t}, {"charts", by_id}};
 }
 
+std::string ChartsSection(const RunData& run, const std::vector<Sample>& samples,
+                          const TimeAxis& axis, const std::vector<Chart>& charts) {
+  std::string out =
+      "<section id=\"charts\"><h2>Over time</h2><p class=\"note\">One point per second (the "
+      "last covers the final part-second and the drain). Shaded bands are the stages (when they "
+      "do not overlap); strips along the top are the workloads; red bands are chaos experiments' "
+      "windows; dotted lines mark events. Latency is on a log scale. Hover a chart for its "
+      "values.</p><div class=\"charts\">";
+  for (const Chart& c : charts) {
+    if (c.id == "request-throughput")
+      out += "</div><h3 id=\"by-request\">By request</h3><div class=\"charts\">";
+    out += RenderChart(c, axis) + "\n";
+  }
+  out += "</div>";
+  if (run.request_names_not_kept) {
+    out += "<p class=\"note\">Only the first " + std::to_string(RunData::kMaxRequestNames) +
+           " request names are charted; the table below has them all.</p>";
+  }
+  if (samples.size() < run.samples.size()) {
+    out += "<p class=\"note\">" + Count(static_cast<double>(run.samples.size())) +
+           " seconds drawn as " + Count(static_cast<double>(samples.size())) +
+           " points: rates are averaged over each point, latencies and "
+           "users show its worst second.</p>";
+  }
+  return out + "</section>\n";
+}
+
 }  // namespace
 
 std::string RenderPage(const RunData& run, const PageOptions& options) {
@@ -301,8 +385,10 @@ std::string RenderPage(const RunData& run, const PageOptions& options) {
 
   const std::vector<Sample> samples = Downsample(run.samples, kMaxChartPoints);
   const TimeAxis axis = MakeAxis(run, samples);
-  const std::vector<Chart> charts = MakeCharts(samples);
+  const std::vector<Chart> charts = MakeCharts(run, samples);
+  const Distribution distribution = RunDistribution(run);
   json data = ChartData(axis, charts);
+  data["distribution"] = DistributionData(distribution);
   data["title"] = title;
   data["plan"] = run.plan();
   data["events"] = json::array();
@@ -326,20 +412,7 @@ std::string RenderPage(const RunData& run, const PageOptions& options) {
       "errors:</strong><ul></ul></div>\n<script>" +
       std::string(kErrorTrapScript) + "</script>\n<main>\n";
   out += Header(run, title) + SummaryTiles(run);
-  out +=
-      "<section id=\"charts\"><h2>Over time</h2><p class=\"note\">One point per second (the last covers the "
-      "final part-second and the drain). Shaded bands are the stages; red bands are chaos experiments' "
-      "windows; "
-      "dotted lines mark events. Hover a chart for its values.</p><div class=\"charts\">";
-  for (const Chart& c : charts) out += RenderChart(c, axis) + "\n";
-  out += "</div>";
-  if (samples.size() < run.samples.size()) {
-    out += "<p class=\"note\">" + Count(static_cast<double>(run.samples.size())) + " seconds drawn as " +
-           Count(static_cast<double>(samples.size())) +
-           " points: rates are averaged over each point, latencies and "
-           "users show its worst second.</p>";
-  }
-  out += "</section>\n";
+  out += ChartsSection(run, samples, axis, charts) + DistributionSection(run, distribution);
   out += ThresholdsTable(run) + ExperimentsTable(run) + CircuitTable(run) + WorkloadsTable(run) +
          RequestsTable(run) + ErrorsTables(run) + StagesTable(run) + EventsTables(run);
   out += "</main>\n<footer>Written by <span class=\"generator\">" + Html(options.generator) +

@@ -9,7 +9,6 @@ using nlohmann::json;
 
 namespace {
 constexpr size_t kMaxBounds = 100;
-constexpr int kMaxHdrBucket = 128 + (45 - 7) * 64;  // core/metrics/histogram.h: kBuckets
 
 bool IsCount(const json& v) {
   return v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0);
@@ -22,13 +21,6 @@ BucketLayout FromMs(const std::vector<double>& ms) {
   return out;
 }
 }  // namespace
-
-uint64_t HdrBucketHigh(int b) {
-  if (b < 128) return static_cast<uint64_t>(b);
-  const int shift = (b - 128) / 64 + 1;
-  const uint64_t low = static_cast<uint64_t>((b - 128) % 64 + 64) << shift;
-  return low + (1ull << shift) - 1;
-}
 
 BucketLayout BucketLayout::Default() {
   return FromMs({1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000});
@@ -64,7 +56,8 @@ void BucketLayout::Add(const json& sparse, std::vector<uint64_t>* counts) const 
   if (!sparse.is_array()) return;
   for (const json& e : sparse) {
     if (!e.is_array() || e.size() != 2 || !IsCount(e[0]) || !IsCount(e[1])) continue;
-    const int b = static_cast<int>(std::min<uint64_t>(e[0].get<uint64_t>(), kMaxHdrBucket - 1));
+    const int b =
+        static_cast<int>(std::min<uint64_t>(e[0].get<uint64_t>(), sp::reporters::kHdrBuckets - 1));
     const uint64_t high = HdrBucketHigh(b);
     const size_t slot = static_cast<size_t>(
         std::lower_bound(bounds_ns_.begin(), bounds_ns_.end(), high) - bounds_ns_.begin());

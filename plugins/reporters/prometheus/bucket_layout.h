@@ -14,10 +14,12 @@
 #include <string_view>
 #include <vector>
 
+#include "plugins/reporters/common/hdr_buckets.h"
+
 namespace sp::prometheus_reporter {
 
 // The inclusive upper edge, in ns, of HDR bucket `b` of the hdr-log-linear-7 encoding.
-uint64_t HdrBucketHigh(int b);
+using sp::reporters::HdrBucketHigh;
 
 class BucketLayout {
  public:
