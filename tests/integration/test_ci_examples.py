@@ -4,18 +4,25 @@ examples/ci/ that this test runs, and the test then runs those very lines, in or
 workspace laid out like a CI checkout, as the jobs of a main-branch pipeline and of a change's:
 
 - GitHub, `--env demo` (the plan starts the demo webhook and its upstream): main's job has no
-  baseline yet and passes without a comparison; a change's job gets main's reports as its
-  baseline (what the download-artifact step unpacks) and compares as passed; a change that
+  baseline yet and runs without a comparison; a change's job gets main's reports as its
+  baseline (what the download-artifact step unpacks) and is compared with it; a change that
   slows the upstream down regresses against it (exit 1, compare.json says latency.p50).
-- GitLab, `--env staging` (a webhook the test started itself on 127.0.0.1; its secret from a
-  CI variable): fetch-baseline.py asks a local stand-in of GitLab's jobs API for main's
-  artifacts (404 first, then the archive of main's reports/), and the comparison passes; the
-  secret never reaches a report; without the secret the job exits 2 before any load.
+- GitLab, `--env staging` (a webhook and its 5 ms upstream that the test started itself on
+  127.0.0.1; the secret from a CI variable): fetch-baseline.py asks a local stand-in of GitLab's
+  jobs API for main's artifacts (404 first, then the archive of main's reports/), and the change
+  is compared with them; the secret never reaches a report; without it the job exits 2 before
+  any load.
+
+Each job's exit code must be the one load-test.sh promises for what its run and comparison
+found (docs/ci.md#exit-codes). Runs of one build pass, except that a stall of this shared
+machine may trip a tail-latency threshold or rule in a 5-second run (assert_only_stalls); the
+median, errors, checks and throughput must hold.
 
 The lines are run as they are; only the values a CI would provide are the test's: the
 `${{ ... }}` expressions and secrets, GitLab's CI_* variables, STRESSPLAN_PREFIX (a temporary
 folder, not /opt), STRESSPLAN_BUILD_DIR (this build, installed by install-stressplan.sh without
-rebuilding it), PROFILE (the plan's 5-second `smoke` instead of `baseline`) and the ports."""
+rebuilding it; its scripts/install-deps.sh finds everything installed and does nothing),
+PROFILE (the plan's 5-second `smoke` instead of `baseline`) and the ports."""
 import glob
 import http.server
 import io
@@ -25,6 +32,7 @@ import shutil
 import subprocess
 import threading
 import urllib.parse
+import urllib.request
 import zipfile
 
 import yaml
@@ -58,13 +66,18 @@ def gitlab_job(doc, name):
     return job
 
 
+GITLAB_KEYWORDS = {"stages", "variables", "workflow", "include", "image", "services", "cache"}
+
+
 def gitlab_lines(doc):
+    """Every script line of every job and of `default:` (templates, `.name`, through the jobs)."""
     lines = []
-    for name, job in doc.items():
-        if isinstance(job, dict) and not name.startswith("."):
-            job = gitlab_job(doc, name)
-            for key in ("before_script", "script", "after_script"):
-                lines += job.get(key, [])
+    for name in doc:
+        if name in GITLAB_KEYWORDS or name.startswith("."):
+            continue
+        job = gitlab_job(doc, name) if name != "default" else doc[name]
+        for key in ("before_script", "script", "after_script"):
+            lines += job.get(key, [])
     return lines
 
 
@@ -139,6 +152,46 @@ class FakeGitLab:
         self.archives[(ref, job)] = data.getvalue()
 
 
+def healthy(port):
+    try:
+        urllib.request.urlopen("http://127.0.0.1:%d/health" % port, timeout=1).read()
+        return True
+    except OSError:
+        return False
+
+
+class StagingWebhook:
+    """The deployed service of the staging environment: the demo webhook and its upstream
+    answering in 5 ms, as plans/baseline.yaml's demo environment starts them, on free ports.
+    After the `with`, `served` holds the webhook's final counts."""
+
+    def __init__(self, test):
+        self.test = test
+        self.upstream = self.webhook = self.served = None
+
+    def __enter__(self):
+        upstream_port, port = harness.free_port(), harness.free_port()
+        self.upstream = subprocess.Popen([harness.DEMO_BIN, "--role", "upstream", "--port", str(upstream_port),
+                                          "--latency", "5ms"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            harness.wait_until(lambda: healthy(upstream_port), 10, what="the upstream's /health")
+            self.webhook = harness.start_demo(self.test, port, "--upstream", "http://127.0.0.1:%d" % upstream_port,
+                                              "--upstream-timeout", "1s")
+        except BaseException:
+            self.upstream.kill()
+            self.upstream.wait()
+            raise
+        self.url = "http://127.0.0.1:%d" % port
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            self.served = harness.stop_demo(self.webhook)
+        finally:
+            self.upstream.terminate()
+            self.upstream.wait(timeout=10)
+
+
 class CiExamples(harness.TempDirTest):
     def setUp(self):
         super().setUp()
@@ -193,22 +246,45 @@ class CiExamples(harness.TempDirTest):
         env.update(extra)
         return env
 
-    def assert_reports(self, workspace, compared, junit_globs):
+    def check_job(self, workspace, code, out, compared, junit_globs):
+        """Checks a job's reports and JUnit files, and that its exit code is the one load-test.sh
+        promises for what its run and its comparison found (docs/ci.md#exit-codes). Returns
+        (report, comparison or None, the thresholds that failed, the rules that regressed)."""
         run_dir = os.path.join(workspace, "reports", "run")
         harness.validate_report(self, os.path.join(run_dir, "report.json"))
         report = harness.read_json(os.path.join(run_dir, "report.json"))
-        self.assertEqual(report["summary"]["status"], "completed")
-        self.assertGreater(report["summary"]["requests"], 50)
+        summary = report["summary"]
+        self.assertEqual((summary["status"], summary["trustworthy"]), ("completed", True), out)
+        self.assertGreater(summary["requests"], 500)
         junits = sorted({p for g in junit_globs for p in glob.glob(os.path.join(workspace, g), recursive=True)})
         expected = [os.path.join(workspace, "reports", "compare", "compare-junit.xml")] if compared else []
         self.assertEqual(junits, expected + [os.path.join(run_dir, "junit.xml")])
         harness.validate_junit(self, os.path.join(run_dir, "junit.xml"))
         self.assertEqual(os.path.isdir(os.path.join(workspace, "reports", "compare")), compared)
-        if compared and os.path.isfile(junit_schemas.CONFORMANCE_XSD):
-            ok, message = junit_schemas.check(expected[0], junit_schemas.CONFORMANCE_XSD)
-            self.assertTrue(ok, message)
-        return report, harness.read_json(os.path.join(workspace, "reports", "compare", "compare.json")) \
-            if compared else None
+        failed = [t["name"] for t in summary["thresholds"] if not t["passed"]]
+        job_code = 1 if failed else 0
+        self.assertIn("load-test: the run exited %d\n" % job_code, out)
+        comparison, regressed = None, []
+        if compared:
+            if os.path.isfile(junit_schemas.CONFORMANCE_XSD):
+                ok, message = junit_schemas.check(expected[0], junit_schemas.CONFORMANCE_XSD)
+                self.assertTrue(ok, message)
+            comparison = harness.read_json(os.path.join(workspace, "reports", "compare", "compare.json"))
+            regressed = [r["rule"] for r in comparison["rules"] if r["verdict"] == "regressed"]
+            compare_code = {"passed": 0, "regressed": 1}[comparison["verdict"]]
+            self.assertIn("load-test: the comparison exited %d\n" % compare_code, out)
+            job_code = job_code or compare_code
+        else:
+            self.assertNotIn("the comparison exited", out)
+        self.assertEqual(code, job_code, out)
+        return report, comparison, failed, regressed
+
+    def assert_only_stalls(self, failed, regressed, out):
+        """A good run on a shared machine: a stall of a few tens of milliseconds in a 5-second run
+        is more than 1% of it and moves p99 (docs/latency.md), so a tail-latency threshold or rule
+        may fail; the median, errors, checks and throughput may not."""
+        self.assertEqual([t for t in failed if not t.startswith(("latency.p95 ", "latency.p99 "))], [], out)
+        self.assertEqual([r for r in regressed if r not in ("latency.p95 +10%", "latency.p99 +20%")], [], out)
 
     def test_shell_lines_call_only_scripts_this_test_runs(self):
         lines = github_lines(self.github) + gitlab_lines(self.gitlab)
@@ -227,11 +303,12 @@ class CiExamples(harness.TempDirTest):
         self.assertEqual(set(triggers), {"push", "pull_request", "schedule", "workflow_dispatch"})
         self.assertIn("'schedule' && 'soak'", self.github["env"]["PROFILE"])
 
+        junit = [publish["with"]["report_paths"]]
         main = self.workspace("main")
         code, out = self.run_job(lines, main, self.github_env("demo"))
-        self.assertEqual(code, 0, out)
         self.assertIn("no baseline report", out)
-        report, _ = self.assert_reports(main, False, [publish["with"]["report_paths"]])
+        report, _, failed, _ = self.check_job(main, code, out, False, junit)
+        self.assert_only_stalls(failed, [], out)
         self.assertEqual(report["run"]["plan"]["environment"], "demo")
         self.assertEqual(report["run"]["plan"]["profile"], "smoke")
 
@@ -240,25 +317,17 @@ class CiExamples(harness.TempDirTest):
             # What the download step does: main's uploaded reports/ unpacked into its path.
             shutil.copytree(os.path.join(main, upload["with"]["path"]), os.path.join(ws, download["with"]["path"]))
             code, out = self.run_job(lines, ws, self.github_env("demo", **env))
-            return ws, code, out
+            return self.check_job(ws, code, out, True, junit) + (code, out)
 
-        same, code, out = change("change")
-        self.assertEqual(code, 0, out)
-        _, comparison = self.assert_reports(same, True, [publish["with"]["report_paths"]])
-        self.assertEqual(comparison["verdict"], "passed", out)
+        _, comparison, failed, regressed, code, out = change("change")
+        self.assert_only_stalls(failed, regressed, out)
+        self.assertEqual(len(comparison["rules"]), 5)
 
         # The upstream answers in 10 ms instead of 5: every request is slower, and the median
-        # (the steadiest statistic, whatever else the machine runs) doubles. The run's own
-        # verdict depends on its thresholds; the job's code is 1 either way.
-        slow, code, out = change("slow-change", LLM_LATENCY="10ms")
+        # (what a stall of the machine moves least) doubles: the job fails on the comparison.
+        report, comparison, _, regressed, code, out = change("slow-change", LLM_LATENCY="10ms")
         self.assertEqual(code, 1, out)
-        report, comparison = self.assert_reports(slow, True, [publish["with"]["report_paths"]])
-        run_code = 0 if report["summary"]["thresholds_passed"] else 1
-        self.assertIn("the run exited %d" % run_code, out)
-        self.assertIn("the comparison exited 1", out)
-        self.assertEqual(comparison["verdict"], "regressed")
-        verdicts = {r["rule"]: r["verdict"] for r in comparison["rules"]}
-        self.assertEqual(verdicts["latency.p50 +10%"], "regressed", verdicts)
+        self.assertIn("latency.p50 +10%", regressed)
         self.assertGreaterEqual(report["summary"]["latency_ms"]["p50"], 10.0)
         self.assertEqual(self.ran, {"examples/ci/install-stressplan.sh", "examples/ci/load-test.sh"})
 
@@ -280,39 +349,34 @@ class CiExamples(harness.TempDirTest):
         self.assertEqual(gitlab_job(self.gitlab, "soak")["rules"], [{"if": '$CI_PIPELINE_SOURCE == "schedule"'}])
         self.assertEqual(job["artifacts"]["paths"], ["reports/"])
         self.assertEqual(job["artifacts"]["when"], "always")
-        port = harness.free_port()
-        demo = harness.start_demo(self, port)
-        try:
-            with FakeGitLab("42") as fake:
-                url = "http://127.0.0.1:%d" % port
-                main = self.workspace("main")
-                code, out = self.run_job(lines, main, self.gitlab_env("load-test", fake, STAGING_URL=url,
-                                                                      WEBHOOK_SECRET=SECRET))
-                self.assertEqual(code, 0, out)
-                self.assertIn("no artifacts of job 'load-test: [staging]' on main yet", out)
-                report, _ = self.assert_reports(main, False, job["artifacts"]["reports"]["junit"])
-                self.assertEqual(report["run"]["plan"]["environment"], "staging")
-                fake.publish("main", "load-test: [staging]", main, job["artifacts"]["paths"])
+        with StagingWebhook(self) as staging, FakeGitLab("42") as fake:
+            junit = job["artifacts"]["reports"]["junit"]
+            main = self.workspace("main")
+            code, out = self.run_job(lines, main, self.gitlab_env("load-test", fake, STAGING_URL=staging.url,
+                                                                  WEBHOOK_SECRET=SECRET))
+            self.assertIn("no artifacts of job 'load-test: [staging]' on main yet", out)
+            report, _, failed, _ = self.check_job(main, code, out, False, junit)
+            self.assert_only_stalls(failed, [], out)
+            self.assertEqual(report["run"]["plan"]["environment"], "staging")
+            fake.publish("main", "load-test: [staging]", main, job["artifacts"]["paths"])
 
-                change = self.workspace("change")
-                code, out = self.run_job(lines, change, self.gitlab_env("load-test", fake, STAGING_URL=url,
-                                                                        WEBHOOK_SECRET=SECRET))
-                self.assertEqual(code, 0, out)
-                _, comparison = self.assert_reports(change, True, job["artifacts"]["reports"]["junit"])
-                self.assertEqual(comparison["verdict"], "passed", out)
-                self.assertEqual([token for _, _, token in fake.requests], [TOKEN, TOKEN])
-                self.assertEqual(fake.requests[-1][1], {"job": ["load-test: [staging]"]})
+            change = self.workspace("change")
+            code, out = self.run_job(lines, change, self.gitlab_env("load-test", fake, STAGING_URL=staging.url,
+                                                                    WEBHOOK_SECRET=SECRET))
+            self.assertRegex(out, r"fetch-baseline: \d+ files of job 'load-test: \[staging\]' on main into baseline")
+            _, comparison, failed, regressed = self.check_job(change, code, out, True, junit)
+            self.assert_only_stalls(failed, regressed, out)
+            self.assertEqual([token for _, _, token in fake.requests], [TOKEN, TOKEN])
+            self.assertEqual(fake.requests[-1][1], {"job": ["load-test: [staging]"]})
 
-                no_secret = self.workspace("no-secret")
-                code, out = self.run_job(lines, no_secret, self.gitlab_env("load-test", fake, STAGING_URL=url))
-                self.assertEqual(code, 2, out)
-                self.assertIn("WEBHOOK_SECRET is not set", out)
-                self.assertFalse(os.path.exists(os.path.join(no_secret, "reports", "run", "report.json")))
-        finally:
-            served = harness.stop_demo(demo)
+            no_secret = self.workspace("no-secret")
+            code, out = self.run_job(lines, no_secret, self.gitlab_env("load-test", fake, STAGING_URL=staging.url))
+            self.assertEqual(code, 2, out)
+            self.assertIn("WEBHOOK_SECRET is not set", out)
+            self.assertFalse(os.path.exists(os.path.join(no_secret, "reports", "run", "report.json")))
         requests = sum(harness.read_json(os.path.join(ws, "reports", "run", "report.json"))["summary"]["requests"]
                        for ws in (main, change))
-        self.assertEqual(served["by_path"]["/webhook"], requests)
+        self.assertEqual(staging.served["by_path"]["/webhook"], requests)
         for ws in (main, change):
             for root, _, files in os.walk(os.path.join(ws, "reports")):
                 for name in files:
