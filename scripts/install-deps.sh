@@ -13,13 +13,14 @@ packages=(
   nginx-light   # a real server for the integration tests
   libxml2-utils chromium  # xmllint and headless Chromium check the JUnit and HTML reports (tests/reporters)
   python3-jsonschema  # validates reports against docs/report-schema.json in the tests
+  python3-yaml        # reads the CI examples (tests/integration/test_ci_examples.py)
   universal-ctags     # scripts/function-lengths.py measures the functions (a test)
   clang-format-14     # scripts/check-format.sh checks the layout of changed lines (CI, a test)
   # The Prometheus reporter's remote write (plugins/reporters/prometheus): its wire format is
   # protobuf (protoc compiles remote_write.proto) compressed with snappy.
   libprotobuf-dev protobuf-compiler libsnappy-dev
   prometheus  # a real Prometheus scrapes and receives the reporter (tests/integration/test_prometheus.py)
-  python3-kubernetes python3-yaml  # deploy/kubernetes is checked against the API models (tests)
+  python3-kubernetes  # deploy/kubernetes is checked against the API models (tests)
 )
 packages+=("$@")  # extra packages a caller needs (scripts/fuzz.sh: clang 14 and libFuzzer)
 

@@ -72,8 +72,21 @@ class Cli(harness.TempDirTest):
         r = harness.run(["validate", self.write("p.yaml", GOOD)])
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("valid", r.stdout)
-        r = harness.run(["validate", os.path.join(harness.PLANS, "full.yaml")])
-        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_shipped_plans_validate(self):
+        """Every plan in plans/ (CI runs them: docs/ci.md), and plans/baseline.yaml in each of its
+        environments and profiles."""
+        plans = sorted(n for n in os.listdir(harness.PLANS) if n.endswith(".yaml"))
+        self.assertIn("baseline.yaml", plans)
+        for name in plans:
+            r = harness.run(["validate", os.path.join(harness.PLANS, name)])
+            self.assertEqual(r.returncode, 0, name + ": " + r.stderr)
+        baseline = os.path.join(harness.PLANS, "baseline.yaml")
+        staging = {"STAGING_URL": "https://bot.example.com", "WEBHOOK_SECRET": "s3cret-value"}
+        for env in ("demo", "staging"):
+            for profile in ("baseline", "smoke", "soak"):
+                r = harness.run(["validate", baseline, "--env", env, "--profile", profile], env=staging)
+                self.assertEqual(r.returncode, 0, "%s %s: %s" % (env, profile, r.stderr))
 
     def test_plan_errors_are_located(self):
         cases = [
