@@ -211,6 +211,8 @@ std::string SnapshotDocument(const SnapshotData& s, const metrics::Recorder& r,
   d["errors"] = r.errors();
   d["latency_ms"] = Latency(r.latency());
   d["service_time_ms"] = Latency(r.service_time());
+  d["latency_histogram"] = HistogramDocument(r.latency());
+  d["service_time_histogram"] = HistogramDocument(r.service_time());
   d["requests_by_name"] = StepCounts(r, step_names);
   d["errors_by_type"] = ErrorsByType(r);
   d["status_codes"] = StatusCodes(r);
