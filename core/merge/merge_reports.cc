@@ -5,6 +5,7 @@
 #include "core/exit_codes.h"
 #include "core/merge/merged_run.h"
 #include "core/merge/segment_report.h"
+#include "core/plan/json_value.h"
 #include "core/plugin/host.h"
 #include "core/plugin/loader.h"
 #include "core/report/plan_record.h"
@@ -19,6 +20,19 @@ namespace {
 int Refuse(const std::string& why) {
   std::fprintf(stderr, "stressplan merge: %s\n", why.c_str());
   return kExitUsage;
+}
+
+// A reporter whose options held a secret (a remote write password) is not run again: the
+// reports carry "[redacted]" in the secret's place, which it would send as the credential.
+void DropReportersWithSecrets(plan::Plan* plan) {
+  std::erase_if(plan->reporters, [](const plan::PluginRef& r) {
+    if (plan::ToJsonText(r.options).find(report::kRedacted) == std::string::npos) return false;
+    std::fprintf(stderr,
+                 "stressplan merge: the %s reporter (plan line %d) is not run: its options held "
+                 "secrets, which reports never carry\n",
+                 r.plugin.c_str(), r.loc.line);
+    return true;
+  });
 }
 
 // Reads and checks the inputs; false after printing why.
@@ -37,6 +51,7 @@ bool ReadSegments(const MergeOptions& o, std::vector<std::string>* names,
   const SegmentReport& first = reports->front();
   if (!report::PlanFromRecord(first.run.at("merge_plan"), first.file, plan, &err))
     return Refuse(err), false;
+  DropReportersWithSecrets(plan);
   return true;
 }
 

@@ -265,6 +265,14 @@ class PrometheusReporter(harness.TempDirTest):
                 for name in os.listdir(out):
                     with open(os.path.join(out, name), "rb") as f:
                         self.assertNotIn(PASSWORD.encode(), f.read(), name)
+                # merge replays the plan's reporters but not this one: the report holds
+                # "[redacted]" where the password was, which it would send.
+                merged = os.path.join(self.tmp, "merged")
+                m = harness.run(["merge", "--report", merged, out], timeout=60)
+                self.assertEqual(m.returncode, 0, m.stdout + m.stderr)
+                self.assertIn("the prometheus reporter (plan line", m.stderr)
+                self.assertIn("is not run: its options held secrets", m.stderr)
+                self.assertTrue(os.path.exists(os.path.join(merged, "report.json")))
 
                 # A wrong password: every push refused, and the run says so at its end.
                 # Exit 3: a report (this reporter's push) could not be written.
@@ -284,10 +292,16 @@ class PrometheusReporter(harness.TempDirTest):
         for lines, expected in (
                 ('remote_write: "https://127.0.0.1:1/w"\n    remote_write_username: u',
                  "remote_write_username and remote_write_password go together"),
-                ('remote_write: "https://127.0.0.1:1/w"\n    remote_write_ca_file: nowhere.pem',
-                 "nowhere.pem is not a file"),
+                ('remote_write: "https://127.0.0.1:1/w"\n    remote_write_ca_file: /nowhere.pem',
+                 "/nowhere.pem is not a file"),
                 ('remote_write: "http://127.0.0.1:1/w"\n    remote_write_headers: {X-A: [1]}',
-                 'remote_write_headers: "X-A" must be a header name with a string value')):
+                 'remote_write_headers: "X-A" must be a header name with a string value'),
+                ('remote_write: "http://127.0.0.1:1/w"\n    remote_write_headers: {Content-Type: x}',
+                 "remote_write_headers: Content-Type is set by every push itself"),
+                ('remote_write: "https://127.0.0.1:1/w"\n    remote_write_ca_file: certs/ca.pem',
+                 "remote_write_ca_file must be an absolute path"),
+                ('remote_write: "http://u:p@127.0.0.1:1/w"',
+                 "remote_write must not hold credentials")):
             plan = self.write("plan.yaml", PLAN % (lines, BUCKETS))
             r = harness.run(["validate", plan], env={"TARGET_URL": "http://127.0.0.1:1", "RUN_ID": "v"},
                             timeout=60)

@@ -5,6 +5,10 @@
 // docs/observability.md is the user's view: every series, its labels and the bucket layout.
 #include <stressplan/reporter.h>
 
+#include <strings.h>
+
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <memory>
@@ -12,6 +16,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 
@@ -48,8 +53,9 @@ const sp_option_decl kOptions[] = {
     {"remote_write", SP_OPT_STRING, nullptr, 0,
      "http:// or https:// URL of a remote write receiver to push the series to, e.g. "
      "http://127.0.0.1:9090/api/v1/write"},
-    {"remote_write_ca_file", SP_OPT_PATH, nullptr, 0,
-     "https: PEM certificates to verify the receiver with (default: the system's)"},
+    {"remote_write_ca_file", SP_OPT_STRING, nullptr, 0,
+     "https: an absolute path to PEM certificates to verify the receiver with (default: the "
+     "system's)"},
     {"remote_write_username", SP_OPT_STRING, nullptr, 0,
      "basic authentication user for remote_write (with remote_write_password)"},
     {"remote_write_password", SP_OPT_STRING, nullptr, 0,
@@ -79,27 +85,88 @@ struct Settings {
   int64_t flush_ns = 0;
 };
 
-// remote_write_headers, then the authorization options: Settings' remote.headers.
-bool ReadRemoteHeaders(const sp_options* options, Settings* s, OptionError* err) {
-  if (const sp_option_value* h = FindOption(options, "remote_write_headers")) {
-    const json doc = json::parse(OptionText(h), nullptr, false);
-    if (!doc.is_object()) {
-      *err = {"remote_write_headers must be a map of header names to strings",
-              "remote_write_headers", ""};
+// RFC 9110 field names are tokens; values may not hold control characters (CR and LF would
+// end the header early).
+bool IsToken(std::string_view s) {
+  static constexpr std::string_view kSpecials = "!#$%&'*+-.^_`|~";
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || kSpecials.find(c) != std::string_view::npos;
+  });
+}
+bool IsFieldValue(std::string_view s) {
+  return std::none_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && c != '\t') || u == 0x7f;
+  });
+}
+
+// Headers every push sets itself: a user's would break the protocol.
+bool IsReservedHeader(std::string name) {
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const char* r : {"host", "content-type", "content-encoding", "content-length",
+                        "transfer-encoding", "x-prometheus-remote-write-version"}) {
+    if (name == r) return true;
+  }
+  return false;
+}
+
+bool ReadHeaderMap(const sp_options* options, Settings* s, OptionError* err) {
+  const sp_option_value* h = FindOption(options, "remote_write_headers");
+  if (h == nullptr) return true;
+  const json doc = json::parse(OptionText(h), nullptr, false);
+  if (!doc.is_object()) {
+    *err = {"remote_write_headers must be a map of header names to strings", "remote_write_headers",
+            ""};
+    return false;
+  }
+  for (const auto& [name, value] : doc.items()) {
+    const std::string where = "/" + sp::plugin_common::JsonPointerToken(name);
+    if (!IsToken(name) || !value.is_string() || !IsFieldValue(value.get<std::string>())) {
+      *err = {"remote_write_headers: \"" + name +
+                  "\" must be a header name with a string value without control characters",
+              "remote_write_headers", where};
       return false;
     }
-    for (const auto& [name, value] : doc.items()) {
-      if (!value.is_string() || name.empty() || name.find_first_of(" :\r\n") != std::string::npos) {
-        *err = {"remote_write_headers: \"" + name + "\" must be a header name with a string value",
-                "remote_write_headers", "/" + sp::plugin_common::JsonPointerToken(name)};
-        return false;
-      }
-      s->remote.headers.emplace_back(name, value.get<std::string>());
+    if (IsReservedHeader(name)) {
+      *err = {"remote_write_headers: " + name + " is set by every push itself", "remote_write_headers",
+              where};
+      return false;
     }
+    s->remote.headers.emplace_back(name, value.get<std::string>());
   }
+  return true;
+}
+
+// remote_write_headers, then the authorization options: Settings' remote.headers.
+bool ReadRemoteHeaders(const sp_options* options, Settings* s, OptionError* err) {
+  if (!ReadHeaderMap(options, s, err)) return false;
   const std::string user = Str(FindOption(options, "remote_write_username"));
   const std::string password = Str(FindOption(options, "remote_write_password"));
   const std::string token = Str(FindOption(options, "remote_write_bearer_token"));
+  for (const auto& [option, value] : {std::pair{"remote_write_username", &user},
+                                      {"remote_write_password", &password},
+                                      {"remote_write_bearer_token", &token}}) {
+    if (!IsFieldValue(*value)) {  // the value itself is never quoted: it may be a secret
+      *err = {std::string(option) + " holds a control character (a line break?)", option, ""};
+      return false;
+    }
+  }
+  if (user.find(':') != std::string::npos) {
+    *err = {"remote_write_username cannot hold ':' (basic authentication splits on it)",
+            "remote_write_username", ""};
+    return false;
+  }
+  const bool has_authorization =
+      std::any_of(s->remote.headers.begin(), s->remote.headers.end(), [](const auto& h) {
+        return h.first.size() == 13 && strncasecmp(h.first.c_str(), "authorization", 13) == 0;
+      });
+  if (has_authorization && (!user.empty() || !token.empty())) {
+    *err = {"remote_write_headers has Authorization, and remote_write_username or "
+            "remote_write_bearer_token would replace it: choose one",
+            "remote_write_headers", "/Authorization"};
+    return false;
+  }
   if (user.empty() != password.empty()) {
     *err = {"remote_write_username and remote_write_password go together",
             user.empty() ? "remote_write_password" : "remote_write_username", ""};
@@ -232,18 +299,23 @@ class PrometheusReporter {
     }
     std::this_thread::sleep_until(start + std::chrono::nanoseconds(settings_.linger_ns));
     server_.reset();
-    if (!remote_) return true;
+    // The counters are cumulative: the run's values reached the receiver when the last push
+    // (the summary's) did, whatever happened to earlier ones.
+    if (!remote_ || (flushed && remote_->last_delivered())) return true;
+    const std::string refusal = remote_->last_refusal();
     const std::string last = remote_->last_error();
-    if (remote_->refused() > 0) {
+    if (!flushed) {
+      *why = "remote write: the queue was not pushed within remote_write_flush; " +
+             std::to_string(remote_->dropped()) + " requests dropped in all (is " +
+             settings_.remote.url + " up?" + (last.empty() ? "" : " last error: " + last) + ")";
+    } else if (!refusal.empty()) {
       *why = "remote write: " + settings_.remote.url + " refused " +
-             std::to_string(remote_->refused()) + " of the pushes (last: " + last +
-             "); check remote_write's URL and credentials";
-      return false;
+             std::to_string(remote_->refused()) + " of the pushes, the last values too (last: " +
+             refusal + "); check remote_write's URL and credentials";
+    } else {
+      *why = "remote write: the run's last values were not delivered to " + settings_.remote.url +
+             " (last error: " + last + ")";
     }
-    if (flushed) return true;
-    *why = "remote write: the queue was not pushed within remote_write_flush; " +
-           std::to_string(remote_->dropped()) + " requests dropped in all (is " +
-           settings_.remote.url + " up?" + (last.empty() ? "" : " last error: " + last) + ")";
     return false;
   }
 
@@ -260,7 +332,9 @@ class PrometheusReporter {
            "counter",
            "Remote write requests dropped: queue full, refused or not sent in time.",
            {{"", {}, static_cast<double>(remote_->dropped())}}});
-      remote_->Enqueue(RemoteWriteBody(e, NowMs()));
+      // Strictly increasing: a receiver refuses a sample no newer than the series' last one.
+      last_push_ms_ = std::max(NowMs(), last_push_ms_ + 1);
+      remote_->Enqueue(RemoteWriteBody(e, last_push_ms_));
     }
     text_->Publish(TextExposition(e));
   }
@@ -273,6 +347,7 @@ class PrometheusReporter {
 
   Settings settings_;
   RunMetrics metrics_;
+  int64_t last_push_ms_ = 0;
   std::shared_ptr<PublishedText> text_ = std::make_shared<PublishedText>();
   std::optional<RemoteWriter> remote_;
   std::optional<ScrapeServer> server_;  // last: stopped before what it serves goes

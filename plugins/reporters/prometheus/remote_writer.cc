@@ -34,6 +34,9 @@ struct RemoteTls {
 namespace {
 
 std::shared_ptr<const RemoteTls> MakeTls(const std::string& host, const std::string& ca_file) {
+  if (!ca_file.empty() && !std::filesystem::path(ca_file).is_absolute())
+    throw std::invalid_argument("remote_write_ca_file must be an absolute path, e.g. "
+                                "${PWD}/certs/ca.pem (got " + ca_file + ")");
   if (!ca_file.empty() && !std::filesystem::is_regular_file(ca_file))
     throw std::invalid_argument("remote_write_ca_file " + ca_file + " is not a file");
   Poco::Net::Context::Params params;
@@ -69,6 +72,11 @@ std::string RemoteWriter::CheckUrl(const std::string& url) {
              "http://127.0.0.1:9090/api/v1/write (got \"" +
              url + "\")";
     }
+    // Poco would ignore user:password@ and the URL is quoted in messages: credentials go in
+    // remote_write_username / remote_write_password, which can be secrets.
+    if (!uri.getUserInfo().empty())
+      return "remote_write must not hold credentials (user:password@); use remote_write_username "
+             "and remote_write_password";
   } catch (const Poco::Exception& e) {
     return "remote_write is not a URL: " + e.displayText();
   }
@@ -158,8 +166,19 @@ std::string RemoteWriter::last_error() const {
   return last_error_;
 }
 
-void RemoteWriter::Failed(std::string why) {
+std::string RemoteWriter::last_refusal() const {
   std::lock_guard<std::mutex> lock(mu_);
+  return last_refusal_;
+}
+
+bool RemoteWriter::last_delivered() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_delivered_;
+}
+
+void RemoteWriter::Failed(std::string why, bool refusal) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (refusal) last_refusal_ = why;
   last_error_ = std::move(why);
 }
 
@@ -175,6 +194,7 @@ void RemoteWriter::Loop() {
     const bool ok = SendWithRetries(body);
     lock.lock();
     busy_ = false;
+    last_delivered_ = ok;
     if (ok)
       ++sent_;
     else if (!stop_)
@@ -207,6 +227,8 @@ int RemoteWriter::PostOnce(const std::string& body) {
     Failed(e.displayText());
   } catch (const std::exception& e) {
     Failed(e.what());
+  } catch (...) {
+    Failed("unknown error");
   }
   return 5;
 }
@@ -234,9 +256,10 @@ int RemoteWriter::Post(const std::string& body) {
   Poco::StreamCopier::copyStream(in, discard);
   const int status = static_cast<int>(response.getStatus());
   if (status >= 200 && status < 300) return 0;
-  Failed(std::to_string(status) + " " + response.getReason());
   // 429 Too Many Requests is worth retrying (the spec says so); other 4xx are refusals.
-  return status >= 400 && status < 500 && status != 429 ? 4 : 5;
+  const bool refusal = status >= 400 && status < 500 && status != 429;
+  Failed(std::to_string(status) + " " + response.getReason(), refusal);
+  return refusal ? 4 : 5;
 }
 
 bool RemoteWriter::Backoff(std::chrono::milliseconds d) {

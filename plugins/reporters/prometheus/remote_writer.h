@@ -7,8 +7,9 @@
 // after a connection error, a timeout, a 5xx or a 429 answer, until it is sent, it has failed
 // `max_attempts` times (then it is dropped and counted), or the flush's deadline passes. Any
 // other 4xx answer is not retried: the receiver refuses that body (counted as dropped, and
-// remembered: refused() and last_error() say why, so a wrong password is an error at the end,
-// not a silent loss).
+// remembered: refused() and last_refusal() say why). The counters are cumulative, so what
+// matters at the end is whether the last body was delivered (last_delivered()): a receiver
+// that refused it or could not be reached is an error of the run, never a silent loss.
 //
 // https:// receivers are verified like the HTTP target's (tls_context.h there): the chain
 // against `ca_file` or the system's trust store, and the URL's host name or IP address against
@@ -59,8 +60,12 @@ class RemoteWriter {
   uint64_t sent() const;
   // Bodies the receiver answered with a 4xx other than 429 (never retried).
   uint64_t refused() const;
-  // The last failure of any attempt: "401 Unauthorized", or the connection's or TLS's error.
+  // The last refusal ("401 Unauthorized"), and the last failure of any attempt (a refusal, a
+  // 5xx, or the connection's or TLS's error); "" when there was none.
+  std::string last_refusal() const;
   std::string last_error() const;
+  // The body the thread finished last was taken by the receiver (false before any).
+  bool last_delivered() const;
 
   // "" when `url` can be pushed to, else why not.
   static std::string CheckUrl(const std::string& url);
@@ -77,7 +82,7 @@ class RemoteWriter {
   // One POST: 2xx -> 0, 4xx -> 4, anything else (5xx, connection error, timeout) -> 5.
   int PostOnce(const std::string& body);
   int Post(const std::string& body);  // PostOnce without the exception handling
-  void Failed(std::string why);
+  void Failed(std::string why, bool refusal = false);
   // Waits `d` unless stopping; false when told to stop.
   bool Backoff(std::chrono::milliseconds d);
 
@@ -91,7 +96,8 @@ class RemoteWriter {
   bool busy_ = false;  // the thread holds a body it took from the queue
   bool stop_ = false;
   uint64_t dropped_ = 0, sent_ = 0, refused_ = 0;
-  std::string last_error_;
+  std::string last_error_, last_refusal_;
+  bool last_delivered_ = false;
   std::thread thread_;  // last: started after everything it uses
 };
 

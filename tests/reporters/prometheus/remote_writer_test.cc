@@ -116,6 +116,20 @@ TEST_CASE("remote write: a 4xx is not retried, and is counted as dropped and ref
   REQUIRE(w.dropped() == 1);
   REQUIRE(w.refused() == 1);
   REQUIRE(w.last_error() == "401 Unauthorized");
+  REQUIRE(w.last_refusal() == "401 Unauthorized");
+  REQUIRE(w.last_delivered());  // the later body was taken: the receiver has the last values
+}
+
+TEST_CASE("remote write: the last body refused is not delivered", "[prometheus]") {
+  Receiver rx;
+  rx.script = {204, 403};
+  RemoteWriter w({rx.url(), 10, 8, 2000ms});
+  REQUIRE_FALSE(w.last_delivered());
+  w.Enqueue("taken");
+  w.Enqueue("refused");
+  REQUIRE(w.Flush(10s));
+  REQUIRE_FALSE(w.last_delivered());
+  REQUIRE(w.last_refusal() == "403 Forbidden");
 }
 
 TEST_CASE("remote write: the configured headers go with every push", "[prometheus]") {
@@ -162,6 +176,8 @@ TEST_CASE("remote write: nobody listening - the flush gives up at its deadline",
   REQUIRE(std::chrono::steady_clock::now() - start < 1500ms);
   REQUIRE(w.dropped() == 2);
   REQUIRE(w.refused() == 0);
+  REQUIRE(w.last_refusal().empty());
+  REQUIRE_FALSE(w.last_delivered());
   REQUIRE(w.last_error().find("Connection refused") != std::string::npos);
 }
 
@@ -170,6 +186,8 @@ TEST_CASE("remote write URLs other than http:// and https:// are refused", "[pro
   REQUIRE(RemoteWriter::CheckUrl("https://x/api/v1/write").empty());
   REQUIRE(RemoteWriter::CheckUrl("127.0.0.1:9090")
               .find("remote_write must be an http:// or https:// URL") == 0);
+  REQUIRE(RemoteWriter::CheckUrl("http://u:pw@127.0.0.1:9090/w").find("must not hold credentials") !=
+          std::string::npos);
   REQUIRE_THROWS_AS(RemoteWriter({"ftp://x", 1, 1, 1s}), std::invalid_argument);
 }
 
@@ -182,6 +200,8 @@ TEST_CASE("remote write over https: a missing or empty ca_file is refused before
   REQUIRE(
       RemoteWriter::CheckTls("https://127.0.0.1:1/w", "/dev/null").find("remote_write_ca_file") ==
       0);
+  REQUIRE(RemoteWriter::CheckTls("https://127.0.0.1:1/w", "certs/ca.pem")
+              .find("remote_write_ca_file must be an absolute path") == 0);
   RemoteWriteConfig config{"https://127.0.0.1:1/w", 1, 1, 1s};
   config.ca_file = "/nonexistent.pem";
   REQUIRE_THROWS_AS(RemoteWriter(config), std::invalid_argument);
