@@ -45,6 +45,9 @@ def parse_args(argv):
     p.add_argument("--memory", default="1Gi", help="memory request and limit per pod (default 1Gi)")
     p.add_argument("--storage", default="1Gi", help="size of the reports volume (default 1Gi)")
     p.add_argument("--storage-class", default=None, help="a ReadWriteMany storage class (default: the cluster's)")
+    p.add_argument("--merge-wait", type=int, default=None,
+                   help="seconds the merge waits for the segments' reports, from when it starts "
+                        "(default: until the start instant, plus 3600)")
     p.add_argument("--now", type=float, default=None, help=argparse.SUPPRESS)  # tests: a fixed clock
     a = p.parse_args(argv)
     if a.segments < 1 or a.segments > 10000:
@@ -55,17 +58,42 @@ def parse_args(argv):
     if not os.path.isfile(a.plan):
         p.error("--plan %s: no such file" % a.plan)
     for e in a.set_env:
+        if re.match(r"^(STRESSPLAN_|JOB_COMPLETION_INDEX=)", e):
+            p.error("--set-env %s: that variable is the Job's own" % e.split("=", 1)[0])
         if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", e):
             p.error("--set-env must be NAME=VALUE, got %r" % e)
     return a
 
 
+def fail(message):
+    sys.stderr.write("render.py: %s\n" % message)
+    sys.exit(2)
+
+
+def now(a):
+    return a.now if a.now is not None else datetime.datetime.now(datetime.timezone.utc).timestamp()
+
+
 def start_instant(a):
+    """(the instant as RFC 3339, as epoch seconds)"""
     if a.start_at:
-        return a.start_at
-    now = a.now if a.now is not None else datetime.datetime.now(datetime.timezone.utc).timestamp()
-    at = datetime.datetime.fromtimestamp(now + a.start_in, datetime.timezone.utc)
-    return at.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (at.microsecond // 1000)
+        try:
+            at = datetime.datetime.fromisoformat(a.start_at.replace("Z", "+00:00"))
+        except ValueError:
+            fail("--start-at %r is not an RFC 3339 instant (2026-01-02T03:04:05Z)" % a.start_at)
+        if at.tzinfo is None:
+            fail("--start-at %r needs a Z or an offset" % a.start_at)
+        return a.start_at, at.timestamp()
+    t = now(a) + a.start_in
+    at = datetime.datetime.fromtimestamp(t, datetime.timezone.utc)
+    return at.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (at.microsecond // 1000), t
+
+
+def run_folder(start_epoch):
+    """This run's folder on the reports volume, named after its start: a volume reused by the
+    next run never mixes their reports."""
+    return "/reports/run-" + datetime.datetime.fromtimestamp(
+        start_epoch, datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
 def meta(a, suffix, extra=None):
@@ -78,8 +106,11 @@ def meta(a, suffix, extra=None):
 
 
 def pod_spec(a, role, env):
-    """The pod template's spec: one container, non-root, the plan and the reports mounted."""
-    resources = {"cpu": a.cpu, "memory": a.memory}
+    """The pod template's spec: one container, non-root, the plan and the reports mounted. The
+    merge pod asks for little CPU (it runs after the load) so it never keeps a segment from
+    being scheduled before the start instant."""
+    limits = {"cpu": a.cpu, "memory": a.memory}
+    requests = dict(limits, cpu="100m") if role == "merge" else dict(limits)
     return {
         "restartPolicy": "Never",
         "securityContext": {"runAsNonRoot": True, "runAsUser": 10001, "runAsGroup": 10001, "fsGroup": 10001},
@@ -88,7 +119,7 @@ def pod_spec(a, role, env):
             "image": a.image,
             "args": [role],
             "env": [{"name": k, "value": v} for k, v in env],
-            "resources": {"requests": dict(resources), "limits": dict(resources)},
+            "resources": {"requests": requests, "limits": limits},
             "volumeMounts": [{"name": "plan", "mountPath": "/etc/stressplan", "readOnly": True},
                              {"name": "reports", "mountPath": "/reports"}],
         }],
@@ -97,12 +128,13 @@ def pod_spec(a, role, env):
     }
 
 
-def objects(a, start_at):
+def objects(a, start_at, start_epoch):
     with open(a.plan, encoding="utf-8") as f:
         plan_text = f.read()
     n = str(a.segments)
-    common = [("STRESSPLAN_PLAN", "/etc/stressplan/plan.yaml"), ("STRESSPLAN_REPORTS", "/reports"),
-              ("STRESSPLAN_SEGMENTS", n)]
+    common = [("STRESSPLAN_PLAN", "/etc/stressplan/plan.yaml"),
+              ("STRESSPLAN_REPORTS", run_folder(start_epoch)), ("STRESSPLAN_SEGMENTS", n)]
+    merge_wait = a.merge_wait if a.merge_wait is not None else int(max(0, start_epoch - now(a))) + 3600
     pvc_spec = {"accessModes": ["ReadWriteMany"], "resources": {"requests": {"storage": a.storage}}}
     if a.storage_class:
         pvc_spec["storageClassName"] = a.storage_class
@@ -112,7 +144,10 @@ def objects(a, start_at):
             "completionMode": "Indexed",
             "completions": a.segments,
             "parallelism": a.segments,
-            "backoffLimit": 0,  # a segment run twice would count its requests twice
+            # A segment run twice would count its requests twice. A segment whose run completed
+            # exits 0 even when its thresholds failed (entrypoint.sh): a failed pod fails the
+            # Job, and Kubernetes would stop the segments still running.
+            "backoffLimit": 0,
             "template": {"metadata": {"labels": {"app.kubernetes.io/name": "stressplan",
                                                  "app.kubernetes.io/component": "segment"}},
                          "spec": pod_spec(a, "run", common + [("STRESSPLAN_START_AT", start_at),
@@ -126,7 +161,7 @@ def objects(a, start_at):
             "backoffLimit": 0,
             "template": {"metadata": {"labels": {"app.kubernetes.io/name": "stressplan",
                                                  "app.kubernetes.io/component": "merge"}},
-                         "spec": pod_spec(a, "merge", common)},
+                         "spec": pod_spec(a, "merge", common + [("STRESSPLAN_MERGE_WAIT", str(merge_wait))])},
         },
     }
     return [
@@ -145,11 +180,12 @@ def block_strings(dumper, text):
 
 def main(argv):
     a = parse_args(argv)
-    start_at = start_instant(a)
+    start_at, start_epoch = start_instant(a)
     yaml.SafeDumper.add_representer(str, block_strings)
-    sys.stdout.write("# Rendered by deploy/kubernetes/render.py for %s, %d segments; load starts at %s\n"
-                     % (os.path.basename(a.plan), a.segments, start_at))
-    sys.stdout.write(yaml.safe_dump_all(objects(a, start_at), sort_keys=False, default_flow_style=False))
+    sys.stdout.write("# Rendered by deploy/kubernetes/render.py for %s, %d segments; load starts at %s;"
+                     " reports in %s\n" % (os.path.basename(a.plan), a.segments, start_at, run_folder(start_epoch)))
+    sys.stdout.write(yaml.safe_dump_all(objects(a, start_at, start_epoch), sort_keys=False,
+                                        default_flow_style=False))
     return 0
 
 

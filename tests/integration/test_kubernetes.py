@@ -11,6 +11,7 @@ was not run for real):
 - the image's runtime packages cover every library the built binary and plugins load."""
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -101,8 +102,17 @@ class Kubernetes(harness.TempDirTest):
         self.assertEqual(env["STRESSPLAN_START_AT"], "1970-01-01T00:18:10.000Z")  # 1000 s + 90 s
         self.assertEqual(env["TARGET_URL"], "http://shop:8080")
         self.assertEqual(env["STRESSPLAN_ARGS"], "--profile bench")
-        self.assertEqual(merge["spec"]["template"]["spec"]["containers"][0]["args"], ["merge"])
+        # Each run has a folder of its own on the volume, named after its start.
+        self.assertEqual(env["STRESSPLAN_REPORTS"], "/reports/run-19700101T001810Z")
+        merge_pod = merge["spec"]["template"]["spec"]
+        self.assertEqual(merge_pod["containers"][0]["args"], ["merge"])
         self.assertNotIn("completionMode", merge["spec"])
+        merge_env = {e["name"]: e["value"] for e in merge_pod["containers"][0]["env"]}
+        self.assertEqual(merge_env["STRESSPLAN_REPORTS"], env["STRESSPLAN_REPORTS"])
+        self.assertEqual(merge_env["STRESSPLAN_MERGE_WAIT"], str(90 + 3600))  # the start, then 1 h
+        # The merge asks for little CPU: it must not keep a segment from being scheduled.
+        self.assertEqual(merge_pod["containers"][0]["resources"]["requests"]["cpu"], "100m")
+        self.assertEqual(pod["containers"][0]["resources"]["requests"]["cpu"], "1")
 
     def test_render_refuses_bad_input(self):
         bench = os.path.join(harness.PLANS, "bench.yaml")
@@ -110,7 +120,11 @@ class Kubernetes(harness.TempDirTest):
                 (["--plan", "/nowhere.yaml", "--segments", "2", "--image", "i"], "no such file"),
                 (["--plan", bench, "--segments", "0", "--image", "i"], "--segments must be from 1"),
                 (["--plan", bench, "--segments", "2", "--image", "i", "--name", "Bad_Name"], "DNS label"),
-                (["--plan", bench, "--segments", "2", "--image", "i", "--set-env", "=x"], "NAME=VALUE")]:
+                (["--plan", bench, "--segments", "2", "--image", "i", "--set-env", "=x"], "NAME=VALUE"),
+                (["--plan", bench, "--segments", "2", "--image", "i", "--set-env", "STRESSPLAN_SEGMENTS=9"],
+                 "the Job's own"),
+                (["--plan", bench, "--segments", "2", "--image", "i", "--start-at", "tomorrow"],
+                 "not an RFC 3339 instant")]:
             r = render(*args)
             self.assertEqual(r.returncode, 2, args)
             self.assertIn(message, r.stderr)
@@ -150,6 +164,35 @@ class Kubernetes(harness.TempDirTest):
         merged = harness.read_json(os.path.join(reports, "merged", "report.json"))["summary"]
         self.assertEqual(merged["requests"], served)
         self.assertEqual([s["index"] for s in merged["segments"]], list(range(segments)))
+        for i in range(segments):
+            with open(os.path.join(reports, "segment-%d.exit-code" % i)) as f:
+                self.assertEqual(f.read(), "0\n")
+
+    def test_a_segment_that_fails_its_thresholds_completes_and_sigterm_reaches_stressplan(self):
+        reports = os.path.join(self.tmp, "reports")
+        self.start_at = ""
+        with harness.Nginx(self.tmp) as nginx:
+            # A threshold no run can pass: stressplan exits 1, the pod 0 (the Job goes on), and
+            # the code is kept beside the report.
+            self.plan = self.write("failing.yaml", PLAN + "thresholds: ['requests < 1']\n")
+            r = subprocess.run(["sh", ENTRYPOINT, "run"], env=dict(os.environ, **self.pod_env(
+                nginx, reports, 2, 0)), capture_output=True, text=True, timeout=120)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(os.path.join(reports, "segment-0.exit-code")) as f:
+                self.assertEqual(f.read(), "1\n")
+            # The pod's SIGTERM (its deletion) goes to stressplan, which stops and still writes
+            # its report: exit 130, kept as the pod's code too.
+            self.plan = self.write("long.yaml", PLAN.replace("duration: 2s", "duration: 60s"))
+            pod = subprocess.Popen(["sh", ENTRYPOINT, "run"], env=dict(os.environ, **self.pod_env(
+                nginx, reports, 2, 1)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            harness.wait_until(lambda: nginx.served("/hello") > 0, 30, what="the segment's load")
+            pod.send_signal(signal.SIGTERM)
+            _, err = pod.communicate(timeout=60)
+        self.assertEqual(pod.returncode, 130, err)
+        with open(os.path.join(reports, "segment-1.exit-code")) as f:
+            self.assertEqual(f.read(), "130\n")
+        report = harness.read_json(os.path.join(reports, "segment-1", "report.json"))
+        self.assertEqual(report["summary"]["status"], "interrupted")
 
     def test_the_entrypoint_refuses_a_missing_variable(self):
         env = {k: v for k, v in os.environ.items() if not k.startswith(("STRESSPLAN", "JOB_"))}
