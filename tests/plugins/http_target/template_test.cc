@@ -294,6 +294,27 @@ TEST_CASE(
   CHECK(all.count(3) == 1);
 }
 
+TEST_CASE("template: a host older than ABI 1.5 cannot say its segment: seq counts as a whole run",
+          "[template]") {
+  TestServer server({Mode::kEcho});
+  TargetSettings t;
+  t.base_url = server.Url();
+  t.segment_index = 2;  // what the test host would answer, were the table long enough
+  t.segment_count = 3;
+  t.host_abi_minor = 4;
+  RequestSettings r;
+  r.path = "/s/{{ seq }}";
+  Target target;
+  REQUIRE(target.Create(t, {r}) == SP_OK);
+  Worker w(target);
+  for (uint64_t token = 0; token < 3; ++token) {
+    REQUIRE(w.SubmitAs(token, 0, 0, token) == SP_OK);
+    REQUIRE(w.PollUntil(token + 1));
+    CHECK_THAT(server.LastRequest(),
+               Catch::StartsWith("GET /s/" + std::to_string(token + 1) + " "));
+  }
+}
+
 TEST_CASE("template: only {{{{ escapes keeps fixed bytes", "[template]") {
   TestServer server({Mode::kEcho});
   TargetSettings t;

@@ -1,6 +1,7 @@
 #include "test_host.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <catch2/catch.hpp>
 #include <ctime>
 #include <mutex>
@@ -176,6 +177,8 @@ sp_status Target::Create(const TargetSettings& target,
   // check_options (ABI 1.2) on the same values first: tests compare its verdict with create's.
   host_api_ = kHost;
   host_api_.abi_minor = target.host_abi_minor;
+  // A host older than 1.5 hands a table that ends before `segment`.
+  if (target.host_abi_minor < 5) host_api_.struct_size = offsetof(sp_host_api, segment);
   segment_[0] = target.segment_index;
   segment_[1] = target.segment_count;
   check_error_ = sp_error{};
