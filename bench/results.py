@@ -330,6 +330,23 @@ def cmd_summary(args):
             "; per repetition: " + ", ".join(paired) + (" (* = a contended pair)" if any(
                 x.endswith("*") for x in paired) else "") if paired else ""))
 
+    # --- CPU per request, on both sides (issue 14): the generator's own cost (client_util, the
+    # cores it used over the middle of the run, over its rate) and what it costs the server
+    # (nginx_util over the same rate). Medians over the runs.
+    def us_per_request(case, tool, util):
+        v = [num(r, util) / num(r, "rps") * 1e6 for r in good
+             if r["case"] == case and r["tool"] == tool and num(r, util) and num(r, "rps")]
+        return med(v)
+    for case in ("c50", "c1000", "tls50"):
+        sp_c, wrk_c = us_per_request(case, "stressplan", "client_util"), us_per_request(case, "wrk", "client_util")
+        sp_n, wrk_n = us_per_request(case, "stressplan", "nginx_util"), us_per_request(case, "wrk", "nginx_util")
+        if None in (sp_c, wrk_c, sp_n, wrk_n):
+            continue
+        verdicts.append("- %s CPU per request: generator stressplan %.2f µs, wrk %.2f µs — requests per "
+                        "client CPU-second **%.2f × wrk** (issue 14's goal: 2 ×); nginx %.2f µs when "
+                        "stressplan drives it, %.2f µs with wrk (**%.2f ×**: above 1, stressplan costs the "
+                        "server more per request)" % (case, sp_c, wrk_c, wrk_c / sp_c, sp_n, wrk_n, sp_n / wrk_n))
+
     # --- c10000-rss
     rss_users = int(a.get("rss_users", "10000"))
     rss_target = float(a.get("rss_target_mib", "256"))

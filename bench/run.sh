@@ -34,6 +34,11 @@
 #   IDLE_MAX (30)       ... waited for at most this many seconds before each run
 #   FOREIGN_MAX (0.10)  cores used by other processes during a run that make it "contended"
 #   RETRIES (1)         reruns of a contended run (the last attempt counts)
+#   NGINX_PROFILE       how nginx is configured (docs/benchmarks.md, "Server profiles"): tuned
+#                       (the default: multi_accept on, tcp_nodelay on, listen backlog=4096,
+#                       location /hello with default_type) or plain (Debian's defaults for all
+#                       three, location /). Run the script once per profile, each with its own
+#                       WORKDIR, to report both.
 # Needs (installed here with apt-get when missing): nginx-light (through
 # scripts/install-deps.sh), wrk, python3-locust, nghttp2-client (h2load), time, iproute2,
 # procps, curl.
@@ -46,7 +51,7 @@ cd "$ROOT"
 # the command as given (the variables set in the environment), for the summary
 INVOCATION=""
 for v in REPS DUR STRESSPLAN WORKDIR CASES TOOLS BENCH_SOAK SOAK_USERS SOAK_SECONDS RSS_USERS \
-         OPEN_RATE IDLE_CORES IDLE_MAX FOREIGN_MAX RETRIES; do
+         OPEN_RATE IDLE_CORES IDLE_MAX FOREIGN_MAX RETRIES NGINX_PROFILE; do
   [ -n "${!v+x}" ] && INVOCATION+="$v=$(printf '%q' "${!v}") "
 done
 INVOCATION+="bench/run.sh"
@@ -67,6 +72,14 @@ IDLE_CORES=${IDLE_CORES:-0.15}
 IDLE_MAX=${IDLE_MAX:-30}
 FOREIGN_MAX=${FOREIGN_MAX:-0.10}
 RETRIES=${RETRIES:-1}
+NGINX_PROFILE=${NGINX_PROFILE:-tuned}
+case $NGINX_PROFILE in
+  tuned) NGX_EVENTS="multi_accept on;"; NGX_NODELAY="tcp_nodelay on;"; NGX_BACKLOG=" backlog=4096"
+         NGX_LOCATION="location /hello { default_type text/plain; return 200 \"hello\"; }" ;;
+  plain) NGX_EVENTS=""; NGX_NODELAY=""; NGX_BACKLOG=""
+         NGX_LOCATION="location / { return 200 \"hello\"; }" ;;
+  *) echo "bench/run.sh: NGINX_PROFILE must be tuned or plain, got '$NGINX_PROFILE'" >&2; exit 2 ;;
+esac
 
 HOST=127.0.0.1
 PORT=18080
@@ -207,25 +220,25 @@ worker_processes 1;
 worker_rlimit_nofile $NOFILE;
 pid $NGX/nginx.pid;
 error_log $NGX/error.log warn;
-events { worker_connections $WCONN; use epoll; multi_accept on; }
+events { worker_connections $WCONN; use epoll; $NGX_EVENTS }
 http {
   access_log off;
   keepalive_requests 1000000;
   keepalive_timeout 75s;
-  tcp_nodelay on;
+  $NGX_NODELAY
   client_body_temp_path $NGX/tmp/body;
   proxy_temp_path $NGX/tmp/proxy;
   fastcgi_temp_path $NGX/tmp/fastcgi;
   uwsgi_temp_path $NGX/tmp/uwsgi;
   scgi_temp_path $NGX/tmp/scgi;
   server {
-    listen $HOST:$PORT backlog=4096;
-    listen $HOST:$H2PORT http2 backlog=4096;
-    listen $HOST:$TLSPORT ssl backlog=4096;
-    listen $HOST:$H2TLSPORT ssl http2 backlog=4096;
+    listen $HOST:$PORT$NGX_BACKLOG;
+    listen $HOST:$H2PORT http2$NGX_BACKLOG;
+    listen $HOST:$TLSPORT ssl$NGX_BACKLOG;
+    listen $HOST:$H2TLSPORT ssl http2$NGX_BACKLOG;
     ssl_certificate $NGX/server.crt;
     ssl_certificate_key $NGX/server.key;
-    location /hello { default_type text/plain; return 200 "hello"; }
+    $NGX_LOCATION
     location = /nginx_status { stub_status; }
   }
 }
@@ -494,7 +507,7 @@ measure() {  # case tool rep: runs once, reruns a contended run up to RETRIES ti
 }
 
 # ------------------------------------------------------------------ main
-echo "== stressplan benchmark: REPS=$REPS DUR=${DUR}s cases: $CASES; nginx on CPU $SRV_CPU, generators on CPU $CLI_CPU; results in $WORKDIR"
+echo "== stressplan benchmark: REPS=$REPS DUR=${DUR}s cases: $CASES; nginx ($NGINX_PROFILE) on CPU $SRV_CPU, generators on CPU $CLI_CPU; results in $WORKDIR"
 sed 's/^/   /' "$WORKDIR/versions.txt"
 start_nginx
 for rep in $(seq "$REPS"); do
@@ -516,6 +529,8 @@ stop_nginx
   echo
   echo "Command: \`$INVOCATION\` (from $ROOT)"
   echo "(medians of $REPS interleaved runs of ${DUR} s per case and tool; the soak runs once; every run in runs.tsv, raw output in raw/)"
+  echo
+  echo "nginx profile: **$NGINX_PROFILE** (NGINX_PROFILE; docs/benchmarks.md, \"Server profiles\")"
   echo
   sed 's/^/    /' "$WORKDIR/versions.txt"
   echo
