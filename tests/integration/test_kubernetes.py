@@ -183,9 +183,11 @@ class Kubernetes(harness.TempDirTest):
             # The pod's SIGTERM (its deletion) goes to stressplan, which stops and still writes
             # its report: exit 130, kept as the pod's code too.
             self.plan = self.write("long.yaml", PLAN.replace("duration: 2s", "duration: 60s"))
+            before = nginx.served("/hello")
             pod = subprocess.Popen(["sh", ENTRYPOINT, "run"], env=dict(os.environ, **self.pod_env(
                 nginx, reports, 2, 1)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            harness.wait_until(lambda: nginx.served("/hello") > 0, 30, what="the segment's load")
+            # Load from this run, not the one before: stressplan handles signals from then on.
+            harness.wait_until(lambda: nginx.served("/hello") > before, 30, what="the segment's load")
             pod.send_signal(signal.SIGTERM)
             _, err = pod.communicate(timeout=60)
         self.assertEqual(pod.returncode, 130, err)

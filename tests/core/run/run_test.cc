@@ -394,7 +394,10 @@ TEST_CASE("run: two workloads run at once, each with its own model, start and us
   FastClock clock(kClockFactor);
   Run run(TwoWorkloads(""), Options(), Seams());
   const uint64_t t0 = sp::plugin::NowNs();
-  CHECK(run.Execute() == sp::kExitPassed);
+  // On a busy machine the 20x clock's open stage (400 arrivals a real second) can miss a few
+  // arrivals: the run must then say it could not keep up (4), and pass only when it did.
+  const int code = run.Execute();
+  CHECK((code == sp::kExitPassed || code == sp::kExitUntrustworthy));
 
   // What the target saw: a's requests from users 0 and 1 (closed's slots), b's from users
   // 2 on (open's slots come after them), b's only from its start, and a's still going then.
@@ -412,8 +415,8 @@ TEST_CASE("run: two workloads run at once, each with its own model, start and us
   }
   CHECK(first_b >= t0 + 2'000'000'000);
   CHECK(last_a > first_b + 500'000'000);  // concurrently, on the same load threads
-  CHECK(b_count >= 36);                   // 20/s for 2 s, give or take a busy machine at the edges
-  CHECK(b_count <= 40);
+  CHECK(b_count <= 40);                   // 20/s for 2 s
+  CHECK(b_count >= (code == sp::kExitPassed ? 36u : 20u));  // 5% missed is untrustworthy
 
   // Reported separately and together: the run's totals are the sum of the workloads'.
   const json summary = ParsedDocuments().back();
