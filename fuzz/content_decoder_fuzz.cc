@@ -3,8 +3,8 @@
 // picks the codings (low 3 bits), whether the rest is decoded as it is or first compressed by
 // the harness itself (bit 3: a round trip, which must give the rest back exactly), and the
 // piece size (high 4 bits); byte 1 picks the limit. It checks the header's promises: any split
-// of the same bytes gives the same outcome, bytes and reason (br data that turns corrupt:
-// see CorruptBrotliAlike); never more than `limit` bytes are kept nor is the output's
+// of the same bytes gives the same outcome, bytes and reason (br data that turns corrupt or
+// ends early: see BrokenBrotliAlike); never more than `limit` bytes are kept nor is the output's
 // capacity grown past it; a failure always says why.
 #include <brotli/encode.h>
 #include <zlib.h>
@@ -58,18 +58,18 @@ bool Same(const Outcome& a, const Outcome& b) {
          a.error == b.error && a.reason == b.reason && a.out == b.out;
 }
 
-// libbrotli hands its output over in steps (proactively when it needs more input), so where a
-// br stream turns corrupt, how much was decoded before, and so whether the limit or the
-// corruption comes first, depends on the split (content_decoder.h). Both must still be corrupt
-// or over the limit, and one output the start of the other.
-bool CorruptBrotliAlike(const Outcome& a, const Outcome& b) {
-  const auto bad = [](const Outcome& o) {
-    return o.over_limit || o.error == DecodeError::kCorrupt;
+// libbrotli hands its output over in steps (proactively when it needs more input in the
+// middle of its buffer), so where a br stream turns corrupt or the body ends inside it, how
+// much was decoded before, and so whether the limit or the break comes first, depends on the
+// split (content_decoder.h). Both must still be broken (corrupt, truncated) or over the limit,
+// at least one broken, and one output the start of the other.
+bool BrokenBrotliAlike(const Outcome& a, const Outcome& b) {
+  const auto broken = [](const Outcome& o) {
+    return o.error == DecodeError::kCorrupt || o.error == DecodeError::kTruncated;
   };
   const std::string& shorter = a.out.size() < b.out.size() ? a.out : b.out;
   const std::string& longer = a.out.size() < b.out.size() ? b.out : a.out;
-  return bad(a) && bad(b) &&
-         (a.error == DecodeError::kCorrupt || b.error == DecodeError::kCorrupt) &&
+  return (broken(a) || a.over_limit) && (broken(b) || b.over_limit) && (broken(a) || broken(b)) &&
          longer.compare(0, shorter.size(), shorter) == 0;
 }
 
@@ -131,7 +131,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Outcome whole = Decode(coding, limit, body, body.size() + 1);
   const Outcome pieces = Decode(coding, limit, body, piece);
   if (!Same(whole, pieces) && !(std::string_view(coding).find("br") != std::string_view::npos &&
-                                CorruptBrotliAlike(whole, pieces))) {
+                                BrokenBrotliAlike(whole, pieces))) {
     std::abort();
   }
   if (round_trip) {

@@ -57,9 +57,12 @@ class ContentDecoder {
   // that nothing more is decoded and over_limit() is true. False once the data is corrupt
   // (error() kCorrupt, reason() says how); the decoded bytes before it stay in *out.
   // The outcome does not depend on how the body is split, with one exception: libbrotli hands
-  // its output over in steps (at once when it needs more input), so br data that turns
-  // corrupt may leave more or fewer of the bytes before it in *out, and when those pass the
-  // limit, the body may be over the limit with one split and corrupt with another.
+  // its output over in steps (at once when it needs more input in the middle of its input
+  // buffer, not when a piece ends cleanly), so br data that turns corrupt, or a br body that
+  // ends inside its stream, may leave more or fewer of the bytes before that point in *out
+  // (a truncated stream fed whole can keep its last window's bytes back), and when those pass
+  // the limit, the body may be over the limit with one split and corrupt or truncated with
+  // another. Either way the body is not whole, and one split's bytes start the other's.
   bool Feed(const char* data, size_t len, std::string* out);
   // The body is complete. False when a stream stopped before its end (kTruncated), or after
   // an earlier error. True when over the limit (what was not decoded is not judged).
