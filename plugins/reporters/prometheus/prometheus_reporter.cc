@@ -5,10 +5,7 @@
 // docs/observability.md is the user's view: every series, its labels and the bucket layout.
 #include <stressplan/reporter.h>
 
-#include <strings.h>
-
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <memory>
@@ -20,6 +17,7 @@
 #include <thread>
 #include <utility>
 
+#include "lib/http1/syntax.h"
 #include "plugins/common/descriptor.h"
 #include "plugins/common/options.h"
 #include "plugins/common/reporter_edge.h"
@@ -34,6 +32,9 @@
 namespace {
 
 using nlohmann::json;
+using sp::http1::IEquals;
+using sp::http1::IsFieldValue;  // no CR, LF or other control character: a header stays one
+using sp::http1::IsToken;
 using sp::plugin_common::FindOption;
 using sp::plugin_common::OptionError;
 using sp::plugin_common::OptionText;
@@ -85,28 +86,11 @@ struct Settings {
   int64_t flush_ns = 0;
 };
 
-// RFC 9110 field names are tokens; values may not hold control characters (CR and LF would
-// end the header early).
-bool IsToken(std::string_view s) {
-  static constexpr std::string_view kSpecials = "!#$%&'*+-.^_`|~";
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || kSpecials.find(c) != std::string_view::npos;
-  });
-}
-bool IsFieldValue(std::string_view s) {
-  return std::none_of(s.begin(), s.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return (u < 0x20 && c != '\t') || u == 0x7f;
-  });
-}
-
 // Headers every push sets itself: a user's would break the protocol.
-bool IsReservedHeader(std::string name) {
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+bool IsReservedHeader(std::string_view name) {
   for (const char* r : {"host", "content-type", "content-encoding", "content-length",
                         "transfer-encoding", "x-prometheus-remote-write-version"}) {
-    if (name == r) return true;
+    if (IEquals(name, r)) return true;
   }
   return false;
 }
@@ -158,9 +142,8 @@ bool ReadRemoteHeaders(const sp_options* options, Settings* s, OptionError* err)
     return false;
   }
   const bool has_authorization =
-      std::any_of(s->remote.headers.begin(), s->remote.headers.end(), [](const auto& h) {
-        return h.first.size() == 13 && strncasecmp(h.first.c_str(), "authorization", 13) == 0;
-      });
+      std::any_of(s->remote.headers.begin(), s->remote.headers.end(),
+                  [](const auto& h) { return IEquals(h.first, "authorization"); });
   if (has_authorization && (!user.empty() || !token.empty())) {
     *err = {"remote_write_headers has Authorization, and remote_write_username or "
             "remote_write_bearer_token would replace it: choose one",
