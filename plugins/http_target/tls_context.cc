@@ -2,20 +2,20 @@
 // loads the trust store (ca_file, or the system's default paths) and sets the protocol floor.
 // Three things are then set on the raw SSL_CTX with plain OpenSSL, because Poco's Context gets
 // in the way there:
-//   - the verify callback: Poco installs SSLManager::verifyClientCallback, which routes every
+//   - the verify callback and the name check (lib/tls/peer_verify.h, shared with the Prometheus
+//     reporter's remote write): Poco installs SSLManager::verifyClientCallback, which routes every
 //     failure through the process-wide SSLManager singleton and its InvalidCertificateHandler.
 //     Anything else in the process that calls SSLManager::initializeClient (say with an
 //     AcceptCertificateHandler) would then silently turn our verification off, and the
 //     singleton's events would run on every worker thread. OpenSSL's own chain check (no
 //     callback) depends only on this target's options.
-//   - the name check: Poco checks host names after a blocking handshake in SecureSocketImpl,
-//     which the event loop does not use; X509_VERIFY_PARAM makes it part of the handshake.
+//     Poco checks host names after a blocking handshake in SecureSocketImpl, which the event
+//     loop does not use; X509_VERIFY_PARAM makes it part of the handshake.
 //   - the client session cache: Poco's Context turns session caching off.
 #include "plugins/http_target/tls_context.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
-#include <arpa/inet.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -24,6 +24,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "lib/tls/peer_verify.h"
 #include "plugins/http_target/client_cert.h"
 
 namespace sp::http {
@@ -33,11 +34,6 @@ struct TlsContext::Impl {
 };
 
 namespace {
-
-bool IsIpLiteral(const std::string& host) {
-  unsigned char buf[16];
-  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
-}
 
 // OpenSSL's new-session callback: the SSL's app data is its worker's TlsSessionCache.
 int KeepSession(SSL* ssl, SSL_SESSION* session) {
@@ -56,7 +52,7 @@ std::unique_ptr<TlsContext> TlsContext::Create(const TargetConfig& config, Optio
   tls->verify_ = s.verify;
   tls->resume_ = s.resume;
   tls->verify_name_ = s.server_name.empty() ? config.url.host : s.server_name;
-  tls->sni_ = IsIpLiteral(tls->verify_name_) ? "" : tls->verify_name_;
+  tls->sni_ = sp::tls::IsIpLiteral(tls->verify_name_) ? "" : tls->verify_name_;
 
   if (!s.ca_file.empty()) {
     struct stat st {};
@@ -91,19 +87,11 @@ std::unique_ptr<TlsContext> TlsContext::Create(const TargetConfig& config, Optio
   SSL_CTX* ctx = tls->Native();
   if (!s.client_cert.empty() && !InstallClientCertificate(s, ctx, err)) return nullptr;
   tls->has_client_cert_ = !s.client_cert.empty();
-  SSL_CTX_set_verify(ctx, s.verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nullptr);
-  if (s.verify) {
-    X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx);
-    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-    const int ok = tls->sni_.empty()
-                       ? X509_VERIFY_PARAM_set1_ip_asc(param, tls->verify_name_.c_str())
-                       : X509_VERIFY_PARAM_set1_host(param, tls->verify_name_.c_str(), 0);
-    if (ok != 1) {
-      ERR_clear_error();
-      *err = {"cannot verify certificates against the name \"" + tls->verify_name_ + "\"",
-              s.server_name.empty() ? "base_url" : "server_name", ""};
-      return nullptr;
-    }
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);  // insecure: true
+  if (s.verify && !sp::tls::VerifyPeer(ctx, tls->verify_name_)) {
+    *err = {"cannot verify certificates against the name \"" + tls->verify_name_ + "\"",
+            s.server_name.empty() ? "base_url" : "server_name", ""};
+    return nullptr;
   }
   // Requests are written from a buffer that stays put; partial writes let write_offset advance
   // record by record. A server closing without close_notify is treated as EOF: the HTTP parser

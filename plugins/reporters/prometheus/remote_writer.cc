@@ -1,8 +1,5 @@
 #include "plugins/reporters/prometheus/remote_writer.h"
 
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
-
 #include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
@@ -10,7 +7,6 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
-#include <Poco/Net/IPAddress.h>
 #include <Poco/NullStream.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
@@ -21,12 +17,12 @@
 #include <stdexcept>
 #include <utility>
 
+#include "lib/tls/peer_verify.h"
+
 namespace sp::prometheus_reporter {
 
-// Poco's Context makes the SSL_CTX; two things are then set with plain OpenSSL, as the HTTP
-// target does: the verify callback (Poco's routes failures through the process-wide
-// SSLManager, which needs a Poco::Util::Application to configure itself) and the name check
-// (Poco skips it for loopback names unless VERIFY_STRICT).
+// Poco's Context makes the SSL_CTX (the trust store); the verification is then lib/tls's, the
+// same as the HTTP target's (peer_verify.h says why not Poco's).
 struct RemoteTls {
   Poco::Net::Context::Ptr context;
 };
@@ -51,14 +47,8 @@ std::shared_ptr<const RemoteTls> MakeTls(const std::string& host, const std::str
     throw std::invalid_argument("remote_write_ca_file " + ca_file +
                                 " holds no usable certificate: " + e.displayText());
   }
-  SSL_CTX* ctx = tls->context->sslContext();
-  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
-  X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx);
-  Poco::Net::IPAddress ip;
-  const int ok = Poco::Net::IPAddress::tryParse(host, ip)
-                     ? X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str())
-                     : X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0);
-  if (ok != 1) throw std::invalid_argument("cannot verify certificates against \"" + host + "\"");
+  if (!sp::tls::VerifyPeer(tls->context->sslContext(), host))
+    throw std::invalid_argument("cannot verify certificates against \"" + host + "\"");
   return tls;
 }
 
