@@ -321,7 +321,8 @@ std::string Rfc3339Ms(double unix_s) {
   }
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[40];
+  // Room for any int in each field (what the compiler checks), though years stay 4 digits.
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
   return buf;

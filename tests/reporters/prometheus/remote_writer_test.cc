@@ -19,6 +19,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <thread>
 #include <vector>
 
@@ -26,6 +27,17 @@ using namespace sp::prometheus_reporter;
 using namespace std::chrono_literals;
 
 namespace {
+
+// The fields the tests vary, by name: the struct's later members keep their defaults.
+RemoteWriteConfig Config(std::string url, size_t queue_limit, int max_attempts,
+                         std::chrono::milliseconds timeout) {
+  RemoteWriteConfig c;
+  c.url = std::move(url);
+  c.queue_limit = queue_limit;
+  c.max_attempts = max_attempts;
+  c.timeout = timeout;
+  return c;
+}
 
 // Answers each POST with the next scripted status (204 once the script is used up) and keeps
 // what it received.
@@ -92,7 +104,7 @@ struct Receiver {
 TEST_CASE("remote write: the headers; 5xx and 429 are retried until taken", "[prometheus]") {
   Receiver rx;
   rx.script = {503, 429, 500};
-  RemoteWriter w({rx.url(), 10, 8, 2000ms});
+  RemoteWriter w(Config(rx.url(), 10, 8, 2000ms));
   w.Enqueue("body-1");
   w.Enqueue("body-2");
   REQUIRE(w.Flush(10s));
@@ -106,7 +118,7 @@ TEST_CASE("remote write: a 4xx is not retried, and is counted as dropped and ref
           "[prometheus]") {
   Receiver rx;
   rx.script = {401};
-  RemoteWriter w({rx.url(), 10, 8, 2000ms});
+  RemoteWriter w(Config(rx.url(), 10, 8, 2000ms));
   REQUIRE(w.last_error().empty());
   w.Enqueue("refused");
   w.Enqueue("taken");
@@ -123,7 +135,7 @@ TEST_CASE("remote write: a 4xx is not retried, and is counted as dropped and ref
 TEST_CASE("remote write: the last body refused is not delivered", "[prometheus]") {
   Receiver rx;
   rx.script = {204, 403};
-  RemoteWriter w({rx.url(), 10, 8, 2000ms});
+  RemoteWriter w(Config(rx.url(), 10, 8, 2000ms));
   REQUIRE_FALSE(w.last_delivered());
   w.Enqueue("taken");
   w.Enqueue("refused");
@@ -134,7 +146,7 @@ TEST_CASE("remote write: the last body refused is not delivered", "[prometheus]"
 
 TEST_CASE("remote write: the configured headers go with every push", "[prometheus]") {
   Receiver rx;
-  RemoteWriteConfig config{rx.url(), 10, 8, 2000ms};
+  RemoteWriteConfig config = Config(rx.url(), 10, 8, 2000ms);
   config.headers = {{"Authorization", RemoteWriter::BasicAuthorization("Aladdin", "open sesame")},
                     {"X-Scope-OrgID", "team-a"}};
   RemoteWriter w(config);
@@ -150,7 +162,7 @@ TEST_CASE("remote write: the configured headers go with every push", "[prometheu
 TEST_CASE("remote write: a full queue drops the oldest, never blocks the caller", "[prometheus]") {
   Receiver rx;
   rx.delay = 300ms;  // the first body keeps the thread busy while the queue fills
-  RemoteWriter w({rx.url(), 2, 8, 2000ms});
+  RemoteWriter w(Config(rx.url(), 2, 8, 2000ms));
   w.Enqueue("first");
   while (rx.attempts() == 0) std::this_thread::sleep_for(5ms);
   const auto start = std::chrono::steady_clock::now();
@@ -168,7 +180,7 @@ TEST_CASE("remote write: nobody listening - the flush gives up at its deadline",
     Receiver gone;
     url = gone.url();
   }
-  RemoteWriter w({url, 10, 100, 500ms});
+  RemoteWriter w(Config(url, 10, 100, 500ms));
   w.Enqueue("x");
   w.Enqueue("y");
   const auto start = std::chrono::steady_clock::now();
@@ -188,7 +200,7 @@ TEST_CASE("remote write URLs other than http:// and https:// are refused", "[pro
               .find("remote_write must be an http:// or https:// URL") == 0);
   REQUIRE(RemoteWriter::CheckUrl("http://u:pw@127.0.0.1:9090/w").find("must not hold credentials") !=
           std::string::npos);
-  REQUIRE_THROWS_AS(RemoteWriter({"ftp://x", 1, 1, 1s}), std::invalid_argument);
+  REQUIRE_THROWS_AS(RemoteWriter(Config("ftp://x", 1, 1, 1s)), std::invalid_argument);
 }
 
 TEST_CASE("remote write over https: a missing or empty ca_file is refused before any push",
@@ -202,7 +214,7 @@ TEST_CASE("remote write over https: a missing or empty ca_file is refused before
       0);
   REQUIRE(RemoteWriter::CheckTls("https://127.0.0.1:1/w", "certs/ca.pem")
               .find("remote_write_ca_file must be an absolute path") == 0);
-  RemoteWriteConfig config{"https://127.0.0.1:1/w", 1, 1, 1s};
+  RemoteWriteConfig config = Config("https://127.0.0.1:1/w", 1, 1, 1s);
   config.ca_file = "/nonexistent.pem";
   REQUIRE_THROWS_AS(RemoteWriter(config), std::invalid_argument);
 }
