@@ -15,7 +15,7 @@
 # starts is stopped on exit (also on Ctrl-C); all traffic goes to 127.0.0.1 only.
 #
 # Usage (from anywhere; it runs from the project root):
-#   bench/run.sh                                   # REPS=3, about 5 minutes on 2 idle cores
+#   bench/run.sh                                   # REPS=3, about 15 minutes on 2 idle cores
 #   REPS=1 bench/run.sh                            # one repetition (smoke test)
 #   BENCH_SOAK=1 bench/run.sh                      # adds the 10-minute soak at 1000 users
 #   CASES="c50 c1000" TOOLS="stressplan wrk" bench/run.sh
