@@ -15,13 +15,21 @@ HEADER = ["case", "tool", "rep", "attempt", "status", "rc", "rps", "requests", "
           "cpu_s", "rss_kb", "wall_s", "client_util", "nginx_util", "foreign_util",
           "idle_before", "conns_mid", "extra", "note"]
 
-TOOL_ORDER = ["stressplan", "wrk", "locust", "h2load"]
-CASE_ORDER = ["c50", "c1000", "h2c50", "h2c50m10", "tls50", "h2tls50", "c10000-rss", "open20k", "soak"]
-# The tool each throughput case compares stressplan with, the ratio it must reach, and the
-# connections the case holds open.
+TOOL_ORDER = ["stressplan", "wrk", "locust", "h2load", "nginx-proxy"]
+CASE_ORDER = ["c50", "c1000", "sink50", "sink1000", "c50x2", "h2c50", "h2c50m10", "tls50", "h2tls50",
+              "c10000-rss", "open20k", "proxy50", "soak"]
+# The tool each throughput case compares stressplan with, the ratio of requests/s it must reach
+# (None: the case's goal is requests per client CPU-second, SINK_CASES), and the connections the
+# case holds open. In proxy50 the "tools" are the proxies under test, and wrk is the load.
 REFERENCE = {"c50": ("wrk", 0.9, 50), "c1000": ("wrk", 0.8, 1000),
+             "sink50": ("wrk", None, 50), "sink1000": ("wrk", None, 1000), "c50x2": ("wrk", None, 50),
              "h2c50": ("h2load", 0.9, 50), "h2c50m10": ("h2load", 0.9, 50),
-             "tls50": ("wrk", 0.9, 50), "h2tls50": ("h2load", 0.9, 50)}
+             "tls50": ("wrk", 0.9, 50), "h2tls50": ("h2load", 0.9, 50),
+             "proxy50": ("nginx-proxy", 1.0, 50)}
+# Against the sink, the figure that shows the generator's efficiency: requests per client
+# CPU-second against wrk (issue 14, part 2), and how the case names wrk.
+SINK_CASES = {"sink50": "wrk", "sink1000": "wrk", "c50x2": "wrk -t2"}
+CPU_GOAL = 2.0
 MIB = 1024.0
 
 
@@ -159,7 +167,9 @@ def cmd_row(args):
         for ext in (".out", ".err"):
             if os.path.exists(base + ext):
                 out += open(base + ext, errors="replace").read()
-        r, x, n = globals()["parse_" + a["tool"]](base, out, a)
+        # proxy50's output is wrk's, whichever proxy it went through
+        client = "wrk" if a["case"] == "proxy50" else a["tool"]
+        r, x, n = globals()["parse_" + client](base, out, a)
         row.update(r)
         extra.update(x)
         notes += n
@@ -169,12 +179,15 @@ def cmd_row(args):
         if rc == 124 or rc == 137:
             row["status"] = "failed"
             notes.append("killed by timeout (exit %d)" % rc)
-        elif a["tool"] == "stressplan" and rc != 0:
+        elif client == "stressplan" and rc != 0:
             row["status"] = "failed"
             notes.append("stressplan exited %d" % rc)
-        elif a["tool"] == "locust" and rc not in (0, 1):  # 1 = some requests failed
+        elif client == "locust" and rc not in (0, 1):  # 1 = some requests failed
             row["status"] = "failed"
             notes.append("locust exited %d" % rc)
+        if a.get("failed"):  # the run's own check failed (proxy50: the proxy under test)
+            row["status"] = "failed"
+            notes.append(a["failed"])
         if row["status"] == "ok" and a.get("foreign_util") not in (None, "", "NA") and \
                 float(a["foreign_util"]) > float(a.get("foreign_max", "0.10")):
             row["status"] = "contended"
@@ -229,6 +242,70 @@ def n0(v, spec="%.0f"):
     if spec == "%.0f":  # thin grouping for readability: 118 893
         s = "{:,}".format(int(round(v))).replace(",", " ")
     return s
+
+
+def us_per_req(r, util):
+    """µs of `util` (a column or a key of extra, in cores) per request of run r, or None."""
+    u = num(r, util) if util in r else num(r["x"], util)
+    rps = num(r, "rps")
+    return u / rps * 1e6 if u and rps else None
+
+
+def sink_verdict(case, good):
+    """The sink cases' line: requests per client CPU-second against wrk (the goal: 2 ×), with
+    the requests/s beside it and how busy the sink was (a saturated sink caps both tools)."""
+    ref = SINK_CASES[case]
+    runs = {t: [r for r in good if r["case"] == case and r["tool"] == t] for t in ("stressplan", "wrk")}
+    if not runs["stressplan"] or not runs["wrk"]:
+        return "- %s: requests per client CPU-second vs %s — NOT MEASURED (no %s run)" % (
+            case, ref, "stressplan" if not runs["stressplan"] else "wrk")
+    sp_us = med([us_per_req(r, "client_util") for r in runs["stressplan"]])
+    wrk_us = med([us_per_req(r, "client_util") for r in runs["wrk"]])
+    sp_rps = med([num(r, "rps") for r in runs["stressplan"]])
+    wrk_rps = med([num(r, "rps") for r in runs["wrk"]])
+    if not sp_us or not wrk_us:
+        return "- %s: requests per client CPU-second vs %s — NOT MEASURED (no CPU sample in the middle " \
+               "of the run)" % (case, ref)
+    paired = []
+    for rep in sorted({r["rep"] for r in runs["stressplan"]}, key=int):
+        s = [r for r in runs["stressplan"] if r["rep"] == rep]
+        w = [r for r in runs["wrk"] if r["rep"] == rep]
+        if s and w and us_per_req(s[-1], "client_util") and us_per_req(w[-1], "client_util"):
+            star = "*" if "contended" in (s[-1]["status"], w[-1]["status"]) else ""
+            paired.append("%.2f%s" % (us_per_req(w[-1], "client_util") / us_per_req(s[-1], "client_util"), star))
+    ratio = wrk_us / sp_us
+    verdict = "goal met" if ratio >= CPU_GOAL else "goal NOT met"
+    used = runs["stressplan"] + runs["wrk"]
+    cont = sum(r["status"] == "contended" for r in used)
+    if cont:
+        verdict = "INCONCLUSIVE (would be %s; %d of the %d runs compared were contended)" % (verdict, cont, len(used))
+    busy = lambda t: med([num(r, "nginx_util") for r in runs[t]])  # noqa: E731
+    shared = " (the sink shares the two cores with both generator threads)" if case == "c50x2" else ""
+    return ("- %s: requests per client CPU-second **%.2f × %s** (stressplan %.2f µs of generator CPU per "
+            "request, %s %.2f µs; issue 14's goal: %.0f ×) — **%s**%s; requests/s stressplan %s vs %s %s "
+            "= %.2f ×; the sink busy %s core with stressplan, %s with %s%s" % (
+                case, ratio, ref, sp_us, ref, wrk_us, CPU_GOAL, verdict,
+                "; per repetition: " + ", ".join(paired) if paired else "",
+                n0(sp_rps), ref, n0(wrk_rps), sp_rps / wrk_rps,
+                "%.2f" % busy("stressplan") if busy("stressplan") is not None else "?",
+                "%.2f" % busy("wrk") if busy("wrk") is not None else "?", ref, shared))
+
+
+def proxy_cpu_verdict(good):
+    """proxy50's second line: the proxy's CPU per request (its process time over the middle of
+    the run) and how busy it was; a proxy below 1 core is not what limits its requests/s."""
+    runs = {t: [r for r in good if r["case"] == "proxy50" and r["tool"] == t] for t in ("stressplan", "nginx-proxy")}
+    if not runs["stressplan"] or not runs["nginx-proxy"]:
+        return []
+    sp_us = med([us_per_req(r, "proxy_util") for r in runs["stressplan"]])
+    ngx_us = med([us_per_req(r, "proxy_util") for r in runs["nginx-proxy"]])
+    if not sp_us or not ngx_us:
+        return []
+    busy = {t: med([num(r["x"], "proxy_util") for r in runs[t]]) for t in runs}
+    return ["- proxy50 proxy CPU per request: stressplan's fault proxy %.2f µs, nginx proxy_pass %.2f µs "
+            "(**%.2f ×**: below 1, stressplan's proxy spends less per request); proxy busy: stressplan "
+            "%.2f, nginx %.2f core (below about 0.95, the proxy is not what limits the requests/s)" % (
+                sp_us, ngx_us, sp_us / ngx_us, busy["stressplan"] or 0, busy["nginx-proxy"] or 0)]
 
 
 def cmd_summary(args):
@@ -297,7 +374,12 @@ def cmd_summary(args):
       "for c10000-rss). nginx count − tool count: the requests nginx counted during the run "
       "(stub_status, its own probes taken out) minus the requests the tool reported, per run: a "
       "tool that stops its clock with requests in flight does not count those (at most one per "
-      "connection); a large gap means the tool's figure cannot be trusted." % a.get("port", "18080"))
+      "connection); a large gap means the tool's figure cannot be trusted. sink50, sink1000 and c50x2 "
+      "measure against bench/sink's server on 127.0.0.1:18090 instead of nginx: their connections are "
+      "counted there and their server count is its `/sink_status`. In proxy50 the rows are the proxies "
+      "under test (stressplan's fault proxy on 18096, nginx's proxy_pass on 18095), the requests/s "
+      "are wrk's through them, the ratio is against nginx's proxy_pass and the server count is the "
+      "backend nginx's; peak RSS and CPU seconds are wrk's there." % a.get("port", "18080"))
 
     verdicts = []
 
@@ -306,6 +388,9 @@ def cmd_summary(args):
         sp, wrk = medrps(case, "stressplan"), medrps(case, ref)
         if not any(r["case"] == case for r in rows):
             verdicts.append("- %s: not run (not in CASES)" % case)
+            continue
+        if target is None:
+            verdicts.append(sink_verdict(case, good))
             continue
         if sp is None or wrk is None:
             verdicts.append("- %s: stressplan ≥ %.1f × %s — NOT MEASURED (%s)" % (
@@ -334,18 +419,19 @@ def cmd_summary(args):
     # cores it used over the middle of the run, over its rate) and what it costs the server
     # (nginx_util over the same rate). Medians over the runs.
     def us_per_request(case, tool, util):
-        v = [num(r, util) / num(r, "rps") * 1e6 for r in good
-             if r["case"] == case and r["tool"] == tool and num(r, util) and num(r, "rps")]
-        return med(v)
-    for case in ("c50", "c1000", "tls50"):
+        return med([us_per_req(r, util) for r in good if r["case"] == case and r["tool"] == tool])
+    for case in ("c50", "c1000", "tls50", "sink50", "sink1000", "c50x2"):
         sp_c, wrk_c = us_per_request(case, "stressplan", "client_util"), us_per_request(case, "wrk", "client_util")
         sp_n, wrk_n = us_per_request(case, "stressplan", "nginx_util"), us_per_request(case, "wrk", "nginx_util")
         if None in (sp_c, wrk_c, sp_n, wrk_n):
             continue
+        server = "the sink" if case in SINK_CASES else "nginx"
         verdicts.append("- %s CPU per request: generator stressplan %.2f µs, wrk %.2f µs — requests per "
-                        "client CPU-second **%.2f × wrk** (issue 14's goal: 2 ×); nginx %.2f µs when "
+                        "client CPU-second **%.2f × wrk** (issue 14's goal: 2 ×); %s %.2f µs when "
                         "stressplan drives it, %.2f µs with wrk (**%.2f ×**: above 1, stressplan costs the "
-                        "server more per request)" % (case, sp_c, wrk_c, wrk_c / sp_c, sp_n, wrk_n, sp_n / wrk_n))
+                        "server more per request)" % (case, sp_c, wrk_c, wrk_c / sp_c, server, sp_n, wrk_n,
+                                                      sp_n / wrk_n))
+    verdicts.extend(proxy_cpu_verdict(good))
 
     # --- c10000-rss
     rss_users = int(a.get("rss_users", "10000"))

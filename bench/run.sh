@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # bench/run.sh - stressplan's HTTP load generator against wrk and locust on one core, its HTTP/2
 # against h2load, plus its memory at 10 000 connections, its open-model accuracy and
-# (optionally) its memory over a soak.
+# (optionally) its memory over a soak; the same generator against wrk with the project's sink
+# server instead of nginx (one core, then two), and its fault proxy against nginx's proxy_pass.
 # See docs/benchmarks.md.
 #
 # Starts its own nginx (1 worker, pinned to CPU 0) on 127.0.0.1:18080 serving GET /hello (and
 # the same in h2c, prior-knowledge HTTP/2, on 127.0.0.1:18081) and
 # runs each generator pinned to CPU 1 inside `/usr/bin/time -v` (peak RSS, CPU seconds) and
-# `timeout` (hard limit). Each case runs REPS times, interleaved (rep 1 of every tool, then rep 2,
+# `timeout` (hard limit). The sink cases use bench/sink's server on 127.0.0.1:18090 instead
+# (CPU 0; c50x2 lets the server and both generator threads use both CPUs); proxy50 puts wrk
+# beside nginx on CPU 0 and the proxy under test on CPU 1. Each case runs REPS times, interleaved (rep 1 of every tool, then rep 2,
 # ...), after waiting for the machine to be idle; the table gives medians. Every process it
 # starts is stopped on exit (also on Ctrl-C); all traffic goes to 127.0.0.1 only.
 #
 # Usage (from anywhere; it runs from the project root):
-#   bench/run.sh                                   # REPS=3, about 5 minutes on 2 idle cores
+#   bench/run.sh                                   # REPS=3, about 15 minutes on 2 idle cores
 #   REPS=1 bench/run.sh                            # one repetition (smoke test)
 #   BENCH_SOAK=1 bench/run.sh                      # adds the 10-minute soak at 1000 users
 #   CASES="c50 c1000" TOOLS="stressplan wrk" bench/run.sh
@@ -23,9 +26,13 @@
 #                       `scripts/build.sh release` when the default is missing)
 #   WORKDIR             results and scratch (/tmp/stressplan-bench): summary.md, runs.tsv,
 #                       discarded.tsv, versions.txt, raw/ (every run's output and report)
-#   CASES               c50 c1000 h2c50 h2c50m10 tls50 h2tls50 c10000-rss open20k (soak is added
-#                       by BENCH_SOAK=1)
-#   TOOLS               stressplan wrk locust h2load
+#   CASES               c50 c1000 sink50 sink1000 c50x2 h2c50 h2c50m10 tls50 h2tls50 c10000-rss
+#                       open20k proxy50 (soak is added by BENCH_SOAK=1)
+#   TOOLS               stressplan wrk locust h2load nginx-proxy (proxy50 compares the proxies
+#                       stressplan and nginx-proxy; wrk is its load whatever TOOLS says)
+#   SINK                the sink server (build/release/bench/stressplan-bench-sink; built
+#                       when the default is missing)
+#   PROXY_PROTOCOL      the fault proxy's protocol in proxy50: http (the default) or tcp
 #   BENCH_SOAK (0)      1 = also run the soak (SOAK_USERS users, RSS at 1 min and SOAK_SECONDS)
 #   SOAK_USERS (1000)  SOAK_SECONDS (600)
 #   RSS_USERS (10000)   users held open by the c10000-rss case
@@ -47,11 +54,12 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # a relative STRESSPLAN given by the caller is relative to where the caller stands
 [ -n "${STRESSPLAN:-}" ] && [[ $STRESSPLAN != /* ]] && STRESSPLAN=$PWD/$STRESSPLAN
+[ -n "${SINK:-}" ] && [[ $SINK != /* ]] && SINK=$PWD/$SINK
 cd "$ROOT"
 # the command as given (the variables set in the environment), for the summary
 INVOCATION=""
-for v in REPS DUR STRESSPLAN WORKDIR CASES TOOLS BENCH_SOAK SOAK_USERS SOAK_SECONDS RSS_USERS \
-         OPEN_RATE IDLE_CORES IDLE_MAX FOREIGN_MAX RETRIES NGINX_PROFILE; do
+for v in REPS DUR STRESSPLAN SINK WORKDIR CASES TOOLS BENCH_SOAK SOAK_USERS SOAK_SECONDS RSS_USERS \
+         OPEN_RATE IDLE_CORES IDLE_MAX FOREIGN_MAX RETRIES NGINX_PROFILE PROXY_PROTOCOL; do
   [ -n "${!v+x}" ] && INVOCATION+="$v=$(printf '%q' "${!v}") "
 done
 INVOCATION+="bench/run.sh"
@@ -61,8 +69,10 @@ DUR=${DUR:-10}
 WORKDIR=${WORKDIR:-/tmp/stressplan-bench}
 STRESSPLAN=${STRESSPLAN:-build/release/bin/stressplan}
 BENCH_SOAK=${BENCH_SOAK:-0}
-CASES=${CASES:-c50 c1000 h2c50 h2c50m10 tls50 h2tls50 c10000-rss open20k}
-TOOLS=${TOOLS:-stressplan wrk locust h2load}
+SINK=${SINK:-build/release/bench/stressplan-bench-sink}
+CASES=${CASES:-c50 c1000 sink50 sink1000 c50x2 h2c50 h2c50m10 tls50 h2tls50 c10000-rss open20k proxy50}
+TOOLS=${TOOLS:-stressplan wrk locust h2load nginx-proxy}
+PROXY_PROTOCOL=${PROXY_PROTOCOL:-http}
 SOAK_USERS=${SOAK_USERS:-1000}
 SOAK_SECONDS=${SOAK_SECONDS:-600}
 RSS_USERS=${RSS_USERS:-10000}
@@ -90,6 +100,10 @@ TLSPORT=18443            # the same server over TLS: HTTP/1.1 (tls50) ...
 TLSURL=https://$HOST:$TLSPORT
 H2TLSPORT=18444          # ... and HTTP/2 negotiated by ALPN (h2tls50)
 H2TLSURL=https://$HOST:$H2TLSPORT
+SINKPORT=18090           # bench/sink's server (sink50, sink1000, c50x2)
+SINKURL=http://$HOST:$SINKPORT
+NGXPROXYPORT=18095       # proxy50: nginx's proxy_pass to the nginx above ...
+SPPROXYPORT=18096        # ... and stressplan's fault proxy to it
 SRV_CPU=0
 CLI_CPU=1
 PLAN=plans/bench.yaml
@@ -106,15 +120,17 @@ is_uint "$RETRIES" || die "RETRIES must be a whole number, got '$RETRIES'"
 [ "$BENCH_SOAK" = 1 ] && [[ " $CASES " != *" soak "* ]] && CASES="$CASES soak"
 for c in $CASES; do
   case $c in
-    c50|c1000|h2c50|h2c50m10|tls50|h2tls50|c10000-rss|open20k|soak) ;;
-    *) die "unknown case '$c' (c50 c1000 h2c50 h2c50m10 tls50 h2tls50 c10000-rss open20k soak)" ;;
+    c50|c1000|sink50|sink1000|c50x2|h2c50|h2c50m10|tls50|h2tls50|c10000-rss|open20k|proxy50|soak) ;;
+    *) die "unknown case '$c' (c50 c1000 sink50 sink1000 c50x2 h2c50 h2c50m10 tls50 h2tls50 c10000-rss open20k proxy50 soak)" ;;
   esac
 done
 for t in $TOOLS; do
-  case $t in stressplan|wrk|locust|h2load) ;; *) die "unknown tool '$t' (stressplan wrk locust h2load)" ;; esac
+  case $t in stressplan|wrk|locust|h2load|nginx-proxy) ;; *) die "unknown tool '$t' (stressplan wrk locust h2load nginx-proxy)" ;; esac
 done
+case $PROXY_PROTOCOL in http|tcp) ;; *) die "PROXY_PROTOCOL must be http or tcp, got '$PROXY_PROTOCOL'" ;; esac
 [ "$(nproc)" -ge 2 ] || die "needs 2 CPUs (nginx on CPU $SRV_CPU, the generator on CPU $CLI_CPU)"
 has() { [[ " $2 " == *" $1 "* ]]; }
+uses_sink() { has sink50 "$CASES" || has sink1000 "$CASES" || has c50x2 "$CASES"; }
 
 # ------------------------------------------------------------------ dependencies (idempotent)
 pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
@@ -131,7 +147,7 @@ ensure_packages() {
 }
 pkg_installed nginx-light || scripts/install-deps.sh   # the project's own deps bring nginx-light
 pkgs=(time iproute2 procps util-linux coreutils curl python3 openssl)
-has wrk "$TOOLS" && pkgs+=(wrk)
+{ has wrk "$TOOLS" || has proxy50 "$CASES"; } && pkgs+=(wrk)   # wrk is proxy50's load
 has locust "$TOOLS" && pkgs+=(python3-locust)
 has h2load "$TOOLS" && pkgs+=(nghttp2-client)
 ensure_packages "${pkgs[@]}"
@@ -162,6 +178,24 @@ if [ -d "$(dirname "$SP_ORIG")/../lib/stressplan/plugins" ]; then
   SP=$WORKDIR/stressplan/bin/stressplan
 fi
 "$SP" validate "$PLAN" >/dev/null || die "$SP validate $PLAN failed (above)"
+
+# ------------------------------------------------------------------ the sink server
+SK=""
+if uses_sink; then
+  if [ ! -x "$SINK" ]; then
+    [ "$SINK" = build/release/bench/stressplan-bench-sink ] || die "SINK=$SINK is not an executable"
+    echo "== $SINK is missing: building the stressplan-bench-sink target"
+    if [ -f build/release/build.ninja ]; then
+      cmake --build build/release --target stressplan-bench-sink || true
+    else
+      scripts/build.sh release || true
+    fi
+    [ -x "$SINK" ] || die "the build did not produce $SINK"
+  fi
+  mkdir -p "$WORKDIR/sink"
+  SK=$WORKDIR/sink/stressplan-bench-sink   # a copy, for the same reason as stressplan's
+  cp -p "$SINK" "$SK"
+fi
 
 # ------------------------------------------------------------------ work dir, limits, versions
 RAW=$WORKDIR/raw
@@ -200,6 +234,7 @@ fi
   echo "host: $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') x $(nproc), Debian $(cat /etc/debian_version)"
   echo "stressplan: $SP_ORIG ($("$SP" version 2>&1 | head -1)), built $(date -u -r "$SP_ORIG" +%FT%TZ), run as $SP"
   echo "tree at the start of the run (the binary may be older, see its build time): HEAD $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(git status --porcelain -- core plugins include 2>/dev/null | wc -l) modified file(s) under core/ plugins/ include/"
+  [ -n "$SK" ] && echo "sink: $SINK, built $(date -u -r "$SINK" +%FT%TZ), run as $SK"
   echo "nginx: $(nginx -v 2>&1 | sed 's/^nginx version: //')"
   dpkg-query -W -f='deb: ${Package} ${Version}\n' nginx-light wrk python3-locust python3-geventhttpclient nghttp2-client 2>/dev/null || true
   echo "open files: $NOFILE; nginx worker_connections $WCONN"
@@ -243,18 +278,56 @@ http {
   }
 }
 EOF
+# proxy50's proxies, both forwarding to the nginx above over keep-alive connections: nginx's
+# proxy_pass (one worker on CPU 1), and a plan whose only work is stressplan's fault proxy with
+# no fault in (its one user makes one request at the start, before the run's count begins).
+cat > "$NGX/proxy.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes 1;
+worker_rlimit_nofile $NOFILE;
+pid $NGX/proxy.pid;
+error_log $NGX/proxy-error.log warn;
+events { worker_connections $WCONN; use epoll; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $NGX/tmp/proxy-body;
+  proxy_temp_path $NGX/tmp/proxy-proxy;
+  fastcgi_temp_path $NGX/tmp/proxy-fastcgi;
+  uwsgi_temp_path $NGX/tmp/proxy-uwsgi;
+  scgi_temp_path $NGX/tmp/proxy-scgi;
+  upstream backend { server $HOST:$PORT; keepalive 64; }
+  server {
+    listen $HOST:$NGXPROXYPORT;
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+EOF
+cat > "$WORKDIR/proxy-plan.yaml" <<EOF
+name: proxy-bench
+target: {plugin: http, base_url: "$URL"}
+scenarios: [{name: once, think_time: $((DUR + 120))s, requests: [{name: hello, path: /hello}]}]
+profiles: {p: {stages: [{duration: $((DUR + 60))s, users: 1}]}}
+profile: p
+workers: 1
+proxies: [{name: front, listen: "$HOST:$SPPROXYPORT", upstream: "$HOST:$PORT", protocol: $PROXY_PROTOCOL}]
+reporters: [{plugin: json, path: report.json}]
+EOF
 
 NGINX_PID=""; NGINX_WORKER=""; CLIENT_PID=""
+SINK_PID=""; NGXPROXY_PID=""; NGXPROXY_WORKER=""; SPPROXY_PID=""
 alive() {  # a running (not zombie) process
   local s
   s=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
   [ -n "$s" ] && [ "$s" != Z ]
 }
+port_free() { [ -z "$(ss -Hltn "( sport = :$1 )" 2>/dev/null)" ] || die "something already listens on $HOST:$1"; }
 start_nginx() {
   local p
-  for p in "$PORT" "$H2PORT" "$TLSPORT" "$H2TLSPORT"; do
-    [ -z "$(ss -Hltn "( sport = :$p )" 2>/dev/null)" ] || die "something already listens on $HOST:$p"
-  done
+  for p in "$PORT" "$H2PORT" "$TLSPORT" "$H2TLSPORT"; do port_free "$p"; done
+  uses_sink && port_free "$SINKPORT"
+  has proxy50 "$CASES" && { port_free "$NGXPROXYPORT"; port_free "$SPPROXYPORT"; }
   taskset -c "$SRV_CPU" nginx -p "$NGX/" -e "$NGX/error.log" -c "$NGX/nginx.conf" > "$NGX/stdout" 2>&1 &
   NGINX_PID=$!
   local i
@@ -267,21 +340,77 @@ start_nginx() {
   NGINX_WORKER=$(pgrep -P "$NGINX_PID" | head -1 || true)
   [ -n "$NGINX_WORKER" ] || die "nginx worker not found"
 }
-stop_nginx() {
-  [ -n "$NGINX_PID" ] || return 0
+stop_master() {  # pid worker: an nginx we started gets QUIT, then TERM, then KILL
+  [ -n "$1" ] || return 0
   local i
-  kill -QUIT "$NGINX_PID" 2>/dev/null || true
-  for i in $(seq 50); do alive "$NGINX_PID" || break; sleep 0.1; done
-  if alive "$NGINX_PID"; then
-    kill -TERM "$NGINX_PID" 2>/dev/null || true
-    for i in $(seq 30); do alive "$NGINX_PID" || break; sleep 0.1; done
+  kill -QUIT "$1" 2>/dev/null || true
+  for i in $(seq 50); do alive "$1" || break; sleep 0.1; done
+  if alive "$1"; then
+    kill -TERM "$1" 2>/dev/null || true
+    for i in $(seq 30); do alive "$1" || break; sleep 0.1; done
   fi
-  if alive "$NGINX_PID"; then
-    kill -KILL "$NGINX_PID" 2>/dev/null || true
-    [ -n "$NGINX_WORKER" ] && { kill -KILL "$NGINX_WORKER" 2>/dev/null || true; }
+  if alive "$1"; then
+    kill -KILL "$1" 2>/dev/null || true
+    [ -n "$2" ] && { kill -KILL "$2" 2>/dev/null || true; }
   fi
-  wait "$NGINX_PID" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+stop_nginx() {
+  stop_master "$NGINX_PID" "$NGINX_WORKER"
   NGINX_PID=""; NGINX_WORKER=""
+}
+wait_answer() {  # url pid: up to 5 s for GET url to answer 'hello' while pid lives
+  local i
+  for i in $(seq 50); do
+    [ "$(curl -s --max-time 1 "$1" 2>/dev/null)" = hello ] && return 0
+    alive "$2" || return 1
+    sleep 0.1
+  done
+  return 1
+}
+start_sink() {  # on CPU 0, like nginx; c50x2 widens it to both CPUs for its runs (sink_cpus)
+  taskset -c "$SRV_CPU" "$SK" "$SINKPORT" > "$WORKDIR/sink/stdout" 2> "$WORKDIR/sink/stderr" &
+  SINK_PID=$!
+  wait_answer "$SINKURL/hello" "$SINK_PID" ||
+    { cat "$WORKDIR/sink/stderr" >&2; die "the sink does not answer GET /hello with 'hello'"; }
+}
+sink_cpus() { [ -z "$SINK_PID" ] || taskset -p -c "$1" "$SINK_PID" > /dev/null; }
+stop_sink() {  # TERM (it prints its count and exits), then KILL
+  [ -n "$SINK_PID" ] || return 0
+  local i
+  kill -TERM "$SINK_PID" 2>/dev/null || true
+  for i in $(seq 50); do alive "$SINK_PID" || break; sleep 0.1; done
+  if alive "$SINK_PID"; then kill -KILL "$SINK_PID" 2>/dev/null || true; fi
+  wait "$SINK_PID" 2>/dev/null || true
+  SINK_PID=""
+}
+start_nginx_proxy() {  # proxy50's nginx proxy_pass, one worker on CPU 1
+  taskset -c "$CLI_CPU" nginx -p "$NGX/" -e "$NGX/proxy-error.log" -c "$NGX/proxy.conf" > "$NGX/proxy-stdout" 2>&1 &
+  NGXPROXY_PID=$!
+  wait_answer "http://$HOST:$NGXPROXYPORT/hello" "$NGXPROXY_PID" ||
+    { cat "$NGX/proxy-stdout" "$NGX/proxy-error.log" >&2; die "nginx's proxy_pass does not answer"; }
+  NGXPROXY_WORKER=$(pgrep -P "$NGXPROXY_PID" | head -1 || true)
+  [ -n "$NGXPROXY_WORKER" ] || die "the proxy nginx's worker not found"
+}
+start_sp_proxy() {  # base: stressplan's fault proxy for one proxy50 run, on CPU 1 -> SPPROXY_PID
+  ( exec taskset -c "$CLI_CPU" timeout -s INT -k 10 $((DUR + 90)) "$SP" run "$WORKDIR/proxy-plan.yaml" \
+      --mode load --report "$1.proxy.report" --quiet ) > "$1.proxy.out" 2> "$1.proxy.err" &
+  SPPROXY_PID=$!   # timeout's pid (taskset execs it); stressplan is its child
+  wait_answer "http://$HOST:$SPPROXYPORT/hello" "$SPPROXY_PID"
+}
+stop_sp_proxy() {  # SIGINT to stressplan (once: through timeout it would get two), KILL after 15 s
+  [ -n "$SPPROXY_PID" ] || return 0
+  local rc=0 i sp
+  sp=$(pgrep -P "$SPPROXY_PID" | head -1 || true)
+  kill -INT "${sp:-$SPPROXY_PID}" 2>/dev/null || true
+  for i in $(seq 150); do alive "$SPPROXY_PID" || break; sleep 0.1; done
+  if alive "$SPPROXY_PID"; then
+    [ -n "$sp" ] && { kill -KILL "$sp" 2>/dev/null || true; }
+    kill -KILL "$SPPROXY_PID" 2>/dev/null || true
+  fi
+  wait "$SPPROXY_PID" 2>/dev/null || rc=$?
+  SPPROXY_PID=""
+  return "$rc"
 }
 stop_client() {
   [ -n "$CLIENT_PID" ] || return 0
@@ -301,6 +430,9 @@ stop_client() {
 }
 cleanup() {
   stop_client
+  stop_sp_proxy || true
+  stop_master "$NGXPROXY_PID" "$NGXPROXY_WORKER"; NGXPROXY_PID=""
+  stop_sink
   stop_nginx
 }
 trap cleanup EXIT
@@ -338,22 +470,42 @@ wait_idle() {  # until less than IDLE_CORES cores are busy over one second, at m
 }
 
 established() { ss -Htn state established "( sport = :${1:-$PORT} )" 2>/dev/null | wc -l; }
-case_port() { case $1 in h2tls*) echo "$H2TLSPORT" ;; tls*) echo "$TLSPORT" ;; h2*) echo "$H2PORT" ;; *) echo "$PORT" ;; esac; }
+case_port() {  # case tool: the port whose established connections are the tool's
+  case $1 in
+    h2tls*) echo "$H2TLSPORT" ;; tls*) echo "$TLSPORT" ;; h2*) echo "$H2PORT" ;;
+    sink*|c50x2) echo "$SINKPORT" ;;
+    proxy50) [ "$2" = nginx-proxy ] && echo "$NGXPROXYPORT" || echo "$SPPROXYPORT" ;;
+    *) echo "$PORT" ;;
+  esac
+}
+is_sink_case() { case $1 in sink50|sink1000|c50x2) return 0 ;; *) return 1 ;; esac; }
 nginx_active() {  # connections nginx holds, minus the probe's own
   curl -s --max-time 2 "$URL/nginx_status" 2>/dev/null | awk '/^Active connections/{print $3 - 1}'
 }
 nginx_requests() {  # requests nginx has served since it started (this probe included)
   curl -s --max-time 2 "$URL/nginx_status" 2>/dev/null | awk 'NR == 3 {print $3}'
 }
+sink_requests() {  # fixed responses the sink has sent since it started (its status not included)
+  curl -s --max-time 2 "$SINKURL/sink_status" 2>/dev/null | awk '$1 == "requests" {print $2}'
+}
 
 # ------------------------------------------------------------------ cases
-CMD=(); LIMIT=0; RUN_S=0
-client_cmd() {  # case tool base -> CMD, LIMIT (timeout seconds), RUN_S (seconds of load)
+CMD=(); LIMIT=0; RUN_S=0; CLIENT_CPUS=$CLI_CPU
+client_cmd() {  # case tool base -> CMD, LIMIT (timeout seconds), RUN_S (seconds of load), CLIENT_CPUS
   local case=$1 tool=$2 base=$3 users
   RUN_S=$DUR
+  CLIENT_CPUS=$CLI_CPU
   case $case in
-    c50) users=50 ;;
-    c1000) users=1000 ;;
+    c50|sink50) users=50 ;;
+    c1000|sink1000) users=1000 ;;
+    # two generator cores against the sink: the generator, its two threads and the sink share CPUs 0-1
+    c50x2) users=50; CLIENT_CPUS=$SRV_CPU,$CLI_CPU ;;
+    # wrk is the load, beside the backend nginx on CPU 0; the tool is the proxy on CPU 1
+    proxy50) users=50; CLIENT_CPUS=$SRV_CPU
+             local purl=http://$HOST:$SPPROXYPORT
+             [ "$tool" = nginx-proxy ] && purl=http://$HOST:$NGXPROXYPORT
+             CMD=(wrk -t1 -c50 -d"${DUR}s" --latency "$purl/hello"); LIMIT=$((DUR + 20))
+             return 0 ;;
     h2c50|tls50|h2tls50) users=50 ;;
     # 500 users' requests packed 10 streams to a connection: 50 connections, as h2load -c50 -m10
     h2c50m10) users=500 ;;
@@ -374,13 +526,16 @@ client_cmd() {  # case tool base -> CMD, LIMIT (timeout seconds), RUN_S (seconds
           tls50) CMD+=(--set "target.base_url=$TLSURL" --set target.insecure=true) ;;
           h2tls50) CMD+=(--set target.protocol=http2 --set "target.base_url=$H2TLSURL"
                          --set target.insecure=true) ;;
+          sink50|sink1000) CMD+=(--set "target.base_url=$SINKURL") ;;
+          c50x2) CMD+=(--set "target.base_url=$SINKURL" --set workers=2) ;;   # two load threads
         esac
         CMD+=(--users "$users" --duration "${RUN_S}s")
       fi
       LIMIT=$((RUN_S + 40)) ;;
     wrk)
-      local wurl=$URL; [ "$case" = tls50 ] && wurl=$TLSURL
-      CMD=(wrk -t1 -c"$users" -d"${DUR}s" --latency "$wurl/hello")
+      local wurl=$URL threads=1
+      case $case in tls50) wurl=$TLSURL ;; sink*) wurl=$SINKURL ;; c50x2) wurl=$SINKURL; threads=2 ;; esac
+      CMD=(wrk -t"$threads" -c"$users" -d"${DUR}s" --latency "$wurl/hello")
       LIMIT=$((DUR + 20)) ;;
     h2load)
       local streams=1 hurl=$H2URL
@@ -398,7 +553,8 @@ tools_for() {  # the tools a case runs, in order, filtered by TOOLS
   local t
   case $1 in
     c50|c1000) for t in stressplan wrk locust; do has "$t" "$TOOLS" && echo "$t"; done ;;
-    tls50) for t in stressplan wrk; do has "$t" "$TOOLS" && echo "$t"; done ;;
+    tls50|sink50|sink1000|c50x2) for t in stressplan wrk; do has "$t" "$TOOLS" && echo "$t"; done ;;
+    proxy50) for t in stressplan nginx-proxy; do has "$t" "$TOOLS" && echo "$t"; done ;;
     h2c50|h2c50m10|h2tls50) for t in stressplan h2load; do has "$t" "$TOOLS" && echo "$t"; done ;;
     *) has stressplan "$TOOLS" && echo stressplan ;;
   esac
@@ -406,6 +562,44 @@ tools_for() {  # the tools a case runs, in order, filtered by TOOLS
 }
 
 # ------------------------------------------------------------------ one measured run
+# The server side of a run: which process serves it (for its CPU), how its count is read, and
+# for proxy50 the proxy under test, started for each run (stressplan) or running (nginx).
+SRV_WATCH=""; PROXY_WATCH=""; PROXY_NOTE=""; PROXY_EXTRA=""
+server_for() {  # case tool base -> SRV_WATCH, PROXY_WATCH; PROXY_NOTE when the proxy failed
+  SRV_WATCH=$NGINX_WORKER; PROXY_WATCH=""; PROXY_NOTE=""
+  alive "$NGINX_PID" || die "nginx died (see $NGX/error.log)"
+  if is_sink_case "$1"; then
+    alive "$SINK_PID" || die "the sink died (see $WORKDIR/sink/stderr)"
+    SRV_WATCH=$SINK_PID
+    if [ "$1" = c50x2 ]; then sink_cpus "$SRV_CPU,$CLI_CPU"; else sink_cpus "$SRV_CPU"; fi
+  fi
+  [ "$1" = proxy50 ] || return 0
+  if [ "$2" = nginx-proxy ]; then
+    alive "$NGXPROXY_PID" || die "nginx's proxy died (see $NGX/proxy-error.log)"
+    PROXY_WATCH=$NGXPROXY_WORKER
+  elif start_sp_proxy "$3"; then
+    PROXY_WATCH=$(pgrep -P "$SPPROXY_PID" | head -1 || true)
+  else
+    PROXY_NOTE="stressplan's proxy did not answer within 5 s (see $3.proxy.err)"
+  fi
+}
+server_count() {  # case: the server's request count now
+  if is_sink_case "$1"; then sink_requests; else nginx_requests; fi
+}
+proxy_end() {  # case tool base: stops stressplan's proxy -> PROXY_EXTRA (its peak RSS, exit code)
+  PROXY_EXTRA=""
+  [ "$1" = proxy50 ] || return 0
+  local hwm="" rc=0
+  [ -n "$PROXY_WATCH" ] && hwm=$(awk '/^VmHWM:/{print $2}' "/proc/$PROXY_WATCH/status" 2>/dev/null || true)
+  PROXY_EXTRA="proxy_rss_kb=$hwm"
+  [ "$2" = stressplan ] || return 0
+  if [ -z "$PROXY_NOTE" ] && ! alive "$SPPROXY_PID"; then
+    PROXY_NOTE="stressplan's proxy ended before the load did (see $3.proxy.err)"
+  fi
+  stop_sp_proxy || rc=$?
+  PROXY_EXTRA+=",proxy_rc=$rc"
+}
+
 HEADER_LINE=$("$PY" -c 'import sys; sys.path.insert(0, sys.argv[1]); import results; print("\t".join(results.HEADER))' "$ROOT/bench")
 echo "$HEADER_LINE" > "$WORKDIR/runs.tsv"
 echo "$HEADER_LINE" > "$WORKDIR/discarded.tsv"
@@ -420,14 +614,15 @@ run_once() {  # case tool rep attempt -> $WORKDIR/last.row
   wait_idle
   local probe0 probe1
   probe0=$(cpu_probe "$SRV_CPU"); probe1=$(cpu_probe "$CLI_CPU")
+  server_for "$case" "$tool" "$base"
   echo "-- $case $tool rep $rep$([ "$attempt" -gt 0 ] && echo " (attempt $((attempt + 1)))"): ${CMD[*]}"
   local t0 el tpid="" cpid="" w0="" w1="" conns_mid="" cmax=0 amax=0 c a rss1="" rss10="" last_poll=-1000
   local win0=$((RUN_S * 300)) win1=$((RUN_S * 800)) mid=$((RUN_S * 500))   # ms after start
-  local wt0 wb0 wn0 wc0 ws0 wt1 wb1 wn1 wc1 ws1 srv0 srv1 probes=0
-  srv0=$(nginx_requests)
+  local wt0 wb0 wn0 wc0 ws0 wp0=0 wt1 wb1 wn1 wc1 ws1 wp1=0 srv0 srv1 probes=0
+  srv0=$(server_count "$case")
   t0=$(now_ns)
   ( exec /usr/bin/time -v -o "$base.time" \
-      timeout -s INT -k 10 "$LIMIT" taskset -c "$CLI_CPU" "${CMD[@]}" ) > "$base.out" 2> "$base.err" &
+      timeout -s INT -k 10 "$LIMIT" taskset -c "$CLIENT_CPUS" "${CMD[@]}" ) > "$base.out" 2> "$base.err" &
   CLIENT_PID=$!
   while alive "$CLIENT_PID"; do
     sleep 0.25
@@ -437,12 +632,14 @@ run_once() {  # case tool rep attempt -> $WORKDIR/last.row
       [ -n "$tpid" ] && cpid=$(pgrep -P "$tpid" | head -1 || true)
     fi
     if [ -z "$w0" ] && [ "$el" -ge "$win0" ] && [ -n "$cpid" ]; then
-      wt0=$(now_ns); wb0=$(busy_ticks); wn0=$(proc_ticks "$NGINX_WORKER"); wc0=$(proc_ticks "$cpid"); ws0=$(steal_ticks); w0=1
+      wt0=$(now_ns); wb0=$(busy_ticks); wn0=$(proc_ticks "$SRV_WATCH"); wc0=$(proc_ticks "$cpid"); ws0=$(steal_ticks); w0=1
+      [ -n "$PROXY_WATCH" ] && wp0=$(proc_ticks "$PROXY_WATCH")
     fi
     if [ -n "$w0" ] && [ -z "$w1" ] && [ "$el" -ge "$win1" ]; then
-      wt1=$(now_ns); wb1=$(busy_ticks); wn1=$(proc_ticks "$NGINX_WORKER"); wc1=$(proc_ticks "$cpid"); ws1=$(steal_ticks); w1=1
+      wt1=$(now_ns); wb1=$(busy_ticks); wn1=$(proc_ticks "$SRV_WATCH"); wc1=$(proc_ticks "$cpid"); ws1=$(steal_ticks); w1=1
+      [ -n "$PROXY_WATCH" ] && wp1=$(proc_ticks "$PROXY_WATCH")
     fi
-    if [ -z "$conns_mid" ] && [ "$el" -ge "$mid" ]; then conns_mid=$(established "$(case_port "$case")"); fi
+    if [ -z "$conns_mid" ] && [ "$el" -ge "$mid" ]; then conns_mid=$(established "$(case_port "$case" "$tool")"); fi
     if [ "$case" = c10000-rss ] && [ "$el" -ge 1000 ] && [ "$el" -le $((RUN_S * 950)) ] &&
        [ $((el - last_poll)) -ge 1000 ]; then   # every second while the load runs
       last_poll=$el
@@ -460,21 +657,28 @@ run_once() {  # case tool rep attempt -> $WORKDIR/last.row
   local rc=0
   wait "$CLIENT_PID" || rc=$?
   CLIENT_PID=""
-  srv1=$(nginx_requests)
-  local server_requests=""   # what nginx served during the run, its status probes taken out
-  [ -n "$srv0" ] && [ -n "$srv1" ] && server_requests=$((srv1 - srv0 - 1 - probes))
-  local cu=NA nu=NA fu=NA st=""
+  proxy_end "$case" "$tool" "$base"
+  srv1=$(server_count "$case")
+  local server_requests=""   # what the server served during the run, its status probes taken out
+  if [ -n "$srv0" ] && [ -n "$srv1" ]; then
+    # the sink does not count its status requests; nginx counts its own (srv1's included)
+    if is_sink_case "$case"; then server_requests=$((srv1 - srv0)); else server_requests=$((srv1 - srv0 - 1 - probes)); fi
+  fi
+  local cu=NA nu=NA fu=NA st="" pu=""
   if [ -n "$w1" ]; then
     local per=$(( (wt1 - wt0) * HZ / 1000000000 )); [ "$per" -gt 0 ] || per=1
     [ "$wc1" -ge "$wc0" ] || wc1=$wc0
     [ "$wn1" -ge "$wn0" ] || wn1=$wn0
+    [ "$wp1" -ge "$wp0" ] || wp1=$wp0
     cu=$(awk -v x=$((wc1 - wc0)) -v w="$per" 'BEGIN{printf "%.2f", x / w}')
     nu=$(awk -v x=$((wn1 - wn0)) -v w="$per" 'BEGIN{printf "%.2f", x / w}')
-    fu=$(awk -v x=$(( (wb1 - wb0) - (wc1 - wc0) - (wn1 - wn0) )) -v w="$per" 'BEGIN{v = x / w; if (v < 0) v = 0; printf "%.2f", v}')
+    fu=$(awk -v x=$(( (wb1 - wb0) - (wc1 - wc0) - (wn1 - wn0) - (wp1 - wp0) )) -v w="$per" 'BEGIN{v = x / w; if (v < 0) v = 0; printf "%.2f", v}')
     st=$(awk -v x=$((ws1 - ws0)) -v w="$per" 'BEGIN{printf "%.2f", x / w}')
+    [ -n "$PROXY_WATCH" ] && pu=$(awk -v x=$((wp1 - wp0)) -v w="$per" 'BEGIN{printf "%.2f", x / w}')
   fi
   local extra="server_requests=$server_requests,probe_ms_cpu0=$probe0,probe_ms_cpu1=$probe1,steal=$st," note=""
   case $case in
+    proxy50) extra+="proxy_util=$pu,$PROXY_EXTRA" ;;
     c10000-rss) extra+="conns_max=$cmax,nginx_active_max=$amax"
                 [ "$cmax" -ge "$RSS_USERS" ] || note="only $cmax of $RSS_USERS connections seen established" ;;
     open20k) extra+="planned_requests=$((OPEN_RATE * DUR)),planned_rate=$OPEN_RATE" ;;
@@ -483,7 +687,8 @@ run_once() {  # case tool rep attempt -> $WORKDIR/last.row
   esac
   "$PY" "$RESULTS" row case="$case" tool="$tool" rep="$rep" attempt="$attempt" rc="$rc" base="$base" \
     client_util="$cu" nginx_util="$nu" foreign_util="$fu" idle_before="$IDLE_BEFORE" \
-    conns_mid="$conns_mid" foreign_max="$FOREIGN_MAX" extra="$extra" note="$note" > "$WORKDIR/last.row"
+    conns_mid="$conns_mid" foreign_max="$FOREIGN_MAX" extra="$extra" note="$note" \
+    failed="$PROXY_NOTE" > "$WORKDIR/last.row"
   # short line: status rps requests errors cpu_s rss client/nginx/foreign util, connections
   awk -F'\t' '{ printf "   %s rc=%s  %s req/s  %s requests  %s errors  %s CPU-s  %.1f MiB  client %s nginx %s foreign %s  conns %s  %s %s\n",
                 $5, $6, $7, $8, $9, $10, $11 / 1024, $13, $14, $15, $17, $18, $19 }' "$WORKDIR/last.row"
@@ -507,9 +712,11 @@ measure() {  # case tool rep: runs once, reruns a contended run up to RETRIES ti
 }
 
 # ------------------------------------------------------------------ main
-echo "== stressplan benchmark: REPS=$REPS DUR=${DUR}s cases: $CASES; nginx ($NGINX_PROFILE) on CPU $SRV_CPU, generators on CPU $CLI_CPU; results in $WORKDIR"
+echo "== stressplan benchmark: REPS=$REPS DUR=${DUR}s cases: $CASES; nginx ($NGINX_PROFILE) on CPU $SRV_CPU, generators on CPU $CLI_CPU (c50x2: both, proxy50: the proxy); results in $WORKDIR"
 sed 's/^/   /' "$WORKDIR/versions.txt"
 start_nginx
+uses_sink && start_sink
+has proxy50 "$CASES" && has nginx-proxy "$TOOLS" && start_nginx_proxy
 for rep in $(seq "$REPS"); do
   for case in $CASES; do
     [ "$case" = soak ] && continue
@@ -522,6 +729,8 @@ if has soak "$CASES"; then
   echo "== soak: $SOAK_USERS users for $((SOAK_SECONDS + 15)) s, VmRSS sampled at 60 s and ${SOAK_SECONDS} s"
   measure soak stressplan 1
 fi
+stop_master "$NGXPROXY_PID" "$NGXPROXY_WORKER"; NGXPROXY_PID=""
+stop_sink
 stop_nginx
 
 {
