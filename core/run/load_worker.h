@@ -134,6 +134,7 @@ class LoadWorker {
   std::vector<Vu> vus_;
   std::vector<Lane> lanes_;
   std::vector<uint32_t> ready_;  // local indexes of users ready to send
+  std::vector<uint32_t> sending_;  // ready_ taken by the loop's send pass (kept for its capacity)
   std::vector<uint32_t> left_;   // vu ids of users that left since the last ReleaseLeft
   using Timer = std::pair<uint64_t, uint32_t>;  // wake time, local index
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> thinking_;
