@@ -265,18 +265,17 @@ void Worker::PumpWaiting() {
 
 void Worker::ConnectNew(const Exchange& ex, uint32_t address, uint64_t now) {
   const Address& a = (*addresses_)[address];
-  int err_no = 0;
-  const int fd = OpenTcpSocket(a.family, &err_no);
+  SocketFailure failure;
+  const int fd = OpenConnectSocket(a, instance_.config().local_addresses, ex.vu, &failure);
   if (fd < 0) {
-    done_.Push(ex, SocketErrorKind(err_no), 0, host_fns_.NowNs(), "socket: %s", ErrnoText(err_no));
-    return;
-  }
-  if (long long limit = -1; InFdReserve(fd, &limit)) {
-    close(fd);
-    done_.Push(ex, SP_E_LOCAL_LIMIT, 0, host_fns_.NowNs(),
-               "socket: fewer than %d of the %lld file descriptors (RLIMIT_NOFILE) left; they "
-               "are kept for stressplan's reports and journal (raise ulimit -n)",
-               kReservedFds, limit);
+    const auto count = static_cast<uint32_t>(addresses_->size());
+    if (failure.try_next_address && ex.addresses_tried + 1 < count) {
+      Exchange next = ex;  // no local address of this one's family: the host's next address
+      next.addresses_tried++;
+      ConnectNew(next, (address + 1) % count, now);
+      return;
+    }
+    done_.Push(ex, failure.kind, 0, host_fns_.NowNs(), "%s", failure.detail);
     return;
   }
   Connection* c = Allocate();
