@@ -94,7 +94,7 @@ void Worker::Release(Connection* c) {
   }
   if (c->vu < vu_slot_.size() && vu_slot_[c->vu] == c->slot) vu_slot_[c->vu] = kNoSlot;
   c->vu = UINT32_MAX;
-  c->tls.Reset();  // https: close_notify, then the session is freed
+  if (c->tls) c->tls->Reset();  // https: close_notify, then the session is freed
   c->body.Reset();
   close(c->fd);  // also removes it from the epoll set
   c->fd = -1;
@@ -301,7 +301,7 @@ void Worker::OnConnectReady(Connection* c) {
   int err_no = 0;
   socklen_t len = sizeof err_no;
   // Once a TLS handshake runs, the session reads socket errors itself (they fail it as tls).
-  if (!c->tls.Active() && getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err_no, &len) != 0)
+  if (!c->TlsActive() && getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err_no, &len) != 0)
     err_no = errno;
   if (err_no != 0) {
     OnConnectFailed(c, err_no);
@@ -478,8 +478,8 @@ void Worker::OnPeerGone(Connection* c, int err_no, const char* op) {
     ConnectNew(again, preferred_address_, host_fns_.NowNs());
     return;
   }
-  if (c->tls.Failed()) {  // https: a TLS failure after the handshake (bad record, alert)
-    Fail(c, c->tls.ErrorKind(), "%s", c->tls.error());
+  if (c->tls && c->tls->Failed()) {  // https: a TLS failure after the handshake (bad record, alert)
+    Fail(c, c->tls->ErrorKind(), "%s", c->tls->error());
     return;
   }
   if (err_no == 0) {
@@ -523,8 +523,8 @@ void Worker::ExpireTimers(uint64_t now) {
   while (!connecting_.empty() && connecting_.front()->deadline_ns <= now) {
     Connection* c = connecting_.front();
     Fail(c, SP_E_CONNECT_TIMEOUT,
-         c->tls.Active() ? "connect: TLS handshake with %s not complete within %llu ms"
-                         : "connect: no connection to %s within %llu ms",
+         c->TlsActive() ? "connect: TLS handshake with %s not complete within %llu ms"
+                        : "connect: no connection to %s within %llu ms",
          (*addresses_)[c->address].text.c_str(), Ms(instance_.config().connect_timeout_ns));
   }
   while (!active_.empty() && active_.front()->deadline_ns <= now) {
