@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,31 +40,44 @@ class ResponseTap final : public http1::MessageSink {
   // The field's value (repeated fields joined with ", "), or nullptr when the response did not
   // have it (or the spec did not ask for it).
   const std::string* Header(std::string_view name) const;
-  std::string_view body() const { return body_; }
+  std::string_view body() const {
+    return kept_ ? std::string_view(kept_->body) : std::string_view();
+  }
   // The body was longer than max_body; body() holds only its start.
   bool BodyOverLimit() const { return over_; }
   // Each Set-Cookie field's value, in order (not joined: a cookie's Expires has a comma).
-  const std::vector<std::string>& set_cookies() const { return set_cookies_; }
+  const std::vector<std::string>& set_cookies() const;
   // The Location field's value (the last one), or nullptr when none was kept.
-  const std::string* location() const { return has_location_ ? &location_ : nullptr; }
+  const std::string* location() const { return has_location_ ? &kept_->location : nullptr; }
   // At the end of the response: false with *why when a decoded body could not be decoded (an
   // unknown coding, corrupt data, a stream cut short). True when nothing was decoded.
   bool FinishBody(std::string* why);
 
  private:
+  // What was kept of the response. Allocated the first time something is (a Set-Cookie, a
+  // Location, a named field, a body), then reused: a tap whose responses never carry any of it
+  // - most of an idle keep-alive connection's life - costs the few fields below, not ~300 bytes.
+  struct Kept {
+    std::vector<std::string> set_cookies;
+    std::string location;
+    std::vector<std::string> values;  // by spec_->header_names index
+    std::vector<uint8_t> present;
+    std::string body;
+    std::string content_encoding;  // decode: the response's Content-Encoding fields, joined
+    http_body::ContentDecoder decoder;
+    // Empty for the next response, with `names` header fields to look for.
+    void Reset(size_t names);
+  };
+  Kept& kept();
+  size_t Names() const { return spec_ != nullptr ? spec_->header_names.size() : 0; }
+
   const TapSpec* spec_ = nullptr;
   bool keep_set_cookies_ = false;
-  std::vector<std::string> set_cookies_;
   bool keep_location_ = false;
   bool has_location_ = false;
-  std::string location_;
-  std::vector<std::string> values_;  // by spec_->header_names index
-  std::vector<uint8_t> present_;
-  std::string body_;
   bool over_ = false;
-  std::string content_encoding_;  // decode: the response's Content-Encoding fields, joined
-  bool decoding_ = false;         // the decoder has started on this body
-  http_body::ContentDecoder decoder_;
+  bool decoding_ = false;  // the decoder has started on this body
+  std::unique_ptr<Kept> kept_;
 };
 
 }  // namespace sp::http

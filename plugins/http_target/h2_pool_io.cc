@@ -20,7 +20,6 @@ namespace sp::http {
 namespace {
 
 constexpr size_t kWriteChunk = 64 * 1024;  // frames produced ahead of what the socket took
-constexpr int kReserveHit = -1;            // StartConnect: the fd reserve was reached
 
 ssize_t Recv(TlsSession& tls, int fd, char* buf, size_t len) {
   return tls.Active() ? tls.Recv(buf, len) : ::recv(fd, buf, len, 0);
@@ -32,46 +31,40 @@ ssize_t Send(TlsSession& tls, int fd, const char* data, size_t len) {
 
 }  // namespace
 
-// Opens a socket and starts connecting it to c->address: 0, or the errno that failed (or
-// kReserveHit).
-static int StartConnect(int* fd_out, const Address& a) {
-  int err_no = 0;
-  const int fd = OpenTcpSocket(a.family, &err_no);
-  if (fd < 0) return err_no;
-  if (long long limit = -1; InFdReserve(fd, &limit)) {
-    close(fd);
-    return kReserveHit;
-  }
+// Opens a socket for user `vu` (OpenConnectSocket: its local address, if any) and starts
+// connecting it to `a`: true, or false with *failure.
+static bool StartConnect(int* fd_out, const Address& a, const LocalAddresses& from, uint32_t vu,
+                         SocketFailure* failure) {
+  const int fd = OpenConnectSocket(a, from, vu, failure);
+  if (fd < 0) return false;
   if (::connect(fd, reinterpret_cast<const sockaddr*>(&a.storage), a.len) != 0 &&
       errno != EINPROGRESS) {
     const int e = errno;
     close(fd);
-    return e;
+    failure->kind = ConnectErrorKind(e);
+    failure->try_next_address = !IsLocalLimit(e);  // the next address may accept
+    std::snprintf(failure->detail, sizeof failure->detail, "connect: %s (%s)", ErrnoText(e),
+                  a.text.c_str());
+    return false;
   }
   *fd_out = fd;
-  return 0;
+  return true;
 }
 
 H2Pool::Conn* H2Pool::Open(const Exchange& ex) {
   const auto count = static_cast<uint32_t>(shared_.addresses.size());
+  const LocalAddresses& from = shared_.instance.config().local_addresses;
   uint32_t address = preferred_address_;
   int fd = -1;
-  int err = 0;
+  SocketFailure failure;
   for (uint32_t tried = 0; tried < count; ++tried, address = (address + 1) % count) {
-    err = StartConnect(&fd, shared_.addresses[address]);
-    if (err == 0 || err == kReserveHit || IsLocalLimit(err)) break;
+    failure = SocketFailure{};
+    if (StartConnect(&fd, shared_.addresses[address], from, ex.vu, &failure)) break;
+    if (!failure.try_next_address) break;
   }
   const uint64_t now = host_.NowNs();
-  if (err == kReserveHit) {
-    shared_.done.Push(ex, SP_E_LOCAL_LIMIT, 0, now,
-                      "socket: fewer than %d file descriptors (RLIMIT_NOFILE) left; they are "
-                      "kept for stressplan's reports and journal (raise ulimit -n)",
-                      kReservedFds);
-    return nullptr;
-  }
-  if (err != 0) {
-    shared_.done.Push(ex, ConnectErrorKind(err), 0, now, "connect: %s (%s)", ErrnoText(err),
-                      shared_.addresses[address].text.c_str());
+  if (fd < 0) {
+    shared_.done.Push(ex, failure.kind, 0, now, "%s", failure.detail);
     return nullptr;
   }
   Conn* c;
@@ -86,6 +79,7 @@ H2Pool::Conn* H2Pool::Open(const Exchange& ex) {
   c->fd = fd;
   c->address = address;
   c->addresses_tried = 1;
+  c->opener = ex.vu;
   c->state = Conn::State::kConnecting;
   c->connect_start_ns = now;
   c->deadline_ns = now + shared_.instance.config().connect_timeout_ns;
@@ -155,7 +149,9 @@ void H2Pool::OnConnectFailed(Conn* c, int err_no) {
     c->address = (c->address + 1) % count;
     ++c->addresses_tried;
     int fd = -1;
-    if (StartConnect(&fd, shared_.addresses[c->address]) == 0) {
+    SocketFailure failure;
+    if (StartConnect(&fd, shared_.addresses[c->address], shared_.instance.config().local_addresses,
+                     c->opener, &failure)) {
       c->fd = fd;
       Watch(c, EPOLLOUT);
       return;

@@ -54,6 +54,7 @@ struct H2Pool::Conn {
   uint32_t address = 0;
   uint32_t addresses_tried = 0;
   uint32_t owner = kH2None;
+  uint32_t opener = 0;  // the user whose request opened it: its local address (local_addresses)
   uint64_t connect_start_ns = 0;
   uint64_t deadline_ns = 0;  // connecting: the connect deadline
   uint64_t connect_ns = 0;   // how long connecting took, for the requests that waited for it

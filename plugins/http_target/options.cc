@@ -75,6 +75,11 @@ const sp_option_decl kTargetOptionDecls[kTargetOptionCount] = {
      "http2: most requests in flight at once on one connection (concurrent streams, also bounded "
      "by the server's SETTINGS_MAX_CONCURRENT_STREAMS); a new connection opens only when every "
      "open one is full."},
+    {"local_addresses", SP_OPT_JSON, nullptr, 0,
+     "List of IP addresses (IPv4 or IPv6 literals) the connections bind to as their source: user "
+     "n's new connections use the (n mod count)-th of those of the destination's family. Each "
+     "source address has its own ephemeral port range, so one run can hold more connections to "
+     "one host:port than one range allows (like k6's --local-ips)."},
 };
 
 const sp_option_decl kRequestOptionDecls[kRequestOptionCount] = {

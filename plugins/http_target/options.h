@@ -33,7 +33,8 @@ enum TargetOption : size_t {
   kResolve,       // base_url's host:port -> an address (target_config.h)
   kMaxRedirects,  // redirects followed per request (redirect.h)
   kProtocol,
-  kMaxStreams,  // HTTP/2 (target_config.h, h2_pool.h)
+  kMaxStreams,      // HTTP/2 (target_config.h, h2_pool.h)
+  kLocalAddresses,  // source addresses connections bind to (local_addresses.h)
   kTargetOptionCount
 };
 enum RequestOption : size_t {

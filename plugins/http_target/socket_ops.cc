@@ -7,9 +7,35 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdarg>
+#include <cstdio>
 #include <cstring>
 
 namespace sp::http {
+namespace {
+
+int Failed(SocketFailure* failure, sp_error_kind kind, const char* format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+int Failed(SocketFailure* failure, sp_error_kind kind, const char* format, ...) {
+  failure->kind = kind;
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(failure->detail, sizeof failure->detail, format, args);
+  va_end(args);
+  return -1;
+}
+
+// IP_BIND_ADDRESS_NO_PORT, then bind(local, port 0): the port is chosen at connect, per 4-tuple.
+bool BindLocal(int fd, const LocalAddress& local, int* err_no) {
+  const int one = 1;
+  setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+  if (bind(fd, reinterpret_cast<const sockaddr*>(&local.storage), local.len) == 0) return true;
+  *err_no = errno;
+  return false;
+}
+
+}  // namespace
 
 int OpenTcpSocket(int family, int* err_no) {
   const int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
@@ -19,6 +45,34 @@ int OpenTcpSocket(int family, int* err_no) {
   }
   const int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  return fd;
+}
+
+int OpenConnectSocket(const Address& to, const LocalAddresses& from, uint32_t vu,
+                      SocketFailure* failure) {
+  const LocalAddress* local = nullptr;
+  if (!from.Pick(to.family, vu, &local)) {
+    failure->try_next_address = true;
+    return Failed(failure, SP_E_OTHER,
+                  "connect: local_addresses has no %s address to connect to %s",
+                  to.family == AF_INET6 ? "IPv6" : "IPv4", to.text.c_str());
+  }
+  int err_no = 0;
+  const int fd = OpenTcpSocket(to.family, &err_no);
+  if (fd < 0) return Failed(failure, SocketErrorKind(err_no), "socket: %s", ErrnoText(err_no));
+  if (long long limit = -1; InFdReserve(fd, &limit)) {
+    close(fd);
+    return Failed(failure, SP_E_LOCAL_LIMIT,
+                  "socket: fewer than %d of the %lld file descriptors (RLIMIT_NOFILE) left; they "
+                  "are kept for stressplan's reports and journal (raise ulimit -n)",
+                  kReservedFds, limit);
+  }
+  if (local != nullptr && !BindLocal(fd, *local, &err_no)) {
+    close(fd);
+    return Failed(failure, ConnectErrorKind(err_no),
+                  "connect: bind to local address %s (local_addresses): %s", local->text.c_str(),
+                  ErrnoText(err_no));
+  }
   return fd;
 }
 

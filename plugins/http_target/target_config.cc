@@ -162,7 +162,8 @@ bool CompileTargetOptions(const sp_options* options, TargetConfig* out, OptionEr
     if (!ReadMaxRedirects(*m, "max_redirects", "", &out->max_redirects, err)) return false;
   }
   if (!ReadProtocol(options, out, err)) return false;
-  return ReadResolve(options, out, err);
+  if (!ReadResolve(options, out, err)) return false;
+  return ReadLocalAddresses(options, out->connect_host, &out->local_addresses, err);
 }
 
 }  // namespace sp::http

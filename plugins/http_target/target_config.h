@@ -6,6 +6,7 @@
 #include "lib/cookies/origin.h"
 #include "plugins/http_target/base_url.h"
 #include "plugins/http_target/header_list.h"
+#include "plugins/http_target/local_addresses.h"
 #include "plugins/http_target/option_error.h"
 #include "plugins/http_target/tls_options.h"
 #include "stressplan/plugin.h"
@@ -28,6 +29,7 @@ struct TargetConfig {
   uint32_t max_redirects = 10;  // redirects followed per request (redirect.h)
   bool http2 = false;           // protocol: http2 (h2_pool.h)
   uint32_t max_streams = 1;     // http2: concurrent streams per connection
+  LocalAddresses local_addresses;  // the source addresses connections bind to (none: any)
 };
 
 // A max_redirects value (target or request option) in range: 0 to kMaxRedirectsLimit.

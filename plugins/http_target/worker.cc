@@ -94,7 +94,7 @@ void Worker::Release(Connection* c) {
   }
   if (c->vu < vu_slot_.size() && vu_slot_[c->vu] == c->slot) vu_slot_[c->vu] = kNoSlot;
   c->vu = UINT32_MAX;
-  c->tls.Reset();  // https: close_notify, then the session is freed
+  if (c->tls) c->tls->Reset();  // https: close_notify, then the session is freed
   c->body.Reset();
   close(c->fd);  // also removes it from the epoll set
   c->fd = -1;
@@ -265,18 +265,17 @@ void Worker::PumpWaiting() {
 
 void Worker::ConnectNew(const Exchange& ex, uint32_t address, uint64_t now) {
   const Address& a = (*addresses_)[address];
-  int err_no = 0;
-  const int fd = OpenTcpSocket(a.family, &err_no);
+  SocketFailure failure;
+  const int fd = OpenConnectSocket(a, instance_.config().local_addresses, ex.vu, &failure);
   if (fd < 0) {
-    done_.Push(ex, SocketErrorKind(err_no), 0, host_fns_.NowNs(), "socket: %s", ErrnoText(err_no));
-    return;
-  }
-  if (long long limit = -1; InFdReserve(fd, &limit)) {
-    close(fd);
-    done_.Push(ex, SP_E_LOCAL_LIMIT, 0, host_fns_.NowNs(),
-               "socket: fewer than %d of the %lld file descriptors (RLIMIT_NOFILE) left; they "
-               "are kept for stressplan's reports and journal (raise ulimit -n)",
-               kReservedFds, limit);
+    const auto count = static_cast<uint32_t>(addresses_->size());
+    if (failure.try_next_address && ex.addresses_tried + 1 < count) {
+      Exchange next = ex;  // no local address of this one's family: the host's next address
+      next.addresses_tried++;
+      ConnectNew(next, (address + 1) % count, now);
+      return;
+    }
+    done_.Push(ex, failure.kind, 0, host_fns_.NowNs(), "%s", failure.detail);
     return;
   }
   Connection* c = Allocate();
@@ -302,7 +301,7 @@ void Worker::OnConnectReady(Connection* c) {
   int err_no = 0;
   socklen_t len = sizeof err_no;
   // Once a TLS handshake runs, the session reads socket errors itself (they fail it as tls).
-  if (!c->tls.Active() && getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err_no, &len) != 0)
+  if (!c->TlsActive() && getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err_no, &len) != 0)
     err_no = errno;
   if (err_no != 0) {
     OnConnectFailed(c, err_no);
@@ -479,8 +478,8 @@ void Worker::OnPeerGone(Connection* c, int err_no, const char* op) {
     ConnectNew(again, preferred_address_, host_fns_.NowNs());
     return;
   }
-  if (c->tls.Failed()) {  // https: a TLS failure after the handshake (bad record, alert)
-    Fail(c, c->tls.ErrorKind(), "%s", c->tls.error());
+  if (c->tls && c->tls->Failed()) {  // https: a TLS failure after the handshake (bad record, alert)
+    Fail(c, c->tls->ErrorKind(), "%s", c->tls->error());
     return;
   }
   if (err_no == 0) {
@@ -524,8 +523,8 @@ void Worker::ExpireTimers(uint64_t now) {
   while (!connecting_.empty() && connecting_.front()->deadline_ns <= now) {
     Connection* c = connecting_.front();
     Fail(c, SP_E_CONNECT_TIMEOUT,
-         c->tls.Active() ? "connect: TLS handshake with %s not complete within %llu ms"
-                         : "connect: no connection to %s within %llu ms",
+         c->TlsActive() ? "connect: TLS handshake with %s not complete within %llu ms"
+                        : "connect: no connection to %s within %llu ms",
          (*addresses_)[c->address].text.c_str(), Ms(instance_.config().connect_timeout_ns));
   }
   while (!active_.empty() && active_.front()->deadline_ns <= now) {

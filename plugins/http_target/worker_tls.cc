@@ -13,7 +13,8 @@ namespace sp::http {
 bool Worker::ConnectTls(Connection* c) {
   const TlsContext* tls = instance_.tls();
   if (tls == nullptr) return true;  // http://
-  switch (c->tls.Handshake(*tls, c->fd, &tls_sessions_)) {
+  if (!c->tls) c->tls = std::make_unique<TlsSession>();
+  switch (c->tls->Handshake(*tls, c->fd, &tls_sessions_)) {
     case TlsSession::Step::kDone:
       return true;
     case TlsSession::Step::kWantRead: Watch(c, EPOLLIN); return false;
@@ -23,7 +24,7 @@ bool Worker::ConnectTls(Connection* c) {
   }
   // Not another address: a TLS failure is the server's configuration (or ours), the same on
   // every address of the host.
-  Fail(c, c->tls.ErrorKind(), "%s", c->tls.error());
+  Fail(c, c->tls->ErrorKind(), "%s", c->tls->error());
   return false;
 }
 

@@ -120,6 +120,53 @@ TEST_CASE("options: target-level errors name the option", "[options]") {
   CHECK_THAT(r.message, Catch::Contains("map of header name to value"));
 }
 
+TEST_CASE("options: local_addresses must be distinct IP literals", "[options]") {
+  TargetSettings t = Local();
+  for (const char* ok : {R"(["127.0.0.2", "127.0.0.3"])", R"(["127.0.0.1", "::1"])"}) {
+    INFO(ok);
+    t.local_addresses = ok;
+    Target target;
+    CHECK(target.Create(t, {}) == SP_OK);
+  }
+  const struct {
+    const char* json;
+    const char* path;
+    const char* message;
+  } refused[] = {
+      {R"("127.0.0.2")", "", "local_addresses must be a non-empty list of IP addresses"},
+      {R"({"a": "127.0.0.2"})", "", "local_addresses must be a non-empty list"},
+      {"[]", "", "(the list is empty)"},
+      {R"(["127.0.0.2", "localhost"])", "/1", "\"localhost\" is not an IPv4 or IPv6 address"},
+      {R"(["127.0.0.2:80"])", "/0", "\"127.0.0.2:80\" is not an IPv4 or IPv6 address"},
+      {R"(["[::1]"])", "/0", "\"[::1]\" is not an IPv4 or IPv6 address"},
+      {R"([2130706434])", "/0", "\"2130706434\" is not an IPv4 or IPv6 address"},
+      {R"(["127.0.0.2", "127.0.0.3", "127.0.0.2"])", "/2", "\"127.0.0.2\" is listed twice"},
+      {R"(["::1", "0:0::1"])", "/1", "\"0:0::1\" is listed twice (as \"::1\")"},
+      // base_url's host is IPv4: an IPv6-only list cannot reach it.
+      {R"(["::1"])", "", "local_addresses has no IPv4 address, but connections go to 127.0.0.1"},
+  };
+  for (const auto& r : refused) {
+    INFO(r.json);
+    t.local_addresses = r.json;
+    const Refusal refusal = Refuse(t, {});
+    CHECK(refusal.option == "local_addresses");
+    CHECK(refusal.path == r.path);
+    CHECK_THAT(refusal.message, Catch::Contains(r.message));
+  }
+
+  // `resolve` pins the host to an address: its family is the one the list must have.
+  t.base_url = "http://shop.test:8080";
+  t.resolve = R"({"shop.test:8080": "::1"})";
+  t.local_addresses = R"(["127.0.0.2"])";
+  Refusal r = Refuse(t, {});
+  CHECK(r.option == "local_addresses");
+  CHECK_THAT(r.message, Catch::Contains("no IPv6 address, but connections go to ::1"));
+  // A host name may resolve to either family: the list is checked per connection instead.
+  t.resolve.reset();
+  Target named;
+  CHECK(named.Create(t, {}) == SP_OK);
+}
+
 TEST_CASE("options: request errors name requests/<index> and a JSON pointer", "[options]") {
   const RequestSettings ok;
   Refusal r = Refuse(Local(), {ok, Request("GE T", "/")});

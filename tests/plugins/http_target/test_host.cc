@@ -155,6 +155,8 @@ sp_status Target::Create(const TargetSettings& target,
   target_values[kCookiesReset] = StringValue(decls[kCookiesReset], target.cookies_reset);
   target_values[kResolve] = StringValue(decls[kResolve], target.resolve);
   target_values[kMaxRedirects] = IntValue(decls[kMaxRedirects], target.max_redirects);
+  target_values[kProtocol] = StringValue(decls[kProtocol], target.protocol);
+  target_values[kLocalAddresses] = StringValue(decls[kLocalAddresses], target.local_addresses);
   const sp_options target_options{kTargetOptionCount, target_values.data()};
 
   std::vector<std::vector<sp_option_value>> request_values;

@@ -40,6 +40,8 @@ struct TargetSettings {
   std::optional<std::string> cookies_reset;
   std::optional<std::string> resolve;  // JSON
   std::optional<int64_t> max_redirects;
+  std::optional<std::string> protocol;         // http1 or http2
+  std::optional<std::string> local_addresses;  // JSON
   // The minor of the host's ABI the target is created by (an older host: fewer features).
   uint16_t host_abi_minor = SP_ABI_VERSION_MINOR;
   // The execution segment the host says the run is (ABI 1.5 segment): I of N.

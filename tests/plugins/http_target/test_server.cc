@@ -58,6 +58,11 @@ TestServer::~TestServer() {
   for (auto& t : handlers) t.join();
 }
 
+std::vector<std::string> TestServer::Peers() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return peers_;
+}
+
 std::string TestServer::LastRequest() const {
   std::lock_guard<std::mutex> lock(mu_);
   return last_request_;
@@ -88,13 +93,18 @@ bool TestServer::WaitForRequests(int n) const {
 
 void TestServer::AcceptLoop() {
   while (!stopping_) {
-    const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    sockaddr_in peer{};
+    socklen_t peer_len = sizeof peer;
+    const int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer), &peer_len, SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       return;
     }
     ++connections_;
+    char text[INET_ADDRSTRLEN] = {};
+    inet_ntop(AF_INET, &peer.sin_addr, text, sizeof text);
     std::lock_guard<std::mutex> lock(mu_);
+    peers_.push_back(text);
     if (stopping_) {
       close(fd);
       return;

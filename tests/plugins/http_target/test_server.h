@@ -48,6 +48,8 @@ class TestServer {
   // Waits (up to 5 s) until exactly `n` connections are open.
   bool WaitForOpenConnections(int n) const;
   std::string LastRequest() const;
+  // The source address of each connection accepted, in order ("127.0.0.1").
+  std::vector<std::string> Peers() const;
   // Waits (up to 5 s) until `n` requests have been read.
   bool WaitForRequests(int n) const;
 
@@ -67,6 +69,7 @@ class TestServer {
   std::vector<int> open_fds_;
   std::vector<std::thread> handlers_;
   std::string last_request_;
+  std::vector<std::string> peers_;
   std::thread acceptor_;
 };
 

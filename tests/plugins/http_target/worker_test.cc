@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <thread>
 
 #include "test_host.h"
@@ -507,4 +508,69 @@ TEST_CASE("worker: cancel_all completes requests still waiting for a connection"
   worker.CancelAll();
   CHECK(worker.Count(SP_E_INTERRUPTED) == 5);
   CheckOnceEach(worker, 5);
+}
+
+TEST_CASE("worker: local_addresses binds user n's connections to address n mod count", "[worker]") {
+  TestServer server({});
+  TargetSettings t = SettingsFor(server);
+  t.local_addresses = R"(["127.0.0.2", "127.0.0.3"])";
+  Target target;
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
+  SECTION("odd users: all from the second address") {
+    Worker worker(target);
+    // In flight together: each opens its own connection.
+    for (uint32_t vu : {1u, 3u, 5u}) REQUIRE(worker.SubmitAs(vu, 0, vu, 0) == SP_OK);
+    REQUIRE(worker.PollUntil(3));
+    CHECK(worker.Count(SP_E_NONE) == 3);
+    CHECK(server.Peers() == std::vector<std::string>(3, "127.0.0.3"));
+  }
+  SECTION("users 0 to 5: three connections from each address") {
+    Worker worker(target);
+    for (uint32_t vu = 0; vu < 6; ++vu) REQUIRE(worker.SubmitAs(vu, 0, vu, 0) == SP_OK);
+    REQUIRE(worker.PollUntil(6));
+    CHECK(worker.Count(SP_E_NONE) == 6);
+    std::vector<std::string> peers = server.Peers();
+    std::sort(peers.begin(), peers.end());
+    CHECK(peers == std::vector<std::string>{"127.0.0.2", "127.0.0.2", "127.0.0.2", "127.0.0.3",
+                                            "127.0.0.3", "127.0.0.3"});
+  }
+}
+
+TEST_CASE("worker: localhost with IPv4 local_addresses skips its IPv6 address", "[worker]") {
+  TestServer server({});
+  TargetSettings t;
+  t.base_url = "http://localhost:" + std::to_string(server.port());
+  t.local_addresses = R"(["127.0.0.2"])";  // a host name: checked per connection, not at create
+  Target target;
+  REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
+  Worker worker(target);
+  REQUIRE(worker.SubmitAs(1, 0, 7, 0) == SP_OK);
+  REQUIRE(worker.PollUntil(1));
+  CHECK(worker.Count(SP_E_NONE) == 1);
+  CHECK(server.Peers() == std::vector<std::string>{"127.0.0.2"});
+}
+
+TEST_CASE("worker: a local address not on this host fails the request at once, naming it",
+          "[worker]") {
+  // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine, so bind refuses it.
+  TestServer server({});
+  for (const char* protocol : {"http1", "http2"}) {
+    INFO(protocol);
+    TargetSettings t = SettingsFor(server);
+    t.protocol = protocol;
+    t.local_addresses = R"(["192.0.2.1"])";
+    Target target;
+    REQUIRE(target.Create(t, {RequestSettings{}}) == SP_OK);
+    Worker worker(target);
+    const uint64_t start = NowNs();
+    REQUIRE(worker.SubmitAs(1, 0, 0, 0) == SP_OK);
+    REQUIRE(worker.PollUntil(1, 1'000 * kMs));  // not after connect_timeout: at once
+    CHECK(NowNs() - start < 500 * kMs);
+    const Completion& c = worker.completions()[0];
+    CHECK(c.result.error == SP_E_LOCAL_LIMIT);
+    CHECK(c.detail ==
+          "connect: bind to local address 192.0.2.1 (local_addresses): Cannot assign requested "
+          "address");
+  }
+  CHECK(server.connections() == 0);
 }
