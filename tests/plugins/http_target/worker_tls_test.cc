@@ -251,10 +251,10 @@ TEST_CASE("tls: resolve sends a virtual host's name to a loopback address", "[tl
   for (const auto& [json, message] : refused) {
     INFO(json);
     t.resolve = json;
-    Target target;
-    CHECK(target.Create(t, {RequestSettings{}}) == SP_INVALID_ARGUMENT);
-    CHECK(std::string(target.error().option) == "resolve");
-    CHECK_THAT(std::string(target.error().message), Catch::Contains(message));
+    Target refusing;
+    CHECK(refusing.Create(t, {RequestSettings{}}) == SP_INVALID_ARGUMENT);
+    CHECK(std::string(refusing.error().option) == "resolve");
+    CHECK_THAT(std::string(refusing.error().message), Catch::Contains(message));
   }
 }
 
