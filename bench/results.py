@@ -66,6 +66,11 @@ def parse_stressplan(base, out, a):
                 if isinstance(st.get("achieved"), dict) and "iterations" in st["achieved"]]
     if achieved:
         extra["report_achieved"] = int(sum(achieved))
+    # latency p50 (from the intended start) minus service time p50 (from the send): how late
+    # the generator itself sent, which latency counts (open20k's verdict)
+    lat, svc = (s.get("latency_ms") or {}).get("p50"), (s.get("service_time_ms") or {}).get("p50")
+    if lat is not None and svc is not None:
+        extra["lateness_p50_us"] = "%.1f" % ((lat - svc) * 1000)
     dropped = s.get("dropped_iterations")
     if dropped is None:
         dropped = find_key(rep, "dropped")
@@ -470,18 +475,25 @@ def cmd_summary(args):
         p("")
         p("### open20k: open model, %s/s planned for %s s" % (a.get("open_rate"), a.get("dur")))
         p("")
-        p("| rep | status | planned requests | achieved requests | achieved / planned | throughput_rps (report) | dropped | nginx count | errors | notes |")
-        p("|---|---|---|---|---|---|---|---|---|---|")
-        devs = []
+        p("| rep | status | planned requests | achieved requests | achieved / planned | throughput_rps (report) | dropped | nginx count | lateness p50 µs | CPU µs per request | errors | notes |")
+        p("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        devs, costs, lates = [], [], []
         for r in orr:
             planned = float(r["x"].get("report_planned") or r["x"].get("planned_requests", "0") or 0)
             got = num(r, "requests")
             frac = got / planned if (planned and got is not None) else None
             if frac is not None and r["status"] in ("ok", "contended"):
                 devs.append(frac)
-            p("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            cpu = num(r, "cpu_s")
+            per_req = cpu * 1e6 / got if (cpu and got) else None
+            if per_req is not None and r["status"] == "ok":
+                costs.append(per_req)
+            if r["x"].get("lateness_p50_us") and r["status"] == "ok":
+                lates.append(float(r["x"]["lateness_p50_us"]))
+            p("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 r["rep"], r["status"], n0(planned), n0(got), "%.4f" % frac if frac is not None else "–",
                 n0(num(r, "rps")), r["x"].get("dropped", "–"), r["x"].get("server_requests", "–"),
+                r["x"].get("lateness_p50_us", "–"), "%.2f" % per_req if per_req is not None else "–",
                 r["errors"] or "–", r["note"] or ""))
         if devs:
             m = med(devs)
@@ -491,6 +503,11 @@ def cmd_summary(args):
                 verdict = "INCONCLUSIVE (would be FAIL; %d of %d runs contended)" % (cont, len(orr))
             verdicts.append("- open20k: achieved **%.2f%%** of the planned requests (median of %d; target within 1%%) — **%s**" % (
                 m * 100, len(devs), verdict))
+            if lates and costs:
+                verdicts.append("- open20k cost: the generator sent each arrival %.1f µs late (median of the runs' "
+                                "latency p50 − service time p50; latency counts it) at %.2f µs of CPU per request "
+                                "(user + system, start-up included; bench/open-cost.sh compares it with the "
+                                "closed model)" % (med(lates), med(costs)))
         else:
             verdicts.append("- open20k: NOT MEASURED (every run failed: %s)" % orr[0]["note"][:200])
     elif a.get("open_skipped"):
