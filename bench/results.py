@@ -308,9 +308,12 @@ def proxy_cpu_verdict(good):
         return []
     busy = {t: med([num(r["x"], "proxy_util") for r in runs[t]]) for t in runs}
     return ["- proxy50 proxy CPU per request: stressplan's fault proxy %.2f µs, nginx proxy_pass %.2f µs "
-            "(**%.2f ×**: below 1, stressplan's proxy spends less per request); proxy busy: stressplan "
+            "(**%.2f ×**: %s); proxy busy: stressplan "
             "%.2f, nginx %.2f core (below about 0.95, the proxy is not what limits the requests/s)" % (
-                sp_us, ngx_us, sp_us / ngx_us, busy["stressplan"] or 0, busy["nginx-proxy"] or 0)]
+                sp_us, ngx_us, sp_us / ngx_us,
+                "stressplan's proxy spends less per request" if sp_us < ngx_us
+                else "stressplan's proxy spends no less per request",
+                busy["stressplan"] or 0, busy["nginx-proxy"] or 0)]
 
 
 def cmd_summary(args):
@@ -433,9 +436,10 @@ def cmd_summary(args):
         server = "the sink" if case in SINK_CASES else "nginx"
         verdicts.append("- %s CPU per request: generator stressplan %.2f µs, wrk %.2f µs — requests per "
                         "client CPU-second **%.2f × wrk** (issue 14's goal: 2 ×); %s %.2f µs when "
-                        "stressplan drives it, %.2f µs with wrk (**%.2f ×**: above 1, stressplan costs the "
-                        "server more per request)" % (case, sp_c, wrk_c, wrk_c / sp_c, server, sp_n, wrk_n,
-                                                      sp_n / wrk_n))
+                        "stressplan drives it, %.2f µs with wrk (**%.2f ×**: %s)" % (
+                            case, sp_c, wrk_c, wrk_c / sp_c, server, sp_n, wrk_n, sp_n / wrk_n,
+                            "stressplan costs the server more per request" if sp_n > wrk_n
+                            else "stressplan costs the server no more per request than wrk"))
     verdicts.extend(proxy_cpu_verdict(good))
 
     # --- c10000-rss
