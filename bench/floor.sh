@@ -22,9 +22,11 @@ REPS=${REPS:-3}
 DUR=${DUR:-10}
 CONNS=${CONNS:-50 1000}
 PORT=${PORT:-18098}
-WORK=$(mktemp -d /tmp/stressplan-floor.XXXXXX)
 die() { echo "bench/floor.sh: $*" >&2; exit 2; }
+for v in REPS DUR PORT; do [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, not '${!v}'"; done
+for c in $CONNS; do [[ $c =~ ^[1-9][0-9]*$ ]] || die "CONNS holds '$c', not a positive integer"; done
 [ -x "$SP" ] || die "no $SP (scripts/build.sh release)"
+WORK=$(mktemp -d /tmp/stressplan-floor.XXXXXX)
 if [ ! -f /usr/include/liburing.h ]; then
   [ "$(id -u)" = 0 ] || die "liburing-dev is missing (apt-get install liburing-dev)"
   apt-get install -y liburing-dev > "$WORK/apt.log" 2>&1 || die "apt-get install liburing-dev failed (see $WORK/apt.log)"

@@ -38,9 +38,11 @@ SAMPLE=${SAMPLE:-5}
 NICE=${NICE:-10}
 PORT=${PORT:-18099}
 LOCAL=${LOCAL:-127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4}
-WORK=$(mktemp -d /tmp/stressplan-idle-bench.XXXXXX)
 die() { echo "bench/idle.sh: $*" >&2; exit 2; }
+for v in N BASE RATE SAMPLE PORT; do [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, not '${!v}'"; done
+[[ $NICE =~ ^-?[0-9]+$ ]] || die "NICE must be an integer, not '$NICE'"
 [ -x "$SP" ] || die "no $SP (scripts/build.sh release)"
+WORK=$(mktemp -d /tmp/stressplan-idle-bench.XXXXXX)
 for t in nginx curl ss awk; do command -v "$t" >/dev/null || die "$t is missing"; done
 [ "$N" -gt "$BASE" ] || die "N ($N) must be above BASE ($BASE)"
 [ -z "$(ss -Hltn "( sport = :$PORT )")" ] || die "something listens on 127.0.0.1:$PORT"

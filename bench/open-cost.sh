@@ -23,11 +23,14 @@ REPS=${REPS:-3}
 DUR=${DUR:-10}
 RATES=${RATES:-20000 100000}
 PORT=${PORT:-18097}
-WORK=$(mktemp -d /tmp/stressplan-open-cost.XXXXXX)
-[ -x "$SP" ] || { echo "bench/open-cost.sh: no $SP (scripts/build.sh release)" >&2; exit 2; }
-for t in nginx taskset curl python3; do
-  command -v "$t" >/dev/null || { echo "bench/open-cost.sh: $t is missing" >&2; exit 2; }
+die() { echo "bench/open-cost.sh: $*" >&2; exit 2; }
+for v in REPS DUR PORT; do [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, not '${!v}'"; done
+for r in $RATES; do  # closed-R's 50 users think 50/R s - 20 us: R up to 2 000 000/s
+  [[ $r =~ ^[1-9][0-9]*$ ]] && [ "$r" -le 2000000 ] || die "RATES holds '$r', not an integer from 1 to 2000000"
 done
+[ -x "$SP" ] || die "no $SP (scripts/build.sh release)"
+WORK=$(mktemp -d /tmp/stressplan-open-cost.XXXXXX)
+for t in nginx taskset curl python3; do command -v "$t" >/dev/null || die "$t is missing"; done
 . "$ROOT/bench/one-nginx.sh"
 trap stop_nginx EXIT
 start_nginx "$WORK" "$PORT"

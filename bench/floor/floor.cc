@@ -121,22 +121,22 @@ uint64_t RunEpoll(std::vector<Conn>& conns, uint64_t end_ns) {
 }
 
 // user_data: connection index * 2, + 1 for a recv.
-void QueueSend(io_uring* ring, std::vector<Conn>& conns, size_t i) {
+// A free SQE; when the submission queue is full, what it holds is submitted first.
+io_uring_sqe* NextSqe(io_uring* ring) {
   io_uring_sqe* sqe = io_uring_get_sqe(ring);
-  if (sqe == nullptr) {
-    io_uring_submit(ring);
-    sqe = io_uring_get_sqe(ring);
-  }
+  if (sqe != nullptr) return sqe;
+  io_uring_submit(ring);
+  return io_uring_get_sqe(ring);
+}
+
+void QueueSend(io_uring* ring, std::vector<Conn>& conns, size_t i) {
+  io_uring_sqe* sqe = NextSqe(ring);
   io_uring_prep_send(sqe, conns[i].fd, kRequest, kRequestLen, MSG_NOSIGNAL);
   io_uring_sqe_set_data64(sqe, i * 2);
 }
 
 void QueueRecv(io_uring* ring, std::vector<Conn>& conns, size_t i) {
-  io_uring_sqe* sqe = io_uring_get_sqe(ring);
-  if (sqe == nullptr) {
-    io_uring_submit(ring);
-    sqe = io_uring_get_sqe(ring);
-  }
+  io_uring_sqe* sqe = NextSqe(ring);
   io_uring_prep_recv(sqe, conns[i].fd, conns[i].buf, sizeof conns[i].buf, 0);
   io_uring_sqe_set_data64(sqe, i * 2 + 1);
 }
