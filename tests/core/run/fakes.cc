@@ -1,5 +1,6 @@
 #include "fakes.h"
 
+#include <sys/prctl.h>
 #include <time.h>
 
 #include <algorithm>
@@ -129,6 +130,7 @@ int CompleteDue(FakeWorker* w, uint64_t now) {
 
 int TargetPoll(void* worker, uint64_t deadline_ns) {
   auto* w = static_cast<FakeWorker*>(worker);
+  Target().poll_timer_slack_ns = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
   for (;;) {
     if (Target().broken.load()) return -1;
     const uint64_t now = w->target->Now();
@@ -359,6 +361,7 @@ void Reset() {
   t.hold = t.fail_worker_open = t.fail_preflight = false;
   t.release = t.broken = t.stop_seen = false;
   t.submitted = t.completed = t.cancelled = t.submitted_after_stop = 0;
+  t.poll_timer_slack_ns = -1;
   Fault().active = Fault().fail_inject = false;
   std::lock_guard<std::mutex> lock(documents_mu);
   documents.clear();

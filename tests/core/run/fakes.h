@@ -48,6 +48,8 @@ struct TargetScript {
   std::atomic<uint64_t> cancelled{0};             // by cancel_all, as interrupted
   std::atomic<uint64_t> submitted_after_stop{0};  // submits after `stop_seen` was set
   std::atomic<bool> stop_seen{false};             // set by the test when it interrupts the run
+  // prctl(PR_GET_TIMERSLACK) of the thread that called poll last: the load thread's
+  std::atomic<long> poll_timer_slack_ns{-1};
 };
 
 struct FaultScript {
