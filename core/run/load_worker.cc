@@ -24,9 +24,9 @@ LoadWorker::LoadWorker(int index, int threads, const LoadModel& model, Timeline*
                        const plugin::TargetInstance& target, LoadControl* control)
     : index_(index), threads_(threads), model_(model), timeline_(timeline), target_(target),
       control_(control), rng_(0x5eed0000ull + static_cast<uint64_t>(index)),
-      lane_active_(new std::atomic<int>[timeline->size()]),
       recorded_(model.step_names.size(), timeline->stage_count()),
-      published_(model.step_names.size(), timeline->stage_count()) {
+      published_(model.step_names.size(), timeline->stage_count()),
+      lane_active_(new std::atomic<int>[timeline->size()]) {
   for (size_t w = 0; w < timeline->size(); ++w) {
     Lane lane;
     lane.model = &model.workloads[w];
