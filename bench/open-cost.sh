@@ -3,11 +3,14 @@
 # model (issue 14, part 2; docs/benchmarks.md, "The open model's cost").
 #
 # nginx (one worker, bench/run.sh's tuned profile) on CPU 0 serves GET /hello; stressplan runs
-# plans/bench.yaml on CPU 1 (`workers: 1`) for DUR seconds in four ways, interleaved REPS times:
+# plans/bench.yaml on CPU 1 (`workers: 1`) for DUR seconds in these ways, interleaved REPS times:
 #   closed     50 users, no think time: the saturated closed model (bench/run.sh's c50)
 #   open-R     an open stage of R arrivals a second, for each R in RATES
 #   closed-R   50 users whose think time makes about R requests a second: the closed model at
 #              the open stage's rate, so it sleeps between requests as the open model does
+#   spread-R   the same, but each think time is drawn from 0.5..1.5 x that mean, so the users
+#              do not stay in step (closed-R's start together and think alike, and one wake-up
+#              then sends many requests): the closed model as independent users run it
 # For each run it prints the requests, the achieved rate, the dropped arrivals, the CPU per
 # request of the whole process (the report's generator_cpu_s: user + system, start-up included)
 # and of the load thread alone (the stage's load_threads_busy_avg x its duration), and the
@@ -59,6 +62,8 @@ for rep in $(seq "$REPS"); do
     # 50 users, each sleeping 50/rate between its requests (less the ~20 us nginx takes)
     think_us=$(( 50 * 1000000 / rate - 20 ))
     run "closed-$rate" --users 50 --duration "${DUR}s" --set "scenarios.0.think_time=${think_us}us"
+    run "spread-$rate" --users 50 --duration "${DUR}s" \
+      --set "scenarios.0.think_time=$(( think_us / 2 ))us..$(( think_us * 3 / 2 ))us"
   done
 done
 echo "(work folder: $WORK)"

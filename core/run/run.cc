@@ -22,6 +22,7 @@
 #include "core/plugin/reporter_instance.h"
 #include "core/plugin/target_instance.h"
 #include "core/report/documents.h"
+#include "core/run/fd_table.h"
 #include "core/run/plugin_setup.h"
 #include "core/run/run_mode.h"
 #include "core/run/start_at.h"
@@ -391,6 +392,7 @@ void Run::StartLoad() {
   });
   bus_->Start();
   bus_->Post(SP_DOC_RUN_START, RunStartDocument(info_));
+  GrowDescriptorTable(static_cast<size_t>(timeline_->total_slots()));  // not during the load
   const std::string open_failure = OpenLoadThreads();
   cpu_.resize(live_->workers.size());
   process_cpu_.emplace();

@@ -12,6 +12,8 @@
 #include <stressplan/reporter.h>
 #include <stressplan/target.h>
 
+#include "core/run/fd_table.h"
+
 namespace sp::run_test {
 namespace {
 
@@ -74,6 +76,7 @@ sp_status TargetPreflight(void*, sp_error* err) {
 sp_status TargetWorkerOpen(void* instance, const sp_worker_host* host, void** worker,
                            sp_error* err) {
   Calls().Add("target.worker_open");
+  Target().fd_table_at_worker_open = sp::run::DescriptorTableSize();
   if (Target().fail_worker_open) {
     SetMessage(err, "the fake target refuses a worker");
     return SP_ERROR;
@@ -362,6 +365,7 @@ void Reset() {
   t.release = t.broken = t.stop_seen = false;
   t.submitted = t.completed = t.cancelled = t.submitted_after_stop = 0;
   t.poll_timer_slack_ns = -1;
+  t.fd_table_at_worker_open = 0;
   Fault().active = Fault().fail_inject = false;
   std::lock_guard<std::mutex> lock(documents_mu);
   documents.clear();

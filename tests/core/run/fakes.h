@@ -50,6 +50,8 @@ struct TargetScript {
   std::atomic<bool> stop_seen{false};             // set by the test when it interrupts the run
   // prctl(PR_GET_TIMERSLACK) of the thread that called poll last: the load thread's
   std::atomic<long> poll_timer_slack_ns{-1};
+  // The process's descriptor table size (FDSize) when a worker opened, before the load starts.
+  std::atomic<size_t> fd_table_at_worker_open{0};
 };
 
 struct FaultScript {

@@ -3,9 +3,11 @@
 // (the end, an interrupt, abort_on_fail, a broken or unopened load thread) is tested without
 // sockets, services or a plugin library.
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <set>
@@ -17,6 +19,7 @@
 
 #include "core/exit_codes.h"
 #include "core/plan/plan_loader.h"
+#include "core/run/fd_table.h"
 #include "core/run/run.h"
 #include "core/run/start_at.h"
 #include "fakes.h"
@@ -257,6 +260,29 @@ TEST_CASE("run: a load thread waits with 1 us of timer slack, so its timers fire
   REQUIRE(Target().completed.load() > 0);
   CHECK(Target().poll_timer_slack_ns.load() == 1000);
   CHECK(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0) != 1000);  // the caller's own thread is untouched
+}
+
+TEST_CASE("run: the descriptor table holds every user's connection before the load starts") {
+  // Grown while load threads run, it would stall them for an RCU grace period at each
+  // doubling (core/run/fd_table.h); an open stage's max_concurrency counts as its users.
+  Reset();
+  FastClock clock(kClockFactor);
+  const size_t before = sp::run::DescriptorTableSize();
+  REQUIRE(before >= 64);
+  const size_t slots = before;  // with the spare, more than the table holds now
+  rlimit saved{};
+  getrlimit(RLIMIT_NOFILE, &saved);
+  rlimit raised = saved;
+  raised.rlim_cur = std::min<rlim_t>(saved.rlim_max, slots + 2 * sp::run::kSpareDescriptors);
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &raised) == 0);
+  REQUIRE(raised.rlim_cur >= slots + sp::run::kSpareDescriptors);  // else the host cannot show it
+  Run run(PlanOf("      - {duration: 1s, rate: 20/s, max_concurrency: " + std::to_string(slots) +
+                 "}\n"),
+          Options(), Seams());
+  const int code = run.Execute();
+  setrlimit(RLIMIT_NOFILE, &saved);
+  CHECK(code == sp::kExitPassed);
+  CHECK(Target().fd_table_at_worker_open.load() >= slots + sp::run::kSpareDescriptors);
 }
 
 TEST_CASE("run: requests still in flight when the grace ends are interrupted, each counted once") {

@@ -1,0 +1,40 @@
+#include "core/run/fd_table.h"
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+namespace sp::run {
+
+size_t GrowDescriptorTable(size_t slots) {
+  size_t want = slots + kSpareDescriptors;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    want = std::min<size_t>(want, limit.rlim_cur);
+  }
+  if (want <= DescriptorTableSize()) return 0;
+  // F_DUPFD places a duplicate at the lowest free descriptor >= its argument, so the table
+  // must first grow to hold that number: one growth, then the duplicate goes again.
+  const int any = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (any < 0) return 0;
+  const int high = fcntl(any, F_DUPFD_CLOEXEC, static_cast<int>(want - 1));
+  if (high >= 0) close(high);
+  close(any);
+  return high >= 0 ? want : 0;
+}
+
+size_t DescriptorTableSize() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("FDSize:", 0) == 0) return std::strtoul(line.c_str() + 7, nullptr, 10);
+  }
+  return 0;
+}
+
+}  // namespace sp::run

@@ -1,0 +1,62 @@
+// core/run/fd_table.h: the descriptor table grown once, within the open-files limit, and only
+// when it is smaller than asked. FDSize in /proc/self/status is the kernel's own figure.
+#include "core/run/fd_table.h"
+
+#include <sys/resource.h>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using sp::run::DescriptorTableSize;
+using sp::run::GrowDescriptorTable;
+using sp::run::kSpareDescriptors;
+
+namespace {
+
+// Sets the soft open-files limit for one scope (within the hard limit) and puts it back.
+class SoftLimit {
+ public:
+  explicit SoftLimit(rlim_t soft) {
+    getrlimit(RLIMIT_NOFILE, &saved_);
+    rlimit l = saved_;
+    l.rlim_cur = std::min(soft, saved_.rlim_max);
+    setrlimit(RLIMIT_NOFILE, &l);
+  }
+  ~SoftLimit() { setrlimit(RLIMIT_NOFILE, &saved_); }
+  rlim_t soft() const {
+    rlimit l{};
+    getrlimit(RLIMIT_NOFILE, &l);
+    return l.rlim_cur;
+  }
+
+ private:
+  rlimit saved_{};
+};
+
+}  // namespace
+
+TEST_CASE("fd_table: the table grows once to every slot and the spare, within the soft limit") {
+  const size_t before = DescriptorTableSize();
+  REQUIRE(before >= 64);  // Linux's smallest table; 0 would mean FDSize could not be read
+  // One slot per descriptor the table holds now: with the spare, more than it holds (tables
+  // never shrink, so each test asks for more than the last left), and a limit with room above.
+  const size_t slots = before;
+  SoftLimit limit(static_cast<rlim_t>(slots + 2 * kSpareDescriptors));
+  REQUIRE(limit.soft() >= slots + kSpareDescriptors);  // else this host cannot show it
+  CHECK(GrowDescriptorTable(slots) == slots + kSpareDescriptors);
+  CHECK(DescriptorTableSize() >= slots + kSpareDescriptors);
+  // Already large enough: nothing is asked.
+  CHECK(GrowDescriptorTable(slots) == 0);
+}
+
+TEST_CASE("fd_table: more slots than the soft limit allows grow the table to the limit only") {
+  const size_t before = DescriptorTableSize();
+  REQUIRE(before >= 64);
+  const rlim_t soft = static_cast<rlim_t>(before + kSpareDescriptors / 2);
+  SoftLimit limit(soft);
+  REQUIRE(limit.soft() == soft);
+  CHECK(GrowDescriptorTable(10 * before) == soft);
+  CHECK(DescriptorTableSize() >= soft);
+  CHECK(DescriptorTableSize() < 10 * before);  // Linux rounds up to a power of two: < 2 x soft
+}
