@@ -17,7 +17,10 @@ HEADER = ["case", "tool", "rep", "attempt", "status", "rc", "rps", "requests", "
 
 TOOL_ORDER = ["stressplan", "wrk", "locust", "h2load", "nginx-proxy"]
 CASE_ORDER = ["c50", "c1000", "sink50", "sink1000", "c50x2", "h2c50", "h2c50m10", "tls50", "h2tls50",
-              "c10000-rss", "open20k", "proxy50", "soak"]
+              "c10000-rss", "open20k", "closed20k", "proxy50", "soak"]
+# The open model's cost per request may be at most this many times the closed model's at the
+# same rate (open20k against closed20k; issue 14, part 2).
+OPEN_COST_GOAL = 1.3
 # The tool each throughput case compares stressplan with, the ratio of requests/s it must reach
 # (None: the case's goal is requests per client CPU-second, SINK_CASES), and the connections the
 # case holds open. In proxy50 the "tools" are the proxies under test, and wrk is the load.
@@ -256,6 +259,12 @@ def us_per_req(r, util):
     return u / rps * 1e6 if u and rps else None
 
 
+def cpu_per_request(r):
+    """CPU µs per request of a run (user + system from time -v, start-up included), or None."""
+    got, cpu = num(r, "requests"), num(r, "cpu_s")
+    return cpu * 1e6 / got if (cpu and got) else None
+
+
 def sink_verdict(case, good):
     """The sink cases' line: requests per client CPU-second against wrk (the goal: 2 ×), with
     the requests/s beside it and how busy the sink was (a saturated sink caps both tools)."""
@@ -473,6 +482,10 @@ def cmd_summary(args):
     else:
         verdicts.append("- c10000-rss: not run (not in CASES)")
 
+    # --- closed20k: the closed model at open20k's rate, what the open model's cost is held to
+    crr = [r for r in rows if r["case"] == "closed20k"]
+    closed_costs = [c for c in (cpu_per_request(r) for r in crr if r["status"] == "ok") if c is not None]
+
     # --- open20k
     orr = [r for r in rows if r["case"] == "open20k"]
     if orr:
@@ -488,8 +501,7 @@ def cmd_summary(args):
             frac = got / planned if (planned and got is not None) else None
             if frac is not None and r["status"] in ("ok", "contended"):
                 devs.append(frac)
-            cpu = num(r, "cpu_s")
-            per_req = cpu * 1e6 / got if (cpu and got) else None
+            per_req = cpu_per_request(r)
             if per_req is not None and r["status"] == "ok":
                 costs.append(per_req)
             if r["x"].get("lateness_p50_us") and r["status"] == "ok":
@@ -510,14 +522,37 @@ def cmd_summary(args):
             if lates and costs:
                 verdicts.append("- open20k cost: the generator sent each arrival %.1f µs late (median of the runs' "
                                 "latency p50 − service time p50; latency counts it) at %.2f µs of CPU per request "
-                                "(user + system, start-up included; bench/open-cost.sh compares it with the "
-                                "closed model)" % (med(lates), med(costs)))
+                                "(user + system, start-up included)" % (med(lates), med(costs)))
+            if costs and closed_costs:
+                ratio = med(costs) / med(closed_costs)
+                verdicts.append("- open20k against closed20k: the open model costs **%.2f ×** the closed model's CPU "
+                                "per request at the same rate (%.2f against %.2f µs, medians of uncontended runs; "
+                                "target ≤ %.1f ×) — **%s**" % (ratio, med(costs), med(closed_costs), OPEN_COST_GOAL,
+                                                              "PASS" if ratio <= OPEN_COST_GOAL else "FAIL"))
+            elif costs and crr:
+                verdicts.append("- open20k against closed20k: NOT MEASURED (no uncontended closed20k run)")
+            elif costs:
+                verdicts.append("- open20k against closed20k: not run (closed20k not in CASES)")
         else:
             verdicts.append("- open20k: NOT MEASURED (every run failed: %s)" % orr[0]["note"][:200])
     elif a.get("open_skipped"):
         verdicts.append("- open20k: NOT RUN — %s" % a["open_skipped"])
     else:
         verdicts.append("- open20k: not run (not in CASES)")
+
+    if crr:
+        p("")
+        p("### closed20k: 50 closed users at %s/s (think times 0.5–1.5 × the mean), for %s s" % (
+            a.get("open_rate"), a.get("dur")))
+        p("")
+        p("| rep | status | requests | requests/s | lateness p50 µs | CPU µs per request | errors | notes |")
+        p("|---|---|---|---|---|---|---|---|")
+        for r in crr:
+            per_req = cpu_per_request(r)
+            p("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                r["rep"], r["status"], n0(num(r, "requests")), n0(num(r, "rps")),
+                r["x"].get("lateness_p50_us", "–"), "%.2f" % per_req if per_req is not None else "–",
+                r["errors"] or "–", r["note"] or ""))
 
     # --- soak
     sr = [r for r in rows if r["case"] == "soak"]

@@ -27,7 +27,7 @@
 #   WORKDIR             results and scratch (/tmp/stressplan-bench): summary.md, runs.tsv,
 #                       discarded.tsv, versions.txt, raw/ (every run's output and report)
 #   CASES               c50 c1000 sink50 sink1000 c50x2 h2c50 h2c50m10 tls50 h2tls50 c10000-rss
-#                       open20k proxy50 (soak is added by BENCH_SOAK=1)
+#                       open20k closed20k proxy50 (soak is added by BENCH_SOAK=1)
 #   TOOLS               stressplan wrk locust h2load nginx-proxy (proxy50 compares the proxies
 #                       stressplan and nginx-proxy; wrk is its load whatever TOOLS says)
 #   SINK                the sink server (build/release/bench/stressplan-bench-sink; built
@@ -36,7 +36,8 @@
 #   BENCH_SOAK (0)      1 = also run the soak (SOAK_USERS users, RSS at 1 min and SOAK_SECONDS)
 #   SOAK_USERS (1000)  SOAK_SECONDS (600)
 #   RSS_USERS (10000)   users held open by the c10000-rss case
-#   OPEN_RATE (20000)   planned rate of the open20k case, per second
+#   OPEN_RATE (20000)   planned rate of the open20k case, per second (closed20k: the same rate
+#                       from 50 closed users; 1 to 2 000 000)
 #   IDLE_CORES (0.15)   the machine counts as idle below this many busy cores ...
 #   IDLE_MAX (30)       ... waited for at most this many seconds before each run
 #   FOREIGN_MAX (0.10)  cores used by other processes during a run that make it "contended"
@@ -70,7 +71,7 @@ WORKDIR=${WORKDIR:-/tmp/stressplan-bench}
 STRESSPLAN=${STRESSPLAN:-build/release/bin/stressplan}
 BENCH_SOAK=${BENCH_SOAK:-0}
 SINK=${SINK:-build/release/bench/stressplan-bench-sink}
-CASES=${CASES:-c50 c1000 sink50 sink1000 c50x2 h2c50 h2c50m10 tls50 h2tls50 c10000-rss open20k proxy50}
+CASES=${CASES:-c50 c1000 sink50 sink1000 c50x2 h2c50 h2c50m10 tls50 h2tls50 c10000-rss open20k closed20k proxy50}
 TOOLS=${TOOLS:-stressplan wrk locust h2load nginx-proxy}
 PROXY_PROTOCOL=${PROXY_PROTOCOL:-http}
 SOAK_USERS=${SOAK_USERS:-1000}
@@ -117,11 +118,14 @@ is_uint "$REPS" && [ "$REPS" -ge 1 ] || die "REPS must be a whole number >= 1, g
 is_uint "$DUR" && [ "$DUR" -ge 2 ] || die "DUR must be a whole number of seconds >= 2, got '$DUR'"
 is_uint "$SOAK_SECONDS" && [ "$SOAK_SECONDS" -gt 60 ] || die "SOAK_SECONDS must be > 60, got '$SOAK_SECONDS'"
 is_uint "$RETRIES" || die "RETRIES must be a whole number, got '$RETRIES'"
+# closed20k's 50 users think 50/OPEN_RATE s - 20 us on average: positive up to 2 000 000/s
+is_uint "$OPEN_RATE" && [ "$OPEN_RATE" -ge 1 ] && [ "$OPEN_RATE" -le 2000000 ] ||
+  die "OPEN_RATE must be a whole number from 1 to 2000000 (per second), got '$OPEN_RATE'"
 [ "$BENCH_SOAK" = 1 ] && [[ " $CASES " != *" soak "* ]] && CASES="$CASES soak"
 for c in $CASES; do
   case $c in
-    c50|c1000|sink50|sink1000|c50x2|h2c50|h2c50m10|tls50|h2tls50|c10000-rss|open20k|proxy50|soak) ;;
-    *) die "unknown case '$c' (c50 c1000 sink50 sink1000 c50x2 h2c50 h2c50m10 tls50 h2tls50 c10000-rss open20k proxy50 soak)" ;;
+    c50|c1000|sink50|sink1000|c50x2|h2c50|h2c50m10|tls50|h2tls50|c10000-rss|open20k|closed20k|proxy50|soak) ;;
+    *) die "unknown case '$c' (c50 c1000 sink50 sink1000 c50x2 h2c50 h2c50m10 tls50 h2tls50 c10000-rss open20k closed20k proxy50 soak)" ;;
   esac
 done
 for t in $TOOLS; do
@@ -219,6 +223,10 @@ fi
 
 # open model: only if this build's plan language accepts `rate:` in a stage
 OPEN_SET="profiles.bench.stages=[{duration: ${DUR}s, rate: ${OPEN_RATE}/s}]"
+# closed20k: 50 users, each think time drawn from 0.5..1.5 x the mean that gives OPEN_RATE
+# requests a second (less the ~20 us nginx takes), so the users do not wake in step
+THINK_US=$(( 50 * 1000000 / OPEN_RATE - 20 ))
+CLOSED_RATE_SET="scenarios.0.think_time=$(( THINK_US / 2 ))us..$(( THINK_US * 3 / 2 ))us"
 OPEN_SKIPPED=""
 if has open20k "$CASES"; then
   if ! "$SP" validate "$PLAN" --set "$OPEN_SET" > "$WORKDIR/open-validate.txt" 2>&1; then
@@ -512,6 +520,7 @@ client_cmd() {  # case tool base -> CMD, LIMIT (timeout seconds), RUN_S (seconds
     c10000-rss) users=$RSS_USERS ;;
     soak) users=$SOAK_USERS; RUN_S=$((SOAK_SECONDS + 15)) ;;
     open20k) users=0 ;;
+    closed20k) users=50 ;;
   esac
   case $tool in
     stressplan)
@@ -528,6 +537,7 @@ client_cmd() {  # case tool base -> CMD, LIMIT (timeout seconds), RUN_S (seconds
                          --set target.insecure=true) ;;
           sink50|sink1000) CMD+=(--set "target.base_url=$SINKURL") ;;
           c50x2) CMD+=(--set "target.base_url=$SINKURL" --set workers=2) ;;   # two load threads
+          closed20k) CMD+=(--set "$CLOSED_RATE_SET") ;;
         esac
         CMD+=(--users "$users" --duration "${RUN_S}s")
       fi
@@ -682,6 +692,7 @@ run_once() {  # case tool rep attempt -> $WORKDIR/last.row
     c10000-rss) extra+="conns_max=$cmax,nginx_active_max=$amax"
                 [ "$cmax" -ge "$RSS_USERS" ] || note="only $cmax of $RSS_USERS connections seen established" ;;
     open20k) extra+="planned_requests=$((OPEN_RATE * DUR)),planned_rate=$OPEN_RATE" ;;
+    closed20k) extra+="planned_rate=$OPEN_RATE" ;;
     soak) extra+="rss_1min_kb=$rss1,rss_end_kb=$rss10"
           [ -n "$rss10" ] || note="no VmRSS sample at ${SOAK_SECONDS}s (the run ended before it)" ;;
   esac
