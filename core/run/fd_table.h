@@ -5,9 +5,9 @@
 // (expand_fdtable calls synchronize_rcu): 5-15 ms on the benchmark host, for the 256th and
 // the 512th descriptor alike. A load thread that opens its connections as users arrive would
 // stall that long in socket() at each doubling; at 150 000 arrivals a second one stall fills
-// the open model's max_concurrency and the arrivals due meanwhile are dropped
-// (docs/benchmarks.md, "The open model's first second"). So the run grows the table once,
-// before its clock starts, to what its users will need.
+// the open model's max_concurrency and the arrivals due meanwhile are dropped (docs/
+// benchmarks.md, "The open model against independent users, and its first second"). So the
+// run grows the table once, before its clock starts, to what its users will need.
 #pragma once
 
 #include <cstddef>

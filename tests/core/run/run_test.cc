@@ -274,8 +274,8 @@ TEST_CASE("run: the descriptor table holds every user's connection before the lo
   getrlimit(RLIMIT_NOFILE, &saved);
   rlimit raised = saved;
   raised.rlim_cur = std::min<rlim_t>(saved.rlim_max, slots + 2 * sp::run::kSpareDescriptors);
-  REQUIRE(setrlimit(RLIMIT_NOFILE, &raised) == 0);
   REQUIRE(raised.rlim_cur >= slots + sp::run::kSpareDescriptors);  // else the host cannot show it
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &raised) == 0);
   Run run(PlanOf("      - {duration: 1s, rate: 20/s, max_concurrency: " + std::to_string(slots) +
                  "}\n"),
           Options(), Seams());
