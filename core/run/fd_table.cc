@@ -11,8 +11,10 @@
 
 namespace sp::run {
 
-size_t GrowDescriptorTable(size_t slots) {
-  size_t want = slots + kSpareDescriptors;
+size_t LoadDescriptors(size_t slots, size_t proxy_sites) { return slots * (1 + 2 * proxy_sites); }
+
+size_t GrowDescriptorTable(size_t descriptors) {
+  size_t want = descriptors + kSpareDescriptors;
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
     want = std::min<size_t>(want, limit.rlim_cur);

@@ -392,7 +392,8 @@ void Run::StartLoad() {
   });
   bus_->Start();
   bus_->Post(SP_DOC_RUN_START, RunStartDocument(info_));
-  GrowDescriptorTable(static_cast<size_t>(timeline_->total_slots()));  // not during the load
+  const size_t sites = LeadsChaos() ? chaos_setup_.sites().size() : 0;  // opened by OpenSites
+  GrowDescriptorTable(LoadDescriptors(static_cast<size_t>(timeline_->total_slots()), sites));
   const std::string open_failure = OpenLoadThreads();
   cpu_.resize(live_->workers.size());
   process_cpu_.emplace();

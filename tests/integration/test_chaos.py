@@ -9,6 +9,7 @@ import collections
 import ctypes
 import json
 import os
+import resource
 import signal
 import time
 import unittest
@@ -298,6 +299,49 @@ class Modes(ChaosTest):
 
 
 # --- 3. Each fault kind --------------------------------------------------------------------
+
+
+def fd_table_size(pid):
+    """FDSize of process `pid` (/proc/PID/status): the descriptors its table holds now."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("FDSize:"):
+                return int(line.split()[1])
+    return 0
+
+
+class ProxyDescriptors(ChaosTest):
+    def test_the_descriptor_table_has_room_for_the_load_through_a_proxy_before_the_load(self):
+        """core/run/fd_table.h: a fault proxy takes two descriptors per proxied connection in the
+        run's own process, and growing the table while the load runs stalls every thread that
+        opens one, so the run makes room before its clock starts: 1 000 slots through one
+        proxy are 3 000 descriptors and 256 spare (without the proxy's share, 2 048 would do)."""
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard != resource.RLIM_INFINITY and hard < 8192:
+            self.skipTest("the open-files hard limit (%d) is below 8192" % hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (8192, hard))  # the run inherits it
+        self.addCleanup(resource.setrlimit, resource.RLIMIT_NOFILE, (soft, hard))
+        with harness.Nginx(self.tmp) as nginx:
+            proxy_port = harness.free_port()
+            doc = plan_doc("fd-table", "http://127.0.0.1:%d" % proxy_port, duration="2s",
+                           proxies=[{"name": "front", "listen": "127.0.0.1:%d" % proxy_port,
+                                     "upstream": "127.0.0.1:%d" % nginx.port}])
+            doc["profiles"]["p"]["stages"][0]["max_concurrency"] = 1000
+            plan = self.write_plan(doc)
+            with harness.BackgroundRun(["run", plan, "--report", self.out_dir()], self.tmp) as run:
+                seen = [0]
+
+                def grown_or_ended():  # the table never shrinks: its largest size while alive
+                    try:
+                        seen.append(fd_table_size(run.proc.pid))
+                    except OSError:
+                        return True
+                    return seen[-1] >= 3256 or not run.alive()
+
+                harness.wait_until(grown_or_ended, 30, what="the run's descriptor table or its end")
+                self.assertGreaterEqual(max(seen), 3256)
+                self.assertEqual(run.wait(60), 0, run.output())
+            self.assertGreater(nginx.served("/hello"), 0)
 
 
 class ProxyFaults(ChaosTest):

@@ -11,6 +11,7 @@
 using sp::run::DescriptorTableSize;
 using sp::run::GrowDescriptorTable;
 using sp::run::kSpareDescriptors;
+using sp::run::LoadDescriptors;
 
 namespace {
 
@@ -59,4 +60,12 @@ TEST_CASE("fd_table: more slots than the soft limit allows grow the table to the
   CHECK(GrowDescriptorTable(10 * before) == soft);
   CHECK(DescriptorTableSize() >= soft);
   CHECK(DescriptorTableSize() < 10 * before);  // Linux rounds up to a power of two: < 2 x soft
+}
+
+TEST_CASE(
+    "fd_table: the load's descriptors are a connection per slot, and two per slot per proxy") {
+  CHECK(LoadDescriptors(1000, 0) == 1000);
+  CHECK(LoadDescriptors(1000, 1) == 3000);  // the proxy's accepted and upstream connections
+  CHECK(LoadDescriptors(1000, 2) == 5000);
+  CHECK(LoadDescriptors(0, 3) == 0);
 }
