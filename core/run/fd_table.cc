@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -12,6 +13,18 @@
 namespace sp::run {
 
 size_t LoadDescriptors(size_t slots, size_t proxy_sites) { return slots * (1 + 2 * proxy_sites); }
+
+OpenFilesLimit RaiseOpenFilesLimit(size_t descriptors) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return {};
+  const size_t soft = limit.rlim_cur == RLIM_INFINITY ? SIZE_MAX : limit.rlim_cur;
+  OpenFilesLimit out{soft, soft};
+  const size_t want = descriptors + kSpareDescriptors;
+  if (want <= soft) return out;
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? want : std::min<rlim_t>(want, limit.rlim_max);
+  if (limit.rlim_cur > soft && setrlimit(RLIMIT_NOFILE, &limit) == 0) out.after = limit.rlim_cur;
+  return out;
+}
 
 size_t GrowDescriptorTable(size_t descriptors) {
   size_t want = descriptors + kSpareDescriptors;

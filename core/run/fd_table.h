@@ -26,6 +26,19 @@ inline constexpr size_t kSpareDescriptors = 256;
 // say; the guess costs 8 bytes of kernel memory per descriptor not used.
 size_t LoadDescriptors(size_t slots, size_t proxy_sites);
 
+// The soft open-files limit (RLIMIT_NOFILE) before and after RaiseOpenFilesLimit.
+struct OpenFilesLimit {
+  size_t before = 0;
+  size_t after = 0;  // == before when it was high enough, or could not be raised
+};
+
+// Raises the soft open-files limit to `descriptors + kSpareDescriptors`, within the hard limit,
+// when it is lower; never lowers it. Linux login shells often start with a soft limit of 1 024
+// under a far higher hard one, which any process may raise its own soft limit to (Go programs
+// such as k6 do at start): a plan of 10 000 users then runs without `ulimit -n`. Processes the
+// run starts after this (a restarted service, a fault's command) inherit the raised limit.
+OpenFilesLimit RaiseOpenFilesLimit(size_t descriptors);
+
 // Grows the table to hold descriptors up to `descriptors + kSpareDescriptors`, within the
 // open-files limit (soft RLIMIT_NOFILE: a descriptor at or above it could never be opened).
 // Best effort: if it cannot, descriptors grow the table as they come, as they would have.

@@ -392,8 +392,7 @@ void Run::StartLoad() {
   });
   bus_->Start();
   bus_->Post(SP_DOC_RUN_START, RunStartDocument(info_));
-  const size_t sites = LeadsChaos() ? chaos_setup_.sites().size() : 0;  // opened by OpenSites
-  GrowDescriptorTable(LoadDescriptors(static_cast<size_t>(timeline_->total_slots()), sites));
+  MakeRoomForDescriptors();
   const std::string open_failure = OpenLoadThreads();
   cpu_.resize(live_->workers.size());
   process_cpu_.emplace();
@@ -425,6 +424,20 @@ void Run::OnEvent(const std::string& who, const std::string& name, double value)
   const uint64_t t0 = t0_for_events_.load();
   const double elapsed = t0 ? static_cast<double>(plugin::NowNs() - t0) / 1e9 : 0.0;
   bus_->Post(SP_DOC_EVENT, EventDocument(elapsed, who, name, value));
+}
+
+// Before the clock starts: the open-files limit and the descriptor table made large enough for
+// every user's connection and the proxies' (fd_table.h), so neither fails nor stalls the load.
+void Run::MakeRoomForDescriptors() {
+  const size_t sites = LeadsChaos() ? chaos_setup_.sites().size() : 0;  // opened by OpenSites
+  const size_t wanted = LoadDescriptors(static_cast<size_t>(timeline_->total_slots()), sites);
+  const OpenFilesLimit limit = RaiseOpenFilesLimit(wanted);
+  if (limit.after > limit.before && !options_.quiet) {
+    std::fprintf(stderr,
+                 "stressplan: open-files limit (ulimit -n) raised from %zu to %zu for the load\n",
+                 limit.before, limit.after);
+  }
+  GrowDescriptorTable(wanted);
 }
 
 // Load threads: each opens its target worker on its own thread, then waits for "go". Returns

@@ -98,6 +98,7 @@ class Run {
   bool Fail(int exit_code);
   bool LeadsChaos() const;
   void BuildTimeline();
+  void MakeRoomForDescriptors();
   std::string OpenLoadThreads();
   void JoinLoadThreads();
   void StopChaosIfBroken(bool* reported);

@@ -100,6 +100,11 @@ def open_files_limit(n):
     return lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))
 
 
+def soft_open_files_limit(n):
+    """preexec_fn for a child whose soft open-files limit is n under the hard one, like ulimit -Sn."""
+    return lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (n, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+
+
 class LoadEngine(harness.TempDirTest):
     def write_plan(self, stages, think="0s", workers=2, target_extra="",
                    request="{name: get, path: /hello}"):
@@ -268,6 +273,21 @@ class LoadEngine(harness.TempDirTest):
         self.assertIn("%d requests failed on the generator's own limits"
                       % s["errors_by_type"]["local_limit"], reasons)
         self.assertIn("RLIMIT_NOFILE is 64", reasons)
+
+    def test_a_low_soft_open_files_limit_is_raised_within_the_hard_one(self):
+        # A soft limit under a higher hard one, as login shells often have (1 024): the run
+        # raises its own soft limit for its 300 users (core/run/fd_table.h) before the load, so
+        # every user has its connection and nothing fails on the generator's side.
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        if hard != resource.RLIM_INFINITY and hard < 1024:
+            self.skipTest("the open-files hard limit (%d) is below 1024" % hard)
+        with SlowServer(delay=0.2) as server:
+            report = self.run_plan(server.url, "      - {duration: 3s, users: 300}", think="50ms",
+                                   preexec_fn=soft_open_files_limit(128))
+            self.assertEqual(server.peak, 300)
+        s = report["summary"]
+        self.assertEqual(s["errors"], 0, s["errors_by_type"])
+        self.assertTrue(s["trustworthy"], s["untrustworthy_reasons"])
 
 
 if __name__ == "__main__":

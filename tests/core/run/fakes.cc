@@ -1,6 +1,7 @@
 #include "fakes.h"
 
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <algorithm>
@@ -77,6 +78,8 @@ sp_status TargetWorkerOpen(void* instance, const sp_worker_host* host, void** wo
                            sp_error* err) {
   Calls().Add("target.worker_open");
   Target().fd_table_at_worker_open = sp::run::DescriptorTableSize();
+  if (rlimit l{}; getrlimit(RLIMIT_NOFILE, &l) == 0)
+    Target().open_files_limit_at_worker_open = l.rlim_cur;
   if (Target().fail_worker_open) {
     SetMessage(err, "the fake target refuses a worker");
     return SP_ERROR;
@@ -366,6 +369,7 @@ void Reset() {
   t.submitted = t.completed = t.cancelled = t.submitted_after_stop = 0;
   t.poll_timer_slack_ns = -1;
   t.fd_table_at_worker_open = 0;
+  t.open_files_limit_at_worker_open = 0;
   Fault().active = Fault().fail_inject = false;
   std::lock_guard<std::mutex> lock(documents_mu);
   documents.clear();

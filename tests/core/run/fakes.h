@@ -52,6 +52,7 @@ struct TargetScript {
   std::atomic<long> poll_timer_slack_ns{-1};
   // The process's descriptor table size (FDSize) when a worker opened, before the load starts.
   std::atomic<size_t> fd_table_at_worker_open{0};
+  std::atomic<size_t> open_files_limit_at_worker_open{0};  // the soft RLIMIT_NOFILE then
 };
 
 struct FaultScript {

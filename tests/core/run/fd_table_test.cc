@@ -12,6 +12,7 @@ using sp::run::DescriptorTableSize;
 using sp::run::GrowDescriptorTable;
 using sp::run::kSpareDescriptors;
 using sp::run::LoadDescriptors;
+using sp::run::RaiseOpenFilesLimit;
 
 namespace {
 
@@ -68,4 +69,25 @@ TEST_CASE(
   CHECK(LoadDescriptors(1000, 1) == 3000);  // the proxy's accepted and upstream connections
   CHECK(LoadDescriptors(1000, 2) == 5000);
   CHECK(LoadDescriptors(0, 3) == 0);
+}
+
+TEST_CASE("fd_table: the soft open-files limit is raised to what the load needs, within the hard") {
+  rlimit l{};
+  REQUIRE(getrlimit(RLIMIT_NOFILE, &l) == 0);
+  REQUIRE(l.rlim_max >= 2048);  // else this host cannot show it
+  SoftLimit limit(512);
+  auto raised = RaiseOpenFilesLimit(1000);
+  CHECK(raised.before == 512);
+  CHECK(raised.after == 1000 + kSpareDescriptors);
+  CHECK(limit.soft() == 1000 + kSpareDescriptors);
+  // High enough already: left alone, and never lowered.
+  raised = RaiseOpenFilesLimit(100);
+  CHECK(raised.after == raised.before);
+  CHECK(limit.soft() == 1000 + kSpareDescriptors);
+  // More than the hard limit allows: up to the hard limit.
+  if (l.rlim_max != RLIM_INFINITY) {
+    raised = RaiseOpenFilesLimit(static_cast<size_t>(l.rlim_max) * 2);
+    CHECK(raised.after == l.rlim_max);
+    CHECK(limit.soft() == l.rlim_max);
+  }
 }

@@ -285,6 +285,26 @@ TEST_CASE("run: the descriptor table holds every user's connection before the lo
   CHECK(Target().fd_table_at_worker_open.load() >= slots + sp::run::kSpareDescriptors);
 }
 
+TEST_CASE("run: the soft open-files limit is raised for every user's connection, within the hard") {
+  Reset();
+  FastClock clock(kClockFactor);
+  rlimit saved{};
+  getrlimit(RLIMIT_NOFILE, &saved);
+  REQUIRE(saved.rlim_max >= 2048);  // else the host cannot show it
+  rlimit low = saved;
+  low.rlim_cur = 512;  // a login shell's 1 024, halved: below the 1 000 slots and the spare
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+  Run run(PlanOf("      - {duration: 1s, rate: 20/s, max_concurrency: 1000}\n"), Options(),
+          Seams());
+  const int code = run.Execute();
+  rlimit after{};
+  getrlimit(RLIMIT_NOFILE, &after);
+  setrlimit(RLIMIT_NOFILE, &saved);
+  CHECK(code == sp::kExitPassed);
+  CHECK(Target().open_files_limit_at_worker_open.load() == 1000 + sp::run::kSpareDescriptors);
+  CHECK(after.rlim_max == saved.rlim_max);  // the hard limit untouched
+}
+
 TEST_CASE("run: requests still in flight when the grace ends are interrupted, each counted once") {
   Reset();
   FastClock clock(kClockFactor);
