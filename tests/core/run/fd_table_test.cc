@@ -6,37 +6,14 @@
 
 #include <catch2/catch.hpp>
 
-#include <algorithm>
+#include "soft_limit.h"
 
 using sp::run::DescriptorTableSize;
 using sp::run::GrowDescriptorTable;
 using sp::run::kSpareDescriptors;
 using sp::run::LoadDescriptors;
 using sp::run::RaiseOpenFilesLimit;
-
-namespace {
-
-// Sets the soft open-files limit for one scope (within the hard limit) and puts it back.
-class SoftLimit {
- public:
-  explicit SoftLimit(rlim_t soft) {
-    getrlimit(RLIMIT_NOFILE, &saved_);
-    rlimit l = saved_;
-    l.rlim_cur = std::min(soft, saved_.rlim_max);
-    setrlimit(RLIMIT_NOFILE, &l);
-  }
-  ~SoftLimit() { setrlimit(RLIMIT_NOFILE, &saved_); }
-  rlim_t soft() const {
-    rlimit l{};
-    getrlimit(RLIMIT_NOFILE, &l);
-    return l.rlim_cur;
-  }
-
- private:
-  rlimit saved_{};
-};
-
-}  // namespace
+using sp::run_test::SoftLimit;
 
 TEST_CASE("fd_table: the table grows once to every slot and the spare, within the soft limit") {
   const size_t before = DescriptorTableSize();

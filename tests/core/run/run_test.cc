@@ -3,7 +3,6 @@
 // (the end, an interrupt, abort_on_fail, a broken or unopened load thread) is tested without
 // sockets, services or a plugin library.
 #include <sys/prctl.h>
-#include <sys/resource.h>
 
 #include <catch2/catch.hpp>
 
@@ -23,6 +22,7 @@
 #include "core/run/run.h"
 #include "core/run/start_at.h"
 #include "fakes.h"
+#include "soft_limit.h"
 
 using nlohmann::json;
 using sp::run::Run;
@@ -270,39 +270,26 @@ TEST_CASE("run: the descriptor table holds every user's connection before the lo
   const size_t before = sp::run::DescriptorTableSize();
   REQUIRE(before >= 64);
   const size_t slots = before;  // with the spare, more than the table holds now
-  rlimit saved{};
-  getrlimit(RLIMIT_NOFILE, &saved);
-  rlimit raised = saved;
-  raised.rlim_cur = std::min<rlim_t>(saved.rlim_max, slots + 2 * sp::run::kSpareDescriptors);
-  REQUIRE(raised.rlim_cur >= slots + sp::run::kSpareDescriptors);  // else the host cannot show it
-  REQUIRE(setrlimit(RLIMIT_NOFILE, &raised) == 0);
+  SoftLimit limit(slots + 2 * sp::run::kSpareDescriptors);
+  REQUIRE(limit.soft() >= slots + sp::run::kSpareDescriptors);  // else the host cannot show it
   Run run(PlanOf("      - {duration: 1s, rate: 20/s, max_concurrency: " + std::to_string(slots) +
                  "}\n"),
           Options(), Seams());
-  const int code = run.Execute();
-  setrlimit(RLIMIT_NOFILE, &saved);
-  CHECK(code == sp::kExitPassed);
+  CHECK(run.Execute() == sp::kExitPassed);
   CHECK(Target().fd_table_at_worker_open.load() >= slots + sp::run::kSpareDescriptors);
 }
 
 TEST_CASE("run: the soft open-files limit is raised for every user's connection, within the hard") {
   Reset();
   FastClock clock(kClockFactor);
-  rlimit saved{};
-  getrlimit(RLIMIT_NOFILE, &saved);
-  REQUIRE(saved.rlim_max >= 2048);  // else the host cannot show it
-  rlimit low = saved;
-  low.rlim_cur = 512;  // a login shell's 1 024, halved: below the 1 000 slots and the spare
-  REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+  SoftLimit limit(512);  // a login shell's 1 024, halved: below the 1 000 slots and the spare
+  REQUIRE(limit.hard() >= 2048);  // else the host cannot show it
+  REQUIRE(limit.soft() == 512);
   Run run(PlanOf("      - {duration: 1s, rate: 20/s, max_concurrency: 1000}\n"), Options(),
           Seams());
-  const int code = run.Execute();
-  rlimit after{};
-  getrlimit(RLIMIT_NOFILE, &after);
-  setrlimit(RLIMIT_NOFILE, &saved);
-  CHECK(code == sp::kExitPassed);
+  CHECK(run.Execute() == sp::kExitPassed);
   CHECK(Target().open_files_limit_at_worker_open.load() == 1000 + sp::run::kSpareDescriptors);
-  CHECK(after.rlim_max == saved.rlim_max);  // the hard limit untouched
+  CHECK(limit.hard() == limit.saved_hard());  // the hard limit untouched
 }
 
 TEST_CASE("run: requests still in flight when the grace ends are interrupted, each counted once") {
